@@ -1,0 +1,70 @@
+// The `centinela` command: start, status, doctor, jobs. Exit codes: 0 ok, 1 failure, 2 usage, 3 service down
+// (status), 78 bad configuration.
+import { parseArgs } from 'node:util';
+import { CONFIG_EXIT_CODE, ConfigError } from './core/config.ts';
+import { UsageError } from './main.ts';
+import { VERSION } from './version.ts';
+
+const HELP = `centinela ${VERSION} — self-hosted operations agent
+
+usage: centinela <command> [options]
+
+commands:
+  start [--only MODULE...]     run the service (modules: http, maintenance)
+  status [--json]              ask the running service; if none runs, read the store
+  doctor                       check config, folders, disk, store, tools; each line says the fix
+  jobs list [--queue Q] [--state S] [--limit N] [--json]
+  jobs retry [ID...] [--queue Q] [--state failed|dead|cancelled]
+  jobs cancel ID...
+
+options:
+  --config FILE                config file (default config/centinela.yaml, or CENTINELA_CONFIG)
+  -h, --help, --version
+`;
+
+const COMMANDS: Record<string, (args: string[], configFile: string | undefined) => Promise<number>> = {
+  start: async (args, config) => (await import('./commands/start.ts')).start(args, config),
+  status: async (args, config) => (await import('./commands/status.ts')).status(args, config),
+  doctor: async (args, config) => (await import('./commands/doctor.ts')).doctor(args, config),
+  jobs: async (args, config) => (await import('./commands/jobs.ts')).jobs(args, config),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: false,
+  });
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const [command] = positionals;
+  if (!command || values.help) {
+    process.stdout.write(HELP);
+    return command || values.help ? 0 : 2;
+  }
+  const run = COMMANDS[command];
+  if (!run) throw new UsageError(`unknown command "${command}"; the commands are ${Object.keys(COMMANDS).join(', ')}`);
+  const rest = argv.filter((a) => a !== command);
+  return run(rest, typeof values.config === 'string' ? values.config : undefined);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`centinela: ${err.message}\n`);
+      process.exit(CONFIG_EXIT_CODE);
+    }
+    if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`centinela: ${(err as Error).message}\nrun \`centinela --help\` for usage\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`centinela: ${(err as Error).message ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,39 @@
+// What CLI commands share: the config, a quiet logger, and the store opened and migrated.
+import { loadConfig } from '../core/config.ts';
+import type { LoadedConfig } from '../core/config.ts';
+import { createLog } from '../core/log.ts';
+import type { Log } from '../core/log.ts';
+import type { Queue } from '../core/queue/index.ts';
+import type { Store } from '../core/store/index.ts';
+import { openMigratedStore, queueFor } from '../main.ts';
+
+export interface CommandContext extends LoadedConfig {
+  log: Log;
+  store: Store;
+  queue: Queue;
+  close(): Promise<void>;
+}
+
+export async function openContext(configFile: string | undefined): Promise<CommandContext> {
+  const loaded = loadConfig({ file: configFile });
+  // Commands print for people; only warnings and errors of the modules they use go to stderr... as JSON lines.
+  const log = await createLog({ level: 'warn', dir: null, stdout: false, rotate: loaded.config.log.rotate, secrets: Object.values(loaded.secrets), stdoutStream: process.stderr });
+  const store = await openMigratedStore(loaded.config, loaded.secrets);
+  const queue = queueFor(loaded.config, store, log);
+  return {
+    ...loaded,
+    log,
+    store,
+    queue,
+    async close() {
+      await store.close();
+      await log.close();
+    },
+  };
+}
+
+/** http://host:port of the running service; a wildcard listen address is reached on loopback. */
+export function serviceUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
+}

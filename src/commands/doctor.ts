@@ -1,0 +1,145 @@
+// `centinela doctor`: one line per check, ✓ or ✗, and for each ✗ the fix. Exit 1 if a required check fails.
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
+import { delimiter, dirname, join } from 'node:path';
+import { loadConfig } from '../core/config.ts';
+import type { LoadedConfig } from '../core/config.ts';
+import { MIGRATIONS } from '../main.ts';
+import { openStore, pendingMigrations } from '../core/store/index.ts';
+import { formatBytes } from '../status.ts';
+import { readApiToken } from '../http/index.ts';
+import { serviceUrl } from './context.ts';
+
+interface Check {
+  ok: boolean;
+  /** Optional checks print ✗ but do not fail the run. */
+  optional?: boolean;
+  text: string;
+  fix?: string;
+}
+
+const WARN_FREE_BYTES = 5 * 1024 ** 3;
+const CRITICAL_FREE_BYTES = 2 * 1024 ** 3;
+
+export async function doctor(_args: string[], configFile: string | undefined): Promise<number> {
+  const checks: Check[] = [];
+  let loaded: LoadedConfig;
+  try {
+    loaded = loadConfig({ file: configFile });
+    checks.push({ ok: true, text: `configuration valid (${loaded.file ?? 'defaults and environment; no config file'})` });
+  } catch (err) {
+    print([{ ok: false, text: (err as Error).message, fix: 'fix the keys named above; config/centinela.example.yaml lists them all' }]);
+    return 1;
+  }
+  const { config, secrets } = loaded;
+  checks.push(nodeVersion());
+  for (const [name, dir] of Object.entries(config.paths)) checks.push(writable(`paths.${name}`, dir));
+  for (const dir of new Set(Object.values(config.paths))) checks.push(await freeDisk(dir));
+  checks.push(await storeCheck(loaded));
+  checks.push(await serviceCheck(config.http.host, config.http.port));
+  checks.push({
+    ok: Boolean(secrets.CENTINELA_API_TOKEN ?? readApiToken(config.paths.data)),
+    optional: true,
+    text: secrets.CENTINELA_API_TOKEN ? 'API token from CENTINELA_API_TOKEN' : 'API token in data/api-token',
+    fix: 'start the service once to generate data/api-token, or set CENTINELA_API_TOKEN',
+  });
+  checks.push({
+    ok: Boolean(secrets.TELEGRAM_BOT_TOKEN),
+    optional: true,
+    text: secrets.TELEGRAM_BOT_TOKEN ? 'TELEGRAM_BOT_TOKEN is set' : 'TELEGRAM_BOT_TOKEN is not set: Telegram intake is off',
+    fix: 'create a bot with @BotFather and set TELEGRAM_BOT_TOKEN',
+  });
+  checks.push(tool('ffprobe', 'video probing (duration, codec)', 'apt-get install ffmpeg'));
+  print(checks);
+  return checks.some((c) => !c.ok && !c.optional) ? 1 : 0;
+}
+
+function print(checks: Check[]): void {
+  for (const c of checks) {
+    process.stdout.write(`${c.ok ? '✓' : c.optional ? '!' : '✗'} ${c.text}${!c.ok && c.fix ? `\n    fix: ${c.fix}` : ''}\n`);
+  }
+}
+
+function nodeVersion(): Check {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const ok = major > 22 || (major === 22 && minor >= 12);
+  return { ok, text: `Node.js ${process.version}`, fix: 'install Node.js 22 LTS or run through npm, which uses the Node 22 in node_modules' };
+}
+
+function writable(name: string, dir: string): Check {
+  // A folder that does not exist yet is fine if the service can create it.
+  let probe = dir;
+  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+  try {
+    if (!statSync(probe).isDirectory()) throw new Error(`${probe} is not a folder`);
+    accessSync(probe, constants.W_OK | constants.X_OK);
+    return { ok: true, text: `${name} ${dir} ${probe === dir ? 'is writable' : 'will be created at start'}` };
+  } catch (err) {
+    return { ok: false, text: `${name} ${dir}: ${(err as Error).message}`, fix: `create it and give the service's user write access (chown) or set ${name} elsewhere` };
+  }
+}
+
+async function freeDisk(dir: string): Promise<Check> {
+  let probe = dir;
+  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+  try {
+    const st = await statfs(probe);
+    const free = st.bavail * st.bsize;
+    const text = `free disk at ${dir}: ${formatBytes(free)}`;
+    if (free < CRITICAL_FREE_BYTES) return { ok: false, text: `${text} (below ${formatBytes(CRITICAL_FREE_BYTES)}: intake would pause)`, fix: 'free space or move the folder to a larger disk' };
+    if (free < WARN_FREE_BYTES) return { ok: false, optional: true, text: `${text} (below ${formatBytes(WARN_FREE_BYTES)})`, fix: 'free space soon' };
+    return { ok: true, text };
+  } catch (err) {
+    return { ok: false, optional: true, text: `free disk at ${dir}: ${(err as Error).message}` };
+  }
+}
+
+async function storeCheck({ config, secrets }: LoadedConfig): Promise<Check> {
+  const store = openStore({
+    dataDir: config.paths.data,
+    databaseUrl: secrets.DATABASE_URL,
+    sqliteSynchronous: config.store.sqlite_synchronous,
+    busyTimeoutMs: config.store.busy_timeout_ms,
+    poolSize: 1,
+  });
+  try {
+    await store.ping();
+    const pending = await pendingMigrations(store.db as never, store.kind, MIGRATIONS);
+    if (pending.length) {
+      return { ok: false, text: `store ${store.kind} ${store.location} is reachable but ${pending.length} migration(s) have not run: ${pending.join(', ')}`, fix: 'run `centinela start` (migrations run at start)' };
+    }
+    return { ok: true, text: `store ${store.kind} ${store.location} reachable and migrated` };
+  } catch (err) {
+    return {
+      ok: false,
+      text: `store ${store.kind} ${store.location} unreachable: ${(err as Error).message}`,
+      fix: store.kind === 'postgres' ? 'check DATABASE_URL, that the server runs and accepts this host' : 'check that paths.data is writable',
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+async function serviceCheck(host: string, port: number): Promise<Check> {
+  const url = `${serviceUrl(host, port)}/healthz`;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    const body = (await res.json()) as { status?: string; problems?: string[] };
+    return { ok: res.ok, optional: true, text: `service at ${url}: ${body.status}${body.problems ? ` (${body.problems.join('; ')})` : ''}`, fix: 'see the service log (logs/centinela.log)' };
+  } catch {
+    return { ok: true, optional: true, text: `no service answers at ${url} (not running, or another host/port)` };
+  }
+}
+
+function tool(name: string, purpose: string, install: string): Check {
+  const found = (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return { ok: found, optional: true, text: `${name} ${found ? 'found' : 'not found'} (${purpose})`, fix: install };
+}
+

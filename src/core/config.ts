@@ -1,0 +1,302 @@
+// One zod schema for every setting. Sources, later wins: defaults → YAML file → CENTINELA_<SECTION>_<KEY>.
+// Secrets come only from the environment and never sit in the file.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { closest } from 'fastest-levenshtein';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/** Exit code for a bad configuration (EX_CONFIG from sysexits.h), as systemd and scripts expect. */
+export const CONFIG_EXIT_CODE = 78;
+
+const sizeString = z
+  .string()
+  .regex(/^\d+(k|m|g)$/i, 'a size such as 512k, 10m or 1g');
+
+export const configSchema = z
+  .object({
+    paths: z
+      .object({
+        data: z.string().min(1).default('./data').describe('store (SQLite), API token, pending and quarantine files'),
+        logs: z.string().min(1).default('./logs').describe('centinela.log (rotated) and incidents.jsonl'),
+        media: z.string().min(1).default('./media').describe('creators\' videos, one folder per creator'),
+      })
+      .strict()
+      .prefault({}),
+    http: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1').describe('address of the control API; keep it on loopback unless a proxy guards it'),
+        port: z.number().int().min(0).max(65535).default(8787).describe('port of the control API (0 picks a free one)'),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('lowest level written'),
+        stdout: z.boolean().default(true).describe('also write every line to stdout (journald, docker logs)'),
+        rotate: z
+          .object({
+            size: sizeString.default('10m').describe('start a new file when the current one reaches this size'),
+            keep: z.number().int().min(1).max(1000).default(10).describe('rotated files kept besides the current one'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    store: z
+      .object({
+        sqlite_synchronous: z
+          .enum(['normal', 'full'])
+          .default('normal')
+          .describe('SQLite durability: normal survives a crash of the process, full also a power cut (slower)'),
+        busy_timeout_ms: z.number().int().min(0).default(5000).describe('how long SQLite waits for another process\'s write lock'),
+        pool_size: z.number().int().min(1).max(100).default(10).describe('PostgreSQL connections per process'),
+      })
+      .strict()
+      .prefault({}),
+    queue: z
+      .object({
+        poll_ms: z.number().int().min(10).default(1000).describe('how often an idle worker looks for work written by other processes'),
+        lease_seconds: z.number().int().min(1).default(60).describe('a claimed job returns to the queue if its worker is silent this long'),
+        max_attempts: z.number().int().min(1).default(5).describe('default attempts per job before it is dead'),
+        backoff_base_seconds: z.number().positive().default(1).describe('first retry waits up to this long (full jitter, doubling)'),
+        backoff_cap_seconds: z.number().positive().default(300).describe('no retry waits longer than this'),
+        keep_finished_days: z.number().int().min(1).default(14).describe('done and cancelled jobs older than this are pruned daily'),
+      })
+      .strict()
+      .prefault({}),
+    shutdown: z
+      .object({
+        timeout_seconds: z.number().int().min(0).default(30).describe('on SIGTERM, how long running jobs may finish before their leases are released'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Secrets, from the environment only. Never logged; `describeSecret` masks them for messages. */
+export const SECRET_ENV = [
+  'TELEGRAM_BOT_TOKEN',
+  'OPENAI_API_KEY',
+  'GEMINI_API_KEY',
+  'DATABASE_URL',
+  'GOOGLE_APPLICATION_CREDENTIALS',
+  'CENTINELA_API_TOKEN',
+] as const;
+export type SecretName = (typeof SECRET_ENV)[number];
+export type Secrets = Partial<Record<SecretName, string>>;
+
+export interface LoadedConfig {
+  config: Config;
+  secrets: Secrets;
+  /** The YAML file that was read, if any. */
+  file: string | null;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export interface LoadOptions {
+  /** --config FILE; falls back to CENTINELA_CONFIG, then config/centinela.yaml if it exists. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** Environment variables that are not settings although they start with CENTINELA_. */
+const NON_SETTING_ENV = new Set(['CENTINELA_CONFIG', 'CENTINELA_API_TOKEN']);
+
+export function loadConfig(options: LoadOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const problems: string[] = [];
+  const origin = new Map<string, string>();
+
+  const file = pickFile(options.file ?? env.CENTINELA_CONFIG, cwd, problems);
+  const raw: Record<string, unknown> = file ? readYaml(file, problems) : {};
+  for (const path of leafPaths(raw)) origin.set(path, file ?? '');
+
+  const known = settingPaths();
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('CENTINELA_') || NON_SETTING_ENV.has(name) || value === undefined) continue;
+    const path = known.get(name);
+    if (!path) {
+      const guess = closest(name, [...known.keys()]);
+      problems.push(`${name}: unknown setting in the environment; did you mean ${guess}?`);
+      continue;
+    }
+    setPath(raw, path, parseEnvValue(value));
+    origin.set(path.join('.'), name);
+  }
+
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(...describeIssue(issue, raw, origin, known));
+  }
+  const secrets = readSecrets(env, problems);
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const config = parsed.data;
+  for (const key of ['data', 'logs', 'media'] as const) config.paths[key] = resolve(cwd, config.paths[key]);
+  return { config, secrets, file };
+}
+
+function pickFile(explicit: string | undefined, cwd: string, problems: string[]): string | null {
+  if (explicit) {
+    const path = resolve(cwd, explicit);
+    if (!existsSync(path)) problems.push(`config file ${path} does not exist; copy config/centinela.example.yaml there or fix the path`);
+    return existsSync(path) ? path : null;
+  }
+  const path = resolve(cwd, 'config/centinela.yaml');
+  return existsSync(path) ? path : null;
+}
+
+function readYaml(file: string, problems: string[]): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    problems.push(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    return {};
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    problems.push(`${file}: expected a mapping of sections (paths:, http:, ...) at the top level`);
+    return {};
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Environment values are YAML scalars: "8787" is a number, "true" a boolean, "[a, b]" a list. */
+function parseEnvValue(value: string): unknown {
+  try {
+    return parseYaml(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Every leaf setting, keyed by its environment variable name. */
+function settingPaths(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const walk = (schema: z.ZodType, path: string[]): void => {
+    const inner = unwrap(schema);
+    if (inner instanceof z.ZodObject) {
+      for (const [key, child] of Object.entries(inner.shape as Record<string, z.ZodType>)) walk(child, [...path, key]);
+    } else {
+      out.set(`CENTINELA_${path.join('_').toUpperCase()}`, path);
+    }
+  };
+  walk(configSchema, []);
+  return out;
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current: z.ZodType = schema;
+  while (current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodOptional) {
+    current = current.unwrap() as z.ZodType;
+  }
+  return current;
+}
+
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  raw: Record<string, unknown>,
+  origin: Map<string, string>,
+  known: Map<string, string[]>,
+): string[] {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    const knownDotted = [...known.values()].map((p) => p.join('.'));
+    return issue.keys.map((key) => {
+      const full = [...path, key].join('.');
+      const where = origin.get(full) ?? firstOrigin(origin, full);
+      const secret = secretFor(key);
+      if (secret) return `${full}: secrets are read only from the environment; remove it from ${where} and set ${secret}`;
+      return `${full}: unknown key${where ? ` (in ${where})` : ''}; did you mean ${closest(full, knownDotted)}?`;
+    });
+  }
+  const dotted = path.join('.');
+  const value = getPath(raw, path);
+  const where = origin.get(dotted);
+  const got = value === undefined ? 'nothing' : JSON.stringify(value);
+  return [`${dotted}: ${issue.message.replace(/^Invalid (input|option): /, '').replace(/, received \w+$/, '')}, got ${got}${where ? ` (from ${where})` : ''}`];
+}
+
+function firstOrigin(origin: Map<string, string>, prefix: string): string | undefined {
+  for (const [path, source] of origin) if (path === prefix || path.startsWith(`${prefix}.`)) return source;
+  return undefined;
+}
+
+function secretFor(key: string): SecretName | undefined {
+  const k = key.toLowerCase();
+  if (/bot_?token|telegram/.test(k)) return 'TELEGRAM_BOT_TOKEN';
+  if (/openai/.test(k)) return 'OPENAI_API_KEY';
+  if (/gemini/.test(k)) return 'GEMINI_API_KEY';
+  if (/database_?url|password/.test(k)) return 'DATABASE_URL';
+  if (/credentials/.test(k)) return 'GOOGLE_APPLICATION_CREDENTIALS';
+  if (/token|api_?key|secret/.test(k)) return 'CENTINELA_API_TOKEN';
+  return undefined;
+}
+
+function readSecrets(env: NodeJS.ProcessEnv, problems: string[]): Secrets {
+  const secrets: Secrets = {};
+  for (const name of SECRET_ENV) {
+    const value = env[name]?.trim();
+    if (value) secrets[name] = value;
+  }
+  const url = secrets.DATABASE_URL;
+  if (url && !/^postgres(ql)?:\/\/.+/.test(url)) {
+    problems.push(
+      `DATABASE_URL: expected a PostgreSQL URL such as postgres://user:password@host:5432/db, got ${describeSecret(url)}; unset it to use the embedded SQLite store`,
+    );
+  }
+  return secrets;
+}
+
+/** A secret as it may appear in a message: its first characters and its length, nothing more. */
+export function describeSecret(value: string): string {
+  return `"${value.slice(0, 3)}…" (${value.length} characters, masked)`;
+}
+
+function leafPaths(value: unknown, prefix: string[] = []): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return prefix.length ? [prefix.join('.')] : [];
+  return Object.entries(value).flatMap(([k, v]) => leafPaths(v, [...prefix, k]));
+}
+
+function getPath(obj: unknown, path: string[]): unknown {
+  let current: unknown = obj;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
+  let current = obj;
+  for (const key of path.slice(0, -1)) {
+    const next = current[key];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) current[key] = {};
+    current = current[key] as Record<string, unknown>;
+  }
+  current[path[path.length - 1] as string] = value;
+}
+
+/** Every setting with its default and description, for docs and `centinela doctor`. */
+export function describeSettings(): Array<{ key: string; env: string; default: unknown; description: string }> {
+  const defaults = configSchema.parse({});
+  return [...settingPaths()].map(([env, path]) => {
+    let schema: z.ZodType = configSchema;
+    for (const key of path) schema = (unwrap(schema) as z.ZodObject).shape[key] as z.ZodType;
+    return { key: path.join('.'), env, default: getPath(defaults, path), description: schema.description ?? '' };
+  });
+}

@@ -1,0 +1,61 @@
+// Prometheus metrics (prom-client): process metrics, and jobs by queue and state read from the store at scrape time.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { JobOutcome, Queue } from './queue/index.ts';
+
+export interface Metrics {
+  registry: Registry;
+  jobFinished(queue: string, outcome: JobOutcome, ms: number): void;
+  /** Connects the gauges that are read from the queue at scrape time. */
+  watchQueue(queue: Queue): void;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'centinela_' });
+  const duration = new Histogram({
+    name: 'centinela_job_duration_seconds',
+    help: 'Time a job attempt took, by queue and outcome',
+    labelNames: ['queue', 'outcome'],
+    buckets: [0.005, 0.025, 0.1, 0.5, 1, 5, 15, 60, 300, 1800],
+    registers: [registry],
+  });
+  let queue: Queue | null = null;
+  new Gauge({
+    name: 'centinela_jobs',
+    help: 'Jobs in the store by queue and state',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      if (!queue) return;
+      this.reset();
+      for (const s of await queue.stats()) for (const [state, n] of Object.entries(s.counts)) this.set({ queue: s.queue, state }, n);
+    },
+  });
+  new Gauge({
+    name: 'centinela_queue_oldest_waiting_seconds',
+    help: 'Age of the longest-due waiting job per queue',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      if (!queue) return;
+      this.reset();
+      for (const s of await queue.stats()) this.set({ queue: s.queue }, s.oldestWaitingSeconds);
+    },
+  });
+  const finished = new Counter({
+    name: 'centinela_jobs_finished_total',
+    help: 'Job attempts that ended, by queue and outcome',
+    labelNames: ['queue', 'outcome'],
+    registers: [registry],
+  });
+  return {
+    registry,
+    jobFinished(q, outcome, ms) {
+      duration.observe({ queue: q, outcome }, ms / 1000);
+      finished.inc({ queue: q, outcome });
+    },
+    watchQueue(q) {
+      queue = q;
+    },
+  };
+}

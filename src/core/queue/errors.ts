@@ -1,0 +1,19 @@
+// What a job handler may throw to steer its retry.
+
+/** Try again after this many seconds (a 429's retry_after); does not use up an attempt. */
+export class RetryAfter extends Error {
+  readonly seconds: number;
+  constructor(seconds: number, message = `retry after ${seconds} s`) {
+    super(message);
+    this.name = 'RetryAfter';
+    this.seconds = Math.max(0, seconds);
+  }
+}
+
+/** Retrying cannot help (bad input): the job goes straight to failed, kept for `jobs retry` after a fix. */
+export class PermanentError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'PermanentError';
+  }
+}

@@ -1,0 +1,198 @@
+// One worker loop per queue: claims due jobs up to its concurrency, runs their handlers, records the outcome.
+import type { Logger } from 'pino';
+import { fullJitterDelay } from '../limits.ts';
+import type { Store } from '../store/index.ts';
+import { PermanentError, RetryAfter } from './errors.ts';
+import { claimJobs, completeJob, extendLease, failJob } from './jobs.ts';
+import type { Handler, Job, JobOutcome } from './types.ts';
+
+export interface WorkerDeps {
+  store: Store;
+  workerId: string;
+  queue: string;
+  handler: Handler;
+  concurrency: number;
+  leaseMs: number;
+  pollMs: number;
+  log: Logger;
+  onFinish?: (queue: string, outcome: JobOutcome, ms: number) => void;
+}
+
+interface Running {
+  job: Job;
+  controller: AbortController;
+  leaseTimer: NodeJS.Timeout;
+  done: Promise<void>;
+}
+
+const MAX_ERROR_LENGTH = 4000;
+
+export class Worker {
+  readonly #d: WorkerDeps;
+  readonly #running = new Map<number, Running>();
+  #stopping = false;
+  #wake: (() => void) | null = null;
+  #loop: Promise<void> | null = null;
+  /** Last time the loop went round: /healthz says "workers run" only if it is recent. */
+  lastLoopAt = Date.now();
+
+  constructor(deps: WorkerDeps) {
+    this.#d = deps;
+  }
+
+  get queue(): string {
+    return this.#d.queue;
+  }
+
+  get busy(): number {
+    return this.#running.size;
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  /** Look for work now (a job was enqueued in this process, or a slot freed up). */
+  poke(): void {
+    this.#wake?.();
+  }
+
+  /** Aborts the handler of a job running here (after `cancel`). */
+  abort(id: number, reason: string): void {
+    this.#running.get(id)?.controller.abort(new Error(reason));
+  }
+
+  /** Stops claiming and waits for running handlers until `deadline`; then aborts them. Leases are the queue's to release. */
+  async stop(deadline: number): Promise<void> {
+    this.#stopping = true;
+    this.poke();
+    await this.#loop;
+    const all = Promise.all([...this.#running.values()].map((r) => r.done));
+    const left = deadline - Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      all.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), Math.max(0, left)))),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      for (const r of this.#running.values()) r.controller.abort(new Error('shutdown: out of time'));
+      this.#d.log.warn({ queue: this.#d.queue, jobs: [...this.#running.keys()] }, 'shutdown timeout: releasing running jobs');
+    }
+  }
+
+  async #run(): Promise<void> {
+    const { log, pollMs } = this.#d;
+    let failures = 0;
+    while (!this.#stopping) {
+      this.lastLoopAt = Date.now();
+      const free = this.#d.concurrency - this.#running.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          const jobs = await claimJobs(this.#d.store.db, this.#d.store.kind, this.#d.queue, free, this.#d.workerId, this.#d.leaseMs, Date.now());
+          claimed = jobs.length;
+          for (const job of jobs) this.#start(job);
+          if (failures > 0) log.info({ queue: this.#d.queue }, 'store reachable again: claiming resumes');
+          failures = 0;
+        } catch (err) {
+          failures++;
+          if (failures === 1 || failures % 60 === 0) log.error({ err, queue: this.#d.queue, failures }, 'cannot claim jobs; will retry');
+        }
+      }
+      if (claimed > 0 && claimed === free) continue; // probably more due: go again at once
+      const wait = failures > 0 ? Math.min(30_000, pollMs * 2 ** Math.min(failures, 5)) : pollMs;
+      await this.#sleep(wait);
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = () => {
+        this.#wake = null;
+        done();
+      };
+    });
+  }
+
+  #start(job: Job): void {
+    const controller = new AbortController();
+    const started = Date.now();
+    const log = this.#d.log.child({ request_id: `job-${job.id}`, job_id: job.id, queue: job.queue, attempt: job.attempts });
+    const running: Running = {
+      job,
+      controller,
+      leaseTimer: this.#leaseTimer(job, controller, this.#d.leaseMs),
+      done: Promise.resolve(),
+    };
+    const heartbeat = async (): Promise<void> => {
+      const now = Date.now();
+      const held = await extendLease(this.#d.store.db, job, now + this.#d.leaseMs, now);
+      if (!held) {
+        controller.abort(new Error('the job was cancelled or its lease was lost'));
+        throw controller.signal.reason as Error;
+      }
+      clearTimeout(running.leaseTimer);
+      running.leaseTimer = this.#leaseTimer(job, controller, this.#d.leaseMs);
+    };
+    running.done = (async () => {
+      let outcome: JobOutcome;
+      try {
+        await this.#d.handler({ job, signal: controller.signal, heartbeat, log });
+        outcome = (await completeJob(this.#d.store.db, job, Date.now())) ? 'done' : 'lost';
+      } catch (err) {
+        outcome = await this.#failed(job, err, log);
+      } finally {
+        clearTimeout(running.leaseTimer);
+        this.#running.delete(job.id);
+      }
+      if (outcome === 'lost') log.warn('job finished but was no longer ours (cancelled or lease lost); its outcome is not recorded');
+      this.#d.onFinish?.(job.queue, outcome, Date.now() - started);
+      this.poke();
+    })().catch((err: unknown) => {
+      // Recording the outcome failed (store down): the lease expires and the job runs again.
+      log.error({ err }, 'could not record the job outcome; it will run again after its lease expires');
+    });
+    this.#running.set(job.id, running);
+  }
+
+  /** A handler that forgets to heartbeat loses its lease; abort it so it stops touching what is no longer its. */
+  #leaseTimer(job: Job, controller: AbortController, ms: number): NodeJS.Timeout {
+    const timer = setTimeout(() => controller.abort(new Error(`lease of job ${job.id} expired: call heartbeat() during long work`)), ms);
+    timer.unref();
+    return timer;
+  }
+
+  async #failed(job: Job, err: unknown, log: Logger): Promise<JobOutcome> {
+    const now = Date.now();
+    const message = describeError(err);
+    const db = this.#d.store.db;
+    if (err instanceof RetryAfter) {
+      log.info({ retry_in_s: err.seconds }, `job deferred: ${message}`);
+      const ok = await failJob(db, job, { state: 'waiting', runAt: now + err.seconds * 1000, refundAttempt: true }, message, now);
+      return ok ? 'retry' : 'lost';
+    }
+    if (err instanceof PermanentError) {
+      log.error({ error: message }, 'job failed permanently');
+      return (await failJob(db, job, { state: 'failed' }, message, now)) ? 'failed' : 'lost';
+    }
+    if (job.attempts >= job.maxAttempts) {
+      log.error({ error: message, attempts: job.attempts }, 'job is dead: out of attempts');
+      return (await failJob(db, job, { state: 'dead' }, message, now)) ? 'dead' : 'lost';
+    }
+    const delay = fullJitterDelay(job.attempts, job.backoff);
+    log.warn({ error: message, retry_in_ms: delay }, 'job failed; will retry');
+    const ok = await failJob(db, job, { state: 'waiting', runAt: now + delay, refundAttempt: false }, message, now);
+    return ok ? 'retry' : 'lost';
+  }
+}
+
+function describeError(err: unknown): string {
+  const text = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}` : String(err);
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
+}

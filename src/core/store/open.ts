@@ -1,0 +1,76 @@
+// Opens the store: PostgreSQL when DATABASE_URL is set (Supabase gives such a URL), else SQLite in the data folder.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+import { openSqlite } from './sqlite.ts';
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+export interface StoreOptions {
+  dataDir: string;
+  databaseUrl?: string;
+  sqliteSynchronous: 'normal' | 'full';
+  busyTimeoutMs: number;
+  poolSize: number;
+}
+
+export interface Store {
+  db: Kysely<Database>;
+  kind: StoreKind;
+  /** Where the data lives, without credentials: safe to log and show. */
+  location: string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function openStore(options: StoreOptions): Store {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize);
+  mkdirSync(options.dataDir, { recursive: true });
+  const file = join(options.dataDir, 'centinela.db');
+  const { dialect } = openSqlite({ file, synchronous: options.sqliteSynchronous, busyTimeoutMs: options.busyTimeoutMs });
+  return wrap(new Kysely<Database>({ dialect }), 'sqlite', file);
+}
+
+function openPostgres(url: string, poolSize: number): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // int8 (bigint: ids, epoch-ms times, counts) as numbers: every value we keep is far below 2^53.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client that loses its server emits 'error'; the next query reconnects, so it must not crash us.
+  pool.on('error', () => {});
+  return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', describeUrl(url));
+}
+
+function wrap(db: Kysely<Database>, kind: StoreKind, location: string): Store {
+  let closed = false;
+  return {
+    db,
+    kind,
+    location,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}
+
+/** postgres://user@host:port/db — the password never leaves this function. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `postgres://${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.host}${u.pathname}`;
+  } catch {
+    return 'postgres (unparseable DATABASE_URL)';
+  }
+}

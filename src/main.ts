@@ -1,0 +1,189 @@
+// Composition root: build the modules from the config, start them in order, stop them in reverse on signals.
+import { mkdirSync } from 'node:fs';
+import { loadConfig } from './core/config.ts';
+import type { Config, Secrets } from './core/config.ts';
+import { Heartbeats } from './core/heartbeat.ts';
+import { createLog } from './core/log.ts';
+import type { Log } from './core/log.ts';
+import { MaintenanceModule } from './core/maintenance.ts';
+import { createMetrics } from './core/metrics.ts';
+import type { Metrics } from './core/metrics.ts';
+import type { Module } from './core/module.ts';
+import { Queue } from './core/queue/index.ts';
+import { coreMigration, migrateToLatest, openStore } from './core/store/index.ts';
+import type { Store, StoreMigration } from './core/store/index.ts';
+import { HttpModule, loadOrCreateApiToken } from './http/index.ts';
+import { buildStatus } from './status.ts';
+import type { StatusReport } from './status.ts';
+import { VERSION } from './version.ts';
+
+/** Every migration of every capability, in the order their names sort. */
+export const MIGRATIONS: readonly StoreMigration[] = [coreMigration];
+
+/** Modules `--only` accepts. */
+export const MODULE_NAMES = ['http', 'maintenance'] as const;
+export type ModuleName = (typeof MODULE_NAMES)[number];
+
+export interface StartOptions {
+  configFile?: string;
+  only?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Service {
+  config: Config;
+  secrets: Secrets;
+  log: Log;
+  store: Store;
+  queue: Queue;
+  metrics: Metrics;
+  modules: Module[];
+  http: HttpModule | null;
+  status(): Promise<StatusReport>;
+  stop(reason: string): Promise<void>;
+}
+
+export class UsageError extends Error {}
+
+/** Opens the store with every migration applied; used by the service and by CLI commands. */
+export async function openMigratedStore(config: Config, secrets: Secrets): Promise<Store> {
+  const store = openStore({
+    dataDir: config.paths.data,
+    databaseUrl: secrets.DATABASE_URL,
+    sqliteSynchronous: config.store.sqlite_synchronous,
+    busyTimeoutMs: config.store.busy_timeout_ms,
+    poolSize: config.store.pool_size,
+  });
+  try {
+    await migrateToLatest(store.db as never, store.kind, MIGRATIONS);
+  } catch (err) {
+    await store.close().catch(() => {});
+    throw err;
+  }
+  return store;
+}
+
+export function queueFor(config: Config, store: Store, log: Log, metrics?: Metrics): Queue {
+  return new Queue({
+    store,
+    log: log.for('queue'),
+    pollMs: config.queue.poll_ms,
+    leaseMs: config.queue.lease_seconds * 1000,
+    maxAttempts: config.queue.max_attempts,
+    backoff: { baseMs: config.queue.backoff_base_seconds * 1000, capMs: config.queue.backoff_cap_seconds * 1000 },
+    onFinish: metrics?.jobFinished,
+  });
+}
+
+export async function startService(options: StartOptions = {}): Promise<Service> {
+  const only = parseOnly(options.only);
+  const { config, secrets } = loadConfig({ file: options.configFile, env: options.env });
+  for (const dir of [config.paths.data, config.paths.logs, config.paths.media]) mkdirSync(dir, { recursive: true });
+  const log = await createLog({
+    level: config.log.level,
+    dir: config.paths.logs,
+    stdout: config.log.stdout,
+    rotate: config.log.rotate,
+    secrets: Object.values(secrets),
+  });
+  const mainLog = log.for('main');
+  const startedAt = Date.now();
+  let store: Store;
+  try {
+    store = await openMigratedStore(config, secrets);
+  } catch (err) {
+    mainLog.error({ err }, 'cannot open the store');
+    await log.close();
+    throw err;
+  }
+  const metrics = createMetrics();
+  const queue = queueFor(config, store, log, metrics);
+  metrics.watchQueue(queue);
+
+  const modules: Module[] = [];
+  const wanted = (name: ModuleName): boolean => only === null || only.includes(name);
+  if (wanted('maintenance')) modules.push(new MaintenanceModule(queue, config.queue.keep_finished_days, log.for('maintenance')));
+  const status = (): Promise<StatusReport> =>
+    buildStatus({
+      store,
+      queueStats: () => queue.stats(),
+      modules,
+      startedAt,
+      diskPaths: [config.paths.data, config.paths.media, config.paths.logs],
+      log: { file: log.file, problem: log.fileProblem() },
+    });
+  let http: HttpModule | null = null;
+  if (wanted('http')) {
+    http = new HttpModule(
+      {
+        log: log.for('http'),
+        token: loadOrCreateApiToken(config.paths.data, secrets.CENTINELA_API_TOKEN),
+        registry: metrics.registry,
+        health: () => healthProblems(store, queue),
+        status,
+      },
+      config.http,
+    );
+    modules.push(http);
+  }
+  if (!secrets.TELEGRAM_BOT_TOKEN) {
+    log.for('bot').warn('Telegram intake is off: TELEGRAM_BOT_TOKEN is not set. Everything else runs; set the token and restart to receive files.');
+  }
+
+  const heartbeats = new Heartbeats(store, modules, log.for('heartbeat'));
+  const started: Module[] = [];
+  let stopping: Promise<void> | null = null;
+  const stop = (reason: string): Promise<void> => {
+    stopping ??= (async () => {
+      mainLog.info({ reason }, 'stopping');
+      for (const m of [...started].reverse()) {
+        await m.stop().catch((err: unknown) => mainLog.error({ err, module: m.name }, 'module did not stop cleanly'));
+      }
+      await queue.stop(config.shutdown.timeout_seconds * 1000).catch((err: unknown) => mainLog.error({ err }, 'could not release jobs'));
+      await heartbeats.stop();
+      await store.close().catch(() => {});
+      mainLog.info('stopped');
+      await log.close();
+    })();
+    return stopping;
+  };
+
+  try {
+    for (const m of modules) {
+      await m.start();
+      started.push(m);
+    }
+  } catch (err) {
+    mainLog.error({ err }, 'start-up failed');
+    await stop('start-up failed');
+    throw err;
+  }
+  heartbeats.start();
+  mainLog.info(
+    { version: VERSION, store: store.kind, location: store.location, modules: modules.map((m) => m.name) },
+    'centinela started',
+  );
+  return { config, secrets, log, store, queue, metrics, modules, http, status, stop };
+}
+
+async function healthProblems(store: Store, queue: Queue): Promise<string[]> {
+  const problems: string[] = [];
+  try {
+    await store.ping();
+  } catch (err) {
+    problems.push(`store unreachable: ${(err as Error).message}`);
+  }
+  if (!queue.workersAlive()) problems.push('a worker loop is stuck');
+  return problems;
+}
+
+function parseOnly(only: string[] | undefined): ModuleName[] | null {
+  if (!only || only.length === 0) return null;
+  const names = only.flatMap((o) => o.split(',')).map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!(MODULE_NAMES as readonly string[]).includes(n)) {
+      throw new UsageError(`--only ${n}: no such module; the modules are ${MODULE_NAMES.join(', ')}`);
+    }
+  }
+  return names as ModuleName[];
+}

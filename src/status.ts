@@ -1,0 +1,112 @@
+// The status summary shared by GET /status, `centinela status` and (later) the bot's /status.
+import { statfs } from 'node:fs/promises';
+import { HEARTBEAT_INTERVAL_MS, readHeartbeats } from './core/heartbeat.ts';
+import type { ProcessBeat } from './core/heartbeat.ts';
+import type { ModuleStatus } from './core/module.ts';
+import type { QueueStats } from './core/queue/index.ts';
+import type { Store } from './core/store/index.ts';
+import { VERSION } from './version.ts';
+
+export interface StatusReport {
+  version: string;
+  running: boolean;
+  pid: number | null;
+  uptime_seconds: number | null;
+  store: { kind: string; location: string; ok: boolean; error?: string };
+  modules: Array<{ name: string } & ModuleStatus>;
+  queues: QueueStats[];
+  disk: Array<{ path: string; free_bytes: number; total_bytes: number }>;
+  processes: Array<ProcessBeat & { stale: boolean }>;
+  log: { file: string | null; problem: string | null };
+}
+
+export interface StatusSources {
+  store: Store;
+  queueStats(): Promise<QueueStats[]>;
+  modules: Array<{ name: string; status(): ModuleStatus }>;
+  startedAt: number | null;
+  diskPaths: string[];
+  log: { file: string | null; problem: string | null };
+}
+
+export async function buildStatus(s: StatusSources): Promise<StatusReport> {
+  const report: StatusReport = {
+    version: VERSION,
+    running: s.startedAt !== null,
+    pid: s.startedAt !== null ? process.pid : null,
+    uptime_seconds: s.startedAt !== null ? Math.round((Date.now() - s.startedAt) / 1000) : null,
+    store: { kind: s.store.kind, location: s.store.location, ok: true },
+    modules: s.modules.map((m) => ({ name: m.name, ...m.status() })),
+    queues: [],
+    disk: await diskUsage(s.diskPaths),
+    processes: [],
+    log: s.log,
+  };
+  try {
+    report.queues = await s.queueStats();
+    const now = Date.now();
+    report.processes = (await readHeartbeats(s.store)).map((b) => ({
+      ...b,
+      stale: b.state !== 'stopped' && now - b.beatAt > 3 * HEARTBEAT_INTERVAL_MS,
+    }));
+  } catch (err) {
+    report.store.ok = false;
+    report.store.error = (err as Error).message;
+  }
+  return report;
+}
+
+async function diskUsage(paths: string[]): Promise<StatusReport['disk']> {
+  const out: StatusReport['disk'] = [];
+  for (const path of paths) {
+    try {
+      const st = await statfs(path);
+      out.push({ path, free_bytes: st.bavail * st.bsize, total_bytes: st.blocks * st.bsize });
+    } catch {
+      // a folder not created yet has no disk to report
+    }
+  }
+  return out;
+}
+
+/** The report as a few readable lines (terminal, phone). */
+export function formatStatus(r: StatusReport): string {
+  const lines: string[] = [];
+  lines.push(
+    r.running
+      ? `centinela ${r.version}: running (pid ${r.pid}, up ${formatDuration(r.uptime_seconds ?? 0)})`
+      : `centinela ${r.version}: the service is DOWN (read from the store)`,
+  );
+  lines.push(`store: ${r.store.kind} ${r.store.location} ${r.store.ok ? 'ok' : `UNREACHABLE: ${r.store.error}`}`);
+  for (const m of r.modules) lines.push(`module ${m.name}: ${m.state}${m.detail ? ` (${m.detail})` : ''}`);
+  for (const p of r.processes.filter((p) => p.state !== 'stopped')) {
+    if (r.running && p.pid === r.pid) continue;
+    lines.push(`process ${p.module} on ${p.host} pid ${p.pid}: ${p.stale ? 'SILENT' : p.state}, last beat ${formatDuration(Math.round((Date.now() - p.beatAt) / 1000))} ago`);
+  }
+  if (r.queues.length === 0) lines.push('queues: no jobs yet');
+  for (const q of r.queues) {
+    const counts = Object.entries(q.counts).map(([state, n]) => `${state} ${n}`).join(', ') || 'empty';
+    lines.push(`queue ${q.queue}: ${counts}${q.oldestWaitingSeconds > 0 ? `; oldest waiting ${formatDuration(q.oldestWaitingSeconds)}` : ''}`);
+  }
+  for (const d of r.disk) lines.push(`disk ${d.path}: ${formatBytes(d.free_bytes)} free of ${formatBytes(d.total_bytes)}`);
+  if (r.log.problem) lines.push(`log: ${r.log.problem}`);
+  return lines.join('\n');
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 90) return `${seconds}s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)}m`;
+  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)}h`;
+  return `${(seconds / 86_400).toFixed(1)}d`;
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+}
