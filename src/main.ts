@@ -187,3 +187,29 @@ function parseOnly(only: string[] | undefined): ModuleName[] | null {
   }
   return names as ModuleName[];
 }
+
+/**
+ * Runs until SIGINT/SIGTERM, then stops cleanly and exits 0. A second signal exits at once (130); the leases of
+ * jobs still running then expire and the jobs run again elsewhere.
+ */
+export function runUntilSignal(service: Service): Promise<number> {
+  const log = service.log.for('main');
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (a bug): the service keeps running'));
+  process.on('uncaughtException', (err) => {
+    log.error({ err }, 'uncaught exception (a bug): exiting so the supervisor restarts a clean process');
+    void service.stop('uncaught exception').finally(() => process.exit(1));
+  });
+  return new Promise<number>(() => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      signals++;
+      if (signals > 1) {
+        process.stderr.write(`centinela: second ${signal}: exiting now; running jobs will be retried after their lease expires\n`);
+        process.exit(130);
+      }
+      void service.stop(signal).then(() => process.exit(0));
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

@@ -5,7 +5,8 @@ import { delimiter, dirname, join } from 'node:path';
 import { loadConfig } from '../core/config.ts';
 import type { LoadedConfig } from '../core/config.ts';
 import { MIGRATIONS } from '../main.ts';
-import { openStore, pendingMigrations } from '../core/store/index.ts';
+import { describeUrl, openStore, pendingMigrations } from '../core/store/index.ts';
+import type { Store } from '../core/store/index.ts';
 import { formatBytes } from '../status.ts';
 import { readApiToken } from '../http/index.ts';
 import { serviceUrl } from './context.ts';
@@ -95,14 +96,27 @@ async function freeDisk(dir: string): Promise<Check> {
 }
 
 async function storeCheck({ config, secrets }: LoadedConfig): Promise<Check> {
-  const store = openStore({
-    dataDir: config.paths.data,
-    databaseUrl: secrets.DATABASE_URL,
-    sqliteSynchronous: config.store.sqlite_synchronous,
-    busyTimeoutMs: config.store.busy_timeout_ms,
-    poolSize: 1,
-  });
+  if (!secrets.DATABASE_URL) {
+    // Before the first start there is no SQLite file yet; opening one here would create it (and its folder) as a
+    // side effect, and then report the migrations that `start` is about to run as a failure.
+    const file = join(config.paths.data, 'centinela.db');
+    if (!existsSync(file)) {
+      const folder = writable('paths.data', config.paths.data);
+      return folder.ok
+        ? { ok: true, text: `store sqlite ${file} does not exist yet: it is created and migrated at start` }
+        : { ok: false, text: `store sqlite ${file} cannot be created: ${folder.text}`, fix: folder.fix };
+    }
+  }
+  let store: Store | null = null;
   try {
+    // Inside the try: opening SQLite creates its folder and file, which throws when paths.data is not usable.
+    store = openStore({
+      dataDir: config.paths.data,
+      databaseUrl: secrets.DATABASE_URL,
+      sqliteSynchronous: config.store.sqlite_synchronous,
+      busyTimeoutMs: config.store.busy_timeout_ms,
+      poolSize: 1,
+    });
     await store.ping();
     const pending = await pendingMigrations(store.db as never, store.kind, MIGRATIONS);
     if (pending.length) {
@@ -110,13 +124,14 @@ async function storeCheck({ config, secrets }: LoadedConfig): Promise<Check> {
     }
     return { ok: true, text: `store ${store.kind} ${store.location} reachable and migrated` };
   } catch (err) {
+    const kind = secrets.DATABASE_URL ? 'postgres' : 'sqlite';
     return {
       ok: false,
-      text: `store ${store.kind} ${store.location} unreachable: ${(err as Error).message}`,
-      fix: store.kind === 'postgres' ? 'check DATABASE_URL, that the server runs and accepts this host' : 'check that paths.data is writable',
+      text: `store ${kind} ${store?.location ?? (secrets.DATABASE_URL ? describeUrl(secrets.DATABASE_URL) : config.paths.data)} unreachable: ${(err as Error).message}`,
+      fix: kind === 'postgres' ? 'check DATABASE_URL, that the server runs and accepts this host' : 'check that paths.data is writable',
     };
   } finally {
-    await store.close();
+    await store?.close();
   }
 }
 

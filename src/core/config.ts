@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { redactText } from './log.ts';
 
 /** Exit code for a bad configuration (EX_CONFIG from sysexits.h), as systemd and scripts expect. */
 export const CONFIG_EXIT_CODE = 78;
@@ -215,20 +216,35 @@ function describeIssue(
 ): string[] {
   const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
-    const knownDotted = [...known.values()].map((p) => p.join('.'));
+    const leaves = [...known.values()].map((p) => p.join('.'));
+    const sections = [...new Set([...known.values()].flatMap((p) => p.slice(1).map((_, i) => p.slice(0, i + 1).join('.'))))];
     return issue.keys.map((key) => {
       const full = [...path, key].join('.');
       const where = origin.get(full) ?? firstOrigin(origin, full);
       const secret = secretFor(key);
       if (secret) return `${full}: secrets are read only from the environment; remove it from ${where} and set ${secret}`;
-      return `${full}: unknown key${where ? ` (in ${where})` : ''}; did you mean ${closest(full, knownDotted)}?`;
+      // A misspelt section (a mapping) is compared with the sections, a misspelt setting with the settings.
+      const value = getPath(raw, [...path, key]);
+      const candidates = value !== null && typeof value === 'object' && !Array.isArray(value) ? sections : leaves;
+      return `${full}: unknown key${where ? ` (in ${where})` : ''}; did you mean ${closest(full, candidates)}?`;
     });
   }
   const dotted = path.join('.');
   const value = getPath(raw, path);
   const where = origin.get(dotted);
-  const got = value === undefined ? 'nothing' : JSON.stringify(value);
+  const got = showValue(value);
   return [`${dotted}: ${issue.message.replace(/^Invalid (input|option): /, '').replace(/, received \w+$/, '')}, got ${got}${where ? ` (from ${where})` : ''}`];
+}
+
+/**
+ * A bad value as a message shows it: scalars as JSON with bot tokens and URL passwords masked (a database URL or
+ * a token pasted in the wrong place must not reach the terminal or journald), mappings and lists only by kind.
+ */
+function showValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (value !== null && typeof value === 'object') return 'a mapping';
+  return redactText(JSON.stringify(value));
 }
 
 function firstOrigin(origin: Map<string, string>, prefix: string): string | undefined {

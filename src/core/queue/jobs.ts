@@ -157,7 +157,7 @@ export async function releaseExpired(db: Db, now: number): Promise<number> {
     .updateTable('jobs')
     .set({
       state: sql`case when attempts >= max_attempts then 'dead' else 'waiting' end`,
-      finished_at: sql`case when attempts >= max_attempts then ${now} else null end`,
+      finished_at: sql`case when attempts >= max_attempts then cast(${now} as bigint) else null end`,
       last_error: 'lease expired: its worker stopped answering (crashed or killed)',
       lease_until: null,
       worker: null,

@@ -31,6 +31,7 @@ export class Worker {
   readonly #d: WorkerDeps;
   readonly #running = new Map<number, Running>();
   #stopping = false;
+  #shutdownAborted = false;
   #wake: (() => void) | null = null;
   #loop: Promise<void> | null = null;
   /** Last time the loop went round: /healthz says "workers run" only if it is recent. */
@@ -76,8 +77,11 @@ export class Worker {
     ]);
     clearTimeout(timer);
     if (timedOut) {
-      for (const r of this.#running.values()) r.controller.abort(new Error('shutdown: out of time'));
       this.#d.log.warn({ queue: this.#d.queue, jobs: [...this.#running.keys()] }, 'shutdown timeout: releasing running jobs');
+      this.#shutdownAborted = true;
+      for (const r of this.#running.values()) r.controller.abort(new Error('shutdown: out of time'));
+      // Give aborted handlers a moment to unwind so their release is recorded before the store closes.
+      await Promise.race([Promise.all([...this.#running.values()].map((r) => r.done)), new Promise((r) => setTimeout(r, 1000).unref())]);
     }
   }
 
@@ -172,6 +176,11 @@ export class Worker {
     const now = Date.now();
     const message = describeError(err);
     const db = this.#d.store.db;
+    if (this.#shutdownAborted) {
+      // Not the job's fault: give it back at once with its attempt, as a clean stop does.
+      const ok = await failJob(db, job, { state: 'waiting', runAt: now, refundAttempt: true }, 'released at shutdown', now);
+      return ok ? 'retry' : 'lost';
+    }
     if (err instanceof RetryAfter) {
       log.info({ retry_in_s: err.seconds }, `job deferred: ${message}`);
       const ok = await failJob(db, job, { state: 'waiting', runAt: now + err.seconds * 1000, refundAttempt: true }, message, now);
