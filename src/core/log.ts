@@ -36,7 +36,8 @@ export interface Log {
 
 export const LOG_FILE_NAME = 'centinela.log';
 const LEVEL_NAMES: Record<string, string> = { trace: 'DEBUG', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR' };
-const SECRET_KEY = /token|secret|passw(or)?d|api_?key|^key$|authorization|credential/i;
+// Names that end like a secret: bot_token, apiKey, db_password. Not prompt_tokens (a count) or keyframes.
+const SECRET_KEY = /(token|secret|passw(or)?d|authorization|credentials?|(^|_|api)key)$/i;
 // A Telegram bot token: <bot id>:<35 characters>. It also appears inside Bot API file URLs and paths.
 const BOT_TOKEN = /\d{5,}:[A-Za-z0-9_-]{35}/g;
 // user:password@ in connection strings.
@@ -96,9 +97,18 @@ export async function createLog(options: LogOptions): Promise<Log> {
         log: (obj) => redactFields(obj),
       },
       hooks: { streamWrite: (line) => redactText(line, secrets) },
+      // redactFields has already serialized every Error (so that its properties are redacted); pino's own err
+      // serializer would take the result for another error and call its type "Object".
+      serializers: { err: (value: unknown) => value },
     },
     destination,
   );
+  // pino runs formatters.bindings on the root's base only: a child's bindings (log.for('bot', {...}),
+  // logger.child({...})) would skip field redaction. Every logger descends from root, so this covers them all.
+  const pinoChild = root.child;
+  root.child = function (this: Logger, bindings, childOptions) {
+    return pinoChild.call(this, redactFields(bindings), childOptions);
+  } as Logger['child'];
   if (problem) root.child({ component: 'log' }).warn({ problem }, 'file logging is off; lines go to stdout only');
 
   return {
@@ -173,20 +183,35 @@ function endStream(stream: SonicBoom): Promise<void> {
   });
 }
 
-/** Replaces the value of every field whose name says it holds a secret, at any depth of plain objects. */
+/**
+ * Replaces the value of every field whose name says it holds a secret, at any depth of plain objects. Errors are
+ * serialized here (type, message, stack with causes, own properties) so that their properties are redacted too.
+ */
 export function redactFields<T extends Record<string, unknown>>(obj: T): T {
+  return redactObject(obj, new Set()) as T;
+}
+
+/** `ancestors` holds the objects being redacted above this one: a reference back to one of them is a cycle. */
+function redactObject(obj: Record<string, unknown>, ancestors: Set<object>): Record<string, unknown> {
+  ancestors.add(obj);
+  const inner = (v: unknown): unknown => {
+    if (v instanceof Error) return redactObject(Object.fromEntries(Object.entries(pino.stdSerializers.err(v))), ancestors);
+    if (!isPlainObject(v)) return v;
+    return ancestors.has(v) ? '[Circular]' : redactObject(v, ancestors);
+  };
   let copy: Record<string, unknown> | null = null;
   for (const [key, value] of Object.entries(obj)) {
     let next = value;
     if (SECRET_KEY.test(key) && value !== null && value !== undefined) next = REDACTED;
-    else if (isPlainObject(value)) next = redactFields(value);
-    else if (Array.isArray(value)) next = value.map((v) => (isPlainObject(v) ? redactFields(v) : v));
+    else if (Array.isArray(value)) next = value.some((v) => v instanceof Error || isPlainObject(v)) ? value.map(inner) : value;
+    else next = inner(value);
     if (next !== value) {
       copy ??= { ...obj };
       copy[key] = next;
     }
   }
-  return (copy ?? obj) as T;
+  ancestors.delete(obj);
+  return copy ?? obj;
 }
 
 /** Masks token-shaped strings, URL passwords and known secret values in any text: messages, stacks, paths. */

@@ -27,7 +27,8 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   });
 
   app.addHook('onRequest', async (req, reply) => {
-    if (req.url === '/healthz') return;
+    // The matched route, not req.url: a probe may add a query string (/healthz?source=docker).
+    if (req.routeOptions.url === '/healthz') return;
     if (!bearerMatches(req.headers.authorization, deps.token)) {
       await reply
         .code(401)

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { fullJitterDelay } from '../limits.ts';
 import type { Store } from '../store/index.ts';
 import { PermanentError, RetryAfter } from './errors.ts';
-import { claimJobs, completeJob, extendLease, failJob } from './jobs.ts';
+import { claimJobs, completeJobs, extendLease, failJob } from './jobs.ts';
 import type { Handler, Job, JobOutcome } from './types.ts';
 
 export interface WorkerDeps {
@@ -32,6 +32,7 @@ export class Worker {
   readonly #running = new Map<number, Running>();
   #stopping = false;
   #shutdownAborted = false;
+  readonly #completions: Array<{ job: Job; resolve(ok: boolean): void; reject(err: unknown): void }> = [];
   #wake: (() => void) | null = null;
   #loop: Promise<void> | null = null;
   /** Last time the loop went round: /healthz says "workers run" only if it is recent. */
@@ -115,7 +116,8 @@ export class Worker {
       const timer = setTimeout(done, ms);
       function done(): void {
         clearTimeout(timer);
-        resolve();
+        // Let the other completions of this turn land first, so one claim fills several free slots.
+        setImmediate(resolve);
       }
       this.#wake = () => {
         this.#wake = null;
@@ -148,7 +150,7 @@ export class Worker {
       let outcome: JobOutcome;
       try {
         await this.#d.handler({ job, signal: controller.signal, heartbeat, log });
-        outcome = (await completeJob(this.#d.store.db, job, Date.now())) ? 'done' : 'lost';
+        outcome = (await this.#complete(job)) ? 'done' : 'lost';
       } catch (err) {
         outcome = await this.#failed(job, err, log);
       } finally {
@@ -163,6 +165,24 @@ export class Worker {
       log.error({ err }, 'could not record the job outcome; it will run again after its lease expires');
     });
     this.#running.set(job.id, running);
+  }
+
+  /**
+   * Completions that land in the same turn of the event loop are written in one statement: under load that
+   * halves the statements per job; a lone completion waits only for setImmediate.
+   */
+  #complete(job: Job): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.#completions.push({ job, resolve, reject });
+      if (this.#completions.length > 1) return;
+      setImmediate(() => {
+        const batch = this.#completions.splice(0);
+        completeJobs(this.#d.store.db, batch.map((b) => b.job), this.#d.workerId, Date.now()).then(
+          (done) => batch.forEach((b) => b.resolve(done.has(b.job.id))),
+          (err: unknown) => batch.forEach((b) => b.reject(err)),
+        );
+      });
+    });
   }
 
   /** A handler that forgets to heartbeat loses its lease; abort it so it stops touching what is no longer its. */
