@@ -1,0 +1,28 @@
+// One process of the PostgreSQL queue benchmark: enqueues its share, waits for "go", works until the queue is empty.
+import { createLog } from '../src/core/log.ts';
+import { Queue } from '../src/core/queue/index.ts';
+import { openSpec } from '../test/support/store-spec.ts';
+import type { StoreSpec } from '../test/support/store-spec.ts';
+
+const { spec, jobs, concurrency } = JSON.parse(process.env.BENCH_WORKER ?? '{}') as { spec: StoreSpec; jobs: number; concurrency: number };
+const store = await openSpec(spec);
+const log = await createLog({ level: 'error', dir: null, stdout: false, rotate: { size: '1m', keep: 1 }, stdoutStream: process.stderr });
+const queue = new Queue({ store, log: log.root, pollMs: 20, leaseMs: 60_000, maxAttempts: 3, backoff: { baseMs: 100, capMs: 1000 } });
+process.stdout.write('ready\n');
+await new Promise<void>((ok) => process.stdin.once('data', () => ok()));
+
+let done = 0;
+queue.work('bench', async () => void done++, { concurrency });
+// Eight producers at a time, as concurrent uploads or album items enqueue.
+for (let i = 0; i < jobs; i += 8) {
+  await Promise.all(Array.from({ length: Math.min(8, jobs - i) }, (_, k) => queue.enqueue('bench', { i: i + k })));
+}
+// Leave when nothing is waiting or active (an indexed probe, not a count over the table).
+for (;;) {
+  await new Promise((r) => setTimeout(r, 50));
+  if ((await queue.list({ queue: 'bench', states: ['waiting', 'active'] }, 1)).length === 0) break;
+}
+await queue.stop(5000);
+await store.close();
+process.stdout.write(`done ${done}\n`);
+process.exit(0);

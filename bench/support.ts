@@ -1,0 +1,30 @@
+// Shared by the benchmarks: figures, process sampling, child processes.
+import { readFileSync } from 'node:fs';
+
+export function figure(name: string, value: number, unit: string): void {
+  const v = Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 3 : 1);
+  process.stdout.write(`figure ${name}=${v} ${unit}\n`);
+}
+
+export function note(text: string): void {
+  process.stdout.write(`# ${text}\n`);
+}
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** CPU seconds (user+system) a process has used, from /proc. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+export function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
