@@ -10,7 +10,9 @@ import { createMetrics } from './core/metrics.ts';
 import type { Metrics } from './core/metrics.ts';
 import type { Module } from './core/module.ts';
 import { Queue } from './core/queue/index.ts';
-import { coreMigration, migrateToLatest, openStore } from './core/store/index.ts';
+import { coreMigration, migrateToLatest, openStore, settingsMigration } from './core/store/index.ts';
+import { intakeMigration } from './pipeline/intake/migration.ts';
+import { outboxMigration } from './bot/outbox/migration.ts';
 import type { Store, StoreMigration } from './core/store/index.ts';
 import { HttpModule, loadOrCreateApiToken } from './http/index.ts';
 import { buildStatus } from './status.ts';
@@ -18,7 +20,7 @@ import type { StatusReport } from './status.ts';
 import { VERSION } from './version.ts';
 
 /** Every migration of every capability, in the order their names sort. */
-export const MIGRATIONS: readonly StoreMigration[] = [coreMigration];
+export const MIGRATIONS: readonly StoreMigration[] = [coreMigration, settingsMigration, intakeMigration, outboxMigration];
 
 /** Modules `--only` accepts. */
 export const MODULE_NAMES = ['http', 'maintenance'] as const;

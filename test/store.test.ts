@@ -1,7 +1,7 @@
 // Migrations and store behaviour that must be identical on SQLite and PostgreSQL.
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { coreMigration, migrateToLatest, pendingMigrations } from '../src/core/store/index.ts';
+import { migrateToLatest, pendingMigrations } from '../src/core/store/index.ts';
 import type { StoreMigration } from '../src/core/store/index.ts';
 import { MIGRATIONS } from '../src/main.ts';
 import { STORE_KINDS, createTestStore } from './support/stores.ts';
@@ -27,13 +27,13 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     t = await createTestStore(kind);
     const db = t.store.db as never;
     const later: StoreMigration = {
-      name: '0100_later',
+      name: '0900_later',
       async up(d) {
         await d.schema.createTable('later_things').addColumn('id', 'integer', (c) => c.primaryKey()).execute();
       },
     };
-    expect(await pendingMigrations(db, t.store.kind, [coreMigration, later])).toEqual(['0100_later']);
-    expect(await migrateToLatest(db, t.store.kind, [coreMigration, later])).toEqual(['0100_later']);
+    expect(await pendingMigrations(db, t.store.kind, [...MIGRATIONS, later])).toEqual(['0900_later']);
+    expect(await migrateToLatest(db, t.store.kind, [...MIGRATIONS, later])).toEqual(['0900_later']);
     await sql`insert into later_things (id) values (1)`.execute(t.store.db);
     const rows = await sql<{ n: number }>`select count(*) as n from later_things`.execute(t.store.db);
     expect(Number(rows.rows[0]?.n)).toBe(1);
@@ -42,12 +42,12 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
   it('names a failing migration in its error', async () => {
     t = await createTestStore(kind);
     const broken: StoreMigration = {
-      name: '0101_broken',
+      name: '0901_broken',
       async up(d) {
         await sql`create table jobs (id integer)`.execute(d); // jobs exists already
       },
     };
-    await expect(migrateToLatest(t.store.db as never, t.store.kind, [coreMigration, broken])).rejects.toThrow(/migration 0101_broken failed/);
+    await expect(migrateToLatest(t.store.db as never, t.store.kind, [...MIGRATIONS, broken])).rejects.toThrow(/migration 0901_broken failed/);
   });
 
   it('enforces one live job per key in the database itself', async () => {

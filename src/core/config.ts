@@ -5,77 +5,13 @@ import { resolve } from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { configSchema } from './config-schema.ts';
 import { redactText } from './log.ts';
 
 /** Exit code for a bad configuration (EX_CONFIG from sysexits.h), as systemd and scripts expect. */
 export const CONFIG_EXIT_CODE = 78;
 
-const sizeString = z
-  .string()
-  .regex(/^\d+(k|m|g)$/i, 'a size such as 512k, 10m or 1g');
-
-export const configSchema = z
-  .object({
-    paths: z
-      .object({
-        data: z.string().min(1).default('./data').describe('store (SQLite), API token, pending and quarantine files'),
-        logs: z.string().min(1).default('./logs').describe('centinela.log (rotated) and incidents.jsonl'),
-        media: z.string().min(1).default('./media').describe('creators\' videos, one folder per creator'),
-      })
-      .strict()
-      .prefault({}),
-    http: z
-      .object({
-        host: z.string().min(1).default('127.0.0.1').describe('address of the control API; keep it on loopback unless a proxy guards it'),
-        port: z.number().int().min(0).max(65535).default(8787).describe('port of the control API (0 picks a free one)'),
-      })
-      .strict()
-      .prefault({}),
-    log: z
-      .object({
-        level: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('lowest level written'),
-        stdout: z.boolean().default(true).describe('also write every line to stdout (journald, docker logs)'),
-        rotate: z
-          .object({
-            size: sizeString.default('10m').describe('start a new file when the current one reaches this size'),
-            keep: z.number().int().min(1).max(1000).default(10).describe('rotated files kept besides the current one'),
-          })
-          .strict()
-          .prefault({}),
-      })
-      .strict()
-      .prefault({}),
-    store: z
-      .object({
-        sqlite_synchronous: z
-          .enum(['normal', 'full'])
-          .default('normal')
-          .describe('SQLite durability: normal survives a crash of the process, full also a power cut (slower)'),
-        busy_timeout_ms: z.number().int().min(0).default(5000).describe('how long SQLite waits for another process\'s write lock'),
-        pool_size: z.number().int().min(1).max(100).default(10).describe('PostgreSQL connections per process'),
-      })
-      .strict()
-      .prefault({}),
-    queue: z
-      .object({
-        poll_ms: z.number().int().min(10).default(1000).describe('how often an idle worker looks for work written by other processes'),
-        lease_seconds: z.number().int().min(1).default(60).describe('a claimed job returns to the queue if its worker is silent this long'),
-        max_attempts: z.number().int().min(1).default(5).describe('default attempts per job before it is dead'),
-        backoff_base_seconds: z.number().positive().default(1).describe('first retry waits up to this long (full jitter, doubling)'),
-        backoff_cap_seconds: z.number().positive().default(300).describe('no retry waits longer than this'),
-        keep_finished_days: z.number().int().min(1).default(14).describe('done and cancelled jobs older than this are pruned daily'),
-      })
-      .strict()
-      .prefault({}),
-    shutdown: z
-      .object({
-        timeout_seconds: z.number().int().min(0).default(30).describe('on SIGTERM, how long running jobs may finish before their leases are released'),
-      })
-      .strict()
-      .prefault({}),
-  })
-  .strict();
-
+export { configSchema, parseSize } from './config-schema.ts';
 export type Config = z.infer<typeof configSchema>;
 
 /** Secrets, from the environment only. Never logged; `describeSecret` masks them for messages. */

@@ -49,8 +49,15 @@ export interface HeartbeatsTable {
   beat_at: number;
 }
 
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
 export interface Database {
   jobs: JobsTable;
   schedules: SchedulesTable;
   heartbeats: HeartbeatsTable;
+  settings: SettingsTable;
 }
