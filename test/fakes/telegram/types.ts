@@ -73,7 +73,7 @@ export interface FakeBotApi {
 
   /** Every API call except getUpdates, in the order they were answered. */
   readonly calls: SentCall[];
-  /** Successful sendMessage/sendDocument/sendVideo/sendPhoto/editMessageText calls, optionally for one chat. */
+  /** Successful sendMessage/sendDocument/sendVideo/sendPhoto/sendMediaGroup/editMessageText calls, optionally for one chat. */
   sent(chatId?: number): SentCall[];
   /** The first call (already made, or to come) that matches; rejects after timeoutMs (default 5000). */
   waitFor(predicate: (call: SentCall) => boolean, timeoutMs?: number): Promise<SentCall>;
@@ -85,6 +85,8 @@ export interface FakeBotApi {
 
   /** The visible text (or caption) of a message after edits; undefined if unknown or deleted. */
   messageText(chatId: number, messageId: number): string | undefined;
+  /** A long poll (getUpdates with a timeout) is waiting for an update: the bot is listening. */
+  readonly polling: boolean;
   /** Updates queued and not yet confirmed by a getUpdates offset. */
   pendingUpdates(): Update[];
   /** Commands set with setMyCommands, per scope (JSON of the scope, plus `|lang` when a language_code was given). */
