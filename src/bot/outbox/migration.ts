@@ -12,15 +12,22 @@ export const outboxMigration: StoreMigration = {
       .addColumn('format', 'text', (c) => c.notNull()) // 'html' | 'plain'
       .addColumn('reply_markup', 'text')
       .addColumn('dedup_key', 'text', (c) => c.unique())
-      .addColumn('state', 'text', (c) => c.notNull()) // pending | sent | fallback | failed
+      .addColumn('state', 'text', (c) => c.notNull()) // pending | sending | sent | fallback | failed
       .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('next_at', 'bigint', (c) => c.notNull())
       .addColumn('last_error', 'text')
       .addColumn('message_id', 'bigint')
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('sent_at', 'bigint')
+      .addColumn('lease_until', 'bigint') // state sending: back to pending after this (its sender died)
+      .addColumn('claimed_by', 'text') // state sending: the claim that may finish it
+      .addColumn('tried_at', 'bigint') // last call to Telegram: pacing per chat
+      .addColumn('fallback_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('fallback_next_at', 'bigint')
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('outbox_pending').on('outbox').columns(['state', 'chat_id', 'id']).execute();
+    await db.schema.createIndex('outbox_chat_tried').on('outbox').columns(['chat_id', 'tried_at']).execute();
 
     await db.schema
       .createTable('refused_senders')
