@@ -12,7 +12,7 @@ import type { Module } from './core/module.ts';
 import { Queue } from './core/queue/index.ts';
 import { coreMigration, migrateToLatest, openStore, settingsMigration } from './core/store/index.ts';
 import { intakeMigration } from './pipeline/intake/migration.ts';
-import { outboxMigration } from './bot/outbox/migration.ts';
+import { BotModule, outboxMigration } from './bot/index.ts';
 import type { Store, StoreMigration } from './core/store/index.ts';
 import { HttpModule, loadOrCreateApiToken } from './http/index.ts';
 import { buildStatus } from './status.ts';
@@ -23,11 +23,13 @@ import { VERSION } from './version.ts';
 export const MIGRATIONS: readonly StoreMigration[] = [coreMigration, settingsMigration, intakeMigration, outboxMigration];
 
 /** Modules `--only` accepts. */
-export const MODULE_NAMES = ['http', 'maintenance'] as const;
+export const MODULE_NAMES = ['http', 'maintenance', 'bot'] as const;
 export type ModuleName = (typeof MODULE_NAMES)[number];
 
 export interface StartOptions {
   configFile?: string;
+  /** Folder relative paths and config/centinela.yaml are resolved from; default the working directory. */
+  cwd?: string;
   only?: string[];
   env?: NodeJS.ProcessEnv;
 }
@@ -79,7 +81,7 @@ export function queueFor(config: Config, store: Store, log: Log, metrics?: Metri
 
 export async function startService(options: StartOptions = {}): Promise<Service> {
   const only = parseOnly(options.only);
-  const { config, secrets } = loadConfig({ file: options.configFile, env: options.env });
+  const { config, secrets } = loadConfig({ file: options.configFile, env: options.env, cwd: options.cwd });
   for (const dir of [config.paths.data, config.paths.logs, config.paths.media]) mkdirSync(dir, { recursive: true });
   const log = await createLog({
     level: config.log.level,
@@ -128,8 +130,14 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     );
     modules.push(http);
   }
-  if (!secrets.TELEGRAM_BOT_TOKEN) {
-    log.for('bot').warn('Telegram intake is off: TELEGRAM_BOT_TOKEN is not set. Everything else runs; set the token and restart to receive files.');
+  let fatal: (code: number, reason: string) => void = () => {};
+  if (wanted('bot')) {
+    if (secrets.TELEGRAM_BOT_TOKEN) {
+      const deps = { config, token: secrets.TELEGRAM_BOT_TOKEN, store, queue, log, status, fatal: (code: number, reason: string) => fatal(code, reason) };
+      modules.push(new BotModule(deps));
+    } else {
+      log.for('bot').warn('Telegram intake is off: TELEGRAM_BOT_TOKEN is not set. Everything else runs; set the token and restart to receive files.');
+    }
   }
 
   const heartbeats = new Heartbeats(store, modules, log.for('heartbeat'));
@@ -160,6 +168,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     await stop('start-up failed');
     throw err;
   }
+  fatal = (code, reason) => void stop(reason).finally(() => process.exit(code));
   heartbeats.start();
   mainLog.info(
     { version: VERSION, store: store.kind, location: store.location, modules: modules.map((m) => m.name) },

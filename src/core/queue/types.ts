@@ -38,6 +38,8 @@ export interface HandlerContext<P = unknown> {
   signal: AbortSignal;
   /** Extends the lease; call it during long work (more often than the lease). */
   heartbeat(): Promise<void>;
+  /** How long a lease lasts: heartbeat at a fraction of it. */
+  leaseMs: number;
   log: Logger;
 }
 

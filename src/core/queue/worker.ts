@@ -149,7 +149,7 @@ export class Worker {
     running.done = (async () => {
       let outcome: JobOutcome;
       try {
-        await this.#d.handler({ job, signal: controller.signal, heartbeat, log });
+        await this.#d.handler({ job, signal: controller.signal, heartbeat, leaseMs: this.#d.leaseMs, log });
         outcome = (await this.#complete(job)) ? 'done' : 'lost';
       } catch (err) {
         outcome = await this.#failed(job, err, log);

@@ -1,4 +1,4 @@
-export { openStore, describeUrl } from './open.ts';
+export { openStore, describeUrl, withTables } from './open.ts';
 export type { Store, StoreKind, StoreOptions } from './open.ts';
 export { migrateToLatest, pendingMigrations } from './migrate.ts';
 export type { StoreMigration } from './migrate.ts';

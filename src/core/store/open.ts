@@ -74,3 +74,11 @@ export function describeUrl(url: string): string {
     return 'postgres (unparseable DATABASE_URL)';
   }
 }
+
+/**
+ * The store's database seen with a module's own tables (declared in that module, created by its migration):
+ * core stays ignorant of them, and the module keeps Kysely's type checking.
+ */
+export function withTables<T>(store: Store): Kysely<Database & T> {
+  return store.db as unknown as Kysely<Database & T>;
+}

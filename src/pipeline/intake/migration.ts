@@ -17,6 +17,7 @@ export const intakeMigration: StoreMigration = {
       .addColumn('media_group_id', 'text')
       .addColumn('receipt_message_id', 'bigint')
       .addColumn('progress_message_id', 'bigint')
+      .addColumn('progress_done', 'integer')
       .addColumn('closes_at', 'bigint', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('updated_at', 'bigint', (c) => c.notNull())

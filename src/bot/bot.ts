@@ -1,0 +1,185 @@
+// The Telegram bot as a module: long polling with @grammyjs/runner (updates are confirmed before handlers
+// finish; recording is idempotent, so a re-delivered update does nothing twice), auth, commands and intake.
+import { autoRetry } from '@grammyjs/auto-retry';
+import { run } from '@grammyjs/runner';
+import type { RunnerHandle } from '@grammyjs/runner';
+import { Api, Bot, GrammyError } from 'grammy';
+import type { Context } from 'grammy';
+import type { Config } from '../core/config.ts';
+import type { Log, Logger } from '../core/log.ts';
+import type { Module, ModuleStatus } from '../core/module.ts';
+import type { Queue } from '../core/queue/index.ts';
+import type { Store } from '../core/store/index.ts';
+import { Intake } from '../pipeline/intake/index.ts';
+import type { StatusReport } from '../status.ts';
+import { registerBuiltins } from './builtin-commands.ts';
+import { Commands } from './commands.ts';
+import { handleFileMessage } from './file-messages.ts';
+import { createTranslator, langOf } from './i18n.ts';
+import type { Translator } from './i18n.ts';
+import { Outbox, escapeHtml } from './outbox/index.ts';
+import { TelegramFiles, TelegramNotifier } from './telegram-ports.ts';
+import { Users, firstRefusalToday } from './users.ts';
+
+/** Exit code when another instance polls with the same token (409): restarting would only fight it. */
+export const TELEGRAM_CONFLICT_EXIT_CODE = 75;
+
+export interface BotDeps {
+  config: Config;
+  token: string;
+  store: Store;
+  queue: Queue;
+  log: Log;
+  status(): Promise<StatusReport>;
+  /** Called when the bot cannot go on (409 Conflict); the service stops and exits with `code`. */
+  fatal(code: number, reason: string): void;
+}
+
+export class BotModule implements Module {
+  readonly name = 'bot';
+  readonly intake: Intake;
+  readonly outbox: Outbox;
+  readonly commands: Commands;
+  readonly #d: BotDeps;
+  readonly #log: Logger;
+  readonly #t: Translator;
+  readonly #users: Users;
+  #runner: RunnerHandle | null = null;
+  #state: ModuleStatus = { state: 'starting' };
+
+  constructor(deps: BotDeps) {
+    this.#d = deps;
+    this.#log = deps.log.for('bot');
+    this.#t = createTranslator();
+    this.#users = new Users(deps.config.telegram.users);
+    this.intake = new Intake(deps.config, deps.store, deps.queue);
+    this.commands = new Commands(this.#t);
+    // The outbox owns its retries: its Api has no auto-retry, so a 429 never blocks the sending loop.
+    this.outbox = new Outbox({
+      store: deps.store,
+      api: new Api(deps.token, { apiRoot: deps.config.telegram.api_root }),
+      log: deps.log.for('outbox'),
+      fallbackWebhook: deps.config.alerts.fallback_webhook,
+      fallbackAfterMs: deps.config.alerts.fallback_after_seconds * 1000,
+    });
+  }
+
+  async start(): Promise<void> {
+    const { config, token } = this.#d;
+    const bot = new Bot(token, { client: { apiRoot: config.telegram.api_root } });
+    bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+    const notifier = new TelegramNotifier(bot.api, this.#t, this.outbox, config.telegram.admin_chats);
+    registerBuiltins(this.commands, this.intake, this.#d.status);
+    this.#routes(bot, notifier);
+
+    try {
+      bot.botInfo = await bot.api.getMe();
+    } catch (err) {
+      this.#state = { state: 'degraded', detail: `getMe failed: ${describe(err)}` };
+      this.#log.error({ err }, 'cannot reach the Bot API with this token: Telegram intake is off until restart');
+      this.outbox.start(); // alerts still wait in the outbox and go out when Telegram answers
+      return;
+    }
+    await this.commands.publish(bot.api, this.#users).catch((err: unknown) => this.#log.warn({ err }, 'could not set the command menus'));
+    this.intake.work(new TelegramFiles(bot.api, token, config.telegram), notifier);
+    this.outbox.start();
+    this.#runner = run(bot, { runner: { silent: true, fetch: { allowed_updates: ['message', 'callback_query'] } } });
+    void this.#runner.task()?.catch((err: unknown) => this.#pollingFailed(err));
+    this.#state = { state: 'running', detail: `@${bot.botInfo.username}${config.telegram.local_mode ? ', local Bot API server' : ''}` };
+    this.#log.info({ bot: bot.botInfo.username, api_root: config.telegram.api_root, local_mode: config.telegram.local_mode }, 'Telegram intake on');
+  }
+
+  async stop(): Promise<void> {
+    if (this.#runner?.isRunning()) await this.#runner.stop();
+    await this.outbox.stop();
+    this.#state = { state: 'stopped' };
+  }
+
+  status(): ModuleStatus {
+    return this.#state;
+  }
+
+  #routes(bot: Bot, notifier: TelegramNotifier): void {
+    const { config } = this.#d;
+    bot.catch((err) => this.#log.error({ err: err.error, request_id: `u-${err.ctx.update.update_id}` }, 'update handler failed'));
+    bot.use(async (ctx, next) => {
+      const chat = ctx.chat;
+      // Groups only if listed; elsewhere stay silent (a bot added to a random group must not chatter).
+      if (chat && chat.type !== 'private' && !config.telegram.groups.includes(chat.id)) return;
+      const user = this.#users.get(ctx.from?.id);
+      if (!user) {
+        await this.#refuse(ctx);
+        return;
+      }
+      await next();
+    });
+    bot.on('callback_query', async (ctx) => {
+      await ctx.answerCallbackQuery();
+    });
+    bot.on('message:text', async (ctx) => {
+      const user = this.#users.get(ctx.from.id);
+      if (!user) return;
+      if (ctx.message.text.startsWith('/')) await this.commands.handle(ctx, user);
+      else await ctx.reply(this.#t.t(user.language, 'send-files'));
+    });
+    bot.on(['message:video', 'message:document', 'message:photo'], async (ctx) => {
+      const user = this.#users.get(ctx.from.id);
+      if (!user) return;
+      const log = this.#log.child({ request_id: `u-${ctx.update.update_id}` });
+      await handleFileMessage(ctx, user, { config, intake: this.intake, notifier, t: this.#t, log });
+    });
+  }
+
+  async #refuse(ctx: Context): Promise<void> {
+    const from = ctx.from;
+    if (!from) return;
+    const name = [from.first_name, from.last_name].filter(Boolean).join(' ') + (from.username ? ` (@${from.username})` : '');
+    if (ctx.chat?.type === 'private') await ctx.reply(this.#t.t(langOf(from.language_code), 'refused', { id: String(from.id) }));
+    if (await firstRefusalToday(this.#d.store, from.id, name)) {
+      this.#log.warn({ user_id: from.id, name }, 'message from an unknown sender refused');
+      await this.outbox.enqueueMany(this.#d.config.telegram.admin_chats, {
+        text: `👤 Unknown sender refused: <b>${escapeHtml(name)}</b>, id <code>${from.id}</code>.\nTo let them in, add them to telegram.users.`,
+        format: 'html',
+        dedupKey: `refused:${from.id}:${new Date().toISOString().slice(0, 10)}`,
+      });
+    }
+  }
+
+  #pollingFailed(err: unknown): void {
+    const conflict = err instanceof GrammyError && err.error_code === 409;
+    if (!conflict) {
+      this.#state = { state: 'degraded', detail: `polling stopped: ${describe(err)}` };
+      this.#log.error({ err }, 'Telegram polling stopped');
+      return;
+    }
+    const reason = `Telegram answered 409 Conflict: ${err.description}. Another instance polls with this token, or a webhook is set. Stop the other instance (or deleteWebhook), then start this one again.`;
+    this.#state = { state: 'degraded', detail: '409 Conflict' };
+    this.#log.error({ error: err.description }, reason);
+    void this.#alertThenExit(reason);
+  }
+
+  /** The alert is durable in the outbox; give it a few seconds to go out before the process exits. */
+  async #alertThenExit(reason: string): Promise<void> {
+    try {
+      const ids = await this.outbox.enqueueMany(this.#d.config.telegram.admin_chats, {
+        text: `🔴 <b>Centinela stopped its Telegram intake</b>\n${escapeHtml(reason)}`,
+        format: 'html',
+        dedupKey: `conflict:${new Date().toISOString().slice(0, 13)}`,
+      });
+      this.outbox.poke();
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline) {
+        const states = await Promise.all(ids.map(async (id) => (await this.outbox.get(id))?.state));
+        if (states.every((s) => s !== 'pending' && s !== 'sending')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } catch (err) {
+      this.#log.error({ err }, 'could not queue the conflict alert');
+    }
+    this.#d.fatal(TELEGRAM_CONFLICT_EXIT_CODE, reason);
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof GrammyError ? `${err.error_code} ${err.description}` : (err as Error)?.message ?? String(err);
+}

@@ -1,0 +1,78 @@
+// The commands this release ships: /start, /help, /status, /batch, /pause, /resume.
+import type { Intake } from '../pipeline/intake/index.ts';
+import { formatStatus } from '../status.ts';
+import type { StatusReport } from '../status.ts';
+import type { Commands } from './commands.ts';
+
+const EVERYONE = ['admin', 'staff', 'model'] as const;
+
+export function registerBuiltins(commands: Commands, intake: Intake, status: () => Promise<StatusReport>): void {
+  commands.register({
+    name: 'start',
+    roles: EVERYONE,
+    description: 'cmd-start',
+    run: async ({ ctx, user, t }) => {
+      await ctx.reply(t('start', { name: user.name, role_text: t(`role-${user.role}`) }));
+    },
+  });
+  commands.register({
+    name: 'help',
+    roles: EVERYONE,
+    description: 'cmd-help',
+    run: async ({ ctx, user, t }) => {
+      const lines = commands.for(user.role).map((c) => `/${c.name} — ${t(c.description)}`);
+      await ctx.reply(`${t('help-title')}\n${lines.join('\n')}`);
+    },
+  });
+  commands.register({
+    name: 'status',
+    roles: ['admin'],
+    description: 'cmd-status',
+    run: async ({ ctx }) => {
+      const report = await status();
+      const paused = await intake.paused();
+      await ctx.reply(`${formatStatus(report)}${paused ? `\nintake: PAUSED (${paused.reason})` : ''}`);
+    },
+  });
+  commands.register({
+    name: 'batch',
+    roles: ['admin', 'staff', 'model'],
+    description: 'cmd-batch',
+    run: async ({ ctx, user, args, t }) => {
+      if (!/^b_[a-z0-9]+$/i.test(args)) {
+        await ctx.reply(t('batch-usage'));
+        return;
+      }
+      const batch = await intake.records.batch(args.toLowerCase());
+      // Staff and models see only their own batches.
+      if (!batch || (user.role !== 'admin' && batch.sender_id !== user.id)) {
+        await ctx.reply(t('batch-unknown', { batch: args }));
+        return;
+      }
+      const files = await intake.records.batchFiles(batch.id);
+      const count = (state: string): number => files.filter((f) => f.state === state).length;
+      const lines = files.map((f) => `• ${f.file_name ?? `#${f.id}`}: ${f.state}${f.error ? ` — ${f.error}` : ''}`);
+      await ctx.reply(
+        `${batch.id} (${batch.state}): ${files.length} files — stored ${count('stored')}, duplicates ${count('duplicate')}, failed ${count('failed') + count('rejected')}, pending ${count('received')}\n${lines.join('\n')}`,
+      );
+    },
+  });
+  commands.register({
+    name: 'pause',
+    roles: ['admin'],
+    description: 'cmd-pause',
+    run: async ({ ctx, user, t }) => {
+      await intake.pause(`/pause by ${user.name}`);
+      await ctx.reply(t('paused'));
+    },
+  });
+  commands.register({
+    name: 'resume',
+    roles: ['admin'],
+    description: 'cmd-resume',
+    run: async ({ ctx, t }) => {
+      await intake.resume();
+      await ctx.reply(t('resumed'));
+    },
+  });
+}

@@ -1,0 +1,41 @@
+start = Hello { $name }. { $role_text }
+    Send /help to see what you can do.
+role-admin = You are an admin: you get the alerts and may use the admin commands.
+role-staff = Send me invoices (PDF, XML, photo or CSV), one by one or as an album.
+role-model = Send me your videos; I store them in your folder.
+help-title = Commands:
+cmd-start = introduction
+cmd-help = this help
+cmd-status = service status, queues and disk
+cmd-batch = status of a batch: /batch b_…
+cmd-pause = pause receiving files
+cmd-resume = resume receiving files
+refused = Sorry, this account may not use this bot. Ask an admin to add you (your id is { $id }).
+admin-only = That command is for admins only.
+unknown-command = I don't know that command. Send /help for the list.
+send-files = Send me a file. Send /help to see what I can take.
+wrong-kind-staff = I take invoices as PDF, XML, CSV or photo; that file does not look like an invoice.
+wrong-kind-model = I take videos; send the video as a video or as a video file.
+too-big = That file is { $size }; the limit for { $kind } is { $max }.
+too-big-cloud = That file is { $size }, and Telegram lets bots download only up to 20 MB.
+    For files up to 2 GB the admin needs a local Bot API server.
+    (Admin: run telegram-bot-api with --local and set telegram.api_root and telegram.local_mode: true.)
+receipt-video = Got your video ({ $size }). Storing it in your folder; I'll tell you when it's done.
+receipt-invoice = Got your invoice (batch { $batch }).
+receipt-batch = Got { $count } { $count ->
+        [one] invoice
+       *[other] invoices
+    } (batch { $batch }). I'll tell you when they're done.
+receipt-batch-videos = Got { $count } videos (batch { $batch }). I'll tell you when they're done.
+paused-later = Intake is paused ({ $reason }); your file is recorded and will be processed once it resumes.
+already-received = I already got this file on { $date }; not storing it twice.
+video-stored = Video stored: { $name }
+batch-progress = Batch { $batch }: { $done } of { $total } processed…
+batch-summary = Batch { $batch } done: { $stored } stored, { $duplicates } { $duplicates ->
+        [one] duplicate
+       *[other] duplicates
+    }, { $failed } with problems.{ $problems }
+batch-unknown = I can't find batch { $batch }.
+batch-usage = Usage: /batch b_xxxxxxxx
+paused = Intake paused. Files that arrive are recorded and processed after /resume.
+resumed = Intake resumed.

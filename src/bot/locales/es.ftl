@@ -1,0 +1,44 @@
+start = Hola { $name }. { $role_text }
+    Escribe /help para ver lo que puedes hacer.
+role-admin = Eres administrador: recibes las alertas y puedes usar los comandos de administración.
+role-staff = Envíame facturas (PDF, XML, foto o CSV), una por una o en álbum.
+role-model = Envíame tus videos; los guardo en tu carpeta.
+help-title = Comandos disponibles:
+cmd-start = presentación
+cmd-help = esta ayuda
+cmd-status = estado del servicio, colas y disco
+cmd-batch = estado de un lote: /batch b_…
+cmd-pause = pausar la recepción de archivos
+cmd-resume = reanudar la recepción de archivos
+refused = Lo siento, esta cuenta no está autorizada para usar este bot. Pide a un administrador que te agregue (tu id es { $id }).
+admin-only = Ese comando es solo para administradores.
+unknown-command = No conozco ese comando. Escribe /help para ver la lista.
+send-files = Envíame un archivo. Escribe /help para ver qué puedo recibir.
+wrong-kind-staff = Recibo facturas como PDF, XML, CSV o foto; ese archivo no parece una factura.
+wrong-kind-model = Recibo videos; envía el video como video o como archivo de video.
+too-big = Ese archivo pesa { $size }; el máximo para { $kind } es { $max }.
+too-big-cloud = Ese archivo pesa { $size } y Telegram solo permite a los bots descargar hasta 20 MB.
+    Para archivos de hasta 2 GB, el administrador debe usar un servidor local de la Bot API.
+    (Administrador: ejecuta telegram-bot-api con --local y configura telegram.api_root y telegram.local_mode: true.)
+receipt-video = Recibí tu video ({ $size }). Lo guardo en tu carpeta y te aviso.
+receipt-invoice = Recibí tu factura (lote { $batch }).
+receipt-batch = Recibí { $count } { $count ->
+        [one] factura
+       *[other] facturas
+    } (lote { $batch }). Te aviso al terminar.
+receipt-batch-videos = Recibí { $count } videos (lote { $batch }). Te aviso al terminar.
+paused-later = La recepción está en pausa ({ $reason }); tu archivo quedó registrado y lo proceso en cuanto se reanude.
+already-received = Ya había recibido este archivo el { $date }; no lo guardo dos veces.
+video-stored = Video guardado: { $name }
+batch-progress = Lote { $batch }: { $done } de { $total } procesados…
+batch-summary = Lote { $batch } terminado: { $stored } { $stored ->
+        [one] guardado
+       *[other] guardados
+    }, { $duplicates } { $duplicates ->
+        [one] repetido
+       *[other] repetidos
+    }, { $failed } con problemas.{ $problems }
+batch-unknown = No encuentro el lote { $batch }.
+batch-usage = Uso: /batch b_xxxxxxxx
+paused = Recepción en pausa. Los archivos que lleguen quedan registrados y se procesan al reanudar con /resume.
+resumed = Recepción reanudada.

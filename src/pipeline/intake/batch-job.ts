@@ -1,0 +1,74 @@
+// The `intake.batch` job follows a batch from its last item to its summary: when the album has been quiet for
+// `intake.album_wait_ms` it sends one receipt, then keeps one progress message up to date (edited in place, at
+// most every few seconds), and ends with a summary that has a line per file with a problem.
+import { RetryAfter } from '../../core/queue/index.ts';
+import type { HandlerContext } from '../../core/queue/index.ts';
+import type { Notifier } from './ports.ts';
+import { FINAL_FILE_STATES } from './records.ts';
+import type { BatchRow, FileRow, IntakeRecords } from './records.ts';
+
+export const BATCH_QUEUE = 'intake.batch';
+/** How often the progress message may change: Telegram rate-limits edits, and people need no more. */
+export const PROGRESS_EVERY_S = 3;
+
+export interface BatchPayload {
+  batchId: string;
+}
+
+export function batchHandler(records: IntakeRecords, notifier: Notifier) {
+  return async ({ job }: HandlerContext<BatchPayload>): Promise<void> => {
+    const batch = await records.batch(job.payload.batchId);
+    if (!batch || batch.state === 'done') return;
+    const now = Date.now();
+    if (batch.state === 'open') {
+      if (now < batch.closes_at) throw new RetryAfter((batch.closes_at - now) / 1000, 'batch still receiving');
+      await close(records, notifier, batch);
+    }
+    const files = await records.batchFiles(batch.id);
+    const finished = files.filter((f) => FINAL_FILE_STATES.includes(f.state));
+    const fresh = (await records.batch(batch.id)) as BatchRow;
+    if (finished.length < files.length) {
+      await progress(records, notifier, fresh, finished.length, files.length);
+      throw new RetryAfter(PROGRESS_EVERY_S, `batch ${batch.id}: ${finished.length} of ${files.length} processed`);
+    }
+    await summarise(records, notifier, fresh, files);
+  };
+}
+
+async function close(records: IntakeRecords, notifier: Notifier, batch: BatchRow): Promise<void> {
+  // Single files got their receipt when they arrived; an album gets one for all its items. The receipt goes
+  // out before the batch is marked closed: a crash in between repeats it rather than losing it.
+  if (batch.chat_id !== null && batch.media_group_id !== null) {
+    const files = await records.batchFiles(batch.id);
+    const key = batch.purpose === 'video' ? 'receipt-batch-videos' : 'receipt-batch';
+    const id = await notifier.tell(batch.chat_id, batch.language, key, { count: files.length, batch: batch.id });
+    await records.updateBatch(batch.id, { state: 'closed', receipt_message_id: id ?? null });
+    return;
+  }
+  await records.updateBatch(batch.id, { state: 'closed' });
+}
+
+async function progress(records: IntakeRecords, notifier: Notifier, batch: BatchRow, done: number, total: number): Promise<void> {
+  if (batch.chat_id === null || total < 2 || batch.progress_done === done) return;
+  const vars = { batch: batch.id, done, total };
+  if (batch.progress_message_id === null) {
+    const id = await notifier.tell(batch.chat_id, batch.language, 'batch-progress', vars);
+    await records.updateBatch(batch.id, { progress_message_id: id ?? null, progress_done: done });
+  } else {
+    await notifier.tell(batch.chat_id, batch.language, 'batch-progress', vars, batch.progress_message_id);
+    await records.updateBatch(batch.id, { progress_done: done });
+  }
+}
+
+async function summarise(records: IntakeRecords, notifier: Notifier, batch: BatchRow, files: FileRow[]): Promise<void> {
+  if (batch.chat_id !== null) {
+    const count = (state: string): number => files.filter((f) => f.state === state).length;
+    const vars = { batch: batch.id, stored: count('stored'), duplicates: count('duplicate'), failed: count('failed') + count('rejected') };
+    const problems = files
+      .filter((f) => f.state === 'failed' || f.state === 'rejected')
+      .map((f) => `\n• ${f.file_name ?? `#${f.id}`}: ${f.error ?? f.state}`)
+      .join('');
+    await notifier.tell(batch.chat_id, batch.language, 'batch-summary', { ...vars, problems }, batch.progress_message_id ?? undefined);
+  }
+  await records.updateBatch(batch.id, { state: 'done' });
+}

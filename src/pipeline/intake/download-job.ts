@@ -1,0 +1,133 @@
+// The `intake.download` job: brings a recorded file into our storage (a creator's media folder or the incoming
+// invoices folder), hashed while copied, deduplicated by bytes per sender, then hands it to its pipeline.
+import { rm } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { Config } from '../../core/config.ts';
+import { parseSize } from '../../core/config.ts';
+import { PermanentError, RetryAfter } from '../../core/queue/index.ts';
+import type { HandlerContext, Queue } from '../../core/queue/index.ts';
+import type { Store } from '../../core/store/index.ts';
+import { pauseIntake, intakePaused } from './pause.ts';
+import type { FileLocator, Notifier } from './ports.ts';
+import type { FileRow, IntakeRecords } from './records.ts';
+import { StoreFileError, checkRoom, copyLocalFile, downloadFile, mediaName } from './store-file/index.ts';
+
+export const DOWNLOAD_QUEUE = 'intake.download';
+/** The pipelines' queues; their workers come with the video and invoice capabilities. */
+export const NEXT_QUEUE = { video: 'video.process', invoice: 'invoice.process' } as const;
+
+export interface DownloadDeps {
+  config: Config;
+  store: Store;
+  queue: Queue;
+  records: IntakeRecords;
+  locator: FileLocator;
+  notifier: Notifier;
+}
+
+export interface DownloadPayload {
+  fileId: number;
+}
+
+export function downloadHandler(d: DownloadDeps) {
+  return async ({ job, signal, heartbeat, leaseMs, log }: HandlerContext<DownloadPayload>): Promise<void> => {
+    const file = await d.records.file(job.payload.fileId);
+    if (!file) throw new PermanentError(`file record ${job.payload.fileId} does not exist`);
+    if (file.state !== 'received') return; // done by an earlier attempt
+    const paused = await intakePaused(d.store);
+    if (paused) throw new RetryAfter(30, `intake paused: ${paused.reason}`);
+
+    const dir = destination(d.config, file);
+    const size = file.size ?? 0;
+    const critical = parseSize(d.config.disk.critical_free);
+    const room = await checkRoom(dir, size, critical);
+    if (!room.ok) {
+      await onDiskFull(d, file, dir, room.free);
+      throw new RetryAfter(60, `not enough free disk for ${file.file_name ?? 'the file'}`);
+    }
+
+    // getFile on a local Bot API server can take minutes for a big file, and so can the copy: keep the lease.
+    const keepAlive = setInterval(() => void heartbeat().catch(() => {}), Math.max(500, leaseMs / 3));
+    try {
+      const plan = await d.locator.locate(file, signal);
+      const name = file.purpose === 'video' ? mediaName(new Date(), extensionOf(file)) : `${file.id}_${safeName(file.file_name ?? `file.${extensionOf(file)}`)}`;
+      const maxBytes = parseSize(d.config.intake.max_bytes[file.purpose === 'video' ? 'video' : file.kind]);
+      const stored =
+        plan.kind === 'local'
+          ? await copyLocalFile({ from: plan.path, toDir: dir, name, maxBytes, signal, deleteSource: d.config.telegram.delete_after_copy })
+          : await downloadFile({ url: plan.url, toDir: dir, name, maxBytes, expectedSize: file.size ?? undefined, signal });
+
+      const earlier = await d.records.sameBytes(stored.sha256, file.sender_id, file.id);
+      if (earlier) {
+        await rm(stored.path, { force: true });
+        await d.records.updateFile(file.id, { state: 'duplicate', duplicate_of: earlier.id, sha256: stored.sha256, size: stored.size });
+        log.info({ file_id: file.id, duplicate_of: earlier.id }, 'same bytes received before from this sender');
+        if (file.chat_id !== null) {
+          await d.notifier.tell(file.chat_id, await langOf(d, file), 'already-received', { date: new Date(earlier.created_at).toISOString().slice(0, 10) });
+        }
+        return;
+      }
+      await d.records.updateFile(file.id, { state: 'stored', path: stored.path, sha256: stored.sha256, size: stored.size, error: null });
+      log.info({ file_id: file.id, path: stored.path, bytes: stored.size }, 'file stored');
+      await d.queue.enqueue(NEXT_QUEUE[file.purpose], { fileId: file.id }, { key: `${NEXT_QUEUE[file.purpose]}:${file.id}` });
+    } catch (err: unknown) {
+      const permanent = err instanceof PermanentError || (err instanceof StoreFileError && (err.code === 'too_big' || (err.code === 'http' && /\b4\d\d\b/.test(err.message))));
+      if (permanent || job.attempts >= job.maxAttempts) {
+        // The batch must finish: the file is failed with the reason, and `centinela jobs retry` can try again.
+        await d.records.updateFile(file.id, { state: 'failed', error: (err as Error).message });
+        if (permanent && !(err instanceof PermanentError)) throw new PermanentError((err as Error).message, { cause: err });
+      }
+      throw err;
+    } finally {
+      clearInterval(keepAlive);
+    }
+  };
+}
+
+function destination(config: Config, file: FileRow): string {
+  if (file.purpose === 'video') return join(config.paths.media, file.folder ?? 'unknown');
+  return join(config.paths.data, 'incoming', new Date(file.created_at).toISOString().slice(0, 10));
+}
+
+async function onDiskFull(d: DownloadDeps, file: FileRow, dir: string, free: number): Promise<void> {
+  const first = await pauseIntake(d.store, `disk almost full at ${dir}`);
+  if (!first) return;
+  const gb = (free / 1024 ** 3).toFixed(1);
+  await d.notifier.alertAdmins(
+    `🔴 <b>Intake paused: disk almost full</b>\n${dir} has ${gb} GB free, below disk.critical_free (${d.config.disk.critical_free}) after the next file.\nFree space, then /resume.`,
+    `disk-full:${new Date().toISOString().slice(0, 13)}`,
+  );
+  if (file.chat_id !== null) await d.notifier.tell(file.chat_id, await langOf(d, file), 'paused-later', { reason: 'disk' });
+}
+
+async function langOf(d: DownloadDeps, file: FileRow): Promise<string> {
+  if (!file.batch_id) return 'es';
+  return (await d.records.batch(file.batch_id))?.language ?? 'es';
+}
+
+const MIME_EXT: Record<string, string> = {
+  'video/mp4': 'mp4',
+  'video/quicktime': 'mov',
+  'video/x-matroska': 'mkv',
+  'video/webm': 'webm',
+  'application/pdf': 'pdf',
+  'application/xml': 'xml',
+  'text/xml': 'xml',
+  'text/csv': 'csv',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+};
+
+export function extensionOf(file: Pick<FileRow, 'file_name' | 'mime_type' | 'kind'>): string {
+  const fromName = extname(file.file_name ?? '').slice(1).toLowerCase();
+  if (/^[a-z0-9]{1,8}$/.test(fromName)) return fromName;
+  return MIME_EXT[file.mime_type ?? ''] ?? (file.kind === 'photo' ? 'jpg' : file.kind === 'video' ? 'mp4' : 'bin');
+}
+
+/** A sender's file name made safe for our disk: no folders, no control characters, not too long. */
+export function safeName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? 'file';
+  const clean = base.replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^\.+/, '_').slice(-120);
+  return clean || 'file';
+}

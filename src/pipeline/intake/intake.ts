@@ -1,0 +1,61 @@
+// The intake: records files as they arrive (fast: a row and two jobs) and runs the jobs that bring them in.
+import type { Config } from '../../core/config.ts';
+import type { Queue } from '../../core/queue/index.ts';
+import type { Store } from '../../core/store/index.ts';
+import { BATCH_QUEUE, batchHandler } from './batch-job.ts';
+import type { BatchPayload } from './batch-job.ts';
+import { DOWNLOAD_QUEUE, downloadHandler } from './download-job.ts';
+import type { DownloadPayload } from './download-job.ts';
+import { intakePaused, pauseIntake, resumeIntake } from './pause.ts';
+import type { PauseState } from './pause.ts';
+import type { FileLocator, Notifier } from './ports.ts';
+import { IntakeRecords } from './records.ts';
+import type { BatchRow, FileRow, NewFile } from './records.ts';
+
+/** Downloads may wait minutes for the Bot API server; they get more attempts than the default. */
+const DOWNLOAD_ATTEMPTS = 8;
+
+export class Intake {
+  readonly records: IntakeRecords;
+  readonly #config: Config;
+  readonly #store: Store;
+  readonly #queue: Queue;
+
+  constructor(config: Config, store: Store, queue: Queue) {
+    this.#config = config;
+    this.#store = store;
+    this.#queue = queue;
+    this.records = new IntakeRecords(store);
+  }
+
+  /**
+   * Records a received file, puts it in its batch and enqueues its download and the batch's follow-up.
+   * Idempotent: the same update recorded twice returns `created: false` and enqueues nothing new.
+   */
+  async receive(file: NewFile, language: string): Promise<{ file: FileRow; batch: BatchRow; created: boolean; newBatch: boolean }> {
+    const result = await this.records.record(file, language, this.#config.intake.batch_window_seconds * 1000, this.#config.intake.album_wait_ms);
+    if (!result.created) return result;
+    await this.#queue.enqueue<DownloadPayload>(DOWNLOAD_QUEUE, { fileId: result.file.id }, { key: `download:${result.file.id}`, maxAttempts: DOWNLOAD_ATTEMPTS });
+    await this.#queue.enqueue<BatchPayload>(BATCH_QUEUE, { batchId: result.batch.id }, { key: `batch:${result.batch.id}`, runAt: result.batch.closes_at });
+    return result;
+  }
+
+  /** Starts the download and batch workers (in the process that can reach the files' source). */
+  work(locator: FileLocator, notifier: Notifier): void {
+    const deps = { config: this.#config, store: this.#store, queue: this.#queue, records: this.records, locator, notifier };
+    this.#queue.work(DOWNLOAD_QUEUE, downloadHandler(deps), { concurrency: this.#config.intake.download_concurrency });
+    this.#queue.work(BATCH_QUEUE, batchHandler(this.records, notifier), { concurrency: 4 });
+  }
+
+  paused(): Promise<PauseState | null> {
+    return intakePaused(this.#store);
+  }
+
+  pause(reason: string): Promise<boolean> {
+    return pauseIntake(this.#store, reason);
+  }
+
+  resume(): Promise<boolean> {
+    return resumeIntake(this.#store);
+  }
+}

@@ -1,0 +1,18 @@
+// What the intake needs from the outside, given to it by the composition root: the bot implements these for
+// Telegram files, other sources (inbox folder, HTTP uploads) bring their own.
+import type { FileRow } from './records.ts';
+
+/** Where the bytes of a recorded file are: a path on this machine (local Bot API server) or a URL. */
+export type FilePlan = { kind: 'local'; path: string } | { kind: 'url'; url: string };
+
+export interface FileLocator {
+  locate(file: FileRow, signal: AbortSignal): Promise<FilePlan>;
+}
+
+/** Messages to the person who sent a file, in their language, and alerts to the admins. */
+export interface Notifier {
+  /** Sends (or, with `edit`, edits) a message; returns its message id. */
+  tell(chatId: number, lang: string, key: string, vars?: Record<string, string | number>, edit?: number): Promise<number | undefined>;
+  /** An admin alert; `dedupKey` makes a repeated alert a no-op. */
+  alertAdmins(html: string, dedupKey?: string): Promise<void>;
+}

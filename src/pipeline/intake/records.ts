@@ -1,0 +1,219 @@
+// File records and batches: every received file is a row before anything else happens to it, so a crash at any
+// later point loses nothing; the unique indexes make a re-delivered update record nothing twice.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Generated, Kysely, Selectable } from 'kysely';
+import { withTables } from '../../core/store/index.ts';
+import type { Database, Store } from '../../core/store/index.ts';
+
+export type FileKind = 'video' | 'document' | 'photo';
+export type Purpose = 'video' | 'invoice';
+/** received → stored (or duplicate | failed | rejected); waiting while intake is paused. */
+export type FileState = 'received' | 'stored' | 'duplicate' | 'failed' | 'rejected';
+export const FINAL_FILE_STATES: readonly FileState[] = ['stored', 'duplicate', 'failed', 'rejected'];
+
+export interface FilesTable {
+  id: Generated<number>;
+  source: string;
+  kind: FileKind;
+  purpose: Purpose;
+  state: FileState;
+  batch_id: string | null;
+  sender_id: number | null;
+  sender_name: string | null;
+  chat_id: number | null;
+  message_id: number | null;
+  update_id: number | null;
+  media_group_id: string | null;
+  file_id: string | null;
+  file_unique_id: string | null;
+  file_name: string | null;
+  mime_type: string | null;
+  size: number | null;
+  folder: string | null;
+  path: string | null;
+  sha256: string | null;
+  duplicate_of: number | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type BatchState = 'open' | 'closed' | 'done';
+
+export interface BatchesTable {
+  id: string;
+  source: string;
+  purpose: Purpose;
+  chat_id: number | null;
+  sender_id: number | null;
+  language: string;
+  state: BatchState;
+  media_group_id: string | null;
+  receipt_message_id: number | null;
+  progress_message_id: number | null;
+  /** Files done when the progress message was last written: it is edited only when this changes. */
+  progress_done: number | null;
+  closes_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IntakeTables {
+  files: FilesTable;
+  batches: BatchesTable;
+}
+
+export type FileRow = Selectable<FilesTable>;
+export type BatchRow = Selectable<BatchesTable>;
+type Db = Kysely<Database & IntakeTables>;
+
+export interface NewFile {
+  source: string;
+  kind: FileKind;
+  purpose: Purpose;
+  senderId: number;
+  senderName: string;
+  chatId: number;
+  messageId: number;
+  updateId: number;
+  mediaGroupId: string | null;
+  fileId: string;
+  fileUniqueId: string;
+  fileName: string | null;
+  mimeType: string | null;
+  size: number | null;
+  folder: string | null;
+}
+
+export class IntakeRecords {
+  readonly db: Db;
+
+  constructor(store: Store) {
+    this.db = withTables<IntakeTables>(store);
+  }
+
+  /**
+   * Records a file and puts it in a batch, in one transaction. An update seen before returns its existing row
+   * with `created: false`. Items of one album share a batch; single files from the same sender and chat within
+   * `windowMs` of the batch's last file join it too.
+   */
+  async record(file: NewFile, language: string, windowMs: number, albumWaitMs: number): Promise<{ file: FileRow; batch: BatchRow; created: boolean; newBatch: boolean }> {
+    const now = Date.now();
+    return this.db.transaction().execute(async (trx) => {
+      const seen = await trx
+        .selectFrom('files')
+        .selectAll()
+        .where((eb) => eb.or([eb('update_id', '=', file.updateId), eb.and([eb('chat_id', '=', file.chatId), eb('message_id', '=', file.messageId), eb('file_unique_id', '=', file.fileUniqueId)])]))
+        .executeTakeFirst();
+      if (seen) {
+        const batch = await trx.selectFrom('batches').selectAll().where('id', '=', seen.batch_id as string).executeTakeFirstOrThrow();
+        return { file: seen, batch, created: false, newBatch: false };
+      }
+      const closesAt = now + (file.mediaGroupId ? albumWaitMs : Math.max(albumWaitMs, windowMs));
+      let batch = await this.#openBatch(trx, file, now);
+      let newBatch = false;
+      if (batch) {
+        await trx.updateTable('batches').set({ closes_at: closesAt, updated_at: now }).where('id', '=', batch.id).execute();
+        batch = { ...batch, closes_at: closesAt, updated_at: now };
+      } else {
+        const fresh: BatchRow = {
+          // Items of an album arrive at once and are handled concurrently: they agree on the batch id.
+          id: file.mediaGroupId ? albumBatchId(file.chatId, file.mediaGroupId) : newBatchId(),
+          source: file.source,
+          purpose: file.purpose,
+          chat_id: file.chatId,
+          sender_id: file.senderId,
+          language,
+          state: 'open',
+          media_group_id: file.mediaGroupId,
+          receipt_message_id: null,
+          progress_message_id: null,
+          progress_done: null,
+          closes_at: closesAt,
+          created_at: now,
+          updated_at: now,
+        };
+        const inserted = await trx.insertInto('batches').values(fresh).onConflict((oc) => oc.column('id').doNothing()).returningAll().executeTakeFirst();
+        newBatch = inserted !== undefined;
+        batch = inserted ?? (await trx.selectFrom('batches').selectAll().where('id', '=', fresh.id).executeTakeFirstOrThrow());
+      }
+      const row = await trx
+        .insertInto('files')
+        .values({
+          source: file.source,
+          kind: file.kind,
+          purpose: file.purpose,
+          state: 'received',
+          batch_id: batch.id,
+          sender_id: file.senderId,
+          sender_name: file.senderName,
+          chat_id: file.chatId,
+          message_id: file.messageId,
+          update_id: file.updateId,
+          media_group_id: file.mediaGroupId,
+          file_id: file.fileId,
+          file_unique_id: file.fileUniqueId,
+          file_name: file.fileName,
+          mime_type: file.mimeType,
+          size: file.size,
+          folder: file.folder,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { file: row, batch, created: true, newBatch };
+    });
+  }
+
+  /** The open batch this file belongs to: its album's, or the sender's recent run of single files. */
+  async #openBatch(trx: Db, file: NewFile, now: number): Promise<BatchRow | undefined> {
+    let q = trx
+      .selectFrom('batches')
+      .selectAll()
+      .where('state', '=', 'open')
+      .where('chat_id', '=', file.chatId)
+      .where('sender_id', '=', file.senderId)
+      .where('purpose', '=', file.purpose);
+    // An album's batch is found by its id (see albumBatchId); here only a run of single files.
+    if (file.mediaGroupId) return trx.selectFrom('batches').selectAll().where('id', '=', albumBatchId(file.chatId, file.mediaGroupId)).executeTakeFirst();
+    q = q.where('media_group_id', 'is', null).where('closes_at', '>', now);
+    return q.orderBy('created_at', 'desc').executeTakeFirst();
+  }
+
+  async file(id: number): Promise<FileRow | undefined> {
+    return this.db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async batch(id: string): Promise<BatchRow | undefined> {
+    return this.db.selectFrom('batches').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async batchFiles(id: string): Promise<FileRow[]> {
+    return this.db.selectFrom('files').selectAll().where('batch_id', '=', id).orderBy('id').execute();
+  }
+
+  async updateFile(id: number, patch: Partial<Omit<FileRow, 'id'>>): Promise<void> {
+    await this.db.updateTable('files').set({ ...patch, updated_at: Date.now() }).where('id', '=', id).execute();
+  }
+
+  async updateBatch(id: string, patch: Partial<Omit<BatchRow, 'id'>>): Promise<void> {
+    await this.db.updateTable('batches').set({ ...patch, updated_at: Date.now() }).where('id', '=', id).execute();
+  }
+
+  /** The stored file with the same bytes from the same sender, if any: "already received on <date>". */
+  async sameBytes(sha256: string, senderId: number | null, exceptId: number): Promise<FileRow | undefined> {
+    let q = this.db.selectFrom('files').selectAll().where('sha256', '=', sha256).where('state', '=', 'stored').where('id', '!=', exceptId);
+    q = senderId === null ? q.where('sender_id', 'is', null) : q.where('sender_id', '=', senderId);
+    return q.orderBy('id').executeTakeFirst();
+  }
+}
+
+export function albumBatchId(chatId: number, mediaGroupId: string): string {
+  return `b_${createHash('sha256').update(`${chatId}:${mediaGroupId}`).digest('hex').slice(0, 8)}`;
+}
+
+/** b_ and 8 characters: short enough to type in /batch, unique enough for years of albums. */
+export function newBatchId(): string {
+  return `b_${randomBytes(4).toString('hex')}`;
+}

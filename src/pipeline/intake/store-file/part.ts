@@ -1,0 +1,104 @@
+// The `.part` file both ways of storing write into: created next to its final name, renamed into place only once
+// its bytes are on disk, removed on any failure.
+import type { FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { StoreFileError, ioError, sizeText } from './errors.ts';
+import { checkRoom } from './room.ts';
+
+/** Progress callbacks come no more often than this many bytes apart. */
+export const PROGRESS_EVERY = 64 * 1024 ** 2;
+
+export interface StoredFile {
+  /** Where the file now is: `<toDir>/<name>`. */
+  path: string;
+  /** Lower-case hex SHA-256 of the bytes written. */
+  sha256: string;
+  size: number;
+}
+
+export interface PartFile {
+  fh: FileHandle;
+  partPath: string;
+  finalPath: string;
+}
+
+/** `name` must be a plain file name: the caller decides the folder. */
+export function checkName(name: string): void {
+  if (name === '' || name === '.' || name === '..' || basename(name) !== name || name.includes('\0')) {
+    throw new Error(`not a plain file name: ${JSON.stringify(name)}`);
+  }
+}
+
+/** Throws 'no_room' when writing `bytes` into dir would leave less than the critical free space. */
+export async function ensureRoom(dir: string, bytes: number, criticalFreeBytes: number | undefined): Promise<void> {
+  if (criticalFreeBytes === undefined) return;
+  let room;
+  try {
+    room = await checkRoom(dir, bytes, criticalFreeBytes);
+  } catch (err) {
+    throw ioError(`checking the free space of ${dir}`, err);
+  }
+  if (!room.ok) {
+    throw new StoreFileError(
+      'no_room',
+      `${dir} has ${sizeText(room.free)} free; storing ${sizeText(bytes)} there would leave less than disk.critical_free (${sizeText(criticalFreeBytes)}): free space on that disk`,
+    );
+  }
+}
+
+export async function openPart(toDir: string, name: string): Promise<PartFile> {
+  const finalPath = join(toDir, name);
+  const partPath = `${finalPath}.part`;
+  try {
+    await mkdir(toDir, { recursive: true });
+  } catch (err) {
+    throw ioError(`creating the folder ${toDir}`, err);
+  }
+  try {
+    return { fh: await open(partPath, 'w', 0o644), partPath, finalPath };
+  } catch (err) {
+    throw ioError(`creating ${partPath}`, err);
+  }
+}
+
+/** Flushes the file to disk, closes it, renames it to its final name and flushes the folder entry. */
+export async function commitPart(part: PartFile): Promise<void> {
+  try {
+    await part.fh.sync();
+  } catch (err) {
+    throw ioError(`writing ${part.partPath} to disk`, err);
+  }
+  try {
+    await part.fh.close();
+  } catch (err) {
+    throw ioError(`closing ${part.partPath}`, err);
+  }
+  try {
+    await rename(part.partPath, part.finalPath);
+  } catch (err) {
+    throw ioError(`renaming ${part.partPath} to ${basename(part.finalPath)}`, err);
+  }
+  await syncDir(part.finalPath);
+}
+
+/** Closes (when still open) and removes the `.part` file; never throws. Call only when no write is in flight. */
+export async function discardPart(part: PartFile): Promise<void> {
+  await part.fh.close().catch(() => {});
+  await rm(part.partPath, { force: true }).catch(() => {});
+}
+
+async function syncDir(path: string): Promise<void> {
+  // The rename is durable only once the folder is flushed. Some file systems refuse fsync on folders: not fatal.
+  const dir = await open(join(path, '..'), 'r').catch(() => null);
+  if (!dir) return;
+  await dir.sync().catch(() => {});
+  await dir.close().catch(() => {});
+}
+
+/** The 'aborted' error for a signal, with its reason when it is a message. */
+export function abortedError(signal: AbortSignal, what: string): StoreFileError {
+  const reason: unknown = signal.reason;
+  const why = reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : '';
+  return new StoreFileError('aborted', `${what} was aborted${why}; nothing was kept`);
+}

@@ -1,0 +1,145 @@
+// The Telegram intake end to end: the real service (in this process) against the fake Bot API.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Service } from '../src/main.ts';
+import { startFakeBotApi } from './fakes/telegram/index.ts';
+import type { FakeBotApi } from './fakes/telegram/index.ts';
+import { ADMIN, MODEL, STAFF, STRANGER, startBotService, textOf } from './support/bot-service.ts';
+import { tempDir } from './support/service.ts';
+import { eventually } from './support/stores.ts';
+
+let fake: FakeBotApi | null = null;
+let service: Service | null = null;
+
+afterEach(async () => {
+  await service?.stop('test over');
+  await fake?.close();
+  service = null;
+  fake = null;
+});
+
+const bytes = (n: number, seed: string): Buffer => {
+  const out = Buffer.alloc(n);
+  for (let i = 0; i < n; i += 32) createHash('sha256').update(`${seed}:${i}`).digest().copy(out, i);
+  return out;
+};
+const messagesTo = (chatId: number): string[] => (fake?.sent(chatId) ?? []).filter((c) => c.method === 'sendMessage').map(textOf);
+
+describe('Telegram intake', () => {
+  it('stores a model\'s video in their folder under a dated name, and says so', async () => {
+    fake = await startFakeBotApi();
+    const started = await startBotService(fake);
+    service = started.service;
+    const video = bytes(300_000, 'clip');
+    fake.video(MODEL, { bytes: video, fileName: 'clip.MP4', mimeType: 'video/mp4' });
+    await fake.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === MODEL.id && textOf(c).includes('Got your video'));
+    const folder = join(started.dir, 'media/victor');
+    await eventually(() => existsSync(folder) && readdirSync(folder).some((f) => f.endsWith('.mp4')), 'video in the folder');
+    const [name] = readdirSync(folder);
+    expect(name).toMatch(/^\d{8}_\d{6}_[0-9a-f]{6}\.mp4$/);
+    expect(createHash('sha256').update(readFileSync(join(folder, name as string))).digest('hex')).toBe(createHash('sha256').update(video).digest('hex'));
+    // Handed to the video pipeline: its job waits for that capability.
+    await eventually(async () => (await service!.queue.list({ queue: 'video.process' })).length === 1, 'video job enqueued');
+  });
+
+  it('stores the same video twice from one model only once, and tells them when it came first', async () => {
+    fake = await startFakeBotApi();
+    const started = await startBotService(fake);
+    service = started.service;
+    const video = bytes(100_000, 'same');
+    fake.video(MODEL, { bytes: video, fileName: 'a.mp4', mimeType: 'video/mp4' });
+    await eventually(async () => (await service!.queue.list({ queue: 'video.process' })).length === 1, 'first stored');
+    fake.video(MODEL, { bytes: video, fileName: 'a-again.mp4', mimeType: 'video/mp4' });
+    const call = await fake.waitFor((c) => c.method === 'sendMessage' && textOf(c).includes('already got this file on'));
+    expect(textOf(call)).toContain(new Date().toISOString().slice(0, 10));
+    expect(readdirSync(join(started.dir, 'media/victor'))).toHaveLength(1);
+  });
+
+  it('turns an album of 10 invoices into one batch with one receipt and one summary', async () => {
+    fake = await startFakeBotApi();
+    service = (await startBotService(fake)).service;
+    const items = Array.from({ length: 10 }, (_, i) => ({
+      kind: 'document' as const,
+      file: { bytes: Buffer.from(`%PDF-1.4 invoice ${i}\n`), fileName: `factura-${i}.pdf`, mimeType: 'application/pdf' },
+    }));
+    fake.album(STAFF, items);
+    await fake.waitFor((c) => textOf(c).includes('Lote') && textOf(c).includes('terminado'), 15_000);
+    const texts = fake.sent(STAFF.id).map(textOf);
+    const receipts = texts.filter((t) => t.startsWith('Recibí'));
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]).toMatch(/^Recibí 10 facturas \(lote b_[0-9a-f]{8}\)\. Te aviso al terminar\.$/);
+    const summary = texts.find((t) => t.includes('terminado'));
+    expect(summary).toMatch(/10 guardados, 0 repetidos, 0 con problemas/);
+    const batchId = /lote (b_[0-9a-f]{8})/.exec(receipts[0] as string)?.[1];
+    expect(new Set((await service.queue.list({ queue: 'invoice.process' }, 100)).map((j) => j.id)).size).toBe(10);
+    expect(batchId).toBeDefined();
+  });
+
+  it('refuses an unknown sender politely in their language and tells the admins once a day', async () => {
+    fake = await startFakeBotApi();
+    service = (await startBotService(fake)).service;
+    fake.text(STRANGER, 'hello?');
+    fake.text(STRANGER, 'anyone?');
+    await eventually(() => messagesTo(STRANGER.id).length === 2, 'two refusals');
+    expect(messagesTo(STRANGER.id)[0]).toBe(`Sorry, this account may not use this bot. Ask an admin to add you (your id is ${STRANGER.id}).`);
+    await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).includes(String(STRANGER.id)));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(messagesTo(ADMIN.id).filter((t) => t.includes(String(STRANGER.id)))).toHaveLength(1);
+  });
+
+  it('answers staff who try an admin command that it is for admins, and runs it for an admin', async () => {
+    fake = await startFakeBotApi();
+    service = (await startBotService(fake)).service;
+    fake.command(STAFF, '/pause');
+    await fake.waitFor((c) => c.params.chat_id === STAFF.id && textOf(c) === 'Ese comando es solo para administradores.');
+    expect(await service.status()).toBeTruthy();
+    fake.command(ADMIN, '/status');
+    const status = await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).includes('centinela'));
+    expect(textOf(status)).toMatch(/module bot: running/);
+  });
+
+  it('refuses a file over 20 MB in cloud mode with the explanation and an admin hint', async () => {
+    fake = await startFakeBotApi();
+    service = (await startBotService(fake)).service;
+    const big = join(tempDir('big-'), 'big.mp4');
+    writeFileSync(big, '');
+    truncateSync(big, 2 * 1024 ** 3 - 1); // sparse: 2 GB on paper, nothing on disk
+    fake.video(MODEL, { path: big, fileName: 'big.mp4', mimeType: 'video/mp4' });
+    const reply = await fake.waitFor((c) => c.params.chat_id === MODEL.id && textOf(c).includes('20 MB'));
+    expect(textOf(reply)).toContain('local Bot API server');
+    await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).includes('telegram.local_mode'));
+    expect(await service.queue.list({ queue: 'intake.download' })).toHaveLength(0);
+  });
+
+  it('copies from a local Bot API server through the path remap', async () => {
+    const root = tempDir('local-api-');
+    const serverDir = join(root, 'server');
+    mkdirSync(serverDir);
+    symlinkSync(serverDir, join(root, 'mounted')); // the same folder under another name, as a docker volume is
+    fake = await startFakeBotApi({ mode: 'local', filesDir: serverDir });
+    const started = await startBotService(fake, {
+      CENTINELA_TELEGRAM_LOCAL_MODE: 'true',
+      CENTINELA_TELEGRAM_LOCAL_PATH_REMAP_FROM: serverDir,
+      CENTINELA_TELEGRAM_LOCAL_PATH_REMAP_TO: join(root, 'mounted'),
+    });
+    service = started.service;
+    const video = bytes(200_000, 'local');
+    fake.video(MODEL, { bytes: video, fileName: 'local.mov', mimeType: 'video/quicktime' });
+    await eventually(async () => (await service!.queue.list({ queue: 'video.process' })).length === 1, 'stored');
+    const [name] = readdirSync(join(started.dir, 'media/victor'));
+    expect(name).toMatch(/\.mov$/);
+    expect(readFileSync(join(started.dir, 'media/victor', name as string)).equals(video)).toBe(true);
+  });
+
+  it('pauses intake when a download would leave the disk below the critical threshold', async () => {
+    fake = await startFakeBotApi();
+    service = (await startBotService(fake, { CENTINELA_DISK_CRITICAL_FREE: '100000g' })).service;
+    fake.document(STAFF, { bytes: Buffer.from('%PDF-1.4 x'), fileName: 'f.pdf', mimeType: 'application/pdf' });
+    await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).includes('Intake paused'));
+    await fake.waitFor((c) => c.params.chat_id === STAFF.id && textOf(c).includes('pausa'));
+    const status = await service.status();
+    expect(status.queues.find((q) => q.queue === 'intake.download')?.counts.waiting).toBe(1);
+  });
+});

@@ -1,0 +1,47 @@
+// The service with its Telegram intake on, talking to the fake Bot API, for end-to-end bot tests.
+import { join } from 'node:path';
+import { startService } from '../../src/main.ts';
+import type { Service } from '../../src/main.ts';
+import type { FakeBotApi, FakeUser } from '../fakes/telegram/index.ts';
+import { tempDir } from './service.ts';
+
+export const ADMIN: FakeUser = { id: 1001, first_name: 'Ana', language_code: 'es' };
+export const STAFF: FakeUser = { id: 2002, first_name: 'Luis', language_code: 'es' };
+export const MODEL: FakeUser = { id: 3003, first_name: 'Victor', language_code: 'en' };
+export const STRANGER: FakeUser = { id: 9009, first_name: 'Eve', username: 'eve', language_code: 'en' };
+
+export const USERS = [
+  { id: ADMIN.id, name: 'Ana', role: 'admin', language: 'es' },
+  { id: STAFF.id, name: 'Luis', role: 'staff', language: 'es' },
+  { id: MODEL.id, name: 'Victor', role: 'model', folder: 'victor', language: 'en' },
+];
+
+/** Environment for a service in `dir` that uses `fake`, with short waits so tests run quickly. */
+export function botEnv(fake: FakeBotApi, dir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    TELEGRAM_BOT_TOKEN: fake.token,
+    CENTINELA_TELEGRAM_API_ROOT: fake.apiRoot,
+    CENTINELA_TELEGRAM_USERS: JSON.stringify(USERS),
+    CENTINELA_TELEGRAM_ADMIN_CHATS: JSON.stringify([ADMIN.id]),
+    CENTINELA_PATHS_DATA: join(dir, 'data'),
+    CENTINELA_PATHS_LOGS: join(dir, 'logs'),
+    CENTINELA_PATHS_MEDIA: join(dir, 'media'),
+    CENTINELA_HTTP_PORT: '0',
+    CENTINELA_LOG_STDOUT: 'false',
+    CENTINELA_QUEUE_POLL_MS: '100',
+    CENTINELA_INTAKE_ALBUM_WAIT_MS: '400',
+    CENTINELA_INTAKE_BATCH_WINDOW_SECONDS: '0',
+    CENTINELA_DISK_CRITICAL_FREE: '1m',
+    ...extra,
+  };
+}
+
+export async function startBotService(fake: FakeBotApi, extra: Record<string, string> = {}, dir = tempDir('centinela-bot-')): Promise<{ service: Service; dir: string }> {
+  const service = await startService({ env: botEnv(fake, dir, extra), cwd: dir });
+  return { service, dir };
+}
+
+/** Text of a sendMessage/editMessageText call. */
+export function textOf(call: { params: Record<string, unknown> }): string {
+  return String(call.params.text ?? '');
+}
