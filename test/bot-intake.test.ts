@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WEBHOOK_PATH, webhookSecret } from '../src/bot/index.ts';
 import type { Service } from '../src/main.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi } from './fakes/telegram/index.ts';
@@ -142,4 +143,36 @@ describe('Telegram intake', () => {
     const status = await service.status();
     expect(status.queues.find((q) => q.queue === 'intake.download')?.counts.waiting).toBe(1);
   });
+
+  it('takes updates through the webhook on the control API, checking Telegram\'s secret token', async () => {
+    fake = await startFakeBotApi();
+    service = (await startBotService(fake, { CENTINELA_TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/telegram/webhook' })).service;
+    const set = await fake.waitFor((c) => c.method === 'setWebhook');
+    expect(set.params.url).toBe('https://bot.example.com/telegram/webhook');
+    expect(set.params.secret_token).toBe(webhookSecret(fake.token));
+    expect(fake.calls.some((c) => c.method === 'getUpdates')).toBe(false);
+
+    const update = fake.text(STAFF, 'hola');
+    const post = (secret: string): Promise<Response> =>
+      fetch(`${service!.http!.url}${WEBHOOK_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+        body: JSON.stringify(update),
+      });
+    expect((await post('not-the-secret')).status).toBe(401);
+    const ok = await post(webhookSecret(fake.token));
+    expect(ok.status).toBe(200);
+    await fake.waitFor((c) => c.params.chat_id === STAFF.id && textOf(c).startsWith('Envíame un archivo'));
+  });
+
+  it('publishes each role\'s commands in its users\' menus', async () => {
+    fake = await startFakeBotApi();
+    service = (await startBotService(fake)).service;
+    await fake.waitFor((c) => c.method === 'setMyCommands' && JSON.stringify(c.params.scope ?? '').includes(String(MODEL.id)));
+    const names = (id: number): string[] => (fake!.commands({ type: 'chat', chat_id: id }) ?? []).map((c) => c.command);
+    expect(names(ADMIN.id)).toEqual(['start', 'help', 'status', 'batch', 'pause', 'resume']);
+    expect(names(STAFF.id)).toEqual(['start', 'help', 'batch']);
+    expect(names(MODEL.id)).toEqual(['start', 'help', 'batch']);
+  });
 });
+

@@ -1,10 +1,13 @@
 // The Telegram bot as a module: long polling with @grammyjs/runner (updates are confirmed before handlers
 // finish; recording is idempotent, so a re-delivered update does nothing twice), auth, commands and intake.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run } from '@grammyjs/runner';
 import type { RunnerHandle } from '@grammyjs/runner';
 import { Api, Bot, GrammyError } from 'grammy';
 import type { Context } from 'grammy';
+import type { Update } from 'grammy/types';
+import type { FastifyInstance } from 'fastify';
 import type { Config } from '../core/config.ts';
 import type { Log, Logger } from '../core/log.ts';
 import type { Module, ModuleStatus } from '../core/module.ts';
@@ -20,6 +23,14 @@ import type { Translator } from './i18n.ts';
 import { Outbox, escapeHtml } from './outbox/index.ts';
 import { TelegramFiles, TelegramNotifier } from './telegram-ports.ts';
 import { Users, firstRefusalToday } from './users.ts';
+
+export const WEBHOOK_PATH = '/telegram/webhook';
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+/** The webhook's secret token, derived from the bot token: stable across restarts, known only to us and Telegram. */
+export function webhookSecret(token: string): string {
+  return createHash('sha256').update(`centinela-webhook:${token}`).digest('hex');
+}
 
 /** Exit code when another instance polls with the same token (409): restarting would only fight it. */
 export const TELEGRAM_CONFLICT_EXIT_CODE = 75;
@@ -44,7 +55,9 @@ export class BotModule implements Module {
   readonly #log: Logger;
   readonly #t: Translator;
   readonly #users: Users;
+  readonly #bot: Bot;
   #runner: RunnerHandle | null = null;
+  #ready = false;
   #state: ModuleStatus = { state: 'starting' };
 
   constructor(deps: BotDeps) {
@@ -54,6 +67,7 @@ export class BotModule implements Module {
     this.#users = new Users(deps.config.telegram.users);
     this.intake = new Intake(deps.config, deps.store, deps.queue);
     this.commands = new Commands(this.#t);
+    this.#bot = new Bot(deps.token, { client: { apiRoot: deps.config.telegram.api_root } });
     // The outbox owns its retries: its Api has no auto-retry, so a 429 never blocks the sending loop.
     this.outbox = new Outbox({
       store: deps.store,
@@ -66,7 +80,7 @@ export class BotModule implements Module {
 
   async start(): Promise<void> {
     const { config, token } = this.#d;
-    const bot = new Bot(token, { client: { apiRoot: config.telegram.api_root } });
+    const bot = this.#bot;
     bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
     const notifier = new TelegramNotifier(bot.api, this.#t, this.outbox, config.telegram.admin_chats);
     registerBuiltins(this.commands, this.intake, this.#d.status);
@@ -83,13 +97,39 @@ export class BotModule implements Module {
     await this.commands.publish(bot.api, this.#users).catch((err: unknown) => this.#log.warn({ err }, 'could not set the command menus'));
     this.intake.work(new TelegramFiles(bot.api, token, config.telegram), notifier);
     this.outbox.start();
-    this.#runner = run(bot, { runner: { silent: true, fetch: { allowed_updates: ['message', 'callback_query'] } } });
-    void this.#runner.task()?.catch((err: unknown) => this.#pollingFailed(err));
-    this.#state = { state: 'running', detail: `@${bot.botInfo.username}${config.telegram.local_mode ? ', local Bot API server' : ''}` };
+    if (config.telegram.webhook_url) {
+      await bot.api.setWebhook(config.telegram.webhook_url, { secret_token: webhookSecret(token), allowed_updates: [...ALLOWED_UPDATES] });
+    } else {
+      this.#runner = run(bot, { runner: { silent: true, fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+      void this.#runner.task()?.catch((err: unknown) => this.#pollingFailed(err));
+    }
+    this.#ready = true;
+    this.#state = {
+      state: 'running',
+      detail: `@${bot.botInfo.username}, ${config.telegram.webhook_url ? 'webhook' : 'long polling'}${config.telegram.local_mode ? ', local Bot API server' : ''}`,
+    };
     this.#log.info({ bot: bot.botInfo.username, api_root: config.telegram.api_root, local_mode: config.telegram.local_mode }, 'Telegram intake on');
   }
 
+  /**
+   * Webhook mode: Telegram POSTs updates to /telegram/webhook on the control API (behind an HTTPS proxy at
+   * telegram.webhook_url), proving itself with the secret token given to setWebhook.
+   */
+  webhookRoutes(app: FastifyInstance): void {
+    const secret = Buffer.from(webhookSecret(this.#d.token));
+    app.post(WEBHOOK_PATH, async (req, reply) => {
+      const given = Buffer.from(String(req.headers['x-telegram-bot-api-secret-token'] ?? ''));
+      if (given.length !== secret.length || !timingSafeEqual(given, secret)) return reply.code(401).send({ error: 'wrong secret token' });
+      if (!this.#ready) return reply.code(503).send({ error: 'the bot is starting' }); // Telegram retries later
+      const update = req.body as Update;
+      if (typeof update?.update_id !== 'number') return reply.code(400).send({ error: 'not a Telegram update' });
+      await this.#bot.handleUpdate(update);
+      return { ok: true };
+    });
+  }
+
   async stop(): Promise<void> {
+    this.#ready = false;
     if (this.#runner?.isRunning()) await this.#runner.stop();
     await this.outbox.stop();
     this.#state = { state: 'stopped' };

@@ -27,6 +27,13 @@ export class HttpModule implements Module {
     return this.#address;
   }
 
+  /** Adds routes before start; `publicPaths` authenticate themselves (the Telegram webhook's secret header). */
+  addRoutes(register: (app: FastifyInstance) => void, publicPaths: string[] = []): void {
+    if (this.#server) throw new Error('routes must be added before the control API starts');
+    this.#deps.extraRoutes = [...(this.#deps.extraRoutes ?? []), register];
+    this.#deps.publicPaths = [...(this.#deps.publicPaths ?? []), ...publicPaths];
+  }
+
   async start(): Promise<void> {
     const server = buildServer(this.#deps);
     try {

@@ -13,6 +13,9 @@ export interface HttpDeps {
   /** Problems that make the service unhealthy; empty when healthy. */
   health(): Promise<string[]>;
   status(): Promise<StatusReport>;
+  /** Routes other modules add (the Telegram webhook), and which of their paths need no bearer token. */
+  extraRoutes?: Array<(app: FastifyInstance) => void>;
+  publicPaths?: string[];
 }
 
 let requestCounter = 0;
@@ -28,7 +31,7 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
 
   app.addHook('onRequest', async (req, reply) => {
     // The matched route, not req.url: a probe may add a query string (/healthz?source=docker).
-    if (req.routeOptions.url === '/healthz') return;
+    if (req.routeOptions.url === '/healthz' || deps.publicPaths?.includes(req.routeOptions.url ?? '')) return;
     if (!bearerMatches(req.headers.authorization, deps.token)) {
       await reply
         .code(401)
@@ -66,6 +69,7 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   });
 
   app.get('/status', async () => deps.status());
+  for (const register of deps.extraRoutes ?? []) register(app);
 
   return app;
 }
