@@ -1,11 +1,11 @@
 // The log format of ARCHITECTURE.md ("Log format") on a real start, redaction of secrets, size rotation with
 // retention through pino-roll, and a full disk under the log folder that must not take the process down.
-import { spawn, spawnSync } from 'node:child_process';
 import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { LOG_FILE_NAME, REDACTED, createLog } from '../src/core/log.ts';
 import { REPO, startService, tempDir } from './support/service.ts';
+import { runOnTinyDisk } from './support/tiny-disk.ts';
 
 const BOT_TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1';
 const TOKEN_TAIL = 'AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1';
@@ -290,24 +290,8 @@ describe('createLog', () => {
 
 describe('a full disk under the log folder', () => {
   test('does not crash the process: the file stops, stdout goes on', async () => {
-    const probe = spawnSync('unshare', ['--version'], { encoding: 'utf8' });
-    if (probe.error) {
-      throw new Error(
-        `this test needs \`unshare\` to mount a tiny tmpfs in a private namespace, and it is not available (${probe.error.message}); install util-linux (apt-get install util-linux)`,
-      );
-    }
     const dir = tempDir('centinela-diskfull-');
-    const script = join(REPO, 'test/support/log-disk-full-child.ts');
-    const child = spawn(
-      'unshare',
-      ['-Urm', 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs "$1" && exec "$2" "$3" "$1"', 'sh', dir, process.execPath, script],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    const { code, stdout: out, stderr: err } = await runOnTinyDisk('64k', dir, join(REPO, 'test/support/log-disk-full-child.ts'));
     expect(code, `unshare + child failed (user namespaces may be disabled)\nstderr:\n${err}\nstdout tail:\n${out.slice(-2000)}`).toBe(0);
 
     const lines = out.split('\n').filter((l) => l !== '');

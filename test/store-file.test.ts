@@ -1,6 +1,5 @@
 // store-file: media names, the Bot API path remap, free space, the local copy and the checked download, with a
 // real disk (and a tiny tmpfs for "disk full") and a real HTTP server on loopback.
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { StoreFileError, checkRoom, copyLocalFile, downloadFile, mediaName, remapPath } from '../src/pipeline/intake/store-file/index.ts';
 import { measureLocalCopy } from './support/copy-bench.ts';
 import { REPO, tempDir } from './support/service.ts';
+import { runOnTinyDisk } from './support/tiny-disk.ts';
 
 const MB = 1024 ** 2;
 const TOKEN = '123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0';
@@ -274,6 +274,28 @@ describe('copyLocalFile', () => {
     rmSync(stored.path);
   });
 
+  test('a progress callback that throws stops the copy, and its error comes back as it was', async () => {
+    const src = join(root, 'sparse-100m.bin');
+    const fh = await open(src, 'w');
+    await fh.truncate(100 * MB);
+    await fh.close();
+    const toDir = join(root, 'progress-throws');
+    const lost = new Error('lease lost');
+    await expect(
+      copyLocalFile({
+        from: src,
+        toDir,
+        name: 'v.bin',
+        maxBytes: 2 * 1024 ** 3,
+        signal: never(),
+        onProgress: () => {
+          throw lost;
+        },
+      }),
+    ).rejects.toBe(lost);
+    expect(readdirSync(toDir)).toEqual([]);
+  });
+
   test('a name with a folder in it is refused', async () => {
     await expect(copyLocalFile({ from: '/etc/hostname', toDir: root, name: '../x', maxBytes: MB, signal: never() })).rejects.toThrow(
       /not a plain file name/,
@@ -434,28 +456,12 @@ describe('downloadFile', () => {
 
 describe('a full disk', () => {
   test('copy and download fail with io (ENOSPC) and leave no .part', async () => {
-    const probe = spawnSync('unshare', ['--version'], { encoding: 'utf8' });
-    if (probe.error) {
-      throw new Error(
-        `this test needs \`unshare\` to mount a tiny tmpfs in a private namespace, and it is not available (${probe.error.message}); install util-linux (apt-get install util-linux)`,
-      );
-    }
     const dir = tempDir('centinela-storefull-');
     const srcDir = tempDir('centinela-storefull-src-');
     try {
       const source = join(srcDir, 'video.mp4');
       randomFile(source, 3 * MB);
-      const script = join(REPO, 'test/support/store-file-disk-full-child.ts');
-      const child = spawn(
-        'unshare',
-        ['-Urm', 'sh', '-c', 'mount -t tmpfs -o size=1m tmpfs "$1" && exec "$2" "$3" "$4" "$1"', 'sh', dir, process.execPath, script, source],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      const { code, stdout: out, stderr: err } = await runOnTinyDisk('1m', dir, join(REPO, 'test/support/store-file-disk-full-child.ts'), [source]);
       expect(code, `unshare + child failed (user namespaces may be disabled)\nstderr:\n${err}\nstdout:\n${out}`).toBe(0);
       const line = out.split('\n').find((l) => l.startsWith('{"probe":"store-file-disk-full"'));
       expect(line, `the child reports\nstderr:\n${err}`).toBeDefined();

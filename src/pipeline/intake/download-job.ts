@@ -51,11 +51,13 @@ export function downloadHandler(d: DownloadDeps) {
     try {
       const plan = await d.locator.locate(file, signal);
       const name = file.purpose === 'video' ? mediaName(new Date(), extensionOf(file)) : `${file.id}_${safeName(file.file_name ?? `file.${extensionOf(file)}`)}`;
-      const maxBytes = parseSize(d.config.intake.max_bytes[file.purpose === 'video' ? 'video' : file.kind]);
+      const limitKind = file.purpose === 'video' ? 'video' : file.kind;
+      const maxBytes = parseSize(d.config.intake.max_bytes[limitKind]);
+      const limitName = `intake.max_bytes.${limitKind}`;
       const stored =
         plan.kind === 'local'
-          ? await copyLocalFile({ from: plan.path, toDir: dir, name, maxBytes, signal, deleteSource: d.config.telegram.delete_after_copy })
-          : await downloadFile({ url: plan.url, toDir: dir, name, maxBytes, expectedSize: file.size ?? undefined, signal });
+          ? await copyLocalFile({ from: plan.path, toDir: dir, name, maxBytes, limitName, signal, deleteSource: d.config.telegram.delete_after_copy })
+          : await downloadFile({ url: plan.url, toDir: dir, name, maxBytes, limitName, expectedSize: file.size ?? undefined, signal });
 
       const earlier = await d.records.sameBytes(stored.sha256, file.sender_id, file.id);
       if (earlier) {
@@ -71,7 +73,7 @@ export function downloadHandler(d: DownloadDeps) {
       log.info({ file_id: file.id, path: stored.path, bytes: stored.size }, 'file stored');
       await d.queue.enqueue(NEXT_QUEUE[file.purpose], { fileId: file.id }, { key: `${NEXT_QUEUE[file.purpose]}:${file.id}` });
     } catch (err: unknown) {
-      const permanent = err instanceof PermanentError || (err instanceof StoreFileError && (err.code === 'too_big' || (err.code === 'http' && /\b4\d\d\b/.test(err.message))));
+      const permanent = err instanceof PermanentError || (err instanceof StoreFileError && (err.code === 'too_big' || isPermanentHttp(err.status)));
       if (permanent || job.attempts >= job.maxAttempts) {
         // The batch must finish: the file is failed with the reason, and `centinela jobs retry` can try again.
         await d.records.updateFile(file.id, { state: 'failed', error: (err as Error).message });
@@ -82,6 +84,11 @@ export function downloadHandler(d: DownloadDeps) {
       clearInterval(keepAlive);
     }
   };
+}
+
+/** A 4xx answer will not change by asking again, except 408 (timeout) and 429 (rate limit). */
+function isPermanentHttp(status: number | undefined): boolean {
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
 function destination(config: Config, file: FileRow): string {
