@@ -17,6 +17,8 @@ export interface StatusReport {
   queues: QueueStats[];
   disk: Array<{ path: string; free_bytes: number; total_bytes: number }>;
   processes: Array<ProcessBeat & { stale: boolean }>;
+  /** The latest jobs that failed for good, newest first: what an admin looks at first. */
+  recent_errors: Array<{ job_id: number; queue: string; state: string; error: string | null; at: number | null }>;
   log: { file: string | null; problem: string | null };
 }
 
@@ -40,10 +42,19 @@ export async function buildStatus(s: StatusSources): Promise<StatusReport> {
     queues: [],
     disk: await diskUsage(s.diskPaths),
     processes: [],
+    recent_errors: [],
     log: s.log,
   };
   try {
     report.queues = await s.queueStats();
+    const failed = await s.store.db
+      .selectFrom('jobs')
+      .select(['id', 'queue', 'state', 'last_error', 'finished_at'])
+      .where('state', 'in', ['failed', 'dead'])
+      .orderBy('finished_at', 'desc')
+      .limit(5)
+      .execute();
+    report.recent_errors = failed.map((j) => ({ job_id: j.id, queue: j.queue, state: j.state, error: j.last_error, at: j.finished_at }));
     const now = Date.now();
     report.processes = (await readHeartbeats(s.store)).map((b) => ({
       ...b,
@@ -89,6 +100,10 @@ export function formatStatus(r: StatusReport): string {
     lines.push(`queue ${q.queue}: ${counts}${q.oldestWaitingSeconds > 0 ? `; oldest waiting ${formatDuration(q.oldestWaitingSeconds)}` : ''}`);
   }
   for (const d of r.disk) lines.push(`disk ${d.path}: ${formatBytes(d.free_bytes)} free of ${formatBytes(d.total_bytes)}`);
+  for (const e of r.recent_errors) {
+    const ago = e.at ? ` ${formatDuration(Math.round((Date.now() - e.at) / 1000))} ago` : '';
+    lines.push(`error: job ${e.job_id} (${e.queue}) ${e.state}${ago}: ${(e.error ?? '').split('\n')[0]?.slice(0, 200)}`);
+  }
   if (r.log.problem) lines.push(`log: ${r.log.problem}`);
   return lines.join('\n');
 }

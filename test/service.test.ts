@@ -147,6 +147,9 @@ describe('centinela jobs', () => {
       expect(metrics).toMatch(/^centinela_jobs\{queue="test\.slow",state="dead"\} 1$/m);
       expect(metrics).toMatch(/^centinela_jobs\{queue="test\.idle",state="waiting"\} 1$/m);
       expect(metrics).toMatch(/^centinela_job_duration_seconds_count\{queue="test\.slow",outcome="dead"\} 1$/m);
+      // The status summary lists the latest job failures for the admin.
+      const status = await runCli(['status'], { cwd: svc.cwd, env: { CENTINELA_HTTP_PORT: String(svc.port) } });
+      expect(status.stdout).toMatch(new RegExp(`^error: job ${dead.id} \\(test\\.slow\\) dead .*: boom: no such invoice$`, 'm'));
       expect(await svc.stop()).toEqual({ code: 0, signal: null });
 
       const list = await runCli(['jobs', 'list', '--state', 'dead'], { cwd: svc.cwd });
