@@ -11,8 +11,8 @@ import type { Metrics } from './core/metrics.ts';
 import type { Module } from './core/module.ts';
 import { Queue } from './core/queue/index.ts';
 import { coreMigration, migrateToLatest, openStore, settingsMigration } from './core/store/index.ts';
-import { intakeMigration } from './pipeline/intake/migration.ts';
-import { BotModule, WEBHOOK_PATH, outboxMigration } from './bot/index.ts';
+import { intakeMigration } from './pipeline/intake/index.ts';
+import { WEBHOOK_PATH, loadBotModule, outboxMigration } from './bot/index.ts';
 import type { Store, StoreMigration } from './core/store/index.ts';
 import { HttpModule, loadOrCreateApiToken } from './http/index.ts';
 import { buildStatus } from './status.ts';
@@ -134,6 +134,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   if (wanted('bot')) {
     if (secrets.TELEGRAM_BOT_TOKEN) {
       const deps = { config, token: secrets.TELEGRAM_BOT_TOKEN, store, queue, log, status, fatal: (code: number, reason: string) => fatal(code, reason) };
+      const BotModule = await loadBotModule();
       const bot = new BotModule(deps);
       if (config.telegram.webhook_url) {
         if (!http) throw new UsageError('telegram.webhook_url needs the http module: Telegram posts updates to the control API');

@@ -1,6 +1,6 @@
 // The Telegram bot as a module: long polling with @grammyjs/runner (updates are confirmed before handlers
 // finish; recording is idempotent, so a re-delivered update does nothing twice), auth, commands and intake.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run } from '@grammyjs/runner';
 import type { RunnerHandle } from '@grammyjs/runner';
@@ -16,6 +16,7 @@ import type { Store } from '../core/store/index.ts';
 import { Intake } from '../pipeline/intake/index.ts';
 import type { StatusReport } from '../status.ts';
 import { registerBuiltins } from './builtin-commands.ts';
+import { TELEGRAM_CONFLICT_EXIT_CODE, WEBHOOK_PATH, webhookSecret } from './constants.ts';
 import { Commands } from './commands.ts';
 import { handleFileMessage } from './file-messages.ts';
 import { createTranslator, langOf } from './i18n.ts';
@@ -24,16 +25,7 @@ import { Outbox, escapeHtml } from './outbox/index.ts';
 import { TelegramFiles, TelegramNotifier } from './telegram-ports.ts';
 import { Users, firstRefusalToday } from './users.ts';
 
-export const WEBHOOK_PATH = '/telegram/webhook';
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
-
-/** The webhook's secret token, derived from the bot token: stable across restarts, known only to us and Telegram. */
-export function webhookSecret(token: string): string {
-  return createHash('sha256').update(`centinela-webhook:${token}`).digest('hex');
-}
-
-/** Exit code when another instance polls with the same token (409): restarting would only fight it. */
-export const TELEGRAM_CONFLICT_EXIT_CODE = 75;
 
 export interface BotDeps {
   config: Config;
