@@ -12,6 +12,7 @@ import type { Module } from './core/module.ts';
 import { Queue } from './core/queue/index.ts';
 import { coreMigration, migrateToLatest, openStore, settingsMigration } from './core/store/index.ts';
 import { intakeMigration } from './pipeline/intake/index.ts';
+import { InvoicesModule, invoicesMigration } from './pipeline/invoices/index.ts';
 import { WEBHOOK_PATH, loadBotModule, outboxMigration } from './bot/index.ts';
 import type { Store, StoreMigration } from './core/store/index.ts';
 import { HttpModule, loadOrCreateApiToken } from './http/index.ts';
@@ -20,10 +21,10 @@ import type { StatusReport } from './status.ts';
 import { VERSION } from './version.ts';
 
 /** Every migration of every capability, in the order their names sort. */
-export const MIGRATIONS: readonly StoreMigration[] = [coreMigration, settingsMigration, intakeMigration, outboxMigration];
+export const MIGRATIONS: readonly StoreMigration[] = [coreMigration, settingsMigration, intakeMigration, outboxMigration, invoicesMigration];
 
 /** Modules `--only` accepts. */
-export const MODULE_NAMES = ['http', 'maintenance', 'bot'] as const;
+export const MODULE_NAMES = ['http', 'maintenance', 'bot', 'invoices'] as const;
 export type ModuleName = (typeof MODULE_NAMES)[number];
 
 export interface StartOptions {
@@ -107,6 +108,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   const modules: Module[] = [];
   const wanted = (name: ModuleName): boolean => only === null || only.includes(name);
   if (wanted('maintenance')) modules.push(new MaintenanceModule(queue, config.queue.keep_finished_days, log.for('maintenance')));
+  if (wanted('invoices')) modules.push(new InvoicesModule(config, store, queue));
   const status = (): Promise<StatusReport> =>
     buildStatus({
       store,

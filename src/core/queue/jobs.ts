@@ -2,6 +2,7 @@
 // owner, so two processes can never both complete, retry or release the same attempt.
 import { sql } from 'kysely';
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { isUniqueViolation } from '../store/index.ts';
 import type { Database, JobsTable, JobState, StoreKind } from '../store/index.ts';
 import type { Job, JobFilter } from './types.ts';
 
@@ -249,9 +250,4 @@ export async function pruneFinished(db: Db, before: number): Promise<number> {
     .where('finished_at', '<', before)
     .executeTakeFirst();
   return Number(r.numDeletedRows);
-}
-
-export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown };
-  return e?.code === '23505' || (typeof e?.message === 'string' && e.message.includes('UNIQUE constraint failed'));
 }

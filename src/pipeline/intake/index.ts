@@ -1,4 +1,5 @@
 export { Intake } from './intake.ts';
+export { IntakeRecords } from './records.ts';
 export { intakeMigration } from './migration.ts';
 export { DOWNLOAD_QUEUE, NEXT_QUEUE, extensionOf, safeName } from './download-job.ts';
 export { BATCH_QUEUE } from './batch-job.ts';

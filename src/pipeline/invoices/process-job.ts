@@ -1,0 +1,136 @@
+// The `invoice.process` job: turns a stored file into an invoice. CFDI XML is read deterministically; other
+// kinds wait for their extractors (PDF text, vision) and go to review meanwhile, saying why.
+import { readFile, rename, mkdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { PermanentError } from '../../core/queue/index.ts';
+import type { HandlerContext } from '../../core/queue/index.ts';
+import { NEXT_QUEUE } from '../intake/index.ts';
+import type { IntakeRecords } from '../intake/index.ts';
+import { CfdiError, parseCfdi } from './cfdi/index.ts';
+import type { CfdiResult } from './cfdi/index.ts';
+import { quarantine, quarantineDir } from './quarantine.ts';
+import type { InvoiceRecords, NewInvoice } from './records.ts';
+
+export const INVOICE_QUEUE = NEXT_QUEUE.invoice;
+
+export interface ProcessDeps {
+  dataDir: string;
+  files: IntakeRecords;
+  invoices: InvoiceRecords;
+}
+
+export function processHandler(d: ProcessDeps) {
+  return async ({ job, log }: HandlerContext<{ fileId: number }>): Promise<void> => {
+    const file = await d.files.file(job.payload.fileId);
+    if (!file?.path) throw new PermanentError(`file ${job.payload.fileId} has no stored path`);
+    if (await d.invoices.forFile(file.id)) return; // done by an earlier attempt
+    let path = file.path;
+    const bytes = await readFile(path);
+    // A retried file comes back out of quarantine.
+    if (dirname(path) === quarantineDir(d.dataDir)) {
+      const back = join(d.dataDir, 'incoming', 'retried', basename(path));
+      await mkdir(dirname(back), { recursive: true });
+      await rename(path, back);
+      path = back;
+      await d.files.updateFile(file.id, { path });
+    }
+
+    if (!looksLikeXml(bytes)) {
+      const invoice = await d.invoices.add(reviewInvoice(`no extractor for this kind of file yet (${file.mime_type ?? file.kind}); a person must read it`), file.id, 'source');
+      log.info({ file_id: file.id, invoice_id: invoice.invoice.id }, 'invoice waits for review');
+      return;
+    }
+    let result: CfdiResult;
+    try {
+      result = parseCfdi(bytes);
+    } catch (err) {
+      if (!(err instanceof CfdiError)) throw err;
+      const moved = await quarantine(d.dataDir, {
+        fileId: file.id,
+        originalPath: path,
+        fileName: file.file_name,
+        sender: file.sender_name,
+        sha256: file.sha256,
+        error: err.message,
+      });
+      await d.files.updateFile(file.id, { path: moved, error: err.message });
+      log.warn({ file_id: file.id, code: err.code, quarantined: moved }, 'invoice file quarantined');
+      throw new PermanentError(`quarantined: ${err.message}`);
+    }
+    const { invoice, existing } = await d.invoices.add(fromCfdi(result), file.id, 'xml');
+    log.info({ file_id: file.id, invoice_id: invoice.id, uuid: invoice.uuid, existing }, existing ? 'file joins an invoice already recorded' : 'invoice recorded');
+  };
+}
+
+function looksLikeXml(bytes: Buffer): boolean {
+  return /^(\uFEFF)?\s*</.test(bytes.subarray(0, 64).toString('utf8'));
+}
+
+function reviewInvoice(problem: string): NewInvoice {
+  return {
+    kind: 'invoice',
+    status: 'review',
+    source: 'none',
+    issuer_rfc: null,
+    issuer_name: null,
+    receiver_rfc: null,
+    receiver_name: null,
+    uuid: null,
+    series: null,
+    number: null,
+    issued_at: null,
+    currency: null,
+    subtotal: null,
+    discount: null,
+    transferred: null,
+    withheld: null,
+    total: null,
+    problems: JSON.stringify([problem]),
+    data: '{}',
+  };
+}
+
+/** Payment, payroll and transfer documents are recorded as such, not as invoices; so are Retenciones. */
+export function fromCfdi(result: CfdiResult): NewInvoice {
+  if (result.kind === 'retenciones') {
+    const r = result.document;
+    return {
+      ...reviewInvoice(''),
+      kind: 'retenciones',
+      status: 'ok',
+      source: 'cfdi',
+      issuer_rfc: r.issuer.rfc,
+      issuer_name: r.issuer.name,
+      receiver_rfc: r.receiver.rfc,
+      receiver_name: r.receiver.name,
+      uuid: r.uuid,
+      issued_at: r.issuedAt,
+      total: r.totals.operationAmount,
+      withheld: r.totals.withheldTotal,
+      problems: JSON.stringify(r.warnings),
+      data: JSON.stringify(r),
+    };
+  }
+  const c = result.document;
+  return {
+    kind: c.category,
+    status: c.warnings.length ? 'review' : 'ok',
+    source: 'cfdi',
+    issuer_rfc: c.issuer.rfc,
+    issuer_name: c.issuer.name,
+    receiver_rfc: c.receiver.rfc,
+    receiver_name: c.receiver.name,
+    uuid: c.uuid,
+    series: c.series,
+    number: c.folio,
+    issued_at: c.issuedAt,
+    currency: c.currency,
+    subtotal: c.subtotal,
+    discount: c.discount,
+    transferred: c.taxes.transferred.total,
+    withheld: c.taxes.withheld.total,
+    total: c.total,
+    problems: JSON.stringify(c.warnings),
+    data: JSON.stringify(c),
+  };
+}

@@ -1,0 +1,89 @@
+// CFDI invoices end to end: sent to the bot, stored, parsed into the invoices table; the same invoice in two
+// files is one invoice; a broken file is quarantined with its meta file and can be retried.
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InvoiceRecords } from '../src/pipeline/invoices/index.ts';
+import type { Service } from '../src/main.ts';
+import { startFakeBotApi } from './fakes/telegram/index.ts';
+import type { FakeBotApi } from './fakes/telegram/index.ts';
+import { STAFF, startBotService } from './support/bot-service.ts';
+import { REPO } from './support/service.ts';
+import { eventually } from './support/stores.ts';
+
+const FIXTURES = join(REPO, '../shared/fixtures/cfdi');
+let fake: FakeBotApi | null = null;
+let service: Service | null = null;
+
+afterEach(async () => {
+  await service?.stop('test over');
+  await fake?.close();
+  service = null;
+  fake = null;
+});
+
+const xml = (name: string): Buffer => readFileSync(join(FIXTURES, name));
+
+describe('CFDI invoices through the bot', () => {
+  it('records a CFDI 4.0 sent by staff with its UUID, parties and totals', async () => {
+    fake = await startFakeBotApi();
+    service = (await startBotService(fake)).service;
+    const invoices = new InvoiceRecords(service.store);
+    fake.document(STAFF, { bytes: xml('cfdi40-real.xml'), fileName: 'factura.xml', mimeType: 'text/xml' });
+    await eventually(async () => (await invoices.db.selectFrom('invoices').selectAll().execute()).length === 1, 'invoice recorded');
+    const [row] = await invoices.db.selectFrom('invoices').selectAll().execute();
+    const parsed = (await import('../src/pipeline/invoices/index.ts')).parseCfdi(xml('cfdi40-real.xml'));
+    if (parsed.kind !== 'cfdi') throw new Error('fixture is a CFDI');
+    expect(row).toMatchObject({
+      kind: 'invoice',
+      source: 'cfdi',
+      uuid: parsed.document.uuid,
+      issuer_rfc: parsed.document.issuer.rfc,
+      receiver_rfc: parsed.document.receiver.rfc,
+      total: parsed.document.total,
+      subtotal: parsed.document.subtotal,
+      currency: parsed.document.currency,
+    });
+    expect(row?.uuid).toMatch(/^[0-9A-F-]{36}$/);
+  });
+
+  it('makes one invoice of two different files with the same issuer and UUID', async () => {
+    fake = await startFakeBotApi();
+    service = (await startBotService(fake)).service;
+    const invoices = new InvoiceRecords(service.store);
+    const original = xml('cfdi33-real.xml');
+    fake.document(STAFF, { bytes: original, fileName: 'a.xml', mimeType: 'text/xml' });
+    await eventually(async () => (await invoices.db.selectFrom('invoice_files').selectAll().execute()).length === 1, 'first file');
+    // Same invoice, different bytes (a trailing newline): not a byte duplicate, still the same invoice.
+    fake.document(STAFF, { bytes: Buffer.concat([original, Buffer.from('\n')]), fileName: 'b.xml', mimeType: 'text/xml' });
+    await eventually(async () => (await invoices.db.selectFrom('invoice_files').selectAll().execute()).length === 2, 'second file');
+    const rows = await invoices.db.selectFrom('invoices').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    const links = await invoices.db.selectFrom('invoice_files').selectAll().execute();
+    expect(new Set(links.map((l) => l.invoice_id))).toEqual(new Set([rows[0]?.id]));
+  });
+
+  it('quarantines a broken XML with its meta file, and processes it once fixed and retried', async () => {
+    fake = await startFakeBotApi();
+    const started = await startBotService(fake);
+    service = started.service;
+    const broken = Buffer.from('<?xml version="1.0"?><cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" Version="4.0">');
+    fake.document(STAFF, { bytes: broken, fileName: 'rota.xml', mimeType: 'text/xml' });
+    const qdir = join(started.dir, 'data/quarantine');
+    await eventually(() => existsSync(qdir) && readdirSync(qdir).some((f) => f.endsWith('.meta.json')), 'quarantined');
+    const metaName = readdirSync(qdir).find((f) => f.endsWith('.meta.json')) as string;
+    const meta = JSON.parse(readFileSync(join(qdir, metaName), 'utf8')) as { error: string; fileName: string; quarantinedPath: string };
+    expect(meta.fileName).toBe('rota.xml');
+    expect(meta.error.length).toBeGreaterThan(10);
+    expect(existsSync(meta.quarantinedPath)).toBe(true);
+    await eventually(async () => (await service!.queue.list({ queue: 'invoice.process', states: ['failed'] })).length === 1, 'job failed');
+
+    // Someone fixes the file in quarantine, then retries the job.
+    writeFileSync(meta.quarantinedPath, xml('cfdi40-valid.xml'));
+    const { retried } = await service.queue.retry({ queue: 'invoice.process' });
+    expect(retried).toHaveLength(1);
+    const invoices = new InvoiceRecords(service.store);
+    await eventually(async () => (await invoices.db.selectFrom('invoices').selectAll().execute()).length === 1, 'invoice after retry');
+    expect(existsSync(meta.quarantinedPath)).toBe(false);
+  });
+});
