@@ -11,7 +11,8 @@ import type { Metrics } from './core/metrics.ts';
 import type { Module } from './core/module.ts';
 import { Queue } from './core/queue/index.ts';
 import { coreMigration, migrateToLatest, openStore, settingsMigration } from './core/store/index.ts';
-import { intakeMigration } from './pipeline/intake/index.ts';
+import { IntakeRecords, intakeMigration } from './pipeline/intake/index.ts';
+import { uploadRoutes } from './pipeline/sources/index.ts';
 import { InvoicesModule, invoicesMigration } from './pipeline/invoices/index.ts';
 import { WEBHOOK_PATH, loadBotModule, outboxMigration } from './bot/index.ts';
 import type { Store, StoreMigration } from './core/store/index.ts';
@@ -108,7 +109,8 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   const modules: Module[] = [];
   const wanted = (name: ModuleName): boolean => only === null || only.includes(name);
   if (wanted('maintenance')) modules.push(new MaintenanceModule(queue, config.queue.keep_finished_days, log.for('maintenance')));
-  if (wanted('invoices')) modules.push(new InvoicesModule(config, store, queue));
+  const invoices = wanted('invoices') ? new InvoicesModule(config, store, queue) : null;
+  if (invoices) modules.push(invoices);
   const status = (): Promise<StatusReport> =>
     buildStatus({
       store,
@@ -131,6 +133,11 @@ export async function startService(options: StartOptions = {}): Promise<Service>
       config.http,
     );
     modules.push(http);
+    if (invoices) {
+      http.addRoutes(
+        uploadRoutes({ config, intake: new IntakeRecords(store), queue, report: (id) => invoices.batchReport(id), log: log.for('upload') }),
+      );
+    }
   }
   let fatal: (code: number, reason: string) => void = () => {};
   if (wanted('bot')) {

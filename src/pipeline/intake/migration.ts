@@ -15,6 +15,7 @@ export const intakeMigration: StoreMigration = {
       .addColumn('language', 'text', (c) => c.notNull().defaultTo('es'))
       .addColumn('state', 'text', (c) => c.notNull())
       .addColumn('media_group_id', 'text')
+      .addColumn('tags', 'text')
       .addColumn('receipt_message_id', 'bigint')
       .addColumn('progress_message_id', 'bigint')
       .addColumn('progress_done', 'integer')

@@ -49,6 +49,8 @@ export interface BatchesTable {
   language: string;
   state: BatchState;
   media_group_id: string | null;
+  /** JSON of tags an upload gave (company, user); null otherwise. */
+  tags: string | null;
   receipt_message_id: number | null;
   progress_message_id: number | null;
   /** Files done when the progress message was last written: it is edited only when this changes. */
@@ -126,6 +128,7 @@ export class IntakeRecords {
           language,
           state: 'open',
           media_group_id: file.mediaGroupId,
+          tags: null,
           receipt_message_id: null,
           progress_message_id: null,
           progress_done: null,
@@ -179,6 +182,64 @@ export class IntakeRecords {
     if (file.mediaGroupId) return trx.selectFrom('batches').selectAll().where('id', '=', albumBatchId(file.chatId, file.mediaGroupId)).executeTakeFirst();
     q = q.where('media_group_id', 'is', null).where('closes_at', '>', now);
     return q.orderBy('created_at', 'desc').executeTakeFirst();
+  }
+
+  /**
+   * Records an uploaded batch in one transaction, its files already on disk: either the whole batch is
+   * recorded or none of it (an upload cut off half way leaves nothing behind). Same bytes as a stored file
+   * make a `duplicate` of it.
+   */
+  async recordUpload(
+    batch: { source: string; purpose: Purpose; tags: Record<string, string> },
+    files: Array<{ kind: FileKind; fileName: string; mimeType: string | null; size: number; path: string; sha256: string }>,
+  ): Promise<{ batch: BatchRow; files: FileRow[] }> {
+    const now = Date.now();
+    return this.db.transaction().execute(async (trx) => {
+      const row: BatchRow = {
+        id: newBatchId(),
+        source: batch.source,
+        purpose: batch.purpose,
+        chat_id: null,
+        sender_id: null,
+        language: 'es',
+        state: 'closed',
+        media_group_id: null,
+        tags: Object.keys(batch.tags).length ? JSON.stringify(batch.tags) : null,
+        receipt_message_id: null,
+        progress_message_id: null,
+        progress_done: null,
+        closes_at: now,
+        created_at: now,
+        updated_at: now,
+      };
+      await trx.insertInto('batches').values(row).execute();
+      const out: FileRow[] = [];
+      for (const f of files) {
+        const earlier = await trx.selectFrom('files').select('id').where('sha256', '=', f.sha256).where('state', '=', 'stored').orderBy('id').executeTakeFirst();
+        out.push(
+          await trx
+            .insertInto('files')
+            .values({
+              source: batch.source,
+              kind: f.kind,
+              purpose: batch.purpose,
+              state: earlier ? 'duplicate' : 'stored',
+              duplicate_of: earlier?.id ?? null,
+              batch_id: row.id,
+              file_name: f.fileName,
+              mime_type: f.mimeType,
+              size: f.size,
+              path: f.path,
+              sha256: f.sha256,
+              created_at: now,
+              updated_at: now,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        );
+      }
+      return { batch: row, files: out };
+    });
   }
 
   async file(id: number): Promise<FileRow | undefined> {

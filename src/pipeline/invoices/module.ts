@@ -6,6 +6,7 @@ import type { Store } from '../../core/store/index.ts';
 import { IntakeRecords } from '../intake/index.ts';
 import { INVOICE_QUEUE, processHandler } from './process-job.ts';
 import { InvoiceRecords } from './records.ts';
+import type { BatchReport } from '../sources/index.ts';
 
 export class InvoicesModule implements Module {
   readonly name = 'invoices';
@@ -30,6 +31,29 @@ export class InvoicesModule implements Module {
 
   async stop(): Promise<void> {
     this.#state = { state: 'stopped' };
+  }
+
+  /** Where each file of a batch stands, for GET /batches/:id and the compatibility route. */
+  async batchReport(batchId: string): Promise<BatchReport | null> {
+    const files = new IntakeRecords(this.#store);
+    const batch = await files.batch(batchId);
+    if (!batch) return null;
+    const rows = await files.batchFiles(batchId);
+    const report: BatchReport = { batch_id: batchId, total: rows.length, completed: 0, failed: 0, review: 0, duplicates: 0, pending: 0, progress_percentage: 0, is_complete: false, files: [] };
+    for (const f of rows) {
+      const invoice = f.state === 'stored' ? await this.records.forFile(f.id) : undefined;
+      let status: 'completed' | 'failed' | 'review' | 'duplicate' | 'pending';
+      if (f.state === 'duplicate') status = 'duplicate';
+      else if (f.state === 'failed' || f.state === 'rejected' || (f.error && !invoice)) status = 'failed';
+      else if (!invoice) status = 'pending';
+      else status = invoice.status === 'review' ? 'review' : 'completed';
+      report[status === 'duplicate' ? 'duplicates' : status]++;
+      report.files.push({ file_id: f.id, name: f.file_name, status, reason: f.error, invoice_id: invoice?.id ?? null });
+    }
+    const done = report.total - report.pending;
+    report.progress_percentage = report.total ? Math.round((done / report.total) * 1000) / 10 : 100;
+    report.is_complete = report.pending === 0;
+    return report;
   }
 
   status(): ModuleStatus {

@@ -1,0 +1,167 @@
+// HTTP batch upload on the control API (bearer token): POST /batches answers at once with the batch id and each
+// file accepted or rejected with its reason; processing goes on whatever the client does. The files are
+// written to disk first and the batch is recorded in one transaction at the end, so an upload cut off half way
+// leaves no half-recorded batch. Also the routes our users' existing web page calls (/sessions/...).
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Config } from '../../core/config.ts';
+import { parseSize } from '../../core/config.ts';
+import type { Logger } from '../../core/log.ts';
+import type { Queue } from '../../core/queue/index.ts';
+import { NEXT_QUEUE, safeName } from '../intake/index.ts';
+import type { FileKind, IntakeRecords } from '../intake/index.ts';
+
+export interface BatchReport {
+  batch_id: string;
+  total: number;
+  completed: number;
+  failed: number;
+  review: number;
+  duplicates: number;
+  pending: number;
+  progress_percentage: number;
+  is_complete: boolean;
+  files: Array<{ file_id: number; name: string | null; status: string; reason: string | null; invoice_id: number | null }>;
+}
+
+export interface UploadDeps {
+  config: Config;
+  intake: IntakeRecords;
+  queue: Queue;
+  report(batchId: string): Promise<BatchReport | null>;
+  log: Logger;
+}
+
+interface Received {
+  temp: string;
+  fileName: string;
+  mimeType: string | null;
+  size: number;
+  sha256: string;
+}
+
+const ACCEPTED = /\.(pdf|xml|csv|jpe?g|png|webp)$/i;
+
+export function uploadRoutes(d: UploadDeps): (app: FastifyInstance) => void {
+  const maxBytes = parseSize(d.config.intake.max_bytes.document);
+  return (app) => {
+    void app.register(async (scope) => {
+      await scope.register(multipart, { limits: { fileSize: maxBytes, files: 2000, fields: 20 } });
+      scope.post('/batches', async (req) => upload(d, req, { only: null, tags: ['company', 'user'] }));
+      scope.post<{ Querystring: { company_id?: string; user_id?: string } }>('/sessions/batch-upload/', async (req) => {
+        return upload(d, req, { only: 'files', tags: [], extra: { company: req.query.company_id, user: req.query.user_id } });
+      });
+      scope.get<{ Params: { id: string } }>('/batches/:id', async (req, reply) => {
+        const report = await d.report(req.params.id);
+        return report ?? reply.code(404).send({ error: `no batch ${req.params.id}` });
+      });
+      scope.get<{ Params: { id: string } }>('/sessions/batch-status/:id', async (req, reply) => {
+        const r = await d.report(req.params.id);
+        if (!r) return reply.code(404).send({ error: `no batch ${req.params.id}` });
+        return {
+          batch_id: r.batch_id,
+          total_sessions: r.total,
+          completed: r.completed + r.duplicates + r.review,
+          failed: r.failed,
+          pending: r.pending,
+          progress_percentage: r.progress_percentage,
+          is_complete: r.is_complete,
+        };
+      });
+    });
+  };
+}
+
+async function upload(
+  d: UploadDeps,
+  req: FastifyRequest,
+  o: { only: string | null; tags: string[]; extra?: Record<string, string | undefined> },
+): Promise<{ batch_id: string | null; files: Array<{ name: string; status: 'accepted' | 'rejected'; reason?: string; file_id?: number }> }> {
+  if (!req.isMultipart()) throw Object.assign(new Error('send the files as multipart/form-data'), { statusCode: 415 });
+  const day = new Date().toISOString().slice(0, 10);
+  const dir = join(d.config.paths.data, 'incoming', day);
+  await mkdir(dir, { recursive: true });
+  const received: Received[] = [];
+  const rejected: Array<{ name: string; status: 'rejected'; reason: string }> = [];
+  const tags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o.extra ?? {})) if (v) tags[k] = v;
+  let current: string | null = null; // the file being written, not yet in `received`
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'field') {
+        if (o.tags.includes(part.fieldname)) tags[part.fieldname] = String(part.value).slice(0, 200);
+        continue;
+      }
+      const name = safeName(part.filename || 'file');
+      if (o.only && part.fieldname !== o.only) {
+        part.file.resume();
+        rejected.push({ name, status: 'rejected', reason: `files go in the field "${o.only}"` });
+        continue;
+      }
+      if (!ACCEPTED.test(name)) {
+        part.file.resume();
+        rejected.push({ name, status: 'rejected', reason: `unsupported file type ${extname(name) || '(none)'}: send PDF, XML, CSV or a JPEG/PNG/WebP photo` });
+        continue;
+      }
+      const temp = join(dir, `.upload-${randomBytes(6).toString('hex')}.part`);
+      current = temp;
+      const hash = createHash('sha256');
+      let size = 0;
+      const tap = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          hash.update(chunk);
+          size += chunk.length;
+          done(null, chunk);
+        },
+      });
+      await pipeline(part.file, tap, createWriteStream(temp));
+      if (part.file.truncated) {
+        await rm(temp, { force: true });
+        rejected.push({ name, status: 'rejected', reason: `over intake.max_bytes.document (${d.config.intake.max_bytes.document})` });
+      } else if (size === 0) {
+        await rm(temp, { force: true });
+        rejected.push({ name, status: 'rejected', reason: 'the file is empty' });
+      } else {
+        received.push({ temp, fileName: name, mimeType: part.mimetype || null, size, sha256: hash.digest('hex') });
+      }
+      current = null;
+    }
+  } catch (err) {
+    // The client went away or sent a broken body: nothing of this upload is kept or recorded.
+    await Promise.all([...received.map((r) => r.temp), ...(current ? [current] : [])].map((path) => rm(path, { force: true })));
+    d.log.warn({ err, files: received.length }, 'upload cut off: nothing recorded');
+    throw err;
+  }
+  if (received.length === 0) return { batch_id: null, files: rejected };
+
+  const finals = received.map((r) => ({ ...r, path: join(dir, `${Date.now()}_${randomBytes(3).toString('hex')}_${r.fileName}`) }));
+  for (const f of finals) await rename(f.temp, f.path);
+  let recorded;
+  try {
+    recorded = await d.intake.recordUpload(
+      { source: 'http', purpose: 'invoice', tags },
+      finals.map((f) => ({ kind: kindOf(f.fileName), fileName: f.fileName, mimeType: f.mimeType, size: f.size, path: f.path, sha256: f.sha256 })),
+    );
+  } catch (err) {
+    await Promise.all(finals.map((f) => rm(f.path, { force: true })));
+    throw err;
+  }
+  for (const f of recorded.files) {
+    if (f.state === 'stored') await d.queue.enqueue(NEXT_QUEUE.invoice, { fileId: f.id }, { key: `${NEXT_QUEUE.invoice}:${f.id}` });
+  }
+  d.log.info({ batch: recorded.batch.id, accepted: recorded.files.length, rejected: rejected.length, tags }, 'upload recorded');
+  return {
+    batch_id: recorded.batch.id,
+    files: [...recorded.files.map((f) => ({ name: f.file_name ?? '', status: 'accepted' as const, file_id: f.id })), ...rejected],
+  };
+}
+
+function kindOf(name: string): FileKind {
+  return /\.(jpe?g|png|webp)$/i.test(name) ? 'photo' : 'document';
+}

@@ -1,0 +1,2 @@
+export { uploadRoutes } from './http-upload.ts';
+export type { BatchReport, UploadDeps } from './http-upload.ts';

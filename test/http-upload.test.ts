@@ -1,0 +1,108 @@
+// HTTP batch upload: 51 files in one request, the batch's progress, the routes our users' web page calls, and
+// a client that disconnects half way (nothing recorded).
+import { readFileSync, readdirSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startService } from '../src/main.ts';
+import { IntakeRecords } from '../src/pipeline/intake/index.ts';
+import type { Service } from '../src/main.ts';
+import { REPO, tempDir } from './support/service.ts';
+import { eventually } from './support/stores.ts';
+
+const FIXTURES = join(REPO, '../shared/fixtures/cfdi');
+let service: Service | null = null;
+let dir = '';
+
+afterEach(async () => {
+  await service?.stop('test over');
+  service = null;
+});
+
+async function start(): Promise<{ url: string; token: string }> {
+  dir = tempDir('centinela-upload-');
+  service = await startService({
+    cwd: dir,
+    env: { CENTINELA_HTTP_PORT: '0', CENTINELA_LOG_STDOUT: 'false', CENTINELA_QUEUE_POLL_MS: '100', CENTINELA_API_TOKEN: 'test-token-0123456789' },
+  });
+  return { url: service.http?.url ?? '', token: 'test-token-0123456789' };
+}
+
+/** 51 CFDI files: the fixtures, and copies made different by a trailing comment (same invoices, other bytes). */
+function invoiceFiles(): Array<{ name: string; bytes: Buffer }> {
+  const names = ['cfdi33-real.xml', 'cfdi40-real.xml', 'cfdi40-valid.xml', 'cfdi33-valid.xml', 'created-with-discounts-40.xml'];
+  return Array.from({ length: 51 }, (_, i) => {
+    const name = names[i % names.length] as string;
+    return { name: `${i}-${name}`, bytes: Buffer.concat([readFileSync(join(FIXTURES, name)), Buffer.from(`\n<!-- copy ${i} -->\n`)]) };
+  });
+}
+
+function form(field: string, files: Array<{ name: string; bytes: Buffer }>, fields: Record<string, string> = {}): FormData {
+  const body = new FormData();
+  for (const [k, v] of Object.entries(fields)) body.append(k, v);
+  for (const f of files) body.append(field, new Blob([new Uint8Array(f.bytes)], { type: 'text/xml' }), f.name);
+  return body;
+}
+
+describe('HTTP batch upload', () => {
+  it('accepts 51 files at once, rejects what it cannot take with the reason, and reports progress to the end', async () => {
+    const { url, token } = await start();
+    const body = form('files', [...invoiceFiles(), { name: 'logo.gif', bytes: Buffer.from('GIF89a') }, { name: 'vacia.pdf', bytes: Buffer.alloc(0) }], { company: 'acme' });
+    const res = await fetch(`${url}/batches`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body });
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as { batch_id: string; files: Array<{ name: string; status: string; reason?: string }> };
+    expect(answer.batch_id).toMatch(/^b_[0-9a-f]{8}$/);
+    expect(answer.files.filter((f) => f.status === 'accepted')).toHaveLength(51);
+    expect(answer.files.find((f) => f.name === 'logo.gif')).toMatchObject({ status: 'rejected', reason: expect.stringContaining('unsupported file type .gif') });
+    expect(answer.files.find((f) => f.name === 'vacia.pdf')).toMatchObject({ status: 'rejected', reason: 'the file is empty' });
+
+    let report: Record<string, unknown> = {};
+    await eventually(async () => {
+      report = (await (await fetch(`${url}/batches/${answer.batch_id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
+      return report.is_complete === true;
+    }, 'batch complete', 30_000);
+    expect(report).toMatchObject({ batch_id: answer.batch_id, total: 51, failed: 0, pending: 0, progress_percentage: 100 });
+    expect((report.completed as number) + (report.review as number) + (report.duplicates as number)).toBe(51);
+    // Five distinct invoices (the copies join them); every file is linked to one.
+    expect(await service!.store.db.selectFrom('jobs').select('id').where('queue', '=', 'invoice.process').where('state', '=', 'done').execute()).toHaveLength(51);
+
+    const compat = (await (await fetch(`${url}/sessions/batch-status/${answer.batch_id}?company_id=acme`, { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
+    expect(Object.keys(compat).sort()).toEqual(['batch_id', 'completed', 'failed', 'is_complete', 'pending', 'progress_percentage', 'total_sessions']);
+    expect(compat).toMatchObject({ batch_id: answer.batch_id, total_sessions: 51, completed: 51, failed: 0, pending: 0, is_complete: true });
+  });
+
+  it('serves the web page\'s upload route with its query tags, and refuses a request without the token', async () => {
+    const { url, token } = await start();
+    const files = invoiceFiles().slice(0, 3);
+    expect((await fetch(`${url}/sessions/batch-upload/?company_id=acme&user_id=7`, { method: 'POST', body: form('files', files) })).status).toBe(401);
+    const res = await fetch(`${url}/sessions/batch-upload/?company_id=acme&user_id=7`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form('files', files) });
+    const answer = (await res.json()) as { batch_id: string; files: unknown[] };
+    expect(answer.files).toHaveLength(3);
+    const batch = await new IntakeRecords(service!.store).db.selectFrom('batches').selectAll().executeTakeFirst();
+    expect(JSON.parse(batch?.tags ?? '{}')).toEqual({ company: 'acme', user: '7' });
+  });
+
+  it('records nothing when the client disconnects half way through the upload', async () => {
+    const { url, token } = await start();
+    const boundary = 'x-centinela-test';
+    const first = readFileSync(join(FIXTURES, 'cfdi40-real.xml'));
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.xml"\r\nContent-Type: text/xml\r\n\r\n`);
+    const second = Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="b.xml"\r\nContent-Type: text/xml\r\n\r\n<?xml version="1.0"?>`);
+    await new Promise<void>((resolve) => {
+      const u = new URL(`${url}/batches`);
+      const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': 10_000_000 } });
+      req.on('error', () => resolve());
+      req.write(Buffer.concat([head, first, second]));
+      // The first file is complete and the second half-sent: then the client goes away.
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 300);
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const batches = await new IntakeRecords(service!.store).db.selectFrom('batches').selectAll().execute();
+    expect(batches).toHaveLength(0);
+    const incoming = join(dir, 'data/incoming', new Date().toISOString().slice(0, 10));
+    expect(readdirSync(incoming)).toEqual([]);
+  });
+});
