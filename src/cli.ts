@@ -10,12 +10,15 @@ const HELP = `centinela ${VERSION} — self-hosted operations agent
 usage: centinela <command> [options]
 
 commands:
-  start [--only MODULE...]     run the service (modules: http, maintenance)
+  start [--only MODULE...]     run the service (modules: http, maintenance, bot, invoices)
   status [--json]              ask the running service; if none runs, read the store
   doctor                       check config, folders, disk, store, tools; each line says the fix
   jobs list [--queue Q] [--state S] [--limit N] [--json]
   jobs retry [ID...] [--queue Q] [--state failed|dead|cancelled]
   jobs cancel ID...
+  extract FILE... [--json]     read invoices from files without storing them (CFDI XML for now)
+  invoices review              invoices waiting for a person
+  invoices export [--format csv|json] [--since YYYY-MM-DD]
 
 options:
   --config FILE                config file (default config/centinela.yaml, or CENTINELA_CONFIG)
@@ -27,6 +30,8 @@ const COMMANDS: Record<string, (args: string[], configFile: string | undefined) 
   status: async (args, config) => (await import('./commands/status.ts')).status(args, config),
   doctor: async (args, config) => (await import('./commands/doctor.ts')).doctor(args, config),
   jobs: async (args, config) => (await import('./commands/jobs.ts')).jobs(args, config),
+  extract: async (args) => (await import('./commands/extract.ts')).extract(args),
+  invoices: async (args, config) => (await import('./commands/invoices.ts')).invoices(args, config),
 };
 
 async function main(argv: string[]): Promise<number> {
