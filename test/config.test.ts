@@ -91,6 +91,7 @@ describe('loadConfig', () => {
       if (key === 'log.level') return 'warn';
       if (key === 'log.rotate.size') return '3m';
       if (key === 'store.sqlite_synchronous') return 'full';
+      if (key === 'invoices.inbox_after') return 'keep';
       if (key === 'telegram.api_root') return 'http://127.0.0.1:8081';
       if (key.startsWith('intake.max_bytes.') || key.startsWith('disk.')) return '3m';
       if (key === 'telegram.users') return '[{id: 7, name: Ana, role: staff, language: en}]';

@@ -121,6 +121,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    invoices: z
+      .object({
+        inbox: z.string().default('').describe('folder watched for invoice files (PDF, XML, CSV, photos); empty: off'),
+        inbox_after: z.enum(['move', 'keep']).default('move').describe('after a file is taken: move it to <inbox>/archive/YYYY-MM-DD/, or leave it'),
+        inbox_stable_seconds: z.number().int().min(1).default(3).describe('a file is taken once its size and time have not changed for this long'),
+        inbox_rescan_seconds: z.number().int().min(5).default(60).describe('how often the whole folder is scanned for what events missed'),
+      })
+      .strict()
+      .prefault({}),
     disk: z
       .object({
         warn_free: sizeString.default('5g').describe('warn when a data, media or logs folder has less free space than this'),

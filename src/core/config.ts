@@ -83,6 +83,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const config = parsed.data;
   for (const key of ['data', 'logs', 'media'] as const) config.paths[key] = resolve(cwd, config.paths[key]);
+  if (config.invoices.inbox) config.invoices.inbox = resolve(cwd, config.invoices.inbox);
   return { config, secrets, file };
 }
 

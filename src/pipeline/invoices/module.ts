@@ -6,7 +6,9 @@ import type { Store } from '../../core/store/index.ts';
 import { IntakeRecords } from '../intake/index.ts';
 import { INVOICE_QUEUE, processHandler } from './process-job.ts';
 import { InvoiceRecords } from './records.ts';
+import { InboxSource } from '../sources/index.ts';
 import type { BatchReport } from '../sources/index.ts';
+import type { Logger } from '../../core/log.ts';
 
 export class InvoicesModule implements Module {
   readonly name = 'invoices';
@@ -14,22 +16,30 @@ export class InvoicesModule implements Module {
   readonly #config: Config;
   readonly #store: Store;
   readonly #queue: Queue;
+  readonly #log: Logger;
+  #inbox: InboxSource | null = null;
   #state: ModuleStatus = { state: 'starting' };
 
-  constructor(config: Config, store: Store, queue: Queue) {
+  constructor(config: Config, store: Store, queue: Queue, log: Logger) {
     this.#config = config;
     this.#store = store;
     this.#queue = queue;
+    this.#log = log;
     this.records = new InvoiceRecords(store);
   }
 
   async start(): Promise<void> {
     const deps = { dataDir: this.#config.paths.data, files: new IntakeRecords(this.#store), invoices: this.records };
     this.#queue.work(INVOICE_QUEUE, processHandler(deps), { concurrency: 4 });
+    if (this.#config.invoices.inbox) {
+      this.#inbox = new InboxSource({ config: this.#config, intake: deps.files, queue: this.#queue, log: this.#log }, this.#config.invoices.inbox);
+      await this.#inbox.start();
+    }
     this.#state = { state: 'running', detail: 'CFDI XML; PDF, photo and CSV extraction not yet: those go to review' };
   }
 
   async stop(): Promise<void> {
+    await this.#inbox?.stop();
     this.#state = { state: 'stopped' };
   }
 

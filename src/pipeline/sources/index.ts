@@ -1,2 +1,3 @@
 export { uploadRoutes } from './http-upload.ts';
 export type { BatchReport, UploadDeps } from './http-upload.ts';
+export { InboxSource } from './inbox.ts';
