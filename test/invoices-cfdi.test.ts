@@ -7,7 +7,7 @@ import { InvoiceRecords } from '../src/pipeline/invoices/index.ts';
 import type { Service } from '../src/main.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi } from './fakes/telegram/index.ts';
-import { STAFF, startBotService } from './support/bot-service.ts';
+import { ADMIN, STAFF, startBotService, textOf } from './support/bot-service.ts';
 import { REPO } from './support/service.ts';
 import { eventually } from './support/stores.ts';
 
@@ -80,10 +80,21 @@ describe('CFDI invoices through the bot', () => {
 
     // Someone fixes the file in quarantine, then retries the job.
     writeFileSync(meta.quarantinedPath, xml('cfdi40-valid.xml'));
-    const { retried } = await service.queue.retry({ queue: 'invoice.process' });
-    expect(retried).toHaveLength(1);
+    fake.command(ADMIN, '/retry');
+    await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c) === '1 trabajo vuelve a la cola.');
     const invoices = new InvoiceRecords(service.store);
     await eventually(async () => (await invoices.db.selectFrom('invoices').selectAll().execute()).length === 1, 'invoice after retry');
     expect(existsSync(meta.quarantinedPath)).toBe(false);
+  });
+
+  it('records a PDF for review until its extractor arrives, and lists it in /review', async () => {
+    fake = await startFakeBotApi();
+    service = (await startBotService(fake)).service;
+    fake.document(STAFF, { bytes: Buffer.from('%PDF-1.4\n% an invoice as PDF\n'), fileName: 'factura.pdf', mimeType: 'application/pdf' });
+    const invoices = new InvoiceRecords(service.store);
+    await eventually(async () => (await invoices.byStatus('review')).length === 1, 'in review');
+    fake.command(ADMIN, '/review');
+    const reply = await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).startsWith('1 factura espera revisión:'));
+    expect(textOf(reply)).toContain('no extractor for this kind of file yet');
   });
 });

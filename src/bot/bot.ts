@@ -75,7 +75,7 @@ export class BotModule implements Module {
     const bot = this.#bot;
     bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
     const notifier = new TelegramNotifier(bot.api, this.#t, this.outbox, config.telegram.admin_chats);
-    registerBuiltins(this.commands, this.intake, this.#d.status);
+    registerBuiltins(this.commands, this.intake, this.#d.status, this.#d.store, this.#d.queue);
     this.#routes(bot, notifier);
 
     try {

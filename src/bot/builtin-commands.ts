@@ -1,12 +1,16 @@
 // The commands this release ships: /start, /help, /status, /batch, /pause, /resume.
+import type { Queue } from '../core/queue/index.ts';
+import type { Store } from '../core/store/index.ts';
 import type { Intake } from '../pipeline/intake/index.ts';
+import { DOWNLOAD_QUEUE } from '../pipeline/intake/index.ts';
+import { INVOICE_QUEUE, InvoiceRecords } from '../pipeline/invoices/index.ts';
 import { formatStatus } from '../status.ts';
 import type { StatusReport } from '../status.ts';
 import type { Commands } from './commands.ts';
 
 const EVERYONE = ['admin', 'staff', 'model'] as const;
 
-export function registerBuiltins(commands: Commands, intake: Intake, status: () => Promise<StatusReport>): void {
+export function registerBuiltins(commands: Commands, intake: Intake, status: () => Promise<StatusReport>, store: Store, queue: Queue): void {
   commands.register({
     name: 'start',
     roles: EVERYONE,
@@ -73,6 +77,31 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
     run: async ({ ctx, t }) => {
       await intake.resume();
       await ctx.reply(t('resumed'));
+    },
+  });
+  commands.register({
+    name: 'review',
+    roles: ['admin'],
+    description: 'cmd-review',
+    run: async ({ ctx, t }) => {
+      const rows = await new InvoiceRecords(store).byStatus('review', 20);
+      if (rows.length === 0) {
+        await ctx.reply(t('review-none'));
+        return;
+      }
+      const lines = rows.map((r) => `#${r.id} ${r.issuer_rfc ?? '?'} ${r.total ?? ''}: ${(JSON.parse(r.problems) as string[]).join('; ')}`);
+      await ctx.reply(`${t('review-title', { count: rows.length })}\n${lines.join('\n')}`);
+    },
+  });
+  commands.register({
+    name: 'retry',
+    roles: ['admin'],
+    description: 'cmd-retry',
+    run: async ({ ctx, t }) => {
+      // Failed and dead downloads and invoices (quarantined files among them) run again with fresh attempts.
+      let count = 0;
+      for (const q of [DOWNLOAD_QUEUE, INVOICE_QUEUE]) count += (await queue.retry({ queue: q })).retried.length;
+      await ctx.reply(t('retried', { count }));
     },
   });
 }

@@ -39,3 +39,14 @@ batch-unknown = I can't find batch { $batch }.
 batch-usage = Usage: /batch b_xxxxxxxx
 paused = Intake paused. Files that arrive are recorded and processed after /resume.
 resumed = Intake resumed.
+cmd-review = invoices waiting for review
+cmd-retry = retry failed downloads and invoices
+review-none = No invoices wait for review.
+review-title = { $count } { $count ->
+        [one] invoice waits
+       *[other] invoices wait
+    } for review:
+retried = { $count } { $count ->
+        [one] job is
+       *[other] jobs are
+    } back in the queue.

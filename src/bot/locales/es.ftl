@@ -42,3 +42,14 @@ batch-unknown = No encuentro el lote { $batch }.
 batch-usage = Uso: /batch b_xxxxxxxx
 paused = Recepción en pausa. Los archivos que lleguen quedan registrados y se procesan al reanudar con /resume.
 resumed = Recepción reanudada.
+cmd-review = facturas que esperan revisión
+cmd-retry = reintentar descargas y facturas fallidas
+review-none = No hay facturas esperando revisión.
+review-title = { $count } { $count ->
+        [one] factura espera
+       *[other] facturas esperan
+    } revisión:
+retried = { $count } { $count ->
+        [one] trabajo vuelve
+       *[other] trabajos vuelven
+    } a la cola.
