@@ -36,9 +36,15 @@ export class OpenAIRequestError extends Error {
 
 /** The answer was not the JSON asked for (cut short, refused, malformed, or rejected by the caller's validate). */
 export class InvalidOutputError extends OpenAIRequestError {
-  constructor(message: string, attempts: number, cause?: unknown) {
+  /** What the answer cost anyway. */
+  readonly usage: { prompt: number; completion: number; total: number } | undefined;
+  readonly costUsd: number;
+
+  constructor(message: string, attempts: number, cause?: unknown, usage?: { prompt: number; completion: number; total: number }, costUsd = 0) {
     super(message, { code: 'invalid_output', retryable: false, attempts, cause });
     this.name = 'InvalidOutputError';
+    this.usage = usage;
+    this.costUsd = costUsd;
   }
 }
 

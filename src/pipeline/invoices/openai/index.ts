@@ -1,0 +1,13 @@
+// OpenAI for the invoice pipeline: one throttled, retrying client for structured extraction from images and text.
+// A queue handler keeps work waiting while the quota is gone:
+//   catch (err) { if (err instanceof QuotaExhaustedError) throw new RetryAfter(600); ... }
+export { OpenAIClient } from './client.ts';
+export type { ClientTotals, ExtractImage, ExtractInput, ExtractResult, OpenAIClientOptions, Usage } from './client.ts';
+export { InvalidOutputError, OpenAIRequestError, QuotaExhaustedError } from './errors.ts';
+export { Throttle, TokenCalibration } from './throttle.ts';
+export type { Permit, ThrottleOptions } from './throttle.ts';
+export { Bucket } from './bucket.ts';
+export { parseDuration, retryAfterMs } from './durations.ts';
+export { DEFAULT_PRICES, costUsd, pricesFor } from './cost.ts';
+export type { Prices } from './cost.ts';
+export { estimatePromptTokens } from './estimate.ts';
