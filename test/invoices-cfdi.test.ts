@@ -3,13 +3,14 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvoiceRecords } from '../src/pipeline/invoices/index.ts';
+import { InvoiceRecords, parseCfdi } from '../src/pipeline/invoices/index.ts';
 import type { Service } from '../src/main.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi } from './fakes/telegram/index.ts';
 import { ADMIN, STAFF, startBotService, textOf } from './support/bot-service.ts';
 import { REPO } from './support/service.ts';
 import { eventually } from './support/stores.ts';
+import { imageOnlyPdf, invoicePdf, textPdf, windowsExecutable } from './support/invoice-data.ts';
 
 const FIXTURES = join(REPO, '../shared/fixtures/cfdi');
 let fake: FakeBotApi | null = null;
@@ -32,7 +33,7 @@ describe('CFDI invoices through the bot', () => {
     fake.document(STAFF, { bytes: xml('cfdi40-real.xml'), fileName: 'factura.xml', mimeType: 'text/xml' });
     await eventually(async () => (await invoices.db.selectFrom('invoices').selectAll().execute()).length === 1, 'invoice recorded');
     const [row] = await invoices.db.selectFrom('invoices').selectAll().execute();
-    const parsed = (await import('../src/pipeline/invoices/index.ts')).parseCfdi(xml('cfdi40-real.xml'));
+    const parsed = parseCfdi(xml('cfdi40-real.xml'));
     if (parsed.kind !== 'cfdi') throw new Error('fixture is a CFDI');
     expect(row).toMatchObject({
       kind: 'invoice',
@@ -87,14 +88,44 @@ describe('CFDI invoices through the bot', () => {
     expect(existsSync(meta.quarantinedPath)).toBe(false);
   });
 
-  it('records a PDF for review until its extractor arrives, and lists it in /review', async () => {
+  it('reads a PDF\'s text layer, sends a scan to review, and quarantines an executable named .pdf', async () => {
     fake = await startFakeBotApi();
-    service = (await startBotService(fake)).service;
-    fake.document(STAFF, { bytes: Buffer.from('%PDF-1.4\n% an invoice as PDF\n'), fileName: 'factura.pdf', mimeType: 'application/pdf' });
+    const started = await startBotService(fake);
+    service = started.service;
     const invoices = new InvoiceRecords(service.store);
-    await eventually(async () => (await invoices.byStatus('review')).length === 1, 'in review');
+    fake.document(STAFF, { bytes: invoicePdf(), fileName: 'factura.pdf', mimeType: 'application/pdf' });
+    await eventually(async () => (await invoices.db.selectFrom('invoices').selectAll().execute()).length === 1, 'PDF read');
+    const [read] = await invoices.db.selectFrom('invoices').selectAll().execute();
+    expect(read).toMatchObject({ status: 'ok', source: 'pdf', issuer_rfc: 'EKU9003173C9', number: 'A-123', issued_at: '2024-05-12', subtotal: '1000.00', total: '1160.00' });
+
+    fake.document(STAFF, { bytes: imageOnlyPdf(), fileName: 'escaneo.pdf', mimeType: 'application/pdf' });
+    await eventually(async () => (await invoices.byStatus('review')).length === 1, 'scan in review');
     fake.command(ADMIN, '/review');
     const reply = await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).startsWith('1 factura espera revisión:'));
-    expect(textOf(reply)).toContain('no extractor for this kind of file yet');
+    expect(textOf(reply)).toContain('no text layer');
+
+    fake.document(STAFF, { bytes: windowsExecutable(), fileName: 'factura2.pdf', mimeType: 'application/pdf' });
+    const qdir = join(started.dir, 'data/quarantine');
+    await eventually(() => existsSync(qdir) && readdirSync(qdir).some((f) => f.endsWith('.meta.json')), 'quarantined');
+    const meta = JSON.parse(readFileSync(join(qdir, readdirSync(qdir).find((f) => f.endsWith('.meta.json')) as string), 'utf8')) as { error: string };
+    expect(meta.error).toContain('Windows executable');
+  });
+
+  it('makes one invoice of a PDF and the XML of the same invoice, the XML\'s fields winning', async () => {
+    fake = await startFakeBotApi();
+    service = (await startBotService(fake)).service;
+    const invoices = new InvoiceRecords(service.store);
+    const parsed = parseCfdi(xml('cfdi40-real.xml'));
+    if (parsed.kind !== 'cfdi') throw new Error('fixture is a CFDI');
+    const c = parsed.document;
+    const pdf = textPdf([`RFC Emisor: ${c.issuer.rfc}`, `Folio fiscal: ${c.uuid}`, `Fecha ${c.issuedAt.slice(0, 10)}`, `Subtotal ${c.subtotal}`, `Total ${c.total}`]);
+    fake.document(STAFF, { bytes: pdf, fileName: 'factura.pdf', mimeType: 'application/pdf' });
+    await eventually(async () => (await invoices.db.selectFrom('invoice_files').selectAll().execute()).length === 1, 'PDF recorded');
+    fake.document(STAFF, { bytes: xml('cfdi40-real.xml'), fileName: 'factura.xml', mimeType: 'text/xml' });
+    await eventually(async () => (await invoices.db.selectFrom('invoice_files').selectAll().execute()).length === 2, 'XML joined');
+    const rows = await invoices.db.selectFrom('invoices').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ source: 'cfdi', uuid: c.uuid, total: c.total, receiver_rfc: c.receiver.rfc });
   });
 });
+

@@ -1,5 +1,6 @@
 // The invoice pipeline as a module: works the invoice.process queue in whatever process runs it.
 import type { Config } from '../../core/config.ts';
+import { parseSize } from '../../core/config.ts';
 import type { Module, ModuleStatus } from '../../core/module.ts';
 import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
@@ -29,13 +30,13 @@ export class InvoicesModule implements Module {
   }
 
   async start(): Promise<void> {
-    const deps = { dataDir: this.#config.paths.data, files: new IntakeRecords(this.#store), invoices: this.records };
+    const deps = { dataDir: this.#config.paths.data, maxBytes: parseSize(this.#config.intake.max_bytes.document), files: new IntakeRecords(this.#store), invoices: this.records };
     this.#queue.work(INVOICE_QUEUE, processHandler(deps), { concurrency: 4 });
     if (this.#config.invoices.inbox) {
       this.#inbox = new InboxSource({ config: this.#config, intake: deps.files, queue: this.#queue, log: this.#log }, this.#config.invoices.inbox);
       await this.#inbox.start();
     }
-    this.#state = { state: 'running', detail: 'CFDI XML; PDF, photo and CSV extraction not yet: those go to review' };
+    this.#state = { state: 'running', detail: 'CFDI XML, PDF text (heuristic); photos and CSV go to review' };
   }
 
   async stop(): Promise<void> {

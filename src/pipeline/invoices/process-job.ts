@@ -5,7 +5,11 @@ import { basename, dirname, join } from 'node:path';
 import { PermanentError } from '../../core/queue/index.ts';
 import type { HandlerContext } from '../../core/queue/index.ts';
 import { NEXT_QUEUE } from '../intake/index.ts';
-import type { IntakeRecords } from '../intake/index.ts';
+import type { FileRow, IntakeRecords } from '../intake/index.ts';
+import type { Logger } from '../../core/log.ts';
+import { checkInvoiceFile } from './check/index.ts';
+import { emptyInvoice } from './empty.ts';
+import { invoiceFromPdf } from './from-pdf.ts';
 import { CfdiError, parseCfdi } from './cfdi/index.ts';
 import type { CfdiResult } from './cfdi/index.ts';
 import { quarantine, quarantineDir } from './quarantine.ts';
@@ -15,6 +19,8 @@ export const INVOICE_QUEUE = NEXT_QUEUE.invoice;
 
 export interface ProcessDeps {
   dataDir: string;
+  /** intake.max_bytes.document, in bytes. */
+  maxBytes: number;
   files: IntakeRecords;
   invoices: InvoiceRecords;
 }
@@ -35,8 +41,22 @@ export function processHandler(d: ProcessDeps) {
       await d.files.updateFile(file.id, { path });
     }
 
-    if (!looksLikeXml(bytes)) {
-      const invoice = await d.invoices.add(reviewInvoice(`no extractor for this kind of file yet (${file.mime_type ?? file.kind}); a person must read it`), file.id, 'source');
+    const checked = await checkInvoiceFile({ bytes, fileName: file.file_name ?? basename(path), maxBytes: d.maxBytes });
+    if (!checked.ok) return reject(d, file, path, checked.reason, log);
+    if (checked.type === 'pdf') {
+      let read;
+      try {
+        read = await invoiceFromPdf(bytes, new Date());
+      } catch (err) {
+        return reject(d, file, path, (err as Error).message, log); // a damaged PDF
+      }
+      const { invoice } = await d.invoices.add(read, file.id, 'pdf');
+      log.info({ file_id: file.id, invoice_id: invoice.id, status: invoice.status }, 'invoice read from the PDF text');
+      return;
+    }
+    if (checked.type !== 'xml') {
+      const why = checked.type === 'csv' ? 'CSV invoices are not read yet' : 'reading photos needs vision (OpenAI), which is not wired yet';
+      const invoice = await d.invoices.add({ ...emptyInvoice(), problems: JSON.stringify([`${why}; a person must read it`]) }, file.id, 'source');
       log.info({ file_id: file.id, invoice_id: invoice.invoice.id }, 'invoice waits for review');
       return;
     }
@@ -45,49 +65,19 @@ export function processHandler(d: ProcessDeps) {
       result = parseCfdi(bytes);
     } catch (err) {
       if (!(err instanceof CfdiError)) throw err;
-      const moved = await quarantine(d.dataDir, {
-        fileId: file.id,
-        originalPath: path,
-        fileName: file.file_name,
-        sender: file.sender_name,
-        sha256: file.sha256,
-        error: err.message,
-      });
-      await d.files.updateFile(file.id, { path: moved, error: err.message });
-      log.warn({ file_id: file.id, code: err.code, quarantined: moved }, 'invoice file quarantined');
-      throw new PermanentError(`quarantined: ${err.message}`);
+      return reject(d, file, path, err.message, log);
     }
     const { invoice, existing } = await d.invoices.add(fromCfdi(result), file.id, 'xml');
     log.info({ file_id: file.id, invoice_id: invoice.id, uuid: invoice.uuid, existing }, existing ? 'file joins an invoice already recorded' : 'invoice recorded');
   };
 }
 
-function looksLikeXml(bytes: Buffer): boolean {
-  return /^(\uFEFF)?\s*</.test(bytes.subarray(0, 64).toString('utf8'));
-}
-
-function reviewInvoice(problem: string): NewInvoice {
-  return {
-    kind: 'invoice',
-    status: 'review',
-    source: 'none',
-    issuer_rfc: null,
-    issuer_name: null,
-    receiver_rfc: null,
-    receiver_name: null,
-    uuid: null,
-    series: null,
-    number: null,
-    issued_at: null,
-    currency: null,
-    subtotal: null,
-    discount: null,
-    transferred: null,
-    withheld: null,
-    total: null,
-    problems: JSON.stringify([problem]),
-    data: '{}',
-  };
+/** Quarantines the file with the reason and fails the job for good (`jobs retry` or /retry runs it again). */
+async function reject(d: ProcessDeps, file: FileRow, path: string, reason: string, log: Logger): Promise<never> {
+  const moved = await quarantine(d.dataDir, { fileId: file.id, originalPath: path, fileName: file.file_name, sender: file.sender_name, sha256: file.sha256, error: reason });
+  await d.files.updateFile(file.id, { path: moved, error: reason });
+  log.warn({ file_id: file.id, quarantined: moved, reason }, 'invoice file quarantined');
+  throw new PermanentError(`quarantined: ${reason}`);
 }
 
 /** Payment, payroll and transfer documents are recorded as such, not as invoices; so are Retenciones. */
@@ -95,7 +85,7 @@ export function fromCfdi(result: CfdiResult): NewInvoice {
   if (result.kind === 'retenciones') {
     const r = result.document;
     return {
-      ...reviewInvoice(''),
+      ...emptyInvoice(),
       kind: 'retenciones',
       status: 'ok',
       source: 'cfdi',

@@ -76,6 +76,11 @@ export class InvoiceRecords {
       const same = invoice.uuid ? await q.executeTakeFirst() : undefined;
       if (same) {
         await trx.insertInto('invoice_files').values({ invoice_id: same.id, file_id: fileId, role }).onConflict((oc) => oc.doNothing()).execute();
+        // The XML is the invoice's legal form: when it arrives after its PDF, its fields replace the PDF's reading.
+        if (invoice.source === 'cfdi' && same.source !== 'cfdi') {
+          const upgraded = await trx.updateTable('invoices').set({ ...invoice, updated_at: now }).where('id', '=', same.id).returningAll().executeTakeFirstOrThrow();
+          return { invoice: upgraded, existing: true };
+        }
         return { invoice: same, existing: true };
       }
       try {

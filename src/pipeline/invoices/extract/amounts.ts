@@ -2,9 +2,10 @@
 // an optional leading "-"):
 //   1234.56   1,234.56   1,234,567.89   1234   1,234       (comma thousands, dot decimals)
 //   1.234,56  1 234,56   1234,56                           (dot or space thousands, comma decimals: es-MX/EU style)
-// Rules: when both "." and "," appear, the last one is the decimal mark; a single separator followed by exactly
-// three digits is a thousands separator ("1,234" and "1.234" are 1234); followed by one or two digits it is the
-// decimal mark. Spaces (also no-break and narrow no-break) only group thousands. More than two decimals are kept.
+// Rules: when both "." and "," appear, the last one is the decimal mark. A single "." is the decimal mark, as in
+// Mexico ("1.234" is 1.234, "8.625" is 8.625); repeated dots group thousands ("1.234.567"). A single "," followed
+// by exactly three digits groups thousands ("1,234" is 1234); followed by other digit counts it is the decimal
+// mark ("1234,5"). Spaces (also no-break and narrow no-break) only group thousands. All decimals are kept.
 
 const GROUP_SPACE = /[ \u00a0\u202f]/g;
 
@@ -43,7 +44,7 @@ export function parseAmountText(input: string): string | null {
     const mark = lastDot !== -1 ? '.' : ',';
     const parts = value.split(mark);
     const last = parts[parts.length - 1] ?? '';
-    if (parts.length === 2 && last.length !== 3) {
+    if (parts.length === 2 && (mark === '.' || last.length !== 3)) {
       whole = parts[0] ?? '';
       fraction = last;
     } else {

@@ -1,0 +1,93 @@
+// The rules an invoice's fields must meet before they are recorded. `problems` make it invalid; `review` notes
+// ask a person to look (for example a model's reading that the PDF's own text does not confirm).
+
+import { compareDecimals, toMinorUnits } from '../cfdi/index.ts';
+import { amountsIn, expectedTotal, formatAmount, partialInvoiceFieldsSchema } from '../extract/index.ts';
+import type { InvoiceFields } from '../extract/index.ts';
+import { fieldLabel, fromMinorUnits } from './normalise.ts';
+
+export interface ValidateOptions {
+  now: Date;
+  /** The PDF's text layer, when the fields were read by a model from a PDF that has one. */
+  sourceText?: string;
+}
+
+export interface Validation {
+  ok: boolean;
+  problems: string[];
+  review: string[];
+}
+
+/** The latest calendar date anywhere on Earth at `now` (UTC+14), so no time zone sees a false "future". */
+export function latestToday(now: Date): string {
+  return new Date(now.getTime() + 14 * 3600_000).toISOString().slice(0, 10);
+}
+
+function checkSum(fields: Partial<InvoiceFields>, problems: string[], review: string[]): void {
+  const { subtotal, total } = fields;
+  if (total === undefined) return;
+  if (subtotal === undefined) {
+    review.push('there is no subtotal, so the total could not be checked against subtotal and taxes');
+    return;
+  }
+  const cents = (value: string | undefined): string => fromMinorUnits(toMinorUnits(value ?? '0'));
+  const expected = expectedTotal({
+    subtotal: cents(subtotal),
+    discount: cents(fields.discount),
+    transferredTaxes: cents(fields.transferredTaxes),
+    withheldTaxes: cents(fields.withheldTaxes),
+  });
+  const actual = cents(total);
+  const difference = compareDecimals(expected, actual);
+  if (difference !== 0) {
+    const off = fromMinorUnits(toMinorUnits(expected) - toMinorUnits(actual));
+    problems.push(
+      `the amounts do not add up: subtotal ${formatAmount(cents(subtotal))} − discount ${formatAmount(cents(fields.discount))}` +
+        ` + transferred taxes ${formatAmount(cents(fields.transferredTaxes))} − withheld taxes ${formatAmount(cents(fields.withheldTaxes))}` +
+        ` = ${formatAmount(expected)}, but the total is ${formatAmount(actual)} (off by ${formatAmount(off.replace(/^-/, ''))})`,
+    );
+  }
+}
+
+const squash = (text: string): string => text.toUpperCase().replace(/[\s-]+/g, '');
+
+function crossCheck(fields: Partial<InvoiceFields>, sourceText: string, review: string[]): void {
+  if (fields.total !== undefined) {
+    const total = fields.total;
+    if (!amountsIn(sourceText).some((amount) => compareDecimals(amount, total) === 0)) {
+      review.push(`the total ${formatAmount(total)} is not in the PDF text`);
+    }
+  }
+  const source = squash(sourceText);
+  const mustAppear: Array<keyof InvoiceFields> = ['number', 'issuerRfc', 'receiverRfc', 'uuid'];
+  for (const field of mustAppear) {
+    const value = fields[field];
+    if (value !== undefined && !source.includes(squash(value))) {
+      review.push(`the ${fieldLabel(field)} ${value} is not in the PDF text`);
+    }
+  }
+}
+
+/** Validates normalised fields (see normaliseFields). */
+export function validateInvoice(fields: Partial<InvoiceFields>, options: ValidateOptions): Validation {
+  const problems: string[] = [];
+  const review: string[] = [];
+  const shape = partialInvoiceFieldsSchema.safeParse(fields);
+  if (!shape.success) {
+    for (const issue of shape.error.issues) {
+      const field = String(issue.path[0] ?? 'fields');
+      problems.push(`${field} is not in the expected form: ${issue.message} (normalise the fields first)`);
+    }
+    return { ok: false, problems, review };
+  }
+  if (fields.total === undefined) problems.push('the total is missing');
+  if (fields.issuedAt === undefined) problems.push('the issue date is missing');
+  if (fields.issuerRfc === undefined && fields.issuerName === undefined) problems.push("the issuer's RFC or name is missing");
+  if (fields.number === undefined && fields.uuid === undefined) problems.push('the invoice number or folio fiscal (UUID) is missing');
+  if (fields.issuedAt !== undefined && fields.issuedAt > latestToday(options.now)) {
+    problems.push(`the issue date ${fields.issuedAt} is in the future`);
+  }
+  checkSum(fields, problems, review);
+  if (options.sourceText !== undefined) crossCheck(fields, options.sourceText, review);
+  return { ok: problems.length === 0, problems, review };
+}
