@@ -10,7 +10,7 @@ import type { FakeBotApi } from './fakes/telegram/index.ts';
 import { ADMIN, STAFF, startBotService, textOf } from './support/bot-service.ts';
 import { REPO } from './support/service.ts';
 import { eventually } from './support/stores.ts';
-import { imageOnlyPdf, invoicePdf, textPdf, windowsExecutable } from './support/invoice-data.ts';
+import { INVOICE_LINES, imageOnlyPdf, invoicePdf, textPdf, windowsExecutable } from './support/invoice-data.ts';
 
 const FIXTURES = join(REPO, '../shared/fixtures/cfdi');
 let fake: FakeBotApi | null = null;
@@ -100,9 +100,17 @@ describe('CFDI invoices through the bot', () => {
 
     fake.document(STAFF, { bytes: imageOnlyPdf(), fileName: 'escaneo.pdf', mimeType: 'application/pdf' });
     await eventually(async () => (await invoices.byStatus('review')).length === 1, 'scan in review');
+    const [scan] = await invoices.byStatus('review');
+    const pending = JSON.parse(readFileSync(join(started.dir, 'data/pending', `${scan?.id}.json`), 'utf8')) as { problems: string[]; file: { name: string } };
+    expect(pending.file.name).toBe('escaneo.pdf');
+    expect(pending.problems[0]).toContain('no text layer');
+    // Other bytes, same issuer, number, total and date: probably the same invoice, so a person decides.
+    fake.document(STAFF, { bytes: textPdf([...INVOICE_LINES, 'Gracias por su compra']), fileName: 'otra-vez.pdf', mimeType: 'application/pdf' });
+    await eventually(async () => (await invoices.byStatus('review')).length === 2, 'probable duplicate in review');
     fake.command(ADMIN, '/review');
-    const reply = await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).startsWith('1 factura espera revisión:'));
+    const reply = await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).startsWith('2 facturas esperan revisión:'));
     expect(textOf(reply)).toContain('no text layer');
+    expect(textOf(reply)).toContain(`probably a duplicate of invoice #${read?.id}`);
 
     fake.document(STAFF, { bytes: windowsExecutable(), fileName: 'factura2.pdf', mimeType: 'application/pdf' });
     const qdir = join(started.dir, 'data/quarantine');

@@ -1,6 +1,6 @@
 // The `invoice.process` job: turns a stored file into an invoice. CFDI XML is read deterministically; other
 // kinds wait for their extractors (PDF text, vision) and go to review meanwhile, saying why.
-import { readFile, rename, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PermanentError } from '../../core/queue/index.ts';
 import type { HandlerContext } from '../../core/queue/index.ts';
@@ -13,7 +13,7 @@ import { invoiceFromPdf } from './from-pdf.ts';
 import { CfdiError, parseCfdi } from './cfdi/index.ts';
 import type { CfdiResult } from './cfdi/index.ts';
 import { quarantine, quarantineDir } from './quarantine.ts';
-import type { InvoiceRecords, NewInvoice } from './records.ts';
+import type { InvoiceRecords, InvoiceRow, NewInvoice } from './records.ts';
 
 export const INVOICE_QUEUE = NEXT_QUEUE.invoice;
 
@@ -52,12 +52,14 @@ export function processHandler(d: ProcessDeps) {
       }
       const { invoice } = await d.invoices.add(read, file.id, 'pdf');
       log.info({ file_id: file.id, invoice_id: invoice.id, status: invoice.status }, 'invoice read from the PDF text');
+      await keepForReview(d.dataDir, invoice, file);
       return;
     }
     if (checked.type !== 'xml') {
       const why = checked.type === 'csv' ? 'CSV invoices are not read yet' : 'reading photos needs vision (OpenAI), which is not wired yet';
-      const invoice = await d.invoices.add({ ...emptyInvoice(), problems: JSON.stringify([`${why}; a person must read it`]) }, file.id, 'source');
-      log.info({ file_id: file.id, invoice_id: invoice.invoice.id }, 'invoice waits for review');
+      const { invoice } = await d.invoices.add({ ...emptyInvoice(), problems: JSON.stringify([`${why}; a person must read it`]) }, file.id, 'source');
+      log.info({ file_id: file.id, invoice_id: invoice.id }, 'invoice waits for review');
+      await keepForReview(d.dataDir, invoice, file);
       return;
     }
     let result: CfdiResult;
@@ -70,6 +72,15 @@ export function processHandler(d: ProcessDeps) {
     const { invoice, existing } = await d.invoices.add(fromCfdi(result), file.id, 'xml');
     log.info({ file_id: file.id, invoice_id: invoice.id, uuid: invoice.uuid, existing }, existing ? 'file joins an invoice already recorded' : 'invoice recorded');
   };
+}
+
+/** An invoice in review also gets a JSON copy in data/pending/<id>.json, for people working from files. */
+async function keepForReview(dataDir: string, invoice: InvoiceRow, file: FileRow): Promise<void> {
+  if (invoice.status !== 'review') return;
+  const dir = join(dataDir, 'pending');
+  await mkdir(dir, { recursive: true });
+  const copy = { ...invoice, problems: JSON.parse(invoice.problems) as unknown, data: JSON.parse(invoice.data) as unknown, file: { id: file.id, name: file.file_name, path: file.path } };
+  await writeFile(join(dir, `${invoice.id}.json`), `${JSON.stringify(copy, null, 2)}\n`);
 }
 
 /** Quarantines the file with the reason and fails the job for good (`jobs retry` or /retry runs it again). */

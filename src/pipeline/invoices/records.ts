@@ -83,6 +83,21 @@ export class InvoiceRecords {
         }
         return { invoice: same, existing: true };
       }
+      // Without a UUID, the same issuer, number, total and date is probably the same invoice: a person decides.
+      if (!invoice.uuid && invoice.issuer_rfc && invoice.number && invoice.total && invoice.issued_at) {
+        const probable = await trx
+          .selectFrom('invoices')
+          .select('id')
+          .where('issuer_rfc', '=', invoice.issuer_rfc)
+          .where('number', '=', invoice.number)
+          .where('total', '=', invoice.total)
+          .where('issued_at', '=', invoice.issued_at)
+          .executeTakeFirst();
+        if (probable) {
+          const problems = [...(JSON.parse(invoice.problems) as string[]), `probably a duplicate of invoice #${probable.id} (same issuer, number, total and date)`];
+          invoice = { ...invoice, status: 'review', problems: JSON.stringify(problems) };
+        }
+      }
       try {
         const row = await trx.insertInto('invoices').values({ ...invoice, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
         await trx.insertInto('invoice_files').values({ invoice_id: row.id, file_id: fileId, role }).execute();
