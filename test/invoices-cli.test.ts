@@ -30,7 +30,7 @@ describe('invoice commands', () => {
     const records = new InvoiceRecords(store);
     const row = fromCfdi(parseCfdi(readFileSync(join(FIXTURES, 'cfdi40-real.xml'))));
     await records.add(row, 1, 'xml');
-    await records.add({ ...row, uuid: null, status: 'review', problems: JSON.stringify(['no extractor for this kind of file yet']) }, 2, 'source');
+    await records.add({ ...row, uuid: null, number: 'B-7', status: 'review', problems: JSON.stringify(['no extractor for this kind of file yet']) }, 2, 'source');
     await store.close();
 
     const csv = await runCli(['invoices', 'export'], { cwd });
