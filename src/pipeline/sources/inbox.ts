@@ -6,7 +6,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { watch } from 'chokidar';
 import type { FSWatcher } from 'chokidar';
 import type { Config } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
@@ -41,6 +40,7 @@ export class InboxSource {
 
   async start(): Promise<void> {
     await mkdir(this.#dir, { recursive: true });
+    const { watch } = await import('chokidar'); // only a service with an inbox pays for it
     this.#watcher = watch(this.#dir, {
       depth: 0,
       ignoreInitial: true, // the scan below takes what is already there

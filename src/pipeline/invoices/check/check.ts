@@ -1,7 +1,6 @@
 // Is this file something the invoice pipeline can read? The bytes decide (file-type's magic numbers; XML and CSV
 // recognised as text), and the name must agree with them. Every refusal says what was wrong and what to do.
 
-import { fileTypeFromBuffer } from 'file-type';
 import { describeDetected, extensionOf, formatSize, TYPE_WORDS, typeOfExtension, typeOfMime } from './names.ts';
 import { csvProblem, decodeText, looksLikeXml } from './text.ts';
 import { PHOTO_TYPES, SEND_INSTEAD } from './types.ts';
@@ -39,6 +38,7 @@ export async function checkInvoiceFile(input: InvoiceFileInput): Promise<Invoice
     );
   }
 
+  const { fileTypeFromBuffer } = await import('file-type'); // loaded with the first file, not at start
   const detected = await fileTypeFromBuffer(bytes);
   if (detected !== undefined) {
     const actual = typeOfMime(detected.mime);

@@ -1,6 +1,5 @@
 // A PDF's text layer through unpdf (PDF.js). Scanned PDFs have none: they go to the photo path instead.
 
-import { extractText } from 'unpdf';
 
 /** A page with fewer non-space characters than this counts as without text (stray page numbers, marks). */
 export const MIN_PAGE_TEXT = 20;
@@ -21,6 +20,8 @@ export async function pdfText(bytes: Uint8Array): Promise<PdfText> {
   let pages: string[];
   try {
     // A copy: PDF.js may take over (detach) the buffer it is given.
+    // pdf.js is large: load it with the first PDF, not at start (an idle service keeps ~10 MB less).
+    const { extractText } = await import('unpdf');
     ({ text: pages } = await extractText(new Uint8Array(bytes), { mergePages: false }));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
