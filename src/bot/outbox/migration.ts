@@ -1,12 +1,11 @@
 // The durable admin outbox, and the unknown senders the admins were already told about today.
+import { addAutoId } from '../../core/store/index.ts';
 import type { StoreMigration } from '../../core/store/index.ts';
 
 export const outboxMigration: StoreMigration = {
   name: '0110_outbox',
   async up(db, kind) {
-    await db.schema
-      .createTable('outbox')
-      .addColumn('id', kind === 'postgres' ? 'bigserial' : 'integer', (c) => (kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    await addAutoId(db.schema.createTable('outbox'), kind)
       .addColumn('chat_id', 'bigint', (c) => c.notNull())
       .addColumn('text', 'text', (c) => c.notNull())
       .addColumn('format', 'text', (c) => c.notNull()) // 'html' | 'plain'

@@ -1,6 +1,6 @@
 export { openStore, describeUrl, withTables } from './open.ts';
 export type { Store, StoreKind, StoreOptions } from './open.ts';
-export { migrateToLatest, pendingMigrations } from './migrate.ts';
+export { addAutoId, migrateToLatest, pendingMigrations } from './migrate.ts';
 export type { StoreMigration } from './migrate.ts';
 export { coreMigration } from './migrations/0001_core.ts';
 export { settingsMigration } from './migrations/0002_settings.ts';

@@ -1,7 +1,7 @@
 // Versioned migrations, the same on SQLite and PostgreSQL. Each capability brings its own list;
 // names sort globally (0001_core, 0100_intake, …) and Kysely records which ran.
 import { Migrator } from 'kysely';
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { CreateTableBuilder, Kysely, Migration, MigrationProvider } from 'kysely';
 import type { StoreKind } from './open.ts';
 
 export interface StoreMigration {
@@ -36,4 +36,11 @@ export async function migrateToLatest(db: Kysely<unknown>, kind: StoreKind, migr
 export async function pendingMigrations(db: Kysely<unknown>, kind: StoreKind, migrations: readonly StoreMigration[]): Promise<string[]> {
   const list = await migrator(db, kind, migrations).getMigrations();
   return list.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+/** An auto-increment `id` primary key: bigserial on PostgreSQL, INTEGER PRIMARY KEY AUTOINCREMENT on SQLite (ids never reused). */
+export function addAutoId<TB extends string>(table: CreateTableBuilder<TB>, kind: StoreKind): CreateTableBuilder<TB, 'id'> {
+  return kind === 'postgres'
+    ? table.addColumn('id', 'bigserial', (c) => c.primaryKey())
+    : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
 }

@@ -1,5 +1,6 @@
 // Files received from any source, and the batches (albums, uploads) they arrive in.
 import { sql } from 'kysely';
+import { addAutoId } from '../../core/store/index.ts';
 import type { StoreMigration } from '../../core/store/index.ts';
 
 export const intakeMigration: StoreMigration = {
@@ -25,9 +26,7 @@ export const intakeMigration: StoreMigration = {
       .execute();
     await db.schema.createIndex('batches_open').on('batches').columns(['state', 'chat_id', 'sender_id']).execute();
 
-    await db.schema
-      .createTable('files')
-      .addColumn('id', kind === 'postgres' ? 'bigserial' : 'integer', (c) => (kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    await addAutoId(db.schema.createTable('files'), kind)
       .addColumn('source', 'text', (c) => c.notNull())
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('purpose', 'text', (c) => c.notNull())

@@ -1,13 +1,12 @@
 // Invoices and the files they came from: one invoice may have several files (its PDF and its XML).
 import { sql } from 'kysely';
+import { addAutoId } from '../../core/store/index.ts';
 import type { StoreMigration } from '../../core/store/index.ts';
 
 export const invoicesMigration: StoreMigration = {
   name: '0200_invoices',
   async up(db, kind) {
-    await db.schema
-      .createTable('invoices')
-      .addColumn('id', kind === 'postgres' ? 'bigserial' : 'integer', (c) => (kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    await addAutoId(db.schema.createTable('invoices'), kind)
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('source', 'text', (c) => c.notNull())

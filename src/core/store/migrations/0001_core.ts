@@ -1,15 +1,12 @@
 // The queue's tables: jobs, cron schedules, and heartbeats of running modules.
 import { sql } from 'kysely';
+import { addAutoId } from '../migrate.ts';
 import type { StoreMigration } from '../migrate.ts';
 
 export const coreMigration: StoreMigration = {
   name: '0001_core',
   async up(db, kind) {
-    await db.schema
-      .createTable('jobs')
-      .addColumn('id', kind === 'postgres' ? 'bigserial' : 'integer', (c) =>
-        kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
-      )
+    await addAutoId(db.schema.createTable('jobs'), kind)
       .addColumn('queue', 'text', (c) => c.notNull())
       .addColumn('payload', 'text', (c) => c.notNull())
       .addColumn('key', 'text')
