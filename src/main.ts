@@ -109,7 +109,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   const modules: Module[] = [];
   const wanted = (name: ModuleName): boolean => only === null || only.includes(name);
   if (wanted('maintenance')) modules.push(new MaintenanceModule(queue, config.queue.keep_finished_days, log.for('maintenance')));
-  const invoices = wanted('invoices') ? new InvoicesModule(config, store, queue, log.for('invoices')) : null;
+  const invoices = wanted('invoices') ? new InvoicesModule(config, secrets, store, queue, log.for('invoices')) : null;
   if (invoices) modules.push(invoices);
   const status = (): Promise<StatusReport> =>
     buildStatus({

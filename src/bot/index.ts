@@ -2,10 +2,21 @@
 // without a token does not pay their memory.
 export { TELEGRAM_CONFLICT_EXIT_CODE, WEBHOOK_PATH, webhookSecret } from './constants.ts';
 export { outboxMigration } from './outbox/migration.ts';
+import type { Logger } from '../core/log.ts';
+import type { Store } from '../core/store/index.ts';
 import type { BotModule } from './bot.ts';
 
 export type { BotDeps, BotModule } from './bot.ts';
 export type { BotCommand, CommandCall } from './commands.ts';
+
+/**
+ * Queues an HTML alert for the admin chats in the durable outbox, from any module or process: whichever
+ * process runs the bot delivers it. Loads the outbox only when an alert is raised.
+ */
+export async function alertAdmins(store: Store, log: Logger, chats: readonly number[], html: string, dedupKey?: string): Promise<void> {
+  const { Outbox } = await import('./outbox/index.ts');
+  await new Outbox({ store, api: null, log, fallbackWebhook: '', fallbackAfterMs: 0 }).enqueueMany(chats, { text: html, format: 'html', dedupKey });
+}
 
 export async function loadBotModule(): Promise<typeof BotModule> {
   return (await import('./bot.ts')).BotModule;

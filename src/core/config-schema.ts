@@ -127,6 +127,17 @@ export const configSchema = z
         inbox_after: z.enum(['move', 'keep']).default('move').describe('after a file is taken: move it to <inbox>/archive/YYYY-MM-DD/, or leave it'),
         inbox_stable_seconds: z.number().int().min(1).default(3).describe('a file is taken once its size and time have not changed for this long'),
         inbox_rescan_seconds: z.number().int().min(5).default(60).describe('how often the whole folder is scanned for what events missed'),
+        openai: z
+          .object({
+            model: z.string().min(1).default('gpt-4o-mini').describe('model for photos and PDF text (structured outputs); used when OPENAI_API_KEY is set'),
+            base_url: z.string().default('').describe('another OpenAI-compatible endpoint; empty: OpenAI\'s'),
+            requests_per_minute: z.number().int().min(1).default(500).describe('your account\'s request limit for the model (the client also reads it from the answers)'),
+            tokens_per_minute: z.number().int().min(1).default(200000).describe('your account\'s token limit for the model'),
+            concurrency: z.number().int().min(1).default(16).describe('requests in flight at most; about requests per second × seconds per answer'),
+            timeout_seconds: z.number().int().min(1).default(60).describe('one attempt\'s time limit; a timeout is retried'),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -1,6 +1,9 @@
 // The invoice pipeline as a module: works the invoice.process queue in whatever process runs it.
 import type { Config } from '../../core/config.ts';
 import { parseSize } from '../../core/config.ts';
+import type { Secrets } from '../../core/config.ts';
+import { alertAdmins } from '../../bot/index.ts';
+import type { OpenAIClient } from './openai/index.ts';
 import type { Module, ModuleStatus } from '../../core/module.ts';
 import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
@@ -21,22 +24,63 @@ export class InvoicesModule implements Module {
   #inbox: InboxSource | null = null;
   #state: ModuleStatus = { state: 'starting' };
 
-  constructor(config: Config, store: Store, queue: Queue, log: Logger) {
+  readonly #secrets: Secrets;
+  #openai: OpenAIClient | null = null;
+
+  constructor(config: Config, secrets: Secrets, store: Store, queue: Queue, log: Logger) {
     this.#config = config;
     this.#store = store;
     this.#queue = queue;
     this.#log = log;
     this.records = new InvoiceRecords(store);
+    this.#secrets = secrets;
   }
 
   async start(): Promise<void> {
-    const deps = { dataDir: this.#config.paths.data, maxBytes: parseSize(this.#config.intake.max_bytes.document), files: new IntakeRecords(this.#store), invoices: this.records };
-    this.#queue.work(INVOICE_QUEUE, processHandler(deps), { concurrency: 4 });
+    await this.#startOpenAI();
+    const deps = {
+      dataDir: this.#config.paths.data,
+      maxBytes: parseSize(this.#config.intake.max_bytes.document),
+      files: new IntakeRecords(this.#store),
+      invoices: this.records,
+      openai: this.#openai,
+    };
+    // With OpenAI, enough jobs in flight to use the whole rate limit; the client's throttle paces them.
+    this.#queue.work(INVOICE_QUEUE, processHandler(deps), { concurrency: this.#openai ? this.#config.invoices.openai.concurrency : 4 });
     if (this.#config.invoices.inbox) {
       this.#inbox = new InboxSource({ config: this.#config, intake: deps.files, queue: this.#queue, log: this.#log }, this.#config.invoices.inbox);
       await this.#inbox.start();
     }
-    this.#state = { state: 'running', detail: 'CFDI XML, PDF text (heuristic); photos and CSV go to review' };
+    this.#state = { state: 'running', detail: this.#openai ? `CFDI XML; PDFs and photos with ${this.#config.invoices.openai.model}; CSV to review` : 'CFDI XML, PDF text (heuristic); photos and CSV to review (no OPENAI_API_KEY)' };
+  }
+
+  /** The OpenAI client (and its SDK) loads only when OPENAI_API_KEY is set. */
+  async #startOpenAI(): Promise<void> {
+    const key = this.#secrets.OPENAI_API_KEY;
+    if (!key) return;
+    const { OpenAIClient } = await import('./openai/index.ts');
+    const o = this.#config.invoices.openai;
+    const { admin_chats } = this.#config.telegram;
+    const store = this.#store;
+    const log = this.#log;
+    this.#openai = new OpenAIClient({
+      apiKey: key,
+      baseURL: o.base_url || undefined,
+      model: o.model,
+      requestsPerMinute: o.requests_per_minute,
+      tokensPerMinute: o.tokens_per_minute,
+      concurrency: o.concurrency,
+      timeoutMs: o.timeout_seconds * 1000,
+      log,
+      onQuotaExhausted: (message) =>
+        void alertAdmins(
+          store,
+          log,
+          admin_chats,
+          `🔴 <b>OpenAI: out of credit</b>\n${escapeText(message)}\nInvoices wait (none is failed) and go on by themselves within 10 minutes of adding credit.`,
+          `openai-quota:${new Date().toISOString().slice(0, 13)}`,
+        ).catch((err: unknown) => log.error({ err }, 'could not queue the out-of-credit alert')),
+    });
   }
 
   async stop(): Promise<void> {
@@ -70,4 +114,9 @@ export class InvoicesModule implements Module {
   status(): ModuleStatus {
     return this.#state;
   }
+}
+
+/** Text for an HTML alert: the API's message must not be read as markup. */
+function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -2,7 +2,7 @@
 // kinds wait for their extractors (PDF text, vision) and go to review meanwhile, saying why.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { PermanentError } from '../../core/queue/index.ts';
+import { PermanentError, RetryAfter } from '../../core/queue/index.ts';
 import type { HandlerContext } from '../../core/queue/index.ts';
 import { NEXT_QUEUE } from '../intake/index.ts';
 import type { FileRow, IntakeRecords } from '../intake/index.ts';
@@ -10,6 +10,11 @@ import type { Logger } from '../../core/log.ts';
 import { checkInvoiceFile } from './check/index.ts';
 import { emptyInvoice } from './empty.ts';
 import { invoiceFromPdf } from './from-pdf.ts';
+import { invoiceFromLlm } from './from-llm.ts';
+import { pdfText } from './extract/index.ts';
+// The errors only: the client (and the OpenAI SDK) loads when a key is set.
+import { InvalidOutputError, OpenAIRequestError, QuotaExhaustedError } from './openai/errors.ts';
+import type { OpenAIClient } from './openai/index.ts';
 import { CfdiError, parseCfdi } from './cfdi/index.ts';
 import type { CfdiResult } from './cfdi/index.ts';
 import { quarantine, quarantineDir } from './quarantine.ts';
@@ -21,12 +26,14 @@ export interface ProcessDeps {
   dataDir: string;
   /** intake.max_bytes.document, in bytes. */
   maxBytes: number;
+  /** Set when OPENAI_API_KEY is: photos by vision, PDF text by structured outputs. */
+  openai: OpenAIClient | null;
   files: IntakeRecords;
   invoices: InvoiceRecords;
 }
 
 export function processHandler(d: ProcessDeps) {
-  return async ({ job, log }: HandlerContext<{ fileId: number }>): Promise<void> => {
+  return async ({ job, signal, log }: HandlerContext<{ fileId: number }>): Promise<void> => {
     const file = await d.files.file(job.payload.fileId);
     if (!file?.path) throw new PermanentError(`file ${job.payload.fileId} has no stored path`);
     if (await d.invoices.forFile(file.id)) return; // done by an earlier attempt
@@ -44,21 +51,34 @@ export function processHandler(d: ProcessDeps) {
     const checked = await checkInvoiceFile({ bytes, fileName: file.file_name ?? basename(path), maxBytes: d.maxBytes });
     if (!checked.ok) return reject(d, file, path, checked.reason, log);
     if (checked.type === 'pdf') {
-      let read;
+      let read: NewInvoice;
       try {
-        read = await invoiceFromPdf(bytes, new Date());
+        read = await readPdf(d, bytes, signal);
       } catch (err) {
+        if (err instanceof QuotaExhaustedError) throw quotaWait(err);
+        if (err instanceof InvalidOutputError || err instanceof OpenAIRequestError) throw err;
         return reject(d, file, path, (err as Error).message, log); // a damaged PDF
       }
       const { invoice } = await d.invoices.add(read, file.id, 'pdf');
-      log.info({ file_id: file.id, invoice_id: invoice.id, status: invoice.status }, 'invoice read from the PDF text');
+      log.info({ file_id: file.id, invoice_id: invoice.id, status: invoice.status, source: invoice.source }, 'invoice read from the PDF');
       await keepForReview(d.dataDir, invoice, file);
       return;
     }
     if (checked.type !== 'xml') {
-      const why = checked.type === 'csv' ? 'CSV invoices are not read yet' : 'reading photos needs vision (OpenAI), which is not wired yet';
-      const { invoice } = await d.invoices.add({ ...emptyInvoice(), problems: JSON.stringify([`${why}; a person must read it`]) }, file.id, 'source');
-      log.info({ file_id: file.id, invoice_id: invoice.id }, 'invoice waits for review');
+      let read: NewInvoice;
+      if (checked.type !== 'csv' && d.openai) {
+        try {
+          read = (await invoiceFromLlm(d.openai, { images: [{ mime: `image/${checked.type}`, bytes }] }, new Date(), signal)).invoice;
+        } catch (err) {
+          if (err instanceof QuotaExhaustedError) throw quotaWait(err);
+          throw err;
+        }
+      } else {
+        const why = checked.type === 'csv' ? 'CSV invoices are not read yet' : 'no extractor is configured for photos: set OPENAI_API_KEY';
+        read = { ...emptyInvoice(), problems: JSON.stringify([`${why}; a person must read it`]) };
+      }
+      const { invoice } = await d.invoices.add(read, file.id, checked.type === 'csv' ? 'csv' : 'image');
+      log.info({ file_id: file.id, invoice_id: invoice.id, status: invoice.status }, 'invoice from an image or CSV');
       await keepForReview(d.dataDir, invoice, file);
       return;
     }
@@ -72,6 +92,19 @@ export function processHandler(d: ProcessDeps) {
     const { invoice, existing } = await d.invoices.add(fromCfdi(result), file.id, 'xml');
     log.info({ file_id: file.id, invoice_id: invoice.id, uuid: invoice.uuid, existing }, existing ? 'file joins an invoice already recorded' : 'invoice recorded');
   };
+}
+
+/** With an OpenAI key, the PDF's text goes to the model and is cross-checked against it; without, the heuristic reads it. */
+async function readPdf(d: ProcessDeps, bytes: Buffer, signal: AbortSignal): Promise<NewInvoice> {
+  if (!d.openai) return invoiceFromPdf(bytes, new Date());
+  const text = await pdfText(bytes);
+  if (!text.hasText) return invoiceFromPdf(bytes, new Date()); // a scan: review, saying no renderer is available
+  return (await invoiceFromLlm(d.openai, { text: text.pages.join('\n') }, new Date(), signal)).invoice;
+}
+
+/** Out of credit: the invoice waits (not failed) and is tried again later; the admins were told once. */
+function quotaWait(err: QuotaExhaustedError): RetryAfter {
+  return new RetryAfter(600, `waiting for OpenAI credit: ${err.message}`);
 }
 
 /** An invoice in review also gets a JSON copy in data/pending/<id>.json, for people working from files. */

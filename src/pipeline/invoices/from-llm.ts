@@ -1,0 +1,79 @@
+// Invoices read by OpenAI (structured outputs): photos by vision, PDFs from their text layer. The answer is
+// never trusted as it comes: it is normalised and validated like any other reading, and for a PDF its key
+// fields must appear in the PDF's own text.
+import type { InvoiceFields } from './extract/index.ts';
+import { INVOICE_FIELD_NAMES } from './extract/index.ts';
+import type { OpenAIClient } from './openai/index.ts';
+import type { NewInvoice } from './records.ts';
+import { normaliseFields, validateInvoice } from './validate/index.ts';
+
+const DESCRIPTIONS: Record<keyof InvoiceFields, string> = {
+  number: 'invoice number (folio), without the series',
+  series: 'invoice series, if any',
+  issuedAt: 'issue date as YYYY-MM-DD',
+  currency: 'ISO 4217 code, e.g. MXN or USD',
+  issuerRfc: "issuer's RFC (Mexican tax id) or foreign tax id",
+  issuerName: "issuer's name",
+  receiverRfc: "receiver's RFC",
+  receiverName: "receiver's name",
+  uuid: 'folio fiscal (UUID) of a CFDI, if printed',
+  subtotal: 'subtotal as printed, digits and a decimal point only',
+  discount: 'discount, if any',
+  transferredTaxes: 'total transferred taxes (IVA, IEPS)',
+  withheldTaxes: 'total withheld taxes (ISR, IVA retenido)',
+  total: 'total to pay',
+  paymentForm: 'payment form (forma de pago), code or text',
+  paymentMethod: 'payment method (método de pago), e.g. PUE or PPD',
+};
+
+/** Strict structured-output schema: every field present, null when the document does not show it. */
+export const INVOICE_SCHEMA = {
+  name: 'invoice',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: [...INVOICE_FIELD_NAMES],
+    properties: Object.fromEntries(INVOICE_FIELD_NAMES.map((f) => [f, { type: ['string', 'null'], description: DESCRIPTIONS[f] }])),
+  },
+} as const;
+
+const SYSTEM =
+  'You read one invoice and return its fields exactly as printed. Never guess: a field the document does not show is null. Amounts: digits and a decimal point only.';
+
+export interface LlmInput {
+  images?: Array<{ mime: string; bytes: Buffer }>;
+  /** The PDF's text layer: sent instead of images, and used to cross-check the answer. */
+  text?: string;
+}
+
+export async function invoiceFromLlm(client: OpenAIClient, input: LlmInput, now: Date, signal?: AbortSignal): Promise<{ invoice: NewInvoice; costUsd: number }> {
+  const result = await client.extract({ images: input.images, text: input.text, schema: INVOICE_SCHEMA, system: SYSTEM }, signal);
+  const raw = Object.fromEntries(Object.entries(result.data as Record<string, unknown>).filter(([, v]) => typeof v === 'string' && v.trim() !== '')) as Partial<InvoiceFields>;
+  const { fields, problems } = normaliseFields(raw);
+  const check = validateInvoice(fields, { now, sourceText: input.text });
+  const all = [...problems, ...check.problems, ...check.review];
+  return {
+    costUsd: result.costUsd,
+    invoice: {
+      kind: 'invoice',
+      status: check.ok && check.review.length === 0 && problems.length === 0 ? 'ok' : 'review',
+      source: input.images ? 'vision' : 'llm',
+      issuer_rfc: fields.issuerRfc ?? null,
+      issuer_name: fields.issuerName ?? null,
+      receiver_rfc: fields.receiverRfc ?? null,
+      receiver_name: fields.receiverName ?? null,
+      uuid: fields.uuid ?? null,
+      series: fields.series ?? null,
+      number: fields.number ?? null,
+      issued_at: fields.issuedAt ?? null,
+      currency: fields.currency ?? null,
+      subtotal: fields.subtotal ?? null,
+      discount: fields.discount ?? null,
+      transferred: fields.transferredTaxes ?? null,
+      withheld: fields.withheldTaxes ?? null,
+      total: fields.total ?? null,
+      problems: JSON.stringify(all),
+      data: JSON.stringify({ fields, usage: result.usage, costUsd: result.costUsd, attempts: result.attempts }),
+    },
+  };
+}
