@@ -1,3 +1,4 @@
+import type { InvoiceFields } from './extract/index.ts';
 import type { NewInvoice } from './records.ts';
 
 /** An invoice row with nothing known yet: what each extractor fills in. */
@@ -22,5 +23,33 @@ export function emptyInvoice(): NewInvoice {
     total: null,
     problems: '[]',
     data: '{}',
+  };
+}
+
+/** An invoice row from extracted fields (PDF text, OpenAI): what is not known stays null. */
+export function invoiceFromFields(
+  fields: Partial<InvoiceFields>,
+  meta: Pick<NewInvoice, 'status' | 'source'> & { problems: string[]; data: unknown },
+): NewInvoice {
+  return {
+    kind: 'invoice',
+    status: meta.status,
+    source: meta.source,
+    issuer_rfc: fields.issuerRfc ?? null,
+    issuer_name: fields.issuerName ?? null,
+    receiver_rfc: fields.receiverRfc ?? null,
+    receiver_name: fields.receiverName ?? null,
+    uuid: fields.uuid ?? null,
+    series: fields.series ?? null,
+    number: fields.number ?? null,
+    issued_at: fields.issuedAt ?? null,
+    currency: fields.currency ?? null,
+    subtotal: fields.subtotal ?? null,
+    discount: fields.discount ?? null,
+    transferred: fields.transferredTaxes ?? null,
+    withheld: fields.withheldTaxes ?? null,
+    total: fields.total ?? null,
+    problems: JSON.stringify(meta.problems),
+    data: JSON.stringify(meta.data),
   };
 }

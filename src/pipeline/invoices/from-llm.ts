@@ -5,6 +5,7 @@ import type { InvoiceFields } from './extract/index.ts';
 import { INVOICE_FIELD_NAMES } from './extract/index.ts';
 import type { OpenAIClient } from './openai/index.ts';
 import type { NewInvoice } from './records.ts';
+import { invoiceFromFields } from './empty.ts';
 import { normaliseFields, validateInvoice } from './validate/index.ts';
 
 const DESCRIPTIONS: Record<keyof InvoiceFields, string> = {
@@ -54,26 +55,11 @@ export async function invoiceFromLlm(client: OpenAIClient, input: LlmInput, now:
   const all = [...problems, ...check.problems, ...check.review];
   return {
     costUsd: result.costUsd,
-    invoice: {
-      kind: 'invoice',
+    invoice: invoiceFromFields(fields, {
       status: check.ok && check.review.length === 0 && problems.length === 0 ? 'ok' : 'review',
       source: input.images ? 'vision' : 'llm',
-      issuer_rfc: fields.issuerRfc ?? null,
-      issuer_name: fields.issuerName ?? null,
-      receiver_rfc: fields.receiverRfc ?? null,
-      receiver_name: fields.receiverName ?? null,
-      uuid: fields.uuid ?? null,
-      series: fields.series ?? null,
-      number: fields.number ?? null,
-      issued_at: fields.issuedAt ?? null,
-      currency: fields.currency ?? null,
-      subtotal: fields.subtotal ?? null,
-      discount: fields.discount ?? null,
-      transferred: fields.transferredTaxes ?? null,
-      withheld: fields.withheldTaxes ?? null,
-      total: fields.total ?? null,
-      problems: JSON.stringify(all),
-      data: JSON.stringify({ fields, usage: result.usage, costUsd: result.costUsd, attempts: result.attempts }),
-    },
+      problems: all,
+      data: { fields, usage: result.usage, costUsd: result.costUsd, attempts: result.attempts },
+    }),
   };
 }
