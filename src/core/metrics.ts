@@ -1,6 +1,6 @@
 // Prometheus metrics (prom-client): process metrics, and jobs by queue and state read from the store at scrape time.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { JobOutcome, Queue } from './queue/index.ts';
+import type { JobOutcome, Queue, QueueStats } from './queue/index.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -21,6 +21,12 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
   let queue: Queue | null = null;
+  // Both queue gauges are collected in one scrape: they share one read of the store instead of two.
+  let reading: Promise<QueueStats[]> | null = null;
+  const stats = (q: Queue): Promise<QueueStats[]> => {
+    reading ??= q.stats().finally(() => setImmediate(() => (reading = null)));
+    return reading;
+  };
   new Gauge({
     name: 'centinela_jobs',
     help: 'Jobs in the store by queue and state',
@@ -29,7 +35,7 @@ export function createMetrics(): Metrics {
     async collect() {
       if (!queue) return;
       this.reset();
-      for (const s of await queue.stats()) for (const [state, n] of Object.entries(s.counts)) this.set({ queue: s.queue, state }, n);
+      for (const s of await stats(queue)) for (const [state, n] of Object.entries(s.counts)) this.set({ queue: s.queue, state }, n);
     },
   });
   new Gauge({
@@ -40,7 +46,7 @@ export function createMetrics(): Metrics {
     async collect() {
       if (!queue) return;
       this.reset();
-      for (const s of await queue.stats()) this.set({ queue: s.queue }, s.oldestWaitingSeconds);
+      for (const s of await stats(queue)) this.set({ queue: s.queue }, s.oldestWaitingSeconds);
     },
   });
   const finished = new Counter({

@@ -2,7 +2,7 @@
 import type { Config } from '../../core/config.ts';
 import { parseSize } from '../../core/config.ts';
 import type { Secrets } from '../../core/config.ts';
-import { alertAdmins } from '../../bot/index.ts';
+import { alertAdmins, escapeHtml } from '../../bot/index.ts';
 import type { OpenAIClient } from './openai/index.ts';
 import type { Module, ModuleStatus } from '../../core/module.ts';
 import type { Queue } from '../../core/queue/index.ts';
@@ -25,6 +25,7 @@ export class InvoicesModule implements Module {
   #state: ModuleStatus = { state: 'starting' };
 
   readonly #secrets: Secrets;
+  readonly #files: IntakeRecords;
   #openai: OpenAIClient | null = null;
 
   constructor(config: Config, secrets: Secrets, store: Store, queue: Queue, log: Logger) {
@@ -33,6 +34,7 @@ export class InvoicesModule implements Module {
     this.#queue = queue;
     this.#log = log;
     this.records = new InvoiceRecords(store);
+    this.#files = new IntakeRecords(store);
     this.#secrets = secrets;
   }
 
@@ -41,7 +43,7 @@ export class InvoicesModule implements Module {
     const deps = {
       dataDir: this.#config.paths.data,
       maxBytes: parseSize(this.#config.intake.max_bytes.document),
-      files: new IntakeRecords(this.#store),
+      files: this.#files,
       invoices: this.records,
       openai: this.#openai,
     };
@@ -77,7 +79,7 @@ export class InvoicesModule implements Module {
           store,
           log,
           admin_chats,
-          `🔴 <b>OpenAI: out of credit</b>\n${escapeText(message)}\nInvoices wait (none is failed) and go on by themselves within 10 minutes of adding credit.`,
+          `🔴 <b>OpenAI: out of credit</b>\n${escapeHtml(message)}\nInvoices wait (none is failed) and go on by themselves within 10 minutes of adding credit.`,
           `openai-quota:${new Date().toISOString().slice(0, 13)}`,
         ).catch((err: unknown) => log.error({ err }, 'could not queue the out-of-credit alert')),
     });
@@ -90,13 +92,13 @@ export class InvoicesModule implements Module {
 
   /** Where each file of a batch stands, for GET /batches/:id and the compatibility route. */
   async batchReport(batchId: string): Promise<BatchReport | null> {
-    const files = new IntakeRecords(this.#store);
-    const batch = await files.batch(batchId);
+    const batch = await this.#files.batch(batchId);
     if (!batch) return null;
-    const rows = await files.batchFiles(batchId);
+    const rows = await this.#files.batchFiles(batchId);
+    const invoices = await this.records.forFiles(rows.filter((f) => f.state === 'stored').map((f) => f.id));
     const report: BatchReport = { batch_id: batchId, total: rows.length, completed: 0, failed: 0, review: 0, duplicates: 0, pending: 0, progress_percentage: 0, is_complete: false, files: [] };
     for (const f of rows) {
-      const invoice = f.state === 'stored' ? await this.records.forFile(f.id) : undefined;
+      const invoice = invoices.get(f.id);
       let status: 'completed' | 'failed' | 'review' | 'duplicate' | 'pending';
       if (f.state === 'duplicate') status = 'duplicate';
       else if (f.state === 'failed' || f.state === 'rejected' || (f.error && !invoice)) status = 'failed';
@@ -114,9 +116,4 @@ export class InvoicesModule implements Module {
   status(): ModuleStatus {
     return this.#state;
   }
-}
-
-/** Text for an HTML alert: the API's message must not be read as markup. */
-function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -64,6 +64,19 @@ export class InvoiceRecords {
       .executeTakeFirst();
   }
 
+  /** The invoices of many files in one query (a bulk batch's status page asks for thousands). */
+  async forFiles(fileIds: readonly number[]): Promise<Map<number, InvoiceRow>> {
+    if (fileIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('invoices')
+      .innerJoin('invoice_files', 'invoice_files.invoice_id', 'invoices.id')
+      .selectAll('invoices')
+      .select('invoice_files.file_id')
+      .where('invoice_files.file_id', 'in', fileIds)
+      .execute();
+    return new Map(rows.map(({ file_id, ...invoice }) => [file_id, invoice]));
+  }
+
   /**
    * Records an invoice from a file. When one with the same issuer RFC and UUID exists, the file joins it and
    * `existing` is returned instead (the same invoice in another file, or sent twice).
