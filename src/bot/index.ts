@@ -2,6 +2,7 @@
 // without a token does not pay their memory.
 export { TELEGRAM_CONFLICT_EXIT_CODE, WEBHOOK_PATH, webhookSecret } from './constants.ts';
 export { outboxMigration } from './outbox/migration.ts';
+export { escapeHtml } from './outbox/html.ts';
 import type { Logger } from '../core/log.ts';
 import type { Store } from '../core/store/index.ts';
 import type { BotModule } from './bot.ts';

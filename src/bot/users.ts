@@ -3,6 +3,7 @@ import type { Config } from '../core/config.ts';
 import { withTables } from '../core/store/index.ts';
 import type { Store } from '../core/store/index.ts';
 import type { Lang } from './i18n.ts';
+import type { OutboxTables } from './outbox/types.ts';
 
 export type Role = 'admin' | 'staff' | 'model';
 export type BotUser = Config['telegram']['users'][number];
@@ -30,7 +31,7 @@ export class Users {
 /** True the first time this sender is refused today (so the admins hear of them once a day). */
 export async function firstRefusalToday(store: Store, userId: number, name: string): Promise<boolean> {
   const day = new Date().toISOString().slice(0, 10);
-  const db = withTables<{ refused_senders: { user_id: number; day: string; name: string | null; count: number } }>(store);
+  const db = withTables<OutboxTables>(store);
   const inserted = await db
     .insertInto('refused_senders')
     .values({ user_id: userId, day, name, count: 1 })

@@ -16,6 +16,12 @@ export const DOWNLOAD_QUEUE = 'intake.download';
 /** The pipelines' queues; their workers come with the video and invoice capabilities. */
 export const NEXT_QUEUE = { video: 'video.process', invoice: 'invoice.process' } as const;
 
+/** Enqueues a stored file on its pipeline's queue, once per file whatever source it came from. */
+export async function handToPipeline(queue: Queue, file: Pick<FileRow, 'id' | 'purpose'>): Promise<void> {
+  const name = NEXT_QUEUE[file.purpose];
+  await queue.enqueue(name, { fileId: file.id }, { key: `${name}:${file.id}` });
+}
+
 export interface DownloadDeps {
   config: Config;
   store: Store;
@@ -71,7 +77,7 @@ export function downloadHandler(d: DownloadDeps) {
       }
       await d.records.updateFile(file.id, { state: 'stored', path: stored.path, sha256: stored.sha256, size: stored.size, error: null });
       log.info({ file_id: file.id, path: stored.path, bytes: stored.size }, 'file stored');
-      await d.queue.enqueue(NEXT_QUEUE[file.purpose], { fileId: file.id }, { key: `${NEXT_QUEUE[file.purpose]}:${file.id}` });
+      await handToPipeline(d.queue, file);
     } catch (err: unknown) {
       const permanent = err instanceof PermanentError || (err instanceof StoreFileError && (err.code === 'too_big' || isPermanentHttp(err.status)));
       if (permanent || job.attempts >= job.maxAttempts) {

@@ -14,8 +14,9 @@ import type { Config } from '../../core/config.ts';
 import { parseSize } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Queue } from '../../core/queue/index.ts';
-import { NEXT_QUEUE, safeName } from '../intake/index.ts';
-import type { FileKind, IntakeRecords } from '../intake/index.ts';
+import { safeName } from '../intake/index.ts';
+import type { IntakeRecords } from '../intake/index.ts';
+import { INVOICE_FILE_NAME, recordInvoiceFiles } from './record.ts';
 
 export interface BatchReport {
   batch_id: string;
@@ -45,8 +46,6 @@ interface Received {
   size: number;
   sha256: string;
 }
-
-const ACCEPTED = /\.(pdf|xml|csv|jpe?g|png|webp)$/i;
 
 export function uploadRoutes(d: UploadDeps): (app: FastifyInstance) => void {
   const maxBytes = parseSize(d.config.intake.max_bytes.document);
@@ -104,7 +103,7 @@ async function upload(
         rejected.push({ name, status: 'rejected', reason: `files go in the field "${o.only}"` });
         continue;
       }
-      if (!ACCEPTED.test(name)) {
+      if (!INVOICE_FILE_NAME.test(name)) {
         part.file.resume();
         rejected.push({ name, status: 'rejected', reason: `unsupported file type ${extname(name) || '(none)'}: send PDF, XML, CSV or a JPEG/PNG/WebP photo` });
         continue;
@@ -142,26 +141,16 @@ async function upload(
 
   const finals = received.map((r) => ({ ...r, path: join(dir, `${Date.now()}_${randomBytes(3).toString('hex')}_${r.fileName}`) }));
   for (const f of finals) await rename(f.temp, f.path);
-  let recorded;
-  try {
-    recorded = await d.intake.recordUpload(
-      { source: 'http', purpose: 'invoice', tags },
-      finals.map((f) => ({ kind: kindOf(f.fileName), fileName: f.fileName, mimeType: f.mimeType, size: f.size, path: f.path, sha256: f.sha256 })),
-    );
-  } catch (err) {
-    await Promise.all(finals.map((f) => rm(f.path, { force: true })));
-    throw err;
-  }
-  for (const f of recorded.files) {
-    if (f.state === 'stored') await d.queue.enqueue(NEXT_QUEUE.invoice, { fileId: f.id }, { key: `${NEXT_QUEUE.invoice}:${f.id}` });
-  }
+  const recorded = await recordInvoiceFiles(
+    d.intake,
+    d.queue,
+    'http',
+    tags,
+    finals.map((f) => ({ fileName: f.fileName, mimeType: f.mimeType, size: f.size, path: f.path, sha256: f.sha256 })),
+  );
   d.log.info({ batch: recorded.batch.id, accepted: recorded.files.length, rejected: rejected.length, tags }, 'upload recorded');
   return {
     batch_id: recorded.batch.id,
     files: [...recorded.files.map((f) => ({ name: f.file_name ?? '', status: 'accepted' as const, file_id: f.id })), ...rejected],
   };
-}
-
-function kindOf(name: string): FileKind {
-  return /\.(jpe?g|png|webp)$/i.test(name) ? 'photo' : 'document';
 }

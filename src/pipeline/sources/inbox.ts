@@ -4,16 +4,16 @@
 // (its sha256 is checked against every file taken from the inbox), then moved to archive/ or left in place.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { Config } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Queue } from '../../core/queue/index.ts';
-import { NEXT_QUEUE, safeName } from '../intake/index.ts';
+import { safeName } from '../intake/index.ts';
+import { INVOICE_FILE_NAME, recordInvoiceFiles } from './record.ts';
 import type { IntakeRecords } from '../intake/index.ts';
 
-const ACCEPTED = /\.(pdf|xml|csv|jpe?g|png|webp)$/i;
 const ARCHIVE = 'archive';
 
 export interface InboxDeps {
@@ -84,7 +84,7 @@ export class InboxSource {
     this.#busy.add(path);
     try {
       const name = basename(path);
-      if (!ACCEPTED.test(name)) {
+      if (!INVOICE_FILE_NAME.test(name)) {
         this.#d.log.warn({ file: name }, `inbox: not an invoice file type (${extname(name) || 'no extension'}); left where it is`);
         return;
       }
@@ -108,19 +108,10 @@ export class InboxSource {
     await mkdir(dir, { recursive: true });
     const target = join(dir, `${Date.now()}_${randomBytes(3).toString('hex')}_${safeName(name)}`);
     await copyFile(path, target);
-    try {
-      const { batch, files } = await this.#d.intake.recordUpload(
-        { source: 'inbox', purpose: 'invoice', tags: {} },
-        [{ kind: /\.(jpe?g|png|webp)$/i.test(name) ? 'photo' : 'document', fileName: safeName(name), mimeType: null, size, path: target, sha256 }],
-      );
-      for (const f of files) {
-        if (f.state === 'stored') await this.#d.queue.enqueue(NEXT_QUEUE.invoice, { fileId: f.id }, { key: `${NEXT_QUEUE.invoice}:${f.id}` });
-      }
-      this.#d.log.info({ file: name, batch: batch.id, file_id: files[0]?.id }, 'inbox: file taken');
-    } catch (err) {
-      await rm(target, { force: true });
-      throw err;
-    }
+    const { batch, files } = await recordInvoiceFiles(this.#d.intake, this.#d.queue, 'inbox', {}, [
+      { fileName: safeName(name), mimeType: null, size, path: target, sha256 },
+    ]);
+    this.#d.log.info({ file: name, batch: batch.id, file_id: files[0]?.id }, 'inbox: file taken');
   }
 
   async #archive(path: string, name: string): Promise<void> {

@@ -1,0 +1,39 @@
+// What every invoice source does once its files are on our disk: record them as one batch, hand the stored
+// ones to the invoice pipeline, and remove the files again if recording fails (nothing half-recorded).
+import { rm } from 'node:fs/promises';
+import type { Queue } from '../../core/queue/index.ts';
+import { handToPipeline } from '../intake/index.ts';
+import type { BatchRow, FileKind, FileRow, IntakeRecords } from '../intake/index.ts';
+
+/** File names the invoice sources take; the invoice job checks the bytes too. */
+export const INVOICE_FILE_NAME = /\.(pdf|xml|csv|jpe?g|png|webp)$/i;
+
+export function invoiceKindOf(name: string): FileKind {
+  return /\.(jpe?g|png|webp)$/i.test(name) ? 'photo' : 'document';
+}
+
+export interface OnDisk {
+  fileName: string;
+  mimeType: string | null;
+  size: number;
+  path: string;
+  sha256: string;
+}
+
+export async function recordInvoiceFiles(
+  intake: IntakeRecords,
+  queue: Queue,
+  source: string,
+  tags: Record<string, string>,
+  files: OnDisk[],
+): Promise<{ batch: BatchRow; files: FileRow[] }> {
+  let recorded;
+  try {
+    recorded = await intake.recordUpload({ source, purpose: 'invoice', tags }, files.map((f) => ({ ...f, kind: invoiceKindOf(f.fileName) })));
+  } catch (err) {
+    await Promise.all(files.map((f) => rm(f.path, { force: true })));
+    throw err;
+  }
+  for (const f of recorded.files) if (f.state === 'stored') await handToPipeline(queue, f);
+  return recorded;
+}
