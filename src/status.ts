@@ -5,6 +5,8 @@ import type { ProcessBeat } from './core/heartbeat.ts';
 import type { ModuleStatus } from './core/module.ts';
 import type { QueueStats } from './core/queue/index.ts';
 import type { Store } from './core/store/index.ts';
+import { batchesInProgress, formatCost, tokenCost } from './pipeline/intake/index.ts';
+import type { Cost, Prices } from './pipeline/intake/index.ts';
 import { VERSION } from './version.ts';
 
 export interface StatusReport {
@@ -17,9 +19,27 @@ export interface StatusReport {
   queues: QueueStats[];
   disk: Array<{ path: string; free_bytes: number; total_bytes: number }>;
   processes: Array<ProcessBeat & { stale: boolean }>;
+  /** Batches with files still to process (newest first): done of total, pace and time left. */
+  batches?: BatchStatus[];
   /** The latest jobs that failed for good, newest first: what an admin looks at first. */
   recent_errors: Array<{ job_id: number; queue: string; state: string; error: string | null; at: number | null }>;
   log: { file: string | null; problem: string | null };
+}
+
+export interface BatchStatus {
+  batch_id: string;
+  source: string;
+  total: number;
+  done: number;
+  /** Files finished per minute lately; null until one has. */
+  rate_per_minute: number | null;
+  /** Seconds left at that pace; null when unknown. */
+  eta_seconds: number | null;
+  started_at: number;
+  /** Model tokens used so far, and their price when the status knows the prices (StatusSources.prices). */
+  input_tokens: number;
+  output_tokens: number;
+  cost?: Cost;
 }
 
 export interface StatusSources {
@@ -29,6 +49,8 @@ export interface StatusSources {
   startedAt: number | null;
   diskPaths: string[];
   log: { file: string | null; problem: string | null };
+  /** invoices.price_per_million_tokens and price_currency: batches in progress then show their cost so far. */
+  prices?: Prices;
 }
 
 export async function buildStatus(s: StatusSources): Promise<StatusReport> {
@@ -42,6 +64,7 @@ export async function buildStatus(s: StatusSources): Promise<StatusReport> {
     queues: [],
     disk: await diskUsage(s.diskPaths),
     processes: [],
+    batches: [],
     recent_errors: [],
     log: s.log,
   };
@@ -56,6 +79,18 @@ export async function buildStatus(s: StatusSources): Promise<StatusReport> {
       .execute();
     report.recent_errors = failed.map((j) => ({ job_id: j.id, queue: j.queue, state: j.state, error: j.last_error, at: j.finished_at }));
     const now = Date.now();
+    report.batches = (await batchesInProgress(s.store, now)).map((b) => ({
+      batch_id: b.batch.id,
+      source: b.batch.source,
+      total: b.total,
+      done: b.done,
+      rate_per_minute: b.ratePerMinute === null ? null : Math.round(b.ratePerMinute * 10) / 10,
+      eta_seconds: b.etaSeconds,
+      started_at: b.batch.created_at,
+      input_tokens: b.tokens.input,
+      output_tokens: b.tokens.output,
+      ...(s.prices ? { cost: tokenCost(b.tokens, s.prices) } : {}),
+    }));
     report.processes = (await readHeartbeats(s.store)).map((b) => ({
       ...b,
       stale: b.state !== 'stopped' && now - b.beatAt > 3 * HEARTBEAT_INTERVAL_MS,
@@ -80,8 +115,8 @@ async function diskUsage(paths: string[]): Promise<StatusReport['disk']> {
   return out;
 }
 
-/** The report as a few readable lines (terminal, phone). */
-export function formatStatus(r: StatusReport): string {
+/** The report as a few readable lines (terminal, phone); `prices` price the batches' tokens if the report did not. */
+export function formatStatus(r: StatusReport, options: { prices?: Prices } = {}): string {
   const lines: string[] = [];
   lines.push(
     r.running
@@ -99,6 +134,7 @@ export function formatStatus(r: StatusReport): string {
     const counts = Object.entries(q.counts).map(([state, n]) => `${state} ${n}`).join(', ') || 'empty';
     lines.push(`queue ${q.queue}: ${counts}${q.oldestWaitingSeconds > 0 ? `; oldest waiting ${formatDuration(q.oldestWaitingSeconds)}` : ''}`);
   }
+  for (const b of r.batches ?? []) lines.push(formatBatchStatus(b, options.prices));
   for (const d of r.disk) lines.push(`disk ${d.path}: ${formatBytes(d.free_bytes)} free of ${formatBytes(d.total_bytes)}`);
   for (const e of r.recent_errors) {
     const ago = e.at ? ` ${formatDuration(Math.round((Date.now() - e.at) / 1000))} ago` : '';
@@ -106,6 +142,17 @@ export function formatStatus(r: StatusReport): string {
   }
   if (r.log.problem) lines.push(`log: ${r.log.problem}`);
   return lines.join('\n');
+}
+
+/** "batch b_1a2b3c4d (http): 120/200 done, 45/min, about 2m left; 0.0123 USD so far" */
+export function formatBatchStatus(b: BatchStatus, prices?: Prices): string {
+  const pace = b.rate_per_minute === null ? 'nothing finished yet' : `${b.rate_per_minute}/min`;
+  const eta = b.eta_seconds === null ? '' : `, about ${formatDuration(b.eta_seconds)} left`;
+  const tokens = { input: b.input_tokens ?? 0, output: b.output_tokens ?? 0 };
+  const cost = b.cost ?? (prices ? tokenCost(tokens, prices) : null);
+  let spent = '';
+  if (tokens.input + tokens.output > 0) spent = cost ? `; ${formatCost(cost)} so far` : `; ${tokens.input + tokens.output} tokens so far`;
+  return `batch ${b.batch_id} (${b.source}): ${b.done}/${b.total} done, ${pace}${eta}${spent}`;
 }
 
 export function formatDuration(seconds: number): string {

@@ -1,6 +1,6 @@
 // HTTP batch upload: 51 files in one request, the batch's progress, the routes our users' web page calls, and
 // a client that disconnects half way (nothing recorded).
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -61,8 +61,12 @@ describe('HTTP batch upload', () => {
       report = (await (await fetch(`${url}/batches/${answer.batch_id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
       return report.is_complete === true;
     }, 'batch complete', 30_000);
-    expect(report).toMatchObject({ batch_id: answer.batch_id, total: 51, failed: 0, pending: 0, progress_percentage: 100 });
-    expect((report.completed as number) + (report.review as number) + (report.duplicates as number)).toBe(51);
+    expect(report).toMatchObject({ batch_id: answer.batch_id, total: 51, failed: 0, pending: 0, progress_percentage: 100, eta_seconds: 0 });
+    // Four stamped invoices (11, 10, 10 and 10 copies): every copy after the first is the same invoice in another
+    // XML, a duplicate (37). The unstamped one has no UUID: its other 9 copies are probable duplicates, in review.
+    expect(report).toMatchObject({ duplicates: 37, invoices: { duplicate: 37, error: 0 }, cost: { input_tokens: 0, output_tokens: 0, amount: '0.000000', currency: 'USD' } });
+    expect((report.completed as number) + (report.review as number)).toBe(14);
+    expect(report.review).toBeGreaterThanOrEqual(9);
     // Five distinct invoices (the copies join them); every file is linked to one.
     expect(await service!.store.db.selectFrom('jobs').select('id').where('queue', '=', 'invoice.process').where('state', '=', 'done').execute()).toHaveLength(51);
 
@@ -71,26 +75,37 @@ describe('HTTP batch upload', () => {
     expect(compat).toMatchObject({ batch_id: answer.batch_id, total_sessions: 51, completed: 51, failed: 0, pending: 0, is_complete: true });
   });
 
-  it('serves the web page\'s upload route with its query tags, and refuses a request without the token', async () => {
+  it('serves the web page\'s routes with 51 files and its query tags, and refuses a request without the token', async () => {
     const { url, token } = await start();
-    const files = invoiceFiles().slice(0, 3);
-    expect((await fetch(`${url}/sessions/batch-upload/?company_id=acme&user_id=7`, { method: 'POST', body: form('files', files) })).status).toBe(401);
+    const files = invoiceFiles();
+    expect((await fetch(`${url}/sessions/batch-upload/?company_id=acme&user_id=7`, { method: 'POST', body: form('files', files.slice(0, 3)) })).status).toBe(401);
     const res = await fetch(`${url}/sessions/batch-upload/?company_id=acme&user_id=7`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form('files', files) });
-    const answer = (await res.json()) as { batch_id: string; files: unknown[] };
-    expect(answer.files).toHaveLength(3);
+    const answer = (await res.json()) as { batch_id: string; files: Array<{ status: string }> };
+    expect(answer.files).toHaveLength(51);
+    expect(answer.files.every((f) => f.status === 'accepted')).toBe(true);
     const batch = await new IntakeRecords(service!.store).db.selectFrom('batches').selectAll().executeTakeFirst();
     expect(JSON.parse(batch?.tags ?? '{}')).toEqual({ company: 'acme', user: '7' });
+    let status: Record<string, unknown> = {};
+    await eventually(async () => {
+      status = (await (await fetch(`${url}/sessions/batch-status/${answer.batch_id}?company_id=acme`, { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
+      return status.is_complete === true;
+    }, 'batch complete', 30_000);
+    expect(status).toEqual({ batch_id: answer.batch_id, total_sessions: 51, completed: 51, failed: 0, pending: 0, progress_percentage: 100, is_complete: true });
+    expect((await fetch(`${url}/sessions/batch-status/b_00000000`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
   });
 
-  it('records nothing when the client disconnects half way through the upload', async () => {
+  it.each([
+    ['/batches', '/batches'],
+    ['the web page\'s route', '/sessions/batch-upload/?company_id=acme&user_id=7'],
+  ])('records nothing when the client disconnects half way through an upload to %s', async (_name, path) => {
     const { url, token } = await start();
     const boundary = 'x-centinela-test';
     const first = readFileSync(join(FIXTURES, 'cfdi40-real.xml'));
     const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.xml"\r\nContent-Type: text/xml\r\n\r\n`);
     const second = Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="b.xml"\r\nContent-Type: text/xml\r\n\r\n<?xml version="1.0"?>`);
     await new Promise<void>((resolve) => {
-      const u = new URL(`${url}/batches`);
-      const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': 10_000_000 } });
+      const u = new URL(`${url}${path}`);
+      const req = request({ host: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': 10_000_000 } });
       req.on('error', () => resolve());
       req.write(Buffer.concat([head, first, second]));
       // The first file is complete and the second half-sent: then the client goes away.
@@ -99,10 +114,11 @@ describe('HTTP batch upload', () => {
         resolve();
       }, 300);
     });
-    await new Promise((r) => setTimeout(r, 500));
+    const incoming = join(dir, 'data/incoming', new Date().toISOString().slice(0, 10));
+    // The server notices the cut and removes what it had written.
+    await eventually(() => !existsSync(incoming) || readdirSync(incoming).length === 0, 'partial files removed');
     const batches = await new IntakeRecords(service!.store).db.selectFrom('batches').selectAll().execute();
     expect(batches).toHaveLength(0);
-    const incoming = join(dir, 'data/incoming', new Date().toISOString().slice(0, 10));
-    expect(readdirSync(incoming)).toEqual([]);
+    expect(await service!.store.db.selectFrom('jobs').select('id').where('queue', '=', 'invoice.process').execute()).toHaveLength(0);
   });
 });

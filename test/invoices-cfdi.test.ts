@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvoiceRecords, parseCfdi } from '../src/pipeline/invoices/index.ts';
+import { InvoiceRecords, NO_TEXT_LAYER, parseCfdi } from '../src/pipeline/invoices/index.ts';
 import type { Service } from '../src/main.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi } from './fakes/telegram/index.ts';
@@ -101,9 +101,11 @@ describe('CFDI invoices through the bot', () => {
     fake.document(STAFF, { bytes: imageOnlyPdf(), fileName: 'escaneo.pdf', mimeType: 'application/pdf' });
     await eventually(async () => (await invoices.byStatus('review')).length === 1, 'scan in review');
     const [scan] = await invoices.byStatus('review');
+    // The review copy is written just after the invoice is committed.
+    await eventually(() => existsSync(join(started.dir, 'data/pending', `${scan?.id}.json`)), 'review copy written');
     const pending = JSON.parse(readFileSync(join(started.dir, 'data/pending', `${scan?.id}.json`), 'utf8')) as { problems: string[]; file: { name: string } };
     expect(pending.file.name).toBe('escaneo.pdf');
-    expect(pending.problems[0]).toContain('no text layer');
+    expect(pending.problems).toEqual([NO_TEXT_LAYER]);
     // Other bytes, same issuer, number, total and date: probably the same invoice, so a person decides.
     fake.document(STAFF, { bytes: textPdf([...INVOICE_LINES, 'Gracias por su compra']), fileName: 'otra-vez.pdf', mimeType: 'application/pdf' });
     await eventually(async () => (await invoices.byStatus('review')).length === 2, 'probable duplicate in review');

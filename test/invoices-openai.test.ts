@@ -1,22 +1,35 @@
-// With OPENAI_API_KEY: a photo read by vision and validated; out of credit, invoices wait and the admins are told.
+// With OPENAI_API_KEY: a photo read by vision and validated; out of credit, invoices wait, the admins are told,
+// and the work goes on by itself once credit is back.
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RetryAfter } from '../src/core/queue/index.ts';
+import type { HandlerContext, Job } from '../src/core/queue/index.ts';
 import { startService } from '../src/main.ts';
 import type { Service } from '../src/main.ts';
-import { InvoiceRecords } from '../src/pipeline/invoices/index.ts';
+import { IntakeRecords, ItemOutcomes } from '../src/pipeline/intake/index.ts';
+import type { FileRow } from '../src/pipeline/intake/index.ts';
+import { InvoiceRecords, QUOTA_WAIT_S, processHandler } from '../src/pipeline/invoices/index.ts';
+import { OpenAIClient } from '../src/pipeline/invoices/openai/index.ts';
 import { sha256Hex, startFakeOpenAI } from './fakes/openai/index.ts';
 import type { FakeOpenAI } from './fakes/openai/index.ts';
 import { PNG_HEADER } from './support/invoice-data.ts';
 import { tempDir } from './support/service.ts';
-import { eventually } from './support/stores.ts';
+import { createTestStore, eventually, quietLog } from './support/stores.ts';
+import type { TestStore } from './support/stores.ts';
 
 let service: Service | null = null;
 let openai: FakeOpenAI | null = null;
+let testStore: TestStore | null = null;
 
 afterEach(async () => {
   await service?.stop('test over');
   await openai?.close();
+  await testStore?.cleanup();
   service = null;
   openai = null;
+  testStore = null;
 });
 
 async function start(fake: FakeOpenAI): Promise<{ url: string }> {
@@ -79,3 +92,45 @@ describe('invoices with OpenAI', () => {
     expect(JSON.stringify((await alerts())[0])).toContain('out of credit');
   });
 });
+
+describe('out of credit, then credit again', () => {
+  it('asks OpenAI again by itself once the wait is over, and reads the invoice when credit is back', async () => {
+    openai = await startFakeOpenAI();
+    openai.scenario(sha256Hex(photo), { content: { number: 'A-77', issuedAt: '2024-05-12', issuerRfc: 'EKU9003173C9', subtotal: '1000.00', transferredTaxes: '160.00', total: '1160.00' } });
+    openai.mode('insufficient_quota');
+    testStore = await createTestStore('sqlite');
+    const { store, spec } = testStore;
+    const log = await quietLog();
+    const client = new OpenAIClient({ apiKey: openai.apiKey, baseURL: openai.baseURL, requestsPerMinute: 500, tokensPerMinute: 200_000, concurrency: 2, timeoutMs: 5000, log, backoff: { minMs: 1, maxMs: 5 } });
+    let now = Date.UTC(2026, 0, 5, 14, 0, 0);
+    const files = new IntakeRecords(store);
+    const outcomes = new ItemOutcomes(store);
+    const handler = processHandler({ dataDir: spec.dataDir, maxBytes: 1024 * 1024, openai: client, files, invoices: new InvoiceRecords(store), outcomes, csvColumns: { total: 'total' }, now: () => now });
+    mkdirSync(join(spec.dataDir, 'incoming'), { recursive: true });
+    const path = join(spec.dataDir, 'incoming', 'foto.png');
+    writeFileSync(path, photo);
+    const sha256 = createHash('sha256').update(photo).digest('hex');
+    const [file] = (await files.recordUpload({ source: 'http', purpose: 'invoice', tags: {} }, [{ kind: 'photo', fileName: 'foto.png', mimeType: 'image/png', size: photo.length, path, sha256 }])).files as [FileRow];
+    const ctx: HandlerContext<{ fileId: number }> = { job: job(file.id), signal: new AbortController().signal, heartbeat: async () => {}, leaseMs: 60_000, log };
+
+    await expect(handler(ctx)).rejects.toBeInstanceOf(RetryAfter);
+    expect(openai.stats.requests).toBe(1);
+    openai.mode('normal'); // someone adds credit
+    // Before the wait is over the client still sends nothing: the job waits again.
+    now += (QUOTA_WAIT_S - 1) * 1000;
+    await expect(handler(ctx)).rejects.toThrow(/waiting for OpenAI credit/);
+    expect(openai.stats.requests).toBe(1);
+    now += 1000;
+    await handler(ctx);
+    expect(openai.stats.requests).toBe(2);
+    expect((await outcomes.forFile(file.id)).map((o) => o.outcome)).toEqual(['ok']);
+  });
+});
+
+function job(fileId: number): Job<{ fileId: number }> {
+  const t = Date.now();
+  return {
+    id: fileId, queue: 'invoice.process', payload: { fileId }, key: `invoice.process:${fileId}`, state: 'active', priority: 0, runAt: t, attempts: 1, maxAttempts: 5,
+    backoff: { baseMs: 10, capMs: 40 }, leaseUntil: t + 60_000, worker: 'test', lastError: null, createdAt: t, updatedAt: t, finishedAt: null,
+  };
+}

@@ -2,8 +2,8 @@
 import type { Queue } from '../core/queue/index.ts';
 import type { Store } from '../core/store/index.ts';
 import type { Intake } from '../pipeline/intake/index.ts';
-import { DOWNLOAD_QUEUE } from '../pipeline/intake/index.ts';
-import { INVOICE_QUEUE, InvoiceRecords } from '../pipeline/invoices/index.ts';
+import { formatBatch, loadBatchProgress, retryFiles } from '../pipeline/intake/index.ts';
+import { InvoiceRecords } from '../pipeline/invoices/index.ts';
 import { formatStatus } from '../status.ts';
 import type { StatusReport } from '../status.ts';
 import type { Commands } from './commands.ts';
@@ -53,12 +53,8 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
         await ctx.reply(t('batch-unknown', { batch: args }));
         return;
       }
-      const files = await intake.records.batchFiles(batch.id);
-      const count = (state: string): number => files.filter((f) => f.state === state).length;
-      const lines = files.map((f) => `• ${f.file_name ?? `#${f.id}`}: ${f.state}${f.error ? ` — ${f.error}` : ''}`);
-      await ctx.reply(
-        `${batch.id} (${batch.state}): ${files.length} files — stored ${count('stored')}, duplicates ${count('duplicate')}, failed ${count('failed') + count('rejected')}, pending ${count('received')}\n${lines.join('\n')}`,
-      );
+      const progress = await loadBatchProgress(store, batch.id);
+      if (progress) await ctx.reply(formatBatch(progress, intake.prices));
     },
   });
   commands.register({
@@ -97,11 +93,21 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
     name: 'retry',
     roles: ['admin'],
     description: 'cmd-retry',
-    run: async ({ ctx, t }) => {
-      // Failed and dead downloads and invoices (quarantined files among them) run again with fresh attempts.
-      let count = 0;
-      for (const q of [DOWNLOAD_QUEUE, INVOICE_QUEUE]) count += (await queue.retry({ queue: q })).retried.length;
-      await ctx.reply(t('retried', { count }));
+    run: async ({ ctx, args, t }) => {
+      // Failed and dead downloads and invoices (quarantined files among them) run again with fresh attempts;
+      // "/retry 12 15" only those files.
+      const words = args.split(/[\s,]+/).filter(Boolean);
+      const fileIds = words.map(Number);
+      if (fileIds.some((n) => !Number.isInteger(n) || n <= 0)) {
+        await ctx.reply('Usage: /retry [FILE_ID …] — file ids are the numbers /batch shows (#12)');
+        return;
+      }
+      const report = await retryFiles(queue, store, fileIds.length ? { fileIds } : {});
+      const notes = [
+        ...report.nothing.map((n) => n.reason),
+        ...(report.skipped.length ? [`${report.skipped.length} left alone: another live job does that work`] : []),
+      ];
+      await ctx.reply([t('retried', { count: report.retried.length }), ...notes].join('\n'));
     },
   });
 }

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.ts';
 import { readApiToken } from '../http/index.ts';
+import { pricesFrom } from '../pipeline/intake/index.ts';
 import { buildStatus, formatStatus } from '../status.ts';
 import type { StatusReport } from '../status.ts';
 import { openContext, serviceUrl } from './context.ts';
@@ -34,12 +35,14 @@ export async function status(args: string[], configFile: string | undefined): Pr
         startedAt: null,
         diskPaths: [config.paths.data, config.paths.media, config.paths.logs],
         log: { file: null, problem: null },
+        prices: pricesFrom(config),
       });
     } finally {
       await ctx.close();
     }
   }
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write(`${formatStatus(report)}\n${why ? `(${why})\n` : ''}`);
+  // The running service's report may not price tokens: this config's prices do.
+  else process.stdout.write(`${formatStatus(report, { prices: pricesFrom(config) })}\n${why ? `(${why})\n` : ''}`);
   return report.running ? 0 : SERVICE_DOWN_EXIT_CODE;
 }

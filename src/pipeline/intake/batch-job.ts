@@ -1,8 +1,12 @@
 // The `intake.batch` job follows a batch from its last item to its summary: when the album has been quiet for
 // `intake.album_wait_ms` it sends one receipt, then keeps one progress message up to date (edited in place, at
-// most every few seconds), and ends with a summary that has a line per file with a problem.
+// most every few seconds), and ends with a summary. A batch of invoices is finished when every invoice is
+// (outcomes in item_outcomes), and its summary says what they became and what they cost.
 import { RetryAfter } from '../../core/queue/index.ts';
 import type { HandlerContext } from '../../core/queue/index.ts';
+import type { Store } from '../../core/store/index.ts';
+import { invoiceSummaryText, loadBatchProgress } from './outcomes/index.ts';
+import type { Prices } from './outcomes/index.ts';
 import type { Notifier } from './ports.ts';
 import { FINAL_FILE_STATES } from './records.ts';
 import type { BatchRow, FileRow, IntakeRecords } from './records.ts';
@@ -15,23 +19,43 @@ export interface BatchPayload {
   batchId: string;
 }
 
-export function batchHandler(records: IntakeRecords, notifier: Notifier) {
+export interface BatchDeps {
+  records: IntakeRecords;
+  notifier: Notifier;
+  store: Store;
+  prices: Prices;
+  now?: () => number;
+}
+
+export function batchHandler(d: BatchDeps) {
+  const { records, notifier } = d;
+  const now = d.now ?? Date.now;
   return async ({ job }: HandlerContext<BatchPayload>): Promise<void> => {
     const batch = await records.batch(job.payload.batchId);
     if (!batch || batch.state === 'done') return;
-    const now = Date.now();
     if (batch.state === 'open') {
-      if (now < batch.closes_at) throw new RetryAfter((batch.closes_at - now) / 1000, 'batch still receiving');
+      const t = now();
+      if (t < batch.closes_at) throw new RetryAfter((batch.closes_at - t) / 1000, 'batch still receiving');
       await close(records, notifier, batch);
+    }
+    const fresh = (await records.batch(batch.id)) as BatchRow;
+    if (batch.purpose === 'invoice') {
+      const p = await loadBatchProgress(d.store, batch.id, now());
+      if (p && p.done < p.total) {
+        await progress(records, notifier, fresh, p.done, p.total);
+        throw new RetryAfter(PROGRESS_EVERY_S, `batch ${batch.id}: ${p.done} of ${p.total} processed`);
+      }
+      const files = await records.batchFiles(batch.id);
+      await summarise(records, notifier, fresh, files, p ? invoiceSummaryText(p, fresh.language, d.prices) : '');
+      return;
     }
     const files = await records.batchFiles(batch.id);
     const finished = files.filter((f) => FINAL_FILE_STATES.includes(f.state));
-    const fresh = (await records.batch(batch.id)) as BatchRow;
     if (finished.length < files.length) {
       await progress(records, notifier, fresh, finished.length, files.length);
       throw new RetryAfter(PROGRESS_EVERY_S, `batch ${batch.id}: ${finished.length} of ${files.length} processed`);
     }
-    await summarise(records, notifier, fresh, files);
+    await summarise(records, notifier, fresh, files, problemFiles(files));
   };
 }
 
@@ -60,14 +84,18 @@ async function progress(records: IntakeRecords, notifier: Notifier, batch: Batch
   }
 }
 
-async function summarise(records: IntakeRecords, notifier: Notifier, batch: BatchRow, files: FileRow[]): Promise<void> {
+/** A line per file the intake could not take. */
+function problemFiles(files: FileRow[]): string {
+  return files
+    .filter((f) => f.state === 'failed' || f.state === 'rejected')
+    .map((f) => `\n• ${f.file_name ?? `#${f.id}`}: ${f.error ?? f.state}`)
+    .join('');
+}
+
+async function summarise(records: IntakeRecords, notifier: Notifier, batch: BatchRow, files: FileRow[], problems: string): Promise<void> {
   if (batch.chat_id !== null) {
     const count = (state: string): number => files.filter((f) => f.state === state).length;
     const vars = { batch: batch.id, stored: count('stored'), duplicates: count('duplicate'), failed: count('failed') + count('rejected') };
-    const problems = files
-      .filter((f) => f.state === 'failed' || f.state === 'rejected')
-      .map((f) => `\n• ${f.file_name ?? `#${f.id}`}: ${f.error ?? f.state}`)
-      .join('');
     await notifier.tell(batch.chat_id, batch.language, 'batch-summary', { ...vars, problems }, batch.progress_message_id ?? undefined);
   }
   await records.updateBatch(batch.id, { state: 'done' });

@@ -16,10 +16,19 @@ export const DOWNLOAD_QUEUE = 'intake.download';
 /** The pipelines' queues; their workers come with the video and invoice capabilities. */
 export const NEXT_QUEUE = { video: 'video.process', invoice: 'invoice.process' } as const;
 
+/** The unique key of a file's download job: one download per file at a time. */
+export function downloadJobKey(fileId: number): string {
+  return `download:${fileId}`;
+}
+
+/** The unique key of a file's job on its pipeline's queue: progress and retries find the job by it. */
+export function pipelineJobKey(purpose: keyof typeof NEXT_QUEUE, fileId: number): string {
+  return `${NEXT_QUEUE[purpose]}:${fileId}`;
+}
+
 /** Enqueues a stored file on its pipeline's queue, once per file whatever source it came from. */
 export async function handToPipeline(queue: Queue, file: Pick<FileRow, 'id' | 'purpose'>): Promise<void> {
-  const name = NEXT_QUEUE[file.purpose];
-  await queue.enqueue(name, { fileId: file.id }, { key: `${name}:${file.id}` });
+  await queue.enqueue(NEXT_QUEUE[file.purpose], { fileId: file.id }, { key: pipelineJobKey(file.purpose, file.id) });
 }
 
 export interface DownloadDeps {

@@ -4,12 +4,14 @@ import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import { BATCH_QUEUE, batchHandler } from './batch-job.ts';
 import type { BatchPayload } from './batch-job.ts';
-import { DOWNLOAD_QUEUE, downloadHandler } from './download-job.ts';
+import { DOWNLOAD_QUEUE, downloadHandler, downloadJobKey } from './download-job.ts';
 import type { DownloadPayload } from './download-job.ts';
 import { intakePaused, pauseIntake, resumeIntake } from './pause.ts';
 import type { PauseState } from './pause.ts';
 import type { FileLocator, Notifier } from './ports.ts';
 import { IntakeRecords } from './records.ts';
+import { pricesFrom } from './outcomes/index.ts';
+import type { Prices } from './outcomes/index.ts';
 import type { BatchRow, FileRow, NewFile } from './records.ts';
 
 /** Downloads may wait minutes for the Bot API server; they get more attempts than the default. */
@@ -35,7 +37,7 @@ export class Intake {
   async receive(file: NewFile, language: string): Promise<{ file: FileRow; batch: BatchRow; created: boolean; newBatch: boolean }> {
     const result = await this.records.record(file, language, this.#config.intake.batch_window_seconds * 1000, this.#config.intake.album_wait_ms);
     if (!result.created) return result;
-    await this.#queue.enqueue<DownloadPayload>(DOWNLOAD_QUEUE, { fileId: result.file.id }, { key: `download:${result.file.id}`, maxAttempts: DOWNLOAD_ATTEMPTS });
+    await this.#queue.enqueue<DownloadPayload>(DOWNLOAD_QUEUE, { fileId: result.file.id }, { key: downloadJobKey(result.file.id), maxAttempts: DOWNLOAD_ATTEMPTS });
     await this.#queue.enqueue<BatchPayload>(BATCH_QUEUE, { batchId: result.batch.id }, { key: `batch:${result.batch.id}`, runAt: result.batch.closes_at });
     return result;
   }
@@ -44,7 +46,12 @@ export class Intake {
   work(locator: FileLocator, notifier: Notifier): void {
     const deps = { config: this.#config, store: this.#store, queue: this.#queue, records: this.records, locator, notifier };
     this.#queue.work(DOWNLOAD_QUEUE, downloadHandler(deps), { concurrency: this.#config.intake.download_concurrency });
-    this.#queue.work(BATCH_QUEUE, batchHandler(this.records, notifier), { concurrency: 4 });
+    this.#queue.work(BATCH_QUEUE, batchHandler({ records: this.records, notifier, store: this.#store, prices: pricesFrom(this.#config) }), { concurrency: 4 });
+  }
+
+  /** What model tokens cost (invoices.price_per_million_tokens), for batch summaries. */
+  get prices(): Prices {
+    return pricesFrom(this.#config);
   }
 
   paused(): Promise<PauseState | null> {

@@ -5,6 +5,7 @@ import type { InvoiceFields } from './extract/index.ts';
 import { INVOICE_FIELD_NAMES } from './extract/index.ts';
 import type { OpenAIClient } from './openai/index.ts';
 import type { NewInvoice } from './records.ts';
+import type { Tokens } from '../intake/index.ts';
 import { invoiceFromFields } from './empty.ts';
 import { normaliseFields, validateInvoice } from './validate/index.ts';
 
@@ -47,7 +48,14 @@ export interface LlmInput {
   text?: string;
 }
 
-export async function invoiceFromLlm(client: OpenAIClient, input: LlmInput, now: Date, signal?: AbortSignal): Promise<{ invoice: NewInvoice; costUsd: number }> {
+export interface LlmReading {
+  invoice: NewInvoice;
+  costUsd: number;
+  /** Prompt and completion tokens of the answer, for the batch's cost. */
+  tokens: Tokens;
+}
+
+export async function invoiceFromLlm(client: OpenAIClient, input: LlmInput, now: Date, signal?: AbortSignal): Promise<LlmReading> {
   const result = await client.extract({ images: input.images, text: input.text, schema: INVOICE_SCHEMA, system: SYSTEM }, signal);
   const raw = Object.fromEntries(Object.entries(result.data as Record<string, unknown>).filter(([, v]) => typeof v === 'string' && v.trim() !== '')) as Partial<InvoiceFields>;
   const { fields, problems } = normaliseFields(raw);
@@ -55,6 +63,7 @@ export async function invoiceFromLlm(client: OpenAIClient, input: LlmInput, now:
   const all = [...problems, ...check.problems, ...check.review];
   return {
     costUsd: result.costUsd,
+    tokens: { input: result.usage.prompt, output: result.usage.completion },
     invoice: invoiceFromFields(fields, {
       status: check.ok && check.review.length === 0 && problems.length === 0 ? 'ok' : 'review',
       source: input.images ? 'vision' : 'llm',

@@ -1,18 +1,26 @@
 // A PDF invoice without the key for an LLM: its text layer read by the heuristic extractor, normalised and
 // validated. Low confidence, doubtful checks or no text at all → review, saying why.
 import { heuristicExtract, pdfText } from './extract/index.ts';
+import type { PdfText } from './extract/index.ts';
 import { normaliseFields, validateInvoice } from './validate/index.ts';
 import type { NewInvoice } from './records.ts';
 import { emptyInvoice, invoiceFromFields } from './empty.ts';
 
+/** Why a scan goes to review: vision needs the pages as images, and this installation has no page renderer. */
+export const NO_TEXT_LAYER = 'the PDF has no text layer and no page renderer is available; read it by hand or send a photo';
+
 export async function invoiceFromPdf(bytes: Buffer, now: Date): Promise<NewInvoice> {
-  const text = await pdfText(bytes);
+  return invoiceFromPdfText(await pdfText(bytes), now);
+}
+
+/** The same from a text layer already read. */
+export function invoiceFromPdfText(text: PdfText, now: Date): NewInvoice {
   if (!text.hasText) {
     return {
       ...emptyInvoice(),
       status: 'review',
       source: 'pdf',
-      problems: JSON.stringify(['the PDF has no text layer (a scan): vision would need its pages rendered as images, and no renderer is installed; a person must read it']),
+      problems: JSON.stringify([NO_TEXT_LAYER]),
     };
   }
   const joined = text.pages.join('\n');

@@ -7,7 +7,9 @@ import type { OpenAIClient } from './openai/index.ts';
 import type { Module, ModuleStatus } from '../../core/module.ts';
 import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
-import { IntakeRecords } from '../intake/index.ts';
+import { IntakeRecords, ItemOutcomes, loadBatchProgress, pricesFrom } from '../intake/index.ts';
+import { batchReport } from './batch-report.ts';
+import { csvColumnMapping } from './csv-columns.ts';
 import { INVOICE_QUEUE, processHandler } from './process-job.ts';
 import { InvoiceRecords } from './records.ts';
 import { InboxSource } from '../sources/index.ts';
@@ -39,12 +41,17 @@ export class InvoicesModule implements Module {
   }
 
   async start(): Promise<void> {
+    // A misspelt field in invoices.csv_columns would silently never be read: refuse to start (exit 78) instead.
+    const csvColumns = csvColumnMapping(this.#config.invoices.csv_columns);
     await this.#startOpenAI();
+    const outcomes = new ItemOutcomes(this.#store);
     const deps = {
       dataDir: this.#config.paths.data,
       maxBytes: parseSize(this.#config.intake.max_bytes.document),
       files: this.#files,
       invoices: this.records,
+      outcomes,
+      csvColumns,
       openai: this.#openai,
     };
     // With OpenAI, enough jobs in flight to use the whole rate limit; the client's throttle paces them.
@@ -53,7 +60,13 @@ export class InvoicesModule implements Module {
       this.#inbox = new InboxSource({ config: this.#config, intake: deps.files, queue: this.#queue, log: this.#log }, this.#config.invoices.inbox);
       await this.#inbox.start();
     }
-    this.#state = { state: 'running', detail: this.#openai ? `CFDI XML; PDFs and photos with ${this.#config.invoices.openai.model}; CSV to review` : 'CFDI XML, PDF text (heuristic); photos and CSV to review (no OPENAI_API_KEY)' };
+    const csv = `CSV one invoice per row (${Object.keys(csvColumns).length} columns mapped)`;
+    this.#state = {
+      state: 'running',
+      detail: this.#openai
+        ? `CFDI XML; PDFs and photos with ${this.#config.invoices.openai.model}; ${csv}`
+        : `CFDI XML, PDF text (heuristic), ${csv}; photos to review (no OPENAI_API_KEY)`,
+    };
   }
 
   /** The OpenAI client (and its SDK) loads only when OPENAI_API_KEY is set. */
@@ -92,25 +105,8 @@ export class InvoicesModule implements Module {
 
   /** Where each file of a batch stands, for GET /batches/:id and the compatibility route. */
   async batchReport(batchId: string): Promise<BatchReport | null> {
-    const batch = await this.#files.batch(batchId);
-    if (!batch) return null;
-    const rows = await this.#files.batchFiles(batchId);
-    const invoices = await this.records.forFiles(rows.filter((f) => f.state === 'stored').map((f) => f.id));
-    const report: BatchReport = { batch_id: batchId, total: rows.length, completed: 0, failed: 0, review: 0, duplicates: 0, pending: 0, progress_percentage: 0, is_complete: false, files: [] };
-    for (const f of rows) {
-      const invoice = invoices.get(f.id);
-      let status: 'completed' | 'failed' | 'review' | 'duplicate' | 'pending';
-      if (f.state === 'duplicate') status = 'duplicate';
-      else if (f.state === 'failed' || f.state === 'rejected' || (f.error && !invoice)) status = 'failed';
-      else if (!invoice) status = 'pending';
-      else status = invoice.status === 'review' ? 'review' : 'completed';
-      report[status === 'duplicate' ? 'duplicates' : status]++;
-      report.files.push({ file_id: f.id, name: f.file_name, status, reason: f.error, invoice_id: invoice?.id ?? null });
-    }
-    const done = report.total - report.pending;
-    report.progress_percentage = report.total ? Math.round((done / report.total) * 1000) / 10 : 100;
-    report.is_complete = report.pending === 0;
-    return report;
+    const progress = await loadBatchProgress(this.#store, batchId);
+    return progress ? batchReport(progress, pricesFrom(this.#config)) : null;
   }
 
   status(): ModuleStatus {

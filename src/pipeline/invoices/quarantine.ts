@@ -1,5 +1,5 @@
 // A file that cannot be processed is moved to data/quarantine/<ts>_<name>, with <same>.meta.json beside it
-// saying what it is and what went wrong: nothing is lost, and `centinela jobs retry` can try it again.
+// saying what it is and what went wrong: nothing is lost, and `centinela retry` can try it again.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
@@ -23,7 +23,7 @@ export async function quarantine(dataDir: string, info: QuarantineInfo, now = ne
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const target = join(dir, `${stamp}_${basename(info.originalPath)}`);
   await rename(info.originalPath, target);
-  const meta = { ...info, quarantinedPath: target, quarantinedAt: now.toISOString(), retry: 'fix the cause, then: centinela jobs retry --queue invoice.process' };
+  const meta = { ...info, quarantinedPath: target, quarantinedAt: now.toISOString(), retry: `fix the cause (or the file, here), then: centinela retry --invoices ${info.fileId}` };
   await writeFile(`${target}.meta.json`, `${JSON.stringify(meta, null, 2)}\n`);
   return target;
 }

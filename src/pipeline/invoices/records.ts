@@ -1,8 +1,10 @@
 // Invoice rows and their files. An invoice with a UUID is unique per issuer: the XML and the PDF of one invoice,
 // sent apart, become one invoice with two files.
-import type { Generated, Kysely, Selectable } from 'kysely';
+import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
 import { isUniqueViolation, withTables } from '../../core/store/index.ts';
 import type { Database, Store } from '../../core/store/index.ts';
+import { outcomeValues } from '../intake/index.ts';
+import type { ItemOutcome, OutcomeTables, Tokens } from '../intake/index.ts';
 
 export type InvoiceStatus = 'ok' | 'review' | 'duplicate' | 'error';
 
@@ -47,11 +49,35 @@ export interface InvoiceTables {
 export type InvoiceRow = Selectable<InvoicesTable>;
 export type NewInvoice = Omit<InvoiceRow, 'id' | 'created_at' | 'updated_at'>;
 
+/** The item an invoice is recorded for: its outcome is written in the same transaction (see item_outcomes). */
+export interface ItemOf {
+  /** 0 for a whole file; a CSV row's line number. */
+  item: number;
+  tokens?: Tokens;
+  /**
+   * When an invoice already recorded (same issuer RFC and UUID) makes this item a duplicate: `exists` always (a
+   * CSV row); `same-role` only when that invoice already has a file of the same kind (a second XML of it is a
+   * duplicate; its PDF is the same invoice's other file).
+   */
+  duplicateWhen: 'exists' | 'same-role';
+}
+
+export interface Added {
+  invoice: InvoiceRow;
+  existing: boolean;
+  /** Set when `add` was given the item. */
+  outcome?: ItemOutcome;
+}
+
+type Trx = Transaction<Database & InvoiceTables & OutcomeTables>;
+
 export class InvoiceRecords {
-  readonly db: Kysely<Database & InvoiceTables>;
+  readonly db: Kysely<Database & InvoiceTables & OutcomeTables>;
+  readonly #store: Store;
 
   constructor(store: Store) {
-    this.db = withTables<InvoiceTables>(store);
+    this.#store = store;
+    this.db = withTables<InvoiceTables & OutcomeTables>(store);
   }
 
   /** The invoice a file already produced (a retried job does nothing twice). */
@@ -79,22 +105,34 @@ export class InvoiceRecords {
 
   /**
    * Records an invoice from a file. When one with the same issuer RFC and UUID exists, the file joins it and
-   * `existing` is returned instead (the same invoice in another file, or sent twice).
+   * `existing` is returned instead (the same invoice in another file, or sent twice). With `item`, the item's
+   * outcome is recorded in the same transaction, and an item recorded before returns what it became then.
    */
-  async add(invoice: NewInvoice, fileId: number, role: string): Promise<{ invoice: InvoiceRow; existing: boolean }> {
+  async add(invoice: NewInvoice, fileId: number, role: string, item?: ItemOf): Promise<Added> {
     const now = Date.now();
     return this.db.transaction().execute(async (trx) => {
+      if (item) {
+        const done = await trx.selectFrom('item_outcomes').selectAll().where('file_id', '=', fileId).where('item', '=', item.item).executeTakeFirst();
+        const row = done?.record_id ? await trx.selectFrom('invoices').selectAll().where('id', '=', done.record_id).executeTakeFirst() : undefined;
+        if (done && row) return { invoice: row, existing: true, outcome: done.outcome };
+      }
       let q = trx.selectFrom('invoices').selectAll().where('uuid', '=', invoice.uuid ?? '');
       q = invoice.issuer_rfc === null ? q.where('issuer_rfc', 'is', null) : q.where('issuer_rfc', '=', invoice.issuer_rfc);
       const same = invoice.uuid ? await q.executeTakeFirst() : undefined;
       if (same) {
+        const duplicate = item ? item.duplicateWhen === 'exists' || (await hasFileOfRole(trx, same.id, role, fileId)) : false;
         await trx.insertInto('invoice_files').values({ invoice_id: same.id, file_id: fileId, role }).onConflict((oc) => oc.doNothing()).execute();
+        let row = same;
         // The XML is the invoice's legal form: when it arrives after its PDF, its fields replace the PDF's reading.
         if (invoice.source === 'cfdi' && same.source !== 'cfdi') {
-          const upgraded = await trx.updateTable('invoices').set({ ...invoice, updated_at: now }).where('id', '=', same.id).returningAll().executeTakeFirstOrThrow();
-          return { invoice: upgraded, existing: true };
+          row = await trx.updateTable('invoices').set({ ...invoice, updated_at: now }).where('id', '=', same.id).returningAll().executeTakeFirstOrThrow();
         }
-        return { invoice: same, existing: true };
+        const outcome = duplicate ? 'duplicate' : row.status;
+        if (item) {
+          const reason = duplicate ? `the same invoice as #${row.id} (issuer ${row.issuer_rfc ?? '?'}, UUID ${row.uuid}), recorded before` : reasonOf(row);
+          await insertOutcome(trx, { fileId, item, outcome, recordId: row.id, reason }, now);
+        }
+        return { invoice: row, existing: true, outcome };
       }
       // Without a UUID, the same issuer, number, total and date is probably the same invoice: a person decides.
       if (!invoice.uuid && invoice.issuer_rfc && invoice.number && invoice.total && invoice.issued_at) {
@@ -114,7 +152,8 @@ export class InvoiceRecords {
       try {
         const row = await trx.insertInto('invoices').values({ ...invoice, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
         await trx.insertInto('invoice_files').values({ invoice_id: row.id, file_id: fileId, role }).execute();
-        return { invoice: row, existing: false };
+        if (item) await insertOutcome(trx, { fileId, item, outcome: row.status, recordId: row.id, reason: reasonOf(row) }, now);
+        return { invoice: row, existing: false, outcome: row.status };
       } catch (err) {
         if (isUniqueViolation(err)) throw new Error(`invoice ${invoice.uuid} was recorded by another worker at the same time; the job will retry`);
         throw err;
@@ -125,4 +164,29 @@ export class InvoiceRecords {
   async byStatus(status: InvoiceStatus, limit = 100): Promise<InvoiceRow[]> {
     return this.db.selectFrom('invoices').selectAll().where('status', '=', status).orderBy('id', 'desc').limit(limit).execute();
   }
+}
+
+async function hasFileOfRole(trx: Trx, invoiceId: number, role: string, exceptFileId: number): Promise<boolean> {
+  const other = await trx
+    .selectFrom('invoice_files')
+    .select('file_id')
+    .where('invoice_id', '=', invoiceId)
+    .where('role', '=', role)
+    .where('file_id', '!=', exceptFileId)
+    .executeTakeFirst();
+  return other !== undefined;
+}
+
+/** Why an invoice is not simply ok: its problems, one line. */
+function reasonOf(row: InvoiceRow): string | null {
+  if (row.status === 'ok') return null;
+  const problems = JSON.parse(row.problems) as string[];
+  return problems.length ? problems.join('; ') : row.status;
+}
+
+async function insertOutcome(trx: Trx, o: { fileId: number; item: ItemOf; outcome: InvoiceStatus; recordId: number; reason: string | null }, now: number): Promise<void> {
+  await trx
+    .insertInto('item_outcomes')
+    .values(outcomeValues({ fileId: o.fileId, item: o.item.item, outcome: o.outcome, recordId: o.recordId, reason: o.reason, tokens: o.item.tokens }, now))
+    .execute();
 }

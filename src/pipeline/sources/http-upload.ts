@@ -20,6 +20,7 @@ import { INVOICE_FILE_NAME, recordInvoiceFiles } from './record.ts';
 
 export interface BatchReport {
   batch_id: string;
+  /** Files: each counts once in completed, failed, review, duplicates or pending. */
   total: number;
   completed: number;
   failed: number;
@@ -28,7 +29,22 @@ export interface BatchReport {
   pending: number;
   progress_percentage: number;
   is_complete: boolean;
-  files: Array<{ file_id: number; name: string | null; status: string; reason: string | null; invoice_id: number | null }>;
+  /** Invoices: a CSV counts once per row. */
+  invoices: { ok: number; review: number; duplicate: number; error: number };
+  /** Model tokens the batch used, priced with invoices.price_per_million_tokens; amount is a decimal string. */
+  cost: { input_tokens: number; output_tokens: number; amount: string; currency: string };
+  /** Files finished per minute lately, and the seconds left at that pace (null until a file has finished). */
+  rate_per_minute: number | null;
+  eta_seconds: number | null;
+  files: Array<{
+    file_id: number;
+    name: string | null;
+    status: string;
+    reason: string | null;
+    invoice_id: number | null;
+    /** A CSV's rows: line number, outcome (ok, review, duplicate, error), why, and the invoice. */
+    rows?: Array<{ row: number; status: string; reason: string | null; invoice_id: number | null }>;
+  }>;
 }
 
 export interface UploadDeps {

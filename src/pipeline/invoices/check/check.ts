@@ -46,13 +46,13 @@ export async function checkInvoiceFile(input: InvoiceFileInput): Promise<Invoice
       if (named !== undefined) return fail(`${shownName} but its bytes are ${describeDetected(detected)}: not an invoice`);
       return fail(`unsupported type ${detected.mime}: ${SEND_INSTEAD}`);
     }
-    if (actual === 'xml') return checkText(bytes, named, extension, shownName);
+    if (actual === 'xml') return checkText(bytes, named, extension, shownName, input.csvRows ?? 'file');
     if (extension !== '' && (named === undefined || !agrees(named, actual))) {
       return fail(`${shownName} but its bytes are ${TYPE_WORDS[actual]}: rename it to .${actual === 'jpeg' ? 'jpg' : actual} or send the right file`);
     }
     return { ok: true, type: actual };
   }
-  return checkText(bytes, named, extension, shownName);
+  return checkText(bytes, named, extension, shownName, input.csvRows ?? 'file');
 }
 
 function checkText(
@@ -60,6 +60,7 @@ function checkText(
   named: InvoiceFileType | undefined,
   extension: string,
   shownName: string,
+  csvRows: 'file' | 'row',
 ): InvoiceFileCheck {
   const text = decodeText(bytes);
   if (named !== undefined && named !== 'xml' && named !== 'csv') {
@@ -82,7 +83,9 @@ function checkText(
   }
   const problem = csvProblem(text);
   if (named === 'csv') {
-    return problem === null ? { ok: true, type: 'csv' } : fail(`${shownName} but it is not readable as CSV: ${problem}`);
+    // Named .csv: a row of another width may be that row's error only (the name already says what it is).
+    const fileProblem = csvRows === 'row' ? csvProblem(text, { rows: false }) : problem;
+    return fileProblem === null ? { ok: true, type: 'csv' } : fail(`${shownName} but it is not readable as CSV: ${fileProblem}`);
   }
   if (extension === '' && problem === null) return { ok: true, type: 'csv' };
   const kind = extension === '' ? 'plain text' : `.${extension} text`;

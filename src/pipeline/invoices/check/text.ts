@@ -24,9 +24,10 @@ export const CSV_SAMPLE_LINES = 5;
 
 /**
  * Text whose first records (up to CSV_SAMPLE_LINES, quotes respected) all have the same number of cells, at least
- * two, with "," ";" or tab as the separator. Returns what is wrong, or null.
+ * two, with "," ";" or tab as the separator. Returns what is wrong, or null. With `rows: false` only the header
+ * and the quotes count: a row of another width is left to the reader as that row's error.
  */
-export function csvProblem(text: string): string | null {
+export function csvProblem(text: string, options: { rows?: boolean } = {}): string | null {
   const sample = text.split(/\r?\n/).slice(0, CSV_SAMPLE_LINES * 4).join('\n');
   const delimiter = detectDelimiter(sample);
   let records;
@@ -38,6 +39,7 @@ export function csvProblem(text: string): string | null {
   if (records.length === 0) return 'it has no rows';
   const width = records[0]?.cells.length ?? 0;
   if (width < 2) return 'its first line has no "," or ";" separating columns';
+  if (options.rows === false) return null;
   const uneven = records.find((r) => r.cells.length !== width);
   if (uneven !== undefined) {
     return `line ${uneven.line} has ${uneven.cells.length} columns but the header has ${width}`;

@@ -9,6 +9,11 @@ export interface InvoiceFileInput {
   /** The setting that sets maxBytes, named in the reason; default by extension: intake.max_bytes.photo for
    * .jpg/.jpeg/.png/.webp, else intake.max_bytes.document. */
   limitName?: string;
+  /**
+   * A CSV row with another number of columns than the header: 'file' (default) refuses the whole file; 'row'
+   * accepts the file and leaves that row to the CSV reader, which records it as that row's error.
+   */
+  csvRows?: 'file' | 'row';
 }
 
 export const PHOTO_TYPES: readonly InvoiceFileType[] = ['jpeg', 'png', 'webp'];

@@ -88,25 +88,23 @@ export interface CsvInvoiceRow {
 
 const normaliseHeader = (name: string): string => name.trim().toLowerCase().replace(/\s+/g, ' ');
 
-/**
- * One entry per data row: its mapped fields (values as written, empty cells left out), or an error saying what is
- * wrong with it. A problem with the whole file (no header, a mapped column missing, an unclosed quote) is a single
- * entry with row 1 and an error.
- */
-export function parseCsvInvoices(
-  text: string,
-  mapping: CsvColumnMapping,
-  options: { delimiter?: CsvDelimiter } = {},
-): CsvInvoiceRow[] {
+/** A CSV read for invoices: a problem with the whole file, or one entry per data row. */
+export interface CsvInvoices {
+  /** The file cannot be read as invoices at all (no header, a mapped column missing, an unclosed quote). */
+  fileError?: { row: number; error: string };
+  rows: CsvInvoiceRow[];
+}
+
+export function readCsvInvoices(text: string, mapping: CsvColumnMapping, options: { delimiter?: CsvDelimiter } = {}): CsvInvoices {
   const delimiter = options.delimiter ?? detectDelimiter(text.replace(/^\uFEFF/, ''));
   let records: CsvRecord[];
   try {
     records = parseCsvRecords(text, delimiter);
   } catch (error) {
-    return [{ row: 1, error: `the CSV cannot be read: ${error instanceof Error ? error.message : String(error)}` }];
+    return { fileError: { row: 1, error: `the CSV cannot be read: ${error instanceof Error ? error.message : String(error)}` }, rows: [] };
   }
   const [header, ...rows] = records;
-  if (header === undefined) return [{ row: 1, error: 'the CSV is empty: it needs a header row and one row per invoice' }];
+  if (header === undefined) return { fileError: { row: 1, error: 'the CSV is empty: it needs a header row and one row per invoice' }, rows: [] };
   const headers = header.cells.map(normaliseHeader);
   const columns: Array<[InvoiceFieldName, number]> = [];
   const missing: string[] = [];
@@ -118,26 +116,43 @@ export function parseCsvInvoices(
     else columns.push([field, index]);
   }
   if (missing.length > 0) {
-    return [
-      {
+    return {
+      fileError: {
         row: header.line,
         error: `the header has no column ${missing.join(', ')}; its columns are: ${header.cells.map((c) => `"${c.trim()}"`).join(', ')}. Fix the column mapping or the file.`,
       },
-    ];
+      rows: [],
+    };
   }
-  return rows.map((record): CsvInvoiceRow => {
-    if (record.cells.length !== header.cells.length) {
-      return {
-        row: record.line,
-        error: `the row has ${record.cells.length} columns but the header has ${header.cells.length}: check for a "${delimiter}" inside a value that is not quoted`,
-      };
-    }
-    const fields: Partial<InvoiceFields> = {};
-    for (const [field, index] of columns) {
-      const value = record.cells[index]?.trim() ?? '';
-      if (value !== '') fields[field] = value;
-    }
-    if (Object.keys(fields).length === 0) return { row: record.line, error: 'the row has no value in any mapped column' };
-    return { row: record.line, fields };
-  });
+  return {
+    rows: rows.map((record): CsvInvoiceRow => {
+      if (record.cells.length !== header.cells.length) {
+        return {
+          row: record.line,
+          error: `the row has ${record.cells.length} columns but the header has ${header.cells.length}: check for a "${delimiter}" inside a value that is not quoted`,
+        };
+      }
+      const fields: Partial<InvoiceFields> = {};
+      for (const [field, index] of columns) {
+        const value = record.cells[index]?.trim() ?? '';
+        if (value !== '') fields[field] = value;
+      }
+      if (Object.keys(fields).length === 0) return { row: record.line, error: 'the row has no value in any mapped column' };
+      return { row: record.line, fields };
+    }),
+  };
+}
+
+/**
+ * One entry per data row: its mapped fields (values as written, empty cells left out), or an error saying what is
+ * wrong with it. A problem with the whole file (no header, a mapped column missing, an unclosed quote) is a single
+ * entry with the header's row (1) and an error.
+ */
+export function parseCsvInvoices(
+  text: string,
+  mapping: CsvColumnMapping,
+  options: { delimiter?: CsvDelimiter } = {},
+): CsvInvoiceRow[] {
+  const read = readCsvInvoices(text, mapping, options);
+  return read.fileError ? [read.fileError] : read.rows;
 }

@@ -1,0 +1,66 @@
+// Runs failed items again: downloads that gave up and invoice jobs that failed (a quarantined file among them),
+// all of them or only the files named. Shared by the bot's /retry and `centinela retry`.
+import type { Queue } from '../../core/queue/index.ts';
+import type { Store } from '../../core/store/index.ts';
+import { DOWNLOAD_QUEUE, NEXT_QUEUE, downloadJobKey, pipelineJobKey } from './download-job.ts';
+import { IntakeRecords } from './records.ts';
+
+export interface RetryRequest {
+  /** Only invoice jobs, not downloads. */
+  invoicesOnly?: boolean;
+  /** Only these files (intake file ids); otherwise every failed or dead item. */
+  fileIds?: readonly number[];
+}
+
+export interface RetryReport {
+  retried: Array<{ jobId: number; queue: string; fileId: number | null }>;
+  /** Failed jobs left alone because a live job holds their key: that job does the work. */
+  skipped: number[];
+  /** Named files with nothing to run again, and why. */
+  nothing: Array<{ fileId: number; reason: string }>;
+}
+
+const FAILED = ['failed', 'dead'] as const;
+
+export async function retryFiles(queue: Queue, store: Store, request: RetryRequest = {}): Promise<RetryReport> {
+  const queues = request.invoicesOnly ? [NEXT_QUEUE.invoice] : [DOWNLOAD_QUEUE, NEXT_QUEUE.invoice];
+  const keys = new Map<string, number>();
+  for (const id of request.fileIds ?? []) {
+    keys.set(pipelineJobKey('invoice', id), id);
+    if (!request.invoicesOnly) keys.set(downloadJobKey(id), id);
+  }
+  let q = store.db.selectFrom('jobs').select(['id', 'queue', 'key']).where('queue', 'in', queues).where('state', 'in', [...FAILED]);
+  if (request.fileIds) q = q.where('key', 'in', keys.size ? [...keys.keys()] : ['']);
+  const failed = await q.orderBy('id').execute();
+  const report: RetryReport = { retried: [], skipped: [], nothing: [] };
+  if (failed.length > 0) {
+    const { retried, skipped } = await queue.retry({ ids: failed.map((j) => j.id) });
+    report.skipped = skipped;
+    const byId = new Map(failed.map((j) => [j.id, j]));
+    for (const id of retried) {
+      const job = byId.get(id);
+      const fileId = job?.key ? (keys.get(job.key) ?? fileIdOf(job.key)) : null;
+      report.retried.push({ jobId: id, queue: job?.queue ?? '', fileId });
+    }
+  }
+  const covered = new Set(failed.map((j) => keys.get(j.key ?? '')));
+  for (const id of request.fileIds ?? []) {
+    if (!covered.has(id)) report.nothing.push({ fileId: id, reason: await whyNothing(store, id, queues) });
+  }
+  return report;
+}
+
+/** "invoice.process:42" → 42 */
+function fileIdOf(key: string): number | null {
+  const n = Number(key.slice(key.lastIndexOf(':') + 1));
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+async function whyNothing(store: Store, fileId: number, queues: string[]): Promise<string> {
+  if (!(await new IntakeRecords(store).file(fileId))) return `there is no file #${fileId}`;
+  const keys = [pipelineJobKey('invoice', fileId), downloadJobKey(fileId)];
+  const jobs = await store.db.selectFrom('jobs').select(['state']).where('queue', 'in', queues).where('key', 'in', keys).execute();
+  if (jobs.some((j) => j.state === 'waiting' || j.state === 'active')) return `file #${fileId} is waiting or being processed already`;
+  if (jobs.length === 0) return `file #${fileId} has no job to run again`;
+  return `file #${fileId} did not fail (its jobs are ${[...new Set(jobs.map((j) => j.state))].join(', ')})`;
+}

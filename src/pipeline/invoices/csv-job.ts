@@ -1,0 +1,47 @@
+// A CSV file of invoices: one invoice per row, through the mapping in invoices.csv_columns. Each row gets its own
+// outcome (ok, review, duplicate, or error with the reason), recorded with its invoice in one transaction, so a
+// crash half way resumes at the first row without an outcome and a bad row never sinks the good ones. A file that
+// cannot be read as invoices at all (binary, no header, a mapped column missing) is quarantined like any other.
+import type { HandlerContext } from '../../core/queue/index.ts';
+import type { FileRow, OutcomeRow } from '../intake/index.ts';
+import { decodeText } from './check/index.ts';
+import { readCsvInvoices } from './extract/index.ts';
+import { invoiceFromCsvRow } from './from-csv.ts';
+import { keepForReview, reject } from './job-support.ts';
+import type { ProcessDeps } from './job-support.ts';
+
+export async function processCsv(
+  d: ProcessDeps,
+  ctx: Pick<HandlerContext, 'signal' | 'log'>,
+  file: FileRow,
+  path: string,
+  bytes: Buffer,
+  recorded: readonly OutcomeRow[],
+): Promise<void> {
+  const now = d.now ?? Date.now;
+  const text = decodeText(bytes);
+  if (text === null) return reject(d, file, path, 'the CSV is not text (it has binary bytes): export it again as CSV', ctx.log);
+  const read = readCsvInvoices(text, d.csvColumns);
+  if (read.fileError) return reject(d, file, path, `line ${read.fileError.row}: ${read.fileError.error}`, ctx.log);
+  if (read.rows.length === 0) return reject(d, file, path, 'the CSV has a header but no rows under it: one invoice per row', ctx.log);
+
+  const done = new Set(recorded.map((o) => o.item));
+  const counts = { ok: 0, review: 0, duplicate: 0, error: 0, skipped: 0 };
+  for (const row of read.rows) {
+    ctx.signal.throwIfAborted(); // shutting down, or the lease is lost: the rest is done by the next attempt
+    if (done.has(row.row)) {
+      counts.skipped++; // recorded by an earlier attempt
+      continue;
+    }
+    if (!row.fields) {
+      await d.outcomes.put({ fileId: file.id, item: row.row, outcome: 'error', reason: row.error ?? 'the row cannot be read' });
+      counts.error++;
+      continue;
+    }
+    const invoice = invoiceFromCsvRow(row.fields, row.row, new Date(now()));
+    const added = await d.invoices.add(invoice, file.id, 'csv', { item: row.row, duplicateWhen: 'exists' });
+    counts[added.outcome ?? added.invoice.status]++;
+    if (added.outcome === 'review' && !added.existing) await keepForReview(d.dataDir, added.invoice, file);
+  }
+  ctx.log.info({ file_id: file.id, rows: read.rows.length, ...counts }, 'CSV invoices recorded, one per row');
+}

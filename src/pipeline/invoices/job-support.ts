@@ -1,0 +1,48 @@
+// What the invoice jobs (whole files and CSV rows) share: their dependencies, the review copy in data/pending,
+// and quarantine with an error outcome.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../../core/log.ts';
+import { PermanentError } from '../../core/queue/index.ts';
+import { WHOLE_FILE } from '../intake/index.ts';
+import type { FileRow, IntakeRecords, ItemOutcomes } from '../intake/index.ts';
+import type { CsvColumnMapping } from './extract/index.ts';
+import type { OpenAIClient } from './openai/index.ts';
+import { quarantine } from './quarantine.ts';
+import type { InvoiceRecords, InvoiceRow } from './records.ts';
+
+export interface ProcessDeps {
+  dataDir: string;
+  /** intake.max_bytes.document, in bytes. */
+  maxBytes: number;
+  /** Set when OPENAI_API_KEY is: photos by vision, PDF text by structured outputs. */
+  openai: OpenAIClient | null;
+  files: IntakeRecords;
+  invoices: InvoiceRecords;
+  outcomes: ItemOutcomes;
+  /** invoices.csv_columns, checked (see csv-columns.ts). */
+  csvColumns: CsvColumnMapping;
+  /** Injectable for tests; default the clock. */
+  now?: () => number;
+}
+
+/** An invoice in review also gets a JSON copy in data/pending/<id>.json, for people working from files. */
+export async function keepForReview(dataDir: string, invoice: InvoiceRow, file: FileRow): Promise<void> {
+  if (invoice.status !== 'review') return;
+  const dir = join(dataDir, 'pending');
+  await mkdir(dir, { recursive: true });
+  const copy = { ...invoice, problems: JSON.parse(invoice.problems) as unknown, data: JSON.parse(invoice.data) as unknown, file: { id: file.id, name: file.file_name, path: file.path } };
+  await writeFile(join(dir, `${invoice.id}.json`), `${JSON.stringify(copy, null, 2)}\n`);
+}
+
+/**
+ * Quarantines the file with the reason, records the error as the file's outcome and fails the job for good
+ * (`centinela retry` or /retry runs it again).
+ */
+export async function reject(d: ProcessDeps, file: FileRow, path: string, reason: string, log: Logger): Promise<never> {
+  const moved = await quarantine(d.dataDir, { fileId: file.id, originalPath: path, fileName: file.file_name, sender: file.sender_name, sha256: file.sha256, error: reason });
+  await d.files.updateFile(file.id, { path: moved, error: reason });
+  await d.outcomes.put({ fileId: file.id, item: WHOLE_FILE, outcome: 'error', reason });
+  log.warn({ file_id: file.id, quarantined: moved, reason }, 'invoice file quarantined');
+  throw new PermanentError(`quarantined: ${reason}`);
+}
