@@ -1,0 +1,96 @@
+// Lines to log records: a line matching multiline_start opens a record, other lines (an indented stack trace)
+// join it with \n. A record is passed on when the next one starts, after an idle time, or when its file ends.
+import type { LogRecord } from '../types.ts';
+import type { LineSink } from './lines.ts';
+
+/** A record on its way to onRecords, with the file it came from and the offset just after it. */
+export interface Emitted<O> {
+  record: LogRecord;
+  owner: O;
+  end: number;
+}
+
+export interface PendingRecord {
+  text: string;
+  start: number;
+  end: number;
+  /** When its last line arrived (epoch ms). */
+  at: number;
+}
+
+export class RecordAssembler<O> implements LineSink {
+  readonly owner: O;
+  /** The file's path as configured (a symlink's own path): what rules see as the record's source. */
+  source: string;
+  /** Where records go; the reader points it at the tailer's outgoing queue. */
+  out: Emitted<O>[] = [];
+  /** The clock reading for lines fed now. */
+  now = 0;
+  readonly #start: RegExp;
+  readonly #maxChars: number;
+  #pending: PendingRecord | null = null;
+
+  constructor(owner: O, source: string, multilineStart: RegExp, maxLineBytes: number) {
+    this.owner = owner;
+    this.source = source;
+    // g and y make test() stateful (lastIndex): one shared regex would then skip matches.
+    this.#start = new RegExp(multilineStart.source, multilineStart.flags.replace(/[gy]/g, ''));
+    this.#maxChars = maxLineBytes;
+  }
+
+  line(text: string, start: number, end: number): void {
+    if (text.length === 0) return; // an empty line carries nothing
+    const p = this.#pending;
+    if (p !== null && !this.#start.test(text) && p.text.length + text.length < this.#maxChars) {
+      p.text += `\n${text}`;
+      p.end = end;
+      p.at = this.now;
+      return;
+    }
+    // A record that would grow past max_line_bytes is passed on, and the line starts the next one: bounded, no loss.
+    if (p !== null) this.#emit(p);
+    this.#pending = { text, start, end, at: this.now };
+  }
+
+  /** Offset of the first byte of the record still being assembled, or null. */
+  get pendingStart(): number | null {
+    return this.#pending?.start ?? null;
+  }
+
+  /** When the pending record last grew, or null. */
+  get pendingSince(): number | null {
+    return this.#pending?.at ?? null;
+  }
+
+  flush(): void {
+    if (this.#pending !== null) this.#emit(this.#pending);
+    this.#pending = null;
+  }
+
+  reset(): void {
+    this.#pending = null;
+  }
+
+  snapshot(): PendingRecord | null {
+    return this.#pending ? { ...this.#pending } : null;
+  }
+
+  restore(state: PendingRecord | null): void {
+    this.#pending = state ? { ...state } : null;
+  }
+
+  #emit(p: PendingRecord): void {
+    this.out.push({ record: { source: this.source, text: p.text, json: parseJsonObject(p.text) }, owner: this.owner, end: p.end });
+  }
+}
+
+/** The object when the text is one JSON object, else null (a cheap first/last character test spares JSON.parse). */
+export function parseJsonObject(text: string): Record<string, unknown> | null {
+  if (text.charCodeAt(0) !== 123 || text.charCodeAt(text.length - 1) !== 125) return null; // { … }
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
