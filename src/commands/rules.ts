@@ -1,0 +1,145 @@
+// `centinela rules test [--rules FILE] [--log FILE]`: checks every sample of a rules file (✓/✗ each) and, given a
+// log, shows what it would trigger. Exit 1 when the file has problems or a sample fails, 2 on bad usage.
+import { createReadStream, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { configSchema, loadConfig } from '../core/config.ts';
+import type { Config } from '../core/config.ts';
+import { redactText } from '../core/log.ts';
+import { UsageError } from '../main.ts';
+import { RulesError, SHIPPED_RULES, checkSamples, loadRules, toRecord } from '../monitor/index.ts';
+import type { Finding, RuleSet } from '../monitor/index.ts';
+
+const USAGE = 'rules test [--rules FILE] [--log FILE]';
+/** Lines shown per rule for --log. */
+const EXAMPLES = 3;
+
+export async function rules(args: string[], configFile: string | undefined): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { rules: { type: 'string' }, log: { type: 'string' }, config: { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1 || positionals[0] !== 'test') throw new UsageError(`rules: say \`centinela ${USAGE}\``);
+  const monitor = monitorSettings(configFile);
+  const file = values.rules ? resolve(values.rules) : monitor.rules ? resolve(monitor.rules) : SHIPPED_RULES;
+
+  let set: RuleSet;
+  try {
+    set = loadRules(file, { samples: 'report' });
+  } catch (err) {
+    if (!(err instanceof RulesError)) throw err;
+    out(`✗ ${err.message}`);
+    return 1;
+  }
+  out(`rules: ${file} (${set.rules.length} rule${set.rules.length === 1 ? '' : 's'})`);
+  const results = checkSamples(set);
+  for (const r of results) {
+    out(`${r.ok ? '✓' : '✗'} ${r.rule} ${r.expected === 'match' ? 'matches' : 'skips'}: ${shorten(r.line)}`);
+    if (r.problem) out(`    ${r.problem}`);
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  out(`${results.length} samples: ${results.length - failed} passed, ${failed} failed`);
+
+  let ok = failed === 0;
+  if (values.log) ok = (await scanLog(set, resolve(values.log), monitor)) && ok;
+  return ok ? 0 : 1;
+}
+
+/** The monitor settings; a config file that is not there is no reason to refuse checking rules. */
+function monitorSettings(configFile: string | undefined): Config['monitor'] {
+  const named = configFile ?? process.env.CENTINELA_CONFIG;
+  if (named && !existsSync(resolve(named))) {
+    process.stderr.write(`centinela: config file ${resolve(named)} does not exist; using the default settings\n`);
+    return configSchema.parse({}).monitor;
+  }
+  return loadConfig({ file: configFile }).config.monitor;
+}
+
+interface RuleHits {
+  count: number;
+  examples: Array<{ lineNo: number; text: string; finding: Finding }>;
+}
+
+/** Streams the log (any size) through the rules, joining continuation lines as the tailer does. */
+async function scanLog(set: RuleSet, path: string, monitor: Config['monitor']): Promise<boolean> {
+  if (!existsSync(path)) {
+    process.stderr.write(`centinela: cannot read the log ${path}: it does not exist\n`);
+    return false;
+  }
+  let startsRecord: RegExp;
+  try {
+    startsRecord = new RegExp(monitor.multiline_start);
+  } catch (err) {
+    throw new UsageError(`monitor.multiline_start ${JSON.stringify(monitor.multiline_start)} is not a regex: ${(err as Error).message}`);
+  }
+  const hits = new Map<string, RuleHits>(set.rules.map((r) => [r.id, { count: 0, examples: [] }]));
+  let records = 0;
+  let matched = 0;
+  let pending: { lineNo: number; text: string } | null = null;
+  const flush = (): void => {
+    if (!pending) return;
+    records++;
+    const finding = set.match(toRecord(pending.text, path));
+    const hit = finding ? hits.get(finding.rule) : undefined;
+    if (finding && hit) {
+      matched++;
+      hit.count++;
+      if (hit.examples.length < EXAMPLES) hit.examples.push({ ...pending, finding });
+    }
+    pending = null;
+  };
+
+  const input = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let lineNo = 0;
+  try {
+    for await (const raw of input) {
+      lineNo++;
+      const line = raw.length > monitor.max_line_bytes ? `${raw.slice(0, monitor.max_line_bytes)}…[cut]` : raw;
+      if (pending && !startsRecord.test(line)) {
+        if (pending.text.length < monitor.max_line_bytes) pending.text += `\n${line}`;
+        continue;
+      }
+      flush();
+      pending = { lineNo, text: line };
+    }
+  } catch (err) {
+    process.stderr.write(`centinela: cannot read the log ${path}: ${(err as Error).message}\n`);
+    return false;
+  }
+  flush();
+
+  out('');
+  out(`log: ${path}: ${records} record${records === 1 ? '' : 's'}, ${matched} would trigger a rule`);
+  for (const [rule, hit] of hits) {
+    if (hit.count === 0) continue;
+    out(`  ${rule}: ${hit.count}`);
+    for (const e of hit.examples) {
+      out(`    line ${e.lineNo}: ${shorten(redactText(e.text.split('\n')[0] ?? ''), 140)}`);
+      out(`      → ${describeFinding(e.finding)}`);
+    }
+  }
+  return true;
+}
+
+function describeFinding(f: Finding): string {
+  const target = `target ${f.target}, ${f.severity}, notify ${f.notify}`;
+  if (!f.action) return `no action; ${target}`;
+  const params = Object.entries({ ...f.fields, ...f.action.params }).map(([k, v]) => `${k}=${String(v)}`);
+  const waits = f.action.backoffMs.length ? `, waits ${f.action.backoffMs.map(duration).join(' ')}` : '';
+  return `${f.action.type}${params.length ? ` ${params.join(' ')}` : ''} (${f.action.attempts} attempt${f.action.attempts === 1 ? '' : 's'}${waits}); ${target}`;
+}
+
+function duration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+function shorten(text: string, max = 110): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+function out(line: string): void {
+  process.stdout.write(`${line}\n`);
+}

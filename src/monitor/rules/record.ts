@@ -1,0 +1,127 @@
+// What a rule may look at in a record. A JSON record is seen only through its message and error fields (as our
+// pino logs write them), never through fields that carry what users typed; a text record is its whole text.
+import type { LogRecord } from '../types.ts';
+
+/**
+ * The text view of a JSON record, in this order: the message, the error string the queue writes, and the error
+ * object pino writes under `err` (message, code, syscall, path, and the wrapped error of grammY's HttpError).
+ */
+export const VIEW_PATHS: readonly (readonly string[])[] = [
+  ['msg'],
+  ['error'],
+  ['err', 'message'],
+  ['err', 'code'],
+  ['err', 'syscall'],
+  ['err', 'path'],
+  ['err', 'error', 'message'],
+];
+
+/** Fields that hold what people typed or named; no condition, capture or view reads them (outside err, which is error data). */
+export const USER_TEXT_FIELDS: ReadonlySet<string> = new Set([
+  'caption',
+  'text',
+  'message',
+  'file_name',
+  'filename',
+  'title',
+  'description',
+  'name',
+  'first_name',
+  'last_name',
+  'username',
+  'query',
+  'comment',
+  'body',
+]);
+
+/** Parses a raw line as the tailer does: one JSON object becomes `json`, anything else is text. */
+export function toRecord(line: string, source = 'input'): LogRecord {
+  let text = line;
+  if (text.endsWith('\n')) text = text.slice(0, text.endsWith('\r\n') ? -2 : -1);
+  return { source, text, json: parseObject(text) };
+}
+
+function parseObject(text: string): Record<string, unknown> | null {
+  let start = 0;
+  while (start < text.length && isSpace(text.charCodeAt(start))) start++;
+  let end = text.length - 1;
+  while (end > start && isSpace(text.charCodeAt(end))) end--;
+  if (text.charCodeAt(start) !== 0x7b || text.charCodeAt(end) !== 0x7d) return null; // { … }
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0d || code === 0x0a;
+}
+
+/** The value at a path of nested objects, or undefined. */
+export function valueAt(json: Record<string, unknown>, path: readonly string[]): unknown {
+  let current: unknown = json;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** trace 0 … fatal 5; pino's numbers (10 … 60) and the usual names in either case. */
+const LEVEL_RANKS = new Map<unknown, number>();
+for (const [rank, names] of [
+  [0, ['TRACE']],
+  [1, ['DEBUG']],
+  [2, ['INFO', 'NOTICE']],
+  [3, ['WARN', 'WARNING']],
+  [4, ['ERROR', 'ERR']],
+  [5, ['FATAL', 'CRITICAL', 'CRIT', 'PANIC', 'ALERT', 'EMERG']],
+] as const) {
+  for (const name of names) {
+    LEVEL_RANKS.set(name, rank);
+    LEVEL_RANKS.set(name.toLowerCase(), rank);
+  }
+  LEVEL_RANKS.set((rank + 1) * 10, rank);
+}
+
+export const MIN_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type MinLevel = (typeof MIN_LEVELS)[number];
+
+export function levelRank(name: MinLevel): number {
+  return LEVEL_RANKS.get(name) as number;
+}
+
+/** A record without a level, or with one we do not know, passes: better a rule too many than a problem missed. */
+export function meetsLevel(json: Record<string, unknown>, minRank: number): boolean {
+  const level = json.level;
+  if (level === undefined) return true;
+  const rank = LEVEL_RANKS.get(level);
+  return rank === undefined || rank >= minRank;
+}
+
+/** One line for a person: the message and the error of a JSON record, the first line of a text record. */
+export function messageOf(record: LogRecord): string {
+  const json = record.json;
+  if (!json) return firstLine(record.text);
+  const msg = typeof json.msg === 'string' ? json.msg : '';
+  let error = '';
+  for (const path of VIEW_PATHS.slice(1)) {
+    const v = valueAt(json, path);
+    if (typeof v === 'string' && v) {
+      error = v;
+      break;
+    }
+  }
+  const text = msg && error && msg !== error ? `${msg}: ${error}` : msg || error || firstLine(record.text);
+  return firstLine(text);
+}
+
+const MAX_MESSAGE = 500;
+
+function firstLine(text: string): string {
+  const nl = text.indexOf('\n');
+  const line = (nl === -1 ? text : text.slice(0, nl)).trim();
+  return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE)}…` : line;
+}
