@@ -1,0 +1,48 @@
+// Local Bot API server check: getMe every interval; only `failures` failures in a row make it critical, so one
+// slow answer during a restart of the server is not an incident. The token stays out of every message.
+import { pingBotApi } from '../bot-api.ts';
+import type { Check } from '../types.ts';
+import { healthy, problem } from './result.ts';
+
+export interface BotApiCheckOptions {
+  apiRoot: string;
+  token: string;
+  intervalMs: number;
+  failures: number;
+  timeoutMs?: number;
+}
+
+export function botApiCheck(o: BotApiCheckOptions): Check {
+  if (!Number.isInteger(o.failures) || o.failures < 1) {
+    throw new Error(`monitor.bot_api.failures must be a whole number of 1 or more, got ${o.failures}`);
+  }
+  if (!o.token) throw new Error('the Bot API check needs the bot token: set TELEGRAM_BOT_TOKEN or turn monitor.bot_api.check off');
+  const target = o.apiRoot.replace(/\/+$/, '');
+  // A getMe answers in milliseconds; waiting longer than the interval would overlap the next run.
+  const timeoutMs = o.timeoutMs ?? Math.min(5_000, Math.max(1_000, o.intervalMs));
+  let inARow = 0;
+
+  return {
+    id: 'bot_api',
+    intervalMs: o.intervalMs,
+    async run() {
+      const answer = await pingBotApi(target, o.token, timeoutMs);
+      if (answer.ok) {
+        inARow = 0;
+        return [healthy('bot_api', target)];
+      }
+      inARow++;
+      if (inARow < o.failures) return [];
+      return [
+        problem({
+          rule: 'bot_api',
+          errorType: 'bot_api_down',
+          severity: 'critical',
+          target,
+          message: `${answer.error}; ${inARow} failed getMe calls in a row`,
+          fields: { api_root: target, failures: String(inARow) },
+        }),
+      ];
+    },
+  };
+}

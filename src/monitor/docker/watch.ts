@@ -1,0 +1,90 @@
+// The Docker side of the monitor: the event stream (problems at once), the periodic check (what the stream missed,
+// crash loops, an unreachable daemon) and the logs of containers marked `logs: true`. dockerode is loaded on first
+// use, and only when containers are configured.
+import type { Logger } from '../../core/log.ts';
+import type { Store } from '../../core/store/index.ts';
+import type { Check, CheckResult, ContainerState, DockerApi, LogRecord } from '../types.ts';
+import { LogCheckpoints } from './checkpoints.ts';
+import { ContainerCheck } from './container-check.ts';
+import { openDocker } from './engine.ts';
+import type { DockerEngine } from './engine.ts';
+import { followEvents } from './events-follow.ts';
+import type { WatchedContainer } from './findings.ts';
+import { followLogs } from './logs-follow.ts';
+import { DEFAULT_RETRY } from './reconnect.ts';
+import type { RetryOptions } from './reconnect.ts';
+
+export interface DockerWatchOptions {
+  socket: string;
+  containers: WatchedContainer[];
+  store: Store;
+  log: Logger;
+  intervalMs: number;
+  /** Problems seen on the event stream (at once) and the daemon going away or coming back. */
+  onResults(results: CheckResult[]): Promise<void>;
+  /** Container log lines, source `docker:<name>`. */
+  onRecords(records: LogRecord[]): Promise<void>;
+  /** Waits between reconnects of the streams; default 0.5 s doubling to 30 s. */
+  retry?: RetryOptions;
+}
+
+export class DockerWatch {
+  /** null when no containers are configured; usable before start() (dockerode loads on the first call). */
+  readonly api: DockerApi | null;
+  readonly check: Check;
+  readonly #o: DockerWatchOptions;
+  #engine: Promise<DockerApi & DockerEngine> | null = null;
+  #abort: AbortController | null = null;
+  #loops: Promise<void>[] = [];
+
+  constructor(o: DockerWatchOptions) {
+    const names = new Set<string>();
+    for (const c of o.containers) {
+      if (!c.name.trim()) throw new Error('monitor.docker.containers: a container has an empty name; give its docker name');
+      const name = c.name.replace(/^\//, '');
+      if (names.has(name)) throw new Error(`monitor.docker.containers: ${name} is listed twice; list each container once`);
+      names.add(name);
+    }
+    this.#o = { ...o, containers: o.containers.map((c) => ({ ...c, name: c.name.replace(/^\//, '') })) };
+    const engine = (): Promise<DockerApi & DockerEngine> => this.#openEngine();
+    const containers = new ContainerCheck({ engine, socket: o.socket, containers: this.#o.containers, log: o.log });
+    this.check = { id: 'docker', intervalMs: o.intervalMs, run: () => containers.run() };
+    this.api =
+      o.containers.length === 0
+        ? null
+        : {
+            inspect: async (name: string): Promise<ContainerState> => (await engine()).inspect(name),
+            restart: async (name: string): Promise<void> => (await engine()).restart(name),
+          };
+  }
+
+  /** Opens the streams; returns at once even when Docker is unreachable (the streams keep trying). */
+  async start(): Promise<void> {
+    if (this.#o.containers.length === 0 || this.#abort) return;
+    this.#abort = new AbortController();
+    const signal = this.#abort.signal;
+    const engine = (): Promise<DockerEngine> => this.#openEngine();
+    await engine(); // a broken dockerode install or an empty socket setting fails the start here, not in a loop
+    const retry = this.#o.retry ?? DEFAULT_RETRY;
+    const { log, socket, containers, onResults, onRecords } = this.#o;
+    this.#loops.push(followEvents({ engine, socket, containers, log, retry, onResults }, signal));
+    const checkpoints = new LogCheckpoints(this.#o.store);
+    for (const c of containers.filter((x) => x.logs)) {
+      this.#loops.push(followLogs({ engine, container: c.name, checkpoints, log, retry, onRecords }, signal));
+    }
+  }
+
+  /** Closes the streams and waits for the loops to end (a batch being handed on finishes first). */
+  async stop(): Promise<void> {
+    this.#abort?.abort();
+    await Promise.allSettled(this.#loops);
+    this.#loops = [];
+    this.#abort = null;
+  }
+
+  /** One client for the check, the streams and the restart action; dockerode is imported on the first call. */
+  #openEngine(): Promise<DockerApi & DockerEngine> {
+    this.#engine ??= openDocker(this.#o.socket);
+    return this.#engine;
+  }
+}
