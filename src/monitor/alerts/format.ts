@@ -1,0 +1,105 @@
+// Alert texts in Telegram HTML: one incident in full (an alert, or Details), or one line of a grouped message.
+// Everything that came from outside (messages, targets, fields) is escaped.
+import { escapeHtml } from '../../bot/index.ts';
+import type { Incident } from '../incidents/index.ts';
+import type { Severity } from '../types.ts';
+import { SEVERITY_MARK, STRINGS } from './strings.ts';
+import type { Lang } from './strings.ts';
+import type { NoticeEvent } from './tables.ts';
+
+/** What one line or block of an alert is about. */
+export interface AlertItem {
+  incident: Incident;
+  event: NoticeEvent;
+  /** The severity the news was given with (may be above the incident's). */
+  severity: Severity;
+}
+
+const ALERT_MESSAGE_CHARS = 300;
+const LINE_MESSAGE_CHARS = 120;
+const DETAILS_MESSAGE_CHARS = 1500;
+
+/** 45 s, 3 min, 2 h 5 min, 1 d 3 h. */
+export function humanDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 24) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+}
+
+/** 2026-01-05 14:30 UTC: the admins may sit in several time zones; the logs are in UTC too. */
+export function clock(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function cut(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function code(text: string): string {
+  return `<code>${escapeHtml(text)}</code>`;
+}
+
+function actionLine(i: Incident, lang: Lang): string | null {
+  if (!i.action) return null;
+  const t = STRINGS[lang];
+  const attempts = i.attempt > 0 ? ` ${i.attempt}/${i.maxAttempts || i.attempt}` : '';
+  return `${t.action}: ${code(i.action)} — ${t.state[i.state]}${attempts}`;
+}
+
+function resolvedFor(i: Incident, now: number): string {
+  return humanDuration((i.resolvedAt ?? now) - i.firstSeen);
+}
+
+/** A message about one incident: what, where, the repair and how it went, how often, since when. */
+export function alertBlock(item: AlertItem, lang: Lang, now: number): string {
+  const { incident: i, event, severity } = item;
+  const t = STRINGS[lang];
+  if (event === 'resolved') {
+    return `✅ <b>#${i.id}</b> ${code(i.errorType)} · ${code(i.target)}\n${escapeHtml(t.resolvedAfter(resolvedFor(i, now)))}`;
+  }
+  const title = event === 'failed' ? t.failed : t.fired;
+  const lines = [
+    ...(event === 'reminder' ? [`⏰ ${escapeHtml(t.reminder(humanDuration(now - i.firstSeen)))}`] : []),
+    `${SEVERITY_MARK[severity]} <b>${escapeHtml(t.severity[severity])} · ${escapeHtml(title)} #${i.id}</b>`,
+    `${code(i.errorType)} · ${code(i.target)}`,
+    escapeHtml(cut(i.message, ALERT_MESSAGE_CHARS)),
+    actionLine(i, lang),
+    `${t.times}: ${i.count} · ${t.since} ${clock(i.firstSeen)}`,
+  ];
+  return lines.filter((l): l is string => Boolean(l)).join('\n');
+}
+
+/** One line of a grouped message. */
+export function alertLine(item: AlertItem, lang: Lang, now: number): string {
+  const { incident: i, event, severity } = item;
+  const t = STRINGS[lang];
+  const head = `#${i.id} <b>${escapeHtml(i.errorType)}</b> · ${code(cut(i.target, 80))}`;
+  if (event === 'resolved') return `✅ ${head} — ${escapeHtml(t.resolvedAfter(resolvedFor(i, now)))}`;
+  const prefix = event === 'failed' ? `${t.failed}: ` : event === 'reminder' ? '⏰ ' : '';
+  const count = i.count > 1 ? ` (×${i.count})` : '';
+  return `${SEVERITY_MARK[severity]} ${head} — ${escapeHtml(prefix + cut(i.message, LINE_MESSAGE_CHARS))}${count}`;
+}
+
+/** HTML for Details: everything the incident row holds. */
+export function formatIncident(i: Incident, lang: Lang = 'es'): string {
+  const t = STRINGS[lang];
+  const fields = Object.entries(i.fields).map(([k, v]) => `${escapeHtml(k)}=${code(cut(v, 200))}`);
+  const attempts = i.attempt > 0 ? ` (${i.attempt}/${i.maxAttempts || i.attempt})` : '';
+  const lines = [
+    `${SEVERITY_MARK[i.severity]} <b>#${i.id} ${escapeHtml(i.errorType)}</b> · ${escapeHtml(t.severity[i.severity])} · ${escapeHtml(t.state[i.state])}${attempts}`,
+    `${t.rule}: ${code(i.rule)} · ${t.target}: ${code(i.target)}`,
+    escapeHtml(cut(i.message, DETAILS_MESSAGE_CHARS)),
+    i.action ? `${t.action}: ${code(i.action)}` : null,
+    fields.length ? `${t.fields}: ${fields.join(', ')}` : null,
+    `${t.times}: ${i.count} · ${t.firstSeen}: ${clock(i.firstSeen)} · ${t.lastSeen}: ${clock(i.lastSeen)}`,
+    i.ackedBy ? escapeHtml(t.ackedBy(i.ackedBy, clock(i.ackedAt ?? i.stateChangedAt))) : null,
+    i.resolvedAt !== null ? `${t.resolvedAt}: ${clock(i.resolvedAt)} (${humanDuration(i.resolvedAt - i.firstSeen)})` : null,
+  ];
+  return lines.filter((l): l is string => Boolean(l)).join('\n');
+}
