@@ -1,6 +1,7 @@
 // The Telegram bot as a module: long polling with @grammyjs/runner (updates are confirmed before handlers
 // finish; recording is idempotent, so a re-delivered update does nothing twice), auth, commands and intake.
 import { timingSafeEqual } from 'node:crypto';
+import { join } from 'node:path';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run } from '@grammyjs/runner';
 import type { RunnerHandle } from '@grammyjs/runner';
@@ -16,11 +17,14 @@ import type { Store } from '../core/store/index.ts';
 import { Intake } from '../pipeline/intake/index.ts';
 import type { StatusReport } from '../status.ts';
 import { registerBuiltins } from './builtin-commands.ts';
+import { handleCallback } from './callbacks.ts';
 import { TELEGRAM_CONFLICT_EXIT_CODE, WEBHOOK_PATH, webhookSecret } from './constants.ts';
 import { Commands } from './commands.ts';
 import { handleFileMessage } from './file-messages.ts';
 import { createTranslator, langOf } from './i18n.ts';
 import type { Translator } from './i18n.ts';
+import { lazyMonitorRecords, registerMonitorCommands } from './monitor-commands.ts';
+import type { MonitorRecords } from './monitor-commands.ts';
 import { Outbox, escapeHtml } from './outbox/index.ts';
 import { TelegramFiles, TelegramNotifier } from './telegram-ports.ts';
 import { Users, firstRefusalToday } from './users.ts';
@@ -48,6 +52,8 @@ export class BotModule implements Module {
   readonly #t: Translator;
   readonly #users: Users;
   readonly #bot: Bot;
+  /** Incidents and silences for /errors, /silence, … and the alert buttons; made on first use. */
+  readonly #monitor: () => MonitorRecords;
   #runner: RunnerHandle | null = null;
   #ready = false;
   #state: ModuleStatus = { state: 'starting' };
@@ -59,6 +65,7 @@ export class BotModule implements Module {
     this.#users = new Users(deps.config.telegram.users);
     this.intake = new Intake(deps.config, deps.store, deps.queue);
     this.commands = new Commands(this.#t);
+    this.#monitor = lazyMonitorRecords(deps.store, join(deps.config.paths.logs, 'incidents.jsonl'), this.#log);
     this.#bot = new Bot(deps.token, { client: { apiRoot: deps.config.telegram.api_root } });
     // The outbox owns its retries: its Api has no auto-retry, so a 429 never blocks the sending loop.
     this.outbox = new Outbox({
@@ -76,6 +83,7 @@ export class BotModule implements Module {
     bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
     const notifier = new TelegramNotifier(bot.api, this.#t, this.outbox, config.telegram.admin_chats);
     registerBuiltins(this.commands, this.intake, this.#d.status, this.#d.store, this.#d.queue);
+    registerMonitorCommands(this.commands, this.#monitor, this.#log);
     this.#routes(bot, notifier);
 
     try {
@@ -136,8 +144,10 @@ export class BotModule implements Module {
     bot.catch((err) => this.#log.error({ err: err.error, request_id: `u-${err.ctx.update.update_id}` }, 'update handler failed'));
     bot.use(async (ctx, next) => {
       const chat = ctx.chat;
-      // Groups only if listed; elsewhere stay silent (a bot added to a random group must not chatter).
-      if (chat && chat.type !== 'private' && !config.telegram.groups.includes(chat.id)) return;
+      // Groups only if listed; elsewhere stay silent (a bot added to a random group must not chatter). An admin
+      // group gets the alerts, so presses on their buttons count there too.
+      const listed = config.telegram.groups.includes(chat?.id ?? 0) || (ctx.callbackQuery !== undefined && config.telegram.admin_chats.includes(chat?.id ?? 0));
+      if (chat && chat.type !== 'private' && !listed) return;
       const user = this.#users.get(ctx.from?.id);
       if (!user) {
         await this.#refuse(ctx);
@@ -146,7 +156,9 @@ export class BotModule implements Module {
       await next();
     });
     bot.on('callback_query', async (ctx) => {
-      await ctx.answerCallbackQuery();
+      const user = this.#users.get(ctx.from.id);
+      if (!user) return;
+      await handleCallback(ctx, user, { records: this.#monitor, t: this.#t, log: this.#log.child({ request_id: `u-${ctx.update.update_id}` }) });
     });
     bot.on('message:text', async (ctx) => {
       const user = this.#users.get(ctx.from.id);
@@ -166,7 +178,10 @@ export class BotModule implements Module {
     const from = ctx.from;
     if (!from) return;
     const name = [from.first_name, from.last_name].filter(Boolean).join(' ') + (from.username ? ` (@${from.username})` : '');
-    if (ctx.chat?.type === 'private') await ctx.reply(this.#t.t(langOf(from.language_code), 'refused', { id: String(from.id) }));
+    const refusal = this.#t.t(langOf(from.language_code), 'refused', { id: String(from.id) });
+    // A press on a button is answered where it was made (the spinner stops), not with a message in the chat.
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: refusal, show_alert: true });
+    else if (ctx.chat?.type === 'private') await ctx.reply(refusal);
     if (await firstRefusalToday(this.#d.store, from.id, name)) {
       this.#log.warn({ user_id: from.id, name }, 'message from an unknown sender refused');
       await this.outbox.enqueueMany(this.#d.config.telegram.admin_chats, {

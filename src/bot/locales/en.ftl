@@ -50,3 +50,46 @@ retried = { $count } { $count ->
         [one] job is
        *[other] jobs are
     } back in the queue.
+cmd-errors = open incidents, by type: /errors [type]
+cmd-silence = mute alerts: /silence <rule|type> <duration> [reason]
+cmd-silences = active silences
+cmd-unsilence = lift a silence: /unsilence <id|rule|type>
+cmd-ack = acknowledge an incident (no more reminders): /ack <id>
+monitor-unavailable = I cannot read the monitor's records right now; the service log says why.
+errors-usage = Usage: /errors [type], e.g. /errors disk_full — a type is one word (letters, digits and _ . : @ / -)
+errors-none = No open incidents.
+errors-none-type = No open incidents of type { $type }.
+errors-title = Open incidents: { $count }
+errors-title-type = Open incidents of type { $type }: { $count }
+errors-by-type = By type (open/all):
+errors-line = #{ $id } { $mark } { $type } — { $target }: { $message } ({ $state }, { $count }×, last { $last })
+errors-acked = , acknowledged by { $by }
+errors-more = … and { $count } more: centinela incidents --open lists them all.
+silence-usage = Usage: /silence <rule or type> <duration> [reason], e.g. /silence disk_full 2h disk being replaced. Durations: 30m, 1h, 2d.
+silence-bad-matcher = “{ $value }” is not a rule id or an error type: one word of letters, digits and _ . : @ / -.
+silence-long-reason = The reason is too long: at most { $max } characters.
+silence-bad-duration = “{ $value }” is not a duration: write a number and a unit (30m, 1h, 2d), at most 365d.
+silence-done = Silenced { $matcher } until { $until } (silence #{ $id }; /unsilence { $id } lifts it).
+silences-none = No active silences.
+silences-title = Active silences:
+silences-line = #{ $id } { $matcher } until { $until }, by { $by }: { $reason }
+silences-more = … and { $count } more.
+unsilence-usage = Usage: /unsilence <silence id, rule or type>, e.g. /unsilence 3 — /silences lists them.
+unsilence-none = No active silence matches { $what }. /silences lists them.
+unsilence-done = { $count } { $count ->
+        [one] silence
+       *[other] silences
+    } lifted.
+ack-usage = Usage: /ack <incident id>, e.g. /ack 12 — /errors lists them.
+ack-unknown = There is no incident #{ $id }. /errors lists the open ones.
+ack-done = Incident #{ $id } acknowledged: no more reminders about it.
+button-admin-only = Only admins can use these buttons.
+button-unknown = I don't know this button (an old message?). Nothing was done.
+button-gone = Incident #{ $id } no longer exists. Nothing was done.
+button-failed = That did not work; the service log says why.
+button-retry-done = Retry of #{ $id } requested.
+button-retry-solved = #{ $id } is already solved: there is nothing to retry.
+button-silence-done = { $rule } silenced until { $until }.
+button-details-done = Details sent.
+details-events = State changes, newest first:
+details-more = … and { $count } older.

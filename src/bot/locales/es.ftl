@@ -53,3 +53,46 @@ retried = { $count } { $count ->
         [one] trabajo vuelve
        *[other] trabajos vuelven
     } a la cola.
+cmd-errors = incidentes abiertos, por tipo: /errors [tipo]
+cmd-silence = silenciar alertas: /silence <regla|tipo> <duración> [motivo]
+cmd-silences = silencios activos
+cmd-unsilence = quitar un silencio: /unsilence <id|regla|tipo>
+cmd-ack = dar por visto un incidente (sin más recordatorios): /ack <id>
+monitor-unavailable = Ahora no puedo leer los registros del monitor; el log del servicio dice por qué.
+errors-usage = Uso: /errors [tipo], p. ej. /errors disk_full — un tipo es una palabra (letras, dígitos y _ . : @ / -)
+errors-none = No hay incidentes abiertos.
+errors-none-type = No hay incidentes abiertos de tipo { $type }.
+errors-title = Incidentes abiertos: { $count }
+errors-title-type = Incidentes abiertos de tipo { $type }: { $count }
+errors-by-type = Por tipo (abiertos/todos):
+errors-line = #{ $id } { $mark } { $type } — { $target }: { $message } ({ $state }, { $count }×, último { $last })
+errors-acked = , visto por { $by }
+errors-more = … y { $count } más: centinela incidents --open los lista todos.
+silence-usage = Uso: /silence <regla o tipo> <duración> [motivo], p. ej. /silence disk_full 2h cambiando el disco. Duraciones: 30m, 1h, 2d.
+silence-bad-matcher = «{ $value }» no es un id de regla ni un tipo de error: una palabra de letras, dígitos y _ . : @ / -.
+silence-long-reason = El motivo es demasiado largo: como mucho { $max } caracteres.
+silence-bad-duration = «{ $value }» no es una duración: escribe un número y una unidad (30m, 1h, 2d), como mucho 365d.
+silence-done = { $matcher } silenciado hasta { $until } (silencio #{ $id }; /unsilence { $id } lo quita).
+silences-none = No hay silencios activos.
+silences-title = Silencios activos:
+silences-line = #{ $id } { $matcher } hasta { $until }, por { $by }: { $reason }
+silences-more = … y { $count } más.
+unsilence-usage = Uso: /unsilence <id del silencio, regla o tipo>, p. ej. /unsilence 3 — /silences los lista.
+unsilence-none = Ningún silencio activo coincide con { $what }. /silences los lista.
+unsilence-done = { $count } { $count ->
+        [one] silencio quitado
+       *[other] silencios quitados
+    }.
+ack-usage = Uso: /ack <id del incidente>, p. ej. /ack 12 — /errors los lista.
+ack-unknown = No existe el incidente #{ $id }. /errors lista los abiertos.
+ack-done = Incidente #{ $id } visto: no habrá más recordatorios.
+button-admin-only = Solo los administradores pueden usar estos botones.
+button-unknown = No conozco este botón (¿un mensaje antiguo?). No hice nada.
+button-gone = El incidente #{ $id } ya no existe. No hice nada.
+button-failed = No funcionó; el log del servicio dice por qué.
+button-retry-done = Reintento de #{ $id } pedido.
+button-retry-solved = #{ $id } ya está resuelto: no hay nada que reintentar.
+button-silence-done = { $rule } silenciado hasta { $until }.
+button-details-done = Detalles enviados.
+details-events = Cambios de estado, el más reciente primero:
+details-more = … y { $count } anteriores.

@@ -2,7 +2,8 @@
 import { Api } from 'grammy';
 
 export { Outbox } from './outbox.ts';
-export type { OutboxDeps } from './outbox.ts';
+export type { OutboxDeps } from './options.ts';
+export { MAX_CALLBACK_DATA_BYTES, inlineKeyboard } from './buttons.ts';
 export { escapeHtml, html, htmlToPlain, trusted, unescapeHtml } from './html.ts';
 export type { TrustedHtml } from './html.ts';
 export { MAX_MESSAGE_LENGTH, splitMessage } from './split.ts';
@@ -10,6 +11,7 @@ export type { MessagePart } from './split.ts';
 export { outboxMigration } from './migration.ts';
 export { OUTBOX_STATES } from './types.ts';
 export type {
+  InlineButton,
   MessageFormat,
   OutboxEntry,
   OutboxMessage,

@@ -5,12 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Api } from 'grammy';
 import { fullJitterDelay } from '../../core/limits.ts';
-import type { Backoff } from '../../core/limits.ts';
 import type { Logger } from '../../core/log.ts';
-import type { Store } from '../../core/store/index.ts';
+import { markupOf } from './buttons.ts';
 import { classifySendError, describeError } from './errors.ts';
 import { postFallback } from './fallback.ts';
 import { htmlToPlain } from './html.ts';
+import { outboxSettings } from './options.ts';
+import type { OutboxDeps, OutboxSettings } from './options.ts';
 import {
   claimForFallback,
   claimHead,
@@ -35,33 +36,6 @@ import { splitMessage } from './split.ts';
 import { OUTBOX_STATES } from './types.ts';
 import type { OutboxEntry, OutboxMessage, OutboxState, OutboxStats, ReplyMarkup } from './types.ts';
 
-export interface OutboxDeps {
-  store: Store;
-  /** grammY's Api without the auto-retry transformer (the outbox owns its retries); null when there is no token. */
-  api: Api | null;
-  log: Logger;
-  /** alerts.fallback_webhook; empty: none. */
-  fallbackWebhook: string;
-  /** alerts.fallback_after_seconds, in ms. */
-  fallbackAfterMs: number;
-  /** Least time between two calls to Telegram for one chat; default 1000. */
-  perChatIntervalMs?: number;
-  /** Deliveries per minute to one group (negative chat id); default 20. */
-  groupPerMinute?: number;
-  /** How often an idle sender looks for work written by other processes; default 1000. */
-  pollMs?: number;
-  /** One sendMessage may take this long; default 15 000. */
-  sendTimeoutMs?: number;
-  /** One POST to the fallback webhook may take this long; default 10 000. */
-  webhookTimeoutMs?: number;
-  /** A claim returns to pending if its sender is silent this long; default 60 000 (well above the timeouts). */
-  leaseMs?: number;
-  /** Retries after network errors, timeouts and 5xx (and of the webhook): full jitter, at least baseMs; default 1 s … 5 min. */
-  retryBackoff?: Backoff;
-  /** Calls to Telegram (and the webhook) at once; default 8. */
-  concurrency?: number;
-}
-
 interface InFlight {
   chatId: number | null;
   controller: AbortController;
@@ -79,14 +53,7 @@ export class Outbox {
   readonly #db: OutboxDb;
   readonly #workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   readonly #secrets: string[];
-  readonly #intervalMs: number;
-  readonly #groupPerMinute: number;
-  readonly #pollMs: number;
-  readonly #sendTimeoutMs: number;
-  readonly #webhookTimeoutMs: number;
-  readonly #leaseMs: number;
-  readonly #backoff: Backoff;
-  readonly #concurrency: number;
+  readonly #o: OutboxSettings;
   readonly #inFlight = new Map<string, InFlight>();
   #claims = 0;
   #loop: Promise<void> | null = null;
@@ -99,38 +66,22 @@ export class Outbox {
     this.#d = deps;
     this.#db = outboxDb(deps.store);
     this.#secrets = [deps.api?.token ?? '', deps.fallbackWebhook].filter((s) => s.length > 0);
-    this.#intervalMs = deps.perChatIntervalMs ?? 1000;
-    this.#groupPerMinute = deps.groupPerMinute ?? 20;
-    this.#pollMs = deps.pollMs ?? 1000;
-    this.#sendTimeoutMs = deps.sendTimeoutMs ?? 15_000;
-    this.#webhookTimeoutMs = deps.webhookTimeoutMs ?? 10_000;
-    this.#leaseMs = deps.leaseMs ?? 60_000;
-    this.#backoff = deps.retryBackoff ?? { baseMs: 1000, capMs: 300_000 };
-    this.#concurrency = Math.max(1, deps.concurrency ?? 8);
+    this.#o = outboxSettings(deps);
   }
 
   /**
    * Keeps a message for `chatId` until it is delivered; returns the ids of its rows (several when the text is split
-   * above 4,096 characters), or [] when `dedupKey` was already used.
+   * above 4,096 characters), or [] when `dedupKey` was already used. Bad buttons throw here, not at send time.
    */
   async enqueue(message: OutboxMessage & { chatId: number }): Promise<number[]> {
     const { chatId, text } = message;
     if (!Number.isSafeInteger(chatId) || chatId === 0) throw new Error(`outbox: not a chat id: ${String(chatId)}`);
     if (text.trim() === '') throw new Error('outbox: the message text is empty');
+    const markup = markupOf(message);
     const format = message.format ?? 'html';
     const parts = splitMessage(text, format);
     if (parts.length === 0) throw new Error('outbox: the message has no visible text');
-    const ids = await insertMessage(
-      this.#db,
-      this.#d.store.kind,
-      {
-        chatId,
-        parts,
-        replyMarkup: message.replyMarkup ? JSON.stringify(message.replyMarkup) : null,
-        dedupKey: message.dedupKey ?? null,
-      },
-      Date.now(),
-    );
+    const ids = await insertMessage(this.#db, this.#d.store.kind, { chatId, parts, ...markup, dedupKey: message.dedupKey ?? null }, Date.now());
     if (ids.length > 0) this.poke();
     return ids;
   }
@@ -215,7 +166,7 @@ export class Outbox {
         if (failures === 1 || failures % 60 === 0) {
           this.#d.log.error({ err: describeError(err, this.#secrets), failures }, 'outbox cannot read the store; will retry');
         }
-        wait = Math.min(30_000, this.#pollMs * 2 ** Math.min(failures, 5));
+        wait = Math.min(30_000, this.#o.pollMs * 2 ** Math.min(failures, 5));
       }
       if (!this.#stopping) await this.#sleep(Math.max(MIN_SLEEP_MS, wait));
     }
@@ -241,7 +192,7 @@ export class Outbox {
     if (expired > 0) this.#d.log.warn({ messages: expired }, 'admin messages of a silent sender returned to the outbox (lease expired)');
     if (this.#d.fallbackWebhook) await this.#startFallbacks(now);
 
-    let wake = now + this.#pollMs;
+    let wake = now + this.#o.pollMs;
     const api = this.#d.api;
     if (api && now < this.#pausedUntil) wake = Math.min(wake, this.#pausedUntil);
     else if (api && this.#free() > 0) {
@@ -261,8 +212,8 @@ export class Outbox {
           continue;
         }
         const token = this.#token();
-        const pacing = { intervalMs: this.#intervalMs, perMinute: head.chat_id < 0 ? this.#groupPerMinute : null };
-        if (await claimHead(db, head, token, Date.now() + this.#leaseMs, pacing, Date.now())) this.#track(token, head.chat_id, (signal) => this.#send(api, head, token, signal));
+        const pacing = { intervalMs: this.#o.intervalMs, perMinute: head.chat_id < 0 ? this.#o.groupPerMinute : null };
+        if (await claimHead(db, head, token, Date.now() + this.#o.leaseMs, pacing, Date.now())) this.#track(token, head.chat_id, (signal) => this.#send(api, head, token, signal));
       }
     }
     const due = await nextDueAt(db, Date.now());
@@ -274,20 +225,20 @@ export class Outbox {
   #freeAt(chatId: number, activity: ReadonlyArray<{ chat_id: number; tried_at: number | null; sent_at: number | null }>, now: number): number {
     let freeAt = now;
     const mine = activity.filter((a) => a.chat_id === chatId);
-    for (const a of mine) if (a.tried_at !== null) freeAt = Math.max(freeAt, Number(a.tried_at) + this.#intervalMs + 1);
+    for (const a of mine) if (a.tried_at !== null) freeAt = Math.max(freeAt, Number(a.tried_at) + this.#o.intervalMs + 1);
     if (chatId < 0) {
       const sent = mine
         .map((a) => (a.sent_at === null ? 0 : Number(a.sent_at)))
         .filter((t) => t > now - 60_000)
         .sort((a, b) => b - a);
-      const limiting = sent[this.#groupPerMinute - 1];
+      const limiting = sent[this.#o.groupPerMinute - 1];
       if (limiting !== undefined) freeAt = Math.max(freeAt, limiting + 60_000 + 1);
     }
     return freeAt;
   }
 
   #free(): number {
-    return this.#concurrency - this.#inFlight.size;
+    return this.#o.concurrency - this.#inFlight.size;
   }
 
   #token(): string {
@@ -319,7 +270,7 @@ export class Outbox {
     let messageId: number;
     try {
       // grammY types its signal as the abort-controller polyfill's; at run time it only listens for 'abort'.
-      const signal = AbortSignal.any([stop, AbortSignal.timeout(this.#sendTimeoutMs)]) as unknown as GrammySignal;
+      const signal = AbortSignal.any([stop, AbortSignal.timeout(this.#o.sendTimeoutMs)]) as unknown as GrammySignal;
       const message = await api.sendMessage(row.chat_id, row.text, other, signal);
       messageId = message.message_id;
     } catch (err) {
@@ -355,7 +306,7 @@ export class Outbox {
         }
         case 'transient': {
           const attempts = row.attempts + 1;
-          const delay = Math.max(this.#backoff.baseMs, fullJitterDelay(attempts, this.#backoff));
+          const delay = Math.max(this.#o.backoff.baseMs, fullJitterDelay(attempts, this.#o.backoff));
           await finishClaim(db, row.id, token, { state: 'pending', attempts, next_at: now + delay, last_error: failure.error }, now);
           const fields = { error: failure.error, attempts, retry_in_ms: delay };
           if (attempts === 1 || attempts % 10 === 0) log.warn(fields, 'Telegram did not take an admin message; will retry');
@@ -391,7 +342,7 @@ export class Outbox {
     const rows = await fallbackDue(this.#db, now - this.#d.fallbackAfterMs, now, free);
     for (const row of rows) {
       const token = this.#token();
-      if (await claimForFallback(this.#db, row.id, token, Date.now() + this.#leaseMs, Date.now())) {
+      if (await claimForFallback(this.#db, row.id, token, Date.now() + this.#o.leaseMs, Date.now())) {
         this.#track(token, null, (signal) => this.#fallback(row, token, signal));
       }
     }
@@ -409,7 +360,7 @@ export class Outbox {
       reason,
     };
     try {
-      await postFallback(this.#d.fallbackWebhook, body, AbortSignal.any([stop, AbortSignal.timeout(this.#webhookTimeoutMs)]));
+      await postFallback(this.#d.fallbackWebhook, body, AbortSignal.any([stop, AbortSignal.timeout(this.#o.webhookTimeoutMs)]));
     } catch (err) {
       const now = Date.now();
       if (stop.aborted) {
@@ -417,7 +368,7 @@ export class Outbox {
         return;
       }
       const attempts = row.fallback_attempts + 1;
-      const delay = Math.max(this.#backoff.baseMs, fullJitterDelay(attempts, this.#backoff));
+      const delay = Math.max(this.#o.backoff.baseMs, fullJitterDelay(attempts, this.#o.backoff));
       await finishClaim(db, row.id, token, { state: 'pending', fallback_attempts: attempts, fallback_next_at: now + delay }, now);
       log.warn({ error: describeError(err, this.#secrets), attempts, retry_in_ms: delay }, 'the fallback webhook did not take an admin message; will retry');
       return;

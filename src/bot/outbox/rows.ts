@@ -20,7 +20,9 @@ const LIVE: OutboxState[] = ['pending', 'sending'];
 export interface NewMessage {
   chatId: number;
   parts: MessagePart[];
+  /** JSON of the reply markup, and the part that carries it: inline buttons ride the first, other markup the last. */
   replyMarkup: string | null;
+  markupOn: 'first' | 'last';
   dedupKey: string | null;
 }
 
@@ -33,13 +35,13 @@ export async function insertMessage(db: OutboxDb, kind: Store['kind'], message: 
   return db.transaction().execute(async (trx) => {
     if (kind === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${`outbox:${message.chatId}`}, 0))`.execute(trx);
     const ids: number[] = [];
-    const last = message.parts.length - 1;
+    const markupAt = message.markupOn === 'first' ? 0 : message.parts.length - 1;
     for (const [i, part] of message.parts.entries()) {
       const values = {
         chat_id: message.chatId,
         text: part.text,
         format: part.format,
-        reply_markup: i === last ? message.replyMarkup : null,
+        reply_markup: i === markupAt ? message.replyMarkup : null,
         dedup_key: i === 0 ? message.dedupKey : null,
         state: 'pending' as const,
         attempts: 0,

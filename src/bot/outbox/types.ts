@@ -16,7 +16,7 @@ export interface OutboxTable {
   chat_id: number;
   text: string;
   format: MessageFormat;
-  /** JSON text of the reply markup, on the last part of a split message only. */
+  /** JSON text of the reply markup, on one part of a split message only: the first for inline buttons, else the last. */
   reply_markup: string | null;
   /** Unique: an enqueue with a key already used adds nothing. Only the first part of a split message holds it. */
   dedup_key: string | null;
@@ -55,14 +55,25 @@ export interface OutboxTables {
   refused_senders: RefusedSendersTable;
 }
 
+/** An inline button that sends `data` back to the bot as a callback query when pressed. */
+export interface InlineButton {
+  text: string;
+  data: string;
+}
+
 export type ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply;
 
 export interface OutboxMessage {
   /** Text in Telegram's HTML (default; build it with `html` or `escapeHtml`) or plain text. */
   text: string;
   format?: MessageFormat;
-  /** Goes with the last part when the text is split. */
+  /** Goes with the last part when the text is split. Not together with `buttons`. */
   replyMarkup?: ReplyMarkup;
+  /**
+   * Inline buttons, rows of { text, data } (data: callback_data, at most 64 bytes). They go with the first part when
+   * the text is split, so that they stay next to what the message is about, and are kept on a plain-text resend.
+   */
+  buttons?: InlineButton[][];
   /** Enqueueing again with a key already used adds nothing (an alert repeated by a restart, say). */
   dedupKey?: string;
 }

@@ -1,0 +1,57 @@
+// What an outbox is built with, and the defaults it runs with: kept apart from the sending loop so that the loop
+// reads one resolved settings object.
+import type { Api } from 'grammy';
+import type { Backoff } from '../../core/limits.ts';
+import type { Logger } from '../../core/log.ts';
+import type { Store } from '../../core/store/index.ts';
+
+export interface OutboxDeps {
+  store: Store;
+  /** grammY's Api without the auto-retry transformer (the outbox owns its retries); null when there is no token. */
+  api: Api | null;
+  log: Logger;
+  /** alerts.fallback_webhook; empty: none. */
+  fallbackWebhook: string;
+  /** alerts.fallback_after_seconds, in ms. */
+  fallbackAfterMs: number;
+  /** Least time between two calls to Telegram for one chat; default 1000. */
+  perChatIntervalMs?: number;
+  /** Deliveries per minute to one group (negative chat id); default 20. */
+  groupPerMinute?: number;
+  /** How often an idle sender looks for work written by other processes; default 1000. */
+  pollMs?: number;
+  /** One sendMessage may take this long; default 15 000. */
+  sendTimeoutMs?: number;
+  /** One POST to the fallback webhook may take this long; default 10 000. */
+  webhookTimeoutMs?: number;
+  /** A claim returns to pending if its sender is silent this long; default 60 000 (well above the timeouts). */
+  leaseMs?: number;
+  /** Retries after network errors, timeouts and 5xx (and of the webhook): full jitter, at least baseMs; default 1 s … 5 min. */
+  retryBackoff?: Backoff;
+  /** Calls to Telegram (and the webhook) at once; default 8. */
+  concurrency?: number;
+}
+
+export interface OutboxSettings {
+  intervalMs: number;
+  groupPerMinute: number;
+  pollMs: number;
+  sendTimeoutMs: number;
+  webhookTimeoutMs: number;
+  leaseMs: number;
+  backoff: Backoff;
+  concurrency: number;
+}
+
+export function outboxSettings(deps: OutboxDeps): OutboxSettings {
+  return {
+    intervalMs: deps.perChatIntervalMs ?? 1000,
+    groupPerMinute: deps.groupPerMinute ?? 20,
+    pollMs: deps.pollMs ?? 1000,
+    sendTimeoutMs: deps.sendTimeoutMs ?? 15_000,
+    webhookTimeoutMs: deps.webhookTimeoutMs ?? 10_000,
+    leaseMs: deps.leaseMs ?? 60_000,
+    backoff: deps.retryBackoff ?? { baseMs: 1000, capMs: 300_000 },
+    concurrency: Math.max(1, deps.concurrency ?? 8),
+  };
+}
