@@ -10,7 +10,7 @@ const HELP = `centinela ${VERSION} — self-hosted operations agent
 usage: centinela <command> [options]
 
 commands:
-  start [--only MODULE...]     run the service (modules: http, maintenance, bot, invoices)
+  start [--only MODULE...]     run the service (modules: http, maintenance, bot, invoices, monitor)
   status [--json]              ask the running service; if none runs, read the store
   doctor                       check config, folders, disk, store, tools; each line says the fix
   jobs list [--queue Q] [--state S] [--limit N] [--json]
@@ -19,6 +19,9 @@ commands:
   extract FILE... [--json]     read invoices from files without storing them (CFDI XML for now)
   invoices review              invoices waiting for a person
   invoices export [--format csv|json] [--since YYYY-MM-DD]
+  retry [--invoices] [FILE_ID...]   run failed and quarantined items again (downloads and invoices)
+  rules test [--rules FILE] [--log FILE]   check every rule's samples; show what a log would trigger
+  incidents [--open] [--type T] [--json]   what the monitor found, with counts by type
 
 options:
   --config FILE                config file (default config/centinela.yaml, or CENTINELA_CONFIG)
@@ -32,6 +35,9 @@ const COMMANDS: Record<string, (args: string[], configFile: string | undefined) 
   jobs: async (args, config) => (await import('./commands/jobs.ts')).jobs(args, config),
   extract: async (args) => (await import('./commands/extract.ts')).extract(args),
   invoices: async (args, config) => (await import('./commands/invoices.ts')).invoices(args, config),
+  retry: async (args, config) => (await import('./commands/retry.ts')).retry(args, config),
+  rules: async (args, config) => (await import('./commands/rules.ts')).rules(args, config),
+  incidents: async (args, config) => (await import('./commands/incidents.ts')).incidents(args, config),
 };
 
 async function main(argv: string[]): Promise<number> {

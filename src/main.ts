@@ -11,10 +11,11 @@ import type { Metrics } from './core/metrics.ts';
 import type { Module } from './core/module.ts';
 import { Queue } from './core/queue/index.ts';
 import { coreMigration, migrateToLatest, openStore, settingsMigration } from './core/store/index.ts';
-import { IntakeRecords, intakeMigration } from './pipeline/intake/index.ts';
+import { IntakeRecords, intakeMigration, itemOutcomesMigration, pricesFrom } from './pipeline/intake/index.ts';
 import { uploadRoutes } from './pipeline/sources/index.ts';
 import { InvoicesModule, invoicesMigration } from './pipeline/invoices/index.ts';
 import { WEBHOOK_PATH, loadBotModule, outboxMigration } from './bot/index.ts';
+import { MONITOR_MIGRATIONS, MonitorModule } from './monitor/index.ts';
 import type { Store, StoreMigration } from './core/store/index.ts';
 import { HttpModule, loadOrCreateApiToken } from './http/index.ts';
 import { buildStatus } from './status.ts';
@@ -22,10 +23,18 @@ import type { StatusReport } from './status.ts';
 import { VERSION } from './version.ts';
 
 /** Every migration of every capability, in the order their names sort. */
-export const MIGRATIONS: readonly StoreMigration[] = [coreMigration, settingsMigration, intakeMigration, outboxMigration, invoicesMigration];
+export const MIGRATIONS: readonly StoreMigration[] = [
+  coreMigration,
+  settingsMigration,
+  intakeMigration,
+  outboxMigration,
+  invoicesMigration,
+  ...MONITOR_MIGRATIONS,
+  itemOutcomesMigration,
+];
 
 /** Modules `--only` accepts. */
-export const MODULE_NAMES = ['http', 'maintenance', 'bot', 'invoices'] as const;
+export const MODULE_NAMES = ['http', 'maintenance', 'bot', 'invoices', 'monitor'] as const;
 export type ModuleName = (typeof MODULE_NAMES)[number];
 
 export interface StartOptions {
@@ -111,6 +120,11 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   if (wanted('maintenance')) modules.push(new MaintenanceModule(queue, config.queue.keep_finished_days, log.for('maintenance')));
   const invoices = wanted('invoices') ? new InvoicesModule(config, secrets, store, queue, log.for('invoices')) : null;
   if (invoices) modules.push(invoices);
+  if (wanted('monitor')) {
+    // Alone, the monitor watches the main service from outside (its /healthz and heartbeats).
+    const alone = only !== null && !only.includes('bot') && !only.includes('invoices');
+    modules.push(new MonitorModule({ config, secrets, store, queue, log: log.for('monitor'), alone }));
+  }
   const status = (): Promise<StatusReport> =>
     buildStatus({
       store,
@@ -118,6 +132,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
       modules,
       startedAt,
       diskPaths: [config.paths.data, config.paths.media, config.paths.logs],
+      prices: pricesFrom(config),
       log: { file: log.file, problem: log.fileProblem() },
     });
   let http: HttpModule | null = null;

@@ -4,10 +4,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, truncate
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WEBHOOK_PATH, webhookSecret } from '../src/bot/index.ts';
+import { startService } from '../src/main.ts';
 import type { Service } from '../src/main.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi } from './fakes/telegram/index.ts';
-import { ADMIN, MODEL, STAFF, STRANGER, startBotService, textOf } from './support/bot-service.ts';
+import { ADMIN, MODEL, STAFF, STRANGER, botEnv, startBotService, textOf } from './support/bot-service.ts';
 import { tempDir } from './support/service.ts';
 import { eventually } from './support/stores.ts';
 
@@ -136,7 +137,13 @@ describe('Telegram intake', () => {
 
   it('pauses intake when a download would leave the disk below the critical threshold', async () => {
     fake = await startFakeBotApi();
-    service = (await startBotService(fake, { CENTINELA_DISK_CRITICAL_FREE: '100000g' })).service;
+    // The download's own check, without the monitor (whose disk check would pause intake first: tested apart).
+    const dir = tempDir('centinela-bot-');
+    service = await startService({
+      env: botEnv(fake, dir, { CENTINELA_DISK_CRITICAL_FREE: '100000g', CENTINELA_DISK_WARN_FREE: '100000g' }),
+      cwd: dir,
+      only: ['bot', 'invoices'],
+    });
     fake.document(STAFF, { bytes: Buffer.from('%PDF-1.4 x'), fileName: 'f.pdf', mimeType: 'application/pdf' });
     await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).includes('Intake paused'));
     await fake.waitFor((c) => c.params.chat_id === STAFF.id && textOf(c).includes('pausa'));
@@ -170,7 +177,7 @@ describe('Telegram intake', () => {
     service = (await startBotService(fake)).service;
     await fake.waitFor((c) => c.method === 'setMyCommands' && JSON.stringify(c.params.scope ?? '').includes(String(MODEL.id)));
     const names = (id: number): string[] => (fake!.commands({ type: 'chat', chat_id: id }) ?? []).map((c) => c.command);
-    expect(names(ADMIN.id)).toEqual(['start', 'help', 'status', 'batch', 'pause', 'resume', 'review', 'retry']);
+    expect(names(ADMIN.id)).toEqual(['start', 'help', 'status', 'batch', 'pause', 'resume', 'review', 'retry', 'errors', 'silence', 'silences', 'unsilence', 'ack']);
     expect(names(STAFF.id)).toEqual(['start', 'help', 'batch']);
     expect(names(MODEL.id)).toEqual(['start', 'help', 'batch']);
   });

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
 import { CONFIG_EXIT_CODE, ConfigError, configSchema, describeSettings, loadConfig } from '../src/core/config.ts';
 import { runCli, tempDir } from './support/service.ts';
 
@@ -86,26 +87,14 @@ describe('loadConfig', () => {
   test('every setting of describeSettings() is reachable through its environment variable', () => {
     const cwd = project();
     const settings = describeSettings();
-    // A value different from the default for each type, valid for that setting.
-    const other = (key: string, value: unknown): string => {
-      if (key === 'log.level') return 'warn';
-      if (key === 'log.rotate.size') return '3m';
-      if (key === 'store.sqlite_synchronous') return 'full';
-      if (key === 'invoices.inbox_after') return 'keep';
-      if (key === 'telegram.api_root') return 'http://127.0.0.1:8081';
-      if (key.startsWith('intake.max_bytes.') || key.startsWith('disk.')) return '3m';
-      if (key === 'telegram.users') return '[{id: 7, name: Ana, role: staff, language: en}]';
-      if (Array.isArray(value)) return '[-100123]';
-      if (typeof value === 'boolean') return String(!value);
-      if (typeof value === 'number') return String(value + 1);
-      return `/opt/${key}`;
-    };
-    const env = Object.fromEntries(settings.map((s) => [s.env, other(s.key, s.default)]));
+    const env = Object.fromEntries(settings.map((s) => [s.env, otherValue(s.key, s.default)]));
     const { config } = loadConfig({ cwd, env });
     for (const s of settings) {
       const got = s.key.split('.').reduce<unknown>((obj, k) => (obj as Record<string, unknown>)[k], config);
-      const want = other(s.key, s.default);
-      if (Array.isArray(s.default)) expect(got, s.env).toEqual(parseYaml(want));
+      const want = otherValue(s.key, s.default);
+      // Lists and mappings come back with their items' defaults filled in: what was set must be there.
+      if (Array.isArray(s.default)) expect(got, s.env).toMatchObject(parseYaml(want) as unknown[]);
+      else if (typeof s.default === 'object' && s.default !== null) expect(got, s.env).toEqual(parseYaml(want));
       else expect(String(got), s.env).toBe(want);
       expect(s.env).toBe(`CENTINELA_${s.key.replaceAll('.', '_').toUpperCase()}`);
     }
@@ -310,3 +299,39 @@ describe('describeSettings', () => {
     expect(new Set(settings.map((s) => s.key)).size).toBe(settings.length);
   });
 });
+
+/** The schema of one setting, without its default/optional wrappers. */
+function leafSchema(key: string): z.ZodType {
+  const unwrap = (schema: z.ZodType): z.ZodType => {
+    let current = schema;
+    while (current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodOptional) current = current.unwrap() as z.ZodType;
+    return current;
+  };
+  let schema: z.ZodType = configSchema;
+  for (const k of key.split('.')) schema = unwrap((unwrap(schema) as z.ZodObject).shape[k] as z.ZodType);
+  return schema;
+}
+
+/** A value for a setting's environment variable that differs from its default and is valid for it. */
+function otherValue(key: string, value: unknown): string {
+  const special: Record<string, string> = {
+    'telegram.api_root': 'http://127.0.0.1:8081',
+    'telegram.users': '[{id: 7, name: Ana, role: staff, language: en}]',
+    'invoices.csv_columns': '{total: importe, number: folio, issuerRfc: rfc}',
+    'invoices.price_currency': 'EUR',
+    'monitor.owner': '1000:1000',
+    // Lists of objects, found by their last key (their section may move).
+    containers: '[{name: telegram-bot-api, logs: true, restart: true}]',
+    probes: '[{name: loaded, kind: newest_file, glob: /srv/out/*.json, max_age: 2h}]',
+  };
+  const named = special[key] ?? special[key.split('.').pop() ?? ''];
+  if (named !== undefined) return named;
+  const schema = leafSchema(key);
+  if (schema instanceof z.ZodEnum) return String(schema.options.find((o) => o !== value));
+  if (schema instanceof z.ZodArray) return schema.element instanceof z.ZodNumber ? '[-100123]' : `[/opt/${key}]`;
+  if (typeof value === 'string' && /^\d+(ms|s|m|h|d)$/.test(value)) return '7m';
+  if (typeof value === 'string' && /^\d+[kmg]$/i.test(value)) return '3m';
+  if (typeof value === 'boolean') return String(!value);
+  if (typeof value === 'number') return String(value + 1);
+  return `/opt/${key}`;
+}

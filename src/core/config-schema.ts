@@ -12,6 +12,39 @@ export function parseSize(size: string): number {
   return Number(m[1]) * unit;
 }
 
+const durationString = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 500ms, 10s, 5m, 1h or 2d');
+
+const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** '10s', '5m', '1h', '2d' in milliseconds; null when it is not a duration (user input: /silence). */
+export function parseDuration(duration: string): number | null {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(duration.trim());
+  return m ? Number(m[1]) * DURATION_UNITS[m[2] as keyof typeof DURATION_UNITS] : null;
+}
+
+const probeSchema = z
+  .object({
+    name: z.string().regex(/^[\w][\w.-]*$/, 'a name of letters, digits, _ . -'),
+    stage: z.string().default('').describe('pipeline stage it measures, for /status (scraped, loaded, vectorized)'),
+    kind: z.enum(['lines', 'newest_file', 'sql_count']),
+    glob: z.string().default('').describe('lines, newest_file: files to look at'),
+    sql: z.string().default('').describe('sql_count: one read-only SELECT returning one number'),
+    database_url_env: z.string().default('').describe('sql_count: environment variable holding the PostgreSQL URL'),
+    max_age: durationString.optional().describe('a problem when nothing new has appeared for this long'),
+    min_ratio_of: z.string().default('').describe('another probe\'s name: a problem when this count ÷ that count is under min_ratio'),
+    min_ratio: z.number().min(0).max(1).default(0.5),
+    severity: z.enum(['warning', 'critical']).default('warning'),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if ((p.kind === 'lines' || p.kind === 'newest_file') && !p.glob) ctx.addIssue({ code: 'custom', message: `a ${p.kind} probe needs a glob`, path: ['glob'] });
+    if (p.kind === 'sql_count' && (!p.sql || !p.database_url_env)) {
+      ctx.addIssue({ code: 'custom', message: 'a sql_count probe needs sql and database_url_env', path: ['sql'] });
+    }
+  });
+
+export type ProbeConfig = z.infer<typeof probeSchema>;
+
 export const configSchema = z
   .object({
     paths: z
@@ -127,6 +160,36 @@ export const configSchema = z
         inbox_after: z.enum(['move', 'keep']).default('move').describe('after a file is taken: move it to <inbox>/archive/YYYY-MM-DD/, or leave it'),
         inbox_stable_seconds: z.number().int().min(1).default(3).describe('a file is taken once its size and time have not changed for this long'),
         inbox_rescan_seconds: z.number().int().min(5).default(60).describe('how often the whole folder is scanned for what events missed'),
+        csv_columns: z
+          .record(z.string(), z.string().min(1))
+          .default({
+            number: 'folio',
+            series: 'serie',
+            issuedAt: 'fecha',
+            currency: 'moneda',
+            issuerRfc: 'rfc emisor',
+            issuerName: 'nombre emisor',
+            receiverRfc: 'rfc receptor',
+            uuid: 'uuid',
+            subtotal: 'subtotal',
+            discount: 'descuento',
+            transferredTaxes: 'iva',
+            withheldTaxes: 'retenciones',
+            total: 'total',
+          })
+          .describe('CSV invoices: field → column header (case and spaces ignored); one invoice per row. Mapped columns must all exist'),
+        price_per_million_tokens: z
+          .object({
+            input: z.number().min(0).default(0.15).describe('price of 1M input tokens, in price_currency (gpt-4o-mini: 0.15 USD)'),
+            output: z.number().min(0).default(0.6).describe('price of 1M output tokens (gpt-4o-mini: 0.60 USD)'),
+          })
+          .strict()
+          .prefault({}),
+        price_currency: z
+          .string()
+          .regex(/^[A-Z]{3}$/, 'a 3-letter currency code like USD')
+          .default('USD')
+          .describe("currency of the prices above and of each batch's cost (a 3-letter code)"),
         openai: z
           .object({
             model: z.string().min(1).default('gpt-4o-mini').describe('model for photos and PDF text (structured outputs); used when OPENAI_API_KEY is set'),
@@ -145,6 +208,7 @@ export const configSchema = z
       .object({
         warn_free: sizeString.default('5g').describe('warn when a data, media or logs folder has less free space than this'),
         critical_free: sizeString.default('2g').describe('pause intake when a download would leave less free space than this'),
+        clear_margin: sizeString.default('512m').describe('a disk alert clears only when free space is above its threshold plus this'),
       })
       .strict()
       .prefault({}),
@@ -152,6 +216,66 @@ export const configSchema = z
       .object({
         fallback_webhook: z.string().default('').describe('URL that receives (POST, JSON) what Telegram could not take in time; empty: none'),
         fallback_after_seconds: z.number().int().min(1).default(300).describe('how long an admin message may wait for Telegram before the fallback'),
+        group_wait: durationString.default('10s').describe('incidents that fire within this long go out as one message'),
+        repeat: z
+          .object({
+            critical: durationString.default('1h').describe('reminder for a critical incident still open after this long'),
+            warning: durationString.default('4h').describe('reminder for a warning still open after this long'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    monitor: z
+      .object({
+        rules: z.string().default('').describe('rules file; empty: the shipped config/rules.yaml'),
+        logs: z.array(z.string().min(1)).default([]).describe('more log files or globs to tail besides logs/centinela.log'),
+        from: z.enum(['end', 'beginning']).default('end').describe('where to start reading a file seen for the first time'),
+        max_line_bytes: z.number().int().min(256).default(65536).describe('longer lines are cut to this length'),
+        multiline_start: z.string().default('^\\S').describe('a line matching this starts a record; others (indented stack-trace lines) join the previous one'),
+        allowed_roots: z.array(z.string().min(1)).default([]).describe('folders repairs may touch, besides paths.media and paths.data'),
+        owner: z
+          .string()
+          .regex(/^(|\d+:\d+|[a-z_][a-z0-9_-]*)$/, 'uid:gid (1000:1000) or a user name')
+          .default('')
+          .describe('permission repairs chown to this user (uid:gid or a name from /etc/passwd); empty: no chown'),
+        dry_run: z.boolean().default(false).describe('log what repairs would do, do nothing'),
+        check_interval: durationString.default('30s').describe('default interval of the periodic checks'),
+        breaker: z
+          .object({
+            max_repairs: z.number().int().min(1).default(5).describe('repairs of one target within the window before repairing stops'),
+            window: durationString.default('15m').describe('the window repairs are counted in'),
+            healthy_for: durationString.default('30m').describe('a target must stay healthy this long before its count resets'),
+          })
+          .strict()
+          .prefault({}),
+        disk_paths: z.array(z.string().min(1)).default([]).describe('folders whose free space is checked besides data, media and logs'),
+        docker_socket: z.string().default('/var/run/docker.sock').describe('the Docker Engine API socket'),
+        containers: z
+          .array(
+            z
+              .object({
+                name: z.string().min(1),
+                logs: z.boolean().default(false).describe('tail its logs through the rules'),
+                restart: z.boolean().default(false).describe('restart it when it stops or turns unhealthy'),
+              })
+              .strict(),
+          )
+          .default([])
+          .describe('containers that must run: [{name, logs, restart}]; empty: Docker is not checked'),
+        bot_api: z
+          .object({
+            check: z.enum(['auto', 'on', 'off']).default('auto').describe('check the Bot API server with getMe; auto: when telegram.local_mode'),
+            interval: durationString.default('10s').describe('time between two getMe calls'),
+            failures: z.number().int().min(1).default(3).describe('failures in a row before it is critical'),
+          })
+          .strict()
+          .prefault({}),
+        heartbeat_stale: durationString.default('2m').describe('a module whose heartbeat is older than this is an incident'),
+        watch_url: z.string().default('').describe('alone (--only monitor): the main service\'s /healthz URL to watch'),
+        stalled_after: durationString.default('15m').describe('a queue with work waiting and no progress this long is stalled'),
+        probes: z.array(probeSchema).default([]).describe('pipeline probes: [{name, stage, kind: lines|newest_file|sql_count, glob|sql, max_age, min_ratio_of}]'),
       })
       .strict()
       .prefault({}),

@@ -11,8 +11,9 @@ import { redactText } from './log.ts';
 /** Exit code for a bad configuration (EX_CONFIG from sysexits.h), as systemd and scripts expect. */
 export const CONFIG_EXIT_CODE = 78;
 
-export { configSchema, parseSize } from './config-schema.ts';
+export { configSchema, parseDuration, parseSize } from './config-schema.ts';
 export type Config = z.infer<typeof configSchema>;
+export type { ProbeConfig } from './config-schema.ts';
 
 /** Secrets, from the environment only. Never logged; `describeSecret` masks them for messages. */
 export const SECRET_ENV = [

@@ -32,6 +32,9 @@ export function botEnv(fake: FakeBotApi, dir: string, extra: Record<string, stri
     CENTINELA_INTAKE_ALBUM_WAIT_MS: '400',
     CENTINELA_INTAKE_BATCH_WINDOW_SECONDS: '0',
     CENTINELA_DISK_CRITICAL_FREE: '1m',
+    // The monitor's disk check must not alert the admin chat on a test machine with little free space.
+    CENTINELA_DISK_WARN_FREE: '2m',
+    CENTINELA_DISK_CLEAR_MARGIN: '1m',
     ...extra,
   };
 }

@@ -1,0 +1,183 @@
+// What the monitor does with what it sees: a finding becomes (or counts on) an incident; a new incident with a
+// repair gets it, in the background, with its states recorded; the admins hear of it as the rule or check says.
+// A healthy check result resolves the open incident of the same rule and target.
+import type { Logger } from '../core/log.ts';
+import type { Repairs } from './actions/index.ts';
+import type { Alerts } from './alerts/index.ts';
+import type { Incident, Incidents } from './incidents/index.ts';
+import type { RuleSet } from './rules/index.ts';
+import type { CheckResult, Finding, LogRecord } from './types.ts';
+import { fingerprint } from './types.ts';
+
+export interface EngineDeps {
+  incidents: Incidents;
+  alerts: Alerts;
+  repairs: Repairs;
+  rules: RuleSet;
+  log: Logger;
+  /** Called when a check's incident resolves (the disk has room again: intake resumes). */
+  onSolved?: (incident: Incident) => Promise<void>;
+}
+
+/** Findings kept for the Retry button: the incident row does not hold the repair plan. */
+const REMEMBERED_FINDINGS = 1000;
+
+
+export class MonitorEngine {
+  readonly #deps: EngineDeps;
+  /** Fingerprints whose repair runs now: a second finding only counts, it does not start a second repair. */
+  readonly #repairing = new Map<string, Promise<void>>();
+  /** Targets whose breaker is open and whose escalation was sent: later findings are recorded, not re-announced. */
+  readonly #escalated = new Set<string>();
+  readonly #findings = new Map<string, Finding>();
+
+  constructor(deps: EngineDeps) {
+    this.#deps = deps;
+  }
+
+  /** Log records from the tailer or a container: each one that a rule matches is a finding. */
+  async onRecords(records: readonly LogRecord[]): Promise<void> {
+    for (const record of records) {
+      // The monitor's own lines describe repairs; matching them would make the monitor chase itself.
+      if (record.json && typeof record.json.component === 'string' && record.json.component.startsWith('monitor')) continue;
+      const finding = this.#deps.rules.match(record);
+      if (finding) await this.found(finding);
+    }
+  }
+
+  async onCheckResults(results: readonly CheckResult[]): Promise<void> {
+    for (const result of results) {
+      if (!result.ok) {
+        await this.found(result.finding);
+        continue;
+      }
+      await this.#deps.repairs.healthy(result.target);
+      this.#escalated.delete(result.target);
+      const solved = await this.#deps.incidents.resolve(result.rule, result.target);
+      if (!solved) continue;
+      // Alerts sends a resolution only for an incident that was announced.
+      await this.#deps.alerts.notify(solved, 'resolved');
+      await this.#deps.onSolved?.(solved);
+    }
+  }
+
+  async found(finding: Finding): Promise<void> {
+    this.#remember(finding);
+    const { incident, isNew } = await this.#deps.incidents.record(finding);
+    if (!isNew) return;
+    if (!finding.action) {
+      await this.#announce(incident, 'fired', finding.notify);
+      return;
+    }
+    if (finding.notify === 'always') await this.#announce(incident, 'fired', finding.notify);
+    this.#startRepair(incident, finding);
+  }
+
+  /** Incidents whose Retry button was pressed, and repairs a crash cut short: run their repair again. */
+  async retryRequested(): Promise<void> {
+    for (const incident of await this.#deps.incidents.takeRetryRequests()) await this.#retry(incident);
+  }
+
+  /** At start: incidents left in 'retrying' by a process that died mid-repair. */
+  async resumeInterrupted(): Promise<void> {
+    for (const incident of await this.#deps.incidents.open()) {
+      if (incident.state === 'retrying' && !this.#repairing.has(incident.fingerprint)) await this.#retry(incident);
+    }
+  }
+
+  /** Waits for the repairs in flight (stop). */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.#repairing.values()]);
+  }
+
+  get repairsInFlight(): number {
+    return this.#repairing.size;
+  }
+
+  async #retry(incident: Incident): Promise<void> {
+    const finding = this.#findings.get(incident.fingerprint) ?? this.#findingFromRule(incident);
+    if (!finding?.action) {
+      await this.#deps.incidents.setState(incident.id, 'failed', { message: `${incident.message} — no repair is known for this incident; repair it by hand` });
+      return;
+    }
+    this.#escalated.delete(finding.target);
+    this.#startRepair(incident, finding);
+  }
+
+  #startRepair(incident: Incident, finding: Finding): void {
+    if (this.#repairing.has(incident.fingerprint)) return;
+    const run = this.#repair(incident, finding)
+      .catch((err: unknown) => this.#deps.log.error({ err, incident: incident.id }, 'repair crashed (a bug); the incident stays open'))
+      .finally(() => this.#repairing.delete(incident.fingerprint));
+    this.#repairing.set(incident.fingerprint, run);
+  }
+
+  async #repair(incident: Incident, finding: Finding): Promise<void> {
+    const { incidents, repairs, log } = this.#deps;
+    const action = finding.action?.type ?? null;
+    const outcome = await repairs.run(finding, async (attempt, maxAttempts) => {
+      await incidents.setState(incident.id, 'retrying', { attempt, maxAttempts, action: action ?? undefined });
+    });
+    log.info({ incident: incident.id, rule: finding.rule, target: finding.target, action, result: outcome.result, attempts: outcome.attempts }, outcome.detail);
+    const message = `${finding.message} — ${outcome.detail}`;
+    switch (outcome.result) {
+      case 'repaired': {
+        this.#escalated.delete(finding.target);
+        const solved = await incidents.setState(incident.id, 'solved', { message });
+        await this.#deps.alerts.notify(solved, 'resolved');
+        return;
+      }
+      case 'dry_run':
+      case 'skipped': {
+        const pending = await incidents.setState(incident.id, 'pending', { message });
+        if (finding.notify !== 'always') await this.#announce(pending, 'fired', finding.notify === 'never' ? 'never' : 'always');
+        return;
+      }
+      case 'breaker_open': {
+        // One escalation per open breaker: later findings on the target are recorded and stay quiet.
+        if (this.#escalated.has(finding.target)) {
+          await incidents.setState(incident.id, 'suppressed', { message });
+          return;
+        }
+        this.#escalated.add(finding.target);
+        const failed = await incidents.setState(incident.id, 'failed', { message });
+        await this.#deps.alerts.notify({ ...failed, severity: 'critical' }, 'failed');
+        return;
+      }
+      case 'failed':
+      case 'refused': {
+        const failed = await incidents.setState(incident.id, 'failed', { message });
+        await this.#announce(failed, 'failed', finding.notify === 'never' ? 'never' : 'always');
+        return;
+      }
+    }
+  }
+
+  async #announce(incident: Incident, event: 'fired' | 'failed' | 'resolved', notify: Finding['notify']): Promise<void> {
+    if (notify === 'never' || (notify === 'on_failure' && event !== 'failed')) return;
+    await this.#deps.alerts.notify(incident, event);
+  }
+
+  #remember(finding: Finding): void {
+    const key = fingerprint(finding.rule, finding.target);
+    this.#findings.delete(key);
+    this.#findings.set(key, finding);
+    if (this.#findings.size > REMEMBERED_FINDINGS) this.#findings.delete(this.#findings.keys().next().value as string);
+  }
+
+  /** After a restart the finding is gone; a log rule still knows its repair. */
+  #findingFromRule(incident: Incident): Finding | null {
+    const rule = this.#deps.rules.rules.find((r) => r.id === incident.rule);
+    if (!rule?.action) return null;
+    return {
+      rule: incident.rule,
+      errorType: incident.errorType,
+      severity: incident.severity,
+      target: incident.target,
+      message: incident.message,
+      fields: incident.fields,
+      action: rule.action,
+      notify: rule.notify,
+    };
+  }
+}

@@ -1,0 +1,231 @@
+// The monitor as a module of the service: it tails the logs through the rules, runs the periodic checks, and
+// hands what they find to the engine; alerts leave through the outbox. Runs inside the service or alone
+// (`centinela start --only monitor`).
+import { join, resolve } from 'node:path';
+import type { Config, Secrets } from '../core/config.ts';
+import { parseDuration, parseSize } from '../core/config.ts';
+import type { Logger } from '../core/log.ts';
+import type { Module, ModuleStatus } from '../core/module.ts';
+import type { Queue } from '../core/queue/index.ts';
+import type { Store } from '../core/store/index.ts';
+import { Repairs } from './actions/index.ts';
+import { Alerts } from './alerts/index.ts';
+import { CHECK_RULES, Probes, botApiCheck, diskCheck, healthzCheck, heartbeatCheck, stalledCheck } from './checks/index.ts';
+import type { ProbeSnapshot } from './checks/index.ts';
+import { DockerWatch } from './docker/index.ts';
+import { MonitorEngine } from './engine.ts';
+import { Incidents } from './incidents/index.ts';
+import type { Incident } from './incidents/index.ts';
+import { intakePaused, resumeIntake } from '../pipeline/intake/index.ts';
+import { SHIPPED_RULES, loadRules } from './rules/index.ts';
+import { Tailer } from './tail/index.ts';
+import type { Check } from './types.ts';
+
+export interface MonitorDeps {
+  config: Config;
+  secrets: Secrets;
+  store: Store;
+  queue: Queue;
+  log: Logger;
+  /** Whether the main service's modules run in this process (else the monitor watches it from outside). */
+  alone: boolean;
+}
+
+/** How often alerts are flushed and Retry presses picked up. */
+const TICK_MS = 1000;
+/** A log incident with no repair and no check resolves after this long without a new line. */
+const QUIET_RESOLVE_MS = 15 * 60_000;
+
+export class MonitorModule implements Module {
+  readonly name = 'monitor';
+  readonly #deps: MonitorDeps;
+  readonly #timers: NodeJS.Timeout[] = [];
+  #engine: MonitorEngine | null = null;
+  #alerts: Alerts | null = null;
+  #incidents: Incidents | null = null;
+  #tailer: Tailer | null = null;
+  #docker: DockerWatch | null = null;
+  #probes: Probes | null = null;
+  #checks: Check[] = [];
+  #problem: string | null = null;
+  #stopped = false;
+
+  constructor(deps: MonitorDeps) {
+    this.#deps = deps;
+  }
+
+  async start(): Promise<void> {
+    const { config, secrets, store, queue, log } = this.#deps;
+    const m = config.monitor;
+    // A bad rules file stops the start with the list of what to fix (RulesError).
+    const rules = loadRules(m.rules ? resolve(m.rules) : SHIPPED_RULES);
+    const incidents = new Incidents(store, { journal: join(config.paths.logs, 'incidents.jsonl'), log: log.child({ component: 'monitor.incidents' }) });
+    const alerts = new Alerts({
+      store,
+      log: log.child({ component: 'monitor.alerts' }),
+      chats: config.telegram.admin_chats,
+      groupWaitMs: ms(config.alerts.group_wait),
+      repeatMs: { critical: ms(config.alerts.repeat.critical), warning: ms(config.alerts.repeat.warning) },
+      // Alerts speak the language of the first admin (the bot's users each have one).
+      lang: config.telegram.users.find((u) => u.role === 'admin')?.language ?? 'es',
+    });
+    const checkInterval = ms(m.check_interval);
+    if (m.containers.length > 0) {
+      this.#docker = new DockerWatch({
+        socket: m.docker_socket,
+        containers: m.containers,
+        store,
+        log: log.child({ component: 'monitor.docker' }),
+        intervalMs: checkInterval,
+        onResults: (results) => this.#engine?.onCheckResults(results) ?? Promise.resolve(),
+        onRecords: (records) => this.#engine?.onRecords(records) ?? Promise.resolve(),
+      });
+    }
+    const repairs = new Repairs({
+      store,
+      queue,
+      log: log.child({ component: 'monitor.repair' }),
+      allowedRoots: [config.paths.media, config.paths.data, ...m.allowed_roots].map((p) => resolve(p)),
+      owner: m.owner,
+      dataDir: config.paths.data,
+      docker: this.#docker?.api ?? null,
+      botApi: { apiRoot: config.telegram.api_root, token: secrets.TELEGRAM_BOT_TOKEN ?? null },
+      dryRun: m.dry_run,
+      breaker: { maxRepairs: m.breaker.max_repairs, windowMs: ms(m.breaker.window), healthyForMs: ms(m.breaker.healthy_for) },
+    });
+    const engine = new MonitorEngine({ incidents, alerts, repairs, rules, log, onSolved: (incident) => this.#resumeAfterDisk(incident) });
+    this.#engine = engine;
+    this.#alerts = alerts;
+    this.#incidents = incidents;
+
+    this.#checks = this.#buildChecks(checkInterval);
+    if (this.#docker) {
+      await this.#docker.start();
+      this.#checks.push(this.#docker.check);
+    }
+    this.#tailer = new Tailer({
+      store,
+      log: log.child({ component: 'monitor.tail' }),
+      files: [join(config.paths.logs, 'centinela.log'), ...m.logs],
+      from: m.from,
+      maxLineBytes: m.max_line_bytes,
+      multilineStart: new RegExp(m.multiline_start),
+      onRecords: (records) => engine.onRecords(records),
+    });
+    await this.#tailer.start();
+    for (const check of this.#checks) this.#every(check.intervalMs, () => this.#runCheck(check), true);
+    this.#every(TICK_MS, async () => {
+      await engine.retryRequested();
+      await alerts.flush();
+    });
+    this.#every(60_000, async () => {
+      const quiet = await incidents.resolveQuiet(QUIET_RESOLVE_MS, CHECK_RULES);
+      for (const incident of quiet) await alerts.notify(incident, 'resolved');
+    });
+    await engine.resumeInterrupted();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const t of this.#timers) clearInterval(t);
+    await this.#tailer?.stop();
+    await this.#docker?.stop();
+    await this.#probes?.close();
+    await this.#engine?.settle();
+    await this.#alerts?.flush().catch(() => 0);
+  }
+
+  status(): ModuleStatus {
+    if (this.#stopped) return { state: 'stopped' };
+    const probes = this.#probes?.snapshot() ?? [];
+    const parts = [this.#problem, formatProbes(probes)].filter(Boolean);
+    return { state: this.#problem ? 'degraded' : 'running', detail: parts.length > 0 ? parts.join('; ') : undefined };
+  }
+
+  /** The incidents store, for /status and commands in this process. */
+  get incidents(): Incidents | null {
+    return this.#incidents;
+  }
+
+  /** Probes measured last, stage by stage (for /status). */
+  probes(): ProbeSnapshot[] {
+    return this.#probes?.snapshot() ?? [];
+  }
+
+  #buildChecks(intervalMs: number): Check[] {
+    const { config, secrets, store, queue, log, alone } = this.#deps;
+    const m = config.monitor;
+    const checks: Check[] = [
+      diskCheck({
+        paths: [...new Set([config.paths.data, config.paths.media, config.paths.logs, ...m.disk_paths].map((p) => resolve(p)))],
+        warnFree: parseSize(config.disk.warn_free),
+        criticalFree: parseSize(config.disk.critical_free),
+        clearMargin: parseSize(config.disk.clear_margin),
+        intervalMs,
+      }),
+      heartbeatCheck({ store, staleMs: ms(m.heartbeat_stale), intervalMs }),
+      stalledCheck({ store, queue, stalledMs: ms(m.stalled_after), intervalMs }),
+    ];
+    const botApi = m.bot_api.check === 'on' || (m.bot_api.check === 'auto' && config.telegram.local_mode);
+    if (botApi && secrets.TELEGRAM_BOT_TOKEN) {
+      checks.push(botApiCheck({ apiRoot: config.telegram.api_root, token: secrets.TELEGRAM_BOT_TOKEN, intervalMs: ms(m.bot_api.interval), failures: m.bot_api.failures }));
+    } else if (botApi) {
+      log.warn('monitor.bot_api.check is on but TELEGRAM_BOT_TOKEN is not set: the Bot API server is not checked');
+    }
+    if (alone && m.watch_url) checks.push(healthzCheck({ url: m.watch_url, intervalMs, token: secrets.CENTINELA_API_TOKEN }));
+    if (m.probes.length > 0) {
+      this.#probes = new Probes({ probes: m.probes, env: process.env, intervalMs, log: log.child({ component: 'monitor.probes' }) });
+      checks.push(this.#probes.check);
+    }
+    return checks;
+  }
+
+  /** Intake paused for lack of disk (by a download or by the disk check) resumes once the disk has room again. */
+  async #resumeAfterDisk(incident: Incident): Promise<void> {
+    if (incident.rule !== 'disk') return;
+    const paused = await intakePaused(this.#deps.store);
+    if (!paused?.reason.startsWith('disk ')) return;
+    if (await resumeIntake(this.#deps.store)) this.#deps.log.info({ path: incident.target }, 'disk has room again: intake resumed');
+  }
+
+  async #runCheck(check: Check): Promise<void> {
+    const results = await check.run();
+    await this.#engine?.onCheckResults(results);
+  }
+
+  /** Runs `task` every `intervalMs` (and now, if asked), never two at once; a failure is logged and retried next time. */
+  #every(intervalMs: number, task: () => Promise<unknown>, now = false): void {
+    let running = false;
+    const tick = (): void => {
+      if (running || this.#stopped) return;
+      running = true;
+      task()
+        .then(() => {
+          this.#problem = null;
+        })
+        .catch((err: unknown) => {
+          this.#problem = `a monitor task failed: ${(err as Error).message}`;
+          this.#deps.log.warn({ err }, 'monitor task failed; retrying at its next interval');
+        })
+        .finally(() => {
+          running = false;
+        });
+    };
+    const timer = setInterval(tick, intervalMs);
+    timer.unref();
+    this.#timers.push(timer);
+    if (now) tick();
+  }
+}
+
+function ms(duration: string): number {
+  const value = parseDuration(duration);
+  if (value === null) throw new Error(`not a duration: ${duration}`); // the config schema already checked it
+  return value;
+}
+
+/** "scraped 1200 → loaded 800 → vectorized 790": the pipeline's stages side by side. */
+export function formatProbes(probes: readonly ProbeSnapshot[]): string {
+  if (probes.length === 0) return '';
+  return `stages: ${probes.map((p) => `${p.stage || p.name} ${p.error ? `(${p.error})` : (p.count ?? '?')}`).join(' → ')}`;
+}
