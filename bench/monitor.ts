@@ -30,7 +30,7 @@ try {
       encoding: 'utf8',
     });
     if (child.status !== 0) throw new Error(`tail child failed: ${child.stderr}`);
-    const m = /records=(\d+) ms=([\d.]+)/.exec(child.stdout);
+    const m = /records=(\d+) matched=\d+ ms=([\d.]+)/.exec(child.stdout);
     if (!m || Number(m[1]) < LINES * 0.9) throw new Error(`tail child read too little: ${child.stdout}`);
     runs.push(Number(m[2]));
   }

@@ -17,7 +17,8 @@ export interface TailOptions {
   multilineStart: RegExp;
   /** Safety poll (stat only), default 2000. */
   pollMs?: number;
-  /** A pending multi-line record is flushed after this, default 500. */
+  /** A pending multi-line record is flushed after this, default 50: a stack trace comes in the same write as its
+   * first line, and detection should not wait for continuation lines that will not come. */
   idleFlushMs?: number;
   /** The clock (epoch ms) for the idle flush; tests pass their own. */
   now?: () => number;
@@ -32,7 +33,7 @@ const schema = z.object({
   maxLineBytes: z.number().int().min(16, 'must be at least 16 bytes (monitor.max_line_bytes)'),
   multilineStart: z.instanceof(RegExp, { message: 'must be a RegExp (monitor.multiline_start)' }),
   pollMs: z.number().int().min(10, 'must be at least 10 ms').default(2000),
-  idleFlushMs: z.number().int().min(0, 'must be 0 ms or more').default(500),
+  idleFlushMs: z.number().int().min(0, 'must be 0 ms or more').default(50),
 });
 
 export type CheckedOptions = z.infer<typeof schema>;

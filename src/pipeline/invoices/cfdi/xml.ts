@@ -2,7 +2,8 @@
 // every attribute kept as a string. The five predefined XML entities and numeric character references are decoded
 // here, in attribute values only, so "Pérez &amp; Hijos" becomes "Pérez & Hijos" and nothing can expand.
 
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type * as Fxp from 'fast-xml-parser';
 import { CfdiError } from './errors.ts';
 
 export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
@@ -25,7 +26,21 @@ export function decodeEntities(text: string): string {
   });
 }
 
-const parser = new XMLParser({
+// fast-xml-parser costs the idle service ~8 MB of RSS: it is loaded (synchronously, its CommonJS build) on the
+// first XML file, not at start.
+interface Xml {
+  parser: Fxp.XMLParser;
+  validator: typeof Fxp.XMLValidator;
+}
+let xml: Xml | null = null;
+function loadXml(): Xml {
+  if (xml) return xml;
+  const fxp = createRequire(import.meta.url)('fast-xml-parser') as typeof Fxp;
+  xml = { parser: new fxp.XMLParser(PARSER_OPTIONS), validator: fxp.XMLValidator };
+  return xml;
+}
+
+const PARSER_OPTIONS = {
   ignoreAttributes: false,
   attributeNamePrefix: ATTR,
   parseAttributeValue: false,
@@ -39,7 +54,7 @@ const parser = new XMLParser({
   // Every element is an array, so repeated elements (Concepto, Traslado, Pago…) never change shape.
   isArray: (_name: string, _path: unknown, _leaf: boolean, isAttribute: boolean) => !isAttribute,
   attributeValueProcessor: (_name: string, value: string) => decodeEntities(value),
-});
+};
 
 const DECLARED_ENCODING = /^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/;
 
@@ -78,14 +93,14 @@ export function parseXml(text: string): { name: string; element: XmlElement } {
       'The XML contains a DOCTYPE or ENTITY declaration, which a CFDI never has and which is refused for safety; ask the issuer for the original XML.',
     );
   }
-  const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
+  const valid = loadXml().validator.validate(text, { allowBooleanAttributes: false });
   if (valid !== true) {
     throw new CfdiError(
       'not_xml',
       `The file is not well-formed XML (line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}); check it is the invoice XML and not a PDF or a damaged copy.`,
     );
   }
-  const document: unknown = parser.parse(text);
+  const document: unknown = loadXml().parser.parse(text);
   if (document === null || typeof document !== 'object') throw new CfdiError('not_xml', 'The file holds no XML element.');
   for (const [name, value] of Object.entries(document)) {
     if (name.startsWith('?') || name.startsWith('#')) continue;
