@@ -67,8 +67,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`centinela: ${err.message}\n`);
+    // A bad rules file is configuration too (RulesError, matched by name so the CLI does not load the monitor).
+    if (err instanceof ConfigError || (err as Error).name === 'RulesError') {
+      process.stderr.write(`centinela: ${(err as Error).message}\n`);
       process.exit(CONFIG_EXIT_CODE);
     }
     if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {

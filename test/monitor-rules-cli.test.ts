@@ -92,4 +92,13 @@ describe('centinela rules test', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`cannot read the log ${join(cwd, 'none.log')}: it does not exist`);
   });
+
+  it('the service refuses to start on a bad rules file: exit 78 (configuration) with each problem', async () => {
+    const cwd = tempDir('centinela-rules-start-');
+    writeFileSync(join(cwd, 'bad.yaml'), 'version: 1\nrules:\n  - id: x\n    match: "("\n');
+    const run = await runCli(['start'], { cwd, env: { CENTINELA_MONITOR_RULES: 'bad.yaml', CENTINELA_HTTP_PORT: '0', CENTINELA_LOG_STDOUT: 'false' } });
+    expect(run.code).toBe(78);
+    expect(run.stderr).toMatch(/bad\.yaml: \d+ problems? in the monitor rules/);
+    expect(run.stderr).toMatch(/rule "x"/);
+  });
 });
