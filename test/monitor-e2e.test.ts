@@ -4,6 +4,7 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startService } from '../src/main.ts';
 import type { Service } from '../src/main.ts';
 import { Incidents } from '../src/monitor/index.ts';
 import type { Incident } from '../src/monitor/index.ts';
@@ -12,7 +13,7 @@ import { PermanentError } from '../src/core/queue/index.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi } from './fakes/telegram/index.ts';
 import { ADMIN, startBotService, textOf } from './support/bot-service.ts';
-import { tempDir } from './support/service.ts';
+import { cleanEnv, freePort, tempDir } from './support/service.ts';
 import { eventually } from './support/stores.ts';
 
 const IS_ROOT = process.getuid?.() === 0;
@@ -206,4 +207,23 @@ describe('storms', () => {
       await stormFake.close();
     }
   }, 60_000);
+});
+
+describe('the monitor alone', () => {
+  test('--only monitor watches the main service from outside through its /healthz', async () => {
+    const aloneDir = tempDir('centinela-monitor-alone-');
+    const port = await freePort(); // nothing listens there: the main service is down
+    const alone = await startService({
+      cwd: aloneDir,
+      only: ['monitor'],
+      env: cleanEnv({ CENTINELA_LOG_STDOUT: 'false', CENTINELA_MONITOR_WATCH_URL: `http://127.0.0.1:${port}/healthz`, CENTINELA_MONITOR_CHECK_INTERVAL: '200ms' }),
+    });
+    try {
+      expect(alone.modules.map((m) => m.name)).toEqual(['monitor']);
+      const aloneIncidents = new Incidents(alone.store, { journal: null });
+      await eventually(async () => (await aloneIncidents.list({ open: true })).some((i) => i.errorType === 'service_down'), 'service_down incident', 10_000);
+    } finally {
+      await alone.stop('test done');
+    }
+  });
 });
