@@ -10,6 +10,8 @@ import { Incidents } from '../src/monitor/index.ts';
 import type { Incident } from '../src/monitor/index.ts';
 import { intakePaused } from '../src/pipeline/intake/index.ts';
 import { PermanentError } from '../src/core/queue/index.ts';
+import { sql } from 'kysely';
+import { startFakeDocker } from './fakes/docker/index.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi } from './fakes/telegram/index.ts';
 import { ADMIN, startBotService, textOf } from './support/bot-service.ts';
@@ -226,4 +228,46 @@ describe('the monitor alone', () => {
       await alone.stop('test done');
     }
   });
+});
+
+describe('a crash-looping container', () => {
+  test('restarts stop at the repair budget, with one escalation', async () => {
+    const docker = await startFakeDocker();
+    docker.add({ name: 'api' });
+    const loopDir = tempDir('centinela-monitor-docker-');
+    const svc = await startService({
+      cwd: loopDir,
+      only: ['monitor'],
+      env: cleanEnv({
+        CENTINELA_LOG_STDOUT: 'false',
+        CENTINELA_MONITOR_DOCKER_SOCKET: docker.socketPath,
+        CENTINELA_MONITOR_CONTAINERS: '[{name: api, restart: true}]',
+        CENTINELA_MONITOR_BREAKER_MAX_REPAIRS: '3',
+        CENTINELA_MONITOR_CHECK_INTERVAL: '1h', // the events stream alone sees each crash
+        CENTINELA_TELEGRAM_ADMIN_CHATS: '[1001]',
+        CENTINELA_ALERTS_GROUP_WAIT: '100ms',
+      }),
+    });
+    try {
+      const loopIncidents = new Incidents(svc.store, { journal: null });
+      const ofApi = async (): Promise<Incident[]> => (await loopIncidents.list({ limit: 100 })).filter((i) => i.target === 'api');
+      // Each crash comes after the previous restart was seen to hold.
+      for (let crash = 1; crash <= 5; crash++) {
+        docker.exit('api');
+        await eventually(async () => (await ofApi()).length === crash && (await ofApi()).every((i) => !['detected', 'retrying'].includes(i.state)), `crash ${crash} handled`, 15_000);
+        if (crash < 4) expect(docker.restarts.length).toBe(crash);
+        if (crash < 5) docker.start('api');
+      }
+      expect(docker.restarts.length).toBe(3); // the budget: the 4th and 5th crashes were not repaired
+      const states = (await ofApi()).map((i) => i.state).reverse();
+      expect(states).toEqual(['solved', 'solved', 'solved', 'failed', 'suppressed']);
+      await new Promise((r) => setTimeout(r, 1500)); // past group_wait and the flush tick
+      const outbox = await sql<{ text: string }>`select text from outbox`.execute(svc.store.db);
+      const aboutApi = outbox.rows.filter((r) => r.text.includes('api'));
+      expect(aboutApi).toHaveLength(1);
+    } finally {
+      await svc.stop('test done');
+      await docker.close();
+    }
+  }, 90_000);
 });
