@@ -1,7 +1,8 @@
 // Moves a corrupt file to <data>/quarantine/<ts>_<name> with <same>.meta.json beside it, the layout the invoice
 // pipeline uses (its helper is private to it and keeps invoice wording): nothing is lost, and a person can look.
 import { constants } from 'node:fs';
-import { copyFile, lstat, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, rename, unlink } from 'node:fs/promises';
+import { writeFileAtomic } from '../../core/write-atomic.ts';
 import { basename, join } from 'node:path';
 
 export interface QuarantineMeta {
@@ -31,7 +32,7 @@ export async function quarantineFile(dataDir: string, path: string, meta: Quaran
     await unlink(path);
   }
   const record = { ...meta, quarantinedPath: target, quarantinedAt: at.toISOString(), by: 'monitor' };
-  await writeFile(`${target}.meta.json`, `${JSON.stringify(record, null, 2)}\n`);
+  await writeFileAtomic(`${target}.meta.json`, `${JSON.stringify(record, null, 2)}\n`);
   return target;
 }
 

@@ -1,6 +1,7 @@
 // What the invoice jobs (whole files and CSV rows) share: their dependencies, the review copy in data/pending,
 // and quarantine with an error outcome.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../../core/write-atomic.ts';
 import { join } from 'node:path';
 import type { Logger } from '../../core/log.ts';
 import { PermanentError } from '../../core/queue/index.ts';
@@ -32,10 +33,7 @@ export async function keepForReview(dataDir: string, invoice: InvoiceRow, file: 
   const dir = join(dataDir, 'pending');
   await mkdir(dir, { recursive: true });
   const copy = { ...invoice, problems: JSON.parse(invoice.problems) as unknown, data: JSON.parse(invoice.data) as unknown, file: { id: file.id, name: file.file_name, path: file.path } };
-  // Written aside, then renamed: whoever reads data/pending (a person, a script) never sees half a file.
-  const target = join(dir, `${invoice.id}.json`);
-  await writeFile(`${target}.tmp`, `${JSON.stringify(copy, null, 2)}\n`);
-  await rename(`${target}.tmp`, target);
+  await writeFileAtomic(join(dir, `${invoice.id}.json`), `${JSON.stringify(copy, null, 2)}\n`);
 }
 
 /**

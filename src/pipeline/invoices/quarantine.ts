@@ -1,6 +1,7 @@
 // A file that cannot be processed is moved to data/quarantine/<ts>_<name>, with <same>.meta.json beside it
 // saying what it is and what went wrong: nothing is lost, and `centinela retry` can try it again.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
+import { writeFileAtomic } from '../../core/write-atomic.ts';
 import { basename, join } from 'node:path';
 
 export interface QuarantineInfo {
@@ -24,6 +25,6 @@ export async function quarantine(dataDir: string, info: QuarantineInfo, now = ne
   const target = join(dir, `${stamp}_${basename(info.originalPath)}`);
   await rename(info.originalPath, target);
   const meta = { ...info, quarantinedPath: target, quarantinedAt: now.toISOString(), retry: `fix the cause (or the file, here), then: centinela retry --invoices ${info.fileId}` };
-  await writeFile(`${target}.meta.json`, `${JSON.stringify(meta, null, 2)}\n`);
+  await writeFileAtomic(`${target}.meta.json`, `${JSON.stringify(meta, null, 2)}\n`);
   return target;
 }
