@@ -1,5 +1,6 @@
 // The status summary shared by GET /status, `centinela status` and (later) the bot's /status.
-import { statfs } from 'node:fs/promises';
+import { formatBytes, formatSeconds } from './core/format.ts';
+import { freeSpaceAt } from './core/free-space.ts';
 import { HEARTBEAT_INTERVAL_MS, readHeartbeats } from './core/heartbeat.ts';
 import type { ProcessBeat } from './core/heartbeat.ts';
 import type { ModuleStatus } from './core/module.ts';
@@ -106,8 +107,8 @@ async function diskUsage(paths: string[]): Promise<StatusReport['disk']> {
   const out: StatusReport['disk'] = [];
   for (const path of paths) {
     try {
-      const st = await statfs(path);
-      out.push({ path, free_bytes: st.bavail * st.bsize, total_bytes: st.blocks * st.bsize });
+      const { free, size } = await freeSpaceAt(path);
+      out.push({ path, free_bytes: free, total_bytes: size });
     } catch {
       // a folder not created yet has no disk to report
     }
@@ -120,24 +121,24 @@ export function formatStatus(r: StatusReport, options: { prices?: Prices } = {})
   const lines: string[] = [];
   lines.push(
     r.running
-      ? `centinela ${r.version}: running (pid ${r.pid}, up ${formatDuration(r.uptime_seconds ?? 0)})`
+      ? `centinela ${r.version}: running (pid ${r.pid}, up ${formatSeconds(r.uptime_seconds ?? 0)})`
       : `centinela ${r.version}: the service is DOWN (read from the store)`,
   );
   lines.push(`store: ${r.store.kind} ${r.store.location} ${r.store.ok ? 'ok' : `UNREACHABLE: ${r.store.error}`}`);
   for (const m of r.modules) lines.push(`module ${m.name}: ${m.state}${m.detail ? ` (${m.detail})` : ''}`);
   for (const p of r.processes.filter((p) => p.state !== 'stopped')) {
     if (r.running && p.pid === r.pid) continue;
-    lines.push(`process ${p.module} on ${p.host} pid ${p.pid}: ${p.stale ? 'SILENT' : p.state}, last beat ${formatDuration(Math.round((Date.now() - p.beatAt) / 1000))} ago`);
+    lines.push(`process ${p.module} on ${p.host} pid ${p.pid}: ${p.stale ? 'SILENT' : p.state}, last beat ${formatSeconds(Math.round((Date.now() - p.beatAt) / 1000))} ago`);
   }
   if (r.queues.length === 0) lines.push('queues: no jobs yet');
   for (const q of r.queues) {
     const counts = Object.entries(q.counts).map(([state, n]) => `${state} ${n}`).join(', ') || 'empty';
-    lines.push(`queue ${q.queue}: ${counts}${q.oldestWaitingSeconds > 0 ? `; oldest waiting ${formatDuration(q.oldestWaitingSeconds)}` : ''}`);
+    lines.push(`queue ${q.queue}: ${counts}${q.oldestWaitingSeconds > 0 ? `; oldest waiting ${formatSeconds(q.oldestWaitingSeconds)}` : ''}`);
   }
   for (const b of r.batches ?? []) lines.push(formatBatchStatus(b, options.prices));
   for (const d of r.disk) lines.push(`disk ${d.path}: ${formatBytes(d.free_bytes)} free of ${formatBytes(d.total_bytes)}`);
   for (const e of r.recent_errors) {
-    const ago = e.at ? ` ${formatDuration(Math.round((Date.now() - e.at) / 1000))} ago` : '';
+    const ago = e.at ? ` ${formatSeconds(Math.round((Date.now() - e.at) / 1000))} ago` : '';
     lines.push(`error: job ${e.job_id} (${e.queue}) ${e.state}${ago}: ${(e.error ?? '').split('\n')[0]?.slice(0, 200)}`);
   }
   if (r.log.problem) lines.push(`log: ${r.log.problem}`);
@@ -145,30 +146,12 @@ export function formatStatus(r: StatusReport, options: { prices?: Prices } = {})
 }
 
 /** "batch b_1a2b3c4d (http): 120/200 done, 45/min, about 2m left; 0.0123 USD so far" */
-export function formatBatchStatus(b: BatchStatus, prices?: Prices): string {
+function formatBatchStatus(b: BatchStatus, prices?: Prices): string {
   const pace = b.rate_per_minute === null ? 'nothing finished yet' : `${b.rate_per_minute}/min`;
-  const eta = b.eta_seconds === null ? '' : `, about ${formatDuration(b.eta_seconds)} left`;
+  const eta = b.eta_seconds === null ? '' : `, about ${formatSeconds(b.eta_seconds)} left`;
   const tokens = { input: b.input_tokens ?? 0, output: b.output_tokens ?? 0 };
   const cost = b.cost ?? (prices ? tokenCost(tokens, prices) : null);
   let spent = '';
   if (tokens.input + tokens.output > 0) spent = cost ? `; ${formatCost(cost)} so far` : `; ${tokens.input + tokens.output} tokens so far`;
   return `batch ${b.batch_id} (${b.source}): ${b.done}/${b.total} done, ${pace}${eta}${spent}`;
-}
-
-export function formatDuration(seconds: number): string {
-  if (seconds < 90) return `${seconds}s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)}m`;
-  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)}h`;
-  return `${(seconds / 86_400).toFixed(1)}d`;
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }

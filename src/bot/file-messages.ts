@@ -5,7 +5,7 @@ import type { Config } from '../core/config.ts';
 import { parseSize } from '../core/config.ts';
 import type { Logger } from '../core/log.ts';
 import type { FileKind, Intake, Notifier, Purpose } from '../pipeline/intake/index.ts';
-import { formatBytes } from '../status.ts';
+import { formatBytes } from '../core/format.ts';
 import type { Translator } from './i18n.ts';
 import type { BotUser } from './users.ts';
 

@@ -1,13 +1,13 @@
 // `centinela doctor`: one line per check, ✓ or ✗, and for each ✗ the fix. Exit 1 if a required check fails.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
-import { loadConfig } from '../core/config.ts';
-import type { LoadedConfig } from '../core/config.ts';
+import { loadConfig, parseSize } from '../core/config.ts';
+import type { Config, LoadedConfig } from '../core/config.ts';
+import { formatBytes } from '../core/format.ts';
+import { readFreeSpace } from '../core/free-space.ts';
 import { MIGRATIONS } from '../main.ts';
 import { describeUrl, openStore, pendingMigrations } from '../core/store/index.ts';
 import type { Store } from '../core/store/index.ts';
-import { formatBytes } from '../status.ts';
 import { readApiToken } from '../http/index.ts';
 import { serviceUrl } from './context.ts';
 
@@ -18,9 +18,6 @@ interface Check {
   text: string;
   fix?: string;
 }
-
-const WARN_FREE_BYTES = 5 * 1024 ** 3;
-const CRITICAL_FREE_BYTES = 2 * 1024 ** 3;
 
 export async function doctor(_args: string[], configFile: string | undefined): Promise<number> {
   const checks: Check[] = [];
@@ -35,7 +32,7 @@ export async function doctor(_args: string[], configFile: string | undefined): P
   const { config, secrets } = loaded;
   checks.push(nodeVersion());
   for (const [name, dir] of Object.entries(config.paths)) checks.push(writable(`paths.${name}`, dir));
-  for (const dir of new Set(Object.values(config.paths))) checks.push(await freeDisk(dir));
+  for (const dir of new Set(Object.values(config.paths))) checks.push(await freeDisk(dir, config.disk));
   checks.push(await storeCheck(loaded));
   checks.push(await serviceCheck(config.http.host, config.http.port));
   checks.push({
@@ -80,15 +77,14 @@ function writable(name: string, dir: string): Check {
   }
 }
 
-async function freeDisk(dir: string): Promise<Check> {
-  let probe = dir;
-  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+/** Free space against the disk thresholds the service itself uses (disk.warn_free, disk.critical_free). */
+async function freeDisk(dir: string, disk: Config['disk']): Promise<Check> {
   try {
-    const st = await statfs(probe);
-    const free = st.bavail * st.bsize;
+    const { free } = await readFreeSpace(dir);
+    const [warn, critical] = [parseSize(disk.warn_free), parseSize(disk.critical_free)];
     const text = `free disk at ${dir}: ${formatBytes(free)}`;
-    if (free < CRITICAL_FREE_BYTES) return { ok: false, text: `${text} (below ${formatBytes(CRITICAL_FREE_BYTES)}: intake would pause)`, fix: 'free space or move the folder to a larger disk' };
-    if (free < WARN_FREE_BYTES) return { ok: false, optional: true, text: `${text} (below ${formatBytes(WARN_FREE_BYTES)})`, fix: 'free space soon' };
+    if (free < critical) return { ok: false, text: `${text} (below ${formatBytes(critical)}: intake would pause)`, fix: 'free space or move the folder to a larger disk' };
+    if (free < warn) return { ok: false, optional: true, text: `${text} (below ${formatBytes(warn)})`, fix: 'free space soon' };
     return { ok: true, text };
   } catch (err) {
     return { ok: false, optional: true, text: `free disk at ${dir}: ${(err as Error).message}` };

@@ -3,13 +3,13 @@
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { quarantineFile } from '../../core/quarantine.ts';
 import { DOWNLOAD_QUEUE, IntakeRecords } from '../../pipeline/intake/index.ts';
 import type { FileRow } from '../../pipeline/intake/index.ts';
 import { fail, ok } from './action.ts';
 import type { Action, ActionContext, TryResult } from './action.ts';
 import { watchJob } from './job-watch.ts';
 import { countParam, pathParam, timeoutParam } from './params.ts';
-import { quarantineFile } from './quarantine.ts';
 
 const schema = z.object({ path: pathParam, job_id: countParam('job_id', '42').optional(), timeout: timeoutParam });
 type Params = z.infer<typeof schema>;
@@ -31,7 +31,8 @@ export const quarantineRefetch: Action<Params> = {
       if (s?.isDirectory()) return fail(`${real} is a folder, not a file: nothing to quarantine`, true);
       if (s) {
         const refetch = row ? `downloaded again by the monitor (intake file #${row.id})` : `not possible: no intake record for ${p.path}`;
-        moved = await quarantineFile(ctx.dataDir, real, { fileId: row?.id ?? null, originalPath: real, fileName: row?.file_name ?? null, sender: row?.sender_name ?? null, sha256: row?.sha256 ?? null, error: ctx.finding.message, refetch }, ctx.now());
+        const meta = { fileId: row?.id ?? null, originalPath: real, fileName: row?.file_name ?? null, sender: row?.sender_name ?? null, sha256: row?.sha256 ?? null, error: ctx.finding.message, refetch };
+        moved = await quarantineFile(ctx.dataDir, real, new Date(ctx.now()), meta, { by: 'monitor' });
         ctx.memo.set('quarantined', moved);
         ctx.log.info({ path: real, quarantined: moved, file_id: row?.id ?? null }, 'repair: corrupt file moved to quarantine');
       } else if (!row) {

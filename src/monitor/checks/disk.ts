@@ -2,8 +2,8 @@
 // only once free space is back above its threshold plus disk.clear_margin, so a disk hovering at the line does not
 // flap between alert and resolved.
 import type { Check, CheckResult } from '../types.ts';
-import { readFreeSpace } from './free-space.ts';
-import type { FreeSpace } from './free-space.ts';
+import { readFreeSpace } from '../../core/free-space.ts';
+import type { FreeSpace } from '../../core/free-space.ts';
 import { formatBytes, healthy, once, problem } from './result.ts';
 
 export type DiskLevel = 'ok' | 'warning' | 'critical';

@@ -2,8 +2,6 @@
 // monitor module schedules them and feeds the results to incidents. Docker's check lives in ../docker/.
 export { diskCheck, nextDiskLevel } from './disk.ts';
 export type { DiskCheckOptions, DiskLevel, DiskThresholds } from './disk.ts';
-export { readFreeSpace } from './free-space.ts';
-export type { FreeSpace } from './free-space.ts';
 export { botApiCheck } from './bot-api.ts';
 export type { BotApiCheckOptions } from './bot-api.ts';
 export { heartbeatCheck } from './heartbeat.ts';

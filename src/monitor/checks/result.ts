@@ -37,7 +37,7 @@ export function once(type: string, params: ActionPlan['params']): ActionPlan {
   return { type, params, attempts: 1, backoffMs: [] };
 }
 
-/** 1.5 GiB, 512 MiB, 12 KiB: sizes for a person. */
+/** 1.5 GiB, 512 MiB, 12 KiB: sizes for a person (binary units, as disks are sized). */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;

@@ -11,7 +11,7 @@ const MIN_GRACE_MS = 60_000;
 const intervals = new Map<string, number>();
 
 /** The time between two runs of the expression, from its next two runs (irregular expressions: the next gap). */
-export function cronIntervalMs(cron: string, tz: string | null): number {
+function cronIntervalMs(cron: string, tz: string | null): number {
   const key = `${cron}|${tz ?? ''}`;
   const known = intervals.get(key);
   if (known !== undefined) return known;

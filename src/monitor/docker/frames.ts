@@ -10,7 +10,7 @@ export interface ContainerLogLine {
 }
 
 /** Longer lines are cut: one runaway line must not hold the whole log in memory. */
-export const MAX_LINE_CHARS = 65_536;
+const MAX_LINE_CHARS = 65_536;
 
 export class LogDecoder {
   readonly #tty: boolean;

@@ -36,25 +36,26 @@ export class DockerWatch {
   #engine: Promise<DockerApi & DockerEngine> | null = null;
   #abort: AbortController | null = null;
   #loops: Promise<void>[] = [];
+  /** One client for the check, the streams and the restart action; dockerode is imported on the first call. */
+  readonly #openEngine = (): Promise<DockerApi & DockerEngine> => (this.#engine ??= openDocker(this.#o.socket));
 
   constructor(o: DockerWatchOptions) {
+    const containers = o.containers.map((c) => ({ ...c, name: c.name.replace(/^\//, '') }));
     const names = new Set<string>();
-    for (const c of o.containers) {
-      if (!c.name.trim()) throw new Error('monitor.docker.containers: a container has an empty name; give its docker name');
-      const name = c.name.replace(/^\//, '');
+    for (const { name } of containers) {
+      if (!name.trim()) throw new Error('monitor.docker.containers: a container has an empty name; give its docker name');
       if (names.has(name)) throw new Error(`monitor.docker.containers: ${name} is listed twice; list each container once`);
       names.add(name);
     }
-    this.#o = { ...o, containers: o.containers.map((c) => ({ ...c, name: c.name.replace(/^\//, '') })) };
-    const engine = (): Promise<DockerApi & DockerEngine> => this.#openEngine();
-    const containers = new ContainerCheck({ engine, socket: o.socket, containers: this.#o.containers, log: o.log });
-    this.check = { id: 'docker', intervalMs: o.intervalMs, run: () => containers.run() };
+    this.#o = { ...o, containers };
+    const check = new ContainerCheck({ engine: this.#openEngine, socket: o.socket, containers, log: o.log });
+    this.check = { id: 'docker', intervalMs: o.intervalMs, run: () => check.run() };
     this.api =
-      o.containers.length === 0
+      containers.length === 0
         ? null
         : {
-            inspect: async (name: string): Promise<ContainerState> => (await engine()).inspect(name),
-            restart: async (name: string): Promise<void> => (await engine()).restart(name),
+            inspect: async (name: string): Promise<ContainerState> => (await this.#openEngine()).inspect(name),
+            restart: async (name: string): Promise<void> => (await this.#openEngine()).restart(name),
           };
   }
 
@@ -63,7 +64,7 @@ export class DockerWatch {
     if (this.#o.containers.length === 0 || this.#abort) return;
     this.#abort = new AbortController();
     const signal = this.#abort.signal;
-    const engine = (): Promise<DockerEngine> => this.#openEngine();
+    const engine = this.#openEngine;
     await engine(); // a broken dockerode install or an empty socket setting fails the start here, not in a loop
     const retry = this.#o.retry ?? DEFAULT_RETRY;
     const { log, socket, containers, onResults, onRecords } = this.#o;
@@ -80,11 +81,5 @@ export class DockerWatch {
     await Promise.allSettled(this.#loops);
     this.#loops = [];
     this.#abort = null;
-  }
-
-  /** One client for the check, the streams and the restart action; dockerode is imported on the first call. */
-  #openEngine(): Promise<DockerApi & DockerEngine> {
-    this.#engine ??= openDocker(this.#o.socket);
-    return this.#engine;
   }
 }

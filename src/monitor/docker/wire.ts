@@ -15,7 +15,7 @@ export const inspectSchema = z.object({
   Config: z.object({ Tty: z.boolean().catch(false) }).partial().nullish(),
 });
 
-export const eventSchema = z.object({
+const eventSchema = z.object({
   Type: z.string().optional(),
   Action: z.string(),
   Actor: z.object({ ID: z.string(), Attributes: z.record(z.string(), z.string()).nullish() }),

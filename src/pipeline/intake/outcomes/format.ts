@@ -1,22 +1,16 @@
 // Batch progress as lines for people (the /batch command and `centinela status`, in English like the rest of
 // the admin output): done of total, pace, time left, what the invoices became and what they cost.
+import { formatSeconds } from '../../../core/format.ts';
 import { formatCost, tokenCost } from './cost.ts';
 import type { Prices } from './cost.ts';
 import type { BatchProgress, FileProgress } from './progress.ts';
 import type { ItemOutcome } from './table.ts';
 
 /** How many problem files /batch lists before "and N more": a Telegram message holds 4096 characters. */
-export const MAX_LISTED = 15;
-
-export function formatSeconds(seconds: number): string {
-  if (seconds < 90) return `${Math.max(0, Math.round(seconds))}s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)}m`;
-  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)}h`;
-  return `${(seconds / 86_400).toFixed(1)}d`;
-}
+const MAX_LISTED = 15;
 
 /** "120 of 200 done (60%), 45/min, about 2m left" */
-export function progressLine(p: Pick<BatchProgress, 'total' | 'done' | 'ratePerMinute' | 'etaSeconds'>): string {
+function progressLine(p: Pick<BatchProgress, 'total' | 'done' | 'ratePerMinute' | 'etaSeconds'>): string {
   const percent = p.total ? Math.floor((p.done / p.total) * 100) : 100;
   const parts = [`${p.done} of ${p.total} done (${percent}%)`];
   if (p.done < p.total) {
@@ -30,12 +24,12 @@ function formatRate(perMinute: number): string {
   return perMinute >= 10 ? String(Math.round(perMinute)) : perMinute.toFixed(1);
 }
 
-export function outcomesLine(p: Pick<BatchProgress, 'outcomes'>): string {
+function outcomesLine(p: Pick<BatchProgress, 'outcomes'>): string {
   const o = p.outcomes;
   return `invoices: ${o.ok} ok, ${o.review} to review, ${o.duplicate} duplicate, ${o.error} with errors`;
 }
 
-export function costLine(p: Pick<BatchProgress, 'tokens'>, prices: Prices): string | null {
+function costLine(p: Pick<BatchProgress, 'tokens'>, prices: Prices): string | null {
   if (p.tokens.input + p.tokens.output === 0) return null;
   const cost = tokenCost(p.tokens, prices);
   return `cost: ${cost.input_tokens} input + ${cost.output_tokens} output tokens ≈ ${formatCost(cost)}`;
