@@ -22,7 +22,6 @@ export interface EngineDeps {
 /** Findings kept for the Retry button: the incident row does not hold the repair plan. */
 const REMEMBERED_FINDINGS = 1000;
 
-
 export class MonitorEngine {
   readonly #deps: EngineDeps;
   /** Fingerprints whose repair runs now: a second finding only counts, it does not start a second repair. */
@@ -41,14 +40,14 @@ export class MonitorEngine {
       // The monitor's own lines describe repairs; matching them would make the monitor chase itself.
       if (record.json && typeof record.json.component === 'string' && record.json.component.startsWith('monitor')) continue;
       const finding = this.#deps.rules.match(record);
-      if (finding) await this.found(finding);
+      if (finding) await this.#found(finding);
     }
   }
 
   async onCheckResults(results: readonly CheckResult[]): Promise<void> {
     for (const result of results) {
       if (!result.ok) {
-        await this.found(result.finding);
+        await this.#found(result.finding);
         continue;
       }
       await this.#deps.repairs.healthy(result.target);
@@ -61,7 +60,7 @@ export class MonitorEngine {
     }
   }
 
-  async found(finding: Finding): Promise<void> {
+  async #found(finding: Finding): Promise<void> {
     this.#remember(finding);
     const { incident, isNew } = await this.#deps.incidents.record(finding);
     if (!isNew) return;
@@ -88,10 +87,6 @@ export class MonitorEngine {
   /** Waits for the repairs in flight (stop). */
   async settle(): Promise<void> {
     await Promise.allSettled([...this.#repairing.values()]);
-  }
-
-  get repairsInFlight(): number {
-    return this.#repairing.size;
   }
 
   async #retry(incident: Incident): Promise<void> {

@@ -5,15 +5,13 @@ import { dockerMigration } from './docker/index.ts';
 import { incidentsMigration } from './incidents/index.ts';
 import { tailMigration } from './tail/index.ts';
 
-export { MonitorModule, formatProbes } from './module.ts';
-export type { MonitorDeps } from './module.ts';
+export { MonitorModule } from './module.ts';
 export { Incidents } from './incidents/index.ts';
-export type { Incident, IncidentFilter } from './incidents/index.ts';
+export type { Incident } from './incidents/index.ts';
 export { Silences, formatIncident } from './alerts/index.ts';
-export type { Silence } from './alerts/index.ts';
 export { RulesError, SHIPPED_RULES, checkSamples, loadRules, toRecord } from './rules/index.ts';
 export type { RuleSet } from './rules/index.ts';
-export type { Finding, IncidentState, LogRecord, Severity } from './types.ts';
+export type { Finding } from './types.ts';
 
 /** The monitor's tables, in the order their names sort. */
 export const MONITOR_MIGRATIONS: readonly StoreMigration[] = [tailMigration, incidentsMigration, repairsMigration, dockerMigration];

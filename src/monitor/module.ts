@@ -46,8 +46,8 @@ export class MonitorModule implements Module {
   #tailer: Tailer | null = null;
   #docker: DockerWatch | null = null;
   #probes: Probes | null = null;
-  #checks: Check[] = [];
-  #problem: string | null = null;
+  /** Each periodic task's last failure, until that task succeeds again: degraded while any one fails. */
+  readonly #failing = new Map<() => Promise<unknown>, string>();
   #stopped = false;
 
   constructor(deps: MonitorDeps) {
@@ -98,10 +98,10 @@ export class MonitorModule implements Module {
     this.#alerts = alerts;
     this.#incidents = incidents;
 
-    this.#checks = this.#buildChecks(checkInterval);
+    const checks = this.#buildChecks(checkInterval);
     if (this.#docker) {
       await this.#docker.start();
-      this.#checks.push(this.#docker.check);
+      checks.push(this.#docker.check);
     }
     this.#tailer = new Tailer({
       store,
@@ -113,7 +113,7 @@ export class MonitorModule implements Module {
       onRecords: (records) => engine.onRecords(records),
     });
     await this.#tailer.start();
-    for (const check of this.#checks) this.#every(check.intervalMs, () => this.#runCheck(check), true);
+    for (const check of checks) this.#every(check.intervalMs, () => this.#runCheck(check), true);
     this.#every(TICK_MS, async () => {
       await engine.retryRequested();
       await alerts.flush();
@@ -138,8 +138,9 @@ export class MonitorModule implements Module {
   status(): ModuleStatus {
     if (this.#stopped) return { state: 'stopped' };
     const probes = this.#probes?.snapshot() ?? [];
-    const parts = [this.#problem, formatProbes(probes)].filter(Boolean);
-    return { state: this.#problem ? 'degraded' : 'running', detail: parts.length > 0 ? parts.join('; ') : undefined };
+    const problems = [...new Set(this.#failing.values())];
+    const parts = [...problems, formatProbes(probes)].filter(Boolean);
+    return { state: problems.length > 0 ? 'degraded' : 'running', detail: parts.length > 0 ? parts.join('; ') : undefined };
   }
 
   /** The incidents store, for /status and commands in this process. */
@@ -201,10 +202,10 @@ export class MonitorModule implements Module {
       running = true;
       task()
         .then(() => {
-          this.#problem = null;
+          this.#failing.delete(task);
         })
         .catch((err: unknown) => {
-          this.#problem = `a monitor task failed: ${(err as Error).message}`;
+          this.#failing.set(task, `a monitor task failed: ${(err as Error).message}`);
           this.#deps.log.warn({ err }, 'monitor task failed; retrying at its next interval');
         })
         .finally(() => {
@@ -225,7 +226,7 @@ function ms(duration: string): number {
 }
 
 /** "scraped 1200 → loaded 800 → vectorized 790": the pipeline's stages side by side. */
-export function formatProbes(probes: readonly ProbeSnapshot[]): string {
+function formatProbes(probes: readonly ProbeSnapshot[]): string {
   if (probes.length === 0) return '';
   return `stages: ${probes.map((p) => `${p.stage || p.name} ${p.error ? `(${p.error})` : (p.count ?? '?')}`).join(' → ')}`;
 }

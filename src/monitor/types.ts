@@ -1,6 +1,7 @@
 // The words the monitor's parts share: a log record read by the tailer, a finding (a problem seen now, by a rule
 // or a check), the plan of a repair, and an incident's states. Each part (tail/, rules/, checks/, actions/,
-// incidents/, alerts/) works on these and knows nothing of the others.
+// incidents/, alerts/) works on these and knows nothing of the others, except that rules/ checks a rule's action
+// against the actions' own parameter schemas (actions/registry.ts) when the rules file loads.
 
 export type Severity = 'info' | 'warning' | 'critical';
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;

@@ -27,14 +27,8 @@ export class Breaker {
 
   /** A problem was seen on the target, so it is not healthy now. Returns why repairs are stopped, or null. */
   async problem(target: string): Promise<string | null> {
-    const now = this.#now();
-    const row = await this.#db
-      .insertInto('monitor_breakers')
-      .values({ target, opened_at: null, healthy_since: null, updated_at: now })
-      .onConflict((oc) => oc.column('target').doUpdateSet({ healthy_since: null, updated_at: now }))
-      .returning('opened_at')
-      .executeTakeFirstOrThrow();
-    return row.opened_at === null ? null : this.#openText(target, row.opened_at, false);
+    const openedAt = await unhealthy(this.#db, target, this.#now());
+    return openedAt === null ? null : this.#openText(target, openedAt, false);
   }
 
   /** Counts a repair that is about to run; or, when the budget of the window is spent, stops repairs of the target. */
@@ -44,13 +38,8 @@ export class Breaker {
     return this.#db.transaction().execute(async (trx) => {
       // The upsert comes first: it locks the target's row (PostgreSQL) or takes the write lock (SQLite), so two
       // processes cannot both take the last repair of the budget.
-      const row = await trx
-        .insertInto('monitor_breakers')
-        .values({ target, opened_at: null, healthy_since: null, updated_at: now })
-        .onConflict((oc) => oc.column('target').doUpdateSet({ healthy_since: null, updated_at: now }))
-        .returning('opened_at')
-        .executeTakeFirstOrThrow();
-      if (row.opened_at !== null) return { ok: false, detail: this.#openText(target, row.opened_at, false) };
+      const openedAt = await unhealthy(trx, target, now);
+      if (openedAt !== null) return { ok: false, detail: this.#openText(target, openedAt, false) };
       const counted = await trx
         .selectFrom('monitor_repairs')
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -92,4 +81,15 @@ export class Breaker {
     const when = now ? 'stopped now' : `stopped since ${new Date(openedAt).toISOString()}`;
     return `repairs of ${target} ${when}: more than ${s.maxRepairs} within ${formatMs(s.windowMs)}; they resume once it has stayed healthy for ${formatMs(s.healthyForMs)}`;
   }
+}
+
+/** Upserts the target's row as not healthy (its healthy period starts over); when its repairs were stopped, or null. */
+async function unhealthy(db: Kysely<Database & RepairTables>, target: string, now: number): Promise<number | null> {
+  const row = await db
+    .insertInto('monitor_breakers')
+    .values({ target, opened_at: null, healthy_since: null, updated_at: now })
+    .onConflict((oc) => oc.column('target').doUpdateSet({ healthy_since: null, updated_at: now }))
+    .returning('opened_at')
+    .executeTakeFirstOrThrow();
+  return row.opened_at;
 }

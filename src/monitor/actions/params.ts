@@ -1,5 +1,6 @@
 // The zod pieces the actions' parameter schemas share. Parameters come from a rule's YAML and from fields captured
-// from log lines (always strings), so numbers and durations also accept their text form.
+// from log lines (always strings), so numbers and durations also accept their text form. Each piece says in
+// .describe() what it takes: rules loading names that when a rule sets a bad value.
 import { z } from 'zod';
 import { parseDuration } from '../../core/config.ts';
 
@@ -12,7 +13,7 @@ export function durationParam(name: string) {
       return z.NEVER;
     }
     return ms;
-  });
+  }).describe("a duration such as '10s' or '1m'");
 }
 
 /** A positive whole number, given as a number or as digits. */
@@ -24,18 +25,27 @@ export function countParam(name: string, example: string) {
       return z.NEVER;
     }
     return n;
-  });
+  }).describe(`a whole number of 1 or more such as ${example}`);
 }
 
 export const pathParam = z
   .string({ error: 'path is required: the file or folder to repair' })
   .min(1, 'path is empty: give the file or folder to repair')
-  .refine((p) => !p.includes('\0'), 'path contains a NUL byte');
+  .refine((p) => !p.includes('\0'), 'path contains a NUL byte')
+  .describe('a file or folder path');
 
 /** Every action takes an optional `timeout` that replaces its default time limit for one try. */
 export const timeoutParam = durationParam('timeout')
   .refine((ms) => ms >= 1, 'timeout must be at least 1ms')
+  .describe("a duration of 1ms or more such as '10s' or '1m'")
   .optional();
+
+/** What a parameter takes, in words: its .describe(), under any .optional() or .default(). */
+export function expectedOf(schema: z.ZodType): string {
+  let inner: z.ZodType = schema;
+  while (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault) inner = inner.unwrap() as z.ZodType;
+  return inner.description ?? 'another value';
+}
 
 /** Zod's issues as one line a person can act on: `job_id: must be …; path: …`. */
 export function describeIssues(error: z.ZodError): string {

@@ -7,7 +7,11 @@ import type { Action } from './action.ts';
 import { timeoutParam } from './params.ts';
 
 const schema = z.object({
-  reason: z.string({ error: 'reason must be text: why intake is paused (shown to people)' }).min(1, 'reason is empty: say why intake is paused').optional(),
+  reason: z
+    .string({ error: 'reason must be text: why intake is paused (shown to people)' })
+    .min(1, 'reason is empty: say why intake is paused')
+    .describe('a non-empty text')
+    .optional(),
   timeout: timeoutParam,
 });
 type Params = z.infer<typeof schema>;

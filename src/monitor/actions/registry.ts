@@ -17,6 +17,13 @@ const ALL: readonly AnyAction[] = [retryJob, createFolder, fixOwner, quarantineR
 export const ACTIONS: ReadonlyMap<string, AnyAction> = new Map(ALL.map((a) => [a.type, a]));
 export const ACTION_TYPES: readonly string[] = ALL.map((a) => a.type);
 
+/** The parameters an action type takes, by name, from its schema; undefined for a type that is no action. */
+export function actionParams(type: string): ReadonlyMap<string, z.ZodType> | undefined {
+  const schema = ACTIONS.get(type)?.schema;
+  if (!schema) return undefined;
+  return new Map(schema instanceof z.ZodObject ? Object.entries(schema.shape as Record<string, z.ZodType>) : []);
+}
+
 /** What is wrong with a plan's type, attempts and backoff, or null. */
 export function planProblem(plan: ActionPlan): string | null {
   if (!ACTIONS.has(plan.type)) return `unknown action type ${JSON.stringify(plan.type)}; known types: ${ACTION_TYPES.join(', ')}`;
@@ -33,11 +40,9 @@ export function validatePlan(plan: ActionPlan): string | null {
   const problem = planProblem(plan);
   if (problem) return problem;
   const action = ACTIONS.get(plan.type) as AnyAction;
-  if (action.schema instanceof z.ZodObject) {
-    const known = Object.keys(action.schema.shape);
-    const unknown = Object.keys(plan.params).filter((k) => !known.includes(k));
-    if (unknown.length) return `${plan.type}: unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; it takes ${known.join(', ')}`;
-  }
+  const known = [...(actionParams(plan.type)?.keys() ?? [])];
+  const unknown = Object.keys(plan.params).filter((k) => !known.includes(k));
+  if (unknown.length) return `${plan.type}: unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; it takes ${known.join(', ')}`;
   const parsed = action.schema.safeParse(plan.params);
   if (parsed.success) return null;
   const present = parsed.error.issues.filter((i) => i.path.length === 0 || Object.hasOwn(plan.params, String(i.path[0])));

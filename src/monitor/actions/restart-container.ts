@@ -7,7 +7,10 @@ import { timeoutParam } from './params.ts';
 import { delay } from './time.ts';
 
 const schema = z.object({
-  container: z.string({ error: 'container is required: the container name' }).regex(/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'container must be a container name such as telegram-bot-api'),
+  container: z
+    .string({ error: 'container is required: the container name' })
+    .regex(/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'container must be a container name such as telegram-bot-api')
+    .describe('a container name such as telegram-bot-api'),
   timeout: timeoutParam,
 });
 type Params = z.infer<typeof schema>;

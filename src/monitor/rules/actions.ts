@@ -1,80 +1,34 @@
-// The repairs a rule may ask for and the parameters each takes. The repairs themselves live in monitor/actions/;
-// here a rules file is checked early, so a bad action is a load error naming the rule, not a failed repair at 3 am.
+// A rule's action, checked when the rules file loads, so a bad action is a load error naming the rule, not a failed
+// repair at 3 am. What each action takes is the actions' own schemas (monitor/actions/registry.ts): one source.
 import { parseDuration } from '../../core/config.ts';
+import { expectedOf } from '../actions/params.ts';
+import { ACTION_TYPES, actionParams } from '../actions/registry.ts';
 import type { ActionPlan } from '../types.ts';
 import type { Problem } from './compiled.ts';
+import type { RawRule } from './schema.ts';
 
-type Param = string | number | boolean;
-
-interface ParamSpec {
-  /** Required: the rule's params or a field every match captures must give it. Else the action has a default. */
-  required: boolean;
-  /** A problem with a value given in params, or null. */
-  check(value: Param): string | null;
-}
-
-const text = (value: Param): string | null => (typeof value === 'string' && value.trim() ? null : 'a non-empty text');
-const jobId = (value: Param): string | null =>
-  (typeof value === 'number' && Number.isInteger(value) && value > 0) || (typeof value === 'string' && /^\d+$/.test(value)) ? null : 'a job id (a whole number)';
-const absolutePath = (value: Param): string | null => (typeof value === 'string' && value.startsWith('/') ? null : 'an absolute path');
-// As the actions read them: '10s', '500ms', or a number of milliseconds.
-const duration = (value: Param): string | null =>
-  (typeof value === 'number' && Number.isInteger(value) && value >= 0) || (typeof value === 'string' && parseDuration(value) !== null) ? null : "a duration such as '10s' or '1m'";
-const times = (value: Param): string | null => (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 100 ? null : 'a whole number from 1 to 100');
-const container = (value: Param): string | null => (typeof value === 'string' && /^\/?[a-zA-Z0-9][\w.-]*$/.test(value) ? null : 'a container name');
-
-/** From the rule's params or from a captured field (job_id, path, …). */
-const field = (check: ParamSpec['check'], required = true): ParamSpec => ({ required, check });
-/** Set in the rule, or left to the action's default. */
-const option = (check: ParamSpec['check']): ParamSpec => ({ required: false, check });
-// Every action takes a timeout for one try instead of its default limit.
-const timeout = option(duration);
-
-/** Every action type and its parameters; the actions module merges the finding's fields under the params. */
-export const ACTION_PARAMS: Readonly<Record<string, Readonly<Record<string, ParamSpec>>>> = {
-  retry_job: { job_id: field(jobId), timeout },
-  create_folder: { path: field(absolutePath), timeout },
-  fix_owner: { path: field(absolutePath), timeout },
-  quarantine_refetch: { path: field(absolutePath), job_id: field(jobId, false), timeout },
-  pause_intake: { reason: field(text, false), timeout },
-  check_bot_api: { interval: option(duration), times: option(times), timeout },
-  restart_container: { container: field(container), timeout },
-};
-
-export const RULE_ACTION_TYPES: readonly string[] = Object.keys(ACTION_PARAMS);
-
-export interface RawAction {
-  type: string;
-  params: Record<string, Param>;
-  attempts: number;
-  backoff: string[];
-}
+type RawAction = NonNullable<RawRule['action']>;
 
 /**
  * The plan for a rule's action, or the problems with it. `capturable(name)` says whether every way the rule can
  * match yields that field, so that a parameter taken from a field is there when the repair runs.
  */
 export function actionPlan(raw: RawAction, capturable: (name: string) => boolean): { plan: ActionPlan | null; problems: Problem[] } {
-  const spec = ACTION_PARAMS[raw.type];
-  if (!spec) return { plan: null, problems: [{ path: ['action', 'type'], message: `"${raw.type}" is not an action; the action types are ${RULE_ACTION_TYPES.join(', ')}` }] };
+  const params = actionParams(raw.type);
+  if (!params) return { plan: null, problems: [{ path: ['action', 'type'], message: `"${raw.type}" is not an action; the action types are ${ACTION_TYPES.join(', ')}` }] };
   const problems: Problem[] = [];
   for (const [name, value] of Object.entries(raw.params)) {
-    const p = spec[name];
-    if (!p) {
-      problems.push({ path: ['action', 'params', name], message: `${raw.type} takes no such parameter; it takes ${Object.keys(spec).join(', ')}` });
-      continue;
-    }
-    const wrong = p.check(value);
-    if (wrong) problems.push({ path: ['action', 'params', name], message: `expected ${wrong}, got ${JSON.stringify(value)}` });
+    const schema = params.get(name);
+    if (!schema) problems.push({ path: ['action', 'params', name], message: `${raw.type} takes no such parameter; it takes ${[...params.keys()].join(', ')}` });
+    else if (!schema.safeParse(value).success) problems.push({ path: ['action', 'params', name], message: `expected ${expectedOf(schema)}, got ${JSON.stringify(value)}` });
   }
-  for (const [name, p] of Object.entries(spec)) {
-    if (!p.required || name in raw.params) continue;
-    if (!capturable(name)) {
-      problems.push({
-        path: ['action'],
-        message: `${raw.type} needs ${name}: capture it in every match alternative (a named group (?<${name}>…), or capture: {${name}: <json field>} for alternatives with fields:) or set action.params.${name}`,
-      });
-    }
+  // A parameter without a default must come from the rule's params or from a field every match captures.
+  for (const [name, schema] of params) {
+    if (name in raw.params || schema.safeParse(undefined).success || capturable(name)) continue;
+    problems.push({
+      path: ['action'],
+      message: `${raw.type} needs ${name}: capture it in every match alternative (a named group (?<${name}>…), or capture: {${name}: <json field>} for alternatives with fields:) or set action.params.${name}`,
+    });
   }
   const backoffMs: number[] = [];
   for (const [i, d] of raw.backoff.entries()) {

@@ -6,11 +6,8 @@ import { resolve } from 'node:path';
 export const SHIPPED_RULES: string = resolve(import.meta.dirname, '../../../config/rules.yaml');
 
 export { RulesError, loadRules, parseRules } from './load.ts';
-export type { ParseOptions } from './load.ts';
 export { regexSources } from './matcher.ts';
 export type { RuleSet } from './matcher.ts';
-export type { NegativeSample, PositiveSample, Rule } from './compiled.ts';
 export { checkSamples } from './samples.ts';
-export type { SampleResult } from './samples.ts';
 export { toRecord } from './record.ts';
-export { RULE_ACTION_TYPES } from './actions.ts';
+export { ACTION_TYPES as RULE_ACTION_TYPES } from '../actions/registry.ts';

@@ -30,7 +30,7 @@ export function slashRegex(value: string): { body: string; flags: string } | nul
   return m ? { body: m[1] as string, flags: m[2] as string } : null;
 }
 
-export function expandDefines(body: string, defines: ReadonlyMap<string, string>): { ok: true; text: string } | { ok: false; problem: string } {
+function expandDefines(body: string, defines: ReadonlyMap<string, string>): { ok: true; text: string } | { ok: false; problem: string } {
   const unknown: string[] = [];
   const text = body.replace(DEFINE_REF, (whole, name: string) => {
     const value = defines.get(name);

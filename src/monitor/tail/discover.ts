@@ -26,7 +26,7 @@ export interface Problem {
   message: string;
 }
 
-const GLOB_CHARS = /[*?[\]{}]/;
+export const GLOB_CHARS = /[*?[\]{}]/;
 // Rotated archives are not text to tail: a glob like app.log* must not read app.log.2.gz as lines.
 const COMPRESSED = /\.(gz|bz2|xz|zst|lz4|zip|7z)$/i;
 

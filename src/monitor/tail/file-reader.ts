@@ -69,18 +69,10 @@ export class TailFile {
   }
 
   /**
-   * Whether this is still the file that was read: not shorter than what was read, and its first bytes unchanged.
-   * Also lets the fingerprint grow to FP_BYTES as the file does.
-   */
-  async unchanged(size: number): Promise<boolean> {
-    if (size < this.readPos) return false;
-    return this.#checkHead(await readHead(this.fh));
-  }
-
-  /**
-   * Reads from readPos to the end of the file or `limit` bytes, pushing records to `out`. A live file is checked
-   * again afterwards: if it was truncated meanwhile, what was read may be the new content at old offsets, so it is
-   * dropped, the state goes back to before the read, and -1 says the file changed.
+   * Reads from readPos to the end of the file or `limit` bytes, pushing records to `out`. A live file's first bytes
+   * are checked afterwards: if it was truncated or replaced, what was read may be new content at old offsets, so it
+   * is dropped, the state goes back to before the read, and -1 says the file changed. The check also lets the
+   * fingerprint grow to FP_BYTES as the file does.
    */
   async read(out: Emitted<TailFile>[], buf: Buffer, now: number, limit: number): Promise<number> {
     const mark = out.length;

@@ -24,7 +24,7 @@ export function identityOf(st: BigIntStats): Identity {
   return { key: `${dev}:${ino}`, dev, ino };
 }
 
-export function hashBytes(bytes: Buffer, len: number): string {
+function hashBytes(bytes: Buffer, len: number): string {
   return createHash('sha256').update(bytes.subarray(0, len)).digest('hex');
 }
 

@@ -9,7 +9,7 @@ import { FP_BYTES, headMatches } from './identity.ts';
  * first line (a banner), and taking one for the other would skip lines. A shorter file's copy is read from its
  * start instead: a few lines twice, never lines lost.
  */
-export const MIN_COPY_MATCH = FP_BYTES / 4;
+const MIN_COPY_MATCH = FP_BYTES / 4;
 
 /**
  * How long a file that looks like a copy of a live one waits for that one's truncation. A copy-truncate finishes in

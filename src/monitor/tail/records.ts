@@ -85,7 +85,7 @@ export class RecordAssembler<O> implements LineSink {
 }
 
 /** The object when the text is one JSON object, else null (a cheap first/last character test spares JSON.parse). */
-export function parseJsonObject(text: string): Record<string, unknown> | null {
+function parseJsonObject(text: string): Record<string, unknown> | null {
   if (text.charCodeAt(0) !== 123 || text.charCodeAt(text.length - 1) !== 125) return null; // { … }
   try {
     const value: unknown = JSON.parse(text);

@@ -187,7 +187,8 @@ export class Tailer {
       if (!f || f.status !== 'live') continue;
       f.source = hit.source;
       if (hit.size === f.readPos) continue; // the usual idle case: nothing to read, nothing to check
-      if (!(await f.unchanged(hit.size)) && !(await this.#restartChanged(f))) return;
+      // Shorter than what was read: truncated. One replaced by other bytes shows in read()'s check of its head.
+      if (hit.size < f.readPos && !(await this.#restartChanged(f))) return;
       if ((await this.#readAll(f, now, final)) === null) return;
     }
     // New files; those the store knows first, so that a truncated one is retired before its copy is placed.

@@ -3,9 +3,8 @@
 import type { Stats } from 'node:fs';
 import { matchesGlob, sep } from 'node:path';
 import type { ChokidarOptions, FSWatcher } from 'chokidar';
+import { GLOB_CHARS } from './discover.ts';
 import type { Pattern } from './discover.ts';
-
-const GLOB_CHARS = /[*?[\]{}]/;
 
 export class ChangeWatcher {
   readonly #patterns: readonly Pattern[];
@@ -75,7 +74,7 @@ export class ChangeWatcher {
 }
 
 /** The folder before the first glob segment, and how deep below it the pattern reaches (undefined: any depth). */
-export function globBase(abs: string): { base: string; depth: number | undefined } {
+function globBase(abs: string): { base: string; depth: number | undefined } {
   const parts = abs.split(sep);
   const i = parts.findIndex((part) => GLOB_CHARS.test(part));
   const rest = parts.slice(i);
