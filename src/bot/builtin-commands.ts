@@ -2,7 +2,7 @@
 import type { Queue } from '../core/queue/index.ts';
 import type { Store } from '../core/store/index.ts';
 import type { Intake } from '../pipeline/intake/index.ts';
-import { formatBatch, loadBatchProgress, retryFiles } from '../pipeline/intake/index.ts';
+import { batchProgress, formatBatch, retryFiles } from '../pipeline/intake/index.ts';
 import { InvoiceRecords } from '../pipeline/invoices/index.ts';
 import { formatStatus } from '../status.ts';
 import type { StatusReport } from '../status.ts';
@@ -53,8 +53,7 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
         await ctx.reply(t('batch-unknown', { batch: args }));
         return;
       }
-      const progress = await loadBatchProgress(store, batch.id);
-      if (progress) await ctx.reply(formatBatch(progress, intake.prices));
+      await ctx.reply(formatBatch(await batchProgress(store, batch), intake.prices));
     },
   });
   commands.register({

@@ -4,6 +4,7 @@ import type { Context } from 'grammy';
 import type { Logger } from '../core/log.ts';
 import { formatIncident } from '../monitor/index.ts';
 import type { Incident } from '../monitor/index.ts';
+import type { CommandCall } from './commands.ts';
 import type { Lang, Translator } from './i18n.ts';
 import { fitMessage, formatWhen } from './monitor-commands.ts';
 import type { MonitorRecords } from './monitor-commands.ts';
@@ -11,15 +12,17 @@ import { escapeHtml } from './outbox/index.ts';
 import type { BotUser } from './users.ts';
 
 /** What the Silence button silences for. */
-export const SILENCE_BUTTON_MS = 3_600_000;
+const SILENCE_BUTTON_MS = 3_600_000;
 
-export type IncidentButton = 'retry' | 'silence' | 'details';
+type IncidentButton = 'retry' | 'silence' | 'details';
 
 /** `inc:<retry|silence|details>:<incident id>`, as the alerts put it on their buttons; null for anything else. */
-export function parseIncidentButton(data: string): { action: IncidentButton; id: number } | null {
+function parseIncidentButton(data: string): { action: IncidentButton; id: number } | null {
   const m = /^inc:(retry|silence|details):(\d{1,15})$/.exec(data);
   return m ? { action: m[1] as IncidentButton, id: Number(m[2]) } : null;
 }
+
+type T = CommandCall['t'];
 
 export interface CallbackDeps {
   records: () => MonitorRecords;
@@ -34,7 +37,7 @@ export async function handleCallback(ctx: Context, user: BotUser, deps: Callback
     await ctx.answerCallbackQuery(); // a game button or such: nothing of ours
     return;
   }
-  const t = (key: string, vars?: Record<string, string | number>): string => deps.t.t(user.language, key, vars);
+  const t: T = (key, vars) => deps.t.t(user.language, key, vars);
   if (user.role !== 'admin') {
     await ctx.answerCallbackQuery({ text: t('button-admin-only'), show_alert: true });
     return;
@@ -55,40 +58,27 @@ export async function handleCallback(ctx: Context, user: BotUser, deps: Callback
   await ctx.answerCallbackQuery({ text: answer });
 }
 
-async function act(
-  ctx: Context,
-  user: BotUser,
-  press: { action: IncidentButton; id: number },
-  { incidents, silences }: MonitorRecords,
-  t: (key: string, vars?: Record<string, string | number>) => string,
-): Promise<string> {
+async function act(ctx: Context, user: BotUser, press: { action: IncidentButton; id: number }, { incidents, silences }: MonitorRecords, t: T): Promise<string> {
   const id = String(press.id);
+  const incident = await incidents.get(press.id);
+  if (!incident) return t('button-gone', { id });
   switch (press.action) {
-    case 'retry': {
-      const incident = await incidents.get(press.id);
-      if (!incident) return t('button-gone', { id });
+    case 'retry':
       // A solved incident has nothing left to repair; a failed one is what Retry is for.
       if (incident.state === 'solved') return t('button-retry-solved', { id });
       return (await incidents.requestRetry(press.id)) ? t('button-retry-done', { id }) : t('button-gone', { id });
-    }
     case 'silence': {
-      const incident = await incidents.get(press.id);
-      if (!incident) return t('button-gone', { id });
       const s = await silences.add({ matcher: incident.rule, durationMs: SILENCE_BUTTON_MS, reason: 'button', by: user.name });
       return t('button-silence-done', { rule: s.matcher, until: formatWhen(s.until) });
     }
-    case 'details': {
-      const incident = await incidents.get(press.id);
-      if (!incident) return t('button-gone', { id });
-      const chatId = ctx.chat?.id ?? user.id;
-      await ctx.api.sendMessage(chatId, await details(incident, incidents, user.language, t), { parse_mode: 'HTML' });
+    case 'details':
+      await ctx.api.sendMessage(ctx.chat?.id ?? user.id, await details(incident, incidents, user.language, t), { parse_mode: 'HTML' });
       return t('button-details-done');
-    }
   }
 }
 
 /** The incident as the alerts show it, and its state changes, newest first (when too many, the oldest are left out). */
-async function details(incident: Incident, incidents: MonitorRecords['incidents'], lang: Lang, t: (key: string, vars?: Record<string, string | number>) => string): Promise<string> {
+async function details(incident: Incident, incidents: MonitorRecords['incidents'], lang: Lang, t: T): Promise<string> {
   const events = await incidents.events(incident.id);
   const lines = [...events]
     .reverse()

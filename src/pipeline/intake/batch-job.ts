@@ -5,7 +5,7 @@
 import { RetryAfter } from '../../core/queue/index.ts';
 import type { HandlerContext } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
-import { invoiceSummaryText, loadBatchProgress } from './outcomes/index.ts';
+import { batchProgress, invoiceSummaryText } from './outcomes/index.ts';
 import type { Prices } from './outcomes/index.ts';
 import type { Notifier } from './ports.ts';
 import { FINAL_FILE_STATES } from './records.ts';
@@ -31,31 +31,30 @@ export function batchHandler(d: BatchDeps) {
   const { records, notifier } = d;
   const now = d.now ?? Date.now;
   return async ({ job }: HandlerContext<BatchPayload>): Promise<void> => {
-    const batch = await records.batch(job.payload.batchId);
+    let batch = await records.batch(job.payload.batchId);
     if (!batch || batch.state === 'done') return;
     if (batch.state === 'open') {
       const t = now();
       if (t < batch.closes_at) throw new RetryAfter((batch.closes_at - t) / 1000, 'batch still receiving');
       await close(records, notifier, batch);
+      batch = (await records.batch(batch.id)) as BatchRow;
     }
-    const fresh = (await records.batch(batch.id)) as BatchRow;
     if (batch.purpose === 'invoice') {
-      const p = await loadBatchProgress(d.store, batch.id, now());
-      if (p && p.done < p.total) {
-        await progress(records, notifier, fresh, p.done, p.total);
+      const p = await batchProgress(d.store, batch, now());
+      if (p.done < p.total) {
+        await progress(records, notifier, batch, p.done, p.total);
         throw new RetryAfter(PROGRESS_EVERY_S, `batch ${batch.id}: ${p.done} of ${p.total} processed`);
       }
-      const files = await records.batchFiles(batch.id);
-      await summarise(records, notifier, fresh, files, p ? invoiceSummaryText(p, fresh.language, d.prices) : '');
+      await summarise(records, notifier, batch, p.files.map((f) => f.file), invoiceSummaryText(p, batch.language, d.prices));
       return;
     }
     const files = await records.batchFiles(batch.id);
     const finished = files.filter((f) => FINAL_FILE_STATES.includes(f.state));
     if (finished.length < files.length) {
-      await progress(records, notifier, fresh, finished.length, files.length);
+      await progress(records, notifier, batch, finished.length, files.length);
       throw new RetryAfter(PROGRESS_EVERY_S, `batch ${batch.id}: ${finished.length} of ${files.length} processed`);
     }
-    await summarise(records, notifier, fresh, files, problemFiles(files));
+    await summarise(records, notifier, batch, files, problemFiles(files));
   };
 }
 

@@ -26,6 +26,12 @@ export function pipelineJobKey(purpose: keyof typeof NEXT_QUEUE, fileId: number)
   return `${NEXT_QUEUE[purpose]}:${fileId}`;
 }
 
+/** The file a download or pipeline job key names ("invoice.process:42" → 42); null when it names none. */
+export function fileIdOfJobKey(key: string | null): number | null {
+  const n = Number((key ?? '').slice((key ?? '').lastIndexOf(':') + 1));
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
 /** Enqueues a stored file on its pipeline's queue, once per file whatever source it came from. */
 export async function handToPipeline(queue: Queue, file: Pick<FileRow, 'id' | 'purpose'>): Promise<void> {
   await queue.enqueue(NEXT_QUEUE[file.purpose], { fileId: file.id }, { key: pipelineJobKey(file.purpose, file.id) });

@@ -46,7 +46,7 @@ export class Intake {
   work(locator: FileLocator, notifier: Notifier): void {
     const deps = { config: this.#config, store: this.#store, queue: this.#queue, records: this.records, locator, notifier };
     this.#queue.work(DOWNLOAD_QUEUE, downloadHandler(deps), { concurrency: this.#config.intake.download_concurrency });
-    this.#queue.work(BATCH_QUEUE, batchHandler({ records: this.records, notifier, store: this.#store, prices: pricesFrom(this.#config) }), { concurrency: 4 });
+    this.#queue.work(BATCH_QUEUE, batchHandler({ records: this.records, notifier, store: this.#store, prices: this.prices }), { concurrency: 4 });
   }
 
   /** What model tokens cost (invoices.price_per_million_tokens), for batch summaries. */

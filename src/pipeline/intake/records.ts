@@ -69,6 +69,9 @@ export type FileRow = Selectable<FilesTable>;
 export type BatchRow = Selectable<BatchesTable>;
 type Db = Kysely<Database & IntakeTables>;
 
+/** Hashes per query when an upload looks for earlier copies: well within SQLite's and PostgreSQL's bound parameters. */
+const SHA_CHUNK = 500;
+
 export interface NewFile {
   source: string;
   kind: FileKind;
@@ -171,17 +174,19 @@ export class IntakeRecords {
 
   /** The open batch this file belongs to: its album's, or the sender's recent run of single files. */
   async #openBatch(trx: Db, file: NewFile, now: number): Promise<BatchRow | undefined> {
-    let q = trx
+    // An album's batch is found by its id (see albumBatchId); otherwise the sender's open run of single files.
+    if (file.mediaGroupId) return trx.selectFrom('batches').selectAll().where('id', '=', albumBatchId(file.chatId, file.mediaGroupId)).executeTakeFirst();
+    return trx
       .selectFrom('batches')
       .selectAll()
       .where('state', '=', 'open')
       .where('chat_id', '=', file.chatId)
       .where('sender_id', '=', file.senderId)
-      .where('purpose', '=', file.purpose);
-    // An album's batch is found by its id (see albumBatchId); here only a run of single files.
-    if (file.mediaGroupId) return trx.selectFrom('batches').selectAll().where('id', '=', albumBatchId(file.chatId, file.mediaGroupId)).executeTakeFirst();
-    q = q.where('media_group_id', 'is', null).where('closes_at', '>', now);
-    return q.orderBy('created_at', 'desc').executeTakeFirst();
+      .where('purpose', '=', file.purpose)
+      .where('media_group_id', 'is', null)
+      .where('closes_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
   }
 
   /**
@@ -213,30 +218,38 @@ export class IntakeRecords {
         updated_at: now,
       };
       await trx.insertInto('batches').values(row).execute();
+      // The first stored file with each file's bytes, read once for the whole upload; a file of this upload
+      // becomes that for the later ones with the same bytes.
+      const firstStored = new Map<string, number>();
+      const hashes = [...new Set(files.map((f) => f.sha256))];
+      for (let i = 0; i < hashes.length; i += SHA_CHUNK) {
+        const rows = await trx.selectFrom('files').select(['id', 'sha256']).where('sha256', 'in', hashes.slice(i, i + SHA_CHUNK)).where('state', '=', 'stored').orderBy('id').execute();
+        for (const r of rows) if (r.sha256 !== null && !firstStored.has(r.sha256)) firstStored.set(r.sha256, r.id);
+      }
       const out: FileRow[] = [];
       for (const f of files) {
-        const earlier = await trx.selectFrom('files').select('id').where('sha256', '=', f.sha256).where('state', '=', 'stored').orderBy('id').executeTakeFirst();
-        out.push(
-          await trx
-            .insertInto('files')
-            .values({
-              source: batch.source,
-              kind: f.kind,
-              purpose: batch.purpose,
-              state: earlier ? 'duplicate' : 'stored',
-              duplicate_of: earlier?.id ?? null,
-              batch_id: row.id,
-              file_name: f.fileName,
-              mime_type: f.mimeType,
-              size: f.size,
-              path: f.path,
-              sha256: f.sha256,
-              created_at: now,
-              updated_at: now,
-            })
-            .returningAll()
-            .executeTakeFirstOrThrow(),
-        );
+        const earlier = firstStored.get(f.sha256) ?? null;
+        const inserted = await trx
+          .insertInto('files')
+          .values({
+            source: batch.source,
+            kind: f.kind,
+            purpose: batch.purpose,
+            state: earlier === null ? 'stored' : 'duplicate',
+            duplicate_of: earlier,
+            batch_id: row.id,
+            file_name: f.fileName,
+            mime_type: f.mimeType,
+            size: f.size,
+            path: f.path,
+            sha256: f.sha256,
+            created_at: now,
+            updated_at: now,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        if (earlier === null) firstStored.set(f.sha256, inserted.id);
+        out.push(inserted);
       }
       return { batch: row, files: out };
     });

@@ -2,7 +2,7 @@
 // all of them or only the files named. Shared by the bot's /retry and `centinela retry`.
 import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
-import { DOWNLOAD_QUEUE, NEXT_QUEUE, downloadJobKey, pipelineJobKey } from './download-job.ts';
+import { DOWNLOAD_QUEUE, NEXT_QUEUE, downloadJobKey, fileIdOfJobKey, pipelineJobKey } from './download-job.ts';
 import { IntakeRecords } from './records.ts';
 
 export interface RetryRequest {
@@ -39,28 +39,27 @@ export async function retryFiles(queue: Queue, store: Store, request: RetryReque
     const byId = new Map(failed.map((j) => [j.id, j]));
     for (const id of retried) {
       const job = byId.get(id);
-      const fileId = job?.key ? (keys.get(job.key) ?? fileIdOf(job.key)) : null;
+      const fileId = job?.key ? (keys.get(job.key) ?? fileIdOfJobKey(job.key)) : null;
       report.retried.push({ jobId: id, queue: job?.queue ?? '', fileId });
     }
   }
   const covered = new Set(failed.map((j) => keys.get(j.key ?? '')));
-  for (const id of request.fileIds ?? []) {
-    if (!covered.has(id)) report.nothing.push({ fileId: id, reason: await whyNothing(store, id, queues) });
-  }
+  const uncovered = (request.fileIds ?? []).filter((id) => !covered.has(id));
+  if (uncovered.length > 0) report.nothing = await whyNothing(store, uncovered, queues);
   return report;
 }
 
-/** "invoice.process:42" → 42 */
-function fileIdOf(key: string): number | null {
-  const n = Number(key.slice(key.lastIndexOf(':') + 1));
-  return Number.isInteger(n) && n > 0 ? n : null;
+/** Why each named file has nothing to run again: one read of the files and one of their jobs. */
+async function whyNothing(store: Store, fileIds: readonly number[], queues: string[]): Promise<RetryReport['nothing']> {
+  const keys = new Map(fileIds.flatMap((id) => [[pipelineJobKey('invoice', id), id] as const, [downloadJobKey(id), id] as const]));
+  const known = new Set((await new IntakeRecords(store).db.selectFrom('files').select('id').where('id', 'in', [...fileIds]).execute()).map((f) => f.id));
+  const jobs = await store.db.selectFrom('jobs').select(['key', 'state']).where('queue', 'in', queues).where('key', 'in', [...keys.keys()]).orderBy('id').execute();
+  return fileIds.map((fileId) => ({ fileId, reason: reasonFor(fileId, known.has(fileId), jobs.filter((j) => keys.get(j.key ?? '') === fileId).map((j) => j.state)) }));
 }
 
-async function whyNothing(store: Store, fileId: number, queues: string[]): Promise<string> {
-  if (!(await new IntakeRecords(store).file(fileId))) return `there is no file #${fileId}`;
-  const keys = [pipelineJobKey('invoice', fileId), downloadJobKey(fileId)];
-  const jobs = await store.db.selectFrom('jobs').select(['state']).where('queue', 'in', queues).where('key', 'in', keys).execute();
-  if (jobs.some((j) => j.state === 'waiting' || j.state === 'active')) return `file #${fileId} is waiting or being processed already`;
-  if (jobs.length === 0) return `file #${fileId} has no job to run again`;
-  return `file #${fileId} did not fail (its jobs are ${[...new Set(jobs.map((j) => j.state))].join(', ')})`;
+function reasonFor(fileId: number, exists: boolean, states: readonly string[]): string {
+  if (!exists) return `there is no file #${fileId}`;
+  if (states.some((s) => s === 'waiting' || s === 'active')) return `file #${fileId} is waiting or being processed already`;
+  if (states.length === 0) return `file #${fileId} has no job to run again`;
+  return `file #${fileId} did not fail (its jobs are ${[...new Set(states)].join(', ')})`;
 }

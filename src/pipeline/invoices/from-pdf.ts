@@ -1,6 +1,6 @@
 // A PDF invoice without the key for an LLM: its text layer read by the heuristic extractor, normalised and
 // validated. Low confidence, doubtful checks or no text at all → review, saying why.
-import { heuristicExtract, pdfText } from './extract/index.ts';
+import { heuristicExtract } from './extract/index.ts';
 import type { PdfText } from './extract/index.ts';
 import { normaliseFields, validateInvoice } from './validate/index.ts';
 import type { NewInvoice } from './records.ts';
@@ -9,11 +9,7 @@ import { emptyInvoice, invoiceFromFields } from './empty.ts';
 /** Why a scan goes to review: vision needs the pages as images, and this installation has no page renderer. */
 export const NO_TEXT_LAYER = 'the PDF has no text layer and no page renderer is available; read it by hand or send a photo';
 
-export async function invoiceFromPdf(bytes: Buffer, now: Date): Promise<NewInvoice> {
-  return invoiceFromPdfText(await pdfText(bytes), now);
-}
-
-/** The same from a text layer already read. */
+/** A PDF's text layer, already read, as an invoice. */
 export function invoiceFromPdfText(text: PdfText, now: Date): NewInvoice {
   if (!text.hasText) {
     return {

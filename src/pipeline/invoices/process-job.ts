@@ -18,8 +18,6 @@ import { quarantineDir } from './quarantine.ts';
 import { UnreadableFile, readInvoiceFile } from './read-file.ts';
 
 export const INVOICE_QUEUE = NEXT_QUEUE.invoice;
-export type { ProcessDeps } from './job-support.ts';
-export { fromCfdi } from './from-cfdi.ts';
 
 /** How long invoices wait when the account is out of credit before one of them asks OpenAI again. */
 export const QUOTA_WAIT_S = 600;

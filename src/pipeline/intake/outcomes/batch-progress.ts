@@ -1,7 +1,7 @@
 // Batch progress read from the store: the batch's files, their item outcomes and their invoice jobs, summarised
 // by progress.ts. Used by GET /batches/:id, /batch, the Telegram summary and `centinela status`.
 import type { Store } from '../../../core/store/index.ts';
-import { NEXT_QUEUE, pipelineJobKey } from '../download-job.ts';
+import { NEXT_QUEUE, fileIdOfJobKey, pipelineJobKey } from '../download-job.ts';
 import { IntakeRecords } from '../records.ts';
 import type { BatchRow, FileRow } from '../records.ts';
 import { fileProgress, isLive, summariseBatch } from './progress.ts';
@@ -11,18 +11,26 @@ import { ItemOutcomes } from './records.ts';
 const CHUNK = 500;
 
 export async function loadBatchProgress(store: Store, batchId: string, now = Date.now()): Promise<BatchProgress | null> {
-  const records = new IntakeRecords(store);
-  const batch = await records.batch(batchId);
-  return batch ? progressOf(store, batch, await records.batchFiles(batchId), now) : null;
+  const batch = await new IntakeRecords(store).batch(batchId);
+  return batch ? batchProgress(store, batch, now) : null;
 }
 
-async function progressOf(store: Store, batch: BatchRow, files: FileRow[], now: number): Promise<BatchProgress> {
-  const ids = files.map((f) => f.id);
-  const [outcomes, jobs] = await Promise.all([new ItemOutcomes(store).forFiles(ids), invoiceJobs(store, files)]);
-  return summariseBatch(
-    batch,
-    files.map((f) => fileProgress(f, outcomes.get(f.id) ?? [], jobs.get(f.id))),
-    now,
+/** The progress of a batch already read. */
+export async function batchProgress(store: Store, batch: BatchRow, now = Date.now()): Promise<BatchProgress> {
+  return (await progressOf(store, [batch], now))[0] as BatchProgress;
+}
+
+/** The progress of each batch, in their order: one read each of their files, outcomes and invoice jobs. */
+async function progressOf(store: Store, batches: readonly BatchRow[], now: number): Promise<BatchProgress[]> {
+  if (batches.length === 0) return [];
+  const files = await new IntakeRecords(store).db.selectFrom('files').selectAll().where('batch_id', 'in', batches.map((b) => b.id)).orderBy('id').execute();
+  const [outcomes, jobs] = await Promise.all([new ItemOutcomes(store).forFiles(files.map((f) => f.id)), invoiceJobs(store, files)]);
+  return batches.map((batch) =>
+    summariseBatch(
+      batch,
+      files.filter((f) => f.batch_id === batch.id).map((f) => fileProgress(f, outcomes.get(f.id) ?? [], jobs.get(f.id))),
+      now,
+    ),
   );
 }
 
@@ -56,8 +64,7 @@ async function invoiceJobs(store: Store, files: FileRow[]): Promise<Map<number, 
 export async function batchesInProgress(store: Store, now = Date.now(), limit = 10): Promise<BatchProgress[]> {
   const records = new IntakeRecords(store);
   const live = await store.db.selectFrom('jobs').select('key').where('queue', '=', NEXT_QUEUE.invoice).where('state', 'in', ['waiting', 'active']).execute();
-  const prefix = `${NEXT_QUEUE.invoice}:`;
-  const fileIds = live.map((j) => Number((j.key ?? '').slice(prefix.length))).filter((id) => Number.isInteger(id) && id > 0);
+  const fileIds = live.map((j) => fileIdOfJobKey(j.key)).filter((id) => id !== null);
   const batchIds = new Set<string>();
   const arriving = await records.db.selectFrom('files').select('batch_id').distinct().where('state', '=', 'received').execute();
   for (const r of arriving) if (r.batch_id) batchIds.add(r.batch_id);
@@ -67,7 +74,5 @@ export async function batchesInProgress(store: Store, now = Date.now(), limit = 
   }
   if (batchIds.size === 0) return [];
   const batches = await records.db.selectFrom('batches').selectAll().where('id', 'in', [...batchIds].slice(0, 1000)).orderBy('created_at', 'desc').limit(limit).execute();
-  const out: BatchProgress[] = [];
-  for (const b of batches) out.push(await progressOf(store, b, await records.batchFiles(b.id), now));
-  return out;
+  return progressOf(store, batches, now);
 }
