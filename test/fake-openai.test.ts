@@ -4,6 +4,7 @@ import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/ch
 import { afterEach, describe, expect, test } from 'vitest';
 import { formatDuration, sha256Hex, startFakeOpenAI } from './fakes/openai/index.ts';
 import type { FakeOpenAI, FakeOpenAIOptions } from './fakes/openai/index.ts';
+import { rejection } from './support/rejection.ts';
 
 const fakes: FakeOpenAI[] = [];
 afterEach(async () => {
@@ -65,15 +66,6 @@ function imageRequest(image: Buffer, extra: Partial<ChatCompletionCreateParamsNo
     response_format: schema,
     ...extra,
   };
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('answers', () => {

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi, FakeBotApiOptions, FakeUser, UploadedFile } from './fakes/telegram/index.ts';
 import { parseDisposition } from './fakes/telegram/multipart.ts';
+import { rejection } from './support/rejection.ts';
 
 const ana: FakeUser = { id: 1001, first_name: 'Ana', username: 'ana_ops', language_code: 'es' };
 const MB = 1024 * 1024;
@@ -44,15 +45,6 @@ function sparseFile(size: number): string {
   writeFileSync(path, '');
   truncateSync(path, size);
   return path;
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
 }
 
 async function grammyError(p: Promise<unknown>): Promise<GrammyError> {

@@ -5,19 +5,14 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateToLatest, withTables } from '../src/core/store/index.ts';
+import { withTables } from '../src/core/store/index.ts';
 import type { Queue } from '../src/core/queue/index.ts';
-import { MIGRATIONS } from '../src/main.ts';
-import { Repairs, repairsMigration } from '../src/monitor/actions/index.ts';
-import type { RepairDeps, RepairTables } from '../src/monitor/actions/index.ts';
+import type { RepairDeps, RepairTables, Repairs } from '../src/monitor/actions/index.ts';
 import type { ActionPlan, Finding } from '../src/monitor/types.ts';
+import { testRepairs } from './support/repairs.ts';
 import { tempDir } from './support/service.ts';
-import { STORE_KINDS, createTestStore, eventually, quietLog, testQueue } from './support/stores.ts';
+import { STORE_KINDS, createTestStore, eventually, testQueue } from './support/stores.ts';
 import type { TestStore } from './support/stores.ts';
-
-function withRepairs() {
-  return MIGRATIONS.some((m) => m.name === repairsMigration.name) ? MIGRATIONS : [...MIGRATIONS, repairsMigration];
-}
 
 function finding(type: string, params: ActionPlan['params'], target: string, plan: Partial<ActionPlan> = {}, fields: Record<string, string> = {}): Finding {
   return {
@@ -45,7 +40,6 @@ describe.each(STORE_KINDS)('repairs on %s', (kind) => {
 
   beforeEach(async () => {
     t = await createTestStore(kind);
-    await migrateToLatest(t.store.db as never, t.store.kind, withRepairs());
     queue = await testQueue(t.store);
     dir = tempDir('centinela-repairs-');
     await mkdir(join(dir, 'media'));
@@ -61,16 +55,11 @@ describe.each(STORE_KINDS)('repairs on %s', (kind) => {
   });
 
   async function repairs(over: Partial<RepairDeps> = {}): Promise<Repairs> {
-    return new Repairs({
+    return testRepairs({
       store: t.store,
       queue,
-      log: await quietLog(),
       allowedRoots: [join(dir, 'media')],
-      owner: '',
       dataDir: join(dir, 'data'),
-      docker: null,
-      botApi: { apiRoot: '', token: null },
-      dryRun: false,
       breaker: { maxRepairs: 2, windowMs: 60_000, healthyForMs: 30_000 },
       now: () => clock,
       sleep: async (ms) => {

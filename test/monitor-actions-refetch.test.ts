@@ -5,22 +5,17 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../src/core/config.ts';
-import { migrateToLatest } from '../src/core/store/index.ts';
 import type { Queue } from '../src/core/queue/index.ts';
-import { MIGRATIONS } from '../src/main.ts';
-import { Repairs, repairsMigration } from '../src/monitor/actions/index.ts';
+import type { Repairs } from '../src/monitor/actions/index.ts';
 import type { Finding } from '../src/monitor/types.ts';
 import { DOWNLOAD_QUEUE, Intake } from '../src/pipeline/intake/index.ts';
 import type { FileRow } from '../src/pipeline/intake/index.ts';
+import { testRepairs } from './support/repairs.ts';
 import { tempDir } from './support/service.ts';
-import { createTestStore, eventually, quietLog, testQueue } from './support/stores.ts';
+import { createTestStore, eventually, testQueue } from './support/stores.ts';
 import type { TestStore } from './support/stores.ts';
 
 const GOOD = 'the real video bytes';
-
-function withRepairs() {
-  return MIGRATIONS.some((m) => m.name === repairsMigration.name) ? MIGRATIONS : [...MIGRATIONS, repairsMigration];
-}
 
 function corrupt(path: string, attempts = 1): Finding {
   return {
@@ -47,7 +42,6 @@ describe('quarantine_refetch', () => {
 
   beforeEach(async () => {
     t = await createTestStore('sqlite');
-    await migrateToLatest(t.store.db as never, t.store.kind, withRepairs());
     queue = await testQueue(t.store);
     dir = tempDir('centinela-refetch-');
     media = join(dir, 'media');
@@ -68,16 +62,11 @@ describe('quarantine_refetch', () => {
       },
       { tell: async () => undefined, alertAdmins: async () => {} },
     );
-    repairs = new Repairs({
+    repairs = await testRepairs({
       store: t.store,
       queue,
-      log: await quietLog(),
       allowedRoots: [media],
-      owner: '',
       dataDir: data,
-      docker: null,
-      botApi: { apiRoot: '', token: null },
-      dryRun: false,
       breaker: { maxRepairs: 10, windowMs: 60_000, healthyForMs: 60_000 },
       sleep: async () => {},
     });

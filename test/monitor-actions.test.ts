@@ -7,23 +7,17 @@ import { chmod, lstat, mkdir, readdir, stat, symlink, writeFile } from 'node:fs/
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../src/core/store/index.ts';
 import type { Queue } from '../src/core/queue/index.ts';
-import { MIGRATIONS } from '../src/main.ts';
-import { ACTION_TYPES, Repairs, repairsMigration } from '../src/monitor/actions/index.ts';
-import type { RepairDeps } from '../src/monitor/actions/index.ts';
+import { ACTION_TYPES } from '../src/monitor/actions/index.ts';
+import type { RepairDeps, Repairs } from '../src/monitor/actions/index.ts';
 import type { ActionPlan, ContainerState, DockerApi, Finding } from '../src/monitor/types.ts';
 import { intakePaused } from '../src/pipeline/intake/index.ts';
+import { testRepairs } from './support/repairs.ts';
 import { tempDir } from './support/service.ts';
-import { createTestStore, quietLog, testQueue } from './support/stores.ts';
+import { createTestStore, testQueue } from './support/stores.ts';
 import type { TestStore } from './support/stores.ts';
 
 const ROOT = process.getuid?.() === 0;
-
-/** Every migration, with the breaker's table whether or not the composition root lists it yet. */
-function withRepairs() {
-  return MIGRATIONS.some((m) => m.name === repairsMigration.name) ? MIGRATIONS : [...MIGRATIONS, repairsMigration];
-}
 
 function finding(type: string, params: ActionPlan['params'], more: { fields?: Record<string, string>; target?: string; plan?: Partial<ActionPlan> } = {}): Finding {
   return {
@@ -49,7 +43,6 @@ let tries: Array<[number, number]>;
 
 beforeEach(async () => {
   t = await createTestStore('sqlite');
-  await migrateToLatest(t.store.db as never, t.store.kind, withRepairs());
   queue = await testQueue(t.store);
   dir = tempDir('centinela-actions-');
   media = join(dir, 'media');
@@ -67,16 +60,12 @@ afterEach(async () => {
 });
 
 async function repairs(over: Partial<RepairDeps> = {}): Promise<Repairs> {
-  return new Repairs({
+  return testRepairs({
     store: t.store,
     queue,
-    log: await quietLog(),
     allowedRoots: [media],
-    owner: '',
     dataDir: data,
-    docker: null,
     botApi: { apiRoot: 'http://127.0.0.1:9', token: null },
-    dryRun: false,
     breaker: { maxRepairs: 100, windowMs: 60_000, healthyForMs: 60_000 },
     sleep: async (ms) => {
       waits.push(ms);

@@ -1,54 +1,25 @@
 // Alerts on real SQLite and real PostgreSQL, read back from the outbox table: group_wait, the alert storm,
 // reminders per severity, acks, silences (kept across handles), inhibition, and buttons on single alerts.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { outboxMigration } from '../src/bot/index.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboxTables } from '../src/bot/outbox/index.ts';
-import { coreMigration, migrateToLatest, openStore, settingsMigration, withTables } from '../src/core/store/index.ts';
+import { withTables } from '../src/core/store/index.ts';
 import type { Store } from '../src/core/store/index.ts';
 import { Alerts, Silences, formatIncident } from '../src/monitor/alerts/index.ts';
 import type { AlertTables, NoticeEvent } from '../src/monitor/alerts/index.ts';
-import { Incidents, incidentsMigration } from '../src/monitor/incidents/index.ts';
+import { Incidents } from '../src/monitor/incidents/index.ts';
 import type { Incident } from '../src/monitor/incidents/index.ts';
 import type { Finding } from '../src/monitor/types.ts';
-import { createDatabase } from './support/postgres.ts';
-import { tempDir } from './support/service.ts';
+import { STORE_KINDS, createTestStore } from './support/stores.ts';
+import type { TestStore } from './support/stores.ts';
 
-const KINDS = ['sqlite', 'postgres'] as const;
 const ADMIN = 5001;
 const T0 = Date.parse('2026-01-05T14:30:00Z');
 const S = 1000;
 const MIN = 60 * S;
 const H = 60 * MIN;
 const quiet = pino({ level: 'silent' });
-
-/** A fresh store with the tables alerts need (the brief's list), and a way to open more handles on it. */
-async function monitorStore(kind: (typeof KINDS)[number]): Promise<{ store: Store; open(): Store; cleanup(): Promise<void> }> {
-  const dir = tempDir('centinela-alerts-');
-  let databaseUrl: string | undefined;
-  let drop = async (): Promise<void> => {};
-  if (kind === 'postgres') ({ url: databaseUrl, drop } = await createDatabase(inject('postgresUrl')));
-  const handles: Store[] = [];
-  const open = (): Store => {
-    const s = openStore({ dataDir: join(dir, 'data'), databaseUrl, sqliteSynchronous: 'normal', busyTimeoutMs: 10_000, poolSize: 4 });
-    handles.push(s);
-    return s;
-  };
-  const store = open();
-  await migrateToLatest(store.db as never, store.kind, [coreMigration, settingsMigration, outboxMigration, incidentsMigration]);
-  return {
-    store,
-    open,
-    async cleanup() {
-      for (const h of handles) await h.close();
-      await drop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 function finding(over: Partial<Finding> = {}): Finding {
   return {
@@ -70,8 +41,8 @@ interface Row {
   buttons: string[] | null;
 }
 
-describe.each(KINDS)('alerts on %s', (kind) => {
-  let t: Awaited<ReturnType<typeof monitorStore>>;
+describe.each(STORE_KINDS)('alerts on %s', (kind) => {
+  let t: TestStore;
   let now: number;
   let incidents: Incidents;
   let alerts: Alerts;
@@ -100,7 +71,7 @@ describe.each(KINDS)('alerts on %s', (kind) => {
     db.selectFrom('alert_notices').select(['state', 'muted_reason']).where('incident_id', '=', incidentId).where('event', '=', event).orderBy('id', 'desc').executeTakeFirstOrThrow();
 
   beforeEach(async () => {
-    t = await monitorStore(kind);
+    t = await createTestStore(kind);
     now = T0;
     db = withTables<OutboxTables & AlertTables>(t.store);
     incidents = new Incidents(t.store, { journal: null, now: () => now });
@@ -206,7 +177,7 @@ describe.each(KINDS)('alerts on %s', (kind) => {
     const byRule = await silences.add({ matcher: 'download_timeout', durationMs: H, reason: 'known outage', by: 'ana' });
     await silences.add({ matcher: 'permission_denied', durationMs: 2 * H, reason: '', by: 'luis' });
     // Another process (a new handle on the same store) sees them: they survive a restart.
-    const elsewhere = new Silences(t.open(), { now: () => now });
+    const elsewhere = new Silences(await t.open(), { now: () => now });
     expect((await elsewhere.list()).map((s) => [s.matcher, s.until, s.by])).toEqual([
       ['download_timeout', T0 + H, 'ana'],
       ['permission_denied', T0 + 2 * H, 'luis'],
@@ -288,7 +259,7 @@ describe.each(KINDS)('alerts on %s', (kind) => {
     const quickSolved = await incidents.resolve('download_timeout', 'job-6');
     if (!quickSolved) throw new Error('not open');
     await alerts.notify(quickSolved, 'resolved');
-    const other = makeAlerts(t.open());
+    const other = makeAlerts(await t.open());
     now += 10 * S;
     const sent = await Promise.all([alerts.flush(), other.flush(), alerts.flush()]);
     expect(sent.reduce((a, b) => a + b, 0)).toBe(1);

@@ -1,19 +1,17 @@
 // The monitor's Telegram side: inline buttons in the outbox (both stores), and end to end through the real bot
 // against the fake Bot API: alerts with buttons, button presses, /errors /silence /silences /unsilence /ack.
-import { Migrator } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { alertAdmins } from '../src/bot/index.ts';
-import { Outbox, outboxApi } from '../src/bot/outbox/index.ts';
-import type { Store } from '../src/core/store/index.ts';
-import { MIGRATIONS, startService } from '../src/main.ts';
+import type { Outbox } from '../src/bot/outbox/index.ts';
+import { startService } from '../src/main.ts';
 import type { Service } from '../src/main.ts';
 import { Silences } from '../src/monitor/alerts/index.ts';
-import { Incidents, incidentsMigration } from '../src/monitor/incidents/index.ts';
+import { Incidents } from '../src/monitor/incidents/index.ts';
 import type { Incident } from '../src/monitor/incidents/index.ts';
 import type { Finding } from '../src/monitor/types.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi, FakeUser, SentCall } from './fakes/telegram/index.ts';
-import { ADMIN, STAFF, STRANGER, botEnv, textOf } from './support/bot-service.ts';
+import { ADMIN, STAFF, STRANGER, botEnv, testOutbox, textOf } from './support/bot-service.ts';
 import { tempDir } from './support/service.ts';
 import { STORE_KINDS, createTestStore, eventually, quietLog } from './support/stores.ts';
 import type { TestStore } from './support/stores.ts';
@@ -60,15 +58,7 @@ describe.each(STORE_KINDS)('alert buttons in the outbox on %s', (kind) => {
   });
 
   const sender = async (): Promise<Outbox> => {
-    outbox = new Outbox({
-      store: t.store,
-      api: outboxApi(fake.token, fake.apiRoot),
-      log: await quietLog(),
-      fallbackWebhook: '',
-      fallbackAfterMs: 300_000,
-      perChatIntervalMs: 30,
-      pollMs: 25,
-    });
+    outbox = await testOutbox(t.store, fake);
     return outbox;
   };
   const sentCount = async (o: Outbox, n: number): Promise<void> =>
@@ -133,23 +123,6 @@ describe.each(STORE_KINDS)('alert buttons in the outbox on %s', (kind) => {
   });
 });
 
-/**
- * The monitor's tables on the service's store. When the service's own migrations include them, nothing to do;
- * else they are applied under a separate migrations table, so that a restart of the service still finds its own
- * list of migrations complete.
- */
-async function monitorTables(store: Store): Promise<void> {
-  if (MIGRATIONS.includes(incidentsMigration)) return;
-  const provider = { getMigrations: async () => ({ [incidentsMigration.name]: { up: (db: never) => incidentsMigration.up(db, store.kind) } }) };
-  const { error } = await new Migrator({
-    db: store.db as never,
-    provider,
-    migrationTableName: 'test_monitor_migrations',
-    migrationLockTableName: 'test_monitor_migrations_lock',
-  }).migrateToLatest();
-  if (error) throw error;
-}
-
 describe('the monitor in the admin chat', () => {
   let fake: FakeBotApi;
   let service: Service | null = null;
@@ -168,7 +141,6 @@ describe('the monitor in the admin chat', () => {
   /** The service with only the bot (no monitor module that would take retry marks or send its own alerts). */
   const start = async (): Promise<Service> => {
     service = await startService({ env: botEnv(fake, dir), cwd: dir, only: ['bot'] });
-    await monitorTables(service.store);
     await eventually(() => fake.polling, 'the bot polls');
     return service;
   };

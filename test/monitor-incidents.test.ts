@@ -1,47 +1,19 @@
 // The monitor's incident store on real SQLite and real PostgreSQL: counting by fingerprint, two processes at once,
 // state events and the JSON Lines journal, resolution, Retry marks, acks; and `centinela incidents`.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { outboxMigration } from '../src/bot/index.ts';
-import { coreMigration, migrateToLatest, openStore, settingsMigration } from '../src/core/store/index.ts';
-import type { Store } from '../src/core/store/index.ts';
-import { Incidents, incidentsMigration } from '../src/monitor/incidents/index.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Incidents } from '../src/monitor/incidents/index.ts';
 import type { JournalLine } from '../src/monitor/incidents/index.ts';
 import type { Finding } from '../src/monitor/types.ts';
-import { createDatabase } from './support/postgres.ts';
 import { runCli, tempDir } from './support/service.ts';
+import { openSpec } from './support/store-spec.ts';
+import { STORE_KINDS, createTestStore } from './support/stores.ts';
+import type { TestStore } from './support/stores.ts';
 
-const KINDS = ['sqlite', 'postgres'] as const;
 const T0 = Date.parse('2026-01-05T14:30:00Z');
 const MIN = 60_000;
-
-/** A fresh store with the tables incidents need (the brief's list), and a way to open more handles on it. */
-async function monitorStore(kind: (typeof KINDS)[number]): Promise<{ store: Store; open(): Store; dir: string; cleanup(): Promise<void> }> {
-  const dir = tempDir('centinela-incidents-');
-  let databaseUrl: string | undefined;
-  let drop = async (): Promise<void> => {};
-  if (kind === 'postgres') ({ url: databaseUrl, drop } = await createDatabase(inject('postgresUrl')));
-  const handles: Store[] = [];
-  const open = (): Store => {
-    const s = openStore({ dataDir: join(dir, 'data'), databaseUrl, sqliteSynchronous: 'normal', busyTimeoutMs: 10_000, poolSize: 4 });
-    handles.push(s);
-    return s;
-  };
-  const store = open();
-  await migrateToLatest(store.db as never, store.kind, [coreMigration, settingsMigration, outboxMigration, incidentsMigration]);
-  return {
-    store,
-    open,
-    dir,
-    async cleanup() {
-      for (const h of handles) await h.close();
-      await drop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 function finding(over: Partial<Finding> = {}): Finding {
   return {
@@ -64,16 +36,16 @@ function journal(file: string): JournalLine[] {
     .map((l) => JSON.parse(l) as JournalLine);
 }
 
-describe.each(KINDS)('incidents on %s', (kind) => {
-  let t: Awaited<ReturnType<typeof monitorStore>>;
+describe.each(STORE_KINDS)('incidents on %s', (kind) => {
+  let t: TestStore;
   let now: number;
   let file: string;
   let incidents: Incidents;
 
   beforeEach(async () => {
-    t = await monitorStore(kind);
+    t = await createTestStore(kind);
     now = T0;
-    file = join(t.dir, 'logs', 'incidents.jsonl');
+    file = join(t.spec.dataDir, 'logs', 'incidents.jsonl');
     incidents = new Incidents(t.store, { journal: file, now: () => now });
   });
   afterEach(async () => {
@@ -101,7 +73,7 @@ describe.each(KINDS)('incidents on %s', (kind) => {
   });
 
   it('keeps one incident when two store handles (two processes) record the same finding at once', async () => {
-    const second = new Incidents(t.open(), { journal: null, now: () => now });
+    const second = new Incidents(await t.open(), { journal: null, now: () => now });
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? second : incidents).record(finding())));
     expect(results.filter((r) => r.isNew)).toHaveLength(1);
     expect(new Set(results.map((r) => r.incident.id)).size).toBe(1);
@@ -181,7 +153,7 @@ describe.each(KINDS)('incidents on %s', (kind) => {
     await incidents.setState(incident.id, 'failed', { message: 'still timing out' });
     expect((await incidents.requestRetry(incident.id))?.retryRequested).toBe(true);
     expect(await incidents.requestRetry(9999)).toBeNull();
-    const other = new Incidents(t.open(), { journal: null });
+    const other = new Incidents(await t.open(), { journal: null });
     const [a, b] = await Promise.all([incidents.takeRetryRequests(), other.takeRetryRequests()]);
     expect([...a, ...b].map((i) => i.id)).toEqual([incident.id]);
     expect([...a, ...b][0]?.retryRequested).toBe(false);
@@ -238,9 +210,9 @@ describe.each(KINDS)('incidents on %s', (kind) => {
 
 describe('the incident journal', () => {
   it('survives a write failure: the store keeps the change, the failure is logged once', async () => {
-    const t = await monitorStore('sqlite');
+    const t = await createTestStore('sqlite');
     try {
-      const blocker = join(t.dir, 'not-a-folder');
+      const blocker = join(t.spec.dataDir, 'not-a-folder');
       writeFileSync(blocker, 'x');
       const lines: string[] = [];
       const log = pino({ level: 'info' }, { write: (s: string) => void lines.push(s) });
@@ -268,7 +240,7 @@ describe('centinela incidents', () => {
     expect(empty.code).toBe(0);
     expect(empty.stdout).toBe('no incidents\n');
 
-    const store = openStore({ dataDir: join(cwd, 'data'), sqliteSynchronous: 'normal', busyTimeoutMs: 5000, poolSize: 1 });
+    const store = await openSpec({ kind: 'sqlite', dataDir: join(cwd, 'data') });
     const incidents = new Incidents(store, { journal: null });
     const a = (await incidents.record(finding())).incident;
     await incidents.record(finding());

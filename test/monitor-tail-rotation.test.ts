@@ -5,9 +5,7 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../src/core/store/index.ts';
-import { MIGRATIONS } from '../src/main.ts';
-import { Tailer, tailMigration } from '../src/monitor/tail/index.ts';
+import { Tailer } from '../src/monitor/tail/index.ts';
 import { REPO, cleanEnv, tempDir } from './support/service.ts';
 import { createTestStore, eventually, quietLog } from './support/stores.ts';
 import type { TestStore } from './support/stores.ts';
@@ -41,7 +39,6 @@ describe('rotation while a writer process writes 100,000 lines', () => {
 
   beforeEach(async () => {
     t = await createTestStore('sqlite');
-    await migrateToLatest(t.store.db as never, t.store.kind, MIGRATIONS.includes(tailMigration) ? MIGRATIONS : [...MIGRATIONS, tailMigration]);
     dir = tempDir('centinela-rotate-');
   });
   afterEach(async () => {

@@ -6,20 +6,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLog } from '../src/core/log.ts';
 import type { Logger } from '../src/core/log.ts';
-import { migrateToLatest, withTables } from '../src/core/store/index.ts';
-import type { Store } from '../src/core/store/index.ts';
-import { MIGRATIONS } from '../src/main.ts';
-import { CUT_MARK, Tailer, readRecordsFromFile, tailMigration } from '../src/monitor/tail/index.ts';
+import { withTables } from '../src/core/store/index.ts';
+import { CUT_MARK, Tailer, readRecordsFromFile } from '../src/monitor/tail/index.ts';
 import type { TailOptions, TailTables } from '../src/monitor/tail/index.ts';
 import type { LogRecord } from '../src/monitor/types.ts';
 import { tempDir } from './support/service.ts';
 import { STORE_KINDS, createTestStore, eventually, quietLog } from './support/stores.ts';
 import type { TestStore } from './support/stores.ts';
-
-/** The store with the tail table (the service's own list has it once the monitor is wired in). */
-async function migrateTail(store: Store): Promise<void> {
-  await migrateToLatest(store.db as never, store.kind, MIGRATIONS.includes(tailMigration) ? MIGRATIONS : [...MIGRATIONS, tailMigration]);
-}
 
 interface Run {
   tailer: Tailer;
@@ -57,7 +50,6 @@ async function stopAll(): Promise<void> {
 function setup(kind: 'sqlite' | 'postgres'): void {
   beforeEach(async () => {
     t = await createTestStore(kind);
-    await migrateTail(t.store);
     dir = tempDir('centinela-tail-');
     log = await quietLog();
   });

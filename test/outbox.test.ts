@@ -4,11 +4,12 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Outbox, escapeHtml, html, htmlToPlain, outboxApi, splitMessage, trusted } from '../src/bot/outbox/index.ts';
-import type { OutboxDeps, OutboxTables } from '../src/bot/outbox/index.ts';
+import { escapeHtml, html, htmlToPlain, splitMessage, trusted } from '../src/bot/outbox/index.ts';
+import type { Outbox, OutboxDeps, OutboxTables } from '../src/bot/outbox/index.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi, SentCall } from './fakes/telegram/index.ts';
-import { STORE_KINDS, createTestStore, eventually, quietLog } from './support/stores.ts';
+import { testOutbox } from './support/bot-service.ts';
+import { STORE_KINDS, createTestStore, eventually } from './support/stores.ts';
 import type { TestStore } from './support/stores.ts';
 
 const ALICE = 1001;
@@ -73,17 +74,7 @@ describe.each(STORE_KINDS)('outbox on %s', (kind) => {
   const servers: Server[] = [];
 
   const outbox = async (deps: Partial<OutboxDeps> = {}): Promise<Outbox> => {
-    const o = new Outbox({
-      store: t.store,
-      api: outboxApi(fake.token, fake.apiRoot),
-      log: await quietLog(),
-      fallbackWebhook: '',
-      fallbackAfterMs: 300_000,
-      perChatIntervalMs: 30,
-      pollMs: 25,
-      retryBackoff: { baseMs: 50, capMs: 200 },
-      ...deps,
-    });
+    const o = await testOutbox(t.store, fake, { retryBackoff: { baseMs: 50, capMs: 200 }, ...deps });
     outboxes.push(o);
     return o;
   };

@@ -1,16 +1,20 @@
-// The service with its Telegram intake on, talking to the fake Bot API, for end-to-end bot tests.
+// The service with its Telegram intake on, talking to the fake Bot API, for end-to-end bot tests; and the outbox alone.
 import { join } from 'node:path';
+import { Outbox, outboxApi } from '../../src/bot/outbox/index.ts';
+import type { OutboxDeps } from '../../src/bot/outbox/index.ts';
+import type { Store } from '../../src/core/store/index.ts';
 import { startService } from '../../src/main.ts';
 import type { Service } from '../../src/main.ts';
 import type { FakeBotApi, FakeUser } from '../fakes/telegram/index.ts';
 import { tempDir } from './service.ts';
+import { quietLog } from './stores.ts';
 
 export const ADMIN: FakeUser = { id: 1001, first_name: 'Ana', language_code: 'es' };
 export const STAFF: FakeUser = { id: 2002, first_name: 'Luis', language_code: 'es' };
 export const MODEL: FakeUser = { id: 3003, first_name: 'Victor', language_code: 'en' };
 export const STRANGER: FakeUser = { id: 9009, first_name: 'Eve', username: 'eve', language_code: 'en' };
 
-export const USERS = [
+const USERS = [
   { id: ADMIN.id, name: 'Ana', role: 'admin', language: 'es' },
   { id: STAFF.id, name: 'Luis', role: 'staff', language: 'es' },
   { id: MODEL.id, name: 'Victor', role: 'model', folder: 'victor', language: 'en' },
@@ -42,6 +46,20 @@ export function botEnv(fake: FakeBotApi, dir: string, extra: Record<string, stri
 export async function startBotService(fake: FakeBotApi, extra: Record<string, string> = {}, dir = tempDir('centinela-bot-')): Promise<{ service: Service; dir: string }> {
   const service = await startService({ env: botEnv(fake, dir, extra), cwd: dir });
   return { service, dir };
+}
+
+/** An outbox on `store` that sends to `fake`, with no fallback webhook and waits short enough for tests. */
+export async function testOutbox(store: Store, fake: FakeBotApi, deps: Partial<OutboxDeps> = {}): Promise<Outbox> {
+  return new Outbox({
+    store,
+    api: outboxApi(fake.token, fake.apiRoot),
+    log: await quietLog(),
+    fallbackWebhook: '',
+    fallbackAfterMs: 300_000,
+    perChatIntervalMs: 30,
+    pollMs: 25,
+    ...deps,
+  });
 }
 
 /** Text of a sendMessage/editMessageText call. */

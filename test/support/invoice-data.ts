@@ -2,7 +2,7 @@
 // headers of photos and of a Windows executable, and CSV text.
 
 /** A PDF from its objects' bodies (object 1 is the catalog), with a correct cross-reference table. */
-export function buildPdf(objects: readonly string[]): Buffer {
+function buildPdf(objects: readonly string[]): Buffer {
   const chunks: string[] = ['%PDF-1.4\n%\xe2\xe3\xcf\xd3\n'];
   const offsets: number[] = [];
   let length = Buffer.byteLength(chunks[0] ?? '', 'latin1');

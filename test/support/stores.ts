@@ -17,6 +17,8 @@ export const STORE_KINDS: StoreKindName[] = ['sqlite', 'postgres'];
 export interface TestStore {
   spec: StoreSpec;
   store: Store;
+  /** Another handle on the same store, as a second process would have; cleanup() closes it. */
+  open(): Promise<Store>;
   cleanup(): Promise<void>;
 }
 
@@ -31,11 +33,17 @@ export async function createTestStore(kind: StoreKindName): Promise<TestStore> {
   }
   const spec: StoreSpec = { kind, dataDir, databaseUrl };
   const store = await openSpec(spec);
+  const handles = [store];
   return {
     spec,
     store,
+    async open() {
+      const handle = await openSpec(spec);
+      handles.push(handle);
+      return handle;
+    },
     async cleanup() {
-      await store.close();
+      for (const handle of handles) await handle.close();
       await drop();
       rmSync(dataDir, { recursive: true, force: true });
     },

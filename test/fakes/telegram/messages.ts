@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import type { Message, MessageEntity, PhotoSize } from '@grammyjs/types';
 import type { Ctx, Handler } from './context.ts';
-import { ApiError, badRequest } from './errors.ts';
+import { TOO_LARGE, badRequest } from './errors.ts';
 import type { FileKind, StoredFile } from './files.ts';
 import { parseHtml } from './html.ts';
 import type { Formatted } from './html.ts';
@@ -114,7 +114,7 @@ function isUpload(v: unknown): v is UploadedFile {
 }
 
 function checkUpload(v: UploadedFile, ctx: Ctx): void {
-  if (v.size > UPLOAD_LIMIT[ctx.mode()]) throw new ApiError(413, 'Request Entity Too Large');
+  if (v.size > UPLOAD_LIMIT[ctx.mode()]) throw TOO_LARGE();
   if (v.size === 0) throw badRequest('file must be non-empty');
 }
 

@@ -1,7 +1,7 @@
 // Request parameters: the query string, JSON or url-encoded bodies (multipart is in multipart.ts), and typed reads.
 // Telegram accepts every way for every method, and form values are strings: objects arrive as JSON text.
 import type { IncomingMessage } from 'node:http';
-import { ApiError, badRequest } from './errors.ts';
+import { ApiError, TOO_LARGE, badRequest } from './errors.ts';
 
 export type Params = Record<string, unknown>;
 
@@ -14,7 +14,7 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   for await (const chunk of req) {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     size += buf.length;
-    if (size > MAX_BODY) throw new ApiError(413, 'Request Entity Too Large');
+    if (size > MAX_BODY) throw TOO_LARGE();
     chunks.push(buf);
   }
   return Buffer.concat(chunks);
