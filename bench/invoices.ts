@@ -1,6 +1,6 @@
 // Benchmark of the invoice pipeline's OpenAI client (issue: one throttled client for OpenAI): 1,931 invoices that
 // need the LLM, through the durable queue (SQLite) and the fake OpenAI limited to R requests/min with realistic
-// latency; then the CFDI parser's rate over the shared fixtures.
+// latency; then the CFDI parser's rate over the test fixtures.
 // Env: BENCH_RPM (default 6000, so the run is short), BENCH_LATENCY_MS ("400-1200" or one number).
 import { createHash } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
@@ -149,7 +149,7 @@ await fake.close();
 await log.close();
 rmSync(dir, { recursive: true, force: true });
 
-const cfdiFiles = findXml(join(REPO, '../shared/fixtures/cfdi'));
+const cfdiFiles = findXml(join(REPO, 'test/fixtures/cfdi'));
 const cfdiRate = await cfdiParseRate(cfdiFiles, 2);
 note(`cfdi: ${cfdiFiles.length} fixture files parsed round-robin for 2 s`);
 

@@ -16,7 +16,7 @@ import {
 import type { CfdiDocument, CfdiErrorCode, ParseCfdiOptions, RetencionesDocument } from '../src/pipeline/invoices/cfdi/index.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
-const FIXTURES = join(REPO, '../shared/fixtures/cfdi');
+const FIXTURES = join(REPO, 'test/fixtures/cfdi');
 
 function allFixtures(dir = FIXTURES): string[] {
   return readdirSync(dir)

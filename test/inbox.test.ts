@@ -10,7 +10,7 @@ import { IntakeRecords } from '../src/pipeline/intake/index.ts';
 import { REPO, tempDir } from './support/service.ts';
 import { eventually } from './support/stores.ts';
 
-const FIXTURES = join(REPO, '../shared/fixtures/cfdi');
+const FIXTURES = join(REPO, 'test/fixtures/cfdi');
 let service: Service | null = null;
 
 afterEach(async () => {

@@ -12,7 +12,7 @@ import { REPO } from './support/service.ts';
 import { eventually } from './support/stores.ts';
 import { INVOICE_LINES, imageOnlyPdf, invoicePdf, textPdf, windowsExecutable } from './support/invoice-data.ts';
 
-const FIXTURES = join(REPO, '../shared/fixtures/cfdi');
+const FIXTURES = join(REPO, 'test/fixtures/cfdi');
 let fake: FakeBotApi | null = null;
 let service: Service | null = null;
 

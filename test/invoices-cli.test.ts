@@ -6,7 +6,7 @@ import { InvoiceRecords, fromCfdi, parseCfdi } from '../src/pipeline/invoices/in
 import { REPO, runCli, tempDir } from './support/service.ts';
 import { openSpec } from './support/store-spec.ts';
 
-const FIXTURES = join(REPO, '../shared/fixtures/cfdi');
+const FIXTURES = join(REPO, 'test/fixtures/cfdi');
 
 describe('invoice commands', () => {
   it('extracts CFDI files without storing anything, and says what is wrong with a bad one', async () => {

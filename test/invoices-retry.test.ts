@@ -39,7 +39,7 @@ describe('centinela retry', () => {
     // The batch report says why, in the quarantine's own words.
     expect((await report()).files[0]?.reason).toBe(meta.error);
     expect(meta.retry).toContain(`centinela retry --invoices ${fileId}`);
-    writeFileSync(meta.quarantinedPath, readFileSync(join(REPO, '../shared/fixtures/cfdi/cfdi40-valid.xml')));
+    writeFileSync(meta.quarantinedPath, readFileSync(join(REPO, 'test/fixtures/cfdi/cfdi40-valid.xml')));
     const retried = await runCli(['retry', '--invoices', String(fileId), '999'], { cwd, env });
     expect(retried.code).toBe(1); // file 999 had nothing to retry
     expect(retried.stdout).toMatch(new RegExp(`^queued again: job #\\d+ \\(invoice\\.process\\) for file #${fileId}$`, 'm'));
