@@ -1,6 +1,7 @@
 // HTTP batch upload: 51 files in one request, the batch's progress, the routes our users' web page calls, and
 // a client that disconnects half way (nothing recorded).
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,11 +20,11 @@ afterEach(async () => {
   service = null;
 });
 
-async function start(): Promise<{ url: string; token: string }> {
+async function start(env: Record<string, string> = {}): Promise<{ url: string; token: string }> {
   dir = tempDir('centinela-upload-');
   service = await startService({
     cwd: dir,
-    env: { CENTINELA_HTTP_PORT: '0', CENTINELA_LOG_STDOUT: 'false', CENTINELA_QUEUE_POLL_MS: '100', CENTINELA_API_TOKEN: 'test-token-0123456789' },
+    env: { CENTINELA_HTTP_PORT: '0', CENTINELA_LOG_STDOUT: 'false', CENTINELA_QUEUE_POLL_MS: '100', CENTINELA_API_TOKEN: 'test-token-0123456789', ...env },
   });
   return { url: service.http?.url ?? '', token: 'test-token-0123456789' };
 }
@@ -120,5 +121,88 @@ describe('HTTP batch upload', () => {
     const batches = await new IntakeRecords(service!.store).db.selectFrom('batches').selectAll().execute();
     expect(batches).toHaveLength(0);
     expect(await service!.store.db.selectFrom('jobs').select('id').where('queue', '=', 'invoice.process').execute()).toHaveLength(0);
+  });
+
+  const ROUTES = [
+    ['/batches', '/batches'],
+    ['the web page\'s route', '/sessions/batch-upload/?company_id=acme&user_id=7'],
+  ];
+  type Answer = { batch_id: string | null; files: Array<{ name: string; status: string; reason?: string }>; error?: string };
+
+  it.each(ROUTES)('takes 2,000 files in one request to %s (more than the parser\'s default 1,000 parts)', async (_name, path) => {
+    const { url, token } = await start({ CENTINELA_INVOICES_CSV_COLUMNS: '{total: total}' });
+    const files = Array.from({ length: 2000 }, (_, i) => ({ name: `f${i}.csv`, bytes: Buffer.from(`total\n${i}.00\n`) }));
+    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form('files', files) });
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as Answer;
+    expect(answer.files.filter((f) => f.status === 'accepted')).toHaveLength(2000);
+  }, 120_000);
+
+  it('refuses a request of more than 2,000 files whole, saying the limit, and keeps nothing', async () => {
+    const { url, token } = await start();
+    const files = Array.from({ length: 2001 }, (_, i) => ({ name: `f${i}.xml`, bytes: Buffer.from(`<a>${i}</a>`) }));
+    const res = await fetch(`${url}/batches`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form('files', files) });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as Answer).error).toBe('more than 2000 files in one request: send them in several requests of at most 2000 files');
+    expect(await new IntakeRecords(service!.store).db.selectFrom('batches').selectAll().execute()).toHaveLength(0);
+    const incoming = join(dir, 'data/incoming', new Date().toISOString().slice(0, 10));
+    expect(!existsSync(incoming) || readdirSync(incoming).length === 0).toBe(true);
+  }, 120_000);
+
+  it.each(ROUTES)('refuses only the files over their limit on %s, by name and with the limit, and takes the rest', async (_name, path) => {
+    const { url, token } = await start({ CENTINELA_INTAKE_MAX_BYTES_DOCUMENT: '64k', CENTINELA_INTAKE_MAX_BYTES_PHOTO: '16k' });
+    const good = readFileSync(join(FIXTURES, 'cfdi40-real.xml'));
+    const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(200_000)]);
+    const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(20_000)]);
+    const body = form('files', [{ name: 'big.pdf', bytes: big }, { name: 'good.xml', bytes: good }, { name: 'foto.jpg', bytes: photo }]);
+    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body });
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as Answer;
+    expect(answer.batch_id).toMatch(/^b_/);
+    expect(answer.files.find((f) => f.name === 'good.xml')).toMatchObject({ status: 'accepted' });
+    expect(answer.files.find((f) => f.name === 'big.pdf')).toEqual({
+      name: 'big.pdf',
+      status: 'rejected',
+      reason: 'over intake.max_bytes.document (64k): send a smaller file or raise intake.max_bytes.document',
+    });
+    expect(answer.files.find((f) => f.name === 'foto.jpg')).toMatchObject({ status: 'rejected', reason: expect.stringContaining('over intake.max_bytes.photo (16k)') });
+    const incoming = join(dir, 'data/incoming', new Date().toISOString().slice(0, 10));
+    expect(readdirSync(incoming).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
+  it.each(ROUTES)('answers a malformed multipart body on %s with 400 saying what is wrong, and logs no stack', async (_name, path) => {
+    const { url, token } = await start();
+    const post = (contentType: string, body: string): Promise<Response> =>
+      fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, body });
+    const broken = await post('multipart/form-data; boundary=xyz', '--xyz\r\nContent-Disposition: form-data; name="files"; filename="a.xml"\r\n\r\n<a/>');
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as Answer).error).toMatch(/^the multipart body is malformed \(.+\): send the files as multipart\/form-data/);
+    const noBoundary = await post('multipart/form-data', 'hello');
+    expect(noBoundary.status).toBe(400);
+    expect(((await noBoundary.json()) as Answer).error).toMatch(/^the multipart body is malformed/);
+    const log = join(dir, 'logs/centinela.log');
+    await eventually(() => existsSync(log) && readFileSync(log, 'utf8').includes('upload refused'), 'refusal logged');
+    const lines = readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('"component":"upload"') || l.includes('http request failed'));
+    expect(lines.filter((l) => l.includes('"level":"ERROR"') || l.includes('stack'))).toEqual([]);
+  });
+
+  it('removes at start the upload parts a killed process left, and only those', async () => {
+    const base = tempDir('centinela-upload-');
+    const day = join(base, 'data/incoming/2026-01-02');
+    mkdirSync(day, { recursive: true });
+    const dead = spawnSync('true').pid as number; // a process that has ended: its parts are nobody's
+    const files = {
+      deadWriter: `.upload-${dead}-aaaaaaaaaaaa.part`,
+      liveWriter: `.upload-${process.pid}-bbbbbbbbbbbb.part`, // an upload in progress in a process still running
+      oldUnnamed: '.upload-cccccccccccc.part', // the earlier naming, untouched for two days
+      freshUnnamed: '.upload-dddddddddddd.part',
+      download: '1767312000000_abc123_factura.pdf.part', // a Telegram download's part: not ours to judge
+      stored: '1767312000000_abc123_factura.xml',
+    };
+    for (const name of Object.values(files)) writeFileSync(join(day, name), 'x');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600_000);
+    utimesSync(join(day, files.oldUnnamed), twoDaysAgo, twoDaysAgo);
+    service = await startService({ cwd: base, env: { CENTINELA_HTTP_PORT: '0', CENTINELA_LOG_STDOUT: 'false', CENTINELA_API_TOKEN: 'test-token-0123456789' } });
+    expect(readdirSync(day).sort()).toEqual([files.download, files.stored, files.liveWriter, files.freshUnnamed].sort());
   });
 });

@@ -189,4 +189,42 @@ describe.each(STORE_KINDS)('outcomes, progress and retry on %s', (kind) => {
     expect(await outcomes.forFile(csv.id)).toHaveLength(2);
     await queue.stop(1000);
   });
+
+  it('counts in the ETA the time files wait for a crashed worker\'s lease or a retry, not only the pace', async () => {
+    t = await createTestStore(kind);
+    const store = t.store;
+    const queue = await testQueue(store);
+    const intake = new IntakeRecords(store);
+    const names = ['a.pdf', 'b.pdf', 'c.pdf', 'killed.pdf', 'running.pdf', 'later.pdf'];
+    const { batch, files } = await intake.recordUpload(
+      { source: 'http', purpose: 'invoice', tags: {} },
+      names.map((n) => ({ kind: 'document' as const, fileName: n, mimeType: null, size: 5, path: `/x/${n}`, sha256: n })),
+    );
+    const now = Date.now();
+    const job = async (f: FileRow, set: { state: 'done' | 'active' | 'waiting'; finished_at?: number; lease_until?: number; updated_at?: number; run_at?: number }): Promise<void> => {
+      const { job: j } = await queue.enqueue('invoice.process', { fileId: f.id }, { key: pipelineJobKey('invoice', f.id) });
+      await store.db.updateTable('jobs').set(set).where('id', '=', j.id).execute();
+    };
+    const [a, b, c, killed, running, later] = files as [FileRow, FileRow, FileRow, FileRow, FileRow, FileRow];
+    // Three files done in the last 3 s: a pace of about a file a second.
+    for (const [i, f] of [a, b, c].entries()) {
+      await job(f, { state: 'done', finished_at: now - 3000 + i * 1000 });
+      await new ItemOutcomes(store).put({ fileId: f.id, item: 0, outcome: 'error', reason: 'x' });
+    }
+    // A live worker renewed its lease 5 s ago; a killed one last renewed it 40 s ago and it runs out in 20 s.
+    await job(running, { state: 'active', updated_at: now - 5000, lease_until: now + 55_000 });
+    await job(killed, { state: 'active', updated_at: now - 40_000, lease_until: now + 20_000 });
+    await job(later, { state: 'waiting', run_at: now + 10_000 });
+    const p = await loadBatchProgress(store, batch.id, now);
+    expect(p?.counts.pending).toBe(3);
+    // At the pace alone: 3 files in a few seconds. The killed worker's file cannot start for 20 s.
+    expect(p?.etaSeconds).toBeGreaterThanOrEqual(20);
+    expect(p?.etaSeconds).toBeLessThan(40);
+    // Once the lease is renewed (its worker lives), only the retry's wait remains: at least 10 s.
+    await store.db.updateTable('jobs').set({ updated_at: now - 1000, lease_until: now + 59_000 }).where('key', '=', pipelineJobKey('invoice', killed.id)).execute();
+    const q = await loadBatchProgress(store, batch.id, now);
+    expect(q?.etaSeconds).toBeGreaterThanOrEqual(10);
+    expect(q?.etaSeconds).toBeLessThan(20);
+    await queue.stop(1000);
+  });
 });

@@ -16,7 +16,9 @@ import type { Logger } from '../../core/log.ts';
 import type { Queue } from '../../core/queue/index.ts';
 import { safeName } from '../intake/index.ts';
 import type { IntakeRecords } from '../intake/index.ts';
-import { INVOICE_FILE_NAME, recordInvoiceFiles } from './record.ts';
+import { INVOICE_FILE_NAME, invoiceKindOf, recordInvoiceFiles } from './record.ts';
+import { cleanStaleUploads, uploadPartName } from './upload-parts.ts';
+import { MAX_FIELDS_PER_REQUEST, MAX_FILES_PER_REQUEST, UploadRefused, uploadError } from './upload-errors.ts';
 
 export interface BatchReport {
   batch_id: string;
@@ -63,11 +65,24 @@ interface Received {
   sha256: string;
 }
 
+/** The per-file limit of a file by its name: intake.max_bytes.photo for photos, .document for the rest. */
+function limitOf(config: Config, name: string): { setting: string; value: string; bytes: number } {
+  const kind = invoiceKindOf(name);
+  const value = config.intake.max_bytes[kind];
+  return { setting: `intake.max_bytes.${kind}`, value, bytes: parseSize(value) };
+}
+
 export function uploadRoutes(d: UploadDeps): (app: FastifyInstance) => void {
-  const maxBytes = parseSize(d.config.intake.max_bytes.document);
+  const { document, photo } = d.config.intake.max_bytes;
+  // busboy cuts a file at the larger limit; each file is then held to its own kind's limit (limitOf).
+  const fileSize = Math.max(parseSize(document), parseSize(photo));
+  // busboy's own default of 1,000 parts would otherwise refuse a request before our limits apply.
+  const limits = { fileSize, files: MAX_FILES_PER_REQUEST, fields: MAX_FIELDS_PER_REQUEST, parts: MAX_FILES_PER_REQUEST + MAX_FIELDS_PER_REQUEST };
   return (app) => {
     void app.register(async (scope) => {
-      await scope.register(multipart, { limits: { fileSize: maxBytes, files: 2000, fields: 20 } });
+      await cleanStaleUploads(d.config.paths.data, d.log);
+      // throwFileSizeLimit false: one file over the limit is refused by name, the others are taken.
+      await scope.register(multipart, { limits, throwFileSizeLimit: false });
       scope.post('/batches', async (req) => upload(d, req, { only: null, tags: ['company', 'user'] }));
       scope.post<{ Querystring: { company_id?: string; user_id?: string } }>('/sessions/batch-upload/', async (req) => {
         return upload(d, req, { only: 'files', tags: [], extra: { company: req.query.company_id, user: req.query.user_id } });
@@ -98,7 +113,7 @@ async function upload(
   req: FastifyRequest,
   o: { only: string | null; tags: string[]; extra?: Record<string, string | undefined> },
 ): Promise<{ batch_id: string | null; files: Array<{ name: string; status: 'accepted' | 'rejected'; reason?: string; file_id?: number }> }> {
-  if (!req.isMultipart()) throw Object.assign(new Error('send the files as multipart/form-data'), { statusCode: 415 });
+  if (!req.isMultipart()) throw new UploadRefused(415, 'send the files as multipart/form-data');
   const day = new Date().toISOString().slice(0, 10);
   const dir = join(d.config.paths.data, 'incoming', day);
   await mkdir(dir, { recursive: true });
@@ -124,21 +139,23 @@ async function upload(
         rejected.push({ name, status: 'rejected', reason: `unsupported file type ${extname(name) || '(none)'}: send PDF, XML, CSV or a JPEG/PNG/WebP photo` });
         continue;
       }
-      const temp = join(dir, `.upload-${randomBytes(6).toString('hex')}.part`);
+      const temp = join(dir, uploadPartName());
       current = temp;
       const hash = createHash('sha256');
+      const limit = limitOf(d.config, name);
       let size = 0;
       const tap = new Transform({
         transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
           size += chunk.length;
+          if (size > limit.bytes) return done(); // over its limit: read to its end, keep nothing more
+          hash.update(chunk);
           done(null, chunk);
         },
       });
       await pipeline(part.file, tap, createWriteStream(temp));
-      if (part.file.truncated) {
+      if (part.file.truncated || size > limit.bytes) {
         await rm(temp, { force: true });
-        rejected.push({ name, status: 'rejected', reason: `over intake.max_bytes.document (${d.config.intake.max_bytes.document})` });
+        rejected.push({ name, status: 'rejected', reason: `over ${limit.setting} (${limit.value}): send a smaller file or raise ${limit.setting}` });
       } else if (size === 0) {
         await rm(temp, { force: true });
         rejected.push({ name, status: 'rejected', reason: 'the file is empty' });
@@ -147,10 +164,12 @@ async function upload(
       }
       current = null;
     }
-  } catch (err) {
-    // The client went away or sent a broken body: nothing of this upload is kept or recorded.
+  } catch (caught) {
+    // The client went away, sent a broken body or too many parts: nothing of this upload is kept or recorded.
     await Promise.all([...received.map((r) => r.temp), ...(current ? [current] : [])].map((path) => rm(path, { force: true })));
-    d.log.warn({ err, files: received.length }, 'upload cut off: nothing recorded');
+    const err = uploadError(caught);
+    if (err instanceof UploadRefused) d.log.warn({ status: err.statusCode, reason: err.message, files: received.length }, 'upload refused: nothing recorded');
+    else d.log.error({ err, files: received.length }, 'upload failed: nothing recorded');
     throw err;
   }
   if (received.length === 0) return { batch_id: null, files: rejected };

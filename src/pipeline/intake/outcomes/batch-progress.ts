@@ -4,7 +4,7 @@ import type { Store } from '../../../core/store/index.ts';
 import { NEXT_QUEUE, fileIdOfJobKey, pipelineJobKey } from '../download-job.ts';
 import { IntakeRecords } from '../records.ts';
 import type { BatchRow, FileRow } from '../records.ts';
-import { fileProgress, isLive, summariseBatch } from './progress.ts';
+import { fileProgress, heldUntil, isLive, summariseBatch } from './progress.ts';
 import type { BatchProgress, PipelineJob } from './progress.ts';
 import { ItemOutcomes } from './records.ts';
 
@@ -24,7 +24,7 @@ export async function batchProgress(store: Store, batch: BatchRow, now = Date.no
 async function progressOf(store: Store, batches: readonly BatchRow[], now: number): Promise<BatchProgress[]> {
   if (batches.length === 0) return [];
   const files = await new IntakeRecords(store).db.selectFrom('files').selectAll().where('batch_id', 'in', batches.map((b) => b.id)).orderBy('id').execute();
-  const [outcomes, jobs] = await Promise.all([new ItemOutcomes(store).forFiles(files.map((f) => f.id)), invoiceJobs(store, files)]);
+  const [outcomes, jobs] = await Promise.all([new ItemOutcomes(store).forFiles(files.map((f) => f.id)), invoiceJobs(store, files, now)]);
   return batches.map((batch) =>
     summariseBatch(
       batch,
@@ -35,14 +35,14 @@ async function progressOf(store: Store, batches: readonly BatchRow[], now: numbe
 }
 
 /** The invoice job of each file (the newest row per key), and whether any row for it is live. */
-async function invoiceJobs(store: Store, files: FileRow[]): Promise<Map<number, PipelineJob>> {
+async function invoiceJobs(store: Store, files: FileRow[], now: number): Promise<Map<number, PipelineJob>> {
   const byKey = new Map(files.filter((f) => f.purpose === 'invoice').map((f) => [pipelineJobKey('invoice', f.id), f.id]));
   const keys = [...byKey.keys()];
   const out = new Map<number, PipelineJob>();
   for (let i = 0; i < keys.length; i += CHUNK) {
     const rows = await store.db
       .selectFrom('jobs')
-      .select(['key', 'state', 'last_error', 'finished_at'])
+      .select(['key', 'state', 'last_error', 'finished_at', 'run_at', 'lease_until', 'updated_at'])
       .where('queue', '=', NEXT_QUEUE.invoice)
       .where('key', 'in', keys.slice(i, i + CHUNK))
       .orderBy('id')
@@ -50,8 +50,11 @@ async function invoiceJobs(store: Store, files: FileRow[]): Promise<Map<number, 
     for (const r of rows) {
       const fileId = byKey.get(r.key ?? '');
       if (fileId === undefined) continue;
-      const live = (out.get(fileId)?.live ?? false) || isLive(r.state);
-      out.set(fileId, { state: r.state, lastError: r.last_error, finishedAt: r.finished_at, live });
+      const before = out.get(fileId);
+      const live = (before?.live ?? false) || isLive(r.state);
+      const held = isLive(r.state) ? heldUntil(r, now) : null;
+      const blockedUntil = before?.blockedUntil && held ? Math.max(before.blockedUntil, held) : (held ?? before?.blockedUntil ?? null);
+      out.set(fileId, { state: r.state, lastError: r.last_error, finishedAt: r.finished_at, live, blockedUntil });
     }
   }
   return out;

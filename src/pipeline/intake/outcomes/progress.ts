@@ -17,6 +17,8 @@ export interface PipelineJob {
   lastError: string | null;
   finishedAt: number | null;
   live: boolean;
+  /** A live job that cannot run before this time: a retry's run_at, or a silent worker's lease (see heldUntil). */
+  blockedUntil?: number | null;
 }
 
 export interface ItemView {
@@ -35,6 +37,8 @@ export interface FileProgress {
   /** What the file became: its recorded outcomes, or one derived from the file (a byte duplicate, a failure). */
   items: ItemView[];
   tokens: Tokens;
+  /** Pending, and its job cannot run before this time. */
+  blockedUntil: number | null;
 }
 
 export interface BatchProgress {
@@ -55,6 +59,22 @@ export interface BatchProgress {
 const LIVE: readonly JobState[] = ['waiting', 'active'];
 export const isLive = (state: JobState): boolean => LIVE.includes(state);
 
+/**
+ * Until when a job is out of reach: a waiting job until its run_at (a retry's backoff, a wait for credit); an
+ * active one until its lease ends once its worker has gone silent — a live invoice handler renews its lease every
+ * third of it, so a lease not renewed for half its span belongs to a crashed or killed worker, and the file waits
+ * for the lease to run out before another worker takes it. Null when it can run now or is being run.
+ */
+export function heldUntil(
+  job: { state: JobState; run_at: number; lease_until: number | null; updated_at: number },
+  now: number,
+): number | null {
+  if (job.state === 'waiting') return job.run_at > now ? job.run_at : null;
+  if (job.state !== 'active' || job.lease_until === null || job.lease_until <= now) return null;
+  const span = job.lease_until - job.updated_at;
+  return now - job.updated_at > span / 2 ? job.lease_until : null;
+}
+
 function view(o: OutcomeRow): ItemView {
   return { item: o.item, outcome: o.outcome, recordId: o.record_id, reason: o.reason };
 }
@@ -72,7 +92,7 @@ function fromItems(items: ItemView[]): { status: FileStatus; reason: string | nu
 
 export function fileProgress(file: FileRow, outcomes: readonly OutcomeRow[], job: PipelineJob | undefined): FileProgress {
   const tokens = outcomes.reduce((t, o) => ({ input: t.input + o.input_tokens, output: t.output + o.output_tokens }), { input: 0, output: 0 });
-  const base = { file, tokens };
+  const base = { file, tokens, blockedUntil: null };
   const derived = (status: FileStatus, outcome: ItemOutcome | null, reason: string | null, finishedAt: number | null): FileProgress => ({
     ...base,
     status,
@@ -85,7 +105,7 @@ export function fileProgress(file: FileRow, outcomes: readonly OutcomeRow[], job
   if (file.state === 'failed' || file.state === 'rejected') return derived('failed', 'error', file.error ?? file.state, file.updated_at);
   // Stored. Only invoices have a pipeline yet; a stored video is as far as it goes.
   if (file.purpose !== 'invoice') return derived('completed', null, null, file.updated_at);
-  if (!job || job.live) return derived('pending', null, null, null);
+  if (!job || job.live) return { ...derived('pending', null, null, null), blockedUntil: job?.blockedUntil ?? null };
   if (outcomes.length > 0) {
     const items = outcomes.map(view);
     return { ...base, ...fromItems(items), items, finishedAt: Math.max(...outcomes.map((o) => o.finished_at)) };
@@ -115,7 +135,9 @@ export function summariseBatch(batch: BatchRow, files: FileProgress[], now: numb
   const outcomes = Object.fromEntries(ITEM_OUTCOMES.map((o) => [o, 0])) as Record<ItemOutcome, number>;
   const tokens: Tokens = { input: 0, output: 0 };
   const finished: number[] = [];
+  let blocked = 0; // the latest time a pending file's job can start
   for (const f of files) {
+    if (f.status === 'pending' && f.blockedUntil !== null) blocked = Math.max(blocked, f.blockedUntil);
     counts[f.status]++;
     for (const i of f.items) outcomes[i.outcome]++;
     tokens.input += f.tokens.input;
@@ -132,7 +154,14 @@ export function summariseBatch(batch: BatchRow, files: FileProgress[], now: numb
     outcomes,
     tokens,
     ratePerMinute: rate,
-    etaSeconds: pending === 0 ? 0 : rate ? Math.round((pending / rate) * 60) : null,
+    etaSeconds: pending === 0 ? 0 : rate ? etaSeconds(pending, rate, blocked, now) : null,
     files,
   };
+}
+
+/** The rest at the current pace, but never less than the wait for the last held file plus one file's time. */
+function etaSeconds(pending: number, rate: number, blockedUntil: number, now: number): number {
+  const atPace = (pending / rate) * 60;
+  const held = blockedUntil > now ? (blockedUntil - now) / 1000 + 60 / rate : 0;
+  return Math.round(Math.max(atPace, held));
 }
