@@ -160,6 +160,12 @@ export const configSchema = z
         inbox_after: z.enum(['move', 'keep']).default('move').describe('after a file is taken: move it to <inbox>/archive/YYYY-MM-DD/, or leave it'),
         inbox_stable_seconds: z.number().int().min(1).default(3).describe('a file is taken once its size and time have not changed for this long'),
         inbox_rescan_seconds: z.number().int().min(5).default(60).describe('how often the whole folder is scanned for what events missed'),
+        pdf_timeout_seconds: z
+          .number()
+          .int()
+          .min(1)
+          .default(30)
+          .describe("a PDF whose text takes longer to read is stopped and quarantined (read apart, so the service never waits for it)"),
         csv_columns: z
           .record(z.string(), z.string().min(1))
           .default({

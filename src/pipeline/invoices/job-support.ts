@@ -21,6 +21,8 @@ export interface ProcessDeps {
   files: IntakeRecords;
   invoices: InvoiceRecords;
   outcomes: ItemOutcomes;
+  /** invoices.pdf_timeout_seconds, in milliseconds; default 30 s. */
+  pdfTimeoutMs?: number;
   /** invoices.csv_columns, checked (see csv-columns.ts). */
   csvColumns: CsvColumnMapping;
   /** Injectable for tests; default the clock. */

@@ -53,6 +53,7 @@ export class InvoicesModule implements Module {
       outcomes,
       csvColumns,
       openai: this.#openai,
+      pdfTimeoutMs: this.#config.invoices.pdf_timeout_seconds * 1000,
     };
     // With OpenAI, enough jobs in flight to use the whole rate limit; the client's throttle paces them.
     this.#queue.work(INVOICE_QUEUE, processHandler(deps), { concurrency: this.#openai ? this.#config.invoices.openai.concurrency : 4 });

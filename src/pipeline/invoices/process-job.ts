@@ -66,7 +66,7 @@ async function processFile(d: ProcessDeps, ctx: Ctx, file: FileRow, recorded: Ou
   if (checked.type === 'csv') return processCsv(d, ctx, file, path, bytes, recorded);
   let reading;
   try {
-    reading = await readInvoiceFile(checked.type, bytes, d.openai, new Date((d.now ?? Date.now)()), signal);
+    reading = await readInvoiceFile(checked.type, bytes, d.openai, new Date((d.now ?? Date.now)()), signal, { pdfTimeoutMs: d.pdfTimeoutMs });
   } catch (err) {
     if (err instanceof UnreadableFile) return reject(d, file, path, err.message, log);
     throw err;

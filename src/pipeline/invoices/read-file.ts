@@ -36,6 +36,7 @@ export async function readInvoiceFile(
   openai: OpenAIClient | null,
   now: Date,
   signal: AbortSignal,
+  o: { pdfTimeoutMs?: number } = {},
 ): Promise<Reading> {
   if (type === 'xml') {
     try {
@@ -45,7 +46,7 @@ export async function readInvoiceFile(
       throw err;
     }
   }
-  if (type === 'pdf') return { ...(await readPdf(bytes, openai, now, signal)), role: 'pdf' };
+  if (type === 'pdf') return { ...(await readPdf(bytes, openai, now, signal, o.pdfTimeoutMs)), role: 'pdf' };
   if (!openai) {
     const problems = ['no extractor is configured for photos: set OPENAI_API_KEY; a person must read it'];
     return { invoice: { ...emptyInvoice(), problems: JSON.stringify(problems) }, tokens: NO_TOKENS, role: 'image' };
@@ -59,12 +60,13 @@ export async function readInvoiceFile(
  * heuristic reads it. A scan (no text layer) goes to review either way: vision would need its pages rendered as
  * images, and there is no renderer here.
  */
-async function readPdf(bytes: Buffer, openai: OpenAIClient | null, now: Date, signal: AbortSignal): Promise<{ invoice: NewInvoice; tokens: Tokens }> {
+async function readPdf(bytes: Buffer, openai: OpenAIClient | null, now: Date, signal: AbortSignal, timeoutMs?: number): Promise<{ invoice: NewInvoice; tokens: Tokens }> {
   let text: PdfText;
   try {
-    text = await pdfText(bytes);
+    text = await pdfText(bytes, { timeoutMs, signal });
   } catch (err) {
-    throw new UnreadableFile((err as Error).message, { cause: err }); // damaged or password-protected
+    if (signal.aborted) throw err; // shutting down: the job is released, the file is not to blame
+    throw new UnreadableFile((err as Error).message, { cause: err }); // damaged, password-protected, or out of time
   }
   if (!openai || !text.hasText) return { invoice: invoiceFromPdfText(text, now), tokens: NO_TOKENS };
   const read = await invoiceFromLlm(openai, { text: text.pages.join('\n') }, now, signal);

@@ -1,4 +1,9 @@
-// A PDF's text layer through unpdf (PDF.js). Scanned PDFs have none: they go to the photo path instead.
+// A PDF's text layer through unpdf (PDF.js), read in a worker thread with a time limit (pdf-reader.ts). Scanned
+// PDFs have none.
+import { PdfTimeout, readPdfPages } from './pdf-reader.ts';
+
+/** invoices.pdf_timeout_seconds's default, for callers without a config. */
+export const DEFAULT_PDF_TIMEOUT_MS = 30_000;
 
 
 /** A page with fewer non-space characters than this counts as without text (stray page numbers, marks). */
@@ -15,15 +20,16 @@ export function pageHasText(page: string): boolean {
   return page.replace(/\s+/g, '').length >= MIN_PAGE_TEXT;
 }
 
-/** Rejects with "the PDF could not be read: …" when PDF.js cannot open it (damaged, encrypted). */
-export async function pdfText(bytes: Uint8Array): Promise<PdfText> {
+/**
+ * Rejects with "the PDF could not be read: …" when PDF.js cannot open it (damaged, encrypted), with PdfTimeout when
+ * it takes longer than `timeoutMs`, and with the signal's reason when that aborts.
+ */
+export async function pdfText(bytes: Uint8Array, o: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<PdfText> {
   let pages: string[];
   try {
-    // A copy: PDF.js may take over (detach) the buffer it is given.
-    // pdf.js is large: load it with the first PDF, not at start (an idle service keeps ~10 MB less).
-    const { extractText } = await import('unpdf');
-    ({ text: pages } = await extractText(new Uint8Array(bytes), { mergePages: false }));
+    pages = await readPdfPages(bytes, o.timeoutMs ?? DEFAULT_PDF_TIMEOUT_MS, o.signal);
   } catch (error) {
+    if (error instanceof PdfTimeout || o.signal?.aborted) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`the PDF could not be read: ${reason}. It may be damaged or password-protected; send it again.`, {
       cause: error,
