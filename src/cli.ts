@@ -16,7 +16,7 @@ commands:
   jobs list [--queue Q] [--state S] [--limit N] [--json]
   jobs retry [ID...] [--queue Q] [--state failed|dead|cancelled]
   jobs cancel ID...
-  extract FILE... [--json]     read invoices from files without storing them (CFDI XML for now)
+  extract FILE... [--json]     read invoices from files without storing them (XML, PDF, CSV; photos with OPENAI_API_KEY)
   invoices review              invoices waiting for a person
   invoices export [--format csv|json] [--since YYYY-MM-DD]
   retry [--invoices] [FILE_ID...]   run failed and quarantined items again (downloads and invoices)

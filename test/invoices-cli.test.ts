@@ -20,7 +20,7 @@ describe('invoice commands', () => {
 
     const bad = await runCli(['extract', join(REPO, 'package.json')], { cwd });
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toMatch(/^✗ .*package\.json: .*not well-formed XML/m);
+    expect(bad.stdout).toMatch(/^✗ .*package\.json: unsupported type: .json text: send PDF, XML, CSV/m);
     expect((await runCli(['extract'], { cwd })).code).toBe(2);
   });
 

@@ -6,9 +6,20 @@ import type { HandlerContext } from '../../core/queue/index.ts';
 import type { FileRow, OutcomeRow } from '../intake/index.ts';
 import { decodeText } from './check/index.ts';
 import { readCsvInvoices } from './extract/index.ts';
+import type { CsvColumnMapping, CsvInvoiceRow } from './extract/index.ts';
 import { invoiceFromCsvRow } from './from-csv.ts';
 import { keepForReview, reject } from './job-support.ts';
 import type { ProcessDeps } from './job-support.ts';
+
+/** A CSV file's rows (each with its fields or its own error), or why the file as a whole cannot be read. */
+export function csvInvoiceRows(bytes: Buffer, columns: CsvColumnMapping): { rows: CsvInvoiceRow[] } | { error: string } {
+  const text = decodeText(bytes);
+  if (text === null) return { error: 'the CSV is not text (it has binary bytes): export it again as CSV' };
+  const read = readCsvInvoices(text, columns);
+  if (read.fileError) return { error: `line ${read.fileError.row}: ${read.fileError.error}` };
+  if (read.rows.length === 0) return { error: 'the CSV has a header but no rows under it: one invoice per row' };
+  return { rows: read.rows };
+}
 
 export async function processCsv(
   d: ProcessDeps,
@@ -19,11 +30,8 @@ export async function processCsv(
   recorded: readonly OutcomeRow[],
 ): Promise<void> {
   const now = d.now ?? Date.now;
-  const text = decodeText(bytes);
-  if (text === null) return reject(d, file, path, 'the CSV is not text (it has binary bytes): export it again as CSV', ctx.log);
-  const read = readCsvInvoices(text, d.csvColumns);
-  if (read.fileError) return reject(d, file, path, `line ${read.fileError.row}: ${read.fileError.error}`, ctx.log);
-  if (read.rows.length === 0) return reject(d, file, path, 'the CSV has a header but no rows under it: one invoice per row', ctx.log);
+  const read = csvInvoiceRows(bytes, d.csvColumns);
+  if ('error' in read) return reject(d, file, path, read.error, ctx.log);
 
   const done = new Set(recorded.map((o) => o.item));
   const counts = { ok: 0, review: 0, duplicate: 0, error: 0, skipped: 0 };

@@ -12,6 +12,7 @@ import { batchReport } from './batch-report.ts';
 import { csvColumnMapping } from './csv-columns.ts';
 import { INVOICE_QUEUE, processHandler } from './process-job.ts';
 import { InvoiceRecords } from './records.ts';
+import { openAIFromConfig } from './openai-from-config.ts';
 import { InboxSource } from '../sources/index.ts';
 import type { BatchReport } from '../sources/index.ts';
 import type { Logger } from '../../core/log.ts';
@@ -74,29 +75,18 @@ export class InvoicesModule implements Module {
   async #startOpenAI(): Promise<void> {
     const key = this.#secrets.OPENAI_API_KEY;
     if (!key) return;
-    const { OpenAIClient } = await import('./openai/index.ts');
-    const o = this.#config.invoices.openai;
     const { admin_chats } = this.#config.telegram;
     const store = this.#store;
     const log = this.#log;
-    this.#openai = new OpenAIClient({
-      apiKey: key,
-      baseURL: o.base_url || undefined,
-      model: o.model,
-      requestsPerMinute: o.requests_per_minute,
-      tokensPerMinute: o.tokens_per_minute,
-      concurrency: o.concurrency,
-      timeoutMs: o.timeout_seconds * 1000,
-      log,
-      onQuotaExhausted: (message) =>
-        void alertAdmins(
-          store,
-          log,
-          admin_chats,
-          `🔴 <b>OpenAI: out of credit</b>\n${escapeHtml(message)}\nInvoices wait (none is failed) and go on by themselves within 10 minutes of adding credit.`,
-          `openai-quota:${new Date().toISOString().slice(0, 13)}`,
-        ).catch((err: unknown) => log.error({ err }, 'could not queue the out-of-credit alert')),
-    });
+    this.#openai = await openAIFromConfig(this.#config, key, log, (message) =>
+      void alertAdmins(
+        store,
+        log,
+        admin_chats,
+        `🔴 <b>OpenAI: out of credit</b>\n${escapeHtml(message)}\nInvoices wait (none is failed) and go on by themselves within 10 minutes of adding credit.`,
+        `openai-quota:${new Date().toISOString().slice(0, 13)}`,
+      ).catch((err: unknown) => log.error({ err }, 'could not queue the out-of-credit alert')),
+    );
   }
 
   async stop(): Promise<void> {

@@ -78,7 +78,7 @@ export function readXmlText(xml: string | Buffer, maxBytes: number): string {
   if (size > maxBytes) {
     throw new CfdiError(
       'too_big',
-      `The file is ${size} bytes, over the ${maxBytes}-byte limit for a CFDI; check it is a single invoice XML, or raise maxBytes if it really is one.`,
+      `The file is ${size} bytes, over the ${maxBytes}-byte limit for a CFDI (no single CFDI is that large): check it is one invoice's XML, not several joined or another document.`,
     );
   }
   const text = typeof xml === 'string' ? xml : decode(xml);
