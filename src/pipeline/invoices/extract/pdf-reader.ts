@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 
 const IDLE_MS = 10_000;
+const HEAP_MB = 512;
 const WORKER_URL = new URL('./pdf-worker.ts', import.meta.url);
 
 const answer = z.union([z.object({ pages: z.array(z.string()) }), z.object({ error: z.string() })]);
@@ -83,9 +84,10 @@ function readOne(turn: Turn): Promise<string[]> {
     };
     const onMessage = (message: unknown): void => {
       done();
-      const a = answer.parse(message);
-      if ('error' in a) reject(new Error(a.error));
-      else resolve(a.pages);
+      const a = answer.safeParse(message);
+      if (!a.success) reject(new Error('the PDF reader gave an answer of the wrong shape'));
+      else if ('error' in a.data) reject(new Error(a.data.error));
+      else resolve(a.data.pages);
     };
     const onError = (err: Error): void => stop(err);
     const onExit = (code: number): void => stop(new Error(`the PDF reader stopped (exit ${code})`));
@@ -102,8 +104,10 @@ function readOne(turn: Turn): Promise<string[]> {
 }
 
 function startWorker(): Worker {
-  const w = new Worker(WORKER_URL);
+  // A heap limit too: a PDF built to exhaust memory ends the reader (and is refused), not the service.
+  const w = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: HEAP_MB } });
   w.unref();
+  w.on('error', () => {}); // reported to the PDF being read (readOne); between PDFs there is nobody to tell
   w.once('exit', () => {
     if (worker === w) worker = null; // ended by itself: the next PDF starts another
   });
