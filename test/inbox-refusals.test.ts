@@ -11,13 +11,16 @@ import { createLog } from '../src/core/log.ts';
 import { IntakeRecords } from '../src/pipeline/intake/index.ts';
 import { InboxSource } from '../src/pipeline/sources/index.ts';
 import { REPO, tempDir } from './support/service.ts';
-import { createTestStore, testQueue } from './support/stores.ts';
+import { createTestStore, eventually, testQueue } from './support/stores.ts';
 import type { TestStore } from './support/stores.ts';
 
 const FIXTURES = join(REPO, 'test/fixtures/cfdi');
 const today = (): string => new Date().toISOString().slice(0, 10);
 let t: TestStore | null = null;
+let started: InboxSource | null = null;
 afterEach(async () => {
+  await started?.stop();
+  started = null;
   await t?.cleanup();
   t = null;
 });
@@ -29,10 +32,14 @@ interface Line {
   reason?: string;
 }
 
-async function inbox(after: 'move' | 'keep'): Promise<{ dir: string; inboxDir: string; source: InboxSource; lines: Line[]; taken: () => Promise<string[]> }> {
+async function inbox(after: 'move' | 'keep', linkedRoot = false): Promise<{ dir: string; inboxDir: string; source: InboxSource; lines: Line[]; taken: () => Promise<string[]> }> {
   const dir = tempDir('centinela-inbox-');
-  const inboxDir = join(dir, 'inbox');
+  let inboxDir = join(dir, 'inbox');
   mkdirSync(inboxDir);
+  if (linkedRoot) {
+    symlinkSync(inboxDir, join(dir, 'inbox-link'));
+    inboxDir = join(dir, 'inbox-link'); // the configured folder is itself a link
+  }
   t = await createTestStore('sqlite');
   const lines: Line[] = [];
   const sink = new Writable({
@@ -42,7 +49,7 @@ async function inbox(after: 'move' | 'keep'): Promise<{ dir: string; inboxDir: s
     },
   });
   const log = await createLog({ level: 'info', dir: null, stdout: true, rotate: { size: '1m', keep: 1 }, stdoutStream: sink });
-  const config = configSchema.parse({ paths: { data: join(dir, 'data') }, invoices: { inbox: inboxDir, inbox_after: after, inbox_stable_seconds: 1 } });
+  const config = configSchema.parse({ paths: { data: join(dir, 'data') }, invoices: { inbox: inboxDir, inbox_after: after, inbox_stable_seconds: 1, inbox_rescan_seconds: 600 } });
   const intake = new IntakeRecords(t.store);
   const source = new InboxSource({ config, intake, queue: await testQueue(t.store), log: log.for('invoices') }, inboxDir);
   const taken = async (): Promise<string[]> => (await intake.db.selectFrom('files').select('file_name').where('source', '=', 'inbox').execute()).map((f) => f.file_name ?? '');
@@ -117,5 +124,15 @@ describe('inbox refusals', () => {
     drop(join(inboxDir, 'vacia.xml'), cfdi('cfdi33-real.xml'));
     await source.scan();
     expect(await taken()).toEqual(['vacia.xml']);
+  });
+
+  it('watches an inbox folder that is itself a symbolic link (links inside are not followed, the folder is)', async () => {
+    const { inboxDir, source, taken } = await inbox('move', true);
+    started = source;
+    await source.start();
+    // No rescan for 10 minutes: only the watcher can see this file.
+    writeFileSync(join(inboxDir, 'nueva.xml'), cfdi('cfdi40-valid.xml'));
+    await eventually(async () => (await taken()).length === 1, 'file seen by the watcher', 15_000);
+    expect(await taken()).toEqual(['nueva.xml']);
   });
 });

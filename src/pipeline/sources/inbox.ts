@@ -34,7 +34,7 @@ export interface InboxDeps {
 
 export class InboxSource {
   readonly #d: InboxDeps;
-  readonly #dir: string;
+  #dir: string;
   readonly #stableMs: number;
   readonly #busy = new Set<string>();
   readonly #refused = new Refused();
@@ -51,6 +51,9 @@ export class InboxSource {
 
   async start(): Promise<void> {
     await mkdir(this.#dir, { recursive: true });
+    // The folder by its real path, for the watcher and the scans alike: links are not followed (below), and an
+    // inbox that is itself a link (/srv/inbox → /mnt/share/inbox) must still be watched.
+    this.#dir = await this.#realDir();
     const { watch } = await import('chokidar'); // only a service with an inbox pays for it
     this.#watcher = watch(this.#dir, {
       depth: 0,
