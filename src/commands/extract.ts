@@ -26,6 +26,8 @@ export async function extract(args: string[]): Promise<number> {
       else {
         const i = r.invoice as Record<string, string | null>;
         process.stdout.write(`✓ ${r.file}: ${r.kind} ${i.uuid ?? '(not stamped)'} ${i.issuer_rfc ?? '?'} → ${i.receiver_rfc ?? '?'} total ${i.total} ${i.currency ?? ''}\n`);
+        // What would send it to review in the pipeline, said the same way.
+        if (i.status === 'review') process.stdout.write(`  review: ${(r.invoice?.problems as string[]).join('; ')}\n`);
       }
     }
   }
