@@ -4,6 +4,7 @@ import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
 import { isUniqueViolation, withTables } from '../../core/store/index.ts';
 import type { Database, Store } from '../../core/store/index.ts';
 import { outcomeValues } from '../intake/index.ts';
+import { findProbable, findSame } from './dedup.ts';
 import type { ItemOutcome, OutcomeTables, Tokens } from '../intake/index.ts';
 
 export type InvoiceStatus = 'ok' | 'review' | 'duplicate' | 'error';
@@ -104,8 +105,9 @@ export class InvoiceRecords {
   }
 
   /**
-   * Records an invoice from a file. When one with the same issuer RFC and UUID exists, the file joins it and
-   * `existing` is returned instead (the same invoice in another file, or sent twice). With `item`, the item's
+   * Records an invoice from a file. When the same invoice exists (same issuer RFC and UUID, or the same unstamped
+   * XML: see dedup.ts), the file joins it and `existing` is returned instead (the same invoice in another file, or
+   * sent twice); a probable duplicate is recorded for review. With `item`, the item's
    * outcome is recorded in the same transaction, and an item recorded before returns what it became then.
    */
   async add(invoice: NewInvoice, fileId: number, role: string, item?: ItemOf): Promise<Added> {
@@ -116,38 +118,27 @@ export class InvoiceRecords {
         const row = done?.record_id ? await trx.selectFrom('invoices').selectAll().where('id', '=', done.record_id).executeTakeFirst() : undefined;
         if (done && row) return { invoice: row, existing: true, outcome: done.outcome };
       }
-      let q = trx.selectFrom('invoices').selectAll().where('uuid', '=', invoice.uuid ?? '');
-      q = invoice.issuer_rfc === null ? q.where('issuer_rfc', 'is', null) : q.where('issuer_rfc', '=', invoice.issuer_rfc);
-      const same = invoice.uuid ? await q.executeTakeFirst() : undefined;
+      const same = await findSame(trx, invoice);
       if (same) {
-        const duplicate = item ? item.duplicateWhen === 'exists' || (await hasFileOfRole(trx, same.id, role, fileId)) : false;
-        await trx.insertInto('invoice_files').values({ invoice_id: same.id, file_id: fileId, role }).onConflict((oc) => oc.doNothing()).execute();
-        let row = same;
+        const duplicate = item ? item.duplicateWhen === 'exists' || (await hasFileOfRole(trx, same.row.id, role, fileId)) : false;
+        await trx.insertInto('invoice_files').values({ invoice_id: same.row.id, file_id: fileId, role }).onConflict((oc) => oc.doNothing()).execute();
+        let row = same.row;
         // The XML is the invoice's legal form: when it arrives after its PDF, its fields replace the PDF's reading.
-        if (invoice.source === 'cfdi' && same.source !== 'cfdi') {
-          row = await trx.updateTable('invoices').set({ ...invoice, updated_at: now }).where('id', '=', same.id).returningAll().executeTakeFirstOrThrow();
+        if (invoice.source === 'cfdi' && row.source !== 'cfdi') {
+          row = await trx.updateTable('invoices').set({ ...invoice, updated_at: now }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
         }
         const outcome = duplicate ? 'duplicate' : row.status;
         if (item) {
-          const reason = duplicate ? `the same invoice as #${row.id} (issuer ${row.issuer_rfc ?? '?'}, UUID ${row.uuid}), recorded before` : reasonOf(row);
+          const reason = duplicate ? `the same invoice as #${row.id} (${same.why}), recorded before` : reasonOf(row);
           await insertOutcome(trx, { fileId, item, outcome, recordId: row.id, reason }, now);
         }
         return { invoice: row, existing: true, outcome };
       }
       // Without a UUID, the same issuer, number, total and date is probably the same invoice: a person decides.
-      if (!invoice.uuid && invoice.issuer_rfc && invoice.number && invoice.total && invoice.issued_at) {
-        const probable = await trx
-          .selectFrom('invoices')
-          .select('id')
-          .where('issuer_rfc', '=', invoice.issuer_rfc)
-          .where('number', '=', invoice.number)
-          .where('total', '=', invoice.total)
-          .where('issued_at', '=', invoice.issued_at)
-          .executeTakeFirst();
-        if (probable) {
-          const problems = [...(JSON.parse(invoice.problems) as string[]), `probably a duplicate of invoice #${probable.id} (same issuer, number, total and date)`];
-          invoice = { ...invoice, status: 'review', problems: JSON.stringify(problems) };
-        }
+      const probable = await findProbable(trx, invoice);
+      if (probable !== undefined) {
+        const problems = [...(JSON.parse(invoice.problems) as string[]), `probably a duplicate of invoice #${probable} (same issuer, number, total and date)`];
+        invoice = { ...invoice, status: 'review', problems: JSON.stringify(problems) };
       }
       try {
         const row = await trx.insertInto('invoices').values({ ...invoice, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
