@@ -17,7 +17,9 @@ export async function invoices(args: string[], configFile: string | undefined): 
   if (action !== 'review' && action !== 'export') throw new UsageError('invoices: say review or export');
   const format = values.format ?? (values.json ? 'json' : 'csv');
   if (format !== 'csv' && format !== 'json') throw new UsageError(`--format ${format}: csv or json`);
-  if (values.since && !/^\d{4}-\d{2}-\d{2}$/.test(values.since)) throw new UsageError(`--since ${values.since}: a date as YYYY-MM-DD`);
+  if (values.since !== undefined && !isCalendarDate(values.since)) {
+    throw new UsageError(`--since ${values.since}: not a calendar date; write YYYY-MM-DD, e.g. --since 2026-01-31`);
+  }
   const ctx = await openContext(configFile);
   try {
     const records = new InvoiceRecords(ctx.store);
@@ -40,11 +42,25 @@ function plain(r: InvoiceRow): Record<string, unknown> {
   return { ...r, problems: JSON.parse(r.problems) as unknown, data: JSON.parse(r.data) as unknown };
 }
 
+/** "2026-01-31" yes; "2026-13-45", "2026-02-30" and "yesterday" no. */
+function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+/**
+ * One CSV cell. A spreadsheet runs a cell that starts with =, +, -, @, tab or CR as a formula, so such a text gets a
+ * leading ' (the OWASP rule for CSV injection); a number ("-116.00") stays a number.
+ */
+export function csvCell(v: unknown): string {
+  let s = v === null || v === undefined ? '' : String(v);
+  if (/^[=+\-@\t\r]/.test(s) && !/^[+-]?\d+(?:\.\d+)?$/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
 function toCsv(rows: InvoiceRow[]): string {
-  const cell = (v: unknown): string => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
+  const cell = csvCell;
   const lines = [COLUMNS.join(',')];
   for (const r of rows) lines.push(COLUMNS.map((c) => cell(c === 'problems' ? (JSON.parse(r.problems) as string[]).join('; ') : r[c])).join(','));
   return `${lines.join('\n')}\n`;
