@@ -7,6 +7,7 @@ import { InvoiceRecords } from '../pipeline/invoices/index.ts';
 import { formatStatus } from '../status.ts';
 import type { StatusReport } from '../status.ts';
 import type { Commands } from './commands.ts';
+import { reviewKeyboard } from './review-buttons.ts';
 
 const EVERYONE = ['admin', 'staff', 'model'] as const;
 
@@ -85,7 +86,8 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
         return;
       }
       const lines = rows.map((r) => `#${r.id} ${r.issuer_rfc ?? '?'} ${r.total ?? ''}: ${(JSON.parse(r.problems) as string[]).join('; ')}`);
-      await ctx.reply(`${t('review-title', { count: rows.length })}\n${lines.join('\n')}`);
+      // Approve or reject each one with its buttons.
+      await ctx.reply(`${t('review-title', { count: rows.length })}\n${lines.join('\n')}`, { reply_markup: { inline_keyboard: reviewKeyboard(rows, t) } });
     },
   });
   commands.register({

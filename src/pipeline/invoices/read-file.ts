@@ -66,7 +66,7 @@ async function readPdf(bytes: Buffer, openai: OpenAIClient | null, now: Date, si
   } catch (err) {
     throw new UnreadableFile((err as Error).message, { cause: err }); // damaged or password-protected
   }
-  if (!openai || !text.hasText) return { invoice: invoiceFromPdfText(text, now), tokens: NO_TOKENS };
+  if (!openai || !text.hasText) return { invoice: invoiceFromPdfText(text, now, openai !== null), tokens: NO_TOKENS };
   const read = await invoiceFromLlm(openai, { text: text.pages.join('\n') }, now, signal);
   return { invoice: read.invoice, tokens: read.tokens };
 }

@@ -7,7 +7,8 @@ import { outcomeValues } from '../intake/index.ts';
 import { findProbable, findSame } from './dedup.ts';
 import type { ItemOutcome, OutcomeTables, Tokens } from '../intake/index.ts';
 
-export type InvoiceStatus = 'ok' | 'review' | 'duplicate' | 'error';
+/** `rejected`: a person said no in review (see review.ts). */
+export type InvoiceStatus = 'ok' | 'review' | 'duplicate' | 'error' | 'rejected';
 
 export interface InvoicesTable {
   id: Generated<number>;
@@ -127,9 +128,11 @@ export class InvoiceRecords {
         if (invoice.source === 'cfdi' && row.source !== 'cfdi') {
           row = await trx.updateTable('invoices').set({ ...invoice, updated_at: now }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
         }
-        const outcome = duplicate ? 'duplicate' : row.status;
+        // An invoice a person rejected stays rejected: another file of it is a duplicate of that decision.
+        const rejected = row.status === 'rejected';
+        const outcome: ItemOutcome = duplicate || row.status === 'rejected' ? 'duplicate' : row.status;
         if (item) {
-          const reason = duplicate ? `the same invoice as #${row.id} (${same.why}), recorded before` : reasonOf(row);
+          const reason = duplicate || rejected ? `the same invoice as #${row.id} (${same.why}), recorded before${rejected ? ' and rejected in review' : ''}` : reasonOf(row);
           await insertOutcome(trx, { fileId, item, outcome, recordId: row.id, reason }, now);
         }
         return { invoice: row, existing: true, outcome };
@@ -143,8 +146,9 @@ export class InvoiceRecords {
       try {
         const row = await trx.insertInto('invoices').values({ ...invoice, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
         await trx.insertInto('invoice_files').values({ invoice_id: row.id, file_id: fileId, role }).execute();
-        if (item) await insertOutcome(trx, { fileId, item, outcome: row.status, recordId: row.id, reason: reasonOf(row) }, now);
-        return { invoice: row, existing: false, outcome: row.status };
+        const outcome = invoice.status === 'rejected' ? 'review' : invoice.status; // a new reading is never rejected
+        if (item) await insertOutcome(trx, { fileId, item, outcome, recordId: row.id, reason: reasonOf(row) }, now);
+        return { invoice: row, existing: false, outcome };
       } catch (err) {
         if (isUniqueViolation(err)) throw new Error(`invoice ${invoice.uuid} was recorded by another worker at the same time; the job will retry`);
         throw err;
@@ -175,7 +179,7 @@ function reasonOf(row: InvoiceRow): string | null {
   return problems.length ? problems.join('; ') : row.status;
 }
 
-async function insertOutcome(trx: Trx, o: { fileId: number; item: ItemOf; outcome: InvoiceStatus; recordId: number; reason: string | null }, now: number): Promise<void> {
+async function insertOutcome(trx: Trx, o: { fileId: number; item: ItemOf; outcome: ItemOutcome; recordId: number; reason: string | null }, now: number): Promise<void> {
   await trx
     .insertInto('item_outcomes')
     .values(outcomeValues({ fileId: o.fileId, item: o.item.item, outcome: o.outcome, recordId: o.recordId, reason: o.reason, tokens: o.item.tokens }, now))
