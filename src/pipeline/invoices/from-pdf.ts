@@ -1,8 +1,8 @@
 // A PDF invoice without the key for an LLM: its text layer read by the heuristic extractor, normalised and
 // validated. Low confidence, doubtful checks or no text at all → review, saying why.
-import { heuristicExtract } from './extract/index.ts';
-import type { PdfText } from './extract/index.ts';
-import { normaliseFields, validateInvoice } from './validate/index.ts';
+import { REVIEW_THRESHOLD, heuristicExtract } from './extract/index.ts';
+import type { InvoiceFields, PdfText } from './extract/index.ts';
+import { fieldLabel, normaliseFields, validateInvoice } from './validate/index.ts';
 import type { NewInvoice } from './records.ts';
 import { emptyInvoice, invoiceFromFields } from './empty.ts';
 
@@ -31,11 +31,16 @@ export function invoiceFromPdfText(text: PdfText, now: Date, vision = false): Ne
   const extracted = heuristicExtract(joined);
   const { fields, problems: normaliseProblems } = normaliseFields(extracted.fields);
   const check = validateInvoice(fields, { now, sourceText: joined });
-  const problems = [...normaliseProblems, ...check.problems, ...check.review, ...(extracted.review ? [`low confidence (${extracted.confidence.toFixed(2)}): ${extracted.notes.join('; ')}`] : [])];
+  // A value read without a label that settles it is offered to the reviewer as a guess, never as a reading.
+  const guesses = (Object.entries(extracted.unsure) as Array<[keyof InvoiceFields, string]>).map(([field, why]) =>
+    fields[field] === undefined ? `the ${fieldLabel(field)} could not be told (${why})` : `the ${fieldLabel(field)} ${fields[field]} is a guess: ${why}`,
+  );
+  const lowConfidence = extracted.confidence < REVIEW_THRESHOLD ? [`low confidence (${extracted.confidence.toFixed(2)}): ${extracted.notes.join('; ')}`] : [];
+  const problems = [...normaliseProblems, ...check.problems, ...check.review, ...guesses, ...lowConfidence];
   return invoiceFromFields(fields, {
     status: check.ok && check.review.length === 0 && !extracted.review && normaliseProblems.length === 0 ? 'ok' : 'review',
     source: 'pdf',
     problems,
-    data: { fields, confidence: extracted.confidence, notes: extracted.notes },
+    data: { fields, confidence: extracted.confidence, notes: extracted.notes, unsure: extracted.unsure },
   });
 }
