@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { cfdiProblems, parseCfdi } from '../src/pipeline/invoices/cfdi/index.ts';
 import type { CfdiDocument } from '../src/pipeline/invoices/cfdi/index.ts';
 import { fromCfdi } from '../src/pipeline/invoices/index.ts';
+import { invoiceRunner } from './support/invoice-job.ts';
 import { REPO, runCli, tempDir } from './support/service.ts';
+import { createTestStore } from './support/stores.ts';
 
 const FIXTURES = join(REPO, 'test/fixtures/cfdi');
 const text = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
@@ -97,5 +99,17 @@ describe('CFDI sums', () => {
     expect(result?.invoice.problems).toEqual([expect.stringContaining('but Total is 3,427.01 (off by 100.00)')]);
     const human = await runCli(['extract', file], { cwd });
     expect(human.stdout).toContain('review: the amounts do not add up');
+  });
+
+  it('records the mismatch in the pipeline: the file\'s outcome is review with the difference', async () => {
+    const testStore = await createTestStore('sqlite');
+    try {
+      const run = await invoiceRunner(testStore.store, testStore.spec.dataDir);
+      const { outcomes } = await run.run('factura.xml', text('cfdi40-valid.xml').replace('Total="3327.01"', 'Total="3427.01"'));
+      expect(outcomes).toMatchObject([{ outcome: 'review', reason: expect.stringContaining('= 3,327.01, but Total is 3,427.01 (off by 100.00)') }]);
+      expect((await run.run('buena.xml', text('cfdi40-real.xml'))).outcomes).toMatchObject([{ outcome: 'ok', reason: null }]);
+    } finally {
+      await testStore.cleanup();
+    }
   });
 });
