@@ -67,6 +67,14 @@ describe('heuristic on real layouts', () => {
     // ISO dates and "Date:" alone work the same, the due date still left aside.
     const iso = heuristicExtract(US_INVOICE.replace('Due Date: April 3, 2024', 'Due Date: 2024-04-03').replace('Invoice Date: March 4, 2024', 'Date: 2024-03-04'));
     expect(iso.fields.issuedAt).toBe('2024-03-04');
+    // All digits, day and month both ≤ 12, on an invoice in English: read day first, but offered as a guess.
+    const numeric = heuristicExtract(US_INVOICE.replace('Due Date: April 3, 2024', 'Due Date: 04/03/2024').replace('Invoice Date: March 4, 2024', 'Invoice Date: 03/04/2024'));
+    expect(numeric.fields.issuedAt).toBe('2024-04-03');
+    expect(numeric.unsure.issuedAt).toBe('03/04/2024 was read day first; on an invoice in English it may be month first');
+    expect(numeric.review).toBe(true);
+    // 25/03/2024 can only be day first; and a Mexican invoice is day first.
+    expect(heuristicExtract(US_INVOICE.replace('Invoice Date: March 4, 2024', 'Invoice Date: 25/03/2024')).unsure).toEqual({});
+    expect(heuristicExtract('Factura A-1\nFecha 03/04/2024\nTotal MXN 100.00').unsure).toEqual({});
   });
 
   it('never turns "$" into pesos on a foreign invoice: codes and words first, else unknown and said so', () => {

@@ -41,12 +41,16 @@ function fromMatch(m: RegExpMatchArray): string | null {
   return month === undefined ? null : iso(Number(m[9]), month, Number(m[7]));
 }
 
-/** Every real calendar date in a text, with where it starts, in order. */
-export function datesIn(text: string): Array<{ index: number; date: string }> {
-  const found: Array<{ index: number; date: string }> = [];
+/**
+ * Every real calendar date in a text, with where it starts, in order. `written` is the text as it stands;
+ * `ambiguous` when it is all digits with day and month both 12 or less (03/04/2024 is 3 April here, 4 March in the US).
+ */
+export function datesIn(text: string): Array<{ index: number; date: string; written: string; ambiguous: boolean }> {
+  const found: Array<{ index: number; date: string; written: string; ambiguous: boolean }> = [];
   for (const match of text.matchAll(new RegExp(DATE_IN_TEXT.source, DATE_IN_TEXT.flags))) {
     const date = fromMatch(match);
-    if (date !== null) found.push({ index: match.index, date });
+    const ambiguous = match[4] !== undefined && Number(match[4]) <= 12 && Number(match[5]) <= 12 && match[4] !== match[5];
+    if (date !== null) found.push({ index: match.index, date, written: match[0], ambiguous });
   }
   return found;
 }

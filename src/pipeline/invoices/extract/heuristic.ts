@@ -96,23 +96,28 @@ const PLAIN_LABEL = /\b(?:fecha|date)\b(?!\s+de\s+(?:timbrado|certificaci|vencim
 
 function readDate(text: string, notes: string[], unsure: HeuristicResult['unsure']): string | undefined {
   const dates = datesIn(text);
-  const after = (label: RegExp): string | undefined => {
+  const after = (label: RegExp): (typeof dates)[number] | undefined => {
     for (const match of text.matchAll(label)) {
       // "Due Date", "Fecha de vencimiento", "Order Date": that label is not the issue date's.
       if (OTHER_DATE.test(text.slice(Math.max(0, match.index - 30), match.index + match[0].length))) continue;
       const end = match.index + match[0].length;
       const near = dates.find((d) => d.index >= end && d.index - end <= 40);
-      if (near !== undefined) return near.date;
+      if (near !== undefined) return near;
     }
     return undefined;
   };
-  const labelled = after(ISSUE_LABEL) ?? after(PLAIN_LABEL);
-  if (labelled !== undefined) return labelled;
-  const free = dates.find((d) => !OTHER_DATE.test(text.slice(Math.max(0, d.index - 40), d.index)));
-  if (free === undefined) return undefined;
-  notes.push('date taken from the first date in the text (no "Fecha" label next to a date)');
-  unsure.issuedAt = 'no issue-date label next to it';
-  return free.date;
+  let found = after(ISSUE_LABEL) ?? after(PLAIN_LABEL);
+  if (found === undefined) {
+    found = dates.find((d) => !OTHER_DATE.test(text.slice(Math.max(0, d.index - 40), d.index)));
+    if (found === undefined) return undefined;
+    notes.push('date taken from the first date in the text (no "Fecha" label next to a date)');
+    unsure.issuedAt = 'no issue-date label next to it';
+  }
+  // Day first is the Mexican order; an invoice in English may be month first.
+  if (found.ambiguous && !MEXICAN_WORDS.test(text) && !MEXICAN_RFC.test(text) && !/\bfecha\b/iu.test(text)) {
+    unsure.issuedAt = `${found.written} was read day first; on an invoice in English it may be month first`;
+  }
+  return found.date;
 }
 
 const CODE_IN_TEXT = new RegExp(String.raw`\b(${CODES.join('|')})\b`, 'u');
