@@ -13,7 +13,8 @@ import type { FakeBotApi } from './fakes/telegram/index.ts';
 import { ADMIN, STAFF, startBotService, textOf } from './support/bot-service.ts';
 import { REPO, runCli, tempDir } from './support/service.ts';
 import { openSpec } from './support/store-spec.ts';
-import { eventually } from './support/stores.ts';
+import { createTestStore, eventually } from './support/stores.ts';
+import { ItemOutcomes } from '../src/pipeline/intake/index.ts';
 
 const FIXTURES = join(REPO, 'test/fixtures/cfdi');
 let fake: FakeBotApi | null = null;
@@ -86,6 +87,24 @@ describe('centinela invoices approve|reject', () => {
     expect(decision).toMatchObject({ decision: 'approved', by_name: 'ana (cli)', changes: JSON.stringify({ total: { from: '1.00', to: '1160.00' }, issuer_name: { from: null, to: 'Proveedor Ejemplo' } }) });
     expect(Number(decision?.at)).toBeGreaterThanOrEqual(before);
     await reopened.close();
+  });
+});
+
+describe('a rejected invoice', () => {
+  it('stays rejected: a later file of it is a duplicate of that decision, even its XML', async () => {
+    const testStore = await createTestStore('sqlite');
+    try {
+      const records = new InvoiceRecords(testStore.store);
+      const xml = fromCfdi(parseCfdi(readFileSync(join(FIXTURES, 'cfdi40-real.xml'))));
+      const pdf = (await records.add({ ...doubtful(), uuid: xml.uuid, issuer_rfc: xml.issuer_rfc }, 1, 'pdf')).invoice;
+      await new InvoiceReviews(testStore.store).decide(pdf.id, { decision: 'rejected', by: 'ana (cli)' });
+      const again = await records.add(xml, 2, 'xml', { item: 0, duplicateWhen: 'same-role' });
+      expect(again).toMatchObject({ existing: true, outcome: 'duplicate', invoice: { id: pdf.id, status: 'rejected', source: 'cfdi' } });
+      const [outcome] = await new ItemOutcomes(testStore.store).forFile(2);
+      expect(outcome?.reason).toBe(`the same invoice as #${pdf.id} (issuer ${xml.issuer_rfc}, UUID ${xml.uuid}), recorded before and rejected in review`);
+    } finally {
+      await testStore.cleanup();
+    }
   });
 });
 

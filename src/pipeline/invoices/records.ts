@@ -108,8 +108,8 @@ export class InvoiceRecords {
   /**
    * Records an invoice from a file. When the same invoice exists (same issuer RFC and UUID, or the same unstamped
    * XML: see dedup.ts), the file joins it and `existing` is returned instead (the same invoice in another file, or
-   * sent twice); a probable duplicate is recorded for review. With `item`, the item's
-   * outcome is recorded in the same transaction, and an item recorded before returns what it became then.
+   * sent twice); a probable duplicate is recorded for review. With `item`, the item's outcome is recorded in the
+   * same transaction, and an item recorded before returns what it became then.
    */
   async add(invoice: NewInvoice, fileId: number, role: string, item?: ItemOf): Promise<Added> {
     const now = Date.now();
@@ -125,11 +125,12 @@ export class InvoiceRecords {
         await trx.insertInto('invoice_files').values({ invoice_id: same.row.id, file_id: fileId, role }).onConflict((oc) => oc.doNothing()).execute();
         let row = same.row;
         // The XML is the invoice's legal form: when it arrives after its PDF, its fields replace the PDF's reading.
-        if (invoice.source === 'cfdi' && row.source !== 'cfdi') {
-          row = await trx.updateTable('invoices').set({ ...invoice, updated_at: now }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
-        }
         // An invoice a person rejected stays rejected: another file of it is a duplicate of that decision.
         const rejected = row.status === 'rejected';
+        if (invoice.source === 'cfdi' && row.source !== 'cfdi') {
+          const status = rejected ? 'rejected' : invoice.status;
+          row = await trx.updateTable('invoices').set({ ...invoice, status, updated_at: now }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
+        }
         const outcome: ItemOutcome = duplicate || row.status === 'rejected' ? 'duplicate' : row.status;
         if (item) {
           const reason = duplicate || rejected ? `the same invoice as #${row.id} (${same.why}), recorded before${rejected ? ' and rejected in review' : ''}` : reasonOf(row);
