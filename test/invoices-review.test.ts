@@ -13,7 +13,7 @@ import type { FakeBotApi } from './fakes/telegram/index.ts';
 import { ADMIN, STAFF, startBotService, textOf } from './support/bot-service.ts';
 import { REPO, runCli, tempDir } from './support/service.ts';
 import { openSpec } from './support/store-spec.ts';
-import { createTestStore, eventually } from './support/stores.ts';
+import { STORE_KINDS, createTestStore, eventually } from './support/stores.ts';
 import { ItemOutcomes } from '../src/pipeline/intake/index.ts';
 
 const FIXTURES = join(REPO, 'test/fixtures/cfdi');
@@ -90,14 +90,18 @@ describe('centinela invoices approve|reject', () => {
   });
 });
 
-describe('a rejected invoice', () => {
+describe.each(STORE_KINDS)('a rejected invoice on %s', (kind) => {
   it('stays rejected: a later file of it is a duplicate of that decision, even its XML', async () => {
-    const testStore = await createTestStore('sqlite');
+    const testStore = await createTestStore(kind);
     try {
       const records = new InvoiceRecords(testStore.store);
       const xml = fromCfdi(parseCfdi(readFileSync(join(FIXTURES, 'cfdi40-real.xml'))));
       const pdf = (await records.add({ ...doubtful(), uuid: xml.uuid, issuer_rfc: xml.issuer_rfc }, 1, 'pdf')).invoice;
-      await new InvoiceReviews(testStore.store).decide(pdf.id, { decision: 'rejected', by: 'ana (cli)' });
+      const before = Date.now();
+      const decided = await new InvoiceReviews(testStore.store).decide(pdf.id, { decision: 'rejected', by: 'ana (cli)' });
+      expect(decided).toMatchObject({ invoice: { status: 'rejected' }, review: { decision: 'rejected', by_name: 'ana (cli)', changes: '{}' } });
+      expect(Number(decided.review.at)).toBeGreaterThanOrEqual(before);
+      await expect(new InvoiceReviews(testStore.store).decide(pdf.id, { decision: 'approved', by: 'luis (cli)' })).rejects.toThrow(/is rejected \(rejected by ana \(cli\) at 20\d\d-/);
       const again = await records.add(xml, 2, 'xml', { item: 0, duplicateWhen: 'same-role' });
       expect(again).toMatchObject({ existing: true, outcome: 'duplicate', invoice: { id: pdf.id, status: 'rejected', source: 'cfdi' } });
       const [outcome] = await new ItemOutcomes(testStore.store).forFile(2);
