@@ -17,17 +17,16 @@
 //   the total after a label that can only mean the amount to pay ("Grand Total", "Total a pagar", "Amount Due",
 //   "Importe total"…), else the "Total" line (not Subtotal, not "Total de impuestos"; of a table's totals row with
 //   several amounts, the last, as a guess); a total that makes subtotal and taxes add up wins.
+// - Forma de pago (two digits) and Método de pago (PUE/PPD).
 // Each field that is a guess is named in `unsure` with why: the reviewer sees it as one, and the reading goes to
 // review, so a confident wrong value is never offered.
-// - Forma de pago (two digits) and Método de pago (PUE/PPD).
 // Not understood: amounts laid out in a column away from their labels, names of the parties.
 
-import { RFC_PATTERN } from '../cfdi/index.ts';
+import { RFC_PATTERN, sumDecimals } from '../cfdi/index.ts';
 import { AMOUNT_IN_TEXT, amountsIn, parseAmountText } from './amounts.ts';
 import { datesIn } from './dates.ts';
 import type { InvoiceFields } from './fields.ts';
 import { expectedTotal, sameAmount } from './money.ts';
-import { sumDecimals } from '../cfdi/index.ts';
 
 export interface HeuristicResult {
   fields: Partial<InvoiceFields>;
