@@ -149,6 +149,21 @@ describe('/review buttons', () => {
   });
 });
 
+describe('/review with many long reasons', () => {
+  it('still fits one message with its buttons: each reason is cut to its start', async () => {
+    fake = await startFakeBotApi();
+    service = (await startBotService(fake)).service;
+    const records = new InvoiceRecords(service.store);
+    const long = `${'the amounts do not add up and more; '.repeat(20)}end`;
+    for (let i = 0; i < 25; i++) await records.add({ ...doubtful(), number: `L-${i}`, problems: JSON.stringify([long]) }, 100 + i, 'pdf');
+    fake.command(ADMIN, '/review');
+    const list = await fake.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === ADMIN.id && textOf(c).startsWith('20 facturas esperan revisión:'));
+    expect(textOf(list).length).toBeLessThanOrEqual(4096);
+    expect(list.result).toBeDefined(); // the fake Bot API accepted it
+    expect((list.params.reply_markup as { inline_keyboard: unknown[] }).inline_keyboard).toHaveLength(20);
+  });
+});
+
 describe('a scanned PDF', () => {
   it('is not answered with "send a photo" when nothing here can read a photo either', () => {
     const scan = { pages: [''], hasText: false };
