@@ -18,6 +18,8 @@ commands:
   jobs cancel ID...
   extract FILE... [--json]     read invoices from files without storing them (XML, PDF, CSV; photos with OPENAI_API_KEY)
   invoices review              invoices waiting for a person
+  invoices approve ID [--field FIELD=VALUE...] [--by NAME]   approve one in review, correcting fields
+  invoices reject ID [--reason TEXT] [--by NAME]             reject one in review
   invoices export [--format csv|json] [--since YYYY-MM-DD]
   retry [--invoices] [FILE_ID...]   run failed and quarantined items again (downloads and invoices)
   rules test [--rules FILE] [--log FILE]   check every rule's samples; show what a log would trigger

@@ -13,7 +13,7 @@ import { Queue } from './core/queue/index.ts';
 import { coreMigration, migrateToLatest, openStore, settingsMigration } from './core/store/index.ts';
 import { IntakeRecords, intakeMigration, itemOutcomesMigration, pricesFrom } from './pipeline/intake/index.ts';
 import { uploadRoutes } from './pipeline/sources/index.ts';
-import { InvoicesModule, invoicesMigration } from './pipeline/invoices/index.ts';
+import { InvoicesModule, invoiceReviewsMigration, invoicesMigration } from './pipeline/invoices/index.ts';
 import { WEBHOOK_PATH, loadBotModule, outboxMigration } from './bot/index.ts';
 import { MONITOR_MIGRATIONS, MonitorModule } from './monitor/index.ts';
 import type { Store, StoreMigration } from './core/store/index.ts';
@@ -29,6 +29,7 @@ export const MIGRATIONS: readonly StoreMigration[] = [
   intakeMigration,
   outboxMigration,
   invoicesMigration,
+  invoiceReviewsMigration,
   ...MONITOR_MIGRATIONS,
   itemOutcomesMigration,
 ];

@@ -90,6 +90,7 @@ describe('heuristicExtract', () => {
       confidence: 1,
       review: false,
       notes: [],
+      unsure: {},
     });
   });
 
@@ -147,6 +148,7 @@ describe('heuristicExtract', () => {
         'no subtotal found',
         'the sum could not be checked (subtotal or total missing)',
       ],
+      unsure: {},
     });
     expect(nothing.confidence).toBe(0);
     expect(nothing.review).toBe(true);

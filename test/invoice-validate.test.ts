@@ -73,11 +73,25 @@ describe('normaliseFields', () => {
       ],
     });
   });
+
+  it('maps payment method and form to the SAT catalogues, and names a value that is in neither (issue 14 item 6)', () => {
+    expect(normaliseFields({ paymentMethod: 'Pago en una sola exhibición', paymentForm: '3' }).fields).toEqual({ paymentMethod: 'PUE', paymentForm: '03' });
+    expect(normaliseFields({ paymentMethod: 'ppd', paymentForm: '04 - Tarjeta de crédito' }).fields).toEqual({ paymentMethod: 'PPD', paymentForm: '04' });
+    expect(normaliseFields({ paymentForm: 'Transferencia electrónica de fondos' }).fields).toEqual({ paymentForm: '03' });
+    // "texto" was stored as "TEXTO": now it is left out, and the problem says which field and what it may be.
+    expect(normaliseFields({ paymentMethod: 'texto', paymentForm: '07' })).toEqual({
+      fields: {},
+      problems: [
+        'the payment method "texto" is not in the SAT catalogue: it must be PUE (one payment) or PPD (instalments or deferred)',
+        expect.stringMatching(/^the payment form "07" is not in the SAT catalogue: it must be a c_FormaPago code: 01, 02, 03, 04, 05, 06, 08, 12,/),
+      ],
+    });
+  });
 });
 
 describe('validateInvoice', () => {
   it('accepts a complete invoice whose amounts add up', () => {
-    expect(validateInvoice(VALID, { now: NOW })).toEqual({ ok: true, problems: [], review: [] });
+    expect(validateInvoice(VALID, { now: NOW })).toEqual({ ok: true, problems: [], review: [], unconfirmed: [] });
   });
 
   it('checks subtotal − discount + transferred − withheld = total to the cent, never through floats', () => {
@@ -86,13 +100,14 @@ describe('validateInvoice', () => {
     const small = { number: '1', issuedAt: '2024-05-12', issuerName: 'X', subtotal: '0.10', transferredTaxes: '0.20', total: '0.30' };
     expect(validateInvoice(small, { now: NOW }).ok).toBe(true);
     const withAll = { ...VALID, subtotal: '10000.00', discount: '500.00', transferredTaxes: '1520.00', withheldTaxes: '2013.33', total: '9006.67' };
-    expect(validateInvoice(withAll, { now: NOW })).toEqual({ ok: true, problems: [], review: [] });
+    expect(validateInvoice(withAll, { now: NOW })).toEqual({ ok: true, problems: [], review: [], unconfirmed: [] });
     expect(validateInvoice({ ...withAll, total: '9006.68' }, { now: NOW })).toEqual({
       ok: false,
       problems: [
         'the amounts do not add up: subtotal 10,000.00 − discount 500.00 + transferred taxes 1,520.00 − withheld taxes 2,013.33 = 9,006.67, but the total is 9,006.68 (off by 0.01)',
       ],
       review: [],
+      unconfirmed: [],
     });
     const huge = { ...VALID, subtotal: '90071992547409.91', transferredTaxes: '0.01', total: '90071992547409.92' };
     expect(validateInvoice(huge, { now: NOW }).ok).toBe(true);
@@ -105,6 +120,7 @@ describe('validateInvoice', () => {
       ok: true,
       problems: [],
       review: ['there is no subtotal, so the total could not be checked against subtotal and taxes'],
+      unconfirmed: [],
     });
   });
 
@@ -118,6 +134,7 @@ describe('validateInvoice', () => {
         'the invoice number or folio fiscal (UUID) is missing',
       ],
       review: [],
+      unconfirmed: [],
     });
     const alternatives = { issuedAt: '2024-05-12', issuerName: 'Proveedor', uuid: '6F0D2C3E-1A2B-4C5D-8E9F-0A1B2C3D4E5F', total: '10.00', subtotal: '10.00' };
     expect(validateInvoice(alternatives, { now: NOW }).ok).toBe(true);
@@ -130,6 +147,7 @@ describe('validateInvoice', () => {
       ok: false,
       problems: ['the issue date 2024-06-03 is in the future'],
       review: [],
+      unconfirmed: [],
     });
   });
 
@@ -141,12 +159,13 @@ describe('validateInvoice', () => {
         'total is not in the expected form: a decimal amount like 1234.56 (normalise the fields first)',
       ],
       review: [],
+      unconfirmed: [],
     });
   });
 
   it('cross-checks total, number and RFCs against the PDF text', () => {
     const sourceText = INVOICE_LINES.join('\n');
-    expect(validateInvoice(VALID, { now: NOW, sourceText })).toEqual({ ok: true, problems: [], review: [] });
+    expect(validateInvoice(VALID, { now: NOW, sourceText })).toEqual({ ok: true, problems: [], review: [], unconfirmed: [] });
     const misread = { ...VALID, number: 'A-128', issuerRfc: 'EKU9003178C9', subtotal: '1066.00', total: '1234.56', transferredTaxes: '168.56' };
     expect(validateInvoice(misread, { now: NOW, sourceText })).toEqual({
       ok: true,
@@ -156,6 +175,7 @@ describe('validateInvoice', () => {
         'the invoice number A-128 is not in the PDF text',
         'the issuer RFC EKU9003178C9 is not in the PDF text',
       ],
+      unconfirmed: ['total', 'number', 'issuerRfc'],
     });
     // The same total written the other way ("1.160,00", "$ 1 160,00") is found.
     expect(validateInvoice(VALID, { now: NOW, sourceText: 'A-123 EKU9003173C9 XAXX010101000 Total: $ 1 160,00' }).review).toEqual([]);

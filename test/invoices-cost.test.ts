@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startService } from '../src/main.ts';
 import type { Service } from '../src/main.ts';
-import { NO_TEXT_LAYER } from '../src/pipeline/invoices/index.ts';
+import { NO_TEXT_LAYER_WITH_VISION } from '../src/pipeline/invoices/index.ts';
 import { formatStatus } from '../src/status.ts';
 import { sha256Hex, startFakeOpenAI } from './fakes/openai/index.ts';
 import type { FakeOpenAI } from './fakes/openai/index.ts';
@@ -104,7 +104,7 @@ describe('invoices read by OpenAI: scans, cost and progress', () => {
       eta_seconds: 0,
     });
     const files = r.files as Array<{ name: string; status: string; reason: string | null }>;
-    expect(files.find((f) => f.name === 'escaneo.pdf')).toMatchObject({ status: 'review', reason: NO_TEXT_LAYER });
+    expect(files.find((f) => f.name === 'escaneo.pdf')).toMatchObject({ status: 'review', reason: NO_TEXT_LAYER_WITH_VISION });
     expect(files.find((f) => f.name === 'dos.png')?.reason).toMatch(/^the amounts do not add up/);
     // The scan was never sent: one request per photo and one for the PDF's text.
     expect(openai.stats.requests).toBe(3);

@@ -158,7 +158,8 @@ export class BotModule implements Module {
     bot.on('callback_query', async (ctx) => {
       const user = this.#users.get(ctx.from.id);
       if (!user) return;
-      await handleCallback(ctx, user, { records: this.#monitor, t: this.#t, log: this.#log.child({ request_id: `u-${ctx.update.update_id}` }) });
+      const log = this.#log.child({ request_id: `u-${ctx.update.update_id}` });
+      await handleCallback(ctx, user, { records: this.#monitor, t: this.#t, log, store: this.#d.store, dataDir: this.#d.config.paths.data });
     });
     bot.on('message:text', async (ctx) => {
       const user = this.#users.get(ctx.from.id);

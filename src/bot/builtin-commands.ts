@@ -4,9 +4,11 @@ import type { Store } from '../core/store/index.ts';
 import type { Intake } from '../pipeline/intake/index.ts';
 import { batchProgress, formatBatch, retryFiles } from '../pipeline/intake/index.ts';
 import { InvoiceRecords } from '../pipeline/invoices/index.ts';
+import type { InvoiceRow } from '../pipeline/invoices/index.ts';
 import { formatStatus } from '../status.ts';
 import type { StatusReport } from '../status.ts';
 import type { Commands } from './commands.ts';
+import { reviewKeyboard } from './review-buttons.ts';
 
 const EVERYONE = ['admin', 'staff', 'model'] as const;
 
@@ -84,8 +86,11 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
         await ctx.reply(t('review-none'));
         return;
       }
-      const lines = rows.map((r) => `#${r.id} ${r.issuer_rfc ?? '?'} ${r.total ?? ''}: ${(JSON.parse(r.problems) as string[]).join('; ')}`);
-      await ctx.reply(`${t('review-title', { count: rows.length })}\n${lines.join('\n')}`);
+      // 20 lines must fit one message (4,096 characters): a long reason is cut; `centinela invoices review` has it whole.
+      const line = (r: InvoiceRow): string => `#${r.id} ${r.issuer_rfc ?? '?'} ${r.total ?? ''}: ${(JSON.parse(r.problems) as string[]).join('; ')}`;
+      const lines = rows.map((r) => (line(r).length > 190 ? `${line(r).slice(0, 189)}…` : line(r)));
+      // Approve or reject each one with its buttons.
+      await ctx.reply(`${t('review-title', { count: rows.length })}\n${lines.join('\n')}`, { reply_markup: { inline_keyboard: reviewKeyboard(rows, t) } });
     },
   });
   commands.register({

@@ -2,6 +2,7 @@
 // answered (answerCallbackQuery), also a refused or stale one, so that the admin's client stops its spinner.
 import type { Context } from 'grammy';
 import type { Logger } from '../core/log.ts';
+import type { Store } from '../core/store/index.ts';
 import { formatIncident } from '../monitor/index.ts';
 import type { Incident } from '../monitor/index.ts';
 import type { CommandCall } from './commands.ts';
@@ -9,6 +10,7 @@ import type { Lang, Translator } from './i18n.ts';
 import { fitMessage, formatWhen } from './monitor-commands.ts';
 import type { MonitorRecords } from './monitor-commands.ts';
 import { escapeHtml } from './outbox/index.ts';
+import { parseReviewButton, pressReviewButton } from './review-buttons.ts';
 import type { BotUser } from './users.ts';
 
 /** What the Silence button silences for. */
@@ -28,6 +30,9 @@ export interface CallbackDeps {
   records: () => MonitorRecords;
   t: Translator;
   log: Logger;
+  /** For the Approve/Reject buttons of /review. */
+  store: Store;
+  dataDir: string;
 }
 
 /** Handles a press by a known user (unknown ones are refused before this, by the bot's auth). */
@@ -40,6 +45,16 @@ export async function handleCallback(ctx: Context, user: BotUser, deps: Callback
   const t: T = (key, vars) => deps.t.t(user.language, key, vars);
   if (user.role !== 'admin') {
     await ctx.answerCallbackQuery({ text: t('button-admin-only'), show_alert: true });
+    return;
+  }
+  const review = parseReviewButton(data);
+  if (review) {
+    const answer = await pressReviewButton(review, user, deps.store, deps.dataDir, t).catch((err: unknown) => {
+      deps.log.error({ err, invoice: review.id, button: review.action }, 'review button failed');
+      return t('button-failed');
+    });
+    deps.log.info({ invoice: review.id, button: review.action, by: user.name }, 'review button pressed');
+    await ctx.answerCallbackQuery({ text: answer });
     return;
   }
   const press = parseIncidentButton(data);

@@ -41,6 +41,10 @@ paused = Intake paused. Files that arrive are recorded and processed after /resu
 resumed = Intake resumed.
 cmd-review = invoices waiting for review
 cmd-retry = retry failed downloads and invoices
+review-approve-button = ✅ Approve #{ $id }
+review-reject-button = ✖ Reject #{ $id }
+review-approved = Invoice #{ $id } approved.
+review-rejected = Invoice #{ $id } rejected.
 review-none = No invoices wait for review.
 review-title = { $count } { $count ->
         [one] invoice waits

@@ -44,6 +44,10 @@ paused = Recepción en pausa. Los archivos que lleguen quedan registrados y se p
 resumed = Recepción reanudada.
 cmd-review = facturas que esperan revisión
 cmd-retry = reintentar descargas y facturas fallidas
+review-approve-button = ✅ Aprobar #{ $id }
+review-reject-button = ✖ Rechazar #{ $id }
+review-approved = Factura #{ $id } aprobada.
+review-rejected = Factura #{ $id } rechazada.
 review-none = No hay facturas esperando revisión.
 review-title = { $count } { $count ->
         [one] factura espera

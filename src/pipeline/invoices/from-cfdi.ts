@@ -1,5 +1,7 @@
 // A CFDI's parse result as an invoice row. Payment, payroll and transfer documents keep their own kind, and
-// Retenciones documents are recorded as such: none of them is counted as an invoice.
+// Retenciones documents are recorded as such: none of them is counted as an invoice. Every kind is held to the same
+// rule: a document with a warning (not stamped, an empty RFC) or whose sums disagree goes to review, saying why.
+import { cfdiProblems } from './cfdi/index.ts';
 import { emptyInvoice } from './empty.ts';
 import type { CfdiResult } from './cfdi/index.ts';
 import type { NewInvoice } from './records.ts';
@@ -11,7 +13,7 @@ export function fromCfdi(result: CfdiResult): NewInvoice {
     return {
       ...emptyInvoice(),
       kind: 'retenciones',
-      status: 'ok',
+      status: r.warnings.length ? 'review' : 'ok',
       source: 'cfdi',
       issuer_rfc: r.issuer.rfc,
       issuer_name: r.issuer.name,
@@ -26,9 +28,10 @@ export function fromCfdi(result: CfdiResult): NewInvoice {
     };
   }
   const c = result.document;
+  const problems = [...c.warnings, ...cfdiProblems(c)];
   return {
     kind: c.category,
-    status: c.warnings.length ? 'review' : 'ok',
+    status: problems.length ? 'review' : 'ok',
     source: 'cfdi',
     issuer_rfc: c.issuer.rfc,
     issuer_name: c.issuer.name,
@@ -44,7 +47,7 @@ export function fromCfdi(result: CfdiResult): NewInvoice {
     transferred: c.taxes.transferred.total,
     withheld: c.taxes.withheld.total,
     total: c.total,
-    problems: JSON.stringify(c.warnings),
+    problems: JSON.stringify(problems),
     data: JSON.stringify(c),
   };
 }

@@ -61,10 +61,13 @@ export async function invoiceFromLlm(client: OpenAIClient, input: LlmInput, now:
   const { fields, problems } = normaliseFields(raw);
   const check = validateInvoice(fields, { now, sourceText: input.text });
   const all = [...problems, ...check.problems, ...check.review];
+  // Checked before it is matched: a folio fiscal the PDF's own text does not show is the model's, not the invoice's,
+  // so it must not make this file a duplicate of another invoice. It stays in data and in the review note.
+  const identity = check.unconfirmed.includes('uuid') ? { ...fields, uuid: undefined } : fields;
   return {
     costUsd: result.costUsd,
     tokens: { input: result.usage.prompt, output: result.usage.completion },
-    invoice: invoiceFromFields(fields, {
+    invoice: invoiceFromFields(identity, {
       status: check.ok && check.review.length === 0 && problems.length === 0 ? 'ok' : 'review',
       source: input.images ? 'vision' : 'llm',
       problems: all,

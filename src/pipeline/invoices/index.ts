@@ -7,4 +7,7 @@ export type { Added, InvoiceRow, InvoiceStatus, ItemOf } from './records.ts';
 export { parseCfdi, CfdiError } from './cfdi/index.ts';
 export { InvoicesModule } from './module.ts';
 export { csvColumnMapping } from './csv-columns.ts';
-export { NO_TEXT_LAYER } from './from-pdf.ts';
+export { NO_TEXT_LAYER, NO_TEXT_LAYER_WITH_VISION } from './from-pdf.ts';
+export { invoiceReviewsMigration } from './review-migration.ts';
+export { CORRECTABLE_FIELDS, InvoiceReviews, ReviewError } from './review.ts';
+export type { Decision, InvoiceReviewRow, ReviewDecision } from './review.ts';

@@ -2,14 +2,14 @@
 // and quarantine with an error outcome.
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../../core/write-atomic.ts';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Logger } from '../../core/log.ts';
 import { PermanentError } from '../../core/queue/index.ts';
 import { WHOLE_FILE } from '../intake/index.ts';
 import type { FileRow, IntakeRecords, ItemOutcomes } from '../intake/index.ts';
 import type { CsvColumnMapping } from './extract/index.ts';
 import type { OpenAIClient } from './openai/index.ts';
-import { quarantine } from './quarantine.ts';
+import { quarantine, retriedDir } from './quarantine.ts';
 import type { InvoiceRecords, InvoiceRow } from './records.ts';
 
 export interface ProcessDeps {
@@ -43,7 +43,10 @@ export async function keepForReview(dataDir: string, invoice: InvoiceRow, file: 
  * (`centinela retry` or /retry runs it again).
  */
 export async function reject(d: ProcessDeps, file: FileRow, path: string, reason: string, log: Logger): Promise<never> {
-  const moved = await quarantine(d.dataDir, { fileId: file.id, originalPath: path, fileName: file.file_name, sender: file.sender_name, sha256: file.sha256, error: reason });
+  // A file retried out of quarantine goes back under the name it had there.
+  const again = dirname(path) === retriedDir(d.dataDir) ? basename(path) : undefined;
+  const info = { fileId: file.id, originalPath: path, fileName: file.file_name, sender: file.sender_name, sha256: file.sha256, error: reason };
+  const moved = await quarantine(d.dataDir, info, new Date(), again);
   await d.files.updateFile(file.id, { path: moved, error: reason });
   await d.outcomes.put({ fileId: file.id, item: WHOLE_FILE, outcome: 'error', reason });
   log.warn({ file_id: file.id, quarantined: moved, reason }, 'invoice file quarantined');

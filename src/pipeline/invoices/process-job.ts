@@ -14,7 +14,7 @@ import type { ProcessDeps } from './job-support.ts';
 // The errors only: the client (and the OpenAI SDK) loads when a key is set.
 import { InvalidOutputError, OpenAIRequestError, QuotaExhaustedError } from './openai/errors.ts';
 import type { OpenAIClient } from './openai/index.ts';
-import { quarantineDir } from './quarantine.ts';
+import { forgetQuarantine, quarantineDir, retriedDir } from './quarantine.ts';
 import { UnreadableFile, readInvoiceFile } from './read-file.ts';
 
 export const INVOICE_QUEUE = NEXT_QUEUE.invoice;
@@ -49,17 +49,24 @@ export function processHandler(d: ProcessDeps) {
 }
 
 async function processFile(d: ProcessDeps, ctx: Ctx, file: FileRow, recorded: OutcomeRow[]): Promise<void> {
-  const { log, signal } = ctx;
   let path = file.path as string;
   const bytes = await readFile(path);
-  // A retried file comes back out of quarantine.
+  // A retried file comes back out of quarantine, keeping its quarantine name (see quarantine.ts).
   if (dirname(path) === quarantineDir(d.dataDir)) {
-    const back = join(d.dataDir, 'incoming', 'retried', basename(path));
+    const back = join(retriedDir(d.dataDir), basename(path));
     await mkdir(dirname(back), { recursive: true });
     await rename(path, back);
     path = back;
     await d.files.updateFile(file.id, { path, error: null });
   }
+  await recordInvoices(d, ctx, file, path, bytes, recorded);
+  // Read at last: its quarantine meta file has nothing left to describe.
+  if (dirname(path) === retriedDir(d.dataDir)) await forgetQuarantine(d.dataDir, basename(path));
+}
+
+/** The file's invoices (one, or one per CSV row) recorded with their outcomes; a file that cannot be read quarantined. */
+async function recordInvoices(d: ProcessDeps, ctx: Ctx, file: FileRow, path: string, bytes: Buffer, recorded: OutcomeRow[]): Promise<void> {
+  const { log, signal } = ctx;
   // A CSV row of the wrong width is that row's error, not the file's.
   const checked = await checkInvoiceFile({ bytes, fileName: file.file_name ?? basename(path), maxBytes: d.maxBytes, csvRows: 'row' });
   if (!checked.ok) return reject(d, file, path, checked.reason, log);

@@ -68,7 +68,7 @@ async function readPdf(bytes: Buffer, openai: OpenAIClient | null, now: Date, si
     if (signal.aborted) throw err; // shutting down: the job is released, the file is not to blame
     throw new UnreadableFile((err as Error).message, { cause: err }); // damaged, password-protected, or out of time
   }
-  if (!openai || !text.hasText) return { invoice: invoiceFromPdfText(text, now), tokens: NO_TOKENS };
+  if (!openai || !text.hasText) return { invoice: invoiceFromPdfText(text, now, openai !== null), tokens: NO_TOKENS };
   const read = await invoiceFromLlm(openai, { text: text.pages.join('\n') }, now, signal);
   return { invoice: read.invoice, tokens: read.tokens };
 }

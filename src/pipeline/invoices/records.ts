@@ -4,9 +4,11 @@ import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
 import { isUniqueViolation, withTables } from '../../core/store/index.ts';
 import type { Database, Store } from '../../core/store/index.ts';
 import { outcomeValues } from '../intake/index.ts';
+import { findProbable, findSame } from './dedup.ts';
 import type { ItemOutcome, OutcomeTables, Tokens } from '../intake/index.ts';
 
-export type InvoiceStatus = 'ok' | 'review' | 'duplicate' | 'error';
+/** `rejected`: a person said no in review (see review.ts). */
+export type InvoiceStatus = 'ok' | 'review' | 'duplicate' | 'error' | 'rejected';
 
 export interface InvoicesTable {
   id: Generated<number>;
@@ -104,9 +106,10 @@ export class InvoiceRecords {
   }
 
   /**
-   * Records an invoice from a file. When one with the same issuer RFC and UUID exists, the file joins it and
-   * `existing` is returned instead (the same invoice in another file, or sent twice). With `item`, the item's
-   * outcome is recorded in the same transaction, and an item recorded before returns what it became then.
+   * Records an invoice from a file. When the same invoice exists (same issuer RFC and UUID, or the same unstamped
+   * XML: see dedup.ts), the file joins it and `existing` is returned instead (the same invoice in another file, or
+   * sent twice); a probable duplicate is recorded for review. With `item`, the item's outcome is recorded in the
+   * same transaction, and an item recorded before returns what it became then.
    */
   async add(invoice: NewInvoice, fileId: number, role: string, item?: ItemOf): Promise<Added> {
     const now = Date.now();
@@ -116,44 +119,37 @@ export class InvoiceRecords {
         const row = done?.record_id ? await trx.selectFrom('invoices').selectAll().where('id', '=', done.record_id).executeTakeFirst() : undefined;
         if (done && row) return { invoice: row, existing: true, outcome: done.outcome };
       }
-      let q = trx.selectFrom('invoices').selectAll().where('uuid', '=', invoice.uuid ?? '');
-      q = invoice.issuer_rfc === null ? q.where('issuer_rfc', 'is', null) : q.where('issuer_rfc', '=', invoice.issuer_rfc);
-      const same = invoice.uuid ? await q.executeTakeFirst() : undefined;
+      const same = await findSame(trx, invoice);
       if (same) {
-        const duplicate = item ? item.duplicateWhen === 'exists' || (await hasFileOfRole(trx, same.id, role, fileId)) : false;
-        await trx.insertInto('invoice_files').values({ invoice_id: same.id, file_id: fileId, role }).onConflict((oc) => oc.doNothing()).execute();
-        let row = same;
+        const duplicate = item ? item.duplicateWhen === 'exists' || (await hasFileOfRole(trx, same.row.id, role, fileId)) : false;
+        await trx.insertInto('invoice_files').values({ invoice_id: same.row.id, file_id: fileId, role }).onConflict((oc) => oc.doNothing()).execute();
+        let row = same.row;
         // The XML is the invoice's legal form: when it arrives after its PDF, its fields replace the PDF's reading.
-        if (invoice.source === 'cfdi' && same.source !== 'cfdi') {
-          row = await trx.updateTable('invoices').set({ ...invoice, updated_at: now }).where('id', '=', same.id).returningAll().executeTakeFirstOrThrow();
+        // An invoice a person rejected stays rejected: another file of it is a duplicate of that decision.
+        const rejected = row.status === 'rejected';
+        if (invoice.source === 'cfdi' && row.source !== 'cfdi') {
+          const status = rejected ? 'rejected' : invoice.status;
+          row = await trx.updateTable('invoices').set({ ...invoice, status, updated_at: now }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
         }
-        const outcome = duplicate ? 'duplicate' : row.status;
+        const outcome: ItemOutcome = duplicate || row.status === 'rejected' ? 'duplicate' : row.status;
         if (item) {
-          const reason = duplicate ? `the same invoice as #${row.id} (issuer ${row.issuer_rfc ?? '?'}, UUID ${row.uuid}), recorded before` : reasonOf(row);
+          const reason = duplicate || rejected ? `the same invoice as #${row.id} (${same.why}), recorded before${rejected ? ' and rejected in review' : ''}` : reasonOf(row);
           await insertOutcome(trx, { fileId, item, outcome, recordId: row.id, reason }, now);
         }
         return { invoice: row, existing: true, outcome };
       }
       // Without a UUID, the same issuer, number, total and date is probably the same invoice: a person decides.
-      if (!invoice.uuid && invoice.issuer_rfc && invoice.number && invoice.total && invoice.issued_at) {
-        const probable = await trx
-          .selectFrom('invoices')
-          .select('id')
-          .where('issuer_rfc', '=', invoice.issuer_rfc)
-          .where('number', '=', invoice.number)
-          .where('total', '=', invoice.total)
-          .where('issued_at', '=', invoice.issued_at)
-          .executeTakeFirst();
-        if (probable) {
-          const problems = [...(JSON.parse(invoice.problems) as string[]), `probably a duplicate of invoice #${probable.id} (same issuer, number, total and date)`];
-          invoice = { ...invoice, status: 'review', problems: JSON.stringify(problems) };
-        }
+      const probable = await findProbable(trx, invoice);
+      if (probable !== undefined) {
+        const problems = [...(JSON.parse(invoice.problems) as string[]), `probably a duplicate of invoice #${probable} (same issuer, number, total and date)`];
+        invoice = { ...invoice, status: 'review', problems: JSON.stringify(problems) };
       }
       try {
         const row = await trx.insertInto('invoices').values({ ...invoice, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
         await trx.insertInto('invoice_files').values({ invoice_id: row.id, file_id: fileId, role }).execute();
-        if (item) await insertOutcome(trx, { fileId, item, outcome: row.status, recordId: row.id, reason: reasonOf(row) }, now);
-        return { invoice: row, existing: false, outcome: row.status };
+        const outcome = invoice.status === 'rejected' ? 'review' : invoice.status; // a new reading is never rejected
+        if (item) await insertOutcome(trx, { fileId, item, outcome, recordId: row.id, reason: reasonOf(row) }, now);
+        return { invoice: row, existing: false, outcome };
       } catch (err) {
         if (isUniqueViolation(err)) throw new Error(`invoice ${invoice.uuid} was recorded by another worker at the same time; the job will retry`);
         throw err;
@@ -184,7 +180,7 @@ function reasonOf(row: InvoiceRow): string | null {
   return problems.length ? problems.join('; ') : row.status;
 }
 
-async function insertOutcome(trx: Trx, o: { fileId: number; item: ItemOf; outcome: InvoiceStatus; recordId: number; reason: string | null }, now: number): Promise<void> {
+async function insertOutcome(trx: Trx, o: { fileId: number; item: ItemOf; outcome: ItemOutcome; recordId: number; reason: string | null }, now: number): Promise<void> {
   await trx
     .insertInto('item_outcomes')
     .values(outcomeValues({ fileId: o.fileId, item: o.item.item, outcome: o.outcome, recordId: o.recordId, reason: o.reason, tokens: o.item.tokens }, now))

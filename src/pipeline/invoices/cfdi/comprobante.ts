@@ -3,7 +3,7 @@
 import { CfdiError } from './errors.ts';
 import { Fields } from './fields.ts';
 import { paymentsComplement } from './pagos.ts';
-import { documentTaxes, taxLines } from './taxes.ts';
+import { documentTaxes, localTaxes, taxLines } from './taxes.ts';
 import { child, childNames, children } from './xml.ts';
 import type { XmlElement } from './xml.ts';
 import type { CfdiCategory, CfdiDocument, CfdiItem, CfdiType, CfdiVersion } from './types.ts';
@@ -123,6 +123,7 @@ export function readComprobante(root: XmlElement, version: CfdiVersion): CfdiDoc
     discount: f.optionalAmount('Descuento', 'descuento'),
     total: f.amount('Total', 'total'),
     taxes: documentTaxes(root, legacy),
+    localTaxes: localTaxes(complementos),
     // 3.2's metodoDePago held what 3.3+ calls FormaPago (cash, card…) and its formaDePago what 3.3+ calls
     // MetodoPago (one payment or instalments); both are recorded under the 3.3+ meaning, as written.
     paymentForm: legacy ? f.optional('metodoDePago') : f.optional('FormaPago'),

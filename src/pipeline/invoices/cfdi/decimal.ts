@@ -39,7 +39,8 @@ export function toScaled(text: string): { units: bigint; scale: number } {
   return { units: negative ? -units : units, scale: fraction.length };
 }
 
-function fromScaled(units: bigint, scale: number): string {
+/** { units: 12345n, scale: 3 } → "12.345". */
+export function fromScaled(units: bigint, scale: number): string {
   const negative = units < 0n;
   const digits = (negative ? -units : units).toString().padStart(scale + 1, '0');
   const text = scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;

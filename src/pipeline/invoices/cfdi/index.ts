@@ -7,6 +7,8 @@ export { CfdiError } from './errors.ts';
 export type { CfdiErrorCode } from './errors.ts';
 export { DEFAULT_MAX_BYTES } from './xml.ts';
 export { RFC_PATTERN } from './fields.ts';
+export { cfdiProblems } from './checks.ts';
+export { PAYMENT_FORMS, PAYMENT_FORM_HINT, PAYMENT_METHODS, PAYMENT_METHOD_HINT, paymentFormCode, paymentMethodCode } from './catalogue.ts';
 export { compareDecimals, normalizeAmount, sumDecimals, toMinorUnits } from './decimal.ts';
 export {
   cfdiDocumentSchema,

@@ -57,3 +57,14 @@ export function documentTaxes(comprobante: XmlElement, legacy: boolean): Taxes {
     withheld: group(f.optionalAmount('TotalImpuestosRetenidos', 'totalImpuestosRetenidos'), lines.withheld),
   };
 }
+
+/** implocal:ImpuestosLocales (TotaldeTraslados, TotaldeRetenciones) from any Complemento; null when absent. */
+export function localTaxes(complementos: readonly XmlElement[]): { transferred: string; withheld: string } | null {
+  const element = complementos.map((c) => child(c, 'ImpuestosLocales')).find((e) => e !== undefined);
+  if (element === undefined) return null;
+  const f = new Fields(element, 'ImpuestosLocales');
+  return {
+    transferred: f.optionalAmount('TotaldeTraslados') ?? '0.00',
+    withheld: f.optionalAmount('TotaldeRetenciones') ?? '0.00',
+  };
+}

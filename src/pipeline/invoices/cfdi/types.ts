@@ -106,6 +106,8 @@ export const cfdiDocumentSchema = z.object({
   discount: decimal.nullable(),
   total: decimal,
   taxes: taxesSchema,
+  /** The ImpuestosLocales complement's totals (state and city taxes), which count in the total; null without it. */
+  localTaxes: z.object({ transferred: decimal, withheld: decimal }).nullable(),
   paymentForm: z.string().nullable(),
   paymentMethod: z.string().nullable(),
   items: z.array(cfdiItemSchema),

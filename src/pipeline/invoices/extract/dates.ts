@@ -1,7 +1,7 @@
 // Dates as written on Mexican invoices, to ISO calendar dates. Supported:
 //   2024-05-12 (also with a time: 2024-05-12T10:00:00)   12/05/2024, 12-05-2024, 12.05.2024 (day first, as in
 //   Mexico; never month first)   12 de mayo de 2024, 12 mayo 2024, 12/may/2024 (Spanish month names or
-//   their three-letter abbreviations; English month names too).
+//   their three-letter abbreviations; English month names too, also month first: March 4, 2024).
 
 const MONTHS: Record<string, number> = {
   enero: 1, febrero: 2, marzo: 3, abril: 4, mayo: 5, junio: 6, julio: 7, agosto: 8,
@@ -17,6 +17,8 @@ export const DATE_IN_TEXT = new RegExp(
     String.raw`\b(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?`,
     String.raw`\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b`,
     String.raw`\b(\d{1,2})(?:\s+de\s+|\s+|[/-])(${MONTH_WORD})(?:\s+de\s+|\s+|[/-]|,\s*)(\d{4})\b`,
+    // English month first, in words only ("March 4, 2024", "Mar 4 2024"): words leave no doubt about the order.
+    String.raw`\b(${MONTH_WORD})\s+(\d{1,2}),?\s+(\d{4})\b`,
   ].join('|'),
   'giu',
 );
@@ -31,16 +33,24 @@ function iso(year: number, month: number, day: number): string | null {
 function fromMatch(m: RegExpMatchArray): string | null {
   if (m[1] !== undefined) return iso(Number(m[1]), Number(m[2]), Number(m[3]));
   if (m[4] !== undefined) return iso(Number(m[6]), Number(m[5]), Number(m[4]));
+  if (m[10] !== undefined) {
+    const first = MONTHS[m[10].toLowerCase().replace(/\.$/, '')];
+    return first === undefined ? null : iso(Number(m[12]), first, Number(m[11]));
+  }
   const month = MONTHS[(m[8] ?? '').toLowerCase().replace(/\.$/, '')];
   return month === undefined ? null : iso(Number(m[9]), month, Number(m[7]));
 }
 
-/** Every real calendar date in a text, with where it starts, in order. */
-export function datesIn(text: string): Array<{ index: number; date: string }> {
-  const found: Array<{ index: number; date: string }> = [];
+/**
+ * Every real calendar date in a text, with where it starts, in order. `written` is the text as it stands;
+ * `ambiguous` when it is all digits with day and month both 12 or less (03/04/2024 is 3 April here, 4 March in the US).
+ */
+export function datesIn(text: string): Array<{ index: number; date: string; written: string; ambiguous: boolean }> {
+  const found: Array<{ index: number; date: string; written: string; ambiguous: boolean }> = [];
   for (const match of text.matchAll(new RegExp(DATE_IN_TEXT.source, DATE_IN_TEXT.flags))) {
     const date = fromMatch(match);
-    if (date !== null) found.push({ index: match.index, date });
+    const ambiguous = match[4] !== undefined && Number(match[4]) <= 12 && Number(match[5]) <= 12 && match[4] !== match[5];
+    if (date !== null) found.push({ index: match.index, date, written: match[0], ambiguous });
   }
   return found;
 }

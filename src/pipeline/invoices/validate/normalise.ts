@@ -1,9 +1,9 @@
 // Raw fields (from a CSV row, a model, the heuristic extractor) into the canonical shape: RFCs upper-case and
 // checked, dates as ISO dates, money as decimal strings with two decimals (rounded half away from zero when
-// written with more), currency as an upper-case 3-letter code. A value that cannot be understood is left out
+// written with more), currency as an upper-case 3-letter code, payment method and form as SAT catalogue codes. A value that cannot be understood is left out
 // and named in `problems`.
 
-import { RFC_PATTERN, toMinorUnits } from '../cfdi/index.ts';
+import { PAYMENT_FORM_HINT, PAYMENT_METHOD_HINT, RFC_PATTERN, paymentFormCode, paymentMethodCode, toMinorUnits } from '../cfdi/index.ts';
 import { MONEY_FIELDS, UUID_TEXT, parseAmountText, parseDateText } from '../extract/index.ts';
 import type { InvoiceFields } from '../extract/index.ts';
 
@@ -85,9 +85,19 @@ export function normaliseFields(raw: Partial<InvoiceFields>): NormalisedFields {
         else problems.push(`the ${label} "${text}" is not UUID-shaped (8-4-4-4-12 hexadecimal digits)`);
         break;
       }
-      case 'paymentMethod':
-        fields.paymentMethod = text.toUpperCase();
+      case 'paymentMethod': {
+        // SAT catalogue c_MetodoPago; a word that is not one ("texto") is named, never stored upper-cased.
+        const code = paymentMethodCode(text);
+        if (code !== null) fields.paymentMethod = code;
+        else problems.push(`the ${label} "${text}" is not in the SAT catalogue: it must be ${PAYMENT_METHOD_HINT}`);
         break;
+      }
+      case 'paymentForm': {
+        const code = paymentFormCode(text);
+        if (code !== null) fields.paymentForm = code;
+        else problems.push(`the ${label} "${text}" is not in the SAT catalogue: it must be ${PAYMENT_FORM_HINT}`);
+        break;
+      }
       default:
         if ((MONEY_FIELDS as readonly string[]).includes(key)) {
           const money = normaliseMoney(text);

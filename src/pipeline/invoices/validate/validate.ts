@@ -16,6 +16,8 @@ export interface Validation {
   ok: boolean;
   problems: string[];
   review: string[];
+  /** Fields the source text does not confirm (with sourceText): they must not be trusted, e.g. to match a duplicate. */
+  unconfirmed: Array<keyof InvoiceFields>;
 }
 
 /** The latest calendar date anywhere on Earth at `now` (UTC+14), so no time zone sees a false "future". */
@@ -51,11 +53,12 @@ function checkSum(fields: Partial<InvoiceFields>, problems: string[], review: st
 
 const squash = (text: string): string => text.toUpperCase().replace(/[\s-]+/g, '');
 
-function crossCheck(fields: Partial<InvoiceFields>, sourceText: string, review: string[]): void {
+function crossCheck(fields: Partial<InvoiceFields>, sourceText: string, review: string[], unconfirmed: Array<keyof InvoiceFields>): void {
   if (fields.total !== undefined) {
     const total = fields.total;
     if (!amountsIn(sourceText).some((amount) => compareDecimals(amount, total) === 0)) {
       review.push(`the total ${formatAmount(total)} is not in the PDF text`);
+      unconfirmed.push('total');
     }
   }
   const source = squash(sourceText);
@@ -64,6 +67,7 @@ function crossCheck(fields: Partial<InvoiceFields>, sourceText: string, review: 
     const value = fields[field];
     if (value !== undefined && !source.includes(squash(value))) {
       review.push(`the ${fieldLabel(field)} ${value} is not in the PDF text`);
+      unconfirmed.push(field);
     }
   }
 }
@@ -72,13 +76,14 @@ function crossCheck(fields: Partial<InvoiceFields>, sourceText: string, review: 
 export function validateInvoice(fields: Partial<InvoiceFields>, options: ValidateOptions): Validation {
   const problems: string[] = [];
   const review: string[] = [];
+  const unconfirmed: Array<keyof InvoiceFields> = [];
   const shape = partialInvoiceFieldsSchema.safeParse(fields);
   if (!shape.success) {
     for (const issue of shape.error.issues) {
       const field = String(issue.path[0] ?? 'fields');
       problems.push(`${field} is not in the expected form: ${issue.message} (normalise the fields first)`);
     }
-    return { ok: false, problems, review };
+    return { ok: false, problems, review, unconfirmed };
   }
   if (fields.total === undefined) problems.push('the total is missing');
   if (fields.issuedAt === undefined) problems.push('the issue date is missing');
@@ -88,6 +93,6 @@ export function validateInvoice(fields: Partial<InvoiceFields>, options: Validat
     problems.push(`the issue date ${fields.issuedAt} is in the future`);
   }
   checkSum(fields, problems, review);
-  if (options.sourceText !== undefined) crossCheck(fields, options.sourceText, review);
-  return { ok: problems.length === 0, problems, review };
+  if (options.sourceText !== undefined) crossCheck(fields, options.sourceText, review, unconfirmed);
+  return { ok: problems.length === 0, problems, review, unconfirmed };
 }
