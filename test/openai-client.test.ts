@@ -65,64 +65,74 @@ describe('throttle', () => {
     return { throttle, tick: (ms) => void (t += ms) };
   }
 
-  test('bucket math: capacity = limit, refill limit/60 per second', async () => {
-    const { throttle, tick } = clocked({ rpm: 60, tpm: 6000 });
-    expect(throttle.waitMs(6000)).toBe(0);
+  test('bucket math: an even rate, limit/60 per second, with a burst of half a second', async () => {
+    const { throttle, tick } = clocked({ rpm: 600, tpm: 60_000 });
+    expect(throttle.requests.capacity).toBe(5);
+    expect(throttle.tokens.capacity).toBe(500);
     const permits: Permit[] = [];
-    for (let i = 0; i < 60; i++) permits.push(await throttle.acquire(10));
+    for (let i = 0; i < 5; i++) permits.push(await throttle.acquire(10));
     expect(throttle.requests.level).toBe(0);
-    expect(throttle.waitMs(0)).toBeCloseTo(1000); // one request a second
-    tick(500);
-    expect(throttle.waitMs(0)).toBeCloseTo(500);
-    tick(500);
+    expect(throttle.waitMs(0)).toBeCloseTo(100); // ten requests a second
+    tick(50);
+    expect(throttle.waitMs(0)).toBeCloseTo(50);
+    tick(50);
     expect(throttle.waitMs(0)).toBe(0);
-    // tokens: 6000 - 600 taken + 1 s of refill (100)
-    expect(throttle.tokens.level).toBeCloseTo(5500);
-    expect(throttle.waitMs(6000)).toBeCloseTo(5000); // 500 missing at 100/s
-    // settle gives back what a request did not use, charges what it used beyond
-    throttle.settle(permits[0] as Permit, 4);
-    expect(throttle.tokens.level).toBeCloseTo(5506);
+    // tokens: 500 - 50 taken + 100 ms of refill (100), capped at the capacity
+    expect(throttle.tokens.level).toBeCloseTo(500);
+    // settle gives back what a request did not use (never above the capacity), charges what it used beyond
     throttle.settle(permits[1] as Permit, 20);
-    expect(throttle.tokens.level).toBeCloseTo(5496);
-    // more than the capacity waits for a full bucket, not forever
-    expect(throttle.waitMs(10_000)).toBeCloseTo((6000 - 5496) * 10);
+    expect(throttle.tokens.level).toBeCloseTo(490);
+    throttle.settle(permits[0] as Permit, 4);
+    expect(throttle.tokens.level).toBeCloseTo(496);
+    // more than the burst waits for a full bucket, then leaves debt that the refill pays first
+    expect(throttle.waitMs(10_000)).toBeCloseTo(4);
+    tick(4);
+    await throttle.acquire(10_000);
+    expect(throttle.tokens.level).toBeCloseTo(-9500);
+    expect(throttle.waitMs(10)).toBeCloseTo(9510);
   });
 
-  test('observe adapts limits and remaining from x-ratelimit-* headers', async () => {
-    const { throttle, tick } = clocked({ rpm: 600, tpm: 100_000 });
+  test('observe learns the limits from x-ratelimit-* headers, up or down, and what is left', async () => {
+    const { throttle, tick } = clocked({ rpm: 600, tpm: 200_000 });
     const permit = await throttle.acquire(1000);
     tick(100);
     throttle.observe(
       headersOf({
         'x-ratelimit-limit-requests': '120',
-        'x-ratelimit-remaining-requests': '30',
-        'x-ratelimit-reset-requests': '45s',
-        'x-ratelimit-limit-tokens': '200000',
+        'x-ratelimit-remaining-requests': '0',
+        'x-ratelimit-reset-requests': '1m0s',
+        'x-ratelimit-limit-tokens': '2000000',
         'x-ratelimit-remaining-tokens': '5000',
-        'x-ratelimit-reset-tokens': '58.5s',
+        'x-ratelimit-reset-tokens': '59.85s',
       }),
       permit,
     );
-    // requests: the server's limit (under our budget) is taken; its level (30 at the answer, +100 ms of refill at 2/s) too
+    // The configured figures were only the start: the server's limits replace them, lower and higher.
     expect(throttle.requests.limit).toBe(120);
-    expect(throttle.requests.level).toBeCloseTo(30.2, 1);
-    // tokens: the server allows more than our budget, so the budget stays; its level 5000 (+100 ms at 200k/min) is lower than ours
-    expect(throttle.tokens.limit).toBe(100_000);
-    expect(throttle.tokens.level).toBeCloseTo(5000 + 333.3, 0);
-    // what we sent after that request is off the server's figure
+    expect(throttle.tokens.limit).toBe(2_000_000);
+    expect(throttle.tokens.capacity).toBeCloseTo(16_666.7, 0);
+    // requests: the minute is used up (0 left at the answer, +100 ms of refill at 2/s): wait for it
+    expect(throttle.requests.level).toBeCloseTo(0.2, 5);
+    // tokens: 5000 left (+100 ms at 2M/min) is under our burst: lowered to it
+    expect(throttle.tokens.level).toBeCloseTo(5000 + 3333.3, 0);
+    // what we sent after that request is off the server's figure (the limit back at 600: a burst of 5)
+    tick(10_000);
+    throttle.observe(headersOf({ 'x-ratelimit-limit-requests': '600' }));
+    expect(throttle.requests.level).toBeCloseTo(5, 5);
     const a = await throttle.acquire(0);
     await throttle.acquire(0);
-    throttle.observe(headersOf({ 'x-ratelimit-remaining-requests': '20', 'x-ratelimit-reset-requests': '50s' }), a);
-    expect(throttle.requests.level).toBeCloseTo(19, 5);
+    const limits = { 'x-ratelimit-limit-requests': '600', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1m0s' };
+    throttle.observe(headersOf(limits), a);
+    expect(throttle.requests.level).toBeCloseTo(-1, 5);
     // a server that says more than we think never raises our level
     throttle.observe(headersOf({ 'x-ratelimit-remaining-requests': '119', 'x-ratelimit-reset-requests': '500ms' }));
-    expect(throttle.requests.level).toBeCloseTo(19, 5);
+    expect(throttle.requests.level).toBeCloseTo(-1, 5);
   });
 
   test('FIFO waiters wake when the bucket allows, without polling', async () => {
     vi.useFakeTimers();
     const throttle = new Throttle({ requestsPerMinute: 60, tokensPerMinute: 1e6, concurrency: 100, now: () => Date.now() });
-    for (let i = 0; i < 60; i++) await throttle.acquire(1);
+    await throttle.acquire(1); // the burst at 60/min is one request
     const order: number[] = [];
     const a = throttle.acquire(1).then(() => order.push(1));
     const b = throttle.acquire(1).then(() => order.push(2));
@@ -138,14 +148,17 @@ describe('throttle', () => {
 
   test('a large request at the head is not overtaken by small ones', async () => {
     vi.useFakeTimers();
-    const throttle = new Throttle({ requestsPerMinute: 1000, tokensPerMinute: 6000, concurrency: 100, now: () => Date.now() });
-    await throttle.acquire(5000);
+    // 1000 tokens a second, a burst of 500
+    const throttle = new Throttle({ requestsPerMinute: 1000, tokensPerMinute: 60_000, concurrency: 100, now: () => Date.now() });
+    await throttle.acquire(5000); // 4500 in debt
     const order: string[] = [];
     const big = throttle.acquire(3000).then(() => order.push('big'));
     const small = throttle.acquire(10).then(() => order.push('small'));
-    await vi.advanceTimersByTimeAsync(19_000); // 1000 + 1900 < 3000
+    await vi.advanceTimersByTimeAsync(4_900); // the debt and a full burst take 5 s
     expect(order).toEqual([]);
-    await vi.advanceTimersByTimeAsync(1_100);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(order).toEqual(['big']);
+    await vi.advanceTimersByTimeAsync(3_000);
     await Promise.all([big, small]);
     expect(order).toEqual(['big', 'small']);
   });
@@ -258,7 +271,7 @@ describe('OpenAIClient against the fake OpenAI', () => {
   });
 
   test('a 429 storm: everything succeeds, few 429s', async () => {
-    const { fake, client } = await start({ requestsPerMinute: 600, latencyMs: 0 });
+    const { fake, client } = await start({ requestsPerMinute: 600, tokensPerMinute: 10_000_000, latencyMs: 0 });
     // Another tenant of the key empties the requests bucket first.
     const other = new OpenAI({ baseURL: fake.baseURL, apiKey: fake.apiKey, maxRetries: 0 });
     const drain = async (): Promise<void> => {
@@ -281,6 +294,38 @@ describe('OpenAIClient against the fake OpenAI', () => {
     expect(limited).toBeGreaterThan(0);
     expect(limited).toBeLessThanOrEqual(12);
     expect(client.totals.rateLimited).toBe(limited);
+  });
+
+  test('limits enforced per second (as OpenAI quantizes them): an even pace uses the whole limit with no 429', async () => {
+    // 1200/min = 20 a second; a concurrency that would let a minute's worth out at once.
+    const { fake, client } = await start({ requestsPerMinute: 1200, tokensPerMinute: 10_000_000, windowMs: 1000 }, { requestsPerMinute: 1200, concurrency: 64 });
+    fake.fallback({ content: { vendor: 'V', total: 1 } });
+    const n = 60;
+    const done: number[] = [];
+    await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        client.extract({ images: [{ mime: 'image/png', bytes: png(`even-${i}`) }], schema: SCHEMA }).then(() => done.push(Date.now())),
+      ),
+    );
+    expect(fake.stats.rateLimited).toBe(0);
+    expect(fake.stats.completed).toBe(n);
+    const first = Math.min(...fake.requests.map((r) => r.at));
+    const minutes = (Math.max(...done) - first) / 60_000;
+    expect(n / minutes / 1200).toBeGreaterThanOrEqual(0.9);
+  });
+
+  test('learns the token limit from the headers: the configured one is only where it starts', async () => {
+    // Configured 20,000 tokens/min (about 11 requests/min of ~1,800 tokens); the server says 2,000,000.
+    const { fake, client } = await start({ requestsPerMinute: 6000, tokensPerMinute: 2_000_000 }, { tokensPerMinute: 20_000, concurrency: 16 });
+    fake.fallback({ content: { vendor: 'V', total: 1 } });
+    await client.extract({ images: [{ mime: 'image/png', bytes: png('first') }], schema: SCHEMA });
+    expect(client.throttle.tokens.limit).toBe(2_000_000);
+    expect(client.throttle.requests.limit).toBe(6000);
+    const t0 = Date.now();
+    await Promise.all(Array.from({ length: 30 }, (_, i) => client.extract({ images: [{ mime: 'image/png', bytes: png(`learned-${i}`) }], schema: SCHEMA })));
+    // At 20,000 tokens/min these would take minutes; at 2,000,000 about 1.6 s.
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(fake.stats.rateLimited).toBe(0);
   });
 
   test('5xx twice then ok: 3 attempts; 529 too', async () => {

@@ -1,4 +1,5 @@
-// One client for OpenAI chat completions with structured outputs: our own throttle (budgets, headers, concurrency),
+// One client for OpenAI chat completions with structured outputs: our own throttle (even pacing, limits learned from
+// the headers, concurrency),
 // our own retries (the SDK's are off), costs, and a stop when the account runs out of credit.
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
@@ -34,7 +35,7 @@ export interface OpenAIClientOptions {
   baseURL?: string;
   /** Default 'gpt-4o-mini'. */
   model?: string;
-  /** Budgets; lowered further if the server's x-ratelimit-limit-* says less. */
+  /** Where the limits start; the server's x-ratelimit-limit-* replace them as soon as an answer carries them. */
   requestsPerMinute: number;
   tokensPerMinute: number;
   /** Requests in flight at most: about requests/s × latency (Little's law) to use the whole budget. */
