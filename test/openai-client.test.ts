@@ -7,6 +7,7 @@ import {
   InvalidOutputError,
   OpenAIClient,
   OpenAIRequestError,
+  ProviderOutageError,
   QuotaExhaustedError,
   Throttle,
   TokenCalibration,
@@ -16,6 +17,7 @@ import type { OpenAIClientOptions, Permit } from '../src/pipeline/invoices/opena
 import { headersOf, retryAfterMs } from '../src/pipeline/invoices/openai/durations.ts';
 import { sha256Hex, startFakeOpenAI } from './fakes/openai/index.ts';
 import type { FakeOpenAI, FakeOpenAIOptions } from './fakes/openai/index.ts';
+import { eventually } from './support/stores.ts';
 
 const silent = pino({ level: 'silent' });
 
@@ -192,6 +194,33 @@ describe('throttle', () => {
     expect(throttle.waiting).toBe(0);
   });
 
+  test('provider failing: nothing goes but one probe at a time, doubling its wait; an answer lets everyone go', async () => {
+    vi.useFakeTimers();
+    const throttle = new Throttle({ requestsPerMinute: 1e6, tokensPerMinute: 1e9, concurrency: 10, probe: { minMs: 100, maxMs: 300 }, now: () => Date.now() });
+    const first = await throttle.acquire(1);
+    throttle.serverFailed(first);
+    throttle.release(first);
+    expect(throttle.outageMs).toBe(0);
+    const sent: Permit[] = [];
+    const all = Array.from({ length: 3 }, () => throttle.acquire(1).then((p) => sent.push(p)));
+    await vi.advanceTimersByTimeAsync(99);
+    expect(sent).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(sent).toHaveLength(1); // the probe, alone
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sent).toHaveLength(1); // while it is out, nothing else
+    throttle.serverFailed(sent[0] as Permit);
+    throttle.release(sent[0] as Permit);
+    await vi.advanceTimersByTimeAsync(199);
+    expect(sent).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(sent).toHaveLength(2); // the next probe after twice the wait
+    throttle.serverAnswered();
+    await Promise.all(all);
+    expect(sent).toHaveLength(3);
+    expect(throttle.outageMs).toBeNull();
+  });
+
   test('calibration: a running ratio of actual to estimated prompt tokens', () => {
     const c = new TokenCalibration();
     expect(c.ratio).toBe(1);
@@ -339,11 +368,28 @@ describe('OpenAIClient against the fake OpenAI', () => {
     expect((await client.extract({ text: 'invoice text', schema: SCHEMA })).attempts).toBe(2);
   });
 
+  test('OpenAI failing for everyone: invoices wait and cost at most 2 calls each, none fails', async () => {
+    const { fake, client } = await start({ tokensPerMinute: 10_000_000 }, { backoff: { minMs: 20, maxMs: 100 } });
+    fake.fallback({ content: { vendor: 'V', total: 5 } });
+    fake.mode({ status: 500 });
+    const n = 24;
+    const results = Promise.allSettled(Array.from({ length: n }, (_, i) => client.extract({ text: `outage ${i}`, schema: SCHEMA })));
+    // The first wave (the concurrency of 8) fails, then only probes go.
+    await eventually(() => fake.stats.errors >= 12, 'probes during the outage');
+    expect(client.throttle.outageMs).not.toBeNull();
+    fake.mode('normal');
+    const settled = await results;
+    expect(settled.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(fake.stats.completed).toBe(n);
+    expect(fake.stats.requests / n).toBeLessThanOrEqual(2);
+    expect(client.throttle.outageMs).toBeNull();
+  });
+
   test('gives up after 6 attempts with a retryable error', async () => {
     const { fake, client } = await start();
     fake.mode({ status: 500 });
     const err = await client.extract({ text: 'x', schema: SCHEMA }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(OpenAIRequestError);
+    expect(err).toBeInstanceOf(ProviderOutageError); // a retryable OpenAIRequestError the job turns into a wait
     expect((err as OpenAIRequestError).retryable).toBe(true);
     expect((err as OpenAIRequestError).attempts).toBe(6);
     expect(fake.stats.requests).toBe(6);

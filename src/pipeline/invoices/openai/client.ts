@@ -11,7 +11,7 @@ import { costUsd, pricesFor } from './cost.ts';
 import type { Prices } from './cost.ts';
 import type { HeaderSource } from './durations.ts';
 import { retryAfterMs } from './durations.ts';
-import { InvalidOutputError, OpenAIRequestError, QuotaExhaustedError, scrubKey } from './errors.ts';
+import { InvalidOutputError, OpenAIRequestError, ProviderOutageError, QuotaExhaustedError, scrubKey } from './errors.ts';
 import { estimatePromptTokens } from './estimate.ts';
 import { Throttle, TokenCalibration } from './throttle.ts';
 import type { Permit } from './throttle.ts';
@@ -49,7 +49,10 @@ export interface OpenAIClientOptions {
   onQuotaExhausted?: (message: string) => void;
   /** Attempts per extract, default 6. */
   maxAttempts?: number;
-  /** Full-jitter backoff bounds, default 1 s and 60 s (tests use milliseconds). */
+  /**
+   * Waits between tries, default 1 s and 60 s (tests use milliseconds): after a 429 without retry-after (full
+   * jitter), and while OpenAI fails for everyone, between probes (doubling from min to max).
+   */
   backoff?: { minMs: number; maxMs: number };
   /** Default max output tokens per request (1000); OpenAI charges it against tokens/min at admission. */
   maxTokens?: number;
@@ -130,6 +133,7 @@ export class OpenAIClient {
       requestsPerMinute: this.#o.requestsPerMinute,
       tokensPerMinute: this.#o.tokensPerMinute,
       concurrency: this.#o.concurrency,
+      probe: this.#o.backoff,
     });
   }
 
@@ -163,6 +167,7 @@ export class OpenAIClient {
         this.totals.requests++;
         const { data, response } = await this.#sdk.chat.completions.create(body, { signal, timeout: this.#o.timeoutMs }).withResponse();
         this.throttle.observe(response.headers, permit);
+        this.throttle.serverAnswered();
         completion = data;
       } catch (err) {
         last = this.#judge(err, attempt, permit, signal);
@@ -182,6 +187,10 @@ export class OpenAIClient {
       }
     }
     const reason = last?.kind === 'retry' ? last.reason : 'unknown error';
+    const outage = this.throttle.outageMs;
+    if (outage !== null) {
+      throw new ProviderOutageError(`OpenAI has been failing for everyone for ${Math.round(outage / 1000)} s (${reason}); waiting for it to come back`, this.#o.maxAttempts);
+    }
     throw new OpenAIRequestError(`OpenAI request failed after ${this.#o.maxAttempts} attempts: ${reason}`, {
       retryable: true,
       attempts: this.#o.maxAttempts,
@@ -236,12 +245,19 @@ export class OpenAIClient {
     this.throttle.settle(permit, 0);
     if (err instanceof APIUserAbortError || signal?.aborted) return { kind: 'fatal', error: signal?.reason instanceof Error ? signal.reason : asError(err) };
     const jitter = (): number => Math.max(this.#o.backoff.minMs, fullJitterDelay(attempt, { baseMs: Math.max(1, this.#o.backoff.minMs), capMs: this.#o.backoff.maxMs }));
-    if (err instanceof APIConnectionTimeoutError) return { kind: 'retry', waitMs: jitter(), rateLimited: false, reason: `timed out after ${this.#o.timeoutMs} ms` };
-    if (err instanceof APIConnectionError) return { kind: 'retry', waitMs: jitter(), rateLimited: false, reason: `connection error: ${err.message}` };
+    // A failure of the provider's: one budget for everyone, the throttle's probes (no retry of our own).
+    const failed = (reason: string, after?: number): Verdict => {
+      this.throttle.serverFailed(permit, after);
+      return { kind: 'retry', waitMs: 0, rateLimited: false, reason };
+    };
+    if (err instanceof APIConnectionTimeoutError) return failed(`timed out after ${this.#o.timeoutMs} ms`);
+    if (err instanceof APIConnectionError) return failed(`connection error: ${err.message}`);
     if (!(err instanceof APIError) || err.status === undefined) return { kind: 'fatal', error: asError(err) };
     const message = scrubKey(apiMessage(err), this.#o.apiKey);
     const headers: HeaderSource | undefined = err.headers ?? undefined;
     const after = retryAfterMs(headers);
+    if (err.status >= 500 || err.status === 408) return failed(`${err.status} ${message}`, after);
+    this.throttle.serverAnswered();
     if (err.status === 429) {
       if (err.code === 'insufficient_quota' || errorType(err) === 'insufficient_quota') return { kind: 'quota', message };
       this.totals.rateLimited++;
@@ -253,9 +269,6 @@ export class OpenAIClient {
       // Everyone waits: the next requests would only be refused too. The retry itself waits in acquire().
       this.throttle.pause(wait);
       return { kind: 'retry', waitMs: 0, rateLimited: true, reason: `429 ${message}` };
-    }
-    if (err.status >= 500 || err.status === 408) {
-      return { kind: 'retry', waitMs: after ?? jitter(), rateLimited: false, reason: `${err.status} ${message}` };
     }
     return {
       kind: 'fatal',

@@ -34,6 +34,14 @@ export class OpenAIRequestError extends Error {
   }
 }
 
+/** Every attempt met OpenAI failing for everyone (5xx, connection errors, timeouts): the work waits, it is not at fault. */
+export class ProviderOutageError extends OpenAIRequestError {
+  constructor(message: string, attempts: number) {
+    super(message, { code: 'provider_outage', retryable: true, attempts });
+    this.name = 'ProviderOutageError';
+  }
+}
+
 /** The answer was not the JSON asked for (cut short, refused, malformed, or rejected by the caller's validate). */
 export class InvalidOutputError extends OpenAIRequestError {
   /** What the answer cost anyway. */

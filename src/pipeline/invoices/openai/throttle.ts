@@ -1,11 +1,13 @@
 // Our side of OpenAI's rate limits: a requests/min and a tokens/min bucket paced evenly with a small burst (limits from
 // config as a start, then the ones the x-ratelimit-* headers of each answer give), a cap on requests in flight, and
-// a client-wide pause after a 429.
+// a client-wide pause after a 429, and one probe at a time while the provider is failing (outage.ts).
 // Waiters are served strictly in arrival order (FIFO); nobody polls: the head computes how long it must wait and
 // one timer wakes it.
 import { Bucket } from './bucket.ts';
 import { parseDuration } from './durations.ts';
 import type { HeaderSource } from './durations.ts';
+import { Outage } from './outage.ts';
+import type { OutageBounds } from './outage.ts';
 
 export interface ThrottleOptions {
   /** Requests per minute until the server's x-ratelimit-limit-requests says otherwise. */
@@ -16,6 +18,8 @@ export interface ThrottleOptions {
   burstMs?: number;
   /** Requests in flight at most. */
   concurrency: number;
+  /** While the provider fails: the first probe after minMs, doubling up to maxMs (default 1 s and 60 s). */
+  probe?: OutageBounds;
   /** Milliseconds, monotonic enough; default performance.now. */
   now?: () => number;
 }
@@ -71,6 +75,7 @@ export class Throttle {
   readonly #concurrency: number;
   readonly #now: () => number;
   readonly #waiters: Waiter[] = [];
+  readonly #outage: Outage<Permit>;
   #inFlight = 0;
   #pausedUntil = 0;
   #timer: NodeJS.Timeout | null = null;
@@ -84,6 +89,24 @@ export class Throttle {
     this.requests = new Bucket(options.requestsPerMinute, this.#now, options.burstMs);
     this.tokens = new Bucket(options.tokensPerMinute, this.#now, options.burstMs);
     this.#concurrency = Math.floor(options.concurrency);
+    this.#outage = new Outage(options.probe ?? { minMs: 1000, maxMs: 60_000 }, this.#now);
+  }
+
+  /** Milliseconds the provider has been failing for everyone (null when it answers). */
+  get outageMs(): number | null {
+    return this.#outage.forMs;
+  }
+
+  /** The provider failed this request (5xx, connection error, timeout): sending stops but for one probe at a time. */
+  serverFailed(permit: Permit, retryAfterMs?: number): void {
+    this.#outage.failed(permit, retryAfterMs);
+    this.#pump();
+  }
+
+  /** The provider answered (a success, or a refusal of the request itself): sending resumes. */
+  serverAnswered(): void {
+    this.#outage.answered();
+    this.#pump();
   }
 
   get inFlight(): number {
@@ -125,7 +148,8 @@ export class Throttle {
   }
 
   /** The request is over (answered or failed): frees its concurrency slot. */
-  release(_permit: Permit): void {
+  release(permit: Permit): void {
+    this.#outage.released(permit);
     this.#inFlight = Math.max(0, this.#inFlight - 1);
     this.#pump();
   }
@@ -198,8 +222,10 @@ export class Throttle {
   #pump(): void {
     while (this.#waiters.length > 0) {
       if (this.#inFlight >= this.#concurrency) return; // release() pumps again
+      const gate = this.#outage.waitMs();
+      if (gate === Infinity) return this.#clearTimer(); // the probe's verdict pumps again
       const head = this.#waiters[0] as Waiter;
-      const wait = this.waitMs(head.tokens);
+      const wait = Math.max(gate, this.waitMs(head.tokens));
       if (wait > 0) {
         const at = this.#now() + wait;
         // One timer, for the earliest moment the head can go.
@@ -221,12 +247,9 @@ export class Throttle {
       this.requests.take(1);
       this.tokens.take(head.tokens);
       this.#inFlight++;
-      head.resolve({
-        tokens: head.tokens,
-        at: this.#now(),
-        requestsTakenAfter: this.requests.taken,
-        tokensTakenAfter: this.tokens.taken,
-      });
+      const permit: Permit = { tokens: head.tokens, at: this.#now(), requestsTakenAfter: this.requests.taken, tokensTakenAfter: this.tokens.taken };
+      this.#outage.probing(permit);
+      head.resolve(permit);
     }
     this.#clearTimer();
   }
