@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { z } from 'zod';
 import { createLog } from '../src/core/log.ts';
 import { PermanentError, Queue, RetryAfter } from '../src/core/queue/index.ts';
 import { cfdiParseRate } from '../src/pipeline/invoices/cfdi/index.ts';
@@ -28,15 +29,7 @@ const MEAN_LATENCY_S = (LAT_MIN + LAT_MAX) / 2 / 1000;
 // At R = 6000 and 800 ms that is 84. A deployment would set it in config from its observed latency the same way.
 const CONCURRENCY = Math.max(1, Math.ceil((R / 60) * MEAN_LATENCY_S * 1.05));
 const MAX_TOKENS = 300;
-const SCHEMA = {
-  name: 'invoice',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['vendor', 'rfc', 'total', 'currency'],
-    properties: { vendor: { type: 'string' }, rfc: { type: 'string' }, total: { type: 'number' }, currency: { type: 'string' } },
-  },
-};
+const SCHEMA = { name: 'invoice', zod: z.strictObject({ vendor: z.string(), rfc: z.string(), total: z.number(), currency: z.string() }) };
 
 /** A distinct "PNG" of a few hundred bytes per invoice: the signature, then bytes derived from its number. */
 function invoiceImage(i: number): Buffer {

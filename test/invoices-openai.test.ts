@@ -77,6 +77,26 @@ describe('invoices with OpenAI', () => {
     expect(request?.imageHashes).toEqual([sha256Hex(photo)]);
   });
 
+  it('an answer that breaks the schema is asked again, then the invoice goes to review saying what was wrong', async () => {
+    openai = await startFakeOpenAI();
+    // No subtotal at all (not even null), and a total as a number: what a compatible server without strict mode may send.
+    openai.scenario(sha256Hex(photo), {
+      content: {
+        number: 'A-77', series: null, issuedAt: '2024-05-12', currency: 'MXN', issuerRfc: 'EKU9003173C9', issuerName: 'Proveedor', receiverRfc: null,
+        receiverName: null, uuid: null, discount: null, transferredTaxes: '160.00', withheldTaxes: null, total: '1160.00', paymentForm: null, paymentMethod: 'PUE',
+      },
+      breaksSchema: true,
+    });
+    const { url } = await start(openai);
+    await upload(url, 'foto.png', photo);
+    const invoices = new InvoiceRecords(service!.store);
+    await eventually(async () => (await invoices.db.selectFrom('invoices').selectAll().execute()).length === 1, 'invoice recorded');
+    const [row] = await invoices.db.selectFrom('invoices').selectAll().execute();
+    expect(row).toMatchObject({ status: 'review', source: 'vision', subtotal: null, total: null });
+    expect(JSON.parse(row?.problems ?? '[]')).toEqual(["the model's answer does not match the schema: subtotal is missing (after 6 attempts)"]);
+    expect(openai.stats.requests).toBe(6);
+  });
+
   it('keeps invoices waiting, not failed, when the account is out of credit, and alerts the admins once', async () => {
     openai = await startFakeOpenAI();
     openai.mode('insufficient_quota');

@@ -3,8 +3,9 @@
 import OpenAI from 'openai';
 import pino from 'pino';
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { z } from 'zod';
 import {
-  InvalidOutputError,
+  BrokenAnswerError,
   OpenAIClient,
   OpenAIRequestError,
   ProviderOutageError,
@@ -21,15 +22,7 @@ import { eventually } from './support/stores.ts';
 
 const silent = pino({ level: 'silent' });
 
-const SCHEMA = {
-  name: 'invoice',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['vendor', 'total'],
-    properties: { vendor: { type: 'string' }, total: { type: 'number' } },
-  },
-};
+const SCHEMA = { name: 'invoice', zod: z.strictObject({ vendor: z.string(), total: z.number() }) };
 
 /** A "PNG": the signature, then bytes that make it unique. */
 function png(seed: string): Buffer {
@@ -269,7 +262,9 @@ describe('OpenAIClient against the fake OpenAI', () => {
     const [req] = fake.requests;
     expect(req?.imageHashes).toEqual([sha256Hex(image)]);
     expect(req?.model).toBe('gpt-4o-mini');
-    expect(req?.responseFormat).toEqual({ type: 'json_schema', json_schema: { name: 'invoice', strict: true, schema: SCHEMA.schema } });
+    // The strict JSON schema is made from the zod definition the answer is checked against.
+    const schema = { type: 'object', additionalProperties: false, required: ['vendor', 'total'], properties: { vendor: { type: 'string' }, total: { type: 'number' } } };
+    expect(req?.responseFormat).toEqual({ type: 'json_schema', json_schema: { name: 'invoice', strict: true, schema } });
     // The fake charges prompt estimate + max_tokens at admission and reports the same estimate as usage.
     expect(result.usage.prompt).toBe((req?.chargedTokens ?? 0) - 300);
     expect(result.usage.completion).toBe(20);
@@ -289,14 +284,29 @@ describe('OpenAIClient against the fake OpenAI', () => {
     expect(client.calibration.ratio).toBeGreaterThan(2); // the estimate is ~800 tokens, the usage says 2000
   });
 
-  test('invalid JSON is a clear, non-retryable error', async () => {
-    const { fake, client } = await start();
+  test('an answer that breaks the schema is a failed attempt; after the last, an error saying which field and how', async () => {
+    const { fake, client } = await start({}, { maxAttempts: 3, prices: { inputPerMTok: 1, outputPerMTok: 1 } });
+    // A number where a string is required, a required field missing: sent on demand, as a compatible server may.
+    fake.fallback({ content: { vendor: 42 }, breaksSchema: true, promptTokens: 100, completionTokens: 10 });
+    const err = await client.extract({ text: 'x', schema: SCHEMA }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BrokenAnswerError);
+    const e = err as BrokenAnswerError;
+    expect(e.message).toBe("the model's answer does not match the schema: vendor is a number where string is required; total is missing");
+    expect(e.retryable).toBe(false);
+    expect(e.attempts).toBe(3);
+    expect(fake.stats.requests).toBe(3);
+    // Every answer was paid for.
+    expect(e.usage).toEqual({ prompt: 300, completion: 30, total: 330 });
+    expect(e.costUsd).toBeCloseTo(330 / 1e6, 12);
+  });
+
+  test('invalid JSON is a broken answer too', async () => {
+    const { fake, client } = await start({}, { maxAttempts: 2 });
     fake.fallback({ content: '{"vendor": "ACME", total' });
     const err = await client.extract({ text: 'x', schema: SCHEMA }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(InvalidOutputError);
-    expect((err as InvalidOutputError).message).toMatch(/not valid JSON/);
-    expect((err as InvalidOutputError).retryable).toBe(false);
-    expect(fake.stats.requests).toBe(1);
+    expect(err).toBeInstanceOf(BrokenAnswerError);
+    expect((err as BrokenAnswerError).message).toMatch(/^the model's answer is not valid JSON/);
+    expect(fake.stats.requests).toBe(2);
   });
 
   test('a 429 storm: everything succeeds, few 429s', async () => {

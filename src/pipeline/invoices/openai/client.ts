@@ -7,11 +7,13 @@ import type { ChatCompletion, ChatCompletionContentPart, ChatCompletionCreatePar
 import { z } from 'zod';
 import { fullJitterDelay } from '../../../core/limits.ts';
 import type { Logger } from '../../../core/log.ts';
+import { jsonSchemaOf, readAnswer } from './answer.ts';
+import type { AnswerSchema } from './answer.ts';
 import { costUsd, pricesFor } from './cost.ts';
 import type { Prices } from './cost.ts';
 import type { HeaderSource } from './durations.ts';
 import { retryAfterMs } from './durations.ts';
-import { InvalidOutputError, OpenAIRequestError, ProviderOutageError, QuotaExhaustedError, scrubKey } from './errors.ts';
+import { BrokenAnswerError, InvalidOutputError, OpenAIRequestError, ProviderOutageError, QuotaExhaustedError, scrubKey } from './errors.ts';
 import { estimatePromptTokens } from './estimate.ts';
 import { Throttle, TokenCalibration } from './throttle.ts';
 import type { Permit } from './throttle.ts';
@@ -68,12 +70,13 @@ export interface ExtractImage {
 export interface ExtractInput<T = unknown> {
   images?: ExtractImage[];
   text?: string;
-  /** A strict JSON Schema; its top level must be an object. */
-  schema: { name: string; schema: Record<string, unknown> };
+  /**
+   * The answer's zod object: the strict JSON schema sent is made from it, and the answer must fit it. One that does
+   * not (or is not JSON) is a failed attempt; after the last, a BrokenAnswerError saying which field and how.
+   */
+  schema: AnswerSchema<T>;
   system?: string;
   maxTokens?: number;
-  /** Checks the parsed JSON (e.g. a zod schema's parse); a throw is an InvalidOutputError. */
-  validate?: (data: unknown) => T;
 }
 
 export interface Usage {
@@ -104,6 +107,7 @@ const DEFAULT_SYSTEM = 'You read invoices. Answer only with JSON that fits the g
 
 type Verdict =
   | { kind: 'retry'; waitMs: number; rateLimited: boolean; reason: string }
+  | { kind: 'broken'; reason: string }
   | { kind: 'quota'; message: string }
   | { kind: 'fatal'; error: Error };
 
@@ -153,6 +157,8 @@ export class OpenAIClient {
     const { body, promptEstimate } = this.#request(input);
     const maxTokens = body.max_completion_tokens ?? 0;
     let last: Verdict | undefined;
+    // What the answers that could not be used cost: paid all the same.
+    const spent: Usage = { prompt: 0, completion: 0, total: 0 };
     for (let attempt = 1; attempt <= this.#o.maxAttempts; attempt++) {
       this.#failIfQuota();
       const estimate = Math.ceil(promptEstimate * this.calibration.ratio) + maxTokens;
@@ -175,8 +181,17 @@ export class OpenAIClient {
         // The slot is free while we back off.
         this.throttle.release(permit);
       }
-      if (completion) return this.#finish(completion, input, permit, promptEstimate, attempt);
-      if (!last) continue;
+      if (completion) {
+        const read = this.#finish(completion, input, permit, promptEstimate, attempt, spent);
+        if (read.ok) return read.result;
+        last = { kind: 'broken', reason: read.reason };
+        if (attempt < this.#o.maxAttempts) {
+          this.totals.retries++;
+          this.#log.warn({ attempt, reason: read.reason }, 'OpenAI answer unusable; asking again');
+        }
+        continue;
+      }
+      if (!last || last.kind === 'broken') continue;
       if (last.kind === 'quota') throw this.#exhausted(last.message);
       if (last.kind === 'fatal') throw last.error;
       if (attempt < this.#o.maxAttempts) {
@@ -186,6 +201,7 @@ export class OpenAIClient {
         if (last.waitMs > 0) await sleep(last.waitMs, undefined, { signal: signal ?? undefined });
       }
     }
+    if (last?.kind === 'broken') throw new BrokenAnswerError(last.reason, this.#o.maxAttempts, spent, costUsd(spent, this.#prices));
     const reason = last?.kind === 'retry' ? last.reason : 'unknown error';
     const outage = this.throttle.outageMs;
     if (outage !== null) {
@@ -233,7 +249,7 @@ export class OpenAIClient {
         { role: 'system', content: system },
         { role: 'user', content: parts },
       ],
-      response_format: { type: 'json_schema', json_schema: { name: input.schema.name, strict: true, schema: input.schema.schema } },
+      response_format: { type: 'json_schema', json_schema: { name: input.schema.name, strict: true, schema: jsonSchemaOf(input.schema.zod) } },
       max_completion_tokens: input.maxTokens ?? this.#o.maxTokens,
     };
     const promptEstimate = estimatePromptTokens([[system], input.text ? [input.text] : []], images);
@@ -281,37 +297,37 @@ export class OpenAIClient {
     };
   }
 
-  #finish<T>(completion: ChatCompletion, input: ExtractInput<T>, permit: Permit, promptEstimate: number, attempts: number): ExtractResult<T> {
+  /** The answer read (its cost added to `spent`); a broken one is a reason to ask again, a refusal or a cut one throws. */
+  #finish<T>(
+    completion: ChatCompletion,
+    input: ExtractInput<T>,
+    permit: Permit,
+    promptEstimate: number,
+    attempts: number,
+    spent: Usage,
+  ): { ok: true; result: ExtractResult<T> } | { ok: false; reason: string } {
     const u = completion.usage;
     const usage: Usage = { prompt: u?.prompt_tokens ?? 0, completion: u?.completion_tokens ?? 0, total: u?.total_tokens ?? 0 };
     this.throttle.settle(permit, u ? usage.total : permit.tokens);
     if (u) this.calibration.observe(promptEstimate, usage.prompt);
-    const cost = costUsd(usage, this.#prices);
     this.totals.succeeded++;
     this.totals.promptTokens += usage.prompt;
     this.totals.completionTokens += usage.completion;
-    this.totals.costUsd += cost;
+    this.totals.costUsd += costUsd(usage, this.#prices);
+    spent.prompt += usage.prompt;
+    spent.completion += usage.completion;
+    spent.total += usage.total;
+    const cost = costUsd(spent, this.#prices);
     const choice = completion.choices[0];
-    const invalid = (why: string, cause?: unknown): InvalidOutputError => new InvalidOutputError(why, attempts, cause, usage, cost);
+    const invalid = (why: string): InvalidOutputError => new InvalidOutputError(why, attempts, undefined, { ...spent }, cost);
     if (!choice) throw invalid('OpenAI answered without a choice');
     if (choice.message.refusal) throw invalid(`OpenAI refused: ${choice.message.refusal}`);
     if (choice.finish_reason === 'length') throw invalid(`the answer was cut short at ${input.maxTokens ?? this.#o.maxTokens} tokens (raise maxTokens)`);
     const content = choice.message.content;
     if (content === null || content === '') throw invalid('OpenAI answered with no content');
-    let data: unknown;
-    try {
-      data = JSON.parse(content);
-    } catch (err) {
-      throw invalid(`OpenAI's answer is not valid JSON: ${(err as Error).message}`, err);
-    }
-    if (input.validate) {
-      try {
-        return { data: input.validate(data), usage, costUsd: cost, attempts };
-      } catch (err) {
-        throw invalid(`OpenAI's answer does not fit ${input.schema.name}: ${(err as Error).message}`, err);
-      }
-    }
-    return { data: data as T, usage, costUsd: cost, attempts };
+    const read = readAnswer(content, input.schema.zod);
+    if (!read.ok) return read;
+    return { ok: true, result: { data: read.data, usage: { ...spent }, costUsd: cost, attempts } };
   }
 }
 

@@ -62,3 +62,11 @@ export function scrubKey(text: string, apiKey: string): string {
   out = out.replace(/\bsk-[A-Za-z0-9_*.-]+/g, 'sk-[redacted]');
   return out;
 }
+
+/** Every answer, through the last attempt, was not JSON that fits the schema: `message` says which field and how. */
+export class BrokenAnswerError extends InvalidOutputError {
+  constructor(reason: string, attempts: number, usage: { prompt: number; completion: number; total: number }, costUsd: number) {
+    super(reason, attempts, undefined, usage, costUsd);
+    this.name = 'BrokenAnswerError';
+  }
+}
