@@ -32,12 +32,12 @@ afterEach(async () => {
   testStore = null;
 });
 
-async function start(fake: FakeOpenAI): Promise<{ url: string }> {
+async function start(fake: FakeOpenAI, baseUrl = fake.baseURL): Promise<{ url: string }> {
   service = await startService({
     cwd: tempDir('centinela-openai-'),
     env: {
       OPENAI_API_KEY: fake.apiKey,
-      CENTINELA_INVOICES_OPENAI_BASE_URL: fake.baseURL,
+      CENTINELA_INVOICES_OPENAI_BASE_URL: baseUrl,
       CENTINELA_TELEGRAM_ADMIN_CHATS: '[1001]',
       CENTINELA_HTTP_PORT: '0',
       CENTINELA_LOG_STDOUT: 'false',
@@ -75,6 +75,18 @@ describe('invoices with OpenAI', () => {
     expect(row).toMatchObject({ status: 'ok', source: 'vision', issuer_rfc: 'EKU9003173C9', number: 'A-77', subtotal: '1000.00', transferred: '160.00', total: '1160.00' });
     const request = openai.requests.find((r) => r.status === 200);
     expect(request?.imageHashes).toEqual([sha256Hex(photo)]);
+  });
+
+  it('takes the base URL without its /v1 too', async () => {
+    openai = await startFakeOpenAI();
+    openai.scenario(sha256Hex(photo), { content: { number: 'A-78', issuedAt: '2024-05-12', issuerRfc: 'EKU9003173C9', subtotal: '1000.00', transferredTaxes: '160.00', total: '1160.00' } });
+    const { url } = await start(openai, openai.baseURL.replace(/\/v1$/, ''));
+    await upload(url, 'foto.png', photo);
+    const invoices = new InvoiceRecords(service!.store);
+    await eventually(async () => (await invoices.db.selectFrom('invoices').selectAll().execute()).length === 1, 'invoice read');
+    const [row] = await invoices.db.selectFrom('invoices').selectAll().execute();
+    expect(row).toMatchObject({ number: 'A-78', total: '1160.00' });
+    expect(openai.requests.map((r) => r.status)).toEqual([200]);
   });
 
   it('an answer that breaks the schema is asked again, then the invoice goes to review saying what was wrong', async () => {

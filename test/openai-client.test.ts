@@ -437,6 +437,16 @@ describe('OpenAIClient against the fake OpenAI', () => {
     expect(r.data).toEqual({ vendor: 'T', total: 4 });
   });
 
+  test('a 404 (a base URL without /v1) says where the requests went and which setting to check', async () => {
+    const { fake } = await start();
+    const bare = new OpenAIClient({ apiKey: fake.apiKey, baseURL: fake.baseURL.replace(/\/v1$/, ''), requestsPerMinute: 60, tokensPerMinute: 1e6, concurrency: 1, timeoutMs: 5000, log: silent });
+    const err = await bare.extract({ text: 'x', schema: SCHEMA }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAIRequestError);
+    expect((err as Error).message).toMatch(/\(404\): Invalid URL \(POST \/chat\/completions\)/);
+    expect((err as Error).message).toContain(`requests go to ${fake.baseURL.replace(/\/v1$/, '')}/chat/completions: check invoices.openai.base_url, which usually ends in /v1`);
+    expect(bare.totals.requests).toBe(1); // not retried
+  });
+
   test('a wrong key: non-retryable, the key is not in the message', async () => {
     const key = 'sk-proj-wrongKEY0123456789abcdefXYZW';
     const { fake, client } = await start({}, { apiKey: key });

@@ -286,9 +286,11 @@ export class OpenAIClient {
       this.throttle.pause(wait);
       return { kind: 'retry', waitMs: 0, rateLimited: true, reason: `429 ${message}` };
     }
+    // A 404 is almost always a base URL without its /v1: say where the request went.
+    const hint = err.status === 404 ? ` (requests go to ${withoutUserInfo(this.#sdk.baseURL)}/chat/completions: check invoices.openai.base_url, which usually ends in /v1)` : '';
     return {
       kind: 'fatal',
-      error: new OpenAIRequestError(`OpenAI refused the request (${err.status}): ${message}`, {
+      error: new OpenAIRequestError(`OpenAI refused the request (${err.status}): ${message}${hint}`, {
         status: err.status,
         code: err.code ?? null,
         retryable: false,
@@ -329,6 +331,14 @@ export class OpenAIClient {
     if (!read.ok) return read;
     return { ok: true, result: { data: read.data, usage: { ...spent }, costUsd: cost, attempts } };
   }
+}
+
+function withoutUserInfo(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString().replace(/\/+$/, '');
 }
 
 function asError(err: unknown): Error {
