@@ -1,6 +1,6 @@
 // One client for OpenAI chat completions with structured outputs: our own throttle (even pacing, limits learned from
-// the headers, concurrency),
-// our own retries (the SDK's are off), costs, and a stop when the account runs out of credit.
+// the headers, concurrency, one probe at a time while OpenAI fails), our own retries (the SDK's are off), answers
+// checked against their zod schema, costs, and a stop when the account runs out of credit.
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletion, ChatCompletionContentPart, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
@@ -205,7 +205,8 @@ export class OpenAIClient {
     const reason = last?.kind === 'retry' ? last.reason : 'unknown error';
     const outage = this.throttle.outageMs;
     if (outage !== null) {
-      throw new ProviderOutageError(`OpenAI has been failing for everyone for ${Math.round(outage / 1000)} s (${reason}); waiting for it to come back`, this.#o.maxAttempts);
+      const message = `OpenAI has been failing for everyone for ${Math.round(outage / 1000)} s (${reason}); waiting for it to come back`;
+      throw new ProviderOutageError(message, this.#o.maxAttempts);
     }
     throw new OpenAIRequestError(`OpenAI request failed after ${this.#o.maxAttempts} attempts: ${reason}`, {
       retryable: true,
