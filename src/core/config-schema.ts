@@ -212,7 +212,7 @@ export const configSchema = z
               .describe("another OpenAI-compatible endpoint, up to /v1 (added when the URL has no path); empty: OpenAI's"),
             requests_per_minute: z.number().int().min(1).default(500).describe('your account\'s request limit for the model: where pacing starts until OpenAI\'s answers give the real one'),
             tokens_per_minute: z.number().int().min(1).default(200000).describe('your account\'s token limit for the model: where pacing starts until OpenAI\'s answers give the real one'),
-            concurrency: z.number().int().min(1).default(16).describe('requests in flight at most; about requests per second × seconds per answer'),
+            concurrency: z.number().int().min(1).default(16).describe('requests in flight at most: requests per second × seconds of the slowest answers, so that the pace, not this cap, sets the rate'),
             timeout_seconds: z.number().int().min(1).default(60).describe('one attempt\'s time limit; a timeout is retried'),
           })
           .strict()
