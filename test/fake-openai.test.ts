@@ -102,15 +102,44 @@ describe('answers', () => {
 
   test('the whole-text hash matches too; unmatched requests get the fallback (default {})', async () => {
     const { fake, client } = await start();
-    const a = await client.chat.completions.create(textRequest('nothing known'));
+    const a = await client.chat.completions.create(textRequest('nothing known', { response_format: { type: 'json_object' } }));
     expect(a.choices[0]?.message.content).toBe('{}');
     fake.scenario(sha256Hex(SYSTEM + 'two parts'), { content: 'not json at all' });
     const b = await client.chat.completions.create(textRequest('two parts'));
     expect(b.choices[0]?.message.content).toBe('not json at all');
+  });
+
+  test('strict schemas: answers fit them as the model would; a schema-breaking answer only on demand', async () => {
+    const { fake, client } = await start();
+    const nullable = {
+      type: 'json_schema',
+      json_schema: {
+        name: 'invoice',
+        strict: true,
+        schema: { type: 'object', additionalProperties: false, required: ['vendor', 'total'], properties: { vendor: { type: ['string', 'null'] }, total: { type: 'number' } } },
+      },
+    } as const;
+    // A property the scenario leaves out is answered null when the schema allows it.
+    fake.fallback({ content: { total: 3 } });
+    const filled = await client.chat.completions.create(textRequest('left out', { response_format: nullable }));
+    expect(JSON.parse(filled.choices[0]?.message.content ?? '')).toEqual({ vendor: null, total: 3 });
+    // One that cannot fit (a required number missing) is the test's mistake: 500 saying why.
     fake.fallback({ content: { vendor: 'Unknown' } });
-    const c = await client.chat.completions.create(textRequest('still nothing'));
-    // Lacks the schema's required `total`: the fake answers anyway (the real API would not); the pipeline must validate.
-    expect(JSON.parse(c.choices[0]?.message.content ?? '')).toEqual({ vendor: 'Unknown' });
+    const err = await rejection(client.chat.completions.create(textRequest('still nothing')));
+    expect(err).toBeInstanceOf(InternalServerError);
+    expect((err as Error).message).toMatch(/total is missing.*breaksSchema/);
+    // On demand: sent as it is, breaking the schema (a number where a string is required, a field missing).
+    fake.fallback({ content: { vendor: 42 }, breaksSchema: true });
+    const broken = await client.chat.completions.create(textRequest('broken'));
+    expect(JSON.parse(broken.choices[0]?.message.content ?? '')).toEqual({ vendor: 42 });
+    // A strict schema OpenAI cannot enforce is refused up front, as OpenAI does.
+    const open = { type: 'json_schema', json_schema: { name: 'invoice', strict: true, schema: { type: 'object', required: ['a'], properties: { a: { type: 'string' } } } } } as const;
+    const refused = await rejection(client.chat.completions.create(textRequest('x', { response_format: open })));
+    expect(refused).toBeInstanceOf(BadRequestError);
+    expect((refused as Error).message).toMatch(/'additionalProperties' is required to be supplied and to be false/);
+    const notRequired = { ...open, json_schema: { ...open.json_schema, schema: { ...open.json_schema.schema, additionalProperties: false, required: [] } } };
+    const refused2 = await rejection(client.chat.completions.create(textRequest('x', { response_format: notRequired })));
+    expect((refused2 as Error).message).toMatch(/Missing 'a'/);
   });
 
   test('max_tokens too small: cut short with finish_reason length', async () => {
@@ -133,7 +162,7 @@ describe('rate limits', () => {
   test('every answer carries the six headers; remaining decreases', async () => {
     const { fake, client } = await start({ requestsPerMinute: 60, tokensPerMinute: 100_000 });
     const first = await client.chat.completions.create(textRequest('one')).withResponse();
-    const second = await client.chat.completions.create(textRequest('two')).withResponse();
+    const second = await client.chat.completions.create(textRequest('two', { max_tokens: 5000 })).withResponse(); // more than seconds of refill
     const h1 = first.response.headers;
     const h2 = second.response.headers;
     expect(h1.get('x-ratelimit-limit-requests')).toBe('60');
@@ -211,16 +240,56 @@ describe('rate limits', () => {
     expect(huge.headers?.get('retry-after')).toBeNull();
   });
 
+  test('windowMs 1000: the per-minute limit is enforced per second, though the headers show the minute', async () => {
+    const { fake, client } = await start({ requestsPerMinute: 600, windowMs: 1000 });
+    // 10 a second (and one more per 100 ms the arrivals took): 30 at once are mostly refused, with plenty left in the minute.
+    const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => client.chat.completions.create(textRequest(`w${i}`))));
+    const arrivals = fake.requests.map((r) => r.at);
+    const spreadMs = Math.max(...arrivals) - Math.min(...arrivals);
+    const ok = results.filter((r) => r.status === 'fulfilled').length;
+    expect(ok).toBeGreaterThanOrEqual(10);
+    expect(ok).toBeLessThanOrEqual(10 + Math.ceil(spreadMs / 100) + 1);
+    const err = results.find((r) => r.status === 'rejected')?.reason as unknown;
+    expect(err).toBeInstanceOf(RateLimitError);
+    if (!(err instanceof RateLimitError)) return;
+    expect(err.code).toBe('rate_limit_exceeded');
+    expect(err.message).toMatch(/on requests per min \(RPM\): Limit 600, Used \d+, Requested 1/);
+    expect(Number(err.headers?.get('x-ratelimit-remaining-requests'))).toBeGreaterThanOrEqual(600 - ok - 1);
+    const wait = Number(err.headers?.get('retry-after-ms'));
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(100); // one request refills in 100 ms
+    // Waiting what a 429 says is enough (the requests admitted after that one above took the refill: ask afresh).
+    const ask = (text: string): Promise<unknown> => client.chat.completions.create(textRequest(text)).catch((e: unknown) => e);
+    let after = await ask('after');
+    if (after instanceof RateLimitError) {
+      const ms = Number(after.headers?.get('retry-after-ms'));
+      await new Promise((r) => setTimeout(r, ms));
+      after = await ask('after the wait');
+    }
+    expect(after).not.toBeInstanceOf(Error);
+  });
+
+  test('windowMs: a request of more tokens than a window holds fits a full window, then the window is in debt', async () => {
+    const { client } = await start({ tokensPerMinute: 6000, windowMs: 1000 }); // 100 tokens a second
+    await client.chat.completions.create(textRequest('big', { max_tokens: 1000 }));
+    const err = await rejection(client.chat.completions.create(textRequest('next', { max_tokens: 10 })));
+    expect(err).toBeInstanceOf(RateLimitError);
+    if (!(err instanceof RateLimitError)) return;
+    expect(err.type).toBe('tokens');
+    expect(Number(err.headers?.get('retry-after-ms'))).toBeGreaterThan(2000); // ~900 tokens of debt at 100/s: ~9 s
+  });
+
   test('setLimits takes effect at once; what was used stays used', async () => {
     const { fake, client } = await start({ requestsPerMinute: 2 });
     await client.chat.completions.create(textRequest('a'));
     await client.chat.completions.create(textRequest('b'));
     await expect(client.chat.completions.create(textRequest('c'))).rejects.toBeInstanceOf(RateLimitError);
-    fake.setLimits({ requestsPerMinute: 600 });
+    fake.setLimits({ requestsPerMinute: 60 });
     const { response } = await client.chat.completions.create(textRequest('d')).withResponse();
-    expect(response.headers.get('x-ratelimit-limit-requests')).toBe('600');
-    expect(response.headers.get('x-ratelimit-remaining-requests')).toMatch(/^59[78]$/);
-    fake.setLimits({ requestsPerMinute: 3 });
+    expect(response.headers.get('x-ratelimit-limit-requests')).toBe('60');
+    expect(response.headers.get('x-ratelimit-remaining-requests')).toMatch(/^5[78]$/);
+    // About 3 used (less what refilled at 1/s since): a limit of 2 leaves nothing, even after a second of lag.
+    fake.setLimits({ requestsPerMinute: 2 });
     await expect(client.chat.completions.create(textRequest('e'))).rejects.toBeInstanceOf(RateLimitError);
   });
 });

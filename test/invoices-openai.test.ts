@@ -10,7 +10,7 @@ import { startService } from '../src/main.ts';
 import type { Service } from '../src/main.ts';
 import { IntakeRecords, ItemOutcomes } from '../src/pipeline/intake/index.ts';
 import type { FileRow } from '../src/pipeline/intake/index.ts';
-import { InvoiceRecords, QUOTA_WAIT_S, processHandler } from '../src/pipeline/invoices/index.ts';
+import { InvoiceRecords, OUTAGE_WAIT_S, QUOTA_WAIT_S, processHandler } from '../src/pipeline/invoices/index.ts';
 import { OpenAIClient } from '../src/pipeline/invoices/openai/index.ts';
 import { sha256Hex, startFakeOpenAI } from './fakes/openai/index.ts';
 import type { FakeOpenAI } from './fakes/openai/index.ts';
@@ -32,12 +32,12 @@ afterEach(async () => {
   testStore = null;
 });
 
-async function start(fake: FakeOpenAI): Promise<{ url: string }> {
+async function start(fake: FakeOpenAI, baseUrl = fake.baseURL): Promise<{ url: string }> {
   service = await startService({
     cwd: tempDir('centinela-openai-'),
     env: {
       OPENAI_API_KEY: fake.apiKey,
-      CENTINELA_INVOICES_OPENAI_BASE_URL: fake.baseURL,
+      CENTINELA_INVOICES_OPENAI_BASE_URL: baseUrl,
       CENTINELA_TELEGRAM_ADMIN_CHATS: '[1001]',
       CENTINELA_HTTP_PORT: '0',
       CENTINELA_LOG_STDOUT: 'false',
@@ -75,6 +75,38 @@ describe('invoices with OpenAI', () => {
     expect(row).toMatchObject({ status: 'ok', source: 'vision', issuer_rfc: 'EKU9003173C9', number: 'A-77', subtotal: '1000.00', transferred: '160.00', total: '1160.00' });
     const request = openai.requests.find((r) => r.status === 200);
     expect(request?.imageHashes).toEqual([sha256Hex(photo)]);
+  });
+
+  it('takes the base URL without its /v1 too', async () => {
+    openai = await startFakeOpenAI();
+    openai.scenario(sha256Hex(photo), { content: { number: 'A-78', issuedAt: '2024-05-12', issuerRfc: 'EKU9003173C9', subtotal: '1000.00', transferredTaxes: '160.00', total: '1160.00' } });
+    const { url } = await start(openai, openai.baseURL.replace(/\/v1$/, ''));
+    await upload(url, 'foto.png', photo);
+    const invoices = new InvoiceRecords(service!.store);
+    await eventually(async () => (await invoices.db.selectFrom('invoices').selectAll().execute()).length === 1, 'invoice read');
+    const [row] = await invoices.db.selectFrom('invoices').selectAll().execute();
+    expect(row).toMatchObject({ number: 'A-78', total: '1160.00' });
+    expect(openai.requests.map((r) => r.status)).toEqual([200]);
+  });
+
+  it('an answer that breaks the schema is asked again, then the invoice goes to review saying what was wrong', async () => {
+    openai = await startFakeOpenAI();
+    // No subtotal at all (not even null), and a total as a number: what a compatible server without strict mode may send.
+    openai.scenario(sha256Hex(photo), {
+      content: {
+        number: 'A-77', series: null, issuedAt: '2024-05-12', currency: 'MXN', issuerRfc: 'EKU9003173C9', issuerName: 'Proveedor', receiverRfc: null,
+        receiverName: null, uuid: null, discount: null, transferredTaxes: '160.00', withheldTaxes: null, total: '1160.00', paymentForm: null, paymentMethod: 'PUE',
+      },
+      breaksSchema: true,
+    });
+    const { url } = await start(openai);
+    await upload(url, 'foto.png', photo);
+    const invoices = new InvoiceRecords(service!.store);
+    await eventually(async () => (await invoices.db.selectFrom('invoices').selectAll().execute()).length === 1, 'invoice recorded');
+    const [row] = await invoices.db.selectFrom('invoices').selectAll().execute();
+    expect(row).toMatchObject({ status: 'review', source: 'vision', subtotal: null, total: null });
+    expect(JSON.parse(row?.problems ?? '[]')).toEqual(["the model's answer does not match the schema: subtotal is missing (after 6 attempts)"]);
+    expect(openai.stats.requests).toBe(6);
   });
 
   it('keeps invoices waiting, not failed, when the account is out of credit, and alerts the admins once', async () => {
@@ -123,6 +155,38 @@ describe('out of credit, then credit again', () => {
     now += 1000;
     await handler(ctx);
     expect(openai.stats.requests).toBe(2);
+    expect((await outcomes.forFile(file.id)).map((o) => o.outcome)).toEqual(['ok']);
+  });
+});
+
+describe('OpenAI failing for everyone', () => {
+  it('keeps the invoice waiting (its attempt given back), not failed, and reads it once OpenAI answers', async () => {
+    openai = await startFakeOpenAI();
+    openai.scenario(sha256Hex(photo), { content: { number: 'A-77', issuedAt: '2024-05-12', issuerRfc: 'EKU9003173C9', subtotal: '1000.00', transferredTaxes: '160.00', total: '1160.00' } });
+    openai.mode({ status: 500 });
+    testStore = await createTestStore('sqlite');
+    const { store, spec } = testStore;
+    const log = await quietLog();
+    const client = new OpenAIClient({ apiKey: openai.apiKey, baseURL: openai.baseURL, requestsPerMinute: 500, tokensPerMinute: 200_000, concurrency: 2, timeoutMs: 5000, log, backoff: { minMs: 1, maxMs: 5 } });
+    const files = new IntakeRecords(store);
+    const outcomes = new ItemOutcomes(store);
+    const handler = processHandler({ dataDir: spec.dataDir, maxBytes: 1024 * 1024, openai: client, files, invoices: new InvoiceRecords(store), outcomes, csvColumns: { total: 'total' } });
+    mkdirSync(join(spec.dataDir, 'incoming'), { recursive: true });
+    const path = join(spec.dataDir, 'incoming', 'foto.png');
+    writeFileSync(path, photo);
+    const sha256 = createHash('sha256').update(photo).digest('hex');
+    const [file] = (await files.recordUpload({ source: 'http', purpose: 'invoice', tags: {} }, [{ kind: 'photo', fileName: 'foto.png', mimeType: 'image/png', size: photo.length, path, sha256 }])).files as [FileRow];
+    // Its last attempt: a failure now would be recorded as an error outcome.
+    const ctx: HandlerContext<{ fileId: number }> = { job: { ...job(file.id), attempts: 5 }, signal: new AbortController().signal, heartbeat: async () => {}, leaseMs: 60_000, log };
+
+    const err = await handler(ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RetryAfter);
+    expect((err as RetryAfter).seconds).toBe(OUTAGE_WAIT_S);
+    expect((err as Error).message).toMatch(/failing for everyone/);
+    expect(openai.stats.requests).toBe(6);
+    expect(await outcomes.forFile(file.id)).toEqual([]);
+    openai.mode('normal');
+    await handler(ctx);
     expect((await outcomes.forFile(file.id)).map((o) => o.outcome)).toEqual(['ok']);
   });
 });

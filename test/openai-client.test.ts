@@ -3,10 +3,12 @@
 import OpenAI from 'openai';
 import pino from 'pino';
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { z } from 'zod';
 import {
-  InvalidOutputError,
+  BrokenAnswerError,
   OpenAIClient,
   OpenAIRequestError,
+  ProviderOutageError,
   QuotaExhaustedError,
   Throttle,
   TokenCalibration,
@@ -16,18 +18,11 @@ import type { OpenAIClientOptions, Permit } from '../src/pipeline/invoices/opena
 import { headersOf, retryAfterMs } from '../src/pipeline/invoices/openai/durations.ts';
 import { sha256Hex, startFakeOpenAI } from './fakes/openai/index.ts';
 import type { FakeOpenAI, FakeOpenAIOptions } from './fakes/openai/index.ts';
+import { eventually } from './support/stores.ts';
 
 const silent = pino({ level: 'silent' });
 
-const SCHEMA = {
-  name: 'invoice',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['vendor', 'total'],
-    properties: { vendor: { type: 'string' }, total: { type: 'number' } },
-  },
-};
+const SCHEMA = { name: 'invoice', zod: z.strictObject({ vendor: z.string(), total: z.number() }) };
 
 /** A "PNG": the signature, then bytes that make it unique. */
 function png(seed: string): Buffer {
@@ -65,64 +60,74 @@ describe('throttle', () => {
     return { throttle, tick: (ms) => void (t += ms) };
   }
 
-  test('bucket math: capacity = limit, refill limit/60 per second', async () => {
-    const { throttle, tick } = clocked({ rpm: 60, tpm: 6000 });
-    expect(throttle.waitMs(6000)).toBe(0);
+  test('bucket math: an even rate, limit/60 per second, with a burst of half a second', async () => {
+    const { throttle, tick } = clocked({ rpm: 600, tpm: 60_000 });
+    expect(throttle.requests.capacity).toBe(5);
+    expect(throttle.tokens.capacity).toBe(500);
     const permits: Permit[] = [];
-    for (let i = 0; i < 60; i++) permits.push(await throttle.acquire(10));
+    for (let i = 0; i < 5; i++) permits.push(await throttle.acquire(10));
     expect(throttle.requests.level).toBe(0);
-    expect(throttle.waitMs(0)).toBeCloseTo(1000); // one request a second
-    tick(500);
-    expect(throttle.waitMs(0)).toBeCloseTo(500);
-    tick(500);
+    expect(throttle.waitMs(0)).toBeCloseTo(100); // ten requests a second
+    tick(50);
+    expect(throttle.waitMs(0)).toBeCloseTo(50);
+    tick(50);
     expect(throttle.waitMs(0)).toBe(0);
-    // tokens: 6000 - 600 taken + 1 s of refill (100)
-    expect(throttle.tokens.level).toBeCloseTo(5500);
-    expect(throttle.waitMs(6000)).toBeCloseTo(5000); // 500 missing at 100/s
-    // settle gives back what a request did not use, charges what it used beyond
-    throttle.settle(permits[0] as Permit, 4);
-    expect(throttle.tokens.level).toBeCloseTo(5506);
+    // tokens: 500 - 50 taken + 100 ms of refill (100), capped at the capacity
+    expect(throttle.tokens.level).toBeCloseTo(500);
+    // settle gives back what a request did not use (never above the capacity), charges what it used beyond
     throttle.settle(permits[1] as Permit, 20);
-    expect(throttle.tokens.level).toBeCloseTo(5496);
-    // more than the capacity waits for a full bucket, not forever
-    expect(throttle.waitMs(10_000)).toBeCloseTo((6000 - 5496) * 10);
+    expect(throttle.tokens.level).toBeCloseTo(490);
+    throttle.settle(permits[0] as Permit, 4);
+    expect(throttle.tokens.level).toBeCloseTo(496);
+    // more than the burst waits for a full bucket, then leaves debt that the refill pays first
+    expect(throttle.waitMs(10_000)).toBeCloseTo(4);
+    tick(4);
+    await throttle.acquire(10_000);
+    expect(throttle.tokens.level).toBeCloseTo(-9500);
+    expect(throttle.waitMs(10)).toBeCloseTo(9510);
   });
 
-  test('observe adapts limits and remaining from x-ratelimit-* headers', async () => {
-    const { throttle, tick } = clocked({ rpm: 600, tpm: 100_000 });
+  test('observe learns the limits from x-ratelimit-* headers, up or down, and what is left', async () => {
+    const { throttle, tick } = clocked({ rpm: 600, tpm: 200_000 });
     const permit = await throttle.acquire(1000);
     tick(100);
     throttle.observe(
       headersOf({
         'x-ratelimit-limit-requests': '120',
-        'x-ratelimit-remaining-requests': '30',
-        'x-ratelimit-reset-requests': '45s',
-        'x-ratelimit-limit-tokens': '200000',
+        'x-ratelimit-remaining-requests': '0',
+        'x-ratelimit-reset-requests': '1m0s',
+        'x-ratelimit-limit-tokens': '2000000',
         'x-ratelimit-remaining-tokens': '5000',
-        'x-ratelimit-reset-tokens': '58.5s',
+        'x-ratelimit-reset-tokens': '59.85s',
       }),
       permit,
     );
-    // requests: the server's limit (under our budget) is taken; its level (30 at the answer, +100 ms of refill at 2/s) too
+    // The configured figures were only the start: the server's limits replace them, lower and higher.
     expect(throttle.requests.limit).toBe(120);
-    expect(throttle.requests.level).toBeCloseTo(30.2, 1);
-    // tokens: the server allows more than our budget, so the budget stays; its level 5000 (+100 ms at 200k/min) is lower than ours
-    expect(throttle.tokens.limit).toBe(100_000);
-    expect(throttle.tokens.level).toBeCloseTo(5000 + 333.3, 0);
-    // what we sent after that request is off the server's figure
+    expect(throttle.tokens.limit).toBe(2_000_000);
+    expect(throttle.tokens.capacity).toBeCloseTo(16_666.7, 0);
+    // requests: the minute is used up (0 left at the answer, +100 ms of refill at 2/s): wait for it
+    expect(throttle.requests.level).toBeCloseTo(0.2, 5);
+    // tokens: 5000 left (+100 ms at 2M/min) is under our burst: lowered to it
+    expect(throttle.tokens.level).toBeCloseTo(5000 + 3333.3, 0);
+    // what we sent after that request is off the server's figure (the limit back at 600: a burst of 5)
+    tick(10_000);
+    throttle.observe(headersOf({ 'x-ratelimit-limit-requests': '600' }));
+    expect(throttle.requests.level).toBeCloseTo(5, 5);
     const a = await throttle.acquire(0);
     await throttle.acquire(0);
-    throttle.observe(headersOf({ 'x-ratelimit-remaining-requests': '20', 'x-ratelimit-reset-requests': '50s' }), a);
-    expect(throttle.requests.level).toBeCloseTo(19, 5);
+    const limits = { 'x-ratelimit-limit-requests': '600', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1m0s' };
+    throttle.observe(headersOf(limits), a);
+    expect(throttle.requests.level).toBeCloseTo(-1, 5);
     // a server that says more than we think never raises our level
     throttle.observe(headersOf({ 'x-ratelimit-remaining-requests': '119', 'x-ratelimit-reset-requests': '500ms' }));
-    expect(throttle.requests.level).toBeCloseTo(19, 5);
+    expect(throttle.requests.level).toBeCloseTo(-1, 5);
   });
 
   test('FIFO waiters wake when the bucket allows, without polling', async () => {
     vi.useFakeTimers();
     const throttle = new Throttle({ requestsPerMinute: 60, tokensPerMinute: 1e6, concurrency: 100, now: () => Date.now() });
-    for (let i = 0; i < 60; i++) await throttle.acquire(1);
+    await throttle.acquire(1); // the burst at 60/min is one request
     const order: number[] = [];
     const a = throttle.acquire(1).then(() => order.push(1));
     const b = throttle.acquire(1).then(() => order.push(2));
@@ -138,14 +143,17 @@ describe('throttle', () => {
 
   test('a large request at the head is not overtaken by small ones', async () => {
     vi.useFakeTimers();
-    const throttle = new Throttle({ requestsPerMinute: 1000, tokensPerMinute: 6000, concurrency: 100, now: () => Date.now() });
-    await throttle.acquire(5000);
+    // 1000 tokens a second, a burst of 500
+    const throttle = new Throttle({ requestsPerMinute: 1000, tokensPerMinute: 60_000, concurrency: 100, now: () => Date.now() });
+    await throttle.acquire(5000); // 4500 in debt
     const order: string[] = [];
     const big = throttle.acquire(3000).then(() => order.push('big'));
     const small = throttle.acquire(10).then(() => order.push('small'));
-    await vi.advanceTimersByTimeAsync(19_000); // 1000 + 1900 < 3000
+    await vi.advanceTimersByTimeAsync(4_900); // the debt and a full burst take 5 s
     expect(order).toEqual([]);
-    await vi.advanceTimersByTimeAsync(1_100);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(order).toEqual(['big']);
+    await vi.advanceTimersByTimeAsync(3_000);
     await Promise.all([big, small]);
     expect(order).toEqual(['big', 'small']);
   });
@@ -177,6 +185,33 @@ describe('throttle', () => {
     controller.abort(new Error('stop'));
     await expect(t5).rejects.toThrow('stop');
     expect(throttle.waiting).toBe(0);
+  });
+
+  test('provider failing: nothing goes but one probe at a time, doubling its wait; an answer lets everyone go', async () => {
+    vi.useFakeTimers();
+    const throttle = new Throttle({ requestsPerMinute: 1e6, tokensPerMinute: 1e9, concurrency: 10, probe: { minMs: 100, maxMs: 300 }, now: () => Date.now() });
+    const first = await throttle.acquire(1);
+    throttle.serverFailed(first);
+    throttle.release(first);
+    expect(throttle.outageMs).toBe(0);
+    const sent: Permit[] = [];
+    const all = Array.from({ length: 3 }, () => throttle.acquire(1).then((p) => sent.push(p)));
+    await vi.advanceTimersByTimeAsync(99);
+    expect(sent).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(sent).toHaveLength(1); // the probe, alone
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sent).toHaveLength(1); // while it is out, nothing else
+    throttle.serverFailed(sent[0] as Permit);
+    throttle.release(sent[0] as Permit);
+    await vi.advanceTimersByTimeAsync(199);
+    expect(sent).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(sent).toHaveLength(2); // the next probe after twice the wait
+    throttle.serverAnswered();
+    await Promise.all(all);
+    expect(sent).toHaveLength(3);
+    expect(throttle.outageMs).toBeNull();
   });
 
   test('calibration: a running ratio of actual to estimated prompt tokens', () => {
@@ -227,7 +262,9 @@ describe('OpenAIClient against the fake OpenAI', () => {
     const [req] = fake.requests;
     expect(req?.imageHashes).toEqual([sha256Hex(image)]);
     expect(req?.model).toBe('gpt-4o-mini');
-    expect(req?.responseFormat).toEqual({ type: 'json_schema', json_schema: { name: 'invoice', strict: true, schema: SCHEMA.schema } });
+    // The strict JSON schema is made from the zod definition the answer is checked against.
+    const schema = { type: 'object', additionalProperties: false, required: ['vendor', 'total'], properties: { vendor: { type: 'string' }, total: { type: 'number' } } };
+    expect(req?.responseFormat).toEqual({ type: 'json_schema', json_schema: { name: 'invoice', strict: true, schema } });
     // The fake charges prompt estimate + max_tokens at admission and reports the same estimate as usage.
     expect(result.usage.prompt).toBe((req?.chargedTokens ?? 0) - 300);
     expect(result.usage.completion).toBe(20);
@@ -247,18 +284,33 @@ describe('OpenAIClient against the fake OpenAI', () => {
     expect(client.calibration.ratio).toBeGreaterThan(2); // the estimate is ~800 tokens, the usage says 2000
   });
 
-  test('invalid JSON is a clear, non-retryable error', async () => {
-    const { fake, client } = await start();
+  test('an answer that breaks the schema is a failed attempt; after the last, an error saying which field and how', async () => {
+    const { fake, client } = await start({}, { maxAttempts: 3, prices: { inputPerMTok: 1, outputPerMTok: 1 } });
+    // A number where a string is required, a required field missing: sent on demand, as a compatible server may.
+    fake.fallback({ content: { vendor: 42 }, breaksSchema: true, promptTokens: 100, completionTokens: 10 });
+    const err = await client.extract({ text: 'x', schema: SCHEMA }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BrokenAnswerError);
+    const e = err as BrokenAnswerError;
+    expect(e.message).toBe("the model's answer does not match the schema: vendor is a number where string is required; total is missing");
+    expect(e.retryable).toBe(false);
+    expect(e.attempts).toBe(3);
+    expect(fake.stats.requests).toBe(3);
+    // Every answer was paid for.
+    expect(e.usage).toEqual({ prompt: 300, completion: 30, total: 330 });
+    expect(e.costUsd).toBeCloseTo(330 / 1e6, 12);
+  });
+
+  test('invalid JSON is a broken answer too', async () => {
+    const { fake, client } = await start({}, { maxAttempts: 2 });
     fake.fallback({ content: '{"vendor": "ACME", total' });
     const err = await client.extract({ text: 'x', schema: SCHEMA }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(InvalidOutputError);
-    expect((err as InvalidOutputError).message).toMatch(/not valid JSON/);
-    expect((err as InvalidOutputError).retryable).toBe(false);
-    expect(fake.stats.requests).toBe(1);
+    expect(err).toBeInstanceOf(BrokenAnswerError);
+    expect((err as BrokenAnswerError).message).toMatch(/^the model's answer is not valid JSON/);
+    expect(fake.stats.requests).toBe(2);
   });
 
   test('a 429 storm: everything succeeds, few 429s', async () => {
-    const { fake, client } = await start({ requestsPerMinute: 600, latencyMs: 0 });
+    const { fake, client } = await start({ requestsPerMinute: 600, tokensPerMinute: 10_000_000, latencyMs: 0 });
     // Another tenant of the key empties the requests bucket first.
     const other = new OpenAI({ baseURL: fake.baseURL, apiKey: fake.apiKey, maxRetries: 0 });
     const drain = async (): Promise<void> => {
@@ -283,6 +335,38 @@ describe('OpenAIClient against the fake OpenAI', () => {
     expect(client.totals.rateLimited).toBe(limited);
   });
 
+  test('limits enforced per second (as OpenAI quantizes them): an even pace uses the whole limit with no 429', async () => {
+    // 1200/min = 20 a second; a concurrency that would let a minute's worth out at once.
+    const { fake, client } = await start({ requestsPerMinute: 1200, tokensPerMinute: 10_000_000, windowMs: 1000 }, { requestsPerMinute: 1200, concurrency: 64 });
+    fake.fallback({ content: { vendor: 'V', total: 1 } });
+    const n = 60;
+    const done: number[] = [];
+    await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        client.extract({ images: [{ mime: 'image/png', bytes: png(`even-${i}`) }], schema: SCHEMA }).then(() => done.push(Date.now())),
+      ),
+    );
+    expect(fake.stats.rateLimited).toBe(0);
+    expect(fake.stats.completed).toBe(n);
+    const first = Math.min(...fake.requests.map((r) => r.at));
+    const minutes = (Math.max(...done) - first) / 60_000;
+    expect(n / minutes / 1200).toBeGreaterThanOrEqual(0.9);
+  });
+
+  test('learns the token limit from the headers: the configured one is only where it starts', async () => {
+    // Configured 20,000 tokens/min (about 11 requests/min of ~1,800 tokens); the server says 2,000,000.
+    const { fake, client } = await start({ requestsPerMinute: 6000, tokensPerMinute: 2_000_000 }, { tokensPerMinute: 20_000, concurrency: 16 });
+    fake.fallback({ content: { vendor: 'V', total: 1 } });
+    await client.extract({ images: [{ mime: 'image/png', bytes: png('first') }], schema: SCHEMA });
+    expect(client.throttle.tokens.limit).toBe(2_000_000);
+    expect(client.throttle.requests.limit).toBe(6000);
+    const t0 = Date.now();
+    await Promise.all(Array.from({ length: 30 }, (_, i) => client.extract({ images: [{ mime: 'image/png', bytes: png(`learned-${i}`) }], schema: SCHEMA })));
+    // At 20,000 tokens/min these would take minutes; at 2,000,000 about 1.6 s.
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(fake.stats.rateLimited).toBe(0);
+  });
+
   test('5xx twice then ok: 3 attempts; 529 too', async () => {
     const { fake, client } = await start();
     fake.fallback({ content: { vendor: 'V', total: 2 } });
@@ -294,11 +378,28 @@ describe('OpenAIClient against the fake OpenAI', () => {
     expect((await client.extract({ text: 'invoice text', schema: SCHEMA })).attempts).toBe(2);
   });
 
+  test('OpenAI failing for everyone: invoices wait and cost at most 2 calls each, none fails', async () => {
+    const { fake, client } = await start({ tokensPerMinute: 10_000_000 }, { backoff: { minMs: 20, maxMs: 100 } });
+    fake.fallback({ content: { vendor: 'V', total: 5 } });
+    fake.mode({ status: 500 });
+    const n = 24;
+    const results = Promise.allSettled(Array.from({ length: n }, (_, i) => client.extract({ text: `outage ${i}`, schema: SCHEMA })));
+    // The first wave (the concurrency of 8) fails, then only probes go.
+    await eventually(() => fake.stats.errors >= 12, 'probes during the outage');
+    expect(client.throttle.outageMs).not.toBeNull();
+    fake.mode('normal');
+    const settled = await results;
+    expect(settled.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(fake.stats.completed).toBe(n);
+    expect(fake.stats.requests / n).toBeLessThanOrEqual(2);
+    expect(client.throttle.outageMs).toBeNull();
+  });
+
   test('gives up after 6 attempts with a retryable error', async () => {
     const { fake, client } = await start();
     fake.mode({ status: 500 });
     const err = await client.extract({ text: 'x', schema: SCHEMA }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(OpenAIRequestError);
+    expect(err).toBeInstanceOf(ProviderOutageError); // a retryable OpenAIRequestError the job turns into a wait
     expect((err as OpenAIRequestError).retryable).toBe(true);
     expect((err as OpenAIRequestError).attempts).toBe(6);
     expect(fake.stats.requests).toBe(6);
@@ -334,6 +435,16 @@ describe('OpenAIClient against the fake OpenAI', () => {
     const r = await client.extract({ text: 'slow', schema: SCHEMA });
     expect(r.attempts).toBe(2);
     expect(r.data).toEqual({ vendor: 'T', total: 4 });
+  });
+
+  test('a 404 (a base URL without /v1) says where the requests went and which setting to check', async () => {
+    const { fake } = await start();
+    const bare = new OpenAIClient({ apiKey: fake.apiKey, baseURL: fake.baseURL.replace(/\/v1$/, ''), requestsPerMinute: 60, tokensPerMinute: 1e6, concurrency: 1, timeoutMs: 5000, log: silent });
+    const err = await bare.extract({ text: 'x', schema: SCHEMA }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAIRequestError);
+    expect((err as Error).message).toMatch(/\(404\): Invalid URL \(POST \/chat\/completions\)/);
+    expect((err as Error).message).toContain(`requests go to ${fake.baseURL.replace(/\/v1$/, '')}/chat/completions: check invoices.openai.base_url, which usually ends in /v1`);
+    expect(bare.totals.requests).toBe(1); // not retried
   });
 
   test('a wrong key: non-retryable, the key is not in the message', async () => {

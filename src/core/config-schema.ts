@@ -4,6 +4,20 @@ import { z } from 'zod';
 
 const sizeString = z.string().regex(/^\d+(k|m|g)$/i, 'a size such as 512k, 10m or 1g');
 
+/**
+ * An OpenAI-compatible endpoint is the URL up to /v1 (OpenAI answers 404 to /chat/completions elsewhere): a URL with
+ * no path gets /v1 added; any other path (…/v1, or another server's own such as …/v1beta/openai) is kept as it is.
+ */
+const openaiBaseUrl = z
+  .string()
+  .trim()
+  .refine((v) => v === '' || (/^https?:\/\//i.test(v) && URL.canParse(v)), 'an http(s) URL such as https://api.openai.com/v1, or empty for OpenAI')
+  .transform((v) => {
+    if (v === '') return v;
+    const url = v.replace(/\/+$/, '');
+    return new URL(url).pathname.replace(/\/+$/, '') === '' ? `${url}/v1` : url;
+  });
+
 /** '512k', '10m', '2g' in bytes. */
 export function parseSize(size: string): number {
   const m = /^(\d+)(k|m|g)$/i.exec(size);
@@ -199,10 +213,12 @@ export const configSchema = z
         openai: z
           .object({
             model: z.string().min(1).default('gpt-4o-mini').describe('model for photos and PDF text (structured outputs); used when OPENAI_API_KEY is set'),
-            base_url: z.string().default('').describe('another OpenAI-compatible endpoint; empty: OpenAI\'s'),
-            requests_per_minute: z.number().int().min(1).default(500).describe('your account\'s request limit for the model (the client also reads it from the answers)'),
-            tokens_per_minute: z.number().int().min(1).default(200000).describe('your account\'s token limit for the model'),
-            concurrency: z.number().int().min(1).default(16).describe('requests in flight at most; about requests per second × seconds per answer'),
+            base_url: openaiBaseUrl
+              .default('')
+              .describe("another OpenAI-compatible endpoint, up to /v1 (added when the URL has no path); empty: OpenAI's"),
+            requests_per_minute: z.number().int().min(1).default(500).describe('your account\'s request limit for the model: where pacing starts until OpenAI\'s answers give the real one'),
+            tokens_per_minute: z.number().int().min(1).default(200000).describe('your account\'s token limit for the model: where pacing starts until OpenAI\'s answers give the real one'),
+            concurrency: z.number().int().min(1).default(16).describe('requests in flight at most: requests per second × seconds of the slowest answers, so that the pace, not this cap, sets the rate'),
             timeout_seconds: z.number().int().min(1).default(60).describe('one attempt\'s time limit; a timeout is retried'),
           })
           .strict()

@@ -1,8 +1,12 @@
 // Invoices read by OpenAI (structured outputs): photos by vision, PDFs from their text layer. The answer is
-// never trusted as it comes: it is normalised and validated like any other reading, and for a PDF its key
-// fields must appear in the PDF's own text.
-import type { InvoiceFields } from './extract/index.ts';
+// never trusted as it comes: it must fit the schema the request declared (else it is asked again, and after the
+// last attempt the invoice goes to review saying what was wrong), then it is normalised and validated like any
+// other reading, and for a PDF its key fields must appear in the PDF's own text.
+import { z } from 'zod';
+import type { InvoiceFieldName, InvoiceFields } from './extract/index.ts';
 import { INVOICE_FIELD_NAMES } from './extract/index.ts';
+// The error only: the client (and the OpenAI SDK) loads when a key is set.
+import { BrokenAnswerError } from './openai/errors.ts';
 import type { OpenAIClient } from './openai/index.ts';
 import type { NewInvoice } from './records.ts';
 import type { Tokens } from '../intake/index.ts';
@@ -28,16 +32,16 @@ const DESCRIPTIONS: Record<keyof InvoiceFields, string> = {
   paymentMethod: 'payment method (método de pago), e.g. PUE or PPD',
 };
 
-/** Strict structured-output schema: every field present, null when the document does not show it. */
+/**
+ * The model's answer, one definition for the strict JSON schema sent and the check of what comes back: every field
+ * present, a string as printed or null when the document does not show it.
+ */
 export const INVOICE_SCHEMA = {
   name: 'invoice',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: [...INVOICE_FIELD_NAMES],
-    properties: Object.fromEntries(INVOICE_FIELD_NAMES.map((f) => [f, { type: ['string', 'null'], description: DESCRIPTIONS[f] }])),
-  },
-} as const;
+  zod: z.strictObject(
+    Object.fromEntries(INVOICE_FIELD_NAMES.map((f) => [f, z.string().nullable().describe(DESCRIPTIONS[f])])) as Record<InvoiceFieldName, z.ZodNullable<z.ZodString>>,
+  ),
+};
 
 const SYSTEM =
   'You read one invoice and return its fields exactly as printed. Never guess: a field the document does not show is null. Amounts: digits and a decimal point only.';
@@ -56,8 +60,14 @@ export interface LlmReading {
 }
 
 export async function invoiceFromLlm(client: OpenAIClient, input: LlmInput, now: Date, signal?: AbortSignal): Promise<LlmReading> {
-  const result = await client.extract({ images: input.images, text: input.text, schema: INVOICE_SCHEMA, system: SYSTEM }, signal);
-  const raw = Object.fromEntries(Object.entries(result.data as Record<string, unknown>).filter(([, v]) => typeof v === 'string' && v.trim() !== '')) as Partial<InvoiceFields>;
+  let result;
+  try {
+    result = await client.extract({ images: input.images, text: input.text, schema: INVOICE_SCHEMA, system: SYSTEM }, signal);
+  } catch (err) {
+    if (err instanceof BrokenAnswerError) return brokenAnswer(err, input);
+    throw err;
+  }
+  const raw = Object.fromEntries(Object.entries(result.data).filter(([, v]) => typeof v === 'string' && v.trim() !== '')) as Partial<InvoiceFields>;
   const { fields, problems } = normaliseFields(raw);
   const check = validateInvoice(fields, { now, sourceText: input.text });
   const all = [...problems, ...check.problems, ...check.review];
@@ -72,6 +82,21 @@ export async function invoiceFromLlm(client: OpenAIClient, input: LlmInput, now:
       source: input.images ? 'vision' : 'llm',
       problems: all,
       data: { fields, usage: result.usage, costUsd: result.costUsd, attempts: result.attempts },
+    }),
+  };
+}
+
+/** Every answer broke the schema: a person reads the invoice, told what was wrong; what the answers cost is kept. */
+function brokenAnswer(err: BrokenAnswerError, input: LlmInput): LlmReading {
+  const usage = err.usage ?? { prompt: 0, completion: 0, total: 0 };
+  return {
+    costUsd: err.costUsd,
+    tokens: { input: usage.prompt, output: usage.completion },
+    invoice: invoiceFromFields({}, {
+      status: 'review',
+      source: input.images ? 'vision' : 'llm',
+      problems: [`${err.message} (after ${err.attempts} attempts)`],
+      data: { usage, costUsd: err.costUsd, attempts: err.attempts },
     }),
   };
 }

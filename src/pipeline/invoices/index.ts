@@ -1,5 +1,5 @@
 export { invoicesMigration } from './migration.ts';
-export { INVOICE_QUEUE, QUOTA_WAIT_S, processHandler } from './process-job.ts';
+export { INVOICE_QUEUE, OUTAGE_WAIT_S, QUOTA_WAIT_S, processHandler } from './process-job.ts';
 export type { ProcessDeps } from './job-support.ts';
 export { fromCfdi } from './from-cfdi.ts';
 export { InvoiceRecords } from './records.ts';

@@ -12,7 +12,7 @@ import { processCsv } from './csv-job.ts';
 import { keepForReview, reject } from './job-support.ts';
 import type { ProcessDeps } from './job-support.ts';
 // The errors only: the client (and the OpenAI SDK) loads when a key is set.
-import { InvalidOutputError, OpenAIRequestError, QuotaExhaustedError } from './openai/errors.ts';
+import { InvalidOutputError, OpenAIRequestError, ProviderOutageError, QuotaExhaustedError } from './openai/errors.ts';
 import type { OpenAIClient } from './openai/index.ts';
 import { forgetQuarantine, quarantineDir, retriedDir } from './quarantine.ts';
 import { UnreadableFile, readInvoiceFile } from './read-file.ts';
@@ -21,6 +21,8 @@ export const INVOICE_QUEUE = NEXT_QUEUE.invoice;
 
 /** How long invoices wait when the account is out of credit before one of them asks OpenAI again. */
 export const QUOTA_WAIT_S = 600;
+/** How long an invoice waits in the queue when OpenAI failed for everyone through all its attempts (the client probes). */
+export const OUTAGE_WAIT_S = 60;
 
 type Ctx = HandlerContext<{ fileId: number }>;
 
@@ -85,14 +87,16 @@ async function recordInvoices(d: ProcessDeps, ctx: Ctx, file: FileRow, path: str
 }
 
 /**
- * What a failed attempt becomes: out of credit → wait (not failed); a shutdown or a lost lease → as it is (the job
- * is released, nothing recorded); a request the model refused for good, or the last attempt → an error outcome.
+ * What a failed attempt becomes: out of credit or OpenAI down for everyone → wait (not failed, the attempt given
+ * back); a shutdown or a lost lease → as it is (the job is released, nothing recorded); a request the model refused
+ * for good, or the last attempt → an error outcome.
  */
 async function failure(d: ProcessDeps, ctx: Ctx, file: FileRow, err: unknown, credit: CreditProbe): Promise<unknown> {
   if (err instanceof QuotaExhaustedError) {
     credit.exhausted();
     return new RetryAfter(QUOTA_WAIT_S, `waiting for OpenAI credit: ${err.message}`);
   }
+  if (err instanceof ProviderOutageError) return new RetryAfter(OUTAGE_WAIT_S, err.message);
   if (err instanceof RetryAfter || err instanceof PermanentError || ctx.signal.aborted) return err;
   const permanent = err instanceof OpenAIRequestError && !err.retryable;
   if (!permanent && ctx.job.attempts < ctx.job.maxAttempts) return err;

@@ -1,17 +1,26 @@
 // OpenAI's rate limiter as its docs describe it: a continuous token bucket of capacity `limit` that refills
-// limit/60 per second, one for requests and one for tokens.
+// limit/60 per second, one for requests and one for tokens. A bucket may hold less than a minute's worth: OpenAI
+// says limits can be "quantized", enforced over shorter periods (60,000 requests/min as 1,000 requests/s).
 
 export class Bucket {
   limit: number;
   private level: number;
   private at: number;
   private readonly now: () => number;
+  /** How much of a minute the bucket holds: 60 000 for the per-minute limit, 1000 for a 1-second window. */
+  private readonly spanMs: number;
 
-  constructor(limit: number, now: () => number) {
+  constructor(limit: number, now: () => number, spanMs = 60_000) {
     this.limit = limit;
-    this.level = limit;
+    this.spanMs = spanMs;
+    this.level = this.capacity;
     this.now = now;
     this.at = now();
+  }
+
+  /** limit × span / 1 min, but at least one request. */
+  get capacity(): number {
+    return Math.max(Math.min(1, this.limit), (this.limit * this.spanMs) / 60_000);
   }
 
   /** Units per millisecond. */
@@ -21,16 +30,19 @@ export class Bucket {
 
   private refill(): void {
     const t = this.now();
-    if (t > this.at) this.level = Math.min(this.limit, this.level + (t - this.at) * this.rate);
+    if (t > this.at) this.level = Math.min(this.capacity, this.level + (t - this.at) * this.rate);
     this.at = t;
   }
 
-  /** Milliseconds until `amount` fits (0 when it fits now; Infinity when it never can). */
+  /**
+   * Milliseconds until `amount` fits (0 when it fits now; Infinity when it never can: over the per-minute limit).
+   * An amount over a short window's capacity fits a full window (and leaves it in debt).
+   */
   waitMs(amount: number): number {
     this.refill();
-    if (amount <= this.level) return 0;
     if (amount > this.limit) return Infinity;
-    return (amount - this.level) / this.rate;
+    const need = Math.min(amount, this.capacity);
+    return need <= this.level ? 0 : (need - this.level) / this.rate;
   }
 
   take(amount: number): void {
@@ -47,14 +59,15 @@ export class Bucket {
   /** Milliseconds until the bucket is full again, as x-ratelimit-reset-* reports them. */
   resetMs(): number {
     this.refill();
-    return (this.limit - this.level) / this.rate;
+    return (this.capacity - this.level) / this.rate;
   }
 
   /** A new limit keeps what was used: the level moves by the change of capacity (never below 0). */
   setLimit(limit: number): void {
     this.refill();
-    this.level = Math.max(0, limit - (this.limit - this.level));
+    const used = this.capacity - this.level;
     this.limit = limit;
+    this.level = Math.max(0, this.capacity - used);
   }
 }
 

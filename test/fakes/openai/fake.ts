@@ -2,9 +2,8 @@
 // OpenAI-style request and token rate limits, with switchable failure modes.
 //
 // Deliberate differences from the real API (see also README.md next to this file):
-// - With response_format json_schema (strict or not) the answer is the scenario's content as JSON text, whether or
-//   not it satisfies the schema (missing `required` properties included). The real API guarantees a strict schema;
-//   the fake does not, so the pipeline must validate what it gets, and tests can check that it does.
+// - A scenario marked `breaksSchema` is answered as it is even under a strict json_schema (the real API never
+//   does; a compatible server may): the pipeline must validate what it gets, and tests can check that it does.
 // - Rate limits are charged only at admission (prompt estimate + max_tokens); no later correction to actual usage,
 //   and rejected requests (429) do not count against the limits.
 import { randomBytes } from 'node:crypto';
@@ -16,6 +15,7 @@ import { Bucket, formatDuration } from './bucket.ts';
 import { OpenAIError, insufficientQuota, invalidApiKey, invalidRequest, notFound, serverError } from './errors.ts';
 import { parseRequest } from './request.ts';
 import type { ParsedRequest } from './request.ts';
+import { fitToSchema, leastFit } from './schema.ts';
 import type { FakeOpenAI, FakeOpenAIMode, FakeOpenAIOptions, FakeOpenAIStats, RecordedRequest, Scenario } from './types.ts';
 
 export const DEFAULT_API_KEY = 'sk-test-fake';
@@ -37,12 +37,15 @@ export class Fake implements FakeOpenAI {
   private readonly held = new Set<ServerResponse>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly scenarios = new Map<string, Scenario>();
-  private fallbackAnswer: Scenario = { content: {} };
+  /** Unset: `{}`, or under a strict schema the least answer that fits it. */
+  private fallbackAnswer: Scenario | undefined;
   private currentMode: FakeOpenAIMode = 'normal';
   /** How many more requests the current 5xx or timeout mode applies to. */
   private modeLeft = Infinity;
   private readonly rpm: Bucket;
   private readonly tpm: Bucket;
+  /** The same limits over a short window (options.windowMs), not shown in the headers; empty when not set. */
+  private readonly windows: { rpm: Bucket; tpm: Bucket } | null;
   private readonly latency: { min: number; max: number };
   private readonly counts: FakeOpenAIStats = { requests: 0, completed: 0, rateLimited: 0, errors: 0, tokens: 0 };
   readonly requests: RecordedRequest[] = [];
@@ -55,6 +58,9 @@ export class Fake implements FakeOpenAI {
     const now = (): number => performance.now();
     this.rpm = new Bucket(options.requestsPerMinute ?? DEFAULT_RPM, now);
     this.tpm = new Bucket(options.tokensPerMinute ?? DEFAULT_TPM, now);
+    checkLimit('windowMs', options.windowMs);
+    const w = options.windowMs;
+    this.windows = w === undefined ? null : { rpm: new Bucket(this.rpm.limit, now, w), tpm: new Bucket(this.tpm.limit, now, w) };
     const l = options.latencyMs ?? 0;
     this.latency = typeof l === 'number' ? { min: l, max: l } : { min: l.min, max: Math.max(l.min, l.max) };
     this.server = createServer((req, res) => {
@@ -107,8 +113,8 @@ export class Fake implements FakeOpenAI {
   setLimits(l: { requestsPerMinute?: number; tokensPerMinute?: number }): void {
     checkLimit('requestsPerMinute', l.requestsPerMinute);
     checkLimit('tokensPerMinute', l.tokensPerMinute);
-    if (l.requestsPerMinute !== undefined) this.rpm.setLimit(l.requestsPerMinute);
-    if (l.tokensPerMinute !== undefined) this.tpm.setLimit(l.tokensPerMinute);
+    if (l.requestsPerMinute !== undefined) for (const b of [this.rpm, this.windows?.rpm]) b?.setLimit(l.requestsPerMinute);
+    if (l.tokensPerMinute !== undefined) for (const b of [this.tpm, this.windows?.tpm]) b?.setLimit(l.tokensPerMinute);
   }
 
   async close(): Promise<void> {
@@ -231,8 +237,8 @@ export class Fake implements FakeOpenAI {
 
     // Admission, exactly at this instant: one request and the estimated tokens (prompt + max output).
     const charge = parsed.promptTokens + (parsed.maxTokens ?? 0);
-    const waitReq = this.rpm.waitMs(1);
-    const waitTok = this.tpm.waitMs(charge);
+    const waitReq = Math.max(this.rpm.waitMs(1), this.windows?.rpm.waitMs(1) ?? 0);
+    const waitTok = Math.max(this.tpm.waitMs(charge), this.windows?.tpm.waitMs(charge) ?? 0);
     if (waitReq > 0 || waitTok > 0) {
       this.record(at, parsed, 429, undefined, true);
       const headers = this.rateHeaders();
@@ -257,10 +263,16 @@ export class Fake implements FakeOpenAI {
       this.send(res, 429, new OpenAIError(429, message, type, 'rate_limit_exceeded').body(), headers);
       return;
     }
-    this.rpm.take(1);
-    this.tpm.take(charge);
+    const answer = this.answer(parsed);
+    if (answer instanceof OpenAIError) {
+      this.record(at, parsed, answer.status);
+      this.send(res, answer.status, answer.body());
+      return;
+    }
+    for (const b of [this.rpm, this.windows?.rpm]) b?.take(1);
+    for (const b of [this.tpm, this.windows?.tpm]) b?.take(charge);
     const headers = this.rateHeaders();
-    const body = this.answer(parsed);
+    const body = answer;
     this.record(at, parsed, 200, charge);
     this.counts.tokens += body.usage.total_tokens;
     const delay = this.latency.min + Math.random() * (this.latency.max - this.latency.min);
@@ -278,14 +290,22 @@ export class Fake implements FakeOpenAI {
     return 'timeoutTimes' in m ? 'timeout' : serverError(m.status);
   }
 
-  private answer(p: ParsedRequest): ChatCompletion {
+  /** The completion, or a 500 naming the test's mistake when its scenario cannot fit the strict schema. */
+  private answer(p: ParsedRequest): ChatCompletion | OpenAIError {
     let scenario: Scenario | undefined;
     for (const key of [...p.imageHashes, p.textHash, ...p.partHashes]) {
       scenario = this.scenarios.get(key);
       if (scenario) break;
     }
-    scenario ??= this.fallbackAnswer;
-    let content = typeof scenario.content === 'string' ? scenario.content : JSON.stringify(scenario.content);
+    scenario ??= this.fallbackAnswer ?? { content: p.strictSchema ? (leastFit(p.strictSchema) as Record<string, unknown>) : {} };
+    let value: unknown = scenario.content;
+    if (typeof value !== 'string' && p.strictSchema && !scenario.breaksSchema) {
+      const fit = fitToSchema(value, p.strictSchema);
+      if ('problem' in fit)
+        return new OpenAIError(500, `fake OpenAI: the scenario cannot fit the request's strict schema (${fit.problem}); mark it breaksSchema to send it anyway`, 'server_error');
+      value = fit.value;
+    }
+    let content = typeof value === 'string' ? value : JSON.stringify(value);
     let completionTokens = scenario.completionTokens ?? Math.max(1, Math.ceil(content.length / 4));
     let finish: 'stop' | 'length' = 'stop';
     if (p.maxTokens !== undefined && completionTokens > p.maxTokens) {

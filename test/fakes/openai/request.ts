@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { invalidRequest } from './errors.ts';
 import type { OpenAIError } from './errors.ts';
+import { checkStrictSchema } from './schema.ts';
 
 export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
@@ -23,6 +24,8 @@ export interface ParsedRequest {
   responseFormat?: unknown;
   /** Whether the answer must be JSON (json_schema or json_object). */
   json: boolean;
+  /** The json_schema's schema when `strict: true`: the answer must fit it. */
+  strictSchema?: Record<string, unknown>;
   /** The prompt estimate: characters / 4 for text, a fixed cost per image. */
   promptTokens: number;
   /** max_completion_tokens ?? max_tokens, when given. */
@@ -129,6 +132,7 @@ function checkResponseFormat(rf: unknown): boolean {
     throw invalidRequest("Invalid type for 'response_format.json_schema.schema': expected an object.", 'response_format.json_schema.schema', 'invalid_type');
   if (js.strict === true && isRecord(js.schema) && js.schema.type !== 'object')
     throw invalidRequest("Invalid schema for response_format '" + js.name + "': schema must be a JSON Schema of 'type: \"object\"'.", 'response_format', 'invalid_json_schema');
+  if (js.strict === true && isRecord(js.schema)) checkStrictSchema(js.name, js.schema);
   return true;
 }
 
@@ -178,6 +182,8 @@ export function parseRequest(raw: string): ParsedRequest {
     promptTokens: acc.tokens,
   };
   if (body.response_format !== undefined) parsed.responseFormat = body.response_format;
+  const rf = body.response_format;
+  if (isRecord(rf) && isRecord(rf.json_schema) && rf.json_schema.strict === true && isRecord(rf.json_schema.schema)) parsed.strictSchema = rf.json_schema.schema;
   if (maxTokens !== undefined) parsed.maxTokens = maxTokens;
   return parsed;
 }

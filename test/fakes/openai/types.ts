@@ -5,6 +5,12 @@ export interface FakeOpenAIOptions {
   requestsPerMinute?: number;
   /** Tokens per minute, the same kind of bucket. Default 200_000. */
   tokensPerMinute?: number;
+  /**
+   * Also enforce both limits over windows this long, as OpenAI does ("60,000 requests/minute may be enforced as
+   * 1,000 requests/second"): buckets of limit × windowMs / 1 min, refilling at the same rate, that the headers do
+   * not show. A request of more tokens than a window holds fits a full window. Default: per minute only.
+   */
+  windowMs?: number;
   /** Added to every admitted request before it is answered (uniform in [min, max] when a range). Default 0. */
   latencyMs?: number | { min: number; max: number };
   /** The only key accepted; others get 401 invalid_api_key. Default 'sk-test-fake'. */
@@ -12,8 +18,14 @@ export interface FakeOpenAIOptions {
 }
 
 export interface Scenario {
-  /** An object is answered as its JSON text; a string is answered verbatim (so a test can send malformed JSON). */
+  /**
+   * An object is answered as its JSON text; a string is answered verbatim (so a test can send malformed JSON).
+   * Under a strict json_schema an object is made to fit as the model would (left-out nullable properties are null);
+   * one that cannot fit is answered 500 naming why, unless `breaksSchema`.
+   */
   content: Record<string, unknown> | string;
+  /** Send the content as it is even when it breaks the request's strict schema (what a compatible server may do). */
+  breaksSchema?: boolean;
   /** Reported in usage; default: the fake's estimate of the prompt. */
   promptTokens?: number;
   /** Reported in usage; default: ceil(content characters / 4). */
@@ -64,7 +76,7 @@ export interface FakeOpenAI {
    * Images are tried first, in order.
    */
   scenario(key: string, answer: Scenario): void;
-  /** For unmatched requests (default: `{}`). */
+  /** For unmatched requests (default: `{}`, or under a strict schema the least answer that fits it: null, "", 0…). */
   fallback(answer: Scenario): void;
   mode(m: FakeOpenAIMode): void;
   /** Takes effect at once; what was used stays used (remaining = new limit - used, at least 0). */

@@ -1,16 +1,19 @@
-// One client for OpenAI chat completions with structured outputs: our own throttle (budgets, headers, concurrency),
-// our own retries (the SDK's are off), costs, and a stop when the account runs out of credit.
+// One client for OpenAI chat completions with structured outputs: our own throttle (even pacing, limits learned from
+// the headers, concurrency, one probe at a time while OpenAI fails), our own retries (the SDK's are off), answers
+// checked against their zod schema, costs, and a stop when the account runs out of credit.
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletion, ChatCompletionContentPart, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import { fullJitterDelay } from '../../../core/limits.ts';
 import type { Logger } from '../../../core/log.ts';
+import { jsonSchemaOf, readAnswer } from './answer.ts';
+import type { AnswerSchema } from './answer.ts';
 import { costUsd, pricesFor } from './cost.ts';
 import type { Prices } from './cost.ts';
 import type { HeaderSource } from './durations.ts';
 import { retryAfterMs } from './durations.ts';
-import { InvalidOutputError, OpenAIRequestError, QuotaExhaustedError, scrubKey } from './errors.ts';
+import { BrokenAnswerError, InvalidOutputError, OpenAIRequestError, ProviderOutageError, QuotaExhaustedError, scrubKey } from './errors.ts';
 import { estimatePromptTokens } from './estimate.ts';
 import { Throttle, TokenCalibration } from './throttle.ts';
 import type { Permit } from './throttle.ts';
@@ -34,7 +37,7 @@ export interface OpenAIClientOptions {
   baseURL?: string;
   /** Default 'gpt-4o-mini'. */
   model?: string;
-  /** Budgets; lowered further if the server's x-ratelimit-limit-* says less. */
+  /** Where the limits start; the server's x-ratelimit-limit-* replace them as soon as an answer carries them. */
   requestsPerMinute: number;
   tokensPerMinute: number;
   /** Requests in flight at most: about requests/s × latency (Little's law) to use the whole budget. */
@@ -48,7 +51,10 @@ export interface OpenAIClientOptions {
   onQuotaExhausted?: (message: string) => void;
   /** Attempts per extract, default 6. */
   maxAttempts?: number;
-  /** Full-jitter backoff bounds, default 1 s and 60 s (tests use milliseconds). */
+  /**
+   * Waits between tries, default 1 s and 60 s (tests use milliseconds): after a 429 without retry-after (full
+   * jitter), and while OpenAI fails for everyone, between probes (doubling from min to max).
+   */
   backoff?: { minMs: number; maxMs: number };
   /** Default max output tokens per request (1000); OpenAI charges it against tokens/min at admission. */
   maxTokens?: number;
@@ -64,12 +70,13 @@ export interface ExtractImage {
 export interface ExtractInput<T = unknown> {
   images?: ExtractImage[];
   text?: string;
-  /** A strict JSON Schema; its top level must be an object. */
-  schema: { name: string; schema: Record<string, unknown> };
+  /**
+   * The answer's zod object: the strict JSON schema sent is made from it, and the answer must fit it. One that does
+   * not (or is not JSON) is a failed attempt; after the last, a BrokenAnswerError saying which field and how.
+   */
+  schema: AnswerSchema<T>;
   system?: string;
   maxTokens?: number;
-  /** Checks the parsed JSON (e.g. a zod schema's parse); a throw is an InvalidOutputError. */
-  validate?: (data: unknown) => T;
 }
 
 export interface Usage {
@@ -100,6 +107,7 @@ const DEFAULT_SYSTEM = 'You read invoices. Answer only with JSON that fits the g
 
 type Verdict =
   | { kind: 'retry'; waitMs: number; rateLimited: boolean; reason: string }
+  | { kind: 'broken'; reason: string }
   | { kind: 'quota'; message: string }
   | { kind: 'fatal'; error: Error };
 
@@ -129,6 +137,7 @@ export class OpenAIClient {
       requestsPerMinute: this.#o.requestsPerMinute,
       tokensPerMinute: this.#o.tokensPerMinute,
       concurrency: this.#o.concurrency,
+      probe: this.#o.backoff,
     });
   }
 
@@ -148,6 +157,8 @@ export class OpenAIClient {
     const { body, promptEstimate } = this.#request(input);
     const maxTokens = body.max_completion_tokens ?? 0;
     let last: Verdict | undefined;
+    // What the answers that could not be used cost: paid all the same.
+    const spent: Usage = { prompt: 0, completion: 0, total: 0 };
     for (let attempt = 1; attempt <= this.#o.maxAttempts; attempt++) {
       this.#failIfQuota();
       const estimate = Math.ceil(promptEstimate * this.calibration.ratio) + maxTokens;
@@ -162,6 +173,7 @@ export class OpenAIClient {
         this.totals.requests++;
         const { data, response } = await this.#sdk.chat.completions.create(body, { signal, timeout: this.#o.timeoutMs }).withResponse();
         this.throttle.observe(response.headers, permit);
+        this.throttle.serverAnswered();
         completion = data;
       } catch (err) {
         last = this.#judge(err, attempt, permit, signal);
@@ -169,8 +181,17 @@ export class OpenAIClient {
         // The slot is free while we back off.
         this.throttle.release(permit);
       }
-      if (completion) return this.#finish(completion, input, permit, promptEstimate, attempt);
-      if (!last) continue;
+      if (completion) {
+        const read = this.#finish(completion, input, permit, promptEstimate, attempt, spent);
+        if (read.ok) return read.result;
+        last = { kind: 'broken', reason: read.reason };
+        if (attempt < this.#o.maxAttempts) {
+          this.totals.retries++;
+          this.#log.warn({ attempt, reason: read.reason }, 'OpenAI answer unusable; asking again');
+        }
+        continue;
+      }
+      if (!last || last.kind === 'broken') continue;
       if (last.kind === 'quota') throw this.#exhausted(last.message);
       if (last.kind === 'fatal') throw last.error;
       if (attempt < this.#o.maxAttempts) {
@@ -180,7 +201,13 @@ export class OpenAIClient {
         if (last.waitMs > 0) await sleep(last.waitMs, undefined, { signal: signal ?? undefined });
       }
     }
+    if (last?.kind === 'broken') throw new BrokenAnswerError(last.reason, this.#o.maxAttempts, spent, costUsd(spent, this.#prices));
     const reason = last?.kind === 'retry' ? last.reason : 'unknown error';
+    const outage = this.throttle.outageMs;
+    if (outage !== null) {
+      const message = `OpenAI has been failing for everyone for ${Math.round(outage / 1000)} s (${reason}); waiting for it to come back`;
+      throw new ProviderOutageError(message, this.#o.maxAttempts);
+    }
     throw new OpenAIRequestError(`OpenAI request failed after ${this.#o.maxAttempts} attempts: ${reason}`, {
       retryable: true,
       attempts: this.#o.maxAttempts,
@@ -223,7 +250,7 @@ export class OpenAIClient {
         { role: 'system', content: system },
         { role: 'user', content: parts },
       ],
-      response_format: { type: 'json_schema', json_schema: { name: input.schema.name, strict: true, schema: input.schema.schema } },
+      response_format: { type: 'json_schema', json_schema: { name: input.schema.name, strict: true, schema: jsonSchemaOf(input.schema.zod) } },
       max_completion_tokens: input.maxTokens ?? this.#o.maxTokens,
     };
     const promptEstimate = estimatePromptTokens([[system], input.text ? [input.text] : []], images);
@@ -235,12 +262,19 @@ export class OpenAIClient {
     this.throttle.settle(permit, 0);
     if (err instanceof APIUserAbortError || signal?.aborted) return { kind: 'fatal', error: signal?.reason instanceof Error ? signal.reason : asError(err) };
     const jitter = (): number => Math.max(this.#o.backoff.minMs, fullJitterDelay(attempt, { baseMs: Math.max(1, this.#o.backoff.minMs), capMs: this.#o.backoff.maxMs }));
-    if (err instanceof APIConnectionTimeoutError) return { kind: 'retry', waitMs: jitter(), rateLimited: false, reason: `timed out after ${this.#o.timeoutMs} ms` };
-    if (err instanceof APIConnectionError) return { kind: 'retry', waitMs: jitter(), rateLimited: false, reason: `connection error: ${err.message}` };
+    // A failure of the provider's: one budget for everyone, the throttle's probes (no retry of our own).
+    const failed = (reason: string, after?: number): Verdict => {
+      this.throttle.serverFailed(permit, after);
+      return { kind: 'retry', waitMs: 0, rateLimited: false, reason };
+    };
+    if (err instanceof APIConnectionTimeoutError) return failed(`timed out after ${this.#o.timeoutMs} ms`);
+    if (err instanceof APIConnectionError) return failed(`connection error: ${err.message}`);
     if (!(err instanceof APIError) || err.status === undefined) return { kind: 'fatal', error: asError(err) };
     const message = scrubKey(apiMessage(err), this.#o.apiKey);
     const headers: HeaderSource | undefined = err.headers ?? undefined;
     const after = retryAfterMs(headers);
+    if (err.status >= 500 || err.status === 408) return failed(`${err.status} ${message}`, after);
+    this.throttle.serverAnswered();
     if (err.status === 429) {
       if (err.code === 'insufficient_quota' || errorType(err) === 'insufficient_quota') return { kind: 'quota', message };
       this.totals.rateLimited++;
@@ -253,12 +287,11 @@ export class OpenAIClient {
       this.throttle.pause(wait);
       return { kind: 'retry', waitMs: 0, rateLimited: true, reason: `429 ${message}` };
     }
-    if (err.status >= 500 || err.status === 408) {
-      return { kind: 'retry', waitMs: after ?? jitter(), rateLimited: false, reason: `${err.status} ${message}` };
-    }
+    // A 404 is almost always a base URL without its /v1: say where the request went.
+    const hint = err.status === 404 ? ` (requests go to ${withoutUserInfo(this.#sdk.baseURL)}/chat/completions: check invoices.openai.base_url, which usually ends in /v1)` : '';
     return {
       kind: 'fatal',
-      error: new OpenAIRequestError(`OpenAI refused the request (${err.status}): ${message}`, {
+      error: new OpenAIRequestError(`OpenAI refused the request (${err.status}): ${message}${hint}`, {
         status: err.status,
         code: err.code ?? null,
         retryable: false,
@@ -267,38 +300,46 @@ export class OpenAIClient {
     };
   }
 
-  #finish<T>(completion: ChatCompletion, input: ExtractInput<T>, permit: Permit, promptEstimate: number, attempts: number): ExtractResult<T> {
+  /** The answer read (its cost added to `spent`); a broken one is a reason to ask again, a refusal or a cut one throws. */
+  #finish<T>(
+    completion: ChatCompletion,
+    input: ExtractInput<T>,
+    permit: Permit,
+    promptEstimate: number,
+    attempts: number,
+    spent: Usage,
+  ): { ok: true; result: ExtractResult<T> } | { ok: false; reason: string } {
     const u = completion.usage;
     const usage: Usage = { prompt: u?.prompt_tokens ?? 0, completion: u?.completion_tokens ?? 0, total: u?.total_tokens ?? 0 };
     this.throttle.settle(permit, u ? usage.total : permit.tokens);
     if (u) this.calibration.observe(promptEstimate, usage.prompt);
-    const cost = costUsd(usage, this.#prices);
     this.totals.succeeded++;
     this.totals.promptTokens += usage.prompt;
     this.totals.completionTokens += usage.completion;
-    this.totals.costUsd += cost;
+    this.totals.costUsd += costUsd(usage, this.#prices);
+    spent.prompt += usage.prompt;
+    spent.completion += usage.completion;
+    spent.total += usage.total;
+    const cost = costUsd(spent, this.#prices);
     const choice = completion.choices[0];
-    const invalid = (why: string, cause?: unknown): InvalidOutputError => new InvalidOutputError(why, attempts, cause, usage, cost);
+    const invalid = (why: string): InvalidOutputError => new InvalidOutputError(why, attempts, undefined, { ...spent }, cost);
     if (!choice) throw invalid('OpenAI answered without a choice');
     if (choice.message.refusal) throw invalid(`OpenAI refused: ${choice.message.refusal}`);
     if (choice.finish_reason === 'length') throw invalid(`the answer was cut short at ${input.maxTokens ?? this.#o.maxTokens} tokens (raise maxTokens)`);
     const content = choice.message.content;
     if (content === null || content === '') throw invalid('OpenAI answered with no content');
-    let data: unknown;
-    try {
-      data = JSON.parse(content);
-    } catch (err) {
-      throw invalid(`OpenAI's answer is not valid JSON: ${(err as Error).message}`, err);
-    }
-    if (input.validate) {
-      try {
-        return { data: input.validate(data), usage, costUsd: cost, attempts };
-      } catch (err) {
-        throw invalid(`OpenAI's answer does not fit ${input.schema.name}: ${(err as Error).message}`, err);
-      }
-    }
-    return { data: data as T, usage, costUsd: cost, attempts };
+    const read = readAnswer(content, input.schema.zod);
+    if (!read.ok) return read;
+    return { ok: true, result: { data: read.data, usage: { ...spent }, costUsd: cost, attempts } };
   }
+}
+
+function withoutUserInfo(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString().replace(/\/+$/, '');
 }
 
 function asError(err: unknown): Error {

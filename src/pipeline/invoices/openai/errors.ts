@@ -34,6 +34,14 @@ export class OpenAIRequestError extends Error {
   }
 }
 
+/** Every attempt met OpenAI failing for everyone (5xx, connection errors, timeouts): the work waits, it is not at fault. */
+export class ProviderOutageError extends OpenAIRequestError {
+  constructor(message: string, attempts: number) {
+    super(message, { code: 'provider_outage', retryable: true, attempts });
+    this.name = 'ProviderOutageError';
+  }
+}
+
 /** The answer was not the JSON asked for (cut short, refused, malformed, or rejected by the caller's validate). */
 export class InvalidOutputError extends OpenAIRequestError {
   /** What the answer cost anyway. */
@@ -53,4 +61,12 @@ export function scrubKey(text: string, apiKey: string): string {
   let out = apiKey.length >= 4 ? text.split(apiKey).join('[redacted]') : text;
   out = out.replace(/\bsk-[A-Za-z0-9_*.-]+/g, 'sk-[redacted]');
   return out;
+}
+
+/** Every answer, through the last attempt, was not JSON that fits the schema: `message` says which field and how. */
+export class BrokenAnswerError extends InvalidOutputError {
+  constructor(reason: string, attempts: number, usage: { prompt: number; completion: number; total: number }, costUsd: number) {
+    super(reason, attempts, undefined, usage, costUsd);
+    this.name = 'BrokenAnswerError';
+  }
 }

@@ -1,18 +1,25 @@
-// Our side of OpenAI's rate limits: a requests/min and a tokens/min bucket (budgets from config, corrected by the
-// x-ratelimit-* headers of each answer), a cap on requests in flight, and a client-wide pause after a 429.
+// Our side of OpenAI's rate limits: a requests/min and a tokens/min bucket paced evenly with a small burst (limits from
+// config as a start, then the ones the x-ratelimit-* headers of each answer give), a cap on requests in flight, and
+// a client-wide pause after a 429, and one probe at a time while the provider is failing (outage.ts).
 // Waiters are served strictly in arrival order (FIFO); nobody polls: the head computes how long it must wait and
 // one timer wakes it.
 import { Bucket } from './bucket.ts';
 import { parseDuration } from './durations.ts';
 import type { HeaderSource } from './durations.ts';
+import { Outage } from './outage.ts';
+import type { OutageBounds } from './outage.ts';
 
 export interface ThrottleOptions {
-  /** Budget: requests per minute (the most we send, even if the server allows more). */
+  /** Requests per minute until the server's x-ratelimit-limit-requests says otherwise. */
   requestsPerMinute: number;
-  /** Budget: tokens per minute, charged as OpenAI does at admission (prompt estimate + max output tokens). */
+  /** Tokens per minute until x-ratelimit-limit-tokens says otherwise; charged as OpenAI does at admission (prompt estimate + max output tokens). */
   tokensPerMinute: number;
+  /** The most sent at once, as milliseconds of the limit (default 500): the rest goes at an even rate. */
+  burstMs?: number;
   /** Requests in flight at most. */
   concurrency: number;
+  /** While the provider fails: the first probe after minMs, doubling up to maxMs (default 1 s and 60 s). */
+  probe?: OutageBounds;
   /** Milliseconds, monotonic enough; default performance.now. */
   now?: () => number;
 }
@@ -65,10 +72,10 @@ export class TokenCalibration {
 export class Throttle {
   readonly requests: Bucket;
   readonly tokens: Bucket;
-  readonly #budget: { requests: number; tokens: number };
   readonly #concurrency: number;
   readonly #now: () => number;
   readonly #waiters: Waiter[] = [];
+  readonly #outage: Outage<Permit>;
   #inFlight = 0;
   #pausedUntil = 0;
   #timer: NodeJS.Timeout | null = null;
@@ -79,10 +86,27 @@ export class Throttle {
       if (!(options[k] > 0)) throw new Error(`throttle: ${k} must be a positive number, got ${options[k]}`);
     }
     this.#now = options.now ?? (() => performance.now());
-    this.#budget = { requests: options.requestsPerMinute, tokens: options.tokensPerMinute };
-    this.requests = new Bucket(options.requestsPerMinute, this.#now);
-    this.tokens = new Bucket(options.tokensPerMinute, this.#now);
+    this.requests = new Bucket(options.requestsPerMinute, this.#now, options.burstMs);
+    this.tokens = new Bucket(options.tokensPerMinute, this.#now, options.burstMs);
     this.#concurrency = Math.floor(options.concurrency);
+    this.#outage = new Outage(options.probe ?? { minMs: 1000, maxMs: 60_000 }, this.#now);
+  }
+
+  /** Milliseconds the provider has been failing for everyone (null when it answers). */
+  get outageMs(): number | null {
+    return this.#outage.forMs;
+  }
+
+  /** The provider failed this request (5xx, connection error, timeout): sending stops but for one probe at a time. */
+  serverFailed(permit: Permit, retryAfterMs?: number): void {
+    this.#outage.failed(permit, retryAfterMs);
+    this.#pump();
+  }
+
+  /** The provider answered (a success, or a refusal of the request itself): sending resumes. */
+  serverAnswered(): void {
+    this.#outage.answered();
+    this.#pump();
   }
 
   get inFlight(): number {
@@ -124,24 +148,26 @@ export class Throttle {
   }
 
   /** The request is over (answered or failed): frees its concurrency slot. */
-  release(_permit: Permit): void {
+  release(permit: Permit): void {
+    this.#outage.released(permit);
     this.#inFlight = Math.max(0, this.#inFlight - 1);
     this.#pump();
   }
 
   /**
-   * Adapts to the server's view from an answer's x-ratelimit-* headers: the limits (never above our budget) and
-   * what is left. The server counted everything sent up to this request; what we sent since is taken off its
-   * figure, the refill since added, and our level only ever moves down to it.
+   * Adapts to the server's view from an answer's x-ratelimit-* headers: the limits (the server's replace the
+   * configured ones, up or down) and what is left. The server counted everything sent up to this request; what we
+   * sent since is taken off its figure, the refill since added, and our level only ever moves down to it: when
+   * another user of the key has emptied the minute, we wait for it to refill.
    */
   observe(headers: HeaderSource, permit?: Permit): void {
     const now = this.#now();
-    for (const [name, bucket, budget, takenAfter] of [
-      ['requests', this.requests, this.#budget.requests, permit?.requestsTakenAfter],
-      ['tokens', this.tokens, this.#budget.tokens, permit?.tokensTakenAfter],
+    for (const [name, bucket, takenAfter] of [
+      ['requests', this.requests, permit?.requestsTakenAfter],
+      ['tokens', this.tokens, permit?.tokensTakenAfter],
     ] as const) {
       const limit = Number(headers.get(`x-ratelimit-limit-${name}`) ?? NaN);
-      if (Number.isFinite(limit) && limit > 0) bucket.setLimit(Math.min(budget, limit));
+      if (Number.isFinite(limit) && limit > 0) bucket.setLimit(limit);
       const serverLimit = Number.isFinite(limit) && limit > 0 ? limit : bucket.limit;
       const remaining = Number(headers.get(`x-ratelimit-remaining-${name}`) ?? NaN);
       const reset = parseDuration(headers.get(`x-ratelimit-reset-${name}`));
@@ -157,8 +183,8 @@ export class Throttle {
         const since = takenAfter === undefined ? 0 : bucket.taken - takenAfter;
         level += Math.max(0, now - permit.at) * (serverLimit / 60_000) - since;
       }
-      // The server's level is of its own (maybe larger) bucket: what it has left can still be more than our budget.
-      bucket.lowerTo(Math.min(level, bucket.limit));
+      // The server's level is of its minute; ours holds a burst: only a minute nearly used up lowers it.
+      bucket.lowerTo(level);
     }
     this.#pump();
   }
@@ -196,8 +222,10 @@ export class Throttle {
   #pump(): void {
     while (this.#waiters.length > 0) {
       if (this.#inFlight >= this.#concurrency) return; // release() pumps again
+      const gate = this.#outage.waitMs();
+      if (gate === Infinity) return this.#clearTimer(); // the probe's verdict pumps again
       const head = this.#waiters[0] as Waiter;
-      const wait = this.waitMs(head.tokens);
+      const wait = Math.max(gate, this.waitMs(head.tokens));
       if (wait > 0) {
         const at = this.#now() + wait;
         // One timer, for the earliest moment the head can go.
@@ -219,12 +247,9 @@ export class Throttle {
       this.requests.take(1);
       this.tokens.take(head.tokens);
       this.#inFlight++;
-      head.resolve({
-        tokens: head.tokens,
-        at: this.#now(),
-        requestsTakenAfter: this.requests.taken,
-        tokensTakenAfter: this.tokens.taken,
-      });
+      const permit: Permit = { tokens: head.tokens, at: this.#now(), requestsTakenAfter: this.requests.taken, tokensTakenAfter: this.tokens.taken };
+      this.#outage.probing(permit);
+      head.resolve(permit);
     }
     this.#clearTimer();
   }
