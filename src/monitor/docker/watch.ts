@@ -43,8 +43,8 @@ export class DockerWatch {
     const containers = o.containers.map((c) => ({ ...c, name: c.name.replace(/^\//, '') }));
     const names = new Set<string>();
     for (const { name } of containers) {
-      if (!name.trim()) throw new Error('monitor.docker.containers: a container has an empty name; give its docker name');
-      if (names.has(name)) throw new Error(`monitor.docker.containers: ${name} is listed twice; list each container once`);
+      if (!name.trim()) throw new Error('monitor.containers: a container has an empty name; give its docker name');
+      if (names.has(name)) throw new Error(`monitor.containers: ${name} is listed twice; list each container once`);
       names.add(name);
     }
     this.#o = { ...o, containers };
