@@ -1,6 +1,7 @@
 // The monitor's public face: the module, its migrations, and what the bot and the CLI read (incidents, silences).
 import type { StoreMigration } from '../core/store/index.ts';
 import { repairsMigration } from './actions/index.ts';
+import { probesMigration } from './checks/index.ts';
 import { dockerMigration } from './docker/index.ts';
 import { incidentsMigration } from './incidents/index.ts';
 import { tailMigration } from './tail/index.ts';
@@ -12,6 +13,8 @@ export { Silences, formatIncident } from './alerts/index.ts';
 export { RulesError, SHIPPED_RULES, checkSamples, loadRules, toRecord } from './rules/index.ts';
 export type { RuleSet } from './rules/index.ts';
 export type { Finding } from './types.ts';
+export { ProbeState, unitOf } from './checks/index.ts';
+export type { ProbeRecord } from './checks/index.ts';
 
 /** The monitor's tables, in the order their names sort. */
-export const MONITOR_MIGRATIONS: readonly StoreMigration[] = [tailMigration, incidentsMigration, repairsMigration, dockerMigration];
+export const MONITOR_MIGRATIONS: readonly StoreMigration[] = [tailMigration, incidentsMigration, repairsMigration, dockerMigration, probesMigration];

@@ -137,10 +137,9 @@ export class MonitorModule implements Module {
 
   status(): ModuleStatus {
     if (this.#stopped) return { state: 'stopped' };
-    const probes = this.#probes?.snapshot() ?? [];
+    // Probes and maintenance windows are in the status report's own sections (read from the store).
     const problems = [...new Set(this.#failing.values())];
-    const parts = [...problems, formatProbes(probes)].filter(Boolean);
-    return { state: problems.length > 0 ? 'degraded' : 'running', detail: parts.length > 0 ? parts.join('; ') : undefined };
+    return { state: problems.length > 0 ? 'degraded' : 'running', detail: problems.length > 0 ? problems.join('; ') : undefined };
   }
 
   /** The incidents store, for /status and commands in this process. */
@@ -175,7 +174,7 @@ export class MonitorModule implements Module {
     }
     if (alone && m.watch_url) checks.push(healthzCheck({ url: m.watch_url, intervalMs, token: secrets.CENTINELA_API_TOKEN }));
     if (m.probes.length > 0) {
-      this.#probes = new Probes({ probes: m.probes, env: process.env, intervalMs, log: log.child({ component: 'monitor.probes' }) });
+      this.#probes = new Probes({ probes: m.probes, env: process.env, intervalMs, store, log: log.child({ component: 'monitor.probes' }) });
       checks.push(this.#probes.check);
     }
     return checks;
@@ -223,10 +222,4 @@ function ms(duration: string): number {
   const value = parseDuration(duration);
   if (value === null) throw new Error(`not a duration: ${duration}`); // the config schema already checked it
   return value;
-}
-
-/** "scraped 1200 → loaded 800 → vectorized 790": the pipeline's stages side by side. */
-function formatProbes(probes: readonly ProbeSnapshot[]): string {
-  if (probes.length === 0) return '';
-  return `stages: ${probes.map((p) => `${p.stage || p.name} ${p.error ? `(${p.error})` : (p.count ?? '?')}`).join(' → ')}`;
 }
