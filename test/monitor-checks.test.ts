@@ -1,7 +1,7 @@
 // The monitor's periodic checks: disk (with hysteresis, and on a real tiny tmpfs), the Bot API server (fake
 // Telegram), heartbeats and stalled queues/schedules on both stores, /healthz, and the pipeline probes (files and
 // a read-only SQL count on the test PostgreSQL).
-import { appendFileSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -446,6 +446,72 @@ describe('pipeline probes', () => {
         { name: 'fresh', kind: 'sql_value', sql: 'select now()', database_url_env: 'LOADER_DB', max_age: '1h', min_ratio_of: 'files' },
       ]),
     ).rejects.toThrow(/probe fresh: min_ratio_of compares counts, and fresh measures a time/);
+  });
+
+  it('sql_value: the newest row\'s time (a table updated in place or pruned), or a number whose change is news (12.7)', async () => {
+    await client.query('create table if not exists docs (id int primary key, loaded_at timestamptz, version int)');
+    await client.query('truncate docs');
+    const t0 = Date.now();
+    let now = t0;
+    await client.query('insert into docs values (1, $1, 1), (2, $2, 1)', [new Date(t0 - 3 * 3_600_000), new Date(t0 - 30 * MIN)]);
+    const p = await make(
+      [
+        { name: 'fresh', kind: 'sql_value', sql: 'select max(loaded_at) from docs', database_url_env: 'LOADER_DB', max_age: '1h' },
+        { name: 'versions', kind: 'sql_value', value: 'number', sql: 'select max(version) from docs', database_url_env: 'LOADER_DB', max_age: '1h' },
+      ],
+      () => now,
+    );
+    expect(verdicts(await p.check.run())).toEqual(['ok', 'ok']);
+    expect(p.snapshot()[0]).toMatchObject({ unit: 'time', count: null, newestAt: t0 - 30 * MIN });
+    // Pruning old rows changes nothing; an hour later the newest row is 1h 30m old, and the number has not moved.
+    await client.query('delete from docs where id = 1');
+    now += 61 * MIN;
+    const stale = findings(await p.check.run());
+    expect(stale.map((f) => f.errorType)).toEqual(['probe_stale', 'probe_stale']);
+    expect(stale[0]?.message).toContain('nothing new for 1h 31m');
+    // Rows updated in place: the number changes, which is news; a new loaded_at clears the other.
+    await client.query('update docs set version = version + 1, loaded_at = $1', [new Date(now)]);
+    expect(verdicts(await p.check.run())).toEqual(['ok', 'ok']);
+    // An empty table is "nothing seen yet", not an error.
+    await client.query('truncate docs');
+    now += 2 * 3_600_000;
+    expect(findings(await p.check.run()).map((f) => f.errorType)).toEqual(['probe_stale', 'probe_stale']);
+  });
+
+  it('SQLite files, read-only in a worker, with the statement timeout; MySQL through mysql2, tested up to its connection error (12.7)', async () => {
+    const file = join(dir, 'loader.db');
+    const { DatabaseSync } = await import('node:sqlite');
+    const writer = new DatabaseSync(file);
+    writer.exec("create table items (id integer primary key, loaded_at text); insert into items (loaded_at) values (datetime('now', '-10 minutes')), (datetime('now', '-2 minutes'))");
+    writer.exec('create table big (n integer); with recursive s(n) as (select 1 union all select n + 1 from s where n < 2000) insert into big select n from s');
+    writer.close();
+    const before = readFileSync(file);
+    const p = await make(
+      [
+        { name: 'rows', kind: 'sql_count', sql: 'select count(*) from items', database_url_env: 'SQLITE_DB' },
+        { name: 'newest', kind: 'sql_value', sql: 'select max(loaded_at) from items', database_url_env: 'SQLITE_DB', max_age: '5m' },
+        // A query that would run for minutes: stopped at its timeout, in a worker, while the event loop goes on.
+        { name: 'slow', kind: 'sql_count', sql: 'select count(*) from big a, big b, big c', database_url_env: 'SQLITE_DB', timeout: '300ms' },
+        { name: 'mysql', kind: 'sql_count', sql: 'select count(*) from items', database_url_env: 'MYSQL_DB' },
+      ],
+      Date.now,
+      { SQLITE_DB: `sqlite:${file}`, MYSQL_DB: `mysql://loader:my-s3cr3t@127.0.0.1:${await freePort()}/loader` },
+    );
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 20);
+    const results = await p.check.run().finally(() => clearInterval(ticker));
+    expect(verdicts(results)).toEqual(['ok', 'ok', 'probe_failed', 'probe_failed']);
+    expect(ticks).toBeGreaterThan(3); // the loop ran while the slow query did
+    expect(p.snapshot()[0]).toMatchObject({ count: 2, unit: 'rows' });
+    expect(Date.now() - (p.snapshot()[1]?.newestAt ?? 0)).toBeLessThan(3 * MIN); // SQLite's UTC text read as UTC
+    const [slow, mysql] = findings(results);
+    expect(slow?.message).toMatch(/probe slow: the query failed \(canceling statement due to statement timeout \(300 ms\)\)/);
+    expect(mysql?.message).toMatch(/probe mysql: cannot connect to its database \(.*ECONNREFUSED/);
+    expect(JSON.stringify([results, p.snapshot()])).not.toMatch(/my-s3cr3t/);
+    expect(readFileSync(file).equals(before)).toBe(true); // read-only: the file is untouched
+    await expect(make([{ name: 'x', kind: 'sql_count', sql: 'select 1', database_url_env: 'ODD' }], Date.now, { ODD: 'oracle://x' })).rejects.toThrow(
+      /probe x: its database URL is neither postgres/,
+    );
   });
 
   it('refuses anything but one SELECT, enforces READ ONLY in the database, and keeps the URL out of errors', async () => {
