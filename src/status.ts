@@ -6,7 +6,7 @@ import type { ProcessBeat } from './core/heartbeat.ts';
 import type { ModuleStatus } from './core/module.ts';
 import type { QueueStats } from './core/queue/index.ts';
 import type { Store } from './core/store/index.ts';
-import { ProbeState } from './monitor/index.ts';
+import { Maintenance, ProbeState } from './monitor/index.ts';
 import { batchesInProgress, formatCost, tokenCost } from './pipeline/intake/index.ts';
 import type { Cost, Prices } from './pipeline/intake/index.ts';
 import { VERSION } from './version.ts';
@@ -28,6 +28,8 @@ export interface StatusReport {
   log: { file: string | null; problem: string | null };
   /** The monitor's pipeline probes as last measured (kept in the store): value, unit and age of the newest item. */
   probes?: ProbeStatus[];
+  /** Containers and probes whose repairs and alerts are paused, until when. */
+  maintenance?: Array<{ target: string; until: number; by: string; reason: string }>;
 }
 
 export interface ProbeStatus {
@@ -116,6 +118,7 @@ export async function buildStatus(s: StatusSources): Promise<StatusReport> {
       checked_at: p.checkedAt,
       error: p.error,
     }));
+    report.maintenance = (await new Maintenance(s.store).active()).map((w) => ({ target: w.target, until: w.until, by: w.by, reason: w.reason }));
     report.processes = (await readHeartbeats(s.store)).map((b) => ({
       ...b,
       stale: b.state !== 'stopped' && now - b.beatAt > 3 * HEARTBEAT_INTERVAL_MS,
@@ -161,6 +164,10 @@ export function formatStatus(r: StatusReport, options: { prices?: Prices } = {})
   }
   for (const b of r.batches ?? []) lines.push(formatBatchStatus(b, options.prices));
   for (const p of r.probes ?? []) lines.push(formatProbeStatus(p));
+  for (const m of r.maintenance ?? []) {
+    const left = formatSeconds(Math.max(0, Math.round((m.until - Date.now()) / 1000)));
+    lines.push(`maintenance ${m.target}: repairs and alerts paused until ${new Date(m.until).toISOString().slice(0, 16).replace('T', ' ')} UTC (${left} left), by ${m.by}${m.reason ? `: ${m.reason}` : ''}`);
+  }
   for (const d of r.disk) lines.push(`disk ${d.path}: ${formatBytes(d.free_bytes)} free of ${formatBytes(d.total_bytes)}`);
   for (const e of r.recent_errors) {
     const ago = e.at ? ` ${formatSeconds(Math.round((Date.now() - e.at) / 1000))} ago` : '';

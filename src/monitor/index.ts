@@ -3,6 +3,7 @@ import type { StoreMigration } from '../core/store/index.ts';
 import { repairsMigration } from './actions/index.ts';
 import { probesMigration } from './checks/index.ts';
 import { dockerMigration } from './docker/index.ts';
+import { maintenanceMigration } from './maintenance/index.ts';
 import { incidentsMigration } from './incidents/index.ts';
 import { tailMigration } from './tail/index.ts';
 
@@ -14,7 +15,9 @@ export { RulesError, SHIPPED_RULES, checkSamples, loadRules, toRecord } from './
 export type { RuleSet } from './rules/index.ts';
 export type { Finding } from './types.ts';
 export { ProbeState, unitOf } from './checks/index.ts';
+export { Maintenance, maintenanceTargets } from './maintenance/index.ts';
+export type { MaintenanceWindow } from './maintenance/index.ts';
 export type { ProbeRecord } from './checks/index.ts';
 
 /** The monitor's tables, in the order their names sort. */
-export const MONITOR_MIGRATIONS: readonly StoreMigration[] = [tailMigration, incidentsMigration, repairsMigration, dockerMigration, probesMigration];
+export const MONITOR_MIGRATIONS: readonly StoreMigration[] = [tailMigration, incidentsMigration, repairsMigration, dockerMigration, probesMigration, maintenanceMigration];

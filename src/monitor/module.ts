@@ -14,12 +14,13 @@ import { CHECK_RULES, Probes, botApiCheck, diskCheck, healthzCheck, heartbeatChe
 import type { ProbeSnapshot } from './checks/index.ts';
 import { DockerWatch } from './docker/index.ts';
 import { MonitorEngine } from './engine.ts';
+import { MaintenancePause } from './maintenance/index.ts';
 import { Incidents } from './incidents/index.ts';
 import type { Incident } from './incidents/index.ts';
 import { intakePaused, resumeIntake } from '../pipeline/intake/index.ts';
 import { SHIPPED_RULES, loadRules } from './rules/index.ts';
 import { Tailer } from './tail/index.ts';
-import type { Check } from './types.ts';
+import type { Check, CheckResult } from './types.ts';
 
 export interface MonitorDeps {
   config: Config;
@@ -46,6 +47,7 @@ export class MonitorModule implements Module {
   #tailer: Tailer | null = null;
   #docker: DockerWatch | null = null;
   #probes: Probes | null = null;
+  #pause: MaintenancePause | null = null;
   /** Each periodic task's last failure, until that task succeeds again: degraded while any one fails. */
   readonly #failing = new Map<() => Promise<unknown>, string>();
   #stopped = false;
@@ -59,6 +61,9 @@ export class MonitorModule implements Module {
     const m = config.monitor;
     // A bad rules file stops the start with the list of what to fix (RulesError).
     const rules = loadRules(m.rules ? resolve(m.rules) : SHIPPED_RULES);
+    // Maintenance windows hold back findings about their targets and mute reminders of their incidents.
+    const pause = new MaintenancePause(store);
+    this.#pause = pause;
     const incidents = new Incidents(store, { journal: join(config.paths.logs, 'incidents.jsonl'), log: log.child({ component: 'monitor.incidents' }) });
     const alerts = new Alerts({
       store,
@@ -68,6 +73,10 @@ export class MonitorModule implements Module {
       repeatMs: { critical: ms(config.alerts.repeat.critical), warning: ms(config.alerts.repeat.warning) },
       // Alerts speak the language of the first admin (the bot's users each have one).
       lang: config.telegram.users.find((u) => u.role === 'admin')?.language ?? 'es',
+      mutedBy: async (incident) => {
+        const w = await pause.covering(incident.target);
+        return w ? `maintenance of ${w.target} until ${new Date(w.until).toISOString()}` : null;
+      },
     });
     const checkInterval = ms(m.check_interval);
     if (m.containers.length > 0) {
@@ -77,8 +86,8 @@ export class MonitorModule implements Module {
         store,
         log: log.child({ component: 'monitor.docker' }),
         intervalMs: checkInterval,
-        onResults: (results) => this.#engine?.onCheckResults(results) ?? Promise.resolve(),
-        onRecords: (records) => this.#engine?.onRecords(records) ?? Promise.resolve(),
+        onResults: (results) => this.#onResults(results),
+        onRecords: async (records) => this.#engine?.onRecords(await pause.records(records)),
       });
     }
     const repairs = new Repairs({
@@ -189,8 +198,12 @@ export class MonitorModule implements Module {
   }
 
   async #runCheck(check: Check): Promise<void> {
-    const results = await check.run();
-    await this.#engine?.onCheckResults(results);
+    await this.#onResults(await check.run());
+  }
+
+  async #onResults(results: CheckResult[]): Promise<void> {
+    if (!this.#engine || !this.#pause) return;
+    await this.#engine.onCheckResults(await this.#pause.results(results));
   }
 
   /** Runs `task` every `intervalMs` (and now, if asked), never two at once; a failure is logged and retried next time. */
