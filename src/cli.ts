@@ -20,7 +20,7 @@ commands:
   invoices review              invoices waiting for a person
   invoices export [--format csv|json] [--since YYYY-MM-DD]
   retry [--invoices] [FILE_ID...]   run failed and quarantined items again (downloads and invoices)
-  rules test [--rules FILE] [--log FILE]   check every rule's samples; show what a log would trigger
+  rules test [--rules FILE] [--log FILE [--source docker:NAME]]   check every rule's samples; show what a log would trigger
   incidents [--open] [--type T] [--json]   what the monitor found, with counts by type
   maintenance [TARGET DURATION [REASON] | TARGET off]   pause repairs and alerts of a container or probe
 

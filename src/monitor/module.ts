@@ -86,6 +86,8 @@ export class MonitorModule implements Module {
         store,
         log: log.child({ component: 'monitor.docker' }),
         intervalMs: checkInterval,
+        multilineStart: new RegExp(m.multiline_start),
+        maxLineBytes: m.max_line_bytes,
         onResults: (results) => this.#onResults(results),
         onRecords: async (records) => this.#engine?.onRecords(await pause.records(records)),
       });
