@@ -44,19 +44,7 @@ export class DockerWatch {
   readonly #openEngine = (): Promise<DockerApi & DockerEngine> => (this.#engine ??= openDocker(this.#o.socket));
 
   constructor(o: DockerWatchOptions) {
-    const containers = o.containers.map((c) => ({ ...c, name: c.name.replace(/^\//, '') }));
-    const names = new Set<string>();
-    for (const c of containers) {
-      const { name } = c;
-      if (!name.trim()) throw new Error('monitor.containers: a container has an empty name; give its docker name');
-      if (names.has(name)) throw new Error(`monitor.containers: ${name} is listed twice; list each container once`);
-      names.add(name);
-      try {
-        if (c.multiline_start) new RegExp(c.multiline_start);
-      } catch (err) {
-        throw new Error(`monitor.containers: ${name}: multiline_start is not a regex (${(err as Error).message}); fix it or leave it empty`);
-      }
-    }
+    const containers = checkContainers(o.containers);
     this.#o = { ...o, containers };
     const check = new ContainerCheck({ engine: this.#openEngine, socket: o.socket, containers, log: o.log });
     this.check = { id: 'docker', intervalMs: o.intervalMs, run: () => check.run() };
@@ -94,4 +82,22 @@ export class DockerWatch {
     this.#loops = [];
     this.#abort = null;
   }
+}
+
+/** The containers as the watch takes them (Docker's leading / dropped); throws what start refuses, and why. */
+export function checkContainers(list: readonly WatchedContainer[]): WatchedContainer[] {
+  const containers = list.map((c) => ({ ...c, name: c.name.replace(/^\//, '') }));
+  const names = new Set<string>();
+  for (const c of containers) {
+    const { name } = c;
+    if (!name.trim()) throw new Error('monitor.containers: a container has an empty name; give its docker name');
+    if (names.has(name)) throw new Error(`monitor.containers: ${name} is listed twice; list each container once`);
+    names.add(name);
+    try {
+      if (c.multiline_start) new RegExp(c.multiline_start);
+    } catch (err) {
+      throw new Error(`monitor.containers: ${name}: multiline_start is not a regex (${(err as Error).message}); fix it or leave it empty`);
+    }
+  }
+  return containers;
 }

@@ -22,7 +22,8 @@ export interface ProbesOptions {
   env: NodeJS.ProcessEnv;
   intervalMs: number;
   log: Logger;
-  store: Store;
+  /** Where they remember what they measured; null only to try each probe once (doctor). */
+  store: Store | null;
   now?: () => number;
 }
 
@@ -58,7 +59,7 @@ export class Probes {
   readonly #entries: Entry[];
   readonly #log: Logger;
   readonly #now: () => number;
-  readonly #state: ProbeState;
+  readonly #state: ProbeState | null;
   readonly #intervalMs: number;
   #restored: Promise<void> | null = null;
 
@@ -69,7 +70,7 @@ export class Probes {
   constructor(o: ProbesOptions) {
     this.#log = o.log;
     this.#now = o.now ?? Date.now;
-    this.#state = new ProbeState(o.store);
+    this.#state = o.store ? new ProbeState(o.store) : null;
     this.#intervalMs = o.intervalMs;
     const problems: string[] = [];
     const byName = new Map<string, ProbeConfig>();
@@ -173,22 +174,24 @@ export class Probes {
   }
 
   /** Takes up what the store remembers of each probe (same settings only); forgets probes no longer configured. */
-  async #restore(): Promise<void> {
-    const known = new Map((await this.#state.all()).map((r) => [r.name, r]));
+  async #restore(state: ProbeState): Promise<void> {
+    const known = new Map((await state.all()).map((r) => [r.name, r]));
     for (const e of this.#entries) {
       const r = known.get(e.probe.name);
       if (r && r.configKey === e.configKey) {
         e.lastCount = r.count;
         Object.assign(e.snapshot, { count: r.count, newestAt: r.newestAt, since: r.since, checkedAt: r.checkedAt, error: r.error });
       } else {
-        await this.#state.clearSamples(e.probe.name);
+        await state.clearSamples(e.probe.name);
       }
     }
-    await this.#state.keepOnly(this.#entries.map((e) => e.probe.name));
+    await state.keepOnly(this.#entries.map((e) => e.probe.name));
   }
 
   async #run(): Promise<CheckResult[]> {
-    this.#restored ??= this.#restore().catch((err: unknown) => {
+    const state = this.#state;
+    if (!state) throw new Error('probes without a store can only be tried (tryEach), not run as a check');
+    this.#restored ??= this.#restore(state).catch((err: unknown) => {
       this.#restored = null;
       throw err;
     });
@@ -197,26 +200,26 @@ export class Probes {
     await Promise.all(this.#entries.map((e) => this.#measure(e, now)));
     for (const e of this.#entries) {
       const s = e.snapshot;
-      await this.#state.save({ name: s.name, configKey: e.configKey, unit: s.unit, stage: s.stage, count: s.count, newestAt: s.newestAt, since: s.since, checkedAt: s.checkedAt, error: s.error });
-      if (e.sampled && s.error === null && s.count !== null) await this.#state.addSample(s.name, now, s.count);
+      await state.save({ name: s.name, configKey: e.configKey, unit: s.unit, stage: s.stage, count: s.count, newestAt: s.newestAt, since: s.since, checkedAt: s.checkedAt, error: s.error });
+      if (e.sampled && s.error === null && s.count !== null) await state.addSample(s.name, now, s.count);
     }
     const longest = Math.max(0, ...this.#entries.filter((e) => e.sampled).map((e) => e.windowMs));
-    await this.#state.pruneSamples(now - longest - 10 * this.#intervalMs);
+    await state.pruneSamples(now - longest - 10 * this.#intervalMs);
     const byName = new Map(this.#entries.map((e) => [e.probe.name, e]));
     const results: CheckResult[] = [];
     for (const e of this.#entries) {
       const of = e.probe.min_ratio_of ? byName.get(e.probe.min_ratio_of) : undefined;
-      results.push(verdict({ probe: e.probe, maxAgeMs: e.maxAgeMs, snapshot: e.snapshot, ratio: of ? await this.#ratio(e, of, now) : null, now }));
+      results.push(verdict({ probe: e.probe, maxAgeMs: e.maxAgeMs, snapshot: e.snapshot, ratio: of ? await this.#ratio(state, e, of, now) : null, now }));
     }
     return results;
   }
 
   /** What each side grew by within the window; null while either history is shorter than the window. */
-  async #ratio(e: Entry, of: Entry, now: number): Promise<{ windowMs: number; growth: number; ofGrowth: number; of: string } | null> {
+  async #ratio(state: ProbeState, e: Entry, of: Entry, now: number): Promise<{ windowMs: number; growth: number; ofGrowth: number; of: string } | null> {
     if (e.snapshot.error !== null || of.snapshot.error !== null) return null;
     const from = now - e.windowMs;
-    const growth = growthSince(await this.#state.samples(e.probe.name, from), from);
-    const ofGrowth = growthSince(await this.#state.samples(of.probe.name, from), from);
+    const growth = growthSince(await state.samples(e.probe.name, from), from);
+    const ofGrowth = growthSince(await state.samples(of.probe.name, from), from);
     return growth === null || ofGrowth === null ? null : { windowMs: e.windowMs, growth, ofGrowth, of: of.probe.name };
   }
 
