@@ -50,6 +50,8 @@ export class MonitorModule implements Module {
   #pause: MaintenancePause | null = null;
   /** Each periodic task's last failure, until that task succeeds again: degraded while any one fails. */
   readonly #failing = new Map<() => Promise<unknown>, string>();
+  /** Periodic tasks running now: stop() waits for them, so none writes to a store or a log already closed. */
+  readonly #inFlight = new Set<Promise<void>>();
   #stopped = false;
 
   constructor(deps: MonitorDeps) {
@@ -139,6 +141,7 @@ export class MonitorModule implements Module {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const t of this.#timers) clearInterval(t);
+    await Promise.allSettled([...this.#inFlight]);
     await this.#tailer?.stop();
     await this.#docker?.stop();
     await this.#probes?.close();
@@ -214,7 +217,7 @@ export class MonitorModule implements Module {
     const tick = (): void => {
       if (running || this.#stopped) return;
       running = true;
-      task()
+      const run = task()
         .then(() => {
           this.#failing.delete(task);
         })
@@ -224,7 +227,9 @@ export class MonitorModule implements Module {
         })
         .finally(() => {
           running = false;
+          this.#inFlight.delete(run);
         });
+      this.#inFlight.add(run);
     };
     const timer = setInterval(tick, intervalMs);
     timer.unref();
