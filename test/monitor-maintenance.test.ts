@@ -4,12 +4,14 @@ import { sql } from 'kysely';
 import { describe, expect, test } from 'vitest';
 import { startService } from '../src/main.ts';
 import { Incidents, Maintenance } from '../src/monitor/index.ts';
+import { Alerts } from '../src/monitor/alerts/index.ts';
+import { MaintenancePause } from '../src/monitor/maintenance/index.ts';
 import { buildStatus, formatStatus } from '../src/status.ts';
 import { startFakeDocker } from './fakes/docker/index.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import { ADMIN, STAFF, botEnv, textOf } from './support/bot-service.ts';
 import { cleanEnv, runCli, tempDir } from './support/service.ts';
-import { eventually } from './support/stores.ts';
+import { createTestStore, eventually, quietLog } from './support/stores.ts';
 
 describe('maintenance windows', () => {
   test('a container in maintenance is not restarted nor alerted about; the window ends by itself', async () => {
@@ -95,4 +97,43 @@ describe('maintenance windows', () => {
       await fake.close();
     }
   }, 60_000);
+
+  test('reminders of an open incident of the target are muted while its window lasts; a probe is held back too', async () => {
+    const t = await createTestStore('sqlite');
+    try {
+      let now = Date.now();
+      const H = 3_600_000;
+      const pause = new MaintenancePause(t.store, { now: () => now });
+      const alerts = new Alerts({
+        store: t.store,
+        log: await quietLog(),
+        chats: [1001],
+        groupWaitMs: 0,
+        repeatMs: { critical: H, warning: 4 * H },
+        now: () => now,
+        lang: 'en',
+        mutedBy: async (i) => ((await pause.covering(i.target)) ? `maintenance of ${i.target}` : null),
+      });
+      const incidents = new Incidents(t.store, { journal: null, now: () => now });
+      const finding = { rule: 'docker', errorType: 'container_down', severity: 'critical' as const, target: 'loader', message: 'container loader is exited', fields: {}, action: null, notify: 'always' as const };
+      const { incident } = await incidents.record(finding);
+      await alerts.notify(incident, 'fired');
+      expect(await alerts.flush()).toBe(1);
+      await new Maintenance(t.store, { now: () => now }).start({ target: 'loader', durationMs: 3 * H, reason: '', by: 'ana' }, ['loader', 'loaded']);
+      now += H + 1000;
+      expect(await alerts.flush()).toBe(0); // the 1 h reminder, muted
+      const muted = await sql<{ muted_reason: string }>`select muted_reason from alert_notices where event = 'reminder'`.execute(t.store.db);
+      expect(muted.rows.map((r) => r.muted_reason)).toEqual(['maintenance of loader']);
+      // Findings about a target in maintenance are held back; others and healthy results pass.
+      const probe = { ...finding, rule: 'probe', errorType: 'probe_stale', target: 'loaded' };
+      await new Maintenance(t.store, { now: () => now }).start({ target: 'loaded', durationMs: H, reason: '', by: 'ana' }, ['loader', 'loaded']);
+      const passed = await pause.results([{ ok: false, finding: probe }, { ok: false, finding: { ...probe, target: 'scraped' } }, { ok: true, rule: 'probe', target: 'loaded' }]);
+      expect(passed.map((r) => (r.ok ? `ok ${r.target}` : r.finding.target))).toEqual(['scraped', 'ok loaded']);
+      // After the window, the reminder goes out.
+      now += 3 * H;
+      expect(await alerts.flush()).toBe(1);
+    } finally {
+      await t.cleanup();
+    }
+  });
 });
