@@ -112,3 +112,5 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+
+await (await import('./monitor-pipeline.ts')).pipelineScenario(); // the pipeline scenario (issue 12): its own figures

@@ -22,8 +22,9 @@ commands:
   invoices reject ID [--reason TEXT] [--by NAME]             reject one in review
   invoices export [--format csv|json] [--since YYYY-MM-DD]
   retry [--invoices] [FILE_ID...]   run failed and quarantined items again (downloads and invoices)
-  rules test [--rules FILE] [--log FILE]   check every rule's samples; show what a log would trigger
+  rules test [--rules FILE] [--log FILE [--source docker:NAME]]   check every rule's samples; show what a log would trigger
   incidents [--open] [--type T] [--json]   what the monitor found, with counts by type
+  maintenance [TARGET DURATION [REASON] | TARGET off]   pause repairs and alerts of a container or probe
 
 options:
   --config FILE                config file (default config/centinela.yaml, or CENTINELA_CONFIG)
@@ -40,6 +41,7 @@ const COMMANDS: Record<string, (args: string[], configFile: string | undefined) 
   retry: async (args, config) => (await import('./commands/retry.ts')).retry(args, config),
   rules: async (args, config) => (await import('./commands/rules.ts')).rules(args, config),
   incidents: async (args, config) => (await import('./commands/incidents.ts')).incidents(args, config),
+  maintenance: async (args, config) => (await import('./commands/maintenance.ts')).maintenance(args, config),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -6,6 +6,7 @@ import type { ProcessBeat } from './core/heartbeat.ts';
 import type { ModuleStatus } from './core/module.ts';
 import type { QueueStats } from './core/queue/index.ts';
 import type { Store } from './core/store/index.ts';
+import { Maintenance, ProbeState } from './monitor/index.ts';
 import { batchesInProgress, formatCost, tokenCost } from './pipeline/intake/index.ts';
 import type { Cost, Prices } from './pipeline/intake/index.ts';
 import { VERSION } from './version.ts';
@@ -25,6 +26,22 @@ export interface StatusReport {
   /** The latest jobs that failed for good, newest first: what an admin looks at first. */
   recent_errors: Array<{ job_id: number; queue: string; state: string; error: string | null; at: number | null }>;
   log: { file: string | null; problem: string | null };
+  /** The monitor's pipeline probes as last measured (kept in the store): value, unit and age of the newest item. */
+  probes?: ProbeStatus[];
+  /** Containers and probes whose repairs and alerts are paused, until when. */
+  maintenance?: Array<{ target: string; until: number; by: string; reason: string }>;
+}
+
+export interface ProbeStatus {
+  name: string;
+  stage: string;
+  /** A count (of `unit`), or null for a timestamp probe or when it could not measure. */
+  value: number | null;
+  unit: string;
+  /** Time since something new was last seen (or since first measured, when nothing was); null before the first run. */
+  age_seconds: number | null;
+  checked_at: number;
+  error: string | null;
 }
 
 export interface BatchStatus {
@@ -92,6 +109,16 @@ export async function buildStatus(s: StatusSources): Promise<StatusReport> {
       output_tokens: b.tokens.output,
       ...(s.prices ? { cost: tokenCost(b.tokens, s.prices) } : {}),
     }));
+    report.probes = (await new ProbeState(s.store).all()).map((p) => ({
+      name: p.name,
+      stage: p.stage,
+      value: p.count,
+      unit: p.unit,
+      age_seconds: p.checkedAt > 0 ? Math.max(0, Math.round((now - (p.newestAt ?? p.since)) / 1000)) : null,
+      checked_at: p.checkedAt,
+      error: p.error,
+    }));
+    report.maintenance = (await new Maintenance(s.store).active()).map((w) => ({ target: w.target, until: w.until, by: w.by, reason: w.reason }));
     report.processes = (await readHeartbeats(s.store)).map((b) => ({
       ...b,
       stale: b.state !== 'stopped' && now - b.beatAt > 3 * HEARTBEAT_INTERVAL_MS,
@@ -136,6 +163,11 @@ export function formatStatus(r: StatusReport, options: { prices?: Prices } = {})
     lines.push(`queue ${q.queue}: ${counts}${q.oldestWaitingSeconds > 0 ? `; oldest waiting ${formatSeconds(q.oldestWaitingSeconds)}` : ''}`);
   }
   for (const b of r.batches ?? []) lines.push(formatBatchStatus(b, options.prices));
+  for (const p of r.probes ?? []) lines.push(formatProbeStatus(p));
+  for (const m of r.maintenance ?? []) {
+    const left = formatSeconds(Math.max(0, Math.round((m.until - Date.now()) / 1000)));
+    lines.push(`maintenance ${m.target}: repairs and alerts paused until ${new Date(m.until).toISOString().slice(0, 16).replace('T', ' ')} UTC (${left} left), by ${m.by}${m.reason ? `: ${m.reason}` : ''}`);
+  }
   for (const d of r.disk) lines.push(`disk ${d.path}: ${formatBytes(d.free_bytes)} free of ${formatBytes(d.total_bytes)}`);
   for (const e of r.recent_errors) {
     const ago = e.at ? ` ${formatSeconds(Math.round((Date.now() - e.at) / 1000))} ago` : '';
@@ -143,6 +175,15 @@ export function formatStatus(r: StatusReport, options: { prices?: Prices } = {})
   }
   if (r.log.problem) lines.push(`log: ${r.log.problem}`);
   return lines.join('\n');
+}
+
+/** "probe loaded (loaded): 8116 rows, newest 2h ago" */
+function formatProbeStatus(p: ProbeStatus): string {
+  const name = p.stage && p.stage !== p.name ? `${p.name} (${p.stage})` : p.name;
+  if (p.error) return `probe ${name}: cannot measure: ${p.error}`;
+  const value = p.value === null ? '' : `${p.value} ${p.unit}, `;
+  const age = p.age_seconds === null ? 'not measured yet' : `newest ${formatSeconds(p.age_seconds)} ago`;
+  return `probe ${name}: ${value}${age}`;
 }
 
 /** "batch b_1a2b3c4d (http): 120/200 done, 45/min, about 2m left; 0.0123 USD so far" */

@@ -177,7 +177,7 @@ describe('Telegram intake', () => {
     service = (await startBotService(fake)).service;
     await fake.waitFor((c) => c.method === 'setMyCommands' && JSON.stringify(c.params.scope ?? '').includes(String(MODEL.id)));
     const names = (id: number): string[] => (fake!.commands({ type: 'chat', chat_id: id }) ?? []).map((c) => c.command);
-    expect(names(ADMIN.id)).toEqual(['start', 'help', 'status', 'batch', 'pause', 'resume', 'review', 'retry', 'errors', 'silence', 'silences', 'unsilence', 'ack']);
+    expect(names(ADMIN.id)).toEqual(['start', 'help', 'status', 'batch', 'pause', 'resume', 'review', 'retry', 'errors', 'silence', 'silences', 'unsilence', 'ack', 'maintenance']);
     expect(names(STAFF.id)).toEqual(['start', 'help', 'batch']);
     expect(names(MODEL.id)).toEqual(['start', 'help', 'batch']);
   });

@@ -1,7 +1,7 @@
 // The monitor's periodic checks: disk (with hysteresis, and on a real tiny tmpfs), the Bot API server (fake
 // Telegram), heartbeats and stalled queues/schedules on both stores, /healthz, and the pipeline probes (files and
 // a read-only SQL count on the test PostgreSQL).
-import { appendFileSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,7 @@ import { REPO, freePort, tempDir } from './support/service.ts';
 import { STORE_KINDS, createTestStore, quietLog, testQueue } from './support/stores.ts';
 import type { TestStore } from './support/stores.ts';
 import { runOnTinyDisk } from './support/tiny-disk.ts';
+import { buildStatus, formatStatus } from '../src/status.ts';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -272,11 +273,12 @@ describe('pipeline probes', () => {
   let dir: string;
   let db: TestDatabase;
   let client: pg.Client;
+  let ts: TestStore;
   const probes: Probes[] = [];
 
   const parse = (list: Array<Record<string, unknown>>): ProbeConfig[] => configSchema.parse({ monitor: { probes: list } }).monitor.probes;
-  const make = async (list: Array<Record<string, unknown>>, now: () => number = Date.now, env: NodeJS.ProcessEnv = { LOADER_DB: db.url }): Promise<Probes> => {
-    const p = new Probes({ probes: parse(list), env, intervalMs: 30_000, log: await quietLog(), now });
+  const make = async (list: Array<Record<string, unknown>>, now: () => number = Date.now, env: NodeJS.ProcessEnv = { LOADER_DB: db.url }, intervalMs = 30_000): Promise<Probes> => {
+    const p = new Probes({ probes: parse(list), env, intervalMs, store: ts.store, log: await quietLog(), now });
     probes.push(p);
     return p;
   };
@@ -292,11 +294,14 @@ describe('pipeline probes', () => {
     await client.end();
     await db.drop();
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir('centinela-probes-');
+    ts = await createTestStore('sqlite');
+    await client.query('truncate loaded');
   });
   afterEach(async () => {
     await Promise.all(probes.splice(0).map((p) => p.close()));
+    await ts.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -334,31 +339,179 @@ describe('pipeline probes', () => {
     expect(p.snapshot()[0]?.count).toBe(3);
   });
 
-  it('sql_count on PostgreSQL, read-only, with a ratio to another probe and staleness from the count\'s growth', async () => {
-    for (let i = 0; i < 10; i++) appendFileSync(join(dir, 'scraped.jsonl'), `{"i":${i}}\n`);
+  it('sql_count on PostgreSQL, read-only, with staleness from the count\'s growth', async () => {
     await client.query("insert into loaded (body) values ('a'), ('b'), ('c')");
     let now = Date.now();
+    const p = await make([{ name: 'loaded', stage: 'loaded', kind: 'sql_count', sql: 'select count(*) from loaded;', database_url_env: 'LOADER_DB', max_age: '1h' }], () => now);
+    expect(verdicts(await p.check.run())).toEqual(['ok']);
+    await client.query("insert into loaded (body) values ('d'), ('e'), ('f')");
+    expect(verdicts(await p.check.run())).toEqual(['ok']);
+    expect(p.snapshot().map((s) => [s.stage, s.count, s.unit])).toEqual([['loaded', 6, 'rows']]);
+    now += 2 * 3_600_000; // two hours without a new row
+    const [stale] = findings(await p.check.run());
+    expect(stale?.message).toContain('nothing new for 2h (max_age 1h); 6 rows');
+    await client.query("insert into loaded (body) values ('g')");
+    expect(verdicts(await p.check.run())).toEqual(['ok']);
+  });
+
+  it('a restart does not resolve a stalled sql_count: its first measurement is compared with the stored one (12.2)', async () => {
+    await client.query("insert into loaded (body) values ('a'), ('b')");
+    let now = Date.now();
+    const list = [{ name: 'loaded', kind: 'sql_count', sql: 'select count(*) from loaded', database_url_env: 'LOADER_DB', max_age: '1h' }];
+    const before = await make(list, () => now);
+    expect(verdicts(await before.check.run())).toEqual(['ok']);
+    await client.query("insert into loaded (body) values ('c')");
+    await before.check.run();
+    const grewAt = now;
+    now += 90 * MIN; // the loader stalls
+    expect(verdicts(await before.check.run())).toEqual(['probe_stale']);
+    await before.close();
+
+    // The restarted monitor: a fresh Probes on the same store, still stalled.
+    now += MIN;
+    const after = await make(list, () => now);
+    const [stale] = findings(await after.check.run());
+    expect(stale).toMatchObject({ errorType: 'probe_stale', target: 'loaded' });
+    expect(stale?.message).toContain('nothing new for 1h 31m');
+    expect(after.snapshot()[0]).toMatchObject({ count: 3, newestAt: grewAt });
+    // Rows loaded while it was down are news, measured against the stored count.
+    await client.query("insert into loaded (body) values ('d')");
+    expect(verdicts(await after.check.run())).toEqual(['ok']);
+
+    // A probe seen for the first time: its first count is a baseline, and its age starts then (not "fresh").
+    const fresh = await make([{ ...list[0], name: 'other' }], () => now);
+    await fresh.check.run();
+    expect(fresh.snapshot()[0]).toMatchObject({ count: 4, newestAt: null, since: now });
+    now += 2 * 3_600_000;
+    expect(findings(await fresh.check.run())[0]?.message).toContain('nothing new since it was first measured 2h ago');
+  });
+
+  it('a ratio compares what each stage produced within the window: a stall after a long healthy run is seen within it (12.3)', async () => {
+    const file = join(dir, 'scraped.jsonl');
+    // A long healthy history: 8,000 scraped and 8,000 loaded before the monitor first looks.
+    writeFileSync(file, '{"i":0}\n'.repeat(8000));
+    await client.query("insert into loaded (body) select 'x' from generate_series(1, 8000)");
+    const t0 = Date.now();
+    let now = t0;
+    const interval = 5 * MIN;
     const p = await make(
       [
-        { name: 'scraped', stage: 'scraped', kind: 'lines', glob: `${dir}/*.jsonl` },
-        { name: 'loaded', stage: 'loaded', kind: 'sql_count', sql: 'select count(*) from loaded;', database_url_env: 'LOADER_DB', min_ratio_of: 'scraped', min_ratio: 0.5, max_age: '1h' },
+        { name: 'scraped', stage: 'scraped', kind: 'lines', glob: `${dir}/*.jsonl`, unit: 'items' },
+        { name: 'loaded', stage: 'loaded', kind: 'sql_count', sql: 'select count(*) from loaded', database_url_env: 'LOADER_DB', unit: 'items', min_ratio_of: 'scraped', min_ratio: 0.5, window: '15m' },
+      ],
+      () => now,
+      undefined,
+      interval,
+    );
+    const step = async (loaded: number): Promise<string[]> => {
+      now += interval;
+      appendFileSync(file, '{"i":1}\n'.repeat(100));
+      if (loaded > 0) await client.query(`insert into loaded (body) select 'x' from generate_series(1, ${loaded})`);
+      return verdicts(await p.check.run());
+    };
+    expect(verdicts(await p.check.run())).toEqual(['ok', 'ok']);
+    for (let i = 0; i < 6; i++) expect(await step(100)).toEqual(['ok', 'ok']); // healthy: 100 of 100 each step
+    const stoppedAt = now;
+    let seen: number | null = null;
+    for (let i = 0; i < 6 && seen === null; i++) if ((await step(0)).includes('probe_ratio')) seen = now;
+    expect(seen, 'the stall was never seen').not.toBeNull();
+    expect((seen ?? 0) - stoppedAt).toBeLessThanOrEqual(15 * MIN + interval);
+    const [ratio] = findings(await p.check.run());
+    expect(ratio).toMatchObject({ target: 'loaded', errorType: 'probe_ratio', fields: expect.objectContaining({ of: 'scraped', window: '15m' }) });
+    expect(ratio?.message).toMatch(/loaded \(loaded\): \d+ items in the last 15m against \d+ of scraped \(\d+%\), under min_ratio 50%/);
+    // Cumulatively it still looks healthy (8,600 loaded of under 10,000 scraped): the old ratio would wait for days.
+    const [scraped = 0, loaded = 0] = p.snapshot().map((s) => s.count ?? 0);
+    expect(loaded).toBe(8600);
+    expect(loaded / scraped).toBeGreaterThan(0.85);
+
+    // /status (and `centinela status`, from the store) shows each probe by name with its value, unit and age.
+    const report = await buildStatus({ store: ts.store, queueStats: async () => [], modules: [], startedAt: null, diskPaths: [], log: { file: null, problem: null } });
+    expect(report.probes?.map((x) => [x.name, x.value, x.unit])).toEqual([
+      ['loaded', 8600, 'items'],
+      ['scraped', scraped, 'items'],
+    ]);
+    expect(formatStatus(report)).toMatch(/^probe loaded: 8600 items, newest \S+ ago$/m);
+  });
+
+  it('refuses at start a ratio between probes of unlike units, and a ratio of a time', async () => {
+    await expect(
+      make([
+        { name: 'scraped', kind: 'lines', glob: '*.x' },
+        { name: 'loaded', kind: 'sql_count', sql: 'select 1', database_url_env: 'LOADER_DB', min_ratio_of: 'scraped' },
+      ]),
+    ).rejects.toThrow(/probe loaded: min_ratio_of compares its rows with scraped's lines; .*unit: items/);
+    await expect(
+      make([
+        { name: 'files', kind: 'newest_file', glob: '*.x', unit: 'items' },
+        { name: 'fresh', kind: 'sql_value', sql: 'select now()', database_url_env: 'LOADER_DB', max_age: '1h', min_ratio_of: 'files' },
+      ]),
+    ).rejects.toThrow(/probe fresh: min_ratio_of compares counts, and fresh measures a time/);
+  });
+
+  it('sql_value: the newest row\'s time (a table updated in place or pruned), or a number whose change is news (12.7)', async () => {
+    await client.query('create table if not exists docs (id int primary key, loaded_at timestamptz, version int)');
+    await client.query('truncate docs');
+    const t0 = Date.now();
+    let now = t0;
+    await client.query('insert into docs values (1, $1, 1), (2, $2, 1)', [new Date(t0 - 3 * 3_600_000), new Date(t0 - 30 * MIN)]);
+    const p = await make(
+      [
+        { name: 'fresh', kind: 'sql_value', sql: 'select max(loaded_at) from docs', database_url_env: 'LOADER_DB', max_age: '1h' },
+        { name: 'versions', kind: 'sql_value', value: 'number', sql: 'select max(version) from docs', database_url_env: 'LOADER_DB', max_age: '1h' },
       ],
       () => now,
     );
-    const first = await p.check.run();
-    expect(verdicts(first)).toEqual(['ok', 'probe_ratio']);
-    expect(findings(first)[0]).toMatchObject({ target: 'loaded', fields: expect.objectContaining({ count: '3', of: 'scraped', of_count: '10', ratio: '0.300' }) });
-    expect(findings(first)[0]?.message).toContain('3 is 30% of scraped (10), under min_ratio 50%');
-    await client.query("insert into loaded (body) values ('d'), ('e'), ('f')");
     expect(verdicts(await p.check.run())).toEqual(['ok', 'ok']);
-    expect(p.snapshot().map((s) => [s.stage, s.count])).toEqual([
-      ['scraped', 10],
-      ['loaded', 6],
-    ]);
-    now += 2 * 3_600_000; // two hours without a new row
-    expect(verdicts(await p.check.run())).toEqual(['ok', 'probe_stale']);
-    await client.query("insert into loaded (body) values ('g')");
+    expect(p.snapshot()[0]).toMatchObject({ unit: 'time', count: null, newestAt: t0 - 30 * MIN });
+    // Pruning old rows changes nothing; an hour later the newest row is 1h 30m old, and the number has not moved.
+    await client.query('delete from docs where id = 1');
+    now += 61 * MIN;
+    const stale = findings(await p.check.run());
+    expect(stale.map((f) => f.errorType)).toEqual(['probe_stale', 'probe_stale']);
+    expect(stale[0]?.message).toContain('nothing new for 1h 31m');
+    // Rows updated in place: the number changes, which is news; a new loaded_at clears the other.
+    await client.query('update docs set version = version + 1, loaded_at = $1', [new Date(now)]);
     expect(verdicts(await p.check.run())).toEqual(['ok', 'ok']);
+    // An empty table is "nothing seen yet", not an error.
+    await client.query('truncate docs');
+    now += 2 * 3_600_000;
+    expect(findings(await p.check.run()).map((f) => f.errorType)).toEqual(['probe_stale', 'probe_stale']);
+  });
+
+  it('SQLite files, read-only in a worker, with the statement timeout; MySQL through mysql2, tested up to its connection error (12.7)', async () => {
+    const file = join(dir, 'loader.db');
+    const { DatabaseSync } = await import('node:sqlite');
+    const writer = new DatabaseSync(file);
+    writer.exec("create table items (id integer primary key, loaded_at text); insert into items (loaded_at) values (datetime('now', '-10 minutes')), (datetime('now', '-2 minutes'))");
+    writer.exec('create table big (n integer); with recursive s(n) as (select 1 union all select n + 1 from s where n < 2000) insert into big select n from s');
+    writer.close();
+    const before = readFileSync(file);
+    const p = await make(
+      [
+        { name: 'rows', kind: 'sql_count', sql: 'select count(*) from items', database_url_env: 'SQLITE_DB' },
+        { name: 'newest', kind: 'sql_value', sql: 'select max(loaded_at) from items', database_url_env: 'SQLITE_DB', max_age: '5m' },
+        // A query that would run for minutes: stopped at its timeout, in a worker, while the event loop goes on.
+        { name: 'slow', kind: 'sql_count', sql: 'select count(*) from big a, big b, big c', database_url_env: 'SQLITE_DB', timeout: '300ms' },
+        { name: 'mysql', kind: 'sql_count', sql: 'select count(*) from items', database_url_env: 'MYSQL_DB' },
+      ],
+      Date.now,
+      { SQLITE_DB: `sqlite:${file}`, MYSQL_DB: `mysql://loader:my-s3cr3t@127.0.0.1:${await freePort()}/loader` },
+    );
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 20);
+    const results = await p.check.run().finally(() => clearInterval(ticker));
+    expect(verdicts(results)).toEqual(['ok', 'ok', 'probe_failed', 'probe_failed']);
+    expect(ticks).toBeGreaterThan(3); // the loop ran while the slow query did
+    expect(p.snapshot()[0]).toMatchObject({ count: 2, unit: 'rows' });
+    expect(Date.now() - (p.snapshot()[1]?.newestAt ?? 0)).toBeLessThan(3 * MIN); // SQLite's UTC text read as UTC
+    const [slow, mysql] = findings(results);
+    expect(slow?.message).toMatch(/probe slow: the query failed \(canceling statement due to statement timeout \(300 ms\)\)/);
+    expect(mysql?.message).toMatch(/probe mysql: cannot connect to its database \(.*ECONNREFUSED/);
+    expect(JSON.stringify([results, p.snapshot()])).not.toMatch(/my-s3cr3t/);
+    expect(readFileSync(file).equals(before)).toBe(true); // read-only: the file is untouched
+    await expect(make([{ name: 'x', kind: 'sql_count', sql: 'select 1', database_url_env: 'ODD' }], Date.now, { ODD: 'oracle://x' })).rejects.toThrow(
+      /probe x: its database URL is neither postgres/,
+    );
   });
 
   it('refuses anything but one SELECT, enforces READ ONLY in the database, and keeps the URL out of errors', async () => {
@@ -378,7 +531,7 @@ describe('pipeline probes', () => {
     const results = findings(await p.check.run());
     expect(results.map((f) => f.errorType)).toEqual(['probe_failed', 'probe_failed', 'probe_failed']);
     expect(results[0]?.message).toMatch(/read-only transaction/);
-    expect(results[1]?.message).toContain('one row with one number');
+    expect(results[1]?.message).toContain('one row with one column');
     expect(results[2]?.message).toMatch(/cannot connect to its database \(.*ECONNREFUSED/);
     expect(JSON.stringify([results, p.snapshot()])).not.toMatch(/s3cr3t-pw/);
     const { rows } = await client.query<{ last_value: string; is_called: boolean }>('select last_value, is_called from counter');

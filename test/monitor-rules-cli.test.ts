@@ -86,7 +86,7 @@ describe('centinela rules test', () => {
     for (const args of [['rules'], ['rules', 'check'], ['rules', 'test', 'extra']]) {
       const run = await runCli(args, { cwd });
       expect(run.code, args.join(' ')).toBe(2);
-      expect(run.stderr).toContain('rules test [--rules FILE] [--log FILE]');
+      expect(run.stderr).toContain('rules test [--rules FILE] [--log FILE [--source docker:NAME]]');
     }
     const missing = await runCli(['rules', 'test', '--log', 'none.log'], { cwd });
     expect(missing.code).toBe(1);

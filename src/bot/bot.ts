@@ -23,6 +23,7 @@ import { Commands } from './commands.ts';
 import { handleFileMessage } from './file-messages.ts';
 import { createTranslator, langOf } from './i18n.ts';
 import type { Translator } from './i18n.ts';
+import { registerMaintenanceCommand } from './maintenance-command.ts';
 import { lazyMonitorRecords, registerMonitorCommands } from './monitor-commands.ts';
 import type { MonitorRecords } from './monitor-commands.ts';
 import { Outbox, escapeHtml } from './outbox/index.ts';
@@ -84,6 +85,7 @@ export class BotModule implements Module {
     const notifier = new TelegramNotifier(bot.api, this.#t, this.outbox, config.telegram.admin_chats);
     registerBuiltins(this.commands, this.intake, this.#d.status, this.#d.store, this.#d.queue);
     registerMonitorCommands(this.commands, this.#monitor, this.#log);
+    registerMaintenanceCommand(this.commands, this.#d.store, config.monitor, this.#log);
     this.#routes(bot, notifier);
 
     try {

@@ -10,6 +10,7 @@ import { describeUrl, openStore, pendingMigrations } from '../core/store/index.t
 import type { Store } from '../core/store/index.ts';
 import { readApiToken } from '../http/index.ts';
 import { serviceUrl } from './context.ts';
+import { monitorChecks } from './doctor-monitor.ts';
 
 interface Check {
   ok: boolean;
@@ -48,6 +49,7 @@ export async function doctor(_args: string[], configFile: string | undefined): P
     fix: 'create a bot with @BotFather and set TELEGRAM_BOT_TOKEN',
   });
   checks.push(tool('ffprobe', 'video probing (duration, codec)', 'apt-get install ffmpeg'));
+  checks.push(...(await monitorChecks(config)));
   print(checks);
   return checks.some((c) => !c.ok && !c.optional) ? 1 : 0;
 }

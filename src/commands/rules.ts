@@ -1,5 +1,6 @@
-// `centinela rules test [--rules FILE] [--log FILE]`: checks every sample of a rules file (✓/✗ each) and, given a
-// log, shows what it would trigger. Exit 1 when the file has problems or a sample fails, 2 on bad usage.
+// `centinela rules test [--rules FILE] [--log FILE [--source docker:NAME]]`: checks every sample of a rules file
+// (✓/✗ each) and, given a log, shows what it would trigger — as the log of that container with --source (rules
+// limited to it apply, lines are joined by its multiline_start). Exit 1 on problems or a failed sample, 2 on usage.
 import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,17 +12,21 @@ import { UsageError } from '../main.ts';
 import { RulesError, SHIPPED_RULES, checkSamples, loadRules, toRecord } from '../monitor/index.ts';
 import type { Finding, RuleSet } from '../monitor/index.ts';
 
-const USAGE = 'rules test [--rules FILE] [--log FILE]';
+const USAGE = 'rules test [--rules FILE] [--log FILE [--source docker:NAME]]';
 /** Lines shown per rule for --log. */
 const EXAMPLES = 3;
 
 export async function rules(args: string[], configFile: string | undefined): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { rules: { type: 'string' }, log: { type: 'string' }, config: { type: 'string' } },
+    options: { rules: { type: 'string' }, log: { type: 'string' }, source: { type: 'string' }, config: { type: 'string' } },
     allowPositionals: true,
   });
   if (positionals.length !== 1 || positionals[0] !== 'test') throw new UsageError(`rules: say \`centinela ${USAGE}\``);
+  if (values.source !== undefined && !values.log) throw new UsageError('rules test: --source names where the --log lines come from; give --log FILE too');
+  if (values.source !== undefined && !/^docker:[\w.-]+$/.test(values.source)) {
+    throw new UsageError(`rules test: --source ${values.source}: say docker:<container>, as rules see a container's log`);
+  }
   const monitor = monitorSettings(configFile);
   const file = values.rules ? resolve(values.rules) : monitor.rules ? resolve(monitor.rules) : SHIPPED_RULES;
 
@@ -43,7 +48,7 @@ export async function rules(args: string[], configFile: string | undefined): Pro
   out(`${results.length} samples: ${results.length - failed} passed, ${failed} failed`);
 
   let ok = failed === 0;
-  if (values.log) ok = (await scanLog(set, resolve(values.log), monitor)) && ok;
+  if (values.log) ok = (await scanLog(set, resolve(values.log), monitor, values.source)) && ok;
   return ok ? 0 : 1;
 }
 
@@ -63,16 +68,19 @@ interface RuleHits {
 }
 
 /** Streams the log (any size) through the rules, joining continuation lines as the tailer does. */
-async function scanLog(set: RuleSet, path: string, monitor: Config['monitor']): Promise<boolean> {
+async function scanLog(set: RuleSet, path: string, monitor: Config['monitor'], source = path): Promise<boolean> {
   if (!existsSync(path)) {
     process.stderr.write(`centinela: cannot read the log ${path}: it does not exist\n`);
     return false;
   }
+  // A container's log is joined by its own multiline_start when it has one.
+  const container = monitor.containers.find((c) => `docker:${c.name.replace(/^\//, '')}` === source);
+  const [key, pattern] = container?.multiline_start ? [`monitor.containers (${container.name}).multiline_start`, container.multiline_start] : ['monitor.multiline_start', monitor.multiline_start];
   let startsRecord: RegExp;
   try {
-    startsRecord = new RegExp(monitor.multiline_start);
+    startsRecord = new RegExp(pattern);
   } catch (err) {
-    throw new UsageError(`monitor.multiline_start ${JSON.stringify(monitor.multiline_start)} is not a regex: ${(err as Error).message}`);
+    throw new UsageError(`${key} ${JSON.stringify(pattern)} is not a regex: ${(err as Error).message}`);
   }
   const hits = new Map<string, RuleHits>(set.rules.map((r) => [r.id, { count: 0, examples: [] }]));
   let records = 0;
@@ -81,7 +89,7 @@ async function scanLog(set: RuleSet, path: string, monitor: Config['monitor']): 
   const flush = (): void => {
     if (!pending) return;
     records++;
-    const finding = set.match(toRecord(pending.text, path));
+    const finding = set.match(toRecord(pending.text, source));
     const hit = finding ? hits.get(finding.rule) : undefined;
     if (finding && hit) {
       matched++;
@@ -111,7 +119,7 @@ async function scanLog(set: RuleSet, path: string, monitor: Config['monitor']): 
   flush();
 
   out('');
-  out(`log: ${path}: ${records} record${records === 1 ? '' : 's'}, ${matched} would trigger a rule`);
+  out(`log: ${path}${source === path ? '' : ` as ${source}`}: ${records} record${records === 1 ? '' : 's'}, ${matched} would trigger a rule`);
   for (const [rule, hit] of hits) {
     if (hit.count === 0) continue;
     out(`  ${rule}: ${hit.count}`);

@@ -40,20 +40,27 @@ const probeSchema = z
   .object({
     name: z.string().regex(/^[\w][\w.-]*$/, 'a name of letters, digits, _ . -'),
     stage: z.string().default('').describe('pipeline stage it measures, for /status (scraped, loaded, vectorized)'),
-    kind: z.enum(['lines', 'newest_file', 'sql_count']),
+    kind: z.enum(['lines', 'newest_file', 'sql_count', 'sql_value']),
     glob: z.string().default('').describe('lines, newest_file: files to look at'),
-    sql: z.string().default('').describe('sql_count: one read-only SELECT returning one number'),
-    database_url_env: z.string().default('').describe('sql_count: environment variable holding the PostgreSQL URL'),
+    sql: z.string().default('').describe('sql_count: one read-only SELECT returning one number; sql_value: one returning a time or a number'),
+    database_url_env: z.string().default('').describe('sql_*: environment variable holding the database URL (postgres://, mysql://, sqlite:/path)'),
+    value: z.enum(['timestamp', 'number']).default('timestamp').describe('sql_value: the query returns the newest item\'s time, or a number whose change is news'),
+    unit: z.string().regex(/^\w*$/, 'one word, such as items').default('').describe('what it counts, for /status and ratios; default lines, files, rows or value'),
     max_age: durationString.optional().describe('a problem when nothing new has appeared for this long'),
-    min_ratio_of: z.string().default('').describe('another probe\'s name: a problem when this count ÷ that count is under min_ratio'),
+    min_ratio_of: z.string().default('').describe('another probe\'s name: a problem when this probe grew by under min_ratio of what that one grew within the window'),
     min_ratio: z.number().min(0).max(1).default(0.5),
+    window: durationString.default('15m').describe('the time over which min_ratio compares the two probes\' growth'),
+    timeout: durationString.default('15s').describe('sql_*: the statement timeout'),
     severity: z.enum(['warning', 'critical']).default('warning'),
   })
   .strict()
   .superRefine((p, ctx) => {
     if ((p.kind === 'lines' || p.kind === 'newest_file') && !p.glob) ctx.addIssue({ code: 'custom', message: `a ${p.kind} probe needs a glob`, path: ['glob'] });
-    if (p.kind === 'sql_count' && (!p.sql || !p.database_url_env)) {
-      ctx.addIssue({ code: 'custom', message: 'a sql_count probe needs sql and database_url_env', path: ['sql'] });
+    if ((p.kind === 'sql_count' || p.kind === 'sql_value') && (!p.sql || !p.database_url_env)) {
+      ctx.addIssue({ code: 'custom', message: `a ${p.kind} probe needs sql and database_url_env`, path: ['sql'] });
+    }
+    if (p.kind === 'sql_value' && p.value === 'timestamp' && !p.max_age) {
+      ctx.addIssue({ code: 'custom', message: 'a sql_value probe of a timestamp needs max_age (how old the newest item may be)', path: ['max_age'] });
     }
   });
 
@@ -281,11 +288,12 @@ export const configSchema = z
                 name: z.string().min(1),
                 logs: z.boolean().default(false).describe('tail its logs through the rules'),
                 restart: z.boolean().default(false).describe('restart it when it stops or turns unhealthy'),
+                multiline_start: z.string().default('').describe('its log\'s record start; empty: monitor.multiline_start'),
               })
               .strict(),
           )
           .default([])
-          .describe('containers that must run: [{name, logs, restart}]; empty: Docker is not checked'),
+          .describe('containers that must run: [{name, logs, restart, multiline_start}]; empty: Docker is not checked'),
         bot_api: z
           .object({
             check: z.enum(['auto', 'on', 'off']).default('auto').describe('check the Bot API server with getMe; auto: when telegram.local_mode'),
@@ -297,7 +305,7 @@ export const configSchema = z
         heartbeat_stale: durationString.default('2m').describe('a module whose heartbeat is older than this is an incident'),
         watch_url: z.string().default('').describe('alone (--only monitor): the main service\'s /healthz URL to watch'),
         stalled_after: durationString.default('15m').describe('a queue with work waiting and no progress this long is stalled'),
-        probes: z.array(probeSchema).default([]).describe('pipeline probes: [{name, stage, kind: lines|newest_file|sql_count, glob|sql, max_age, min_ratio_of}]'),
+        probes: z.array(probeSchema).default([]).describe('pipeline probes: [{name, stage, kind: lines|newest_file|sql_count|sql_value, glob|sql, database_url_env, value, unit, max_age, min_ratio_of, min_ratio, window, timeout, severity}]'),
       })
       .strict()
       .prefault({}),

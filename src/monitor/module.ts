@@ -14,12 +14,13 @@ import { CHECK_RULES, Probes, botApiCheck, diskCheck, healthzCheck, heartbeatChe
 import type { ProbeSnapshot } from './checks/index.ts';
 import { DockerWatch } from './docker/index.ts';
 import { MonitorEngine } from './engine.ts';
+import { MaintenancePause } from './maintenance/index.ts';
 import { Incidents } from './incidents/index.ts';
 import type { Incident } from './incidents/index.ts';
 import { intakePaused, resumeIntake } from '../pipeline/intake/index.ts';
 import { SHIPPED_RULES, loadRules } from './rules/index.ts';
 import { Tailer } from './tail/index.ts';
-import type { Check } from './types.ts';
+import type { Check, CheckResult } from './types.ts';
 
 export interface MonitorDeps {
   config: Config;
@@ -46,8 +47,11 @@ export class MonitorModule implements Module {
   #tailer: Tailer | null = null;
   #docker: DockerWatch | null = null;
   #probes: Probes | null = null;
+  #pause: MaintenancePause | null = null;
   /** Each periodic task's last failure, until that task succeeds again: degraded while any one fails. */
   readonly #failing = new Map<() => Promise<unknown>, string>();
+  /** Periodic tasks running now: stop() waits for them, so none writes to a store or a log already closed. */
+  readonly #inFlight = new Set<Promise<void>>();
   #stopped = false;
 
   constructor(deps: MonitorDeps) {
@@ -59,6 +63,9 @@ export class MonitorModule implements Module {
     const m = config.monitor;
     // A bad rules file stops the start with the list of what to fix (RulesError).
     const rules = loadRules(m.rules ? resolve(m.rules) : SHIPPED_RULES);
+    // Maintenance windows hold back findings about their targets and mute reminders of their incidents.
+    const pause = new MaintenancePause(store);
+    this.#pause = pause;
     const incidents = new Incidents(store, { journal: join(config.paths.logs, 'incidents.jsonl'), log: log.child({ component: 'monitor.incidents' }) });
     const alerts = new Alerts({
       store,
@@ -68,6 +75,10 @@ export class MonitorModule implements Module {
       repeatMs: { critical: ms(config.alerts.repeat.critical), warning: ms(config.alerts.repeat.warning) },
       // Alerts speak the language of the first admin (the bot's users each have one).
       lang: config.telegram.users.find((u) => u.role === 'admin')?.language ?? 'es',
+      mutedBy: async (incident) => {
+        const w = await pause.covering(incident.target);
+        return w ? `maintenance of ${w.target} until ${new Date(w.until).toISOString()}` : null;
+      },
     });
     const checkInterval = ms(m.check_interval);
     if (m.containers.length > 0) {
@@ -77,8 +88,10 @@ export class MonitorModule implements Module {
         store,
         log: log.child({ component: 'monitor.docker' }),
         intervalMs: checkInterval,
-        onResults: (results) => this.#engine?.onCheckResults(results) ?? Promise.resolve(),
-        onRecords: (records) => this.#engine?.onRecords(records) ?? Promise.resolve(),
+        multilineStart: new RegExp(m.multiline_start),
+        maxLineBytes: m.max_line_bytes,
+        onResults: (results) => this.#onResults(results),
+        onRecords: async (records) => this.#engine?.onRecords(await pause.records(records)),
       });
     }
     const repairs = new Repairs({
@@ -128,6 +141,7 @@ export class MonitorModule implements Module {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const t of this.#timers) clearInterval(t);
+    await Promise.allSettled([...this.#inFlight]);
     await this.#tailer?.stop();
     await this.#docker?.stop();
     await this.#probes?.close();
@@ -137,10 +151,9 @@ export class MonitorModule implements Module {
 
   status(): ModuleStatus {
     if (this.#stopped) return { state: 'stopped' };
-    const probes = this.#probes?.snapshot() ?? [];
+    // Probes and maintenance windows are in the status report's own sections (read from the store).
     const problems = [...new Set(this.#failing.values())];
-    const parts = [...problems, formatProbes(probes)].filter(Boolean);
-    return { state: problems.length > 0 ? 'degraded' : 'running', detail: parts.length > 0 ? parts.join('; ') : undefined };
+    return { state: problems.length > 0 ? 'degraded' : 'running', detail: problems.length > 0 ? problems.join('; ') : undefined };
   }
 
   /** The incidents store, for /status and commands in this process. */
@@ -175,7 +188,7 @@ export class MonitorModule implements Module {
     }
     if (alone && m.watch_url) checks.push(healthzCheck({ url: m.watch_url, intervalMs, token: secrets.CENTINELA_API_TOKEN }));
     if (m.probes.length > 0) {
-      this.#probes = new Probes({ probes: m.probes, env: process.env, intervalMs, log: log.child({ component: 'monitor.probes' }) });
+      this.#probes = new Probes({ probes: m.probes, env: process.env, intervalMs, store, log: log.child({ component: 'monitor.probes' }) });
       checks.push(this.#probes.check);
     }
     return checks;
@@ -190,8 +203,12 @@ export class MonitorModule implements Module {
   }
 
   async #runCheck(check: Check): Promise<void> {
-    const results = await check.run();
-    await this.#engine?.onCheckResults(results);
+    await this.#onResults(await check.run());
+  }
+
+  async #onResults(results: CheckResult[]): Promise<void> {
+    if (!this.#engine || !this.#pause) return;
+    await this.#engine.onCheckResults(await this.#pause.results(results));
   }
 
   /** Runs `task` every `intervalMs` (and now, if asked), never two at once; a failure is logged and retried next time. */
@@ -200,7 +217,7 @@ export class MonitorModule implements Module {
     const tick = (): void => {
       if (running || this.#stopped) return;
       running = true;
-      task()
+      const run = task()
         .then(() => {
           this.#failing.delete(task);
         })
@@ -210,7 +227,9 @@ export class MonitorModule implements Module {
         })
         .finally(() => {
           running = false;
+          this.#inFlight.delete(run);
         });
+      this.#inFlight.add(run);
     };
     const timer = setInterval(tick, intervalMs);
     timer.unref();
@@ -223,10 +242,4 @@ function ms(duration: string): number {
   const value = parseDuration(duration);
   if (value === null) throw new Error(`not a duration: ${duration}`); // the config schema already checked it
   return value;
-}
-
-/** "scraped 1200 → loaded 800 → vectorized 790": the pipeline's stages side by side. */
-function formatProbes(probes: readonly ProbeSnapshot[]): string {
-  if (probes.length === 0) return '';
-  return `stages: ${probes.map((p) => `${p.stage || p.name} ${p.error ? `(${p.error})` : (p.count ?? '?')}`).join(' → ')}`;
 }

@@ -16,7 +16,7 @@ const schema = z.object({
 type Params = z.infer<typeof schema>;
 
 const POLL_MS = 1000;
-const NO_DOCKER = 'Docker is not available to the monitor (monitor.docker.socket): restart the container by hand';
+const NO_DOCKER = 'Docker is not available to the monitor (monitor.docker_socket): restart the container by hand';
 
 export const restartContainer: Action<Params> = {
   type: 'restart_container',

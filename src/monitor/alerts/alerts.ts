@@ -28,6 +28,8 @@ export interface AlertsDeps {
   now?: () => number;
   /** The admins' language for alert texts; default Spanish. */
   lang?: Lang;
+  /** Another reason to mute news of an incident (a maintenance window on its target), or null. */
+  mutedBy?: (incident: Incident) => Promise<string | null>;
 }
 
 /** One decision of a flush: send this news, or mute it (and say why). */
@@ -140,7 +142,7 @@ export class Alerts {
     if (silence) return `silence #${silence.id} (${silence.matcher}) until ${clock(silence.until)}`;
     const inhibitor = inhibitorOf(incident.errorType, incident.id, openInhibitors);
     if (inhibitor) return `inhibited by #${inhibitor.id} (${inhibitor.errorType})`;
-    return null;
+    return (await this.#d.mutedBy?.(incident)) ?? null;
   }
 
   /** Queues one message for what is to be sent, then marks every notice of the claim sent or muted. */

@@ -10,8 +10,8 @@ export { healthzCheck } from './healthz.ts';
 export type { HealthzCheckOptions } from './healthz.ts';
 export { stalledCheck } from './stalled.ts';
 export type { StalledCheckOptions } from './stalled.ts';
-export { Probes, checkSelect } from './probes/index.ts';
-export type { ProbeSnapshot, ProbesOptions } from './probes/index.ts';
+export { Probes, ProbeState, checkSelect, probesMigration, unitOf } from './probes/index.ts';
+export type { ProbeRecord, ProbeSnapshot, ProbesOptions } from './probes/index.ts';
 
 /**
  * Every rule id the checks (and the Docker watch) report under. A check's id is one of them, but stalledCheck also

@@ -47,7 +47,7 @@ export class ContainerCheck {
     const info = await engine.describe(c.name);
     const before = this.#restartCounts.get(c.name);
     this.#restartCounts.set(c.name, info.restartCount);
-    if (info.status === 'missing') return containerDown(c, 'does not exist: create it, or remove it from monitor.docker.containers', { status: 'missing' }, false);
+    if (info.status === 'missing') return containerDown(c, 'does not exist: create it, or remove it from monitor.containers', { status: 'missing' }, false);
     const fields = { status: info.status, restart_count: String(info.restartCount) };
     if (info.status !== 'running') {
       const how = info.status === 'exited' || info.status === 'dead' ? ` (exit code ${info.exitCode}${info.oomKilled ? ', killed for lack of memory' : ''})` : '';

@@ -41,7 +41,7 @@ const WATCHED_EVENTS = ['die', 'oom', 'kill', 'health_status'];
 type PingWithOptions = (o: { abortSignal: AbortSignal }) => Promise<unknown>;
 
 export async function openDocker(socket: string): Promise<DockerApi & DockerEngine> {
-  if (!socket) throw new Error('monitor.docker.socket is empty: set it to the Docker Engine API socket, such as /var/run/docker.sock');
+  if (!socket) throw new Error('monitor.docker_socket is empty: set it to the Docker Engine API socket, such as /var/run/docker.sock');
   const { default: Docker } = await import('dockerode');
   const docker = new Docker({ socketPath: socket });
 

@@ -2,7 +2,7 @@
 // saying what to do about each, without a stack trace or a log storm.
 
 const UNREACHABLE: Record<string, string> = {
-  ENOENT: 'there is no socket at that path: Docker is not running, or monitor.docker.socket points elsewhere',
+  ENOENT: 'there is no socket at that path: Docker is not running, or monitor.docker_socket points elsewhere',
   ECONNREFUSED: 'nothing listens on the socket: Docker is not running',
   EACCES: 'permission denied: add the service user to the docker group, or run the monitor with access to the socket',
   EPERM: 'permission denied: add the service user to the docker group, or run the monitor with access to the socket',

@@ -7,6 +7,8 @@ export interface WatchedContainer {
   name: string;
   logs: boolean;
   restart: boolean;
+  /** Its log's record start, overriding monitor.multiline_start; empty or absent: that one. */
+  multiline_start?: string;
 }
 
 export function dockerUnreachable(socket: string, why: string): CheckResult {

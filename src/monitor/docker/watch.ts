@@ -26,6 +26,10 @@ export interface DockerWatchOptions {
   onRecords(records: LogRecord[]): Promise<void>;
   /** Waits between reconnects of the streams; default 0.5 s doubling to 30 s. */
   retry?: RetryOptions;
+  /** Joins container log lines into records (a container's own multiline_start wins); default ^\S. */
+  multilineStart?: RegExp;
+  /** Records are cut at this length; default 65536. */
+  maxLineBytes?: number;
 }
 
 export class DockerWatch {
@@ -40,13 +44,7 @@ export class DockerWatch {
   readonly #openEngine = (): Promise<DockerApi & DockerEngine> => (this.#engine ??= openDocker(this.#o.socket));
 
   constructor(o: DockerWatchOptions) {
-    const containers = o.containers.map((c) => ({ ...c, name: c.name.replace(/^\//, '') }));
-    const names = new Set<string>();
-    for (const { name } of containers) {
-      if (!name.trim()) throw new Error('monitor.docker.containers: a container has an empty name; give its docker name');
-      if (names.has(name)) throw new Error(`monitor.docker.containers: ${name} is listed twice; list each container once`);
-      names.add(name);
-    }
+    const containers = checkContainers(o.containers);
     this.#o = { ...o, containers };
     const check = new ContainerCheck({ engine: this.#openEngine, socket: o.socket, containers, log: o.log });
     this.check = { id: 'docker', intervalMs: o.intervalMs, run: () => check.run() };
@@ -71,7 +69,9 @@ export class DockerWatch {
     this.#loops.push(followEvents({ engine, socket, containers, log, retry, onResults }, signal));
     const checkpoints = new LogCheckpoints(this.#o.store);
     for (const c of containers.filter((x) => x.logs)) {
-      this.#loops.push(followLogs({ engine, container: c.name, checkpoints, log, retry, onRecords }, signal));
+      const multilineStart = c.multiline_start ? new RegExp(c.multiline_start) : (this.#o.multilineStart ?? /^\S/);
+      const maxRecordChars = this.#o.maxLineBytes ?? 65_536;
+      this.#loops.push(followLogs({ engine, container: c.name, checkpoints, log, retry, multilineStart, maxRecordChars, onRecords }, signal));
     }
   }
 
@@ -82,4 +82,22 @@ export class DockerWatch {
     this.#loops = [];
     this.#abort = null;
   }
+}
+
+/** The containers as the watch takes them (Docker's leading / dropped); throws what start refuses, and why. */
+export function checkContainers(list: readonly WatchedContainer[]): WatchedContainer[] {
+  const containers = list.map((c) => ({ ...c, name: c.name.replace(/^\//, '') }));
+  const names = new Set<string>();
+  for (const c of containers) {
+    const { name } = c;
+    if (!name.trim()) throw new Error('monitor.containers: a container has an empty name; give its docker name');
+    if (names.has(name)) throw new Error(`monitor.containers: ${name} is listed twice; list each container once`);
+    names.add(name);
+    try {
+      if (c.multiline_start) new RegExp(c.multiline_start);
+    } catch (err) {
+      throw new Error(`monitor.containers: ${name}: multiline_start is not a regex (${(err as Error).message}); fix it or leave it empty`);
+    }
+  }
+  return containers;
 }

@@ -6,3 +6,4 @@ export { Tailer } from './tailer.ts';
 export type { TailOptions } from './options.ts';
 export { readRecordsFromFile } from './read-file.ts';
 export { CUT_MARK } from './lines.ts';
+export { RecordAssembler } from './records.ts';

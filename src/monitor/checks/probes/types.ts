@@ -1,13 +1,18 @@
-// What a probe last measured, for /status ("scraped 1200 → loaded 800 → vectorized 790") and for its verdict.
+// What a probe last measured, for /status ("loaded: 8116 rows, newest 2h ago") and for its verdict.
 
 export interface ProbeSnapshot {
   name: string;
   stage: string;
-  /** Lines, files or the SQL count; null until measured or when the measurement failed. */
+  kind: string;
+  /** What the count counts (lines, files, rows, value, or the probe's own `unit`); `time` for a timestamp. */
+  unit: string;
+  /** Lines, files, the SQL count or number; null for a timestamp, until measured, or when the measurement failed. */
   count: number | null;
-  /** Newest file's time (files), or when the count last grew (sql_count); null when nothing was seen yet. */
+  /** Newest file's time, the timestamp a sql_value returned, or when the count last changed; null: nothing seen. */
   newestAt: number | null;
   error: string | null;
   /** When it was last measured; 0 before the first run. */
   checkedAt: number;
+  /** When it was first measured (kept across restarts): the age of a probe that has seen nothing new since. */
+  since: number;
 }
