@@ -65,9 +65,9 @@ export class Alerts {
   async notify(incident: Incident, event: AlertEvent): Promise<void> {
     if (!ALERT_EVENTS.includes(event)) throw new Error(`alerts: unknown event ${String(event)}; say fired, failed or resolved`);
     if (incident.severity === 'info') return;
-    // An incident fires once, however often it is reported (a storm counts on it); failure and resolution are
+    // An incident fires once per severity, however often it is reported (a storm counts on it); failure and resolution are
     // news again each time the incident's state changes.
-    const dedupKey = event === 'fired' ? `${incident.id}:fired` : `${incident.id}:${event}:${incident.stateChangedAt}`;
+    const dedupKey = event === 'fired' ? `${incident.id}:fired:${incident.severity}` : `${incident.id}:${event}:${incident.stateChangedAt}`;
     await this.#notices.queue({ incidentId: incident.id, event, severity: incident.severity, dedupKey, now: this.#now() });
   }
 
