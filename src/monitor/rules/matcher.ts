@@ -31,7 +31,7 @@ export class CompiledRuleSet implements RuleSet {
 
   match(record: LogRecord): Finding | null {
     const json = record.json;
-    const levelOk = json === null || meetsLevel(json, this.#minRank);
+    const levelOk = meetsLevel(record, this.#minRank);
     for (const rule of this.rules) {
       const found = firstMatch(rule.match, record, levelOk);
       if (found === null) continue;
@@ -82,7 +82,7 @@ function matchAlternative(alt: Alternative, record: LogRecord, levelOk: boolean)
         if (m.groups) (found ??= []).push(m);
       }
     }
-  } else if (!levelOk) return null; // a bare regex looks only at JSON records of min_level and above
+  } else if (!levelOk) return null; // a bare regex looks only at records of min_level and above (or with no level)
   if (alt.source !== null) {
     const m = alt.source.exec(record.source);
     if (m === null) return null;

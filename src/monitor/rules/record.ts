@@ -1,5 +1,6 @@
 // What a rule may look at in a record. A JSON record is seen only through its message and error fields (as our
 // pino logs write them), never through fields that carry what users typed; a text record is its whole text.
+import { rankOf, recordLevel } from '../record-level.ts';
 import type { LogRecord } from '../types.ts';
 
 /**
@@ -69,35 +70,20 @@ export function valueAt(json: Record<string, unknown>, path: readonly string[]):
   return current;
 }
 
-/** trace 0 … fatal 5; pino's numbers (10 … 60) and the usual names in either case. */
-const LEVEL_RANKS = new Map<unknown, number>();
-for (const [rank, names] of [
-  [0, ['TRACE']],
-  [1, ['DEBUG']],
-  [2, ['INFO', 'NOTICE']],
-  [3, ['WARN', 'WARNING']],
-  [4, ['ERROR', 'ERR']],
-  [5, ['FATAL', 'CRITICAL', 'CRIT', 'PANIC', 'ALERT', 'EMERG']],
-] as const) {
-  for (const name of names) {
-    LEVEL_RANKS.set(name, rank);
-    LEVEL_RANKS.set(name.toLowerCase(), rank);
-  }
-  LEVEL_RANKS.set((rank + 1) * 10, rank);
-}
-
 export const MIN_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export type MinLevel = (typeof MIN_LEVELS)[number];
 
 export function levelRank(name: MinLevel): number {
-  return LEVEL_RANKS.get(name) as number;
+  return rankOf(name) as number;
 }
 
-/** A record without a level, or with one we do not know, passes: better a rule too many than a problem missed. */
-export function meetsLevel(json: Record<string, unknown>, minRank: number): boolean {
-  const level = json.level;
-  if (level === undefined) return true;
-  const rank = LEVEL_RANKS.get(level);
+/**
+ * Whether a record is at minRank or above, by the level it gives itself (JSON level, severity, levelname,
+ * log.level, pino/bunyan numbers; a text line's header). A record without a level, or with one we do not know,
+ * passes: better a rule too many than a problem missed.
+ */
+export function meetsLevel(record: LogRecord, minRank: number): boolean {
+  const rank = recordLevel(record.text, record.json);
   return rank === undefined || rank >= minRank;
 }
 
