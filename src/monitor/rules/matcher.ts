@@ -30,7 +30,6 @@ export class CompiledRuleSet implements RuleSet {
   }
 
   match(record: LogRecord): Finding | null {
-    const json = record.json;
     const levelOk = meetsLevel(record, this.#minRank);
     for (const rule of this.rules) {
       const found = firstMatch(rule.match, record, levelOk);
