@@ -5,7 +5,7 @@ import { redactText } from '../../core/log.ts';
 import type { Finding, LogRecord } from '../types.ts';
 import { DEFAULT_TARGET_FIELDS } from './compile.ts';
 import type { Alternative, CompiledRule, Rule } from './compiled.ts';
-import { VIEW_PATHS, levelRank, meetsLevel, messageOf, valueAt } from './record.ts';
+import { VIEW_PATHS, inView, levelRank, meetsLevel, messageOf, valueAt } from './record.ts';
 import type { MinLevel } from './record.ts';
 
 export interface RuleSet {
@@ -98,6 +98,7 @@ function matchAlternative(alt: Alternative, record: LogRecord, levelOk: boolean)
 /** The regex against each field of the text view in turn; the first that matches. */
 function execView(regex: RegExp, json: Record<string, unknown>): RegExpExecArray | null {
   for (const path of VIEW_PATHS) {
+    if (!inView(json, path)) continue;
     const v = valueAt(json, path);
     if (typeof v !== 'string') continue;
     const m = regex.exec(v);

@@ -15,7 +15,16 @@ export const VIEW_PATHS: readonly (readonly string[])[] = [
   ['err', 'syscall'],
   ['err', 'path'],
   ['err', 'error', 'message'],
+  // winston and python-json-logger write the log message as `message` (read only when there is no `msg`, where
+  // our own lines keep what users typed), python-json-logger the traceback as `exc_info`.
+  ['message'],
+  ['exc_info'],
 ];
+
+/** `message` is the log message only for loggers that write no `msg`. */
+export function inView(json: Record<string, unknown>, path: readonly string[]): boolean {
+  return !(path.length === 1 && path[0] === 'message' && json.msg !== undefined);
+}
 
 /** Fields that hold what people typed or named; no condition, capture or view reads them (outside err, which is error data). */
 export const USER_TEXT_FIELDS: ReadonlySet<string> = new Set([
@@ -91,9 +100,10 @@ export function meetsLevel(record: LogRecord, minRank: number): boolean {
 export function messageOf(record: LogRecord): string {
   const json = record.json;
   if (!json) return firstLine(record.text);
-  const msg = typeof json.msg === 'string' ? json.msg : '';
+  const msg = typeof json.msg === 'string' ? json.msg : typeof json.message === 'string' ? json.message : '';
   let error = '';
   for (const path of VIEW_PATHS.slice(1)) {
+    if (path[0] === 'message' || path[0] === 'exc_info') continue;
     const v = valueAt(json, path);
     if (typeof v === 'string' && v) {
       error = v;
