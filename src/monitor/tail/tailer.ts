@@ -16,6 +16,7 @@ import { checkOptions } from './options.ts';
 import type { CheckedOptions, TailOptions } from './options.ts';
 import { HOLD_MS, place } from './placement.ts';
 import { ProblemLog } from './problems.ts';
+import { findRotatedCopy } from './rotated-copy.ts';
 import { ChangeWatcher } from './watch.ts';
 
 const CHUNK = 64 * 1024;
@@ -58,6 +59,9 @@ export class Tailer {
   #firstPass = true;
   #more = false;
   #bytes = 0;
+  #lostBytes = 0;
+  /** Each live file's size when last read to its end: how far a truncation can have cut past our offset. */
+  readonly #sizes = new Map<string, number>();
 
   constructor(options: TailOptions) {
     this.#c = checkOptions(options);
@@ -188,8 +192,9 @@ export class Tailer {
       f.source = hit.source;
       if (hit.size === f.readPos) continue; // the usual idle case: nothing to read, nothing to check
       // Shorter than what was read: truncated. One replaced by other bytes shows in read()'s check of its head.
-      if (hit.size < f.readPos && !(await this.#restartChanged(f))) return;
+      if (hit.size < f.readPos && !(await this.#restartChanged(f, now))) return;
       if ((await this.#readAll(f, now, final)) === null) return;
+      this.#sizes.set(f.id.key, hit.size);
     }
     // New files; those the store knows first, so that a truncated one is retired before its copy is placed.
     const fresh = [...found.values()].filter((hit) => !files.has(hit.id.key));
@@ -221,7 +226,7 @@ export class Tailer {
     for (let pass = 0; final || pass < PASSES_PER_TICK; pass++) {
       const n = await f.read(this.#delivery.queue, this.#buf, now, PASS);
       if (n === -1) {
-        if (!(await this.#restartChanged(f))) return null;
+        if (!(await this.#restartChanged(f, now))) return null;
         continue;
       }
       total += n;
@@ -233,15 +238,42 @@ export class Tailer {
     return total;
   }
 
-  /** The file was truncated or replaced: deliver what it held, retire its checkpoint, read it again from 0. */
-  async #restartChanged(f: TailFile): Promise<boolean> {
+  /**
+   * The file was truncated or replaced: deliver what it held, retire its checkpoint, read it again from 0. What was
+   * past our offset is read from its rotated copy beside it, found by identity (copy-truncate of a plain path);
+   * without one, the bytes we had seen and not read are reported lost (a WARN), never silently.
+   */
+  async #restartChanged(f: TailFile, now: number): Promise<boolean> {
     f.flushPending(this.#delivery.queue);
     if (!(await this.#delivery.deliver(true))) return false;
     f.acked = f.durablePos;
+    const offset = f.readPos;
+    const fp = f.fp;
     this.#ledger.retire({ path: f.source, dev: f.id.dev, ino: f.id.ino, fingerprint: f.fp.hash, fp_len: f.fp.len, byte_offset: f.acked, updated_at: this.#now() });
     f.restart(0);
     this.#log.info({ file: f.source }, 'log file truncated or replaced; reading it from its start');
+    const seen = this.#sizes.get(f.id.key) ?? 0;
+    this.#sizes.delete(f.id.key);
+    const copy = await findRotatedCopy(f.source, fp, new Set(this.#ledger.files.keys()));
+    if (copy) {
+      this.#log.info({ file: f.source, copy: copy.source, from: offset }, 'reading the rest of the rotated copy');
+      return this.#track(copy, now, false);
+    }
+    if (offset > 0) {
+      // The old length is gone with the truncation: what we had seen past our offset is a lower bound.
+      const atLeast = Math.max(0, seen - offset);
+      this.#lostBytes += atLeast;
+      this.#log.warn(
+        { file: f.source, read_to: offset, lost_bytes_at_least: atLeast, lost_bytes_total: this.#lostBytes },
+        `log lines may have been lost: ${f.source} was truncated and no rotated copy was found beside it, so lines written after byte ${offset} and before the truncation were not read (at least ${atLeast} bytes); list the rotated name in monitor.logs (a glob such as app.log*) or use delaycompress`,
+      );
+    }
     return true;
+  }
+
+  /** Bytes seen in files and lost to a truncation before they were read (see #restartChanged). */
+  get lostBytes(): number {
+    return this.#lostBytes;
   }
 
   /** Starts reading a file met for the first time (or held before). False when a batch could not be delivered. */
