@@ -22,6 +22,9 @@ export interface EngineDeps {
   repairs: Repairs;
   rules: RuleSet;
   log: Logger;
+  /** monitor.repairs_warn_after: repairs of one target in a UTC day before the admins get one warning; 0: never. */
+  repairsWarnAfter?: number;
+  now?: () => number;
 }
 
 /** Findings kept for the Retry button: the incident row does not hold the repair plan. */
@@ -39,8 +42,11 @@ export class MonitorEngine {
   /** When each target's repeat was last told to the breaker. */
   readonly #seenAt = new Map<string, number>();
 
+  readonly #now: () => number;
+
   constructor(deps: EngineDeps) {
     this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
   }
 
   /** Log records from the tailer or a container: each one that a rule matches is a finding. */
@@ -85,7 +91,7 @@ export class MonitorEngine {
   }
 
   async #stillUnhealthy(target: string): Promise<void> {
-    const now = Date.now();
+    const now = this.#now();
     if (now - (this.#seenAt.get(target) ?? 0) < SEEN_EVERY_MS) return;
     this.#seenAt.delete(target);
     this.#seenAt.set(target, now);
@@ -134,6 +140,7 @@ export class MonitorEngine {
       await incidents.setState(incident.id, 'retrying', { attempt, maxAttempts, action: action ?? undefined });
     });
     log.info({ incident: incident.id, rule: finding.rule, target: finding.target, action, result: outcome.result, attempts: outcome.attempts }, outcome.detail);
+    if (outcome.attempts > 0) await this.#warnIfFrequent(finding);
     const message = `${finding.message} — ${outcome.detail}`;
     switch (outcome.result) {
       case 'repaired': {
@@ -166,6 +173,20 @@ export class MonitorEngine {
         return;
       }
     }
+  }
+
+  /** Quiet repairs can hide a sick service: the repairs_warn_after-th repair of a target in a UTC day is told, once. */
+  async #warnIfFrequent(finding: Finding): Promise<void> {
+    const after = this.#deps.repairsWarnAfter ?? 0;
+    if (after <= 0) return;
+    const day = new Date(this.#now()).toISOString().slice(0, 10);
+    const runs = await this.#deps.incidents.repairRunsSince(finding.target, Date.parse(`${day}T00:00:00Z`));
+    if (runs < after) return;
+    // Keyed by target and day: one warning a day, however many repairs follow and whichever process sees them.
+    await this.#deps.alerts.warn(
+      `${finding.target} was repaired ${runs} times today (${finding.action?.type ?? 'repair'}, ${finding.errorType}): the repairs hold, but something keeps breaking it; find the cause (centinela incidents --type ${finding.errorType})`,
+      `repairs:${finding.target}:${day}`,
+    );
   }
 
   async #announce(incident: Incident, event: 'fired' | 'failed' | 'resolved', notify: Finding['notify']): Promise<void> {

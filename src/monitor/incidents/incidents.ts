@@ -165,6 +165,20 @@ export class Incidents {
     return this.#transition(Number(open.id), 'solved', {}, { states: OPEN_STATES });
   }
 
+  /** Repairs of a target begun since `since`: the first try of each repair run is one 'retrying … attempt 1' event. */
+  async repairRunsSince(target: string, since: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('incident_events as e')
+      .innerJoin('incidents as i', 'i.id', 'e.incident_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('i.target', '=', target)
+      .where('e.state', '=', 'retrying')
+      .where('e.at', '>=', since)
+      .where((eb) => eb.or([eb('e.detail', 'like', '% attempt 1/%'), eb('e.detail', 'like', '% attempt 1')]))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async get(id: number): Promise<Incident | null> {
     const row = await this.db.selectFrom('incidents').selectAll().where('id', '=', checkId(id)).executeTakeFirst();
     return row ? toIncident(row) : null;
