@@ -2,7 +2,7 @@
 // while the tailer runs: by rename (rotated names outside and inside the glob) and by copy-truncate (the copy
 // inside the glob). Every line must be seen exactly once.
 import { spawn } from 'node:child_process';
-import { appendFileSync, copyFileSync, mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import pino from 'pino';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -158,5 +158,36 @@ describe('rotation while a writer process writes 100,000 lines', () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it('copy-truncate of a plain path while the service was down: the lines past the checkpoint are read from the copy (issue 11.11)', async () => {
+    const file = join(dir, 'app.log');
+    const lines = (from: number, n: number): string => Array.from({ length: n }, (_, i) => `${String(from + i).padStart(7, '0')} INFO worker abcdefghij\n`).join('');
+    const seen: number[] = [];
+    const make = async (): Promise<Tailer> =>
+      new Tailer({
+        store: t.store,
+        log: await quietLog(),
+        files: [file],
+        from: 'beginning',
+        maxLineBytes: 4096,
+        multilineStart: /^\S/,
+        onRecords: async (records) => {
+          for (const r of records) seen.push(Number(r.text.slice(0, 7)));
+        },
+      });
+    writeFileSync(file, lines(1, 1000));
+    const first = await make();
+    await first.drain();
+    await first.stop();
+    appendFileSync(file, lines(1001, 1000)); // written while the service is down
+    copyFileSync(file, `${file}.1`);
+    truncateSync(file, 0);
+    appendFileSync(file, lines(2001, 10));
+    // Rotated once more while down: the copy's name changed, its first bytes did not.
+    renameSync(`${file}.1`, `${file}.2`);
+    tailer = await make();
+    await tailer.drain();
+    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 2010 }, (_, i) => i + 1));
   });
 });

@@ -10,7 +10,8 @@ import { codeOf, discover, toPatterns } from './discover.ts';
 import type { Found, Pattern } from './discover.ts';
 import { TailFile, lastLineStart } from './file-reader.ts';
 import { identityOf, readHead } from './identity.ts';
-import type { Identity } from './identity.ts';
+import type { Fingerprint, Identity } from './identity.ts';
+import type { CheckpointRow } from './checkpoints.ts';
 import { Ledger } from './ledger.ts';
 import { checkOptions } from './options.ts';
 import type { CheckedOptions, TailOptions } from './options.ts';
@@ -31,6 +32,8 @@ interface Placed {
   id: Identity;
   head: Buffer;
   at: number;
+  /** The checkpoint of what this file held before it was truncated or replaced while nobody read it. */
+  retired?: CheckpointRow;
 }
 
 export class Tailer {
@@ -254,9 +257,14 @@ export class Tailer {
     this.#log.info({ file: f.source }, 'log file truncated or replaced; reading it from its start');
     const seen = this.#sizes.get(f.id.key) ?? 0;
     this.#sizes.delete(f.id.key);
-    const copy = await findRotatedCopy(f.source, fp, new Set(this.#ledger.files.keys()));
+    return this.#followCopy(f.source, fp, offset, seen, now);
+  }
+
+  /** Reads the rest of a truncated file from its rotated copy beside it; without one, WARNs that lines may be lost. */
+  async #followCopy(source: string, fp: Fingerprint, offset: number, seen: number, now: number): Promise<boolean> {
+    const copy = await findRotatedCopy(source, fp, new Set(this.#ledger.files.keys()));
     if (copy) {
-      this.#log.info({ file: f.source, copy: copy.source, from: offset }, 'reading the rest of the rotated copy');
+      this.#log.info({ file: source, copy: copy.source, from: offset }, 'reading the rest of the rotated copy');
       return this.#track(copy, now, false);
     }
     if (offset > 0) {
@@ -264,8 +272,8 @@ export class Tailer {
       const atLeast = Math.max(0, seen - offset);
       this.#lostBytes += atLeast;
       this.#log.warn(
-        { file: f.source, read_to: offset, lost_bytes_at_least: atLeast, lost_bytes_total: this.#lostBytes },
-        `log lines may have been lost: ${f.source} was truncated and no rotated copy was found beside it, so lines written after byte ${offset} and before the truncation were not read (at least ${atLeast} bytes); list the rotated name in monitor.logs (a glob such as app.log*) or use delaycompress`,
+        { file: source, read_to: offset, lost_bytes_at_least: atLeast, lost_bytes_total: this.#lostBytes },
+        `log lines may have been lost: ${source} was truncated and no rotated copy was found beside it, so lines written after byte ${offset} and before the truncation were not read (at least ${atLeast} bytes); list the rotated name in monitor.logs (a glob such as app.log*) or use delaycompress`,
       );
     }
     return true;
@@ -296,11 +304,14 @@ export class Tailer {
       if (!placed) await fh.close(); // held, replaced meanwhile, or reading its head failed
     }
     if (!placed) return true;
-    const { id, head, at } = placed;
+    const { id, head, at, retired } = placed;
     const f = new TailFile(id, fh, hit.source, at, head, { maxLineBytes: this.#c.maxLineBytes, multilineStart: this.#c.multilineStart });
     this.#ledger.add(f);
     await this.#watchTarget(hit.source);
-    return (await this.#readAll(f, now, final)) !== null;
+    if ((await this.#readAll(f, now, final)) === null) return false;
+    // Truncated while the service was down: the rest of what it held may be in its rotated copy.
+    if (retired && retired.byte_offset > 0) return this.#followCopy(hit.source, { hash: retired.fingerprint, len: retired.fp_len }, retired.byte_offset, 0, now);
+    return true;
   }
 
   /** Where to start in an opened file; null to leave it for now (held, or replaced since it was found). */
@@ -328,7 +339,7 @@ export class Tailer {
     this.#held.delete(id.key);
     if (placement.retire) this.#ledger.retire({ ...placement.retire, updated_at: now });
     if (placement.consume) this.#ledger.consume(placement.consume, now);
-    return { id, head, at };
+    return { id, head, at, retired: placement.retire };
   }
 
   /** A symlink's target may live elsewhere: chokidar watches it too. */
