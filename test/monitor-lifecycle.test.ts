@@ -80,7 +80,7 @@ describe.each(STORE_KINDS)('the incident lifecycle on %s', (kind) => {
       docker,
       diskLow: async () => free < 5 * MiB,
     });
-    engine = new MonitorEngine({ incidents, alerts, repairs, rules: RULES, log: quiet, repairsWarnAfter: 3, now: () => now });
+    engine = new MonitorEngine({ incidents, alerts, repairs, rules: RULES, log: quiet, repairsWarnAfter: 3, now: () => now, mediaRoot: media });
     disk = diskCheck({ paths: [media], warnFree: 20 * MiB, criticalFree: 5 * MiB, clearMargin: MiB, intervalMs: 1000, statfs: async () => ({ free, size: 1024 * MiB }) });
   });
 
@@ -243,6 +243,13 @@ describe.each(STORE_KINDS)('the incident lifecycle on %s', (kind) => {
     const texts = await sent();
     expect(texts).toHaveLength(1);
     expect(texts[0]).toMatch(/loader was repaired 3 times today/);
+  });
+
+  it('model and video are filled from a path under the media root (issue 11.14)', async () => {
+    await lines(`Error: EACCES: permission denied, open '${join(media, 'victor', '2026-01', 'clip.mp4')}'`, `Error: ENOENT: no such file or directory, mkdir '${join(media, 'ana')}'`);
+    const [chown, folder] = await all();
+    expect(chown?.fields).toMatchObject({ model: 'victor', video: 'clip.mp4' });
+    expect(folder?.fields).toMatchObject({ model: 'ana' });
   });
 
   it('incident numbers count incidents, not repeats (issue 12.8)', async () => {

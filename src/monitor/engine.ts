@@ -22,6 +22,8 @@ export interface EngineDeps {
   repairs: Repairs;
   rules: RuleSet;
   log: Logger;
+  /** paths.media: a path under it names its creator (the first folder) and, for a video file, the video. */
+  mediaRoot?: string;
   /** monitor.repairs_warn_after: repairs of one target in a UTC day before the admins get one warning; 0: never. */
   repairsWarnAfter?: number;
   now?: () => number;
@@ -73,7 +75,8 @@ export class MonitorEngine {
     }
   }
 
-  async #found(finding: Finding, heldWithinMs: number): Promise<void> {
+  async #found(given: Finding, heldWithinMs: number): Promise<void> {
+    const finding = withMedia(given, this.#deps.mediaRoot);
     this.#remember(finding);
     const { incident, isNew, raised } = await this.#deps.incidents.record(finding, { heldWithinMs });
     if (!isNew && !raised) {
@@ -216,4 +219,21 @@ export class MonitorEngine {
       notify: rule.notify,
     };
   }
+}
+
+const VIDEO_FILE = /\.(?:mp4|mov|m4v|mkv|webm|avi)(?:\.part)?$/i;
+
+/** Fills model and video from a path under the media root (<media>/<model>/…/<video>) when the finding lacks them. */
+export function withMedia(finding: Finding, mediaRoot: string | undefined): Finding {
+  const path = finding.fields.path;
+  if (!mediaRoot || !path || (finding.fields.model && finding.fields.video)) return finding;
+  const root = mediaRoot.endsWith('/') ? mediaRoot : `${mediaRoot}/`;
+  if (!path.startsWith(root)) return finding;
+  const parts = path.slice(root.length).split('/').filter(Boolean);
+  const fields = { ...finding.fields };
+  if (!fields.model && parts.length > 1) fields.model = parts[0] as string;
+  else if (!fields.model && parts.length === 1 && !VIDEO_FILE.test(parts[0] as string)) fields.model = parts[0] as string;
+  const last = parts.at(-1);
+  if (!fields.video && last && VIDEO_FILE.test(last)) fields.video = last.replace(/\.part$/i, '');
+  return { ...finding, fields };
 }

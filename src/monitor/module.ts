@@ -95,7 +95,7 @@ export class MonitorModule implements Module {
       breaker: { maxRepairs: m.breaker.max_repairs, windowMs: ms(m.breaker.window), healthyForMs: ms(m.breaker.healthy_for) },
       diskLow: () => this.#diskLow(),
     });
-    const engine = new MonitorEngine({ incidents, alerts, repairs, rules, log, repairsWarnAfter: m.repairs_warn_after });
+    const engine = new MonitorEngine({ incidents, alerts, repairs, rules, log, repairsWarnAfter: m.repairs_warn_after, mediaRoot: resolve(config.paths.media) });
     this.#engine = engine;
     this.#alerts = alerts;
     this.#incidents = incidents;
