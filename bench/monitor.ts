@@ -11,7 +11,9 @@
 //   INFO/DEBUG samples that quote errors;
 // - tail_lost_lines, tail_repeated_lines: a writer process at 3,000 lines/s rotating a plain path (no glob) by
 //   copy-truncate five times, followed by a tailer process killed with SIGKILL twice and restarted;
-// - rules_vs_fail2ban: not measured (see the note it prints).
+// - rules_vs_fail2ban: fail2ban-regex's time ÷ ours over the same 1M-line log, our shipped rules' regexes given to
+//   it as one filter (each wrapped in <F-ID> so that no host is needed, no date pattern); skipped, with how to
+//   install it, when fail2ban is absent.
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,12 +21,13 @@ import { sql } from 'kysely';
 import { CLI, REPO, cleanEnv, freePort, tempDir } from '../test/support/service.ts';
 import { startService } from '../src/main.ts';
 import { cpuSeconds, figure, median, note } from './support.ts';
-import { buildLog, grepPattern } from './monitor-data.ts';
+import { buildLog, fail2banFilter, grepPattern } from './monitor-data.ts';
 import { sampleFigures, stormFigures } from './monitor-lifecycle.ts';
 
 const LINES = Number(process.env.BENCH_LINES ?? 400_000);
 const DETECT_LINES = 500;
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
+const PEER_LINES = Number(process.env.BENCH_PEER_LINES ?? 1_000_000);
 
 const dir = tempDir('bench-monitor-');
 try {
@@ -122,9 +125,26 @@ try {
   // 5. Tailing a plain path through copy-truncate at 3,000 lines/s, with two SIGKILLs of the tailer.
   const tail = await tailUnderKills(join(dir, 'follow'));
   note(`tail: ${tail.lines} lines written, ${tail.distinct} seen, ${tail.total} handed over (2 SIGKILLs, 5 copy-truncates of a plain path)`);
+  // 6. A peer side by side: the same 1M-line log through our tailer and shipped rules, and through fail2ban-regex.
   const fail2ban = spawnSync('fail2ban-regex', ['--version'], { encoding: 'utf8' });
+  let vsFail2ban: number | null = null;
   if (fail2ban.error) note('rules_vs_fail2ban skipped: fail2ban-regex is not installed (apt-get update && apt-get install -y fail2ban)');
-  else note('rules_vs_fail2ban skipped: the comparison with fail2ban-regex is not written yet');
+  else {
+    const peerLog = join(dir, 'million.log');
+    writeFileSync(peerLog, buildLog(PEER_LINES));
+    const filter = join(dir, 'centinela-filter.conf');
+    writeFileSync(filter, fail2banFilter());
+    const t0 = performance.now();
+    const theirs = spawnSync('fail2ban-regex', ['--raw', '-d', '{NONE}', peerLog, filter], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const theirMs = performance.now() - t0;
+    if (theirs.status !== 0) throw new Error(`fail2ban-regex failed: ${theirs.stderr || theirs.stdout}`);
+    const ours = spawnSync(pin[0] ?? process.execPath, [...pin.slice(1), ...(pin.length ? [process.execPath] : []), join(import.meta.dirname, 'monitor-tail.ts'), peerLog, join(dir, 'peer-tail')], { encoding: 'utf8' });
+    const m = /records=(\d+) matched=(\d+) ms=([\d.]+)/.exec(ours.stdout);
+    if (!m) throw new Error(`tail child failed: ${ours.stderr}`);
+    vsFail2ban = theirMs / Number(m[3]);
+    const matched = /Lines: .*?(\d+) matched/.exec(theirs.stdout)?.[1] ?? '?';
+    note(`peer over ${PEER_LINES} lines: fail2ban-regex ${Math.round(theirMs)} ms (${matched} matched), tail+rules ${Math.round(Number(m[3]))} ms (${m[2]} matched); ${fail2ban.stdout.trim()}`);
+  }
 
   figure('detect_p99_ms', p99, 'ms');
   figure('tail_lines_per_s', Math.round(LINES / (tailMs / 1000)), 'lines/s');
@@ -136,6 +156,7 @@ try {
   figure('false_positive_rate', samples.falsePositiveRate, 'ratio');
   figure('tail_lost_lines', tail.lines - tail.distinct, 'lines');
   figure('tail_repeated_lines', tail.total - tail.distinct, 'lines');
+  if (vsFail2ban !== null) figure('rules_vs_fail2ban', vsFail2ban, 'x');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
