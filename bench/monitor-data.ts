@@ -37,3 +37,15 @@ export function grepPattern(): string {
   if (sources.length === 0) throw new Error(`no regexes in ${SHIPPED_RULES}`);
   return sources.map((s) => `(${s})`).join('|');
 }
+
+/**
+ * The shipped rules' regexes as a fail2ban filter: Python named groups, each pattern wrapped whole in <F-ID> (a
+ * failure id, so that no <HOST> is needed), `%` escaped for its config parser.
+ */
+export function fail2banFilter(): string {
+  const sources = regexSources(loadRules(SHIPPED_RULES)).map((t) => {
+    const body = t.replace(/^\^/, '').replace(/\(\?<([A-Za-z_]\w*)>/g, '(?P<$1>').replace(/%/g, '%%');
+    return `^<F-ID>${body}</F-ID>`;
+  });
+  return `[Definition]\nfailregex = ${sources.join('\n            ')}\nignoreregex =\n`;
+}

@@ -143,11 +143,13 @@ describe.each(STORE_KINDS)('repairs on %s', (kind) => {
     // Another target has its own budget.
     expect((await r.run(next('other'), onAttempt)).result).toBe('repaired');
 
-    // Past the window it stays open (a restart, another process: the store holds it).
-    clock += 120_000;
-    const later = await (await repairs()).run(next(), onAttempt);
-    expect(later.result).toBe('breaker_open');
-    expect(later.detail).toContain('stopped since 2026-01-05T14:00:20.000Z');
+    // It stays open while problems keep coming, past the window too (a restart, another process: the store holds it).
+    for (let i = 0; i < 6; i++) {
+      clock += 20_000;
+      const later = await (await repairs()).run(next(), onAttempt);
+      expect(later.result).toBe('breaker_open');
+      expect(later.detail).toContain('stopped since 2026-01-05T14:00:20.000Z');
+    }
 
     await r.healthy('media-root');
     clock += 20_000;
@@ -165,6 +167,23 @@ describe.each(STORE_KINDS)('repairs on %s', (kind) => {
     expect((await r.run(next(), onAttempt)).result).toBe('repaired');
     expect(await readdir(media)).toEqual(expect.arrayContaining([`f${n}`]));
     expect((await readdir(media)).length).toBe(4);
+  });
+
+  it('a log target (no check says it is healthy) gets repairs again once no problem was seen on it for healthy_for (issue 11.6)', async () => {
+    const media = join(dir, 'media');
+    let n = 0;
+    const next = (): Finding => finding('create_folder', { path: join(media, `g${++n}`) }, '/srv/media/victor');
+    const r = await repairs();
+    for (let i = 0; i < 2; i++) expect((await r.run(next(), onAttempt)).result).toBe('repaired');
+    expect((await r.run(next(), onAttempt)).result).toBe('breaker_open');
+    // A problem seen again (a repeat that repaired nothing) starts the quiet period over.
+    clock += 20_000;
+    await r.seen('/srv/media/victor');
+    clock += 20_000;
+    expect((await r.run(next(), onAttempt)).result).toBe('breaker_open');
+    clock += 30_000;
+    // After a restart too: the quiet period is read from the store.
+    expect((await (await repairs()).run(next(), onAttempt)).result).toBe('repaired');
   });
 
   it('the window slides: repairs spread wider than it never open the breaker; refusals and dry runs do not count', async () => {

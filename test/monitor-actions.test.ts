@@ -11,7 +11,7 @@ import type { Queue } from '../src/core/queue/index.ts';
 import { ACTION_TYPES } from '../src/monitor/actions/index.ts';
 import type { RepairDeps, Repairs } from '../src/monitor/actions/index.ts';
 import type { ActionPlan, ContainerState, DockerApi, Finding } from '../src/monitor/types.ts';
-import { intakePaused } from '../src/pipeline/intake/index.ts';
+import { intakePaused, resumeIntake } from '../src/pipeline/intake/index.ts';
 import { testRepairs } from './support/repairs.ts';
 import { tempDir } from './support/service.ts';
 import { createTestStore, testQueue } from './support/stores.ts';
@@ -176,13 +176,13 @@ describe('fix_owner', () => {
     }
   });
 
-  it.runIf(ROOT)('changes a symlink itself and does not follow it out of the roots', async () => {
+  it.runIf(ROOT)('changes a symlink itself, does not follow it out of the roots, and says the repair did not hold (issue 11.14)', async () => {
     const secret = join(outside, 'secret');
     await writeFile(secret, 's');
     await symlink(secret, join(media, 'link'));
     const out = await (await repairs({ owner: '65534:65534' })).run(finding('fix_owner', { path: join(media, 'link') }), onAttempt);
-    expect(out.result).toBe('repaired');
-    expect(out.detail).toContain('left alone');
+    expect(out.result).toBe('failed');
+    expect(out.detail).toMatch(/target was left alone .* still denied/);
     expect((await lstat(join(media, 'link'))).uid).toBe(65534);
     expect((await stat(secret)).uid).toBe(0);
   });
@@ -206,14 +206,32 @@ describe('dry run', () => {
 });
 
 describe('pause_intake', () => {
-  it('pauses intake and checks the flag; pausing again holds too', async () => {
+  it('pauses intake and checks the flag; pausing again holds too; the remedy is holding, not a repair', async () => {
     const r = await repairs();
-    const out = await r.run(finding('pause_intake', { reason: 'disk full at /srv/media' }), onAttempt);
-    expect(out).toMatchObject({ result: 'repaired', detail: 'intake paused: disk full at /srv/media' });
+    const out = await r.run({ ...finding('pause_intake', { reason: 'disk full at /srv/media' }), rule: 'disk' }, onAttempt);
+    expect(out).toMatchObject({ result: 'holding' });
+    expect(out.detail).toContain('intake paused: disk full at /srv/media');
     expect((await intakePaused(t.store))?.reason).toBe('disk full at /srv/media');
-    const again = await r.run(finding('pause_intake', {}), onAttempt);
-    expect(again.result).toBe('repaired');
+    const again = await r.run({ ...finding('pause_intake', {}), rule: 'disk' }, onAttempt);
+    expect(again.result).toBe('holding');
     expect(again.detail).toContain('paused already (disk full at /srv/media)');
+  });
+
+  it('from a log line, pauses only for a path under the allowed roots or a low disk (issue 11.3)', async () => {
+    await resumeIntake(t.store);
+    let low = false;
+    const r = await repairs({ diskLow: async () => low });
+    const other = await r.run(finding('pause_intake', { path: '/mnt/backup/x.tar' }), onAttempt);
+    expect(other).toMatchObject({ result: 'skipped' });
+    expect(other.detail).toMatch(/outside the folders .* no watched disk is under disk.critical_free/);
+    expect((await r.run(finding('pause_intake', {}), onAttempt)).result).toBe('skipped');
+    expect(await intakePaused(t.store)).toBeNull();
+    low = true;
+    expect((await r.run(finding('pause_intake', {}), onAttempt)).result).toBe('holding');
+    await resumeIntake(t.store);
+    low = false;
+    expect((await r.run(finding('pause_intake', { path: join(media, 'victor', 'x.mp4') }), onAttempt)).result).toBe('holding');
+    expect((await intakePaused(t.store))?.reason).toMatch(/^disk /);
   });
 });
 

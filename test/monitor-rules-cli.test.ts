@@ -76,7 +76,7 @@ describe('centinela rules test', () => {
     expect(report).toContain('→ retry_job job_id=42 model=victor (3 attempts, waits 1s 2s 4s); target 42, warning, notify on_failure');
     expect(report).toContain('  folder_missing: 2\n    line 3: ');
     expect(report).toContain('    line 6: ');
-    expect(report).toContain('→ create_folder path=/srv/media/ana (1 attempt); target /srv/media/ana, warning, notify never');
+    expect(report).toContain('→ create_folder path=/srv/media/ana (1 attempt); target /srv/media/ana, warning, notify on_failure');
     expect(run.stdout).not.toContain(TOKEN);
     expect(report).toContain('/srv/media/[redacted]/x.mp4');
   });

@@ -34,7 +34,7 @@ describe('the shipped rules', () => {
   it('cover the problems of the old download monitor with the agreed repairs and alerts', () => {
     const byId = new Map(set.rules.map((r) => [r.id, r]));
     expect(byId.get('download_timeout')).toMatchObject({ action: { type: 'retry_job', attempts: 3, backoffMs: [1000, 2000, 4000] }, notify: 'on_failure' });
-    expect(byId.get('folder_missing')).toMatchObject({ action: { type: 'create_folder' }, notify: 'never' });
+    expect(byId.get('folder_missing')).toMatchObject({ action: { type: 'create_folder' }, notify: 'on_failure' });
     expect(byId.get('file_corrupt')).toMatchObject({ action: { type: 'quarantine_refetch' }, notify: 'always' });
     expect(byId.get('permission_denied')).toMatchObject({ action: { type: 'fix_owner' }, notify: 'on_failure' });
     expect(byId.get('disk_full')).toMatchObject({ action: { type: 'pause_intake' }, severity: 'critical', notify: 'always' });

@@ -2,7 +2,8 @@
 // while the tailer runs: by rename (rotated names outside and inside the glob) and by copy-truncate (the copy
 // inside the glob). Every line must be seen exactly once.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import pino from 'pino';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Tailer } from '../src/monitor/tail/index.ts';
@@ -52,6 +53,8 @@ describe('rotation while a writer process writes 100,000 lines', () => {
     ['rename', 'app.log'],
     ['rename', 'app.log*'],
     ['copytruncate', 'app.log*'],
+    // A plain path: the copy (app.log.1) is found beside it by identity (issue 11.11).
+    ['copytruncate', 'app.log'],
   ] as const)('%s five times, tailing %s: every line exactly once', async (mode, pattern) => {
     const seen = new Map<number, number>();
     let total = 0;
@@ -97,4 +100,94 @@ describe('rotation while a writer process writes 100,000 lines', () => {
     expect(Math.min(...seen.keys())).toBe(1);
     expect(Math.max(...seen.keys())).toBe(LINES);
   }, 120_000);
+
+  it('copy-truncate of a plain path with lines not yet read: they are read from the copy found by identity; with no copy a WARN says lines may be lost (issue 11.11)', async () => {
+    const file = join(dir, 'app.log');
+    const lines = (from: number, n: number): string => Array.from({ length: n }, (_, i) => `${String(from + i).padStart(7, '0')} INFO worker abcdefghij\n`).join('');
+    const seen: number[] = [];
+    const make = async (): Promise<Tailer> =>
+      new Tailer({
+        store: t.store,
+        log: await quietLog(),
+        files: [file],
+        from: 'beginning',
+        maxLineBytes: 4096,
+        multilineStart: /^\S/,
+        onRecords: async (records) => {
+          for (const r of records) seen.push(Number(r.text.slice(0, 7)));
+        },
+      });
+    writeFileSync(file, lines(1, 1000));
+    tailer = await make();
+    await tailer.drain();
+    appendFileSync(file, lines(1001, 1000)); // written, not read yet
+    await tailer.drain(); // the tailer sees the size (as a tick would), reads it all
+    appendFileSync(file, lines(2001, 1000));
+    // logrotate copytruncate: copy, then truncate in place; the writer goes on.
+    copyFileSync(file, `${file}.1`);
+    truncateSync(file, 0);
+    appendFileSync(file, lines(3001, 10));
+    await tailer.drain();
+    const want = Array.from({ length: 3010 }, (_, i) => i + 1);
+    expect(want.filter((n) => !seen.includes(n)).slice(0, 5), `missing; seen ${seen.length}`).toEqual([]);
+    expect([...seen].sort((a, b) => a - b)).toEqual(want);
+    expect(tailer.lostBytes).toBe(0);
+
+    // No copy beside it (compressed at once, or deleted): the possible loss is a WARN, not silence.
+    const warnings: string[] = [];
+    const lost = join(dir, 'lost');
+    mkdirSync(lost);
+    const other = join(lost, 'app.log');
+    writeFileSync(other, lines(1, 500));
+    const second = new Tailer({
+      store: t.store,
+      log: pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) }),
+      files: [other],
+      from: 'beginning',
+      maxLineBytes: 4096,
+      multilineStart: /^\S/,
+      onRecords: async () => {},
+    });
+    try {
+      await second.drain();
+      appendFileSync(other, lines(501, 100));
+      truncateSync(other, 0);
+      appendFileSync(other, lines(1, 1));
+      await second.drain();
+      expect(warnings.join('')).toMatch(/log lines may have been lost: .*app.log was truncated/);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('copy-truncate of a plain path while the service was down: the lines past the checkpoint are read from the copy (issue 11.11)', async () => {
+    const file = join(dir, 'app.log');
+    const lines = (from: number, n: number): string => Array.from({ length: n }, (_, i) => `${String(from + i).padStart(7, '0')} INFO worker abcdefghij\n`).join('');
+    const seen: number[] = [];
+    const make = async (): Promise<Tailer> =>
+      new Tailer({
+        store: t.store,
+        log: await quietLog(),
+        files: [file],
+        from: 'beginning',
+        maxLineBytes: 4096,
+        multilineStart: /^\S/,
+        onRecords: async (records) => {
+          for (const r of records) seen.push(Number(r.text.slice(0, 7)));
+        },
+      });
+    writeFileSync(file, lines(1, 1000));
+    const first = await make();
+    await first.drain();
+    await first.stop();
+    appendFileSync(file, lines(1001, 1000)); // written while the service is down
+    copyFileSync(file, `${file}.1`);
+    truncateSync(file, 0);
+    appendFileSync(file, lines(2001, 10));
+    // Rotated once more while down: the copy's name changed, its first bytes did not.
+    renameSync(`${file}.1`, `${file}.2`);
+    tailer = await make();
+    await tailer.drain();
+    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 2010 }, (_, i) => i + 1));
+  });
 });

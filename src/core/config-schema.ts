@@ -279,6 +279,12 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+        repairs_warn_after: z
+          .number()
+          .int()
+          .min(0)
+          .default(3)
+          .describe('after this many repairs of one target in a day (UTC) the admins get one warning with the count; 0: never'),
         disk_paths: z.array(z.string().min(1)).default([]).describe('folders whose free space is checked besides data, media and logs'),
         docker_socket: z.string().default('/var/run/docker.sock').describe('the Docker Engine API socket'),
         containers: z

@@ -1,6 +1,13 @@
 // What the monitor does with what it sees: a finding becomes (or counts on) an incident; a new incident with a
 // repair gets it, in the background, with its states recorded; the admins hear of it as the rule or check says.
 // A healthy check result resolves the open incident of the same rule and target.
+//
+// The lifecycle, once: one fingerprint (rule + target) is one open incident whose count rises. A repeat while its
+// repair runs, or soon after the repair held (HELD_MS, log findings only), counts on it and repairs nothing. A
+// repair that fails, is refused or is stopped by the breaker leaves the incident open (pending): the admins hear
+// it once, are reminded per alerts.repeat, and hear it resolved when its check passes (or, for a log rule, when
+// the line stops). A remedy that holds only while the cause lasts (intake paused for disk) keeps it open too. A
+// repeat that raises the severity is a new decision: the admins are told and the repair runs.
 import type { Logger } from '../core/log.ts';
 import type { Repairs } from './actions/index.ts';
 import type { Alerts } from './alerts/index.ts';
@@ -15,23 +22,33 @@ export interface EngineDeps {
   repairs: Repairs;
   rules: RuleSet;
   log: Logger;
-  /** Called when a check's incident resolves (the disk has room again: intake resumes). */
-  onSolved?: (incident: Incident) => Promise<void>;
+  /** paths.media: a path under it names its creator (the first folder) and, for a video file, the video. */
+  mediaRoot?: string;
+  /** monitor.repairs_warn_after: repairs of one target in a UTC day before the admins get one warning; 0: never. */
+  repairsWarnAfter?: number;
+  now?: () => number;
 }
 
 /** Findings kept for the Retry button: the incident row does not hold the repair plan. */
 const REMEMBERED_FINDINGS = 1000;
+/** A log line this soon after its repair held was most likely written before it (a tailer catching up). */
+export const HELD_MS = 60_000;
+/** A repeat tells the breaker its target is still not healthy at most this often (a storm is one write a minute). */
+const SEEN_EVERY_MS = 60_000;
 
 export class MonitorEngine {
   readonly #deps: EngineDeps;
   /** Fingerprints whose repair runs now: a second finding only counts, it does not start a second repair. */
   readonly #repairing = new Map<string, Promise<void>>();
-  /** Targets whose breaker is open and whose escalation was sent: later findings are recorded, not re-announced. */
-  readonly #escalated = new Set<string>();
   readonly #findings = new Map<string, Finding>();
+  /** When each target's repeat was last told to the breaker. */
+  readonly #seenAt = new Map<string, number>();
+
+  readonly #now: () => number;
 
   constructor(deps: EngineDeps) {
     this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
   }
 
   /** Log records from the tailer or a container: each one that a rule matches is a finding. */
@@ -40,36 +57,49 @@ export class MonitorEngine {
       // The monitor's own lines describe repairs; matching them would make the monitor chase itself.
       if (record.json && typeof record.json.component === 'string' && record.json.component.startsWith('monitor')) continue;
       const finding = this.#deps.rules.match(record);
-      if (finding) await this.#found(finding);
+      if (finding) await this.#found(finding, HELD_MS);
     }
   }
 
   async onCheckResults(results: readonly CheckResult[]): Promise<void> {
     for (const result of results) {
       if (!result.ok) {
-        await this.#found(result.finding);
+        await this.#found(result.finding, 0);
         continue;
       }
       await this.#deps.repairs.healthy(result.target);
-      this.#escalated.delete(result.target);
       const solved = await this.#deps.incidents.resolve(result.rule, result.target);
       if (!solved) continue;
       // Alerts sends a resolution only for an incident that was announced.
       await this.#deps.alerts.notify(solved, 'resolved');
-      await this.#deps.onSolved?.(solved);
     }
   }
 
-  async #found(finding: Finding): Promise<void> {
+  async #found(given: Finding, heldWithinMs: number): Promise<void> {
+    const finding = withMedia(given, this.#deps.mediaRoot);
     this.#remember(finding);
-    const { incident, isNew } = await this.#deps.incidents.record(finding);
-    if (!isNew) return;
-    if (!finding.action) {
-      await this.#announce(incident, 'fired', finding.notify);
+    const { incident, isNew, raised } = await this.#deps.incidents.record(finding, { heldWithinMs });
+    if (!isNew && !raised) {
+      if (finding.action) await this.#stillUnhealthy(finding.target);
       return;
     }
-    if (finding.notify === 'always') await this.#announce(incident, 'fired', finding.notify);
+    // A worse severity is news even where the rule would wait for the repair's outcome (notify: on_failure).
+    const notify = raised && finding.notify === 'on_failure' ? 'always' : finding.notify;
+    if (!finding.action) {
+      await this.#announce(incident, 'fired', notify);
+      return;
+    }
+    if (notify === 'always') await this.#announce(incident, 'fired', notify);
     this.#startRepair(incident, finding);
+  }
+
+  async #stillUnhealthy(target: string): Promise<void> {
+    const now = this.#now();
+    if (now - (this.#seenAt.get(target) ?? 0) < SEEN_EVERY_MS) return;
+    this.#seenAt.delete(target);
+    this.#seenAt.set(target, now);
+    if (this.#seenAt.size > REMEMBERED_FINDINGS) this.#seenAt.delete(this.#seenAt.keys().next().value as string);
+    await this.#deps.repairs.seen(target);
   }
 
   /** Incidents whose Retry button was pressed, and repairs a crash cut short: run their repair again. */
@@ -95,7 +125,6 @@ export class MonitorEngine {
       await this.#deps.incidents.setState(incident.id, 'failed', { message: `${incident.message} — no repair is known for this incident; repair it by hand` });
       return;
     }
-    this.#escalated.delete(finding.target);
     this.#startRepair(incident, finding);
   }
 
@@ -114,12 +143,18 @@ export class MonitorEngine {
       await incidents.setState(incident.id, 'retrying', { attempt, maxAttempts, action: action ?? undefined });
     });
     log.info({ incident: incident.id, rule: finding.rule, target: finding.target, action, result: outcome.result, attempts: outcome.attempts }, outcome.detail);
+    if (outcome.attempts > 0) await this.#warnIfFrequent(finding);
     const message = `${finding.message} — ${outcome.detail}`;
     switch (outcome.result) {
       case 'repaired': {
-        this.#escalated.delete(finding.target);
         const solved = await incidents.setState(incident.id, 'solved', { message });
         await this.#deps.alerts.notify(solved, 'resolved');
+        return;
+      }
+      case 'holding': {
+        // The remedy holds while the cause lasts: the incident stays open until its check clears it.
+        const holding = await incidents.setState(incident.id, 'pending', { message });
+        await this.#announce(holding, 'fired', finding.notify === 'never' ? 'never' : 'always');
         return;
       }
       case 'dry_run':
@@ -129,23 +164,32 @@ export class MonitorEngine {
         return;
       }
       case 'breaker_open': {
-        // One escalation per open breaker: later findings on the target are recorded and stay quiet.
-        if (this.#escalated.has(finding.target)) {
-          await incidents.setState(incident.id, 'suppressed', { message });
-          return;
-        }
-        this.#escalated.add(finding.target);
-        const failed = await incidents.setState(incident.id, 'failed', { message });
-        await this.#deps.alerts.notify({ ...failed, severity: 'critical' }, 'failed');
+        // Still broken and not repaired: open, critical, reminded until someone acts or it heals.
+        const stopped = await incidents.setState(incident.id, 'pending', { message });
+        await this.#deps.alerts.notify({ ...stopped, severity: 'critical' }, 'failed');
         return;
       }
       case 'failed':
       case 'refused': {
-        const failed = await incidents.setState(incident.id, 'failed', { message });
+        const failed = await incidents.setState(incident.id, 'pending', { message: `${finding.message} — repair ${outcome.result}: ${outcome.detail}` });
         await this.#announce(failed, 'failed', finding.notify === 'never' ? 'never' : 'always');
         return;
       }
     }
+  }
+
+  /** Quiet repairs can hide a sick service: the repairs_warn_after-th repair of a target in a UTC day is told, once. */
+  async #warnIfFrequent(finding: Finding): Promise<void> {
+    const after = this.#deps.repairsWarnAfter ?? 0;
+    if (after <= 0) return;
+    const day = new Date(this.#now()).toISOString().slice(0, 10);
+    const runs = await this.#deps.incidents.repairRunsSince(finding.target, Date.parse(`${day}T00:00:00Z`));
+    if (runs < after) return;
+    // Keyed by target and day: one warning a day, however many repairs follow and whichever process sees them.
+    await this.#deps.alerts.warn(
+      `${finding.target} was repaired ${runs} times today (${finding.action?.type ?? 'repair'}, ${finding.errorType}): the repairs hold, but something keeps breaking it; find the cause (centinela incidents --type ${finding.errorType})`,
+      `repairs:${finding.target}:${day}`,
+    );
   }
 
   async #announce(incident: Incident, event: 'fired' | 'failed' | 'resolved', notify: Finding['notify']): Promise<void> {
@@ -175,4 +219,21 @@ export class MonitorEngine {
       notify: rule.notify,
     };
   }
+}
+
+const VIDEO_FILE = /\.(?:mp4|mov|m4v|mkv|webm|avi)(?:\.part)?$/i;
+
+/** Fills model and video from a path under the media root (<media>/<model>/…/<video>) when the finding lacks them. */
+export function withMedia(finding: Finding, mediaRoot: string | undefined): Finding {
+  const path = finding.fields.path;
+  if (!mediaRoot || !path || (finding.fields.model && finding.fields.video)) return finding;
+  const root = mediaRoot.endsWith('/') ? mediaRoot : `${mediaRoot}/`;
+  if (!path.startsWith(root)) return finding;
+  const parts = path.slice(root.length).split('/').filter(Boolean);
+  const fields = { ...finding.fields };
+  if (!fields.model && parts.length > 1) fields.model = parts[0] as string;
+  else if (!fields.model && parts.length === 1 && !VIDEO_FILE.test(parts[0] as string)) fields.model = parts[0] as string;
+  const last = parts.at(-1);
+  if (!fields.video && last && VIDEO_FILE.test(last)) fields.video = last.replace(/\.part$/i, '');
+  return { ...finding, fields };
 }

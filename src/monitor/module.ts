@@ -9,6 +9,7 @@ import type { Module, ModuleStatus } from '../core/module.ts';
 import type { Queue } from '../core/queue/index.ts';
 import type { Store } from '../core/store/index.ts';
 import { Repairs } from './actions/index.ts';
+import { liftDiskPause } from './disk-pause.ts';
 import { Alerts } from './alerts/index.ts';
 import { CHECK_RULES, Probes, botApiCheck, diskCheck, healthzCheck, heartbeatCheck, stalledCheck } from './checks/index.ts';
 import type { ProbeSnapshot } from './checks/index.ts';
@@ -16,11 +17,11 @@ import { DockerWatch } from './docker/index.ts';
 import { MonitorEngine } from './engine.ts';
 import { MaintenancePause } from './maintenance/index.ts';
 import { Incidents } from './incidents/index.ts';
-import type { Incident } from './incidents/index.ts';
-import { intakePaused, resumeIntake } from '../pipeline/intake/index.ts';
 import { SHIPPED_RULES, loadRules } from './rules/index.ts';
 import { Tailer } from './tail/index.ts';
 import type { Check, CheckResult } from './types.ts';
+
+import { readFreeSpace } from '../core/free-space.ts';
 
 export interface MonitorDeps {
   config: Config;
@@ -105,8 +106,9 @@ export class MonitorModule implements Module {
       botApi: { apiRoot: config.telegram.api_root, token: secrets.TELEGRAM_BOT_TOKEN ?? null },
       dryRun: m.dry_run,
       breaker: { maxRepairs: m.breaker.max_repairs, windowMs: ms(m.breaker.window), healthyForMs: ms(m.breaker.healthy_for) },
+      diskLow: () => this.#diskLow(),
     });
-    const engine = new MonitorEngine({ incidents, alerts, repairs, rules, log, onSolved: (incident) => this.#resumeAfterDisk(incident) });
+    const engine = new MonitorEngine({ incidents, alerts, repairs, rules, log, repairsWarnAfter: m.repairs_warn_after, mediaRoot: resolve(config.paths.media) });
     this.#engine = engine;
     this.#alerts = alerts;
     this.#incidents = incidents;
@@ -131,8 +133,10 @@ export class MonitorModule implements Module {
       await engine.retryRequested();
       await alerts.flush();
     });
+    // A paused intake is resolved by the disk check, not by quiet: its rule's lines stop because nothing is written.
+    const holdingRules = rules.rules.filter((r) => r.action?.type === 'pause_intake').map((r) => r.id);
     this.#every(60_000, async () => {
-      const quiet = await incidents.resolveQuiet(QUIET_RESOLVE_MS, CHECK_RULES);
+      const quiet = await incidents.resolveQuiet(QUIET_RESOLVE_MS, [...CHECK_RULES, ...holdingRules]);
       for (const incident of quiet) await alerts.notify(incident, 'resolved');
     });
     await engine.resumeInterrupted();
@@ -171,7 +175,7 @@ export class MonitorModule implements Module {
     const m = config.monitor;
     const checks: Check[] = [
       diskCheck({
-        paths: [...new Set([config.paths.data, config.paths.media, config.paths.logs, ...m.disk_paths].map((p) => resolve(p)))],
+        paths: this.#diskPaths(),
         warnFree: parseSize(config.disk.warn_free),
         criticalFree: parseSize(config.disk.critical_free),
         clearMargin: parseSize(config.disk.clear_margin),
@@ -194,16 +198,24 @@ export class MonitorModule implements Module {
     return checks;
   }
 
-  /** Intake paused for lack of disk (by a download or by the disk check) resumes once the disk has room again. */
-  async #resumeAfterDisk(incident: Incident): Promise<void> {
-    if (incident.rule !== 'disk') return;
-    const paused = await intakePaused(this.#deps.store);
-    if (!paused?.reason.startsWith('disk ')) return;
-    if (await resumeIntake(this.#deps.store)) this.#deps.log.info({ path: incident.target }, 'disk has room again: intake resumed');
+  /** The disk check's folders, measured against disk.critical_free (pause_intake asks before a log line pauses). */
+  #diskPaths(): string[] {
+    const { config } = this.#deps;
+    return [...new Set([config.paths.data, config.paths.media, config.paths.logs, ...config.monitor.disk_paths].map((p) => resolve(p)))];
+  }
+
+  async #diskLow(): Promise<boolean> {
+    const critical = parseSize(this.#deps.config.disk.critical_free);
+    const free = await Promise.all(this.#diskPaths().map((p) => readFreeSpace(p).then((s) => s.free, () => Number.POSITIVE_INFINITY)));
+    return free.some((f) => f < critical);
   }
 
   async #runCheck(check: Check): Promise<void> {
-    await this.#onResults(await check.run());
+    const results = await check.run();
+    await this.#onResults(results);
+    if (check.id === 'disk' && this.#incidents && this.#alerts) {
+      await liftDiskPause({ store: this.#deps.store, incidents: this.#incidents, alerts: this.#alerts, log: this.#deps.log }, results);
+    }
   }
 
   async #onResults(results: CheckResult[]): Promise<void> {

@@ -29,6 +29,8 @@ export interface ActionContext {
   memo: Map<string, string>;
   /** Checks another path against the allowed roots (a symlink's target, say). */
   confine(path: string, followFinal: boolean): Promise<Confined>;
+  /** Whether a watched disk is under disk.critical_free now (what the disk check would say). */
+  diskLow(): Promise<boolean>;
 }
 
 /** A try's verdict. `final`: another try cannot help (say why), so the remaining attempts are not spent. */
@@ -36,6 +38,8 @@ export interface TryResult {
   ok: boolean;
   detail: string;
   final?: boolean;
+  /** The remedy holds only while its cause lasts (intake paused for a full disk): the incident stays open. */
+  holding?: boolean;
 }
 
 export type Precheck = { result: 'skipped' | 'failed'; detail: string } | null;
@@ -58,6 +62,11 @@ export type AnyAction = Action<unknown>;
 
 export function ok(detail: string): TryResult {
   return { ok: true, detail };
+}
+
+/** A remedy that holds while the cause lasts: the incident stays open until its check clears it. */
+export function holding(detail: string): TryResult {
+  return { ok: true, detail, holding: true };
 }
 
 export function fail(detail: string, final = false): TryResult {

@@ -1,5 +1,7 @@
 // The circuit breaker per target: more than maxRepairs repairs within windowMs stops repairing that target, and it
-// stays stopped (whatever the window says) until the target has been healthy for healthyForMs.
+// stays stopped (whatever the window says) until the target has been healthy for healthyForMs: a check saw it
+// healthy that long, or no problem was seen on it for that long (log targets such as paths and job ids have no
+// check to say they are healthy).
 import type { Kysely } from 'kysely';
 import { withTables } from '../../core/store/index.ts';
 import type { Database, Store } from '../../core/store/index.ts';
@@ -27,7 +29,7 @@ export class Breaker {
 
   /** A problem was seen on the target, so it is not healthy now. Returns why repairs are stopped, or null. */
   async problem(target: string): Promise<string | null> {
-    const openedAt = await unhealthy(this.#db, target, this.#now());
+    const openedAt = await unhealthy(this.#db, target, this.#now(), this.#s.healthyForMs);
     return openedAt === null ? null : this.#openText(target, openedAt, false);
   }
 
@@ -38,7 +40,7 @@ export class Breaker {
     return this.#db.transaction().execute(async (trx) => {
       // The upsert comes first: it locks the target's row (PostgreSQL) or takes the write lock (SQLite), so two
       // processes cannot both take the last repair of the budget.
-      const openedAt = await unhealthy(trx, target, now);
+      const openedAt = await unhealthy(trx, target, now, this.#s.healthyForMs);
       if (openedAt !== null) return { ok: false, detail: this.#openText(target, openedAt, false) };
       const counted = await trx
         .selectFrom('monitor_repairs')
@@ -83,8 +85,17 @@ export class Breaker {
   }
 }
 
-/** Upserts the target's row as not healthy (its healthy period starts over); when its repairs were stopped, or null. */
-async function unhealthy(db: Kysely<Database & RepairTables>, target: string, now: number): Promise<number | null> {
+/**
+ * Upserts the target's row as not healthy (its healthy period starts over); when its repairs were stopped, or null.
+ * updated_at is when a problem was last seen (or its healthy period began): a stopped target quiet for healthyForMs
+ * starts over with a fresh budget.
+ */
+async function unhealthy(db: Kysely<Database & RepairTables>, target: string, now: number, healthyForMs: number): Promise<number | null> {
+  const before = await db.selectFrom('monitor_breakers').select(['opened_at', 'updated_at']).where('target', '=', target).executeTakeFirst();
+  if (before && before.opened_at !== null && now - Number(before.updated_at) >= healthyForMs) {
+    await db.deleteFrom('monitor_breakers').where('target', '=', target).where('updated_at', '=', before.updated_at).execute();
+    await db.deleteFrom('monitor_repairs').where('target', '=', target).execute();
+  }
   const row = await db
     .insertInto('monitor_breakers')
     .values({ target, opened_at: null, healthy_since: null, updated_at: now })

@@ -1,5 +1,6 @@
 // fix_owner {path}: gives a file or folder to monitor.owner after a permission error (fs.lchown: no sudo, no shell).
-// A symlink is changed itself, and its target only when that too lies inside the allowed roots.
+// A symlink is changed itself, and its target only when that too lies inside the allowed roots; a target left
+// alone means the repair did not hold (reading through the link is still denied).
 import { chown, lchown, lstat } from 'node:fs/promises';
 import { z } from 'zod';
 import { errorText, fail, ok } from './action.ts';
@@ -38,7 +39,6 @@ export const fixOwner: Action<Params> = {
     const denied = await giveAway(() => lchown(real, owner.uid, owner.gid), real, ctx.owner);
     if (denied) return denied;
     const changed = [real];
-    let note = '';
     if (s.isSymbolicLink()) {
       const target = await ctx.confine(real, true);
       if (target.ok) {
@@ -46,14 +46,15 @@ export const fixOwner: Action<Params> = {
         if (no) return no;
         changed.push(target.real);
       } else {
-        note = `; its symlink target was left alone: ${target.reason}`;
+        // The link's owner does not decide who may read through it: the permission error stays, so it did not hold.
+        return fail(`${real} now belongs to ${ctx.owner}, but it is a symlink whose target was left alone (${target.reason}), so reading through it is still denied; fix the target's owner by hand`, true);
       }
     }
     for (const path of changed) {
       const wrong = await notOwned(path, owner);
       if (wrong) return fail(wrong);
     }
-    return ok(`${changed.join(' and ')} now belong${changed.length > 1 ? '' : 's'} to ${ctx.owner} (${owner.uid}:${owner.gid})${note}`);
+    return ok(`${changed.join(' and ')} now belong${changed.length > 1 ? '' : 's'} to ${ctx.owner} (${owner.uid}:${owner.gid})`);
   },
 };
 

@@ -5,3 +5,4 @@ export type { RepairDeps } from './repairs.ts';
 export { repairsMigration } from './migration.ts';
 export type { RepairTables } from './migration.ts';
 export { ACTION_TYPES } from './registry.ts';
+export { DISK_PAUSE_PREFIX } from './pause-intake.ts';

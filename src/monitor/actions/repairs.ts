@@ -26,11 +26,13 @@ export interface RepairDeps {
   botApi: { apiRoot: string; token: string | null };
   dryRun: boolean;
   breaker: { maxRepairs: number; windowMs: number; healthyForMs: number };
+  /** Whether a watched disk is under disk.critical_free now; without it, never (pause_intake then needs a path). */
+  diskLow?: () => Promise<boolean>;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
 
-export type RepairResult = 'repaired' | 'failed' | 'breaker_open' | 'skipped' | 'dry_run' | 'refused';
+export type RepairResult = 'repaired' | 'holding' | 'failed' | 'breaker_open' | 'skipped' | 'dry_run' | 'refused';
 
 export interface RepairOutcome {
   result: RepairResult;
@@ -107,6 +109,7 @@ export class Repairs {
       real,
       memo: new Map(),
       confine: (path, followFinal) => confine(path, this.#roots, followFinal),
+      diskLow: this.#d.diskLow ?? (() => Promise.resolve(false)),
     };
     const limit = action.timeoutMs(params);
     if (action.precheck) {
@@ -125,6 +128,11 @@ export class Repairs {
       return done('breaker_open', 0, claim.detail);
     }
     return this.#tries(plan, limit, (signal) => action.attempt(params, { ...base, signal }), () => action.describe(params, { real }), log, onAttempt);
+  }
+
+  /** A problem was seen again on the target (a repeat that repairs nothing): its healthy period starts over. */
+  async seen(target: string): Promise<void> {
+    await this.#breaker.problem(target);
   }
 
   /** The target is healthy now; its breaker count resets once it has stayed healthy for healthyForMs. */
@@ -156,8 +164,8 @@ export class Repairs {
         result = { ok: false, detail: err instanceof RepairTimeout ? `${describe()}: ${err.message}` : errorText(err) };
       }
       if (result.ok) {
-        log.info({ attempt: n, of: plan.attempts }, `repaired: ${result.detail}`);
-        return done('repaired', n, result.detail);
+        log.info({ attempt: n, of: plan.attempts }, `${result.holding ? 'holding' : 'repaired'}: ${result.detail}`);
+        return done(result.holding ? 'holding' : 'repaired', n, result.detail);
       }
       last = result.detail;
       log.warn({ attempt: n, of: plan.attempts }, `repair try failed: ${last}`);

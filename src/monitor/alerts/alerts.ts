@@ -1,7 +1,7 @@
 // Alerts in the admins' chat, like Alertmanager: news of incidents waits group_wait and goes out as one outbox
 // message; silences, acks and inhibition mute it; open incidents are reminded of at their severity's repeat.
 import { randomUUID } from 'node:crypto';
-import { alertAdmins } from '../../bot/index.ts';
+import { alertAdmins, escapeHtml } from '../../bot/index.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Store } from '../../core/store/index.ts';
 import type { Incident } from '../incidents/index.ts';
@@ -67,10 +67,15 @@ export class Alerts {
   async notify(incident: Incident, event: AlertEvent): Promise<void> {
     if (!ALERT_EVENTS.includes(event)) throw new Error(`alerts: unknown event ${String(event)}; say fired, failed or resolved`);
     if (incident.severity === 'info') return;
-    // An incident fires once, however often it is reported (a storm counts on it); failure and resolution are
+    // An incident fires once per severity, however often it is reported (a storm counts on it); failure and resolution are
     // news again each time the incident's state changes.
-    const dedupKey = event === 'fired' ? `${incident.id}:fired` : `${incident.id}:${event}:${incident.stateChangedAt}`;
+    const dedupKey = event === 'fired' ? `${incident.id}:fired:${incident.severity}` : `${incident.id}:${event}:${incident.stateChangedAt}`;
     await this.#notices.queue({ incidentId: incident.id, event, severity: incident.severity, dedupKey, now: this.#now() });
+  }
+
+  /** A message about no one incident (a target repaired too often), queued once per dedup key. */
+  async warn(text: string, dedupKey: string): Promise<void> {
+    await this.#send({ html: `🟠 ${escapeHtml(text)}`, buttons: null }, dedupKey);
   }
 
   /**

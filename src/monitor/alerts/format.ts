@@ -41,6 +41,18 @@ function cut(text: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/**
+ * Cut to `max` keeping the reason: a message is "<what was seen> — <what the repair did or why not>", and the
+ * reason is what the admins act on, so the seen part is cut first.
+ */
+export function cutKeepingReason(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const at = flat.indexOf(' — ');
+  if (flat.length <= max || at === -1) return cut(flat, max);
+  const reason = cut(flat.slice(at + 3), Math.max(Math.floor(max * 0.7), max - at - 3));
+  return `${cut(flat.slice(0, at), Math.max(20, max - reason.length - 3))} — ${reason}`;
+}
+
 function code(text: string): string {
   return `<code>${escapeHtml(text)}</code>`;
 }
@@ -68,7 +80,7 @@ export function alertBlock(item: AlertItem, lang: Lang, now: number): string {
     ...(event === 'reminder' ? [`⏰ ${escapeHtml(t.reminder(humanDuration(now - i.firstSeen)))}`] : []),
     `${SEVERITY_MARK[severity]} <b>${escapeHtml(t.severity[severity])} · ${escapeHtml(title)} #${i.id}</b>`,
     `${code(i.errorType)} · ${code(i.target)}`,
-    escapeHtml(cut(i.message, ALERT_MESSAGE_CHARS)),
+    escapeHtml(cutKeepingReason(i.message, ALERT_MESSAGE_CHARS)),
     actionLine(i, lang),
     `${t.times}: ${i.count} · ${t.since} ${clock(i.firstSeen)}`,
   ];
@@ -83,7 +95,7 @@ export function alertLine(item: AlertItem, lang: Lang, now: number): string {
   if (event === 'resolved') return `✅ ${head} — ${escapeHtml(t.resolvedAfter(resolvedFor(i, now)))}`;
   const prefix = event === 'failed' ? `${t.failed}: ` : event === 'reminder' ? '⏰ ' : '';
   const count = i.count > 1 ? ` (×${i.count})` : '';
-  return `${SEVERITY_MARK[severity]} ${head} — ${escapeHtml(prefix + cut(i.message, LINE_MESSAGE_CHARS))}${count}`;
+  return `${SEVERITY_MARK[severity]} ${head} — ${escapeHtml(prefix + cutKeepingReason(i.message, LINE_MESSAGE_CHARS))}${count}`;
 }
 
 /** HTML for Details: everything the incident row holds. */

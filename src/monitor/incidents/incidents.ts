@@ -6,7 +6,7 @@ import type { Logger } from '../../core/log.ts';
 import { isUniqueViolation, withTables } from '../../core/store/index.ts';
 import type { Database, Store } from '../../core/store/index.ts';
 import { OPEN_STATES, fingerprint } from '../types.ts';
-import type { Finding, IncidentState } from '../types.ts';
+import type { Finding, IncidentState, Severity } from '../types.ts';
 import { checkChange, checkFilter, checkFinding, checkId, checkName, checkState } from './input.ts';
 import type { IncidentFilter, StateChange } from './input.ts';
 import { Journal, journalLine } from './journal.ts';
@@ -29,8 +29,18 @@ interface Guard {
 
 const OPEN_PREDICATE = sql<SqlBool>`state in ${sql.raw(OPEN_STATES_SQL)}`;
 /** States in which no repair runs: an incident there with no news for a while is over. */
-const IDLE_STATES: readonly IncidentState[] = ['detected', 'suppressed'];
+const IDLE_STATES: readonly IncidentState[] = ['detected', 'suppressed', 'pending'];
 const DEFAULT_LIMIT = 100;
+const RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+export interface Recorded {
+  incident: Incident;
+  isNew: boolean;
+  /** Counted on an open incident whose severity it raised. */
+  raised: boolean;
+  /** Counted on an incident whose repair held moments ago. */
+  held: boolean;
+}
 
 export class Incidents {
   readonly db: Kysely<Database & IncidentTables>;
@@ -43,15 +53,42 @@ export class Incidents {
     this.#journal = new Journal(options.journal, options.log ?? null);
   }
 
-  /** An open incident with the finding's fingerprint counts it (count+1, last_seen, message); else a new one in 'detected'. Safe when two processes record at once (unique open fingerprint). */
-  async record(finding: Finding): Promise<{ incident: Incident; isNew: boolean }> {
+  /**
+   * An open incident with the finding's fingerprint counts it (count+1, last_seen, message, severity); else, when
+   * `heldWithinMs` is given, a repeat that comes that soon after a repair of the fingerprint held counts on that
+   * solved incident (`held`: the line was written before the repair, or the repair holds); else a new incident in
+   * 'detected'. `raised`: the count made the incident more severe (a disk going from low to critical), which is
+   * news. Safe when two processes record at once (unique open fingerprint). Repeats never take a new id.
+   */
+  async record(finding: Finding, options: { heldWithinMs?: number } = {}): Promise<Recorded> {
     const f = checkFinding(finding);
     const now = this.#now();
-    // One statement on the hot path: the partial unique index on open fingerprints turns a second insert into a count.
+    const key = fingerprint(f.rule, f.target);
+    const open = await this.db.selectFrom('incidents').select(['id', 'severity', 'state']).where('fingerprint', '=', key).where('state', 'in', OPEN_STATES).executeTakeFirst();
+    if (open) {
+      // Once a repair has spoken (pending: failed, refused, holding), its message says why; only news replaces it.
+      const describe = open.state === 'detected' || open.state === 'retrying' || open.severity !== f.severity;
+      const counted = await this.#count(Number(open.id), f, now, OPEN_STATES, describe);
+      if (counted) return { incident: counted, isNew: false, raised: RANK[counted.severity] > RANK[open.severity], held: false };
+    }
+    const heldWithinMs = options.heldWithinMs ?? 0;
+    if (!open && heldWithinMs > 0) {
+      const solved = await this.db
+        .selectFrom('incidents')
+        .select('id')
+        .where('fingerprint', '=', key)
+        .where('state', '=', 'solved')
+        .where('resolved_at', '>=', now - heldWithinMs)
+        .orderBy('id', 'desc')
+        .executeTakeFirst();
+      const counted = solved ? await this.#count(Number(solved.id), f, now, ['solved'], false) : null;
+      if (counted) return { incident: counted, isNew: false, raised: false, held: true };
+    }
+    // One statement when none is open: the partial unique index on open fingerprints turns a racing insert into a count.
     const row = await this.db
       .insertInto('incidents')
       .values({
-        fingerprint: fingerprint(f.rule, f.target),
+        fingerprint: key,
         rule: f.rule,
         target: f.target,
         error_type: f.errorType,
@@ -75,7 +112,6 @@ export class Incidents {
         oc
           .column('fingerprint')
           .where(OPEN_PREDICATE)
-          // The latest finding describes the problem now (a disk going from low to critical keeps its incident).
           .doUpdateSet((eb) => ({
             count: eb('incidents.count', '+', 1),
             last_seen: eb.ref('excluded.last_seen'),
@@ -90,7 +126,24 @@ export class Incidents {
     const incident = toIncident(row);
     const isNew = incident.count === 1;
     if (isNew) await this.#changed(incident, now, incident.message);
-    return { incident, isNew };
+    return { incident, isNew, raised: false, held: false };
+  }
+
+  /** count+1 on an incident still in one of `states`; the finding's text replaces the old one when `describe`. */
+  async #count(id: number, f: ReturnType<typeof checkFinding>, now: number, states: readonly IncidentState[], describe: boolean): Promise<Incident | null> {
+    const row = await this.db
+      .updateTable('incidents')
+      // The latest finding describes the problem now (a disk going from low to critical keeps its incident).
+      .set((eb) => ({
+        count: eb('count', '+', 1),
+        last_seen: now,
+        ...(describe ? { message: f.message, fields: JSON.stringify(f.fields), error_type: f.errorType, severity: f.severity } : {}),
+      }))
+      .where('id', '=', id)
+      .where('state', 'in', states)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toIncident(row) : null;
   }
 
   /** Moves an incident to a state with a timestamped event and a journal line. */
@@ -110,6 +163,20 @@ export class Incidents {
       .executeTakeFirst();
     if (!open) return null;
     return this.#transition(Number(open.id), 'solved', {}, { states: OPEN_STATES });
+  }
+
+  /** Repairs of a target begun since `since`: the first try of each repair run is one 'retrying … attempt 1' event. */
+  async repairRunsSince(target: string, since: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('incident_events as e')
+      .innerJoin('incidents as i', 'i.id', 'e.incident_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('i.target', '=', target)
+      .where('e.state', '=', 'retrying')
+      .where('e.at', '>=', since)
+      .where((eb) => eb.or([eb('e.detail', 'like', '% attempt 1/%'), eb('e.detail', 'like', '% attempt 1')]))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   async get(id: number): Promise<Incident | null> {

@@ -1,7 +1,7 @@
 // The monitor's incidents: what a rule or a check found, counted by fingerprint (rule + target), with its
 // state changes kept in the store and exported to logs/incidents.jsonl.
 export { Incidents } from './incidents.ts';
-export type { IncidentsOptions } from './incidents.ts';
+export type { IncidentsOptions, Recorded } from './incidents.ts';
 export { incidentsMigration } from './migration.ts';
 export { INCIDENT_STATES } from './input.ts';
 export type { IncidentFilter, StateChange } from './input.ts';

@@ -5,7 +5,7 @@ import { redactText } from '../../core/log.ts';
 import type { Finding, LogRecord } from '../types.ts';
 import { DEFAULT_TARGET_FIELDS } from './compile.ts';
 import type { Alternative, CompiledRule, Rule } from './compiled.ts';
-import { VIEW_PATHS, levelRank, meetsLevel, messageOf, valueAt } from './record.ts';
+import { VIEW_PATHS, inView, levelRank, meetsLevel, messageOf, valueAt } from './record.ts';
 import type { MinLevel } from './record.ts';
 
 export interface RuleSet {
@@ -30,8 +30,7 @@ export class CompiledRuleSet implements RuleSet {
   }
 
   match(record: LogRecord): Finding | null {
-    const json = record.json;
-    const levelOk = json === null || meetsLevel(json, this.#minRank);
+    const levelOk = meetsLevel(record, this.#minRank);
     for (const rule of this.rules) {
       const found = firstMatch(rule.match, record, levelOk);
       if (found === null) continue;
@@ -82,7 +81,7 @@ function matchAlternative(alt: Alternative, record: LogRecord, levelOk: boolean)
         if (m.groups) (found ??= []).push(m);
       }
     }
-  } else if (!levelOk) return null; // a bare regex looks only at JSON records of min_level and above
+  } else if (!levelOk) return null; // a bare regex looks only at records of min_level and above (or with no level)
   if (alt.source !== null) {
     const m = alt.source.exec(record.source);
     if (m === null) return null;
@@ -99,6 +98,7 @@ function matchAlternative(alt: Alternative, record: LogRecord, levelOk: boolean)
 /** The regex against each field of the text view in turn; the first that matches. */
 function execView(regex: RegExp, json: Record<string, unknown>): RegExpExecArray | null {
   for (const path of VIEW_PATHS) {
+    if (!inView(json, path)) continue;
     const v = valueAt(json, path);
     if (typeof v !== 'string') continue;
     const m = regex.exec(v);

@@ -1,5 +1,6 @@
 // What a rule may look at in a record. A JSON record is seen only through its message and error fields (as our
 // pino logs write them), never through fields that carry what users typed; a text record is its whole text.
+import { rankOf, recordLevel } from '../record-level.ts';
 import type { LogRecord } from '../types.ts';
 
 /**
@@ -14,7 +15,16 @@ export const VIEW_PATHS: readonly (readonly string[])[] = [
   ['err', 'syscall'],
   ['err', 'path'],
   ['err', 'error', 'message'],
+  // winston and python-json-logger write the log message as `message` (read only when there is no `msg`, where
+  // our own lines keep what users typed), python-json-logger the traceback as `exc_info`.
+  ['message'],
+  ['exc_info'],
 ];
+
+/** `message` is the log message only for loggers that write no `msg`. */
+export function inView(json: Record<string, unknown>, path: readonly string[]): boolean {
+  return !(path.length === 1 && path[0] === 'message' && json.msg !== undefined);
+}
 
 /** Fields that hold what people typed or named; no condition, capture or view reads them (outside err, which is error data). */
 export const USER_TEXT_FIELDS: ReadonlySet<string> = new Set([
@@ -69,35 +79,20 @@ export function valueAt(json: Record<string, unknown>, path: readonly string[]):
   return current;
 }
 
-/** trace 0 … fatal 5; pino's numbers (10 … 60) and the usual names in either case. */
-const LEVEL_RANKS = new Map<unknown, number>();
-for (const [rank, names] of [
-  [0, ['TRACE']],
-  [1, ['DEBUG']],
-  [2, ['INFO', 'NOTICE']],
-  [3, ['WARN', 'WARNING']],
-  [4, ['ERROR', 'ERR']],
-  [5, ['FATAL', 'CRITICAL', 'CRIT', 'PANIC', 'ALERT', 'EMERG']],
-] as const) {
-  for (const name of names) {
-    LEVEL_RANKS.set(name, rank);
-    LEVEL_RANKS.set(name.toLowerCase(), rank);
-  }
-  LEVEL_RANKS.set((rank + 1) * 10, rank);
-}
-
 export const MIN_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export type MinLevel = (typeof MIN_LEVELS)[number];
 
 export function levelRank(name: MinLevel): number {
-  return LEVEL_RANKS.get(name) as number;
+  return rankOf(name) as number;
 }
 
-/** A record without a level, or with one we do not know, passes: better a rule too many than a problem missed. */
-export function meetsLevel(json: Record<string, unknown>, minRank: number): boolean {
-  const level = json.level;
-  if (level === undefined) return true;
-  const rank = LEVEL_RANKS.get(level);
+/**
+ * Whether a record is at minRank or above, by the level it gives itself (JSON level, severity, levelname,
+ * log.level, pino/bunyan numbers; a text line's header). A record without a level, or with one we do not know,
+ * passes: better a rule too many than a problem missed.
+ */
+export function meetsLevel(record: LogRecord, minRank: number): boolean {
+  const rank = recordLevel(record.text, record.json);
   return rank === undefined || rank >= minRank;
 }
 
@@ -105,9 +100,10 @@ export function meetsLevel(json: Record<string, unknown>, minRank: number): bool
 export function messageOf(record: LogRecord): string {
   const json = record.json;
   if (!json) return firstLine(record.text);
-  const msg = typeof json.msg === 'string' ? json.msg : '';
+  const msg = typeof json.msg === 'string' ? json.msg : typeof json.message === 'string' ? json.message : '';
   let error = '';
   for (const path of VIEW_PATHS.slice(1)) {
+    if (path[0] === 'message' || path[0] === 'exc_info') continue;
     const v = valueAt(json, path);
     if (typeof v === 'string' && v) {
       error = v;

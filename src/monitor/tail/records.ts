@@ -1,5 +1,9 @@
 // Lines to log records: a line matching multiline_start opens a record, other lines (an indented stack trace)
-// join it with \n. A record is passed on when the next one starts, after an idle time, or when its file ends.
+// join it with \n. Once a record opened with a header (JSON, a timestamp, a level word), a line without one is its
+// continuation whatever multiline_start says: a user's caption logged at INFO as "nice clip\nError: ENOSPC …" is
+// one INFO record, and a traceback under an ERROR line is part of that ERROR record. A record is passed on when
+// the next one starts, after an idle time, or when its file ends.
+import { hasHeader } from '../record-level.ts';
 import type { LogRecord } from '../types.ts';
 import type { LineSink } from './lines.ts';
 
@@ -16,6 +20,8 @@ export interface PendingRecord {
   end: number;
   /** When its last line arrived (epoch ms). */
   at: number;
+  /** Its first line has a header: lines without one continue it. */
+  headed?: boolean;
 }
 
 export class RecordAssembler<O> implements LineSink {
@@ -41,7 +47,9 @@ export class RecordAssembler<O> implements LineSink {
   line(text: string, start: number, end: number): void {
     if (text.length === 0) return; // an empty line carries nothing
     const p = this.#pending;
-    if (p !== null && !this.#start.test(text) && p.text.length + text.length < this.#maxChars) {
+    // A JSON line is whole: nothing continues it (joining would only spoil its parse).
+    const continues = p !== null && !isJsonLine(p.text) && (!this.#start.test(text) || (p.headed === true && !hasHeader(text)));
+    if (p !== null && continues && p.text.length + text.length < this.#maxChars) {
       p.text += `\n${text}`;
       p.end = end;
       p.at = this.now;
@@ -49,7 +57,7 @@ export class RecordAssembler<O> implements LineSink {
     }
     // A record that would grow past max_line_bytes is passed on, and the line starts the next one: bounded, no loss.
     if (p !== null) this.#emit(p);
-    this.#pending = { text, start, end, at: this.now };
+    this.#pending = { text, start, end, at: this.now, headed: hasHeader(text) };
   }
 
   /** Offset of the first byte of the record still being assembled, or null. */
@@ -82,6 +90,10 @@ export class RecordAssembler<O> implements LineSink {
   #emit(p: PendingRecord): void {
     this.out.push({ record: { source: this.source, text: p.text, json: parseJsonObject(p.text) }, owner: this.owner, end: p.end });
   }
+}
+
+function isJsonLine(text: string): boolean {
+  return text.charCodeAt(0) === 123 && text.charCodeAt(text.length - 1) === 125;
 }
 
 /** The object when the text is one JSON object, else null (a cheap first/last character test spares JSON.parse). */

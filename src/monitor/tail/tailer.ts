@@ -10,12 +10,14 @@ import { codeOf, discover, toPatterns } from './discover.ts';
 import type { Found, Pattern } from './discover.ts';
 import { TailFile, lastLineStart } from './file-reader.ts';
 import { identityOf, readHead } from './identity.ts';
-import type { Identity } from './identity.ts';
+import type { Fingerprint, Identity } from './identity.ts';
+import type { CheckpointRow } from './checkpoints.ts';
 import { Ledger } from './ledger.ts';
 import { checkOptions } from './options.ts';
 import type { CheckedOptions, TailOptions } from './options.ts';
 import { HOLD_MS, place } from './placement.ts';
 import { ProblemLog } from './problems.ts';
+import { findRotatedCopy } from './rotated-copy.ts';
 import { ChangeWatcher } from './watch.ts';
 
 const CHUNK = 64 * 1024;
@@ -30,6 +32,8 @@ interface Placed {
   id: Identity;
   head: Buffer;
   at: number;
+  /** The checkpoint of what this file held before it was truncated or replaced while nobody read it. */
+  retired?: CheckpointRow;
 }
 
 export class Tailer {
@@ -58,6 +62,9 @@ export class Tailer {
   #firstPass = true;
   #more = false;
   #bytes = 0;
+  #lostBytes = 0;
+  /** Each live file's size when last read to its end: how far a truncation can have cut past our offset. */
+  readonly #sizes = new Map<string, number>();
 
   constructor(options: TailOptions) {
     this.#c = checkOptions(options);
@@ -188,8 +195,9 @@ export class Tailer {
       f.source = hit.source;
       if (hit.size === f.readPos) continue; // the usual idle case: nothing to read, nothing to check
       // Shorter than what was read: truncated. One replaced by other bytes shows in read()'s check of its head.
-      if (hit.size < f.readPos && !(await this.#restartChanged(f))) return;
+      if (hit.size < f.readPos && !(await this.#restartChanged(f, now))) return;
       if ((await this.#readAll(f, now, final)) === null) return;
+      this.#sizes.set(f.id.key, hit.size);
     }
     // New files; those the store knows first, so that a truncated one is retired before its copy is placed.
     const fresh = [...found.values()].filter((hit) => !files.has(hit.id.key));
@@ -221,7 +229,7 @@ export class Tailer {
     for (let pass = 0; final || pass < PASSES_PER_TICK; pass++) {
       const n = await f.read(this.#delivery.queue, this.#buf, now, PASS);
       if (n === -1) {
-        if (!(await this.#restartChanged(f))) return null;
+        if (!(await this.#restartChanged(f, now))) return null;
         continue;
       }
       total += n;
@@ -233,15 +241,47 @@ export class Tailer {
     return total;
   }
 
-  /** The file was truncated or replaced: deliver what it held, retire its checkpoint, read it again from 0. */
-  async #restartChanged(f: TailFile): Promise<boolean> {
+  /**
+   * The file was truncated or replaced: deliver what it held, retire its checkpoint, read it again from 0. What was
+   * past our offset is read from its rotated copy beside it, found by identity (copy-truncate of a plain path);
+   * without one, the bytes we had seen and not read are reported lost (a WARN), never silently.
+   */
+  async #restartChanged(f: TailFile, now: number): Promise<boolean> {
     f.flushPending(this.#delivery.queue);
     if (!(await this.#delivery.deliver(true))) return false;
     f.acked = f.durablePos;
+    const offset = f.readPos;
+    const fp = f.fp;
     this.#ledger.retire({ path: f.source, dev: f.id.dev, ino: f.id.ino, fingerprint: f.fp.hash, fp_len: f.fp.len, byte_offset: f.acked, updated_at: this.#now() });
     f.restart(0);
     this.#log.info({ file: f.source }, 'log file truncated or replaced; reading it from its start');
+    const seen = this.#sizes.get(f.id.key) ?? 0;
+    this.#sizes.delete(f.id.key);
+    return this.#followCopy(f.source, fp, offset, seen, now);
+  }
+
+  /** Reads the rest of a truncated file from its rotated copy beside it; without one, WARNs that lines may be lost. */
+  async #followCopy(source: string, fp: Fingerprint, offset: number, seen: number, now: number): Promise<boolean> {
+    const copy = await findRotatedCopy(source, fp, new Set(this.#ledger.files.keys()));
+    if (copy) {
+      this.#log.info({ file: source, copy: copy.source, from: offset }, 'reading the rest of the rotated copy');
+      return this.#track(copy, now, false);
+    }
+    if (offset > 0) {
+      // The old length is gone with the truncation: what we had seen past our offset is a lower bound.
+      const atLeast = Math.max(0, seen - offset);
+      this.#lostBytes += atLeast;
+      this.#log.warn(
+        { file: source, read_to: offset, lost_bytes_at_least: atLeast, lost_bytes_total: this.#lostBytes },
+        `log lines may have been lost: ${source} was truncated and no rotated copy was found beside it, so lines written after byte ${offset} and before the truncation were not read (at least ${atLeast} bytes); list the rotated name in monitor.logs (a glob such as app.log*) or use delaycompress`,
+      );
+    }
     return true;
+  }
+
+  /** Bytes seen in files and lost to a truncation before they were read (see #restartChanged). */
+  get lostBytes(): number {
+    return this.#lostBytes;
   }
 
   /** Starts reading a file met for the first time (or held before). False when a batch could not be delivered. */
@@ -264,11 +304,14 @@ export class Tailer {
       if (!placed) await fh.close(); // held, replaced meanwhile, or reading its head failed
     }
     if (!placed) return true;
-    const { id, head, at } = placed;
+    const { id, head, at, retired } = placed;
     const f = new TailFile(id, fh, hit.source, at, head, { maxLineBytes: this.#c.maxLineBytes, multilineStart: this.#c.multilineStart });
     this.#ledger.add(f);
     await this.#watchTarget(hit.source);
-    return (await this.#readAll(f, now, final)) !== null;
+    if ((await this.#readAll(f, now, final)) === null) return false;
+    // Truncated while the service was down: the rest of what it held may be in its rotated copy.
+    if (retired && retired.byte_offset > 0) return this.#followCopy(hit.source, { hash: retired.fingerprint, len: retired.fp_len }, retired.byte_offset, 0, now);
+    return true;
   }
 
   /** Where to start in an opened file; null to leave it for now (held, or replaced since it was found). */
@@ -296,7 +339,7 @@ export class Tailer {
     this.#held.delete(id.key);
     if (placement.retire) this.#ledger.retire({ ...placement.retire, updated_at: now });
     if (placement.consume) this.#ledger.consume(placement.consume, now);
-    return { id, head, at };
+    return { id, head, at, retired: placement.retire };
   }
 
   /** A symlink's target may live elsewhere: chokidar watches it too. */
