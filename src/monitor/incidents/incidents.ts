@@ -66,9 +66,7 @@ export class Incidents {
     const key = fingerprint(f.rule, f.target);
     const open = await this.db.selectFrom('incidents').select(['id', 'severity', 'state']).where('fingerprint', '=', key).where('state', 'in', OPEN_STATES).executeTakeFirst();
     if (open) {
-      // Once a repair has spoken (pending: failed, refused, holding), its message says why; only news replaces it.
-      const describe = open.state === 'detected' || open.state === 'retrying' || open.severity !== f.severity;
-      const counted = await this.#count(Number(open.id), f, now, OPEN_STATES, describe);
+      const counted = await this.#count(Number(open.id), f, now, OPEN_STATES, true);
       if (counted) return { incident: counted, isNew: false, raised: RANK[counted.severity] > RANK[open.severity], held: false };
     }
     const heldWithinMs = options.heldWithinMs ?? 0;
@@ -129,16 +127,27 @@ export class Incidents {
     return { incident, isNew, raised: false, held: false };
   }
 
-  /** count+1 on an incident still in one of `states`; the finding's text replaces the old one when `describe`. */
+  /**
+   * count+1 on an incident still in one of `states`. When `describe`, the finding's text replaces the old one unless a
+   * repair has spoken (pending: failed, refused, holding: its message says why) and the finding is no news (same
+   * severity). Decided in the statement itself: a repair may set its verdict between our read and this write.
+   */
   async #count(id: number, f: ReturnType<typeof checkFinding>, now: number, states: readonly IncidentState[], describe: boolean): Promise<Incident | null> {
     const row = await this.db
       .updateTable('incidents')
       // The latest finding describes the problem now (a disk going from low to critical keeps its incident).
-      .set((eb) => ({
-        count: eb('count', '+', 1),
-        last_seen: now,
-        ...(describe ? { message: f.message, fields: JSON.stringify(f.fields), error_type: f.errorType, severity: f.severity } : {}),
-      }))
+      .set((eb) => {
+        const news = eb.or([eb('state', 'in', ['detected', 'retrying']), eb('severity', '!=', f.severity)]);
+        const fresh = <T extends 'message' | 'fields' | 'error_type'>(column: T, value: string) =>
+          eb.case().when(news).then(value).else(eb.ref(column)).end();
+        return {
+          count: eb('count', '+', 1),
+          last_seen: now,
+          ...(describe
+            ? { message: fresh('message', f.message), fields: fresh('fields', JSON.stringify(f.fields)), error_type: fresh('error_type', f.errorType), severity: f.severity }
+            : {}),
+        };
+      })
       .where('id', '=', id)
       .where('state', 'in', states)
       .returningAll()
