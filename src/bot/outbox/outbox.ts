@@ -27,6 +27,7 @@ import {
   outboxDb,
   pruneFinished,
   recentActivity,
+  releaseBackoffs,
   releaseClaims,
   releaseExpired,
   toEntry,
@@ -61,6 +62,12 @@ export class Outbox {
   #wake: (() => void) | null = null;
   #pausedUntil = 0;
   #floods: Array<{ chatId: number; at: number }> = [];
+  /** Some message waits out a backoff after a network error or 5xx: Telegram is probed, and an answer releases it. */
+  #backedOff = false;
+  /** Telegram was seen answering: release the backoffs on the next round. */
+  #answered = false;
+  #probeAt = 0;
+  #probing = false;
 
   constructor(deps: OutboxDeps) {
     this.#d = deps;
@@ -101,6 +108,15 @@ export class Outbox {
     if (this.#loop || this.#stopping) return;
     if (!this.#d.api) this.#d.log.info('no Telegram bot: admin messages wait in the outbox until one is configured');
     this.#loop = this.#run();
+  }
+
+  /**
+   * Telegram answered a call (a poll, getMe, a send): messages that wait out a backoff after network errors or
+   * 5xx go at once instead of at the end of their backoff.
+   */
+  telegramAnswered(): void {
+    this.#answered = true;
+    this.poke();
   }
 
   /** Look for work now. */
@@ -191,9 +207,15 @@ export class Outbox {
     const expired = await releaseExpired(db, now);
     if (expired > 0) this.#d.log.warn({ messages: expired }, 'admin messages of a silent sender returned to the outbox (lease expired)');
     if (this.#d.fallbackWebhook) await this.#startFallbacks(now);
+    const api = this.#d.api;
+    if (this.#answered) {
+      this.#answered = false;
+      this.#backedOff = false;
+      const released = await releaseBackoffs(db, now);
+      if (released > 0) this.#d.log.info({ messages: released }, 'Telegram answers again: admin messages waiting out a backoff go now');
+    } else if (api && this.#backedOff) this.#probe(api, now);
 
     let wake = now + this.#o.pollMs;
-    const api = this.#d.api;
     if (api && now < this.#pausedUntil) wake = Math.min(wake, this.#pausedUntil);
     else if (api && this.#free() > 0) {
       const busy = new Set([...this.#inFlight.values()].map((f) => f.chatId));
@@ -219,6 +241,22 @@ export class Outbox {
     const due = await nextDueAt(db, Date.now());
     if (due !== null) wake = Math.min(wake, due);
     return wake - Date.now();
+  }
+
+  /** One getMe at most every probeMs while messages wait out a backoff: an answer releases them. */
+  #probe(api: Api, now: number): void {
+    if (this.#probing || now < this.#probeAt) return;
+    this.#probing = true;
+    this.#probeAt = now + this.#o.probeMs;
+    api
+      .getMe(AbortSignal.timeout(Math.min(this.#o.probeMs, 10_000)) as unknown as Parameters<Api['getMe']>[0])
+      .then(
+        () => this.telegramAnswered(),
+        () => {},
+      )
+      .finally(() => {
+        this.#probing = false;
+      });
   }
 
   /** When pacing lets this chat have its next call: a call a second, and for a group so many deliveries a minute. */
@@ -305,6 +343,7 @@ export class Outbox {
           return;
         }
         case 'transient': {
+          this.#backedOff = true;
           const attempts = row.attempts + 1;
           const delay = Math.max(this.#o.backoff.baseMs, fullJitterDelay(attempts, this.#o.backoff));
           await finishClaim(db, row.id, token, { state: 'pending', attempts, next_at: now + delay, last_error: failure.error }, now);
@@ -321,6 +360,7 @@ export class Outbox {
       return;
     }
     const now = Date.now();
+    if (this.#backedOff) this.telegramAnswered();
     if (!(await finishClaim(db, row.id, token, { state: 'sent', message_id: messageId, sent_at: now, last_error: null }, now))) {
       log.warn('an admin message was sent after its claim expired: another sender may send it again');
     }

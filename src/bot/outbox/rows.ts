@@ -208,6 +208,22 @@ export async function moveChat(db: OutboxDb, from: number, to: number, now: numb
   return Number(r.numUpdatedRows);
 }
 
+/**
+ * Telegram answers again: messages waiting out a backoff after network errors or 5xx become due now. Those told to
+ * wait by a 429 keep their wait (Telegram named it).
+ */
+export async function releaseBackoffs(db: OutboxDb, now: number): Promise<number> {
+  const r = await db
+    .updateTable('outbox')
+    .set({ next_at: now, updated_at: now })
+    .where('state', '=', 'pending')
+    .where('next_at', '>', now)
+    .where('attempts', '>', 0)
+    .where((eb) => eb.or([eb('last_error', 'is', null), eb('last_error', 'not like', 'telegram 429%')]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 /** Claims of a sender that went silent (crash, kill -9) go back to pending. */
 export async function releaseExpired(db: OutboxDb, now: number): Promise<number> {
   const r = await db
