@@ -2,7 +2,7 @@
 import type { Queue } from '../core/queue/index.ts';
 import type { Store } from '../core/store/index.ts';
 import type { Intake } from '../pipeline/intake/index.ts';
-import { batchProgress, formatBatch, retryFiles } from '../pipeline/intake/index.ts';
+import { DOWNLOAD_QUEUE, batchProgress, formatBatch, retryFiles } from '../pipeline/intake/index.ts';
 import { InvoiceRecords } from '../pipeline/invoices/index.ts';
 import { formatStatus } from '../status.ts';
 import type { StatusReport } from '../status.ts';
@@ -106,7 +106,12 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
         ...report.nothing.map((n) => n.reason),
         ...(report.skipped.length ? [`${report.skipped.length} left alone: another live job does that work`] : []),
       ];
-      await ctx.reply([t('retried', { count: report.retried.length }), ...notes].join('\n'));
+      const downloads = report.retried.filter((r) => r.queue === DOWNLOAD_QUEUE);
+      const files = [...new Set(report.retried.map((r) => r.fileId).filter((id) => id !== null))].map((id) => `#${id}`);
+      const answer = report.retried.length
+        ? t('retried', { downloads: downloads.length, invoices: report.retried.length - downloads.length, files: files.join(', ') || '—' })
+        : t('retried-none');
+      await ctx.reply([answer, ...notes].join('\n'));
     },
   });
 }

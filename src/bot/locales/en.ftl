@@ -46,10 +46,6 @@ review-title = { $count } { $count ->
         [one] invoice waits
        *[other] invoices wait
     } for review:
-retried = { $count } { $count ->
-        [one] job is
-       *[other] jobs are
-    } back in the queue.
 cmd-errors = open incidents, by type: /errors [type]
 cmd-silence = mute alerts: /silence <rule|type> <duration> [reason]
 cmd-silences = active silences
@@ -93,3 +89,11 @@ button-silence-done = { $rule } silenced until { $until }.
 button-details-done = Details sent.
 details-events = State changes, newest first:
 details-more = … and { $count } older.
+retried = Back in the queue: { $downloads } { $downloads ->
+        [one] download
+       *[other] downloads
+    } and { $invoices } { $invoices ->
+        [one] invoice
+       *[other] invoices
+    } (files { $files }).
+retried-none = Nothing failed: nothing went back in the queue.

@@ -49,10 +49,6 @@ review-title = { $count } { $count ->
         [one] factura espera
        *[other] facturas esperan
     } revisión:
-retried = { $count } { $count ->
-        [one] trabajo vuelve
-       *[other] trabajos vuelven
-    } a la cola.
 cmd-errors = incidentes abiertos, por tipo: /errors [tipo]
 cmd-silence = silenciar alertas: /silence <regla|tipo> <duración> [motivo]
 cmd-silences = silencios activos
@@ -96,3 +92,11 @@ button-silence-done = { $rule } silenciado hasta { $until }.
 button-details-done = Detalles enviados.
 details-events = Cambios de estado, el más reciente primero:
 details-more = … y { $count } anteriores.
+retried = De vuelta en la cola: { $downloads } { $downloads ->
+        [one] descarga
+       *[other] descargas
+    } y { $invoices } { $invoices ->
+        [one] factura
+       *[other] facturas
+    } (archivos { $files }).
+retried-none = Nada falló: nada volvió a la cola.

@@ -42,6 +42,17 @@ export async function retryFiles(queue: Queue, store: Store, request: RetryReque
       const fileId = job?.key ? (keys.get(job.key) ?? fileIdOfJobKey(job.key)) : null;
       report.retried.push({ jobId: id, queue: job?.queue ?? '', fileId });
     }
+    // A download that gave up left its file failed, and the download job does nothing for a file that is not
+    // 'received': the file goes back with its job, or the retry would run and do nothing.
+    const downloads = report.retried.filter((r) => r.queue === DOWNLOAD_QUEUE && r.fileId !== null).map((r) => r.fileId as number);
+    if (downloads.length > 0) {
+      await new IntakeRecords(store).db
+        .updateTable('files')
+        .set({ state: 'received', error: null, updated_at: Date.now() })
+        .where('id', 'in', downloads)
+        .where('state', '=', 'failed')
+        .execute();
+    }
   }
   const covered = new Set(failed.map((j) => keys.get(j.key ?? '')));
   const uncovered = (request.fileIds ?? []).filter((id) => !covered.has(id));

@@ -1,0 +1,43 @@
+// /retry for a failed download (issue 10.4): the file goes back with its job, the download really runs, and the
+// answer says what was queued.
+import { afterEach, describe, expect, it } from 'vitest';
+import { IntakeRecords } from '../src/pipeline/intake/index.ts';
+import type { Service } from '../src/main.ts';
+import { startFakeBotApi } from './fakes/telegram/index.ts';
+import type { FakeBotApi } from './fakes/telegram/index.ts';
+import { ADMIN, STAFF, startBotService, textOf } from './support/bot-service.ts';
+import { eventually } from './support/stores.ts';
+
+let fake: FakeBotApi | null = null;
+let service: Service | null = null;
+
+afterEach(async () => {
+  await service?.stop('test over');
+  await fake?.close();
+  service = null;
+  fake = null;
+});
+
+describe('/retry', () => {
+  it('runs a failed download again: the file is reset, downloaded and stored, and the answer counts the download', async () => {
+    fake = await startFakeBotApi();
+    service = (await startBotService(fake, {}, undefined)).service;
+    const records = new IntakeRecords(service.store);
+    fake.fail('getFile', { status: 400, description: 'Bad Request: file is too big' });
+    fake.document(STAFF, { bytes: Buffer.from('%PDF-1.4 retry me\n'), fileName: 'f.pdf', mimeType: 'application/pdf' });
+    await eventually(async () => (await records.db.selectFrom('files').select('state').executeTakeFirst())?.state === 'failed', 'download failed');
+    const file = await records.db.selectFrom('files').selectAll().executeTakeFirstOrThrow();
+    const getFiles = fake.requests('getFile');
+
+    fake.command(ADMIN, `/retry ${file.id}`);
+    const answer = await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).startsWith('De vuelta en la cola'));
+    expect(textOf(answer)).toBe(`De vuelta en la cola: 1 descarga y 0 facturas (archivos #${file.id}).`);
+    await eventually(async () => (await records.file(file.id))?.state === 'stored', 'stored after the retry');
+    expect(fake.requests('getFile')).toBe(getFiles + 1);
+    expect((await records.file(file.id))?.error).toBeNull();
+
+    fake.command(ADMIN, `/retry ${file.id}`);
+    const again = await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).startsWith('Nada falló'));
+    expect(textOf(again)).toContain(`file #${file.id}`);
+  });
+});
