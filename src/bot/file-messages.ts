@@ -57,6 +57,10 @@ export async function handleFileMessage(ctx: Context, user: BotUser, d: FileMess
     return;
   }
 
+  // The receipt is written with the file, in one transaction, and sent by the outbox: a crash right after the
+  // file is recorded cannot lose it, and a re-delivered update cannot repeat it.
+  const paused = await d.intake.paused();
+  const chatId = msg.chat.id;
   const result = await d.intake.receive(
     {
       source: 'telegram',
@@ -64,7 +68,7 @@ export async function handleFileMessage(ctx: Context, user: BotUser, d: FileMess
       purpose,
       senderId: ctx.from.id,
       senderName: user.name,
-      chatId: msg.chat.id,
+      chatId,
       messageId: msg.message_id,
       updateId: ctx.update.update_id,
       mediaGroupId: msg.media_group_id ?? null,
@@ -76,20 +80,32 @@ export async function handleFileMessage(ctx: Context, user: BotUser, d: FileMess
       folder: purpose === 'video' ? (user.folder ?? null) : null,
     },
     user.language,
+    async (trx, { file, batch, newBatch }) => {
+      const receipt = receiptOf(purpose, incoming, batch.id, paused !== null, msg.media_group_id !== undefined, newBatch);
+      if (receipt) await d.notifier.send(chatId, user.language, receipt.key, receipt.vars, `receipt:file:${file.id}`, trx);
+    },
   );
   if (!result.created) {
     d.log.info({ update_id: ctx.update.update_id, file_id: result.file.id }, 'update seen before: nothing recorded twice');
     return;
   }
   d.log.info({ file_id: result.file.id, batch: result.batch.id, kind: incoming.kind, purpose, bytes: incoming.size, user: user.name }, 'file received');
-  const paused = await d.intake.paused();
-  if (paused) {
-    if (!msg.media_group_id || result.newBatch) await ctx.reply(t('paused-later', { reason: paused.reason }));
-    return;
-  }
-  if (msg.media_group_id) return; // the album gets one receipt when it is complete
-  if (purpose === 'video') await ctx.reply(t('receipt-video', { size: formatBytes(incoming.size ?? 0) }));
-  else await ctx.reply(t('receipt-invoice', { batch: result.batch.id }));
+}
+
+/** What a file's sender is told at once: nothing for an album item (the album gets one receipt when complete). */
+function receiptOf(
+  purpose: Purpose,
+  incoming: Incoming,
+  batchId: string,
+  paused: boolean,
+  album: boolean,
+  newBatch: boolean,
+): { key: string; vars: Record<string, string | number> } | null {
+  if (paused) return !album || newBatch ? { key: 'paused-later', vars: { reason: 'pause' } } : null;
+  if (album) return null;
+  if (purpose === 'invoice') return { key: 'receipt-invoice', vars: { batch: batchId } };
+  // Telegram does not always give a size: then none is shown (never "0 B").
+  return incoming.size ? { key: 'receipt-video', vars: { size: formatBytes(incoming.size) } } : { key: 'receipt-video-nosize', vars: {} };
 }
 
 function fileOf(msg: NonNullable<Context['message']>): Incoming | null {

@@ -58,17 +58,24 @@ export class TelegramNotifier implements Notifier {
     this.#adminChats = adminChats;
   }
 
-  async tell(chatId: number, lang: string, key: string, vars?: Record<string, string | number>, edit?: number): Promise<number | undefined> {
+  async tell(chatId: number, lang: string, key: string, vars?: Record<string, string | number>, edit?: number, signal?: AbortSignal): Promise<number | undefined> {
     const text = this.#t.t((lang === 'en' ? 'en' : 'es') satisfies Lang, key, vars);
+    // grammY types its signal with the abort-controller shim; Node's AbortSignal is what it uses at run time.
+    const sig = signal as unknown as Parameters<Api['sendMessage']>[3];
     if (edit !== undefined) {
       try {
-        await this.#api.editMessageText(chatId, edit, text);
+        await this.#api.editMessageText(chatId, edit, text, undefined, sig);
       } catch (err) {
         if (!(err instanceof GrammyError && /message is not modified/i.test(err.description))) throw err;
       }
       return edit;
     }
-    return (await this.#api.sendMessage(chatId, text)).message_id;
+    return (await this.#api.sendMessage(chatId, text, undefined, sig)).message_id;
+  }
+
+  async send(chatId: number, lang: string, key: string, vars: Record<string, string | number>, dedupKey: string, db?: unknown): Promise<void> {
+    const text = this.#t.t((lang === 'en' ? 'en' : 'es') satisfies Lang, key, vars);
+    await this.#outbox.enqueue({ chatId, text, format: 'plain', dedupKey }, db as Parameters<Outbox['enqueue']>[1]);
   }
 
   async alertAdmins(html: string, dedupKey?: string): Promise<void> {

@@ -21,13 +21,14 @@ too-big-cloud = That file is { $size }, and Telegram lets bots download only up 
     For files up to 2 GB the admin needs a local Bot API server.
     (Admin: run telegram-bot-api with --local and set telegram.api_root and telegram.local_mode: true.)
 receipt-video = Got your video ({ $size }). Storing it in your folder; I'll tell you when it's done.
+receipt-video-nosize = Got your video. Storing it in your folder; I'll tell you when it's done.
 receipt-invoice = Got your invoice (batch { $batch }).
 receipt-batch = Got { $count } { $count ->
         [one] invoice
        *[other] invoices
     } (batch { $batch }). I'll tell you when they're done.
 receipt-batch-videos = Got { $count } videos (batch { $batch }). I'll tell you when they're done.
-paused-later = Intake is paused ({ $reason }); your file is recorded and will be processed once it resumes.
+paused-later = Receiving files is paused for now; your file is recorded and will be processed once it resumes.
 already-received = I already got this file on { $date }; not storing it twice.
 video-stored = Video stored: { $name }
 batch-progress = Batch { $batch }: { $done } of { $total } processed…

@@ -21,13 +21,14 @@ too-big-cloud = Ese archivo pesa { $size } y Telegram solo permite a los bots de
     Para archivos de hasta 2 GB, el administrador debe usar un servidor local de la Bot API.
     (Administrador: ejecuta telegram-bot-api con --local y configura telegram.api_root y telegram.local_mode: true.)
 receipt-video = Recibí tu video ({ $size }). Lo guardo en tu carpeta y te aviso.
+receipt-video-nosize = Recibí tu video. Lo guardo en tu carpeta y te aviso.
 receipt-invoice = Recibí tu factura (lote { $batch }).
 receipt-batch = Recibí { $count } { $count ->
         [one] factura
        *[other] facturas
     } (lote { $batch }). Te aviso al terminar.
 receipt-batch-videos = Recibí { $count } videos (lote { $batch }). Te aviso al terminar.
-paused-later = La recepción está en pausa ({ $reason }); tu archivo quedó registrado y lo proceso en cuanto se reanude.
+paused-later = La recepción está en pausa por ahora; tu archivo quedó registrado y lo proceso en cuanto se reanude.
 already-received = Ya había recibido este archivo el { $date }; no lo guardo dos veces.
 video-stored = Video guardado: { $name }
 batch-progress = Lote { $batch }: { $done } de { $total } procesados…

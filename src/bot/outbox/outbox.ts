@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Api } from 'grammy';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../core/store/index.ts';
 import { fullJitterDelay } from '../../core/limits.ts';
 import type { Logger } from '../../core/log.ts';
 import { markupOf } from './buttons.ts';
@@ -79,8 +81,9 @@ export class Outbox {
   /**
    * Keeps a message for `chatId` until it is delivered; returns the ids of its rows (several when the text is split
    * above 4,096 characters), or [] when `dedupKey` was already used. Bad buttons throw here, not at send time.
+   * Given `db`, a transaction of the caller, the message is written in it: kept only if it commits.
    */
-  async enqueue(message: OutboxMessage & { chatId: number }): Promise<number[]> {
+  async enqueue(message: OutboxMessage & { chatId: number }, db?: Kysely<Database>): Promise<number[]> {
     const { chatId, text } = message;
     if (!Number.isSafeInteger(chatId) || chatId === 0) throw new Error(`outbox: not a chat id: ${String(chatId)}`);
     if (text.trim() === '') throw new Error('outbox: the message text is empty');
@@ -88,8 +91,10 @@ export class Outbox {
     const format = message.format ?? 'html';
     const parts = splitMessage(text, format);
     if (parts.length === 0) throw new Error('outbox: the message has no visible text');
-    const ids = await insertMessage(this.#db, this.#d.store.kind, { chatId, parts, ...markup, dedupKey: message.dedupKey ?? null }, Date.now());
-    if (ids.length > 0) this.poke();
+    const target = db ? (db as unknown as OutboxDb) : this.#db;
+    const ids = await insertMessage(target, this.#d.store.kind, { chatId, parts, ...markup, dedupKey: message.dedupKey ?? null }, Date.now());
+    // In the caller's transaction the row is not visible yet: the next round (pollMs) finds it.
+    if (ids.length > 0 && !db) this.poke();
     return ids;
   }
 

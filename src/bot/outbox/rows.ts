@@ -32,7 +32,12 @@ export interface NewMessage {
  * enqueued at once never interleave and a sender never passes over a message not yet committed.
  */
 export async function insertMessage(db: OutboxDb, kind: Store['kind'], message: NewMessage, now: number): Promise<number[]> {
-  return db.transaction().execute(async (trx) => {
+  if (db.isTransaction) return insertParts(db, kind, message, now);
+  return db.transaction().execute((trx) => insertParts(trx, kind, message, now));
+}
+
+async function insertParts(trx: OutboxDb, kind: Store['kind'], message: NewMessage, now: number): Promise<number[]> {
+  {
     if (kind === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${`outbox:${message.chatId}`}, 0))`.execute(trx);
     const ids: number[] = [];
     const markupAt = message.markupOn === 'first' ? 0 : message.parts.length - 1;
@@ -65,7 +70,7 @@ export async function insertMessage(db: OutboxDb, kind: Store['kind'], message: 
       }
     }
     return ids;
-  });
+  }
 }
 
 /** Per chat, its first message not yet delivered, when that one is pending and due: the only ones a sender may take. */

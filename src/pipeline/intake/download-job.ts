@@ -86,7 +86,8 @@ export function downloadHandler(d: DownloadDeps) {
         await d.records.updateFile(file.id, { state: 'duplicate', duplicate_of: earlier.id, sha256: stored.sha256, size: stored.size });
         log.info({ file_id: file.id, duplicate_of: earlier.id }, 'same bytes received before from this sender');
         if (file.chat_id !== null) {
-          await d.notifier.tell(file.chat_id, await langOf(d, file), 'already-received', { date: new Date(earlier.created_at).toISOString().slice(0, 10) });
+          const date = new Date(earlier.created_at).toISOString().slice(0, 10);
+          await d.notifier.send(file.chat_id, await langOf(d, file), 'already-received', { date }, `duplicate:file:${file.id}`);
         }
         return;
       }
@@ -125,7 +126,7 @@ async function onDiskFull(d: DownloadDeps, file: FileRow, dir: string, free: num
     `🔴 <b>Intake paused: disk almost full</b>\n${dir} has ${gb} GB free, below disk.critical_free (${d.config.disk.critical_free}) after the next file.\nFree space, then /resume.`,
     `disk-full:${new Date().toISOString().slice(0, 13)}`,
   );
-  if (file.chat_id !== null) await d.notifier.tell(file.chat_id, await langOf(d, file), 'paused-later', { reason: 'disk' });
+  if (file.chat_id !== null) await d.notifier.send(file.chat_id, await langOf(d, file), 'paused-later', {}, `paused:file:${file.id}`);
 }
 
 async function langOf(d: DownloadDeps, file: FileRow): Promise<string> {

@@ -31,11 +31,16 @@ export class Intake {
   }
 
   /**
-   * Records a received file, puts it in its batch and enqueues its download and the batch's follow-up.
-   * Idempotent: the same update recorded twice returns `created: false` and enqueues nothing new.
+   * Records a received file, puts it in its batch and enqueues its download and the batch's follow-up; `also`
+   * runs in the recording transaction (the receipt). Idempotent: the same update recorded twice returns
+   * `created: false` and enqueues nothing new.
    */
-  async receive(file: NewFile, language: string): Promise<{ file: FileRow; batch: BatchRow; created: boolean; newBatch: boolean }> {
-    const result = await this.records.record(file, language, this.#config.intake.batch_window_seconds * 1000, this.#config.intake.album_wait_ms);
+  async receive(
+    file: NewFile,
+    language: string,
+    also?: Parameters<IntakeRecords['record']>[4],
+  ): Promise<{ file: FileRow; batch: BatchRow; created: boolean; newBatch: boolean }> {
+    const result = await this.records.record(file, language, this.#config.intake.batch_window_seconds * 1000, this.#config.intake.album_wait_ms, also);
     if (!result.created) return result;
     await this.#queue.enqueue<DownloadPayload>(DOWNLOAD_QUEUE, { fileId: result.file.id }, { key: downloadJobKey(result.file.id), maxAttempts: DOWNLOAD_ATTEMPTS });
     await this.#queue.enqueue<BatchPayload>(BATCH_QUEUE, { batchId: result.batch.id }, { key: `batch:${result.batch.id}`, runAt: result.batch.closes_at });
