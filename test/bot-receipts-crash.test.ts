@@ -51,4 +51,30 @@ describe('receipts and batch messages under crashes and faults', () => {
     // One receipt per file: none lost, none repeated (single files close together share a batch, so the texts may be alike).
     expect(receipts).toHaveLength(FILES);
   }, 120_000);
+
+  it('shows each progress state at most once and never an older one, with one summary, under 502s and 429s', async () => {
+    fake = await startFakeBotApi();
+    const dir = tempDir('centinela-progress-');
+    // A short lease: a progress send that outlived it would let the batch job run twice at once.
+    const s = await child(dir, { CENTINELA_QUEUE_LEASE_SECONDS: '3' });
+    fake.fail('sendMessage', { status: 502, description: 'Bad Gateway' }, 3);
+    fake.fail('editMessageText', { status: 429, retryAfter: 2 }, 3);
+    fake.fail('getFile', { stallMs: 2000 }, 10); // the files finish a few at a time: several progress states
+    const items = Array.from({ length: 10 }, (_, i) => ({
+      kind: 'document' as const,
+      file: { bytes: Buffer.from(`%PDF-1.4 progress ${i}\n`), fileName: `p-${i}.pdf`, mimeType: 'application/pdf' },
+    }));
+    fake.album(STAFF, items);
+    const summary = await fake.waitFor((c) => c.params.chat_id === STAFF.id && textOf(c).includes('terminado'), 60_000);
+    await s.stop('SIGTERM');
+    const calls = (fake.sent(STAFF.id) ?? []).filter((c) => textOf(c).includes('procesados'));
+    const created = calls.filter((c) => c.method === 'sendMessage');
+    const states = calls.map((c) => Number(/: (\d+) de 10/.exec(textOf(c))?.[1]));
+    console.log(`figure progress_messages_per_batch=${created.length} states=${states.join(',')}`);
+    expect(created.length).toBeLessThanOrEqual(1);
+    for (let i = 1; i < states.length; i++) expect(states[i]).toBeGreaterThan(states[i - 1] as number);
+    expect(calls.every((c) => c.at <= summary.at)).toBe(true);
+    expect(sentTo(STAFF.id).filter((t) => t.includes('terminado'))).toHaveLength(1);
+    expect(summary.method).toBe('sendMessage');
+  }, 120_000);
 });
