@@ -41,6 +41,8 @@ describe('Telegram intake', () => {
     await eventually(() => existsSync(folder) && readdirSync(folder).some((f) => f.endsWith('.mp4')), 'video in the folder');
     const [name] = readdirSync(folder);
     expect(name).toMatch(/^\d{8}_\d{6}_[0-9a-f]{6}\.mp4$/);
+    // Written under data/parts while it arrived (issue 10.5): nothing partial ever sat in the creator's folder.
+    expect(readdirSync(join(started.dir, 'data/parts'))).toEqual([]);
     expect(createHash('sha256').update(readFileSync(join(folder, name as string))).digest('hex')).toBe(createHash('sha256').update(video).digest('hex'));
     // Handed to the video pipeline: its job waits for that capability.
     await eventually(async () => (await service!.queue.list({ queue: 'video.process' })).length === 1, 'video job enqueued');

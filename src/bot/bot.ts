@@ -122,7 +122,7 @@ export class BotModule implements Module {
     if (!gotMe) return;
     this.outbox.telegramAnswered();
     await this.commands.publish(bot.api, this.#users).catch((err: unknown) => this.#log.warn({ err }, 'could not set the command menus'));
-    this.intake.work(new TelegramFiles(bot.api, token, config.telegram), notifier);
+    this.intake.work(new TelegramFiles(bot.api, token, config.telegram), notifier, this.#log);
     this.#ready = true;
     if (config.telegram.webhook_url) {
       const url = config.telegram.webhook_url;

@@ -77,8 +77,8 @@ export function downloadHandler(d: DownloadDeps) {
       const limitName = `intake.max_bytes.${limitKind}`;
       const stored =
         plan.kind === 'local'
-          ? await copyLocalFile({ from: plan.path, toDir: dir, name, maxBytes, limitName, signal, deleteSource: d.config.telegram.delete_after_copy })
-          : await downloadFile({ url: plan.url, toDir: dir, name, maxBytes, limitName, expectedSize: file.size ?? undefined, signal });
+          ? await copyLocalFile({ from: plan.path, toDir: dir, name, maxBytes, limitName, signal, deleteSource: d.config.telegram.delete_after_copy, partDir: partsDir(d.config) })
+          : await downloadFile({ url: plan.url, toDir: dir, name, maxBytes, limitName, expectedSize: file.size ?? undefined, signal, partDir: partsDir(d.config) });
 
       const earlier = await d.records.sameBytes(stored.sha256, file.sender_id, file.id);
       if (earlier) {
@@ -111,6 +111,11 @@ export function downloadHandler(d: DownloadDeps) {
 /** A 4xx answer will not change by asking again, except 408 (timeout) and 429 (rate limit). */
 function isPermanentHttp(status: number | undefined): boolean {
   return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/** Where downloads are written before they are complete: never the creators' folders. */
+export function partsDir(config: Config): string {
+  return join(config.paths.data, 'parts');
 }
 
 function destination(config: Config, file: FileRow): string {

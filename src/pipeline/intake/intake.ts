@@ -4,7 +4,9 @@ import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import { BATCH_QUEUE, batchHandler } from './batch-job.ts';
 import type { BatchPayload } from './batch-job.ts';
-import { DOWNLOAD_QUEUE, downloadHandler, downloadJobKey } from './download-job.ts';
+import { DOWNLOAD_QUEUE, downloadHandler, downloadJobKey, partsDir } from './download-job.ts';
+import { cleanOrphanParts } from './store-file/index.ts';
+import type { Logger } from '../../core/log.ts';
 import type { DownloadPayload } from './download-job.ts';
 import { intakePaused, pauseIntake, resumeIntake } from './pause.ts';
 import type { PauseState } from './pause.ts';
@@ -48,7 +50,11 @@ export class Intake {
   }
 
   /** Starts the download and batch workers (in the process that can reach the files' source). */
-  work(locator: FileLocator, notifier: Notifier): void {
+  work(locator: FileLocator, notifier: Notifier, log?: Logger): void {
+    // Parts left by a crashed process: removed before any download of this one starts.
+    void cleanOrphanParts(partsDir(this.#config)).then((removed) => {
+      if (removed.length > 0) log?.warn({ files: removed.length, folder: partsDir(this.#config) }, 'removed partial downloads left by a crash');
+    });
     const deps = { config: this.#config, store: this.#store, queue: this.#queue, records: this.records, locator, notifier };
     this.#queue.work(DOWNLOAD_QUEUE, downloadHandler(deps), { concurrency: this.#config.intake.download_concurrency });
     this.#queue.work(BATCH_QUEUE, batchHandler({ records: this.records, notifier, store: this.#store, prices: this.prices }), { concurrency: 4 });
