@@ -8,7 +8,7 @@ import { startService } from '../src/main.ts';
 import type { Service } from '../src/main.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi } from './fakes/telegram/index.ts';
-import { ADMIN, MODEL, STAFF, STRANGER, botEnv, startBotService, textOf } from './support/bot-service.ts';
+import { ADMIN, MODEL, STAFF, STRANGER, botEnv, mp4, startBotService, textOf } from './support/bot-service.ts';
 import { tempDir } from './support/service.ts';
 import { eventually } from './support/stores.ts';
 
@@ -34,7 +34,7 @@ describe('Telegram intake', () => {
     fake = await startFakeBotApi();
     const started = await startBotService(fake);
     service = started.service;
-    const video = bytes(300_000, 'clip');
+    const video = mp4(bytes(300_000, 'clip'));
     fake.video(MODEL, { bytes: video, fileName: 'clip.MP4', mimeType: 'video/mp4' });
     await fake.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === MODEL.id && textOf(c).includes('Got your video'));
     const folder = join(started.dir, 'media/victor');
@@ -52,7 +52,7 @@ describe('Telegram intake', () => {
     fake = await startFakeBotApi();
     const started = await startBotService(fake);
     service = started.service;
-    const video = bytes(100_000, 'same');
+    const video = mp4(bytes(100_000, 'same'));
     fake.video(MODEL, { bytes: video, fileName: 'a.mp4', mimeType: 'video/mp4' });
     await eventually(async () => (await service!.queue.list({ queue: 'video.process' })).length === 1, 'first stored');
     fake.video(MODEL, { bytes: video, fileName: 'a-again.mp4', mimeType: 'video/mp4' });
@@ -129,7 +129,7 @@ describe('Telegram intake', () => {
       CENTINELA_TELEGRAM_LOCAL_PATH_REMAP_TO: join(root, 'mounted'),
     });
     service = started.service;
-    const video = bytes(200_000, 'local');
+    const video = Buffer.concat([Buffer.from([0, 0, 0, 0x14, ...Buffer.from('ftypqt  '), 0, 0, 2, 0, ...Buffer.from('qt  ')]), bytes(200_000, 'local')]);
     fake.video(MODEL, { bytes: video, fileName: 'local.mov', mimeType: 'video/quicktime' });
     await eventually(async () => (await service!.queue.list({ queue: 'video.process' })).length === 1, 'stored');
     const [name] = readdirSync(join(started.dir, 'media/victor'));
@@ -183,5 +183,18 @@ describe('Telegram intake', () => {
     expect(names(STAFF.id)).toEqual(['start', 'help', 'batch']);
     expect(names(MODEL.id)).toEqual(['start', 'help', 'batch']);
   });
-});
 
+  it('refuses a PDF named clip.mp4 with a reason, and keeps it in quarantine, not in the folder (issue 10.9)', async () => {
+    fake = await startFakeBotApi();
+    const started = await startBotService(fake);
+    service = started.service;
+    fake.document(MODEL, { bytes: Buffer.from('%PDF-1.4 not a video\n%%EOF\n'), fileName: 'clip.mp4', mimeType: 'video/mp4' });
+    const reply = await fake.waitFor((c) => c.params.chat_id === MODEL.id && textOf(c).includes('not a video'));
+    expect(textOf(reply)).toBe('That file is not a video I can take (MP4, MOV, WebM or MKV). Send the video itself.');
+    const folder = join(started.dir, 'media/victor');
+    expect(existsSync(folder) ? readdirSync(folder) : []).toEqual([]);
+    const quarantined = readdirSync(join(started.dir, 'data/quarantine'));
+    expect(quarantined.some((f) => f.endsWith('clip.mp4') || f.includes('.pdf') || f.endsWith('.mp4'))).toBe(true);
+    expect(await service.queue.list({ queue: 'video.process' })).toHaveLength(0);
+  });
+});

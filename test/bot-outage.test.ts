@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi } from './fakes/telegram/index.ts';
 import type { Service } from '../src/main.ts';
-import { ADMIN, MODEL, STAFF, startBotService, textOf } from './support/bot-service.ts';
+import { ADMIN, MODEL, STAFF, mp4, startBotService, textOf } from './support/bot-service.ts';
 import { eventually } from './support/stores.ts';
 
 let fake: FakeBotApi | null = null;
@@ -50,7 +50,7 @@ describe('Telegram intake through Bot API outages', () => {
     figure('start_outage_recovery_to_poll_ms', toFirstPoll);
     expect(toFirstPoll).toBeLessThanOrEqual(6000);
 
-    fake.video(MODEL, { bytes: Buffer.from('not checked here'), fileName: 'after.mp4', mimeType: 'video/mp4' });
+    fake.video(MODEL, { bytes: mp4('after the outage'), fileName: 'after.mp4', mimeType: 'video/mp4' });
     await fake.waitFor((c) => c.params.chat_id === MODEL.id && textOf(c).includes('Got your video'), 10_000);
     await eventually(() => botState(s).state === 'running', 'bot running');
     expect((await healthz(s)).status).toBe('ok');

@@ -98,3 +98,4 @@ retried = Back in the queue: { $downloads } { $downloads ->
        *[other] invoices
     } (files { $files }).
 retried-none = Nothing failed: nothing went back in the queue.
+not-a-video = That file is not a video I can take (MP4, MOV, WebM or MKV). Send the video itself.

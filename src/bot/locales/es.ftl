@@ -101,3 +101,4 @@ retried = De vuelta en la cola: { $downloads } { $downloads ->
        *[other] facturas
     } (archivos { $files }).
 retried-none = Nada falló: nada volvió a la cola.
+not-a-video = Ese archivo no es un video que pueda recibir (MP4, MOV, WebM o MKV). Envía el video en sí.

@@ -7,7 +7,9 @@ import { parseSize } from '../../core/config.ts';
 import { PermanentError, RetryAfter } from '../../core/queue/index.ts';
 import type { HandlerContext, Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
+import { quarantineFile } from '../../core/quarantine.ts';
 import { pauseIntake, intakePaused } from './pause.ts';
+import { notAVideo } from './video-bytes.ts';
 import type { FileLocator, Notifier } from './ports.ts';
 import type { FileRow, IntakeRecords } from './records.ts';
 import { StoreFileError, checkRoom, copyLocalFile, downloadFile, mediaName } from './store-file/index.ts';
@@ -80,6 +82,13 @@ export function downloadHandler(d: DownloadDeps) {
           ? await copyLocalFile({ from: plan.path, toDir: dir, name, maxBytes, limitName, signal, deleteSource: d.config.telegram.delete_after_copy, partDir: partsDir(d.config) })
           : await downloadFile({ url: plan.url, toDir: dir, name, maxBytes, limitName, expectedSize: file.size ?? undefined, signal, partDir: partsDir(d.config) });
 
+      if (file.purpose === 'video') {
+        const why = await notAVideo(stored.path);
+        if (why) {
+          await refuseVideo(d, file, stored.path, why, log);
+          return;
+        }
+      }
       const earlier = await d.records.sameBytes(stored.sha256, file.sender_id, file.id);
       if (earlier) {
         await rm(stored.path, { force: true });
@@ -121,6 +130,14 @@ export function partsDir(config: Config): string {
 function destination(config: Config, file: FileRow): string {
   if (file.purpose === 'video') return join(config.paths.media, file.folder ?? 'unknown');
   return join(config.paths.data, 'incoming', new Date(file.created_at).toISOString().slice(0, 10));
+}
+
+/** A "video" whose bytes are something else: out of the creator's folder into quarantine, and they are told. */
+async function refuseVideo(d: DownloadDeps, file: FileRow, path: string, why: string, log: HandlerContext<DownloadPayload>['log']): Promise<void> {
+  const kept = await quarantineFile(d.config.paths.data, path, new Date(), { fileId: file.id, fileName: file.file_name, sender: file.sender_name, error: why, by: 'intake' });
+  await d.records.updateFile(file.id, { state: 'rejected', path: null, error: `not a video: ${why}` });
+  log.warn({ file_id: file.id, file_name: file.file_name, quarantined: kept, reason: why }, 'a file sent as a video is not one: refused');
+  if (file.chat_id !== null) await d.notifier.send(file.chat_id, await langOf(d, file), 'not-a-video', {}, `not-video:file:${file.id}`);
 }
 
 async function onDiskFull(d: DownloadDeps, file: FileRow, dir: string, free: number): Promise<void> {
