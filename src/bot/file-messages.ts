@@ -81,7 +81,9 @@ export async function handleFileMessage(ctx: Context, user: BotUser, d: FileMess
     },
     user.language,
     async (trx, { file, batch, newBatch }) => {
-      const receipt = receiptOf(purpose, incoming, batch.id, paused !== null, msg.media_group_id !== undefined, newBatch);
+      // An album item that comes after its album's receipt went out gets a receipt of its own (issue 10.7).
+      const album = msg.media_group_id !== undefined && batch.state === 'open';
+      const receipt = receiptOf(purpose, incoming, batch.id, paused !== null, album, newBatch);
       if (receipt) await d.notifier.send(chatId, user.language, receipt.key, receipt.vars, `receipt:file:${file.id}`, trx);
     },
   );

@@ -1,5 +1,5 @@
-// /retry for a failed download (issue 10.4): the file goes back with its job, the download really runs, and the
-// answer says what was queued.
+// /retry for a failed download (issue 10.4) and an album item that comes late (issue 10.7): the file goes back with
+// its job and the answer says what was queued; the late item is reported, not silently taken.
 import { afterEach, describe, expect, it } from 'vitest';
 import { IntakeRecords } from '../src/pipeline/intake/index.ts';
 import type { Service } from '../src/main.ts';
@@ -39,5 +39,19 @@ describe('/retry', () => {
     fake.command(ADMIN, `/retry ${file.id}`);
     const again = await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).startsWith('Nada falló'));
     expect(textOf(again)).toContain(`file #${file.id}`);
+  });
+});
+
+describe('a late album item', () => {
+  it('gets a receipt of its own when it comes after the album\'s receipt (issue 10.7)', async () => {
+    fake = await startFakeBotApi();
+    service = (await startBotService(fake)).service;
+    const pdf = (i: number) => ({ kind: 'document' as const, file: { bytes: Buffer.from(`%PDF-1.4 late ${i}\n`), fileName: `l-${i}.pdf`, mimeType: 'application/pdf' } });
+    const [first] = fake.album(STAFF, [pdf(1), pdf(2)]);
+    await fake.waitFor((c) => c.params.chat_id === STAFF.id && textOf(c).startsWith('Recibí 2 facturas'));
+    const group = first?.message?.media_group_id;
+    fake.document(STAFF, pdf(3).file, { mediaGroupId: group });
+    const late = await fake.waitFor((c) => c.params.chat_id === STAFF.id && textOf(c).startsWith('Recibí tu factura'));
+    expect(textOf(late)).toMatch(/^Recibí tu factura \(lote b_[0-9a-f]{8}\)\.$/);
   });
 });
