@@ -112,8 +112,10 @@ describe('Telegram intake', () => {
     truncateSync(big, 2 * 1024 ** 3 - 1); // sparse: 2 GB on paper, nothing on disk
     fake.video(MODEL, { path: big, fileName: 'big.mp4', mimeType: 'video/mp4' });
     const reply = await fake.waitFor((c) => c.params.chat_id === MODEL.id && textOf(c).includes('20 MB'));
-    expect(textOf(reply)).toContain('local Bot API server');
-    await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).includes('telegram.local_mode'));
+    // The creator gets a plain sentence; the admin (Spanish) gets the setting to change.
+    expect(textOf(reply)).toBe('That file is 2.0 GB, and Telegram lets bots download only up to 20 MB. The admins know; send a smaller file for now.');
+    const hint = await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).includes('telegram.local_mode'));
+    expect(textOf(hint)).toContain('Ejecuta un servidor telegram-bot-api local');
     expect(await service.queue.list({ queue: 'intake.download' })).toHaveLength(0);
   });
 
@@ -147,7 +149,7 @@ describe('Telegram intake', () => {
       only: ['bot', 'invoices'],
     });
     fake.document(STAFF, { bytes: Buffer.from('%PDF-1.4 x'), fileName: 'f.pdf', mimeType: 'application/pdf' });
-    await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).includes('Intake paused'));
+    await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).includes('Recepción en pausa: disco casi lleno'));
     await fake.waitFor((c) => c.params.chat_id === STAFF.id && textOf(c).includes('pausa'));
     const status = await service.status();
     expect(status.queues.find((q) => q.queue === 'intake.download')?.counts.waiting).toBe(1);

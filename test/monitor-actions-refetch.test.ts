@@ -60,7 +60,7 @@ describe('quarantine_refetch', () => {
           return { kind: 'local', path: join(dir, 'botapi', 'clip.mp4') };
         },
       },
-      { tell: async () => undefined, send: async () => {}, alertAdmins: async () => {} },
+      { tell: async () => undefined, send: async () => {}, alertAdmins: async () => {}, text: (_l, key) => key },
     );
     repairs = await testRepairs({
       store: t.store,

@@ -22,7 +22,7 @@ import { TELEGRAM_CONFLICT_EXIT_CODE, WEBHOOK_PATH, webhookSecret } from './cons
 import { Commands } from './commands.ts';
 import { handleFileMessage } from './file-messages.ts';
 import { createTranslator, langOf } from './i18n.ts';
-import type { Translator } from './i18n.ts';
+import type { Lang, Translator } from './i18n.ts';
 import { lazyMonitorRecords, registerMonitorCommands } from './monitor-commands.ts';
 import type { MonitorRecords } from './monitor-commands.ts';
 import { Outbox, escapeHtml } from './outbox/index.ts';
@@ -100,7 +100,7 @@ export class BotModule implements Module {
     const { config } = this.#d;
     const bot = this.#bot;
     bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
-    const notifier = new TelegramNotifier(bot.api, this.#t, this.outbox, config.telegram.admin_chats);
+    const notifier = new TelegramNotifier(bot.api, this.#t, this.outbox, config.telegram.admin_chats, this.#adminLang);
     registerBuiltins(this.commands, this.intake, this.#d.status, this.#d.store, this.#d.queue);
     registerMonitorCommands(this.commands, this.#monitor, this.#log);
     this.#routes(bot, notifier);
@@ -278,6 +278,11 @@ export class BotModule implements Module {
     });
   }
 
+  /** Admin messages speak the first admin's language, as the monitor's alerts do. */
+  get #adminLang(): Lang {
+    return this.#d.config.telegram.users.find((u) => u.role === 'admin')?.language ?? 'es';
+  }
+
   async #refuse(ctx: Context): Promise<void> {
     const from = ctx.from;
     if (!from) return;
@@ -289,7 +294,7 @@ export class BotModule implements Module {
     if (await firstRefusalToday(this.#d.store, from.id, name)) {
       this.#log.warn({ user_id: from.id, name }, 'message from an unknown sender refused');
       await this.outbox.enqueueMany(this.#d.config.telegram.admin_chats, {
-        text: `👤 Unknown sender refused: <b>${escapeHtml(name)}</b>, id <code>${from.id}</code>.\nTo let them in, add them to telegram.users.`,
+        text: this.#t.t(this.#adminLang, 'admin-stranger', { name: escapeHtml(name), id: String(from.id) }),
         format: 'html',
         dedupKey: `refused:${from.id}:${new Date().toISOString().slice(0, 10)}`,
       });
@@ -314,7 +319,7 @@ export class BotModule implements Module {
   async #alertThenExit(reason: string): Promise<void> {
     try {
       const ids = await this.outbox.enqueueMany(this.#d.config.telegram.admin_chats, {
-        text: `🔴 <b>Centinela stopped its Telegram intake</b>\n${escapeHtml(reason)}`,
+        text: this.#t.t(this.#adminLang, 'admin-conflict', { description: escapeHtml(reason) }),
         format: 'html',
         dedupKey: `conflict:${new Date().toISOString().slice(0, 13)}`,
       });

@@ -45,15 +45,12 @@ export async function handleFileMessage(ctx: Context, user: BotUser, d: FileMess
   const limitKind = purpose === 'video' ? 'video' : incoming.kind; // a video sent as a document is still a video
   const max = parseSize(d.config.intake.max_bytes[limitKind]);
   if (incoming.size !== null && incoming.size > max) {
-    await ctx.reply(t('too-big', { size: formatBytes(incoming.size), kind: limitKind, max: d.config.intake.max_bytes[limitKind] }));
+    await ctx.reply(t('too-big', { size: formatBytes(incoming.size), max: formatBytes(max) }));
     return;
   }
   if (!d.config.telegram.local_mode && incoming.size !== null && incoming.size > CLOUD_DOWNLOAD_LIMIT) {
     await ctx.reply(t('too-big-cloud', { size: formatBytes(incoming.size) }));
-    await d.notifier.alertAdmins(
-      `⚠️ ${user.name} sent a ${formatBytes(incoming.size)} file; the cloud Bot API lets bots download only 20 MB.\nRun a local telegram-bot-api server (--local) and set <code>telegram.api_root</code> and <code>telegram.local_mode: true</code>.`,
-      `cloud-limit:${new Date().toISOString().slice(0, 10)}`,
-    );
+    await d.notifier.alertAdmins('admin-cloud-limit', { name: user.name, size: formatBytes(incoming.size) }, `cloud-limit:${new Date().toISOString().slice(0, 10)}`);
     return;
   }
 

@@ -7,6 +7,7 @@ import { PermanentError } from '../core/queue/index.ts';
 import { remapPath } from '../pipeline/intake/index.ts';
 import type { FileLocator, FilePlan, FileRow, Notifier } from '../pipeline/intake/index.ts';
 import type { Lang, Translator } from './i18n.ts';
+import { escapeHtml } from './outbox/index.ts';
 import type { Outbox } from './outbox/index.ts';
 
 export class TelegramFiles implements FileLocator {
@@ -50,8 +51,10 @@ export class TelegramNotifier implements Notifier {
   readonly #t: Translator;
   readonly #outbox: Outbox;
   readonly #adminChats: readonly number[];
+  readonly #adminLang: Lang;
 
-  constructor(api: Api, t: Translator, outbox: Outbox, adminChats: readonly number[]) {
+  constructor(api: Api, t: Translator, outbox: Outbox, adminChats: readonly number[], adminLang: Lang) {
+    this.#adminLang = adminLang;
     this.#api = api;
     this.#t = t;
     this.#outbox = outbox;
@@ -78,7 +81,12 @@ export class TelegramNotifier implements Notifier {
     await this.#outbox.enqueue({ chatId, text, format: 'plain', dedupKey }, db as Parameters<Outbox['enqueue']>[1]);
   }
 
-  async alertAdmins(html: string, dedupKey?: string): Promise<void> {
-    await this.#outbox.enqueueMany(this.#adminChats, { text: html, format: 'html', dedupKey });
+  async alertAdmins(key: string, vars: Record<string, string | number>, dedupKey?: string): Promise<void> {
+    const safe = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? escapeHtml(v) : v]));
+    await this.#outbox.enqueueMany(this.#adminChats, { text: this.#t.t(this.#adminLang, key, safe), format: 'html', dedupKey });
+  }
+
+  text(lang: string, key: string, vars?: Record<string, string | number>): string {
+    return this.#t.t(lang === 'en' ? 'en' : 'es', key, vars);
   }
 }

@@ -16,10 +16,8 @@ unknown-command = I don't know that command. Send /help for the list.
 send-files = Send me a file. Send /help to see what I can take.
 wrong-kind-staff = I take invoices as PDF, XML, CSV or photo; that file does not look like an invoice.
 wrong-kind-model = I take videos; send the video as a video or as a video file.
-too-big = That file is { $size }; the limit for { $kind } is { $max }.
-too-big-cloud = That file is { $size }, and Telegram lets bots download only up to 20 MB.
-    For files up to 2 GB the admin needs a local Bot API server.
-    (Admin: run telegram-bot-api with --local and set telegram.api_root and telegram.local_mode: true.)
+too-big = That file is { $size }; the limit is { $max }.
+too-big-cloud = That file is { $size }, and Telegram lets bots download only up to 20 MB. The admins know; send a smaller file for now.
 receipt-video = Got your video ({ $size }). Storing it in your folder; I'll tell you when it's done.
 receipt-video-nosize = Got your video. Storing it in your folder; I'll tell you when it's done.
 receipt-invoice = Got your invoice (batch { $batch }).
@@ -99,3 +97,16 @@ retried = Back in the queue: { $downloads } { $downloads ->
     } (files { $files }).
 retried-none = Nothing failed: nothing went back in the queue.
 not-a-video = That file is not a video I can take (MP4, MOV, WebM or MKV). Send the video itself.
+admin-stranger = 👤 Unknown sender refused: <b>{ $name }</b>, id <code>{ $id }</code>.
+    To let them in, add them to telegram.users.
+admin-conflict = 🔴 <b>Centinela stopped its Telegram intake</b>
+    { $description }
+admin-cloud-limit = ⚠️ { $name } sent a { $size } file; the cloud Bot API lets bots download only 20 MB.
+    Run a local telegram-bot-api server (--local) and set <code>telegram.api_root</code> and <code>telegram.local_mode: true</code>.
+admin-disk-full = 🔴 <b>Intake paused: disk almost full</b>
+    { $dir } has { $free } GB free, below disk.critical_free ({ $critical }) after the next file.
+    Free space, then /resume.
+problem-line = { $name }: { $reason }
+problem-not-video = it is not a video (MP4, MOV, WebM or MKV)
+problem-too-big = it is too big
+problem-failed = it could not be stored; the admins have the details

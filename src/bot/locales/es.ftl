@@ -16,10 +16,8 @@ unknown-command = No conozco ese comando. Escribe /help para ver la lista.
 send-files = Envíame un archivo. Escribe /help para ver qué puedo recibir.
 wrong-kind-staff = Recibo facturas como PDF, XML, CSV o foto; ese archivo no parece una factura.
 wrong-kind-model = Recibo videos; envía el video como video o como archivo de video.
-too-big = Ese archivo pesa { $size }; el máximo para { $kind } es { $max }.
-too-big-cloud = Ese archivo pesa { $size } y Telegram solo permite a los bots descargar hasta 20 MB.
-    Para archivos de hasta 2 GB, el administrador debe usar un servidor local de la Bot API.
-    (Administrador: ejecuta telegram-bot-api con --local y configura telegram.api_root y telegram.local_mode: true.)
+too-big = Ese archivo pesa { $size }; el máximo es { $max }.
+too-big-cloud = Ese archivo pesa { $size } y Telegram solo permite a los bots descargar hasta 20 MB. Ya avisé a los administradores; por ahora envía un archivo más pequeño.
 receipt-video = Recibí tu video ({ $size }). Lo guardo en tu carpeta y te aviso.
 receipt-video-nosize = Recibí tu video. Lo guardo en tu carpeta y te aviso.
 receipt-invoice = Recibí tu factura (lote { $batch }).
@@ -102,3 +100,16 @@ retried = De vuelta en la cola: { $downloads } { $downloads ->
     } (archivos { $files }).
 retried-none = Nada falló: nada volvió a la cola.
 not-a-video = Ese archivo no es un video que pueda recibir (MP4, MOV, WebM o MKV). Envía el video en sí.
+admin-stranger = 👤 Remitente desconocido rechazado: <b>{ $name }</b>, id <code>{ $id }</code>.
+    Para dejarle entrar, agrégalo a telegram.users.
+admin-conflict = 🔴 <b>Centinela detuvo su recepción de Telegram</b>
+    { $description }
+admin-cloud-limit = ⚠️ { $name } envió un archivo de { $size }; la Bot API en la nube solo deja descargar 20 MB a los bots.
+    Ejecuta un servidor telegram-bot-api local (--local) y configura <code>telegram.api_root</code> y <code>telegram.local_mode: true</code>.
+admin-disk-full = 🔴 <b>Recepción en pausa: disco casi lleno</b>
+    { $dir } tiene { $free } GB libres, por debajo de disk.critical_free ({ $critical }) tras el próximo archivo.
+    Libera espacio y luego /resume.
+problem-line = { $name }: { $reason }
+problem-not-video = no es un video (MP4, MOV, WebM o MKV)
+problem-too-big = es demasiado grande
+problem-failed = no se pudo guardar; los administradores tienen los detalles

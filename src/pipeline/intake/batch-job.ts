@@ -64,7 +64,7 @@ export function batchHandler(d: BatchDeps) {
       throw new RetryAfter(PROGRESS_EVERY_S, `batch ${batch.id}: ${finished.length} of ${files.length} processed`);
     }
     await show(files.length, files.length);
-    await summarise(records, notifier, batch, files, problemFiles(files));
+    await summarise(records, notifier, batch, files, problemFiles(files, notifier, batch.language));
   };
 }
 
@@ -95,12 +95,22 @@ async function progress(records: IntakeRecords, notifier: Notifier, batch: Batch
   await records.advanceProgress(batch.id, done, id ?? null);
 }
 
-/** A line per file the intake could not take. */
-function problemFiles(files: FileRow[]): string {
+/**
+ * A line per file the intake could not take, in plain words: the technical reason (paths, settings, Bot API text)
+ * is in the file record, the log and /batch for the admins, not in the sender's chat.
+ */
+function problemFiles(files: FileRow[], notifier: Notifier, lang: string): string {
   return files
     .filter((f) => f.state === 'failed' || f.state === 'rejected')
-    .map((f) => `\n• ${f.file_name ?? `#${f.id}`}: ${f.error ?? f.state}`)
+    .map((f) => `\n• ${notifier.text(lang, 'problem-line', { name: f.file_name ?? `#${f.id}`, reason: notifier.text(lang, plainReason(f)) })}`)
     .join('');
+}
+
+function plainReason(f: FileRow): string {
+  const error = f.error ?? '';
+  if (error.startsWith('not a video')) return 'problem-not-video';
+  if (/too big|over intake\.max_bytes|20 MB/i.test(error)) return 'problem-too-big';
+  return 'problem-failed';
 }
 
 async function summarise(records: IntakeRecords, notifier: Notifier, batch: BatchRow, files: FileRow[], problems: string): Promise<void> {

@@ -144,10 +144,7 @@ async function onDiskFull(d: DownloadDeps, file: FileRow, dir: string, free: num
   const first = await pauseIntake(d.store, `disk almost full at ${dir}`);
   if (!first) return;
   const gb = (free / 1024 ** 3).toFixed(1);
-  await d.notifier.alertAdmins(
-    `🔴 <b>Intake paused: disk almost full</b>\n${dir} has ${gb} GB free, below disk.critical_free (${d.config.disk.critical_free}) after the next file.\nFree space, then /resume.`,
-    `disk-full:${new Date().toISOString().slice(0, 13)}`,
-  );
+  await d.notifier.alertAdmins('admin-disk-full', { dir, free: gb, critical: d.config.disk.critical_free }, `disk-full:${new Date().toISOString().slice(0, 13)}`);
   if (file.chat_id !== null) await d.notifier.send(file.chat_id, await langOf(d, file), 'paused-later', {}, `paused:file:${file.id}`);
 }
 
