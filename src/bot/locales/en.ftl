@@ -110,3 +110,4 @@ problem-line = { $name }: { $reason }
 problem-not-video = it is not a video (MP4, MOV, WebM or MKV)
 problem-too-big = it is too big
 problem-failed = it could not be stored; the admins have the details
+button-retry-no-repair = #{ $id } has no repair to run again; /ack { $id } acknowledges it.

@@ -113,3 +113,4 @@ problem-line = { $name }: { $reason }
 problem-not-video = no es un video (MP4, MOV, WebM o MKV)
 problem-too-big = es demasiado grande
 problem-failed = no se pudo guardar; los administradores tienen los detalles
+button-retry-no-repair = #{ $id } no tiene reparación que repetir; /ack { $id } lo da por visto.
