@@ -106,19 +106,26 @@ export class BotModule implements Module {
     this.#routes(bot, notifier);
     this.outbox.start(); // alerts wait in the outbox and go out when Telegram answers
     await this.#setHealth('waiting', 'connecting to the Bot API');
-    this.#connecting = this.#connect(notifier).catch((err: unknown) => {
-      this.#log.error({ err }, 'Telegram intake could not start');
-      return this.#setHealth('off', `could not start: ${describe(err)}`);
-    });
+    let settled = (): void => {};
+    const firstTry = new Promise<void>((resolve) => (settled = resolve));
+    this.#connecting = this.#connect(notifier, settled)
+      .catch((err: unknown) => {
+        this.#log.error({ err }, 'Telegram intake could not start');
+        return this.#setHealth('off', `could not start: ${describe(err)}`);
+      })
+      .finally(settled);
+    // When Telegram answers at once, start-up ends with intake on, as before; when not, it ends after one try and
+    // the service runs while the bot keeps trying.
+    await firstTry;
   }
 
-  async #connect(notifier: TelegramNotifier): Promise<void> {
+  async #connect(notifier: TelegramNotifier, firstTryDone: () => void): Promise<void> {
     const { config, token } = this.#d;
     const bot = this.#bot;
     const api = this.#plainApi;
     const gotMe = await this.#untilAnswered('getMe', async (signal) => {
       bot.botInfo = await api.getMe(signal as never);
-    });
+    }, firstTryDone);
     if (!gotMe) return;
     this.outbox.telegramAnswered();
     await this.commands.publish(bot.api, this.#users).catch((err: unknown) => this.#log.warn({ err }, 'could not set the command menus'));
@@ -149,7 +156,7 @@ export class BotModule implements Module {
    * Calls the Bot API until it answers, however long that takes: false when the token is refused (401, final) or
    * the module stops. Each failure waits at most polling.ts's cap, so the answer is seen soon after an outage.
    */
-  async #untilAnswered(method: string, call: (signal: AbortSignal) => Promise<void>): Promise<boolean> {
+  async #untilAnswered(method: string, call: (signal: AbortSignal) => Promise<void>, failedOnce: () => void = () => {}): Promise<boolean> {
     const signal = this.#stopping.signal;
     for (let failures = 0; !signal.aborted; ) {
       try {
@@ -168,6 +175,7 @@ export class BotModule implements Module {
           this.#log.warn({ error: describe(err), failures }, `the Bot API does not answer ${method} yet: Telegram intake waits and tries again`);
         }
         await this.#setHealth('waiting', `the Bot API does not answer: ${describe(err)} (${failures} tries; trying again every ${Math.ceil(wait / 1000)} s or less)`);
+        failedOnce();
         await sleep(wait, signal);
       }
     }
