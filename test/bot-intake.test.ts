@@ -35,8 +35,10 @@ describe('Telegram intake', () => {
     const started = await startBotService(fake);
     service = started.service;
     const video = mp4(bytes(300_000, 'clip'));
+    const sentAt = Date.now();
     fake.video(MODEL, { bytes: video, fileName: 'clip.MP4', mimeType: 'video/mp4' });
     await fake.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === MODEL.id && textOf(c).includes('Got your video'));
+    console.log(`figure receipt_ms=${Date.now() - sentAt}`); // through the outbox, woken when the file's transaction commits
     const folder = join(started.dir, 'media/victor');
     await eventually(() => existsSync(folder) && readdirSync(folder).some((f) => f.endsWith('.mp4')), 'video in the folder');
     const [name] = readdirSync(folder);

@@ -88,6 +88,7 @@ export async function handleFileMessage(ctx: Context, user: BotUser, d: FileMess
     d.log.info({ update_id: ctx.update.update_id, file_id: result.file.id }, 'update seen before: nothing recorded twice');
     return;
   }
+  d.notifier.committed?.();
   d.log.info({ file_id: result.file.id, batch: result.batch.id, kind: incoming.kind, purpose, bytes: incoming.size, user: user.name }, 'file received');
 }
 

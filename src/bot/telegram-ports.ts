@@ -81,6 +81,10 @@ export class TelegramNotifier implements Notifier {
     await this.#outbox.enqueue({ chatId, text, format: 'plain', dedupKey }, db as Parameters<Outbox['enqueue']>[1]);
   }
 
+  committed(): void {
+    this.#outbox.poke();
+  }
+
   async alertAdmins(key: string, vars: Record<string, string | number>, dedupKey?: string): Promise<void> {
     const safe = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? escapeHtml(v) : v]));
     await this.#outbox.enqueueMany(this.#adminChats, { text: this.#t.t(this.#adminLang, key, safe), format: 'html', dedupKey });

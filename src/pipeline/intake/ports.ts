@@ -18,6 +18,8 @@ export interface Notifier {
    * summary). Given `db` (a transaction), the message is kept only if that transaction commits.
    */
   send(chatId: number, lang: string, key: string, vars: Record<string, string | number>, dedupKey: string, db?: unknown): Promise<void>;
+  /** What `send` wrote in a transaction is committed now: send it without waiting for the next round. */
+  committed?(): void;
   /** An admin alert from the locale files in the admins' language (`vars` are escaped); `dedupKey` makes a repeat a no-op. */
   alertAdmins(key: string, vars: Record<string, string | number>, dedupKey?: string): Promise<void>;
   /** A text from the locale files, for parts of a message (problem lines of a summary). */
