@@ -144,6 +144,8 @@ export async function startService(options: StartOptions = {}): Promise<Service>
         token: loadOrCreateApiToken(config.paths.data, secrets.CENTINELA_API_TOKEN),
         registry: metrics.registry,
         health: () => healthProblems(store, queue),
+        // A module that is off or degraded (Telegram intake waiting for the Bot API) says so; restarting would not help.
+        degraded: () => modules.filter((m) => m.name !== 'monitor' && ['degraded', 'off'].includes(m.status().state)).map((m) => `${m.name}: ${m.status().detail ?? m.status().state}`),
         status,
       },
       config.http,

@@ -79,6 +79,6 @@ describe('bot crash safety', () => {
     expect(exit.code).toBe(TELEGRAM_CONFLICT_EXIT_CODE);
     const error = s.lines.map((l) => JSON.parse(l) as { level: string; msg: string }).find((l) => l.level === 'ERROR' && l.msg.includes('409 Conflict'));
     expect(error?.msg).toContain('Another instance polls with this token');
-    await eventually(() => fake!.sent(ADMIN.id).some((c) => textOf(c).includes('stopped its Telegram intake')), 'admin alerted');
+    await eventually(() => fake!.sent(ADMIN.id).some((c) => textOf(c).includes('Centinela detuvo su recepción de Telegram')), 'admin alerted');
   });
 });

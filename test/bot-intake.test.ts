@@ -8,7 +8,7 @@ import { startService } from '../src/main.ts';
 import type { Service } from '../src/main.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi } from './fakes/telegram/index.ts';
-import { ADMIN, MODEL, STAFF, STRANGER, botEnv, startBotService, textOf } from './support/bot-service.ts';
+import { ADMIN, MODEL, STAFF, STRANGER, botEnv, mp4, startBotService, textOf } from './support/bot-service.ts';
 import { tempDir } from './support/service.ts';
 import { eventually } from './support/stores.ts';
 
@@ -34,13 +34,17 @@ describe('Telegram intake', () => {
     fake = await startFakeBotApi();
     const started = await startBotService(fake);
     service = started.service;
-    const video = bytes(300_000, 'clip');
+    const video = mp4(bytes(300_000, 'clip'));
+    const sentAt = Date.now();
     fake.video(MODEL, { bytes: video, fileName: 'clip.MP4', mimeType: 'video/mp4' });
     await fake.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === MODEL.id && textOf(c).includes('Got your video'));
+    console.log(`figure receipt_ms=${Date.now() - sentAt}`); // through the outbox, woken when the file's transaction commits
     const folder = join(started.dir, 'media/victor');
     await eventually(() => existsSync(folder) && readdirSync(folder).some((f) => f.endsWith('.mp4')), 'video in the folder');
     const [name] = readdirSync(folder);
     expect(name).toMatch(/^\d{8}_\d{6}_[0-9a-f]{6}\.mp4$/);
+    // Written under data/parts while it arrived (issue 10.5): nothing partial ever sat in the creator's folder.
+    expect(readdirSync(join(started.dir, 'data/parts'))).toEqual([]);
     expect(createHash('sha256').update(readFileSync(join(folder, name as string))).digest('hex')).toBe(createHash('sha256').update(video).digest('hex'));
     // Handed to the video pipeline: its job waits for that capability.
     await eventually(async () => (await service!.queue.list({ queue: 'video.process' })).length === 1, 'video job enqueued');
@@ -50,7 +54,7 @@ describe('Telegram intake', () => {
     fake = await startFakeBotApi();
     const started = await startBotService(fake);
     service = started.service;
-    const video = bytes(100_000, 'same');
+    const video = mp4(bytes(100_000, 'same'));
     fake.video(MODEL, { bytes: video, fileName: 'a.mp4', mimeType: 'video/mp4' });
     await eventually(async () => (await service!.queue.list({ queue: 'video.process' })).length === 1, 'first stored');
     fake.video(MODEL, { bytes: video, fileName: 'a-again.mp4', mimeType: 'video/mp4' });
@@ -110,8 +114,10 @@ describe('Telegram intake', () => {
     truncateSync(big, 2 * 1024 ** 3 - 1); // sparse: 2 GB on paper, nothing on disk
     fake.video(MODEL, { path: big, fileName: 'big.mp4', mimeType: 'video/mp4' });
     const reply = await fake.waitFor((c) => c.params.chat_id === MODEL.id && textOf(c).includes('20 MB'));
-    expect(textOf(reply)).toContain('local Bot API server');
-    await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).includes('telegram.local_mode'));
+    // The creator gets a plain sentence; the admin (Spanish) gets the setting to change.
+    expect(textOf(reply)).toBe('That file is 2.0 GB, and Telegram lets bots download only up to 20 MB. The admins know; send a smaller file for now.');
+    const hint = await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).includes('telegram.local_mode'));
+    expect(textOf(hint)).toContain('Ejecuta un servidor telegram-bot-api local');
     expect(await service.queue.list({ queue: 'intake.download' })).toHaveLength(0);
   });
 
@@ -127,7 +133,7 @@ describe('Telegram intake', () => {
       CENTINELA_TELEGRAM_LOCAL_PATH_REMAP_TO: join(root, 'mounted'),
     });
     service = started.service;
-    const video = bytes(200_000, 'local');
+    const video = Buffer.concat([Buffer.from([0, 0, 0, 0x14, ...Buffer.from('ftypqt  '), 0, 0, 2, 0, ...Buffer.from('qt  ')]), bytes(200_000, 'local')]);
     fake.video(MODEL, { bytes: video, fileName: 'local.mov', mimeType: 'video/quicktime' });
     await eventually(async () => (await service!.queue.list({ queue: 'video.process' })).length === 1, 'stored');
     const [name] = readdirSync(join(started.dir, 'media/victor'));
@@ -145,7 +151,7 @@ describe('Telegram intake', () => {
       only: ['bot', 'invoices'],
     });
     fake.document(STAFF, { bytes: Buffer.from('%PDF-1.4 x'), fileName: 'f.pdf', mimeType: 'application/pdf' });
-    await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).includes('Intake paused'));
+    await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).includes('Recepción en pausa: disco casi lleno'));
     await fake.waitFor((c) => c.params.chat_id === STAFF.id && textOf(c).includes('pausa'));
     const status = await service.status();
     expect(status.queues.find((q) => q.queue === 'intake.download')?.counts.waiting).toBe(1);
@@ -181,5 +187,18 @@ describe('Telegram intake', () => {
     expect(names(STAFF.id)).toEqual(['start', 'help', 'batch']);
     expect(names(MODEL.id)).toEqual(['start', 'help', 'batch']);
   });
-});
 
+  it('refuses a PDF named clip.mp4 with a reason, and keeps it in quarantine, not in the folder (issue 10.9)', async () => {
+    fake = await startFakeBotApi();
+    const started = await startBotService(fake);
+    service = started.service;
+    fake.document(MODEL, { bytes: Buffer.from('%PDF-1.4 not a video\n%%EOF\n'), fileName: 'clip.mp4', mimeType: 'video/mp4' });
+    const reply = await fake.waitFor((c) => c.params.chat_id === MODEL.id && textOf(c).includes('not a video'));
+    expect(textOf(reply)).toBe('That file is not a video I can take (MP4, MOV, WebM or MKV). Send the video itself.');
+    const folder = join(started.dir, 'media/victor');
+    expect(existsSync(folder) ? readdirSync(folder) : []).toEqual([]);
+    const quarantined = readdirSync(join(started.dir, 'data/quarantine'));
+    expect(quarantined.some((f) => f.endsWith('clip.mp4') || f.includes('.pdf') || f.endsWith('.mp4'))).toBe(true);
+    expect(await service.queue.list({ queue: 'video.process' })).toHaveLength(0);
+  });
+});

@@ -15,7 +15,7 @@ import { tempDir } from './support/service.ts';
 import { createTestStore, eventually, testQueue } from './support/stores.ts';
 import type { TestStore } from './support/stores.ts';
 
-const GOOD = 'the real video bytes';
+const GOOD = '\0\0\0\x18ftypisom\0\0\x02\0isomiso2mp41 the real video bytes'; // an MP4's first box: the intake checks a video's bytes
 
 function corrupt(path: string, attempts = 1): Finding {
   return {
@@ -60,7 +60,7 @@ describe('quarantine_refetch', () => {
           return { kind: 'local', path: join(dir, 'botapi', 'clip.mp4') };
         },
       },
-      { tell: async () => undefined, alertAdmins: async () => {} },
+      { tell: async () => undefined, send: async () => {}, alertAdmins: async () => {}, text: (_l, key) => key },
     );
     repairs = await testRepairs({
       store: t.store,

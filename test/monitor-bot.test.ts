@@ -172,12 +172,21 @@ describe('the monitor in the admin chat', () => {
 
   it('Retry marks the incident for the engine and answers the press', async () => {
     await start();
-    const incident = await record();
+    const incident = await record({ action: { type: 'create_folder', params: { path: '/srv/media' }, attempts: 1, backoffMs: [] }, notify: 'on_failure' });
     const messageId = await alert(incident);
     const answer = await press(ADMIN, `inc:retry:${incident.id}`, messageId);
     expect(String(answer.params.text)).toBe(`Reintento de #${incident.id} pedido.`);
     expect(answer.error).toBeUndefined();
     expect((await incidents().get(incident.id))?.retryRequested).toBe(true);
+  });
+
+  it('Retry on an incident with no repair leaves it as it is and says so, so that /ack still finds it (issue 10.10)', async () => {
+    await start();
+    const incident = await record();
+    const messageId = await alert(incident);
+    const answer = await press(ADMIN, `inc:retry:${incident.id}`, messageId);
+    expect(String(answer.params.text)).toBe(`#${incident.id} no tiene reparación que repetir; /ack ${incident.id} lo da por visto.`);
+    expect((await incidents().get(incident.id))?.retryRequested).toBe(false);
   });
 
   it('Silence 1 h silences the incident\'s rule for an hour, by the admin who pressed', async () => {
@@ -230,7 +239,7 @@ describe('the monitor in the admin chat', () => {
 
   it('answers a press on an incident that does not exist, or on a button it does not know', async () => {
     await start();
-    const incident = await record();
+    const incident = await record({ action: { type: 'create_folder', params: { path: '/srv/media' }, attempts: 1, backoffMs: [] }, notify: 'on_failure' });
     const messageId = await alert(incident);
     for (const action of ['retry', 'silence', 'details']) {
       const gone = await press(ADMIN, `inc:${action}:99999`, messageId);

@@ -3,7 +3,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { run } from '@grammyjs/runner';
 import type { RunnerHandle } from '@grammyjs/runner';
 import { Api, Bot, GrammyError } from 'grammy';
 import type { Context } from 'grammy';
@@ -14,7 +13,8 @@ import type { Log, Logger } from '../core/log.ts';
 import type { Module, ModuleStatus } from '../core/module.ts';
 import type { Queue } from '../core/queue/index.ts';
 import type { Store } from '../core/store/index.ts';
-import { Intake } from '../pipeline/intake/index.ts';
+import { Intake, writeSourceHealth } from '../pipeline/intake/index.ts';
+import type { SourceHealth } from '../pipeline/intake/index.ts';
 import type { StatusReport } from '../status.ts';
 import { registerBuiltins } from './builtin-commands.ts';
 import { handleCallback } from './callbacks.ts';
@@ -22,15 +22,22 @@ import { TELEGRAM_CONFLICT_EXIT_CODE, WEBHOOK_PATH, webhookSecret } from './cons
 import { Commands } from './commands.ts';
 import { handleFileMessage } from './file-messages.ts';
 import { createTranslator, langOf } from './i18n.ts';
-import type { Translator } from './i18n.ts';
+import type { Lang, Translator } from './i18n.ts';
 import { registerMaintenanceCommand } from './maintenance-command.ts';
 import { lazyMonitorRecords, registerMonitorCommands } from './monitor-commands.ts';
 import type { MonitorRecords } from './monitor-commands.ts';
 import { Outbox, escapeHtml } from './outbox/index.ts';
+import { isFinal, retryDelayMs, sleep, startPolling } from './polling.ts';
 import { TelegramFiles, TelegramNotifier } from './telegram-ports.ts';
 import { Users, firstRefusalToday } from './users.ts';
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+/** One getMe (or setWebhook) at start may take this long before it counts as failed and is tried again. */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** While updates flow, the time of the last poll is written at most this often (the monitor's stall check reads it). */
+const HEALTH_WRITE_EVERY_MS = 15_000;
+/** A failing poll or getMe is logged the first time, then every this many failures. */
+const LOG_EVERY_FAILURES = 20;
 
 export interface BotDeps {
   config: Config;
@@ -53,11 +60,17 @@ export class BotModule implements Module {
   readonly #t: Translator;
   readonly #users: Users;
   readonly #bot: Bot;
+  /** grammY's Api without auto-retry, for getMe and getUpdates: their retries are ours (polling.ts). */
+  readonly #plainApi: Api;
   /** Incidents and silences for /errors, /silence, … and the alert buttons; made on first use. */
   readonly #monitor: () => MonitorRecords;
   #runner: RunnerHandle | null = null;
   #ready = false;
   #state: ModuleStatus = { state: 'starting' };
+  #health: SourceHealth = { state: 'waiting', since: Date.now(), detail: 'starting', lastOkAt: null };
+  #healthWrittenAt = 0;
+  readonly #stopping = new AbortController();
+  #connecting: Promise<void> | null = null;
 
   constructor(deps: BotDeps) {
     this.#d = deps;
@@ -68,49 +81,146 @@ export class BotModule implements Module {
     this.commands = new Commands(this.#t);
     this.#monitor = lazyMonitorRecords(deps.store, join(deps.config.paths.logs, 'incidents.jsonl'), this.#log);
     this.#bot = new Bot(deps.token, { client: { apiRoot: deps.config.telegram.api_root } });
+    this.#plainApi = new Api(deps.token, { apiRoot: deps.config.telegram.api_root });
     // The outbox owns its retries: its Api has no auto-retry, so a 429 never blocks the sending loop.
     this.outbox = new Outbox({
       store: deps.store,
-      api: new Api(deps.token, { apiRoot: deps.config.telegram.api_root }),
+      api: this.#plainApi,
       log: deps.log.for('outbox'),
       fallbackWebhook: deps.config.alerts.fallback_webhook,
       fallbackAfterMs: deps.config.alerts.fallback_after_seconds * 1000,
     });
   }
 
+  /**
+   * Starts the outbox and, in the background, connects to the Bot API: getMe is asked until it answers, however
+   * long an outage lasts (only a 401, a wrong token, is final), then the workers and the polling (or the webhook)
+   * start. Until then /healthz and /status say that Telegram intake is not running.
+   */
   async start(): Promise<void> {
-    const { config, token } = this.#d;
+    const { config } = this.#d;
     const bot = this.#bot;
     bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
-    const notifier = new TelegramNotifier(bot.api, this.#t, this.outbox, config.telegram.admin_chats);
+    const notifier = new TelegramNotifier(bot.api, this.#t, this.outbox, config.telegram.admin_chats, this.#adminLang);
     registerBuiltins(this.commands, this.intake, this.#d.status, this.#d.store, this.#d.queue);
     registerMonitorCommands(this.commands, this.#monitor, this.#log);
     registerMaintenanceCommand(this.commands, this.#d.store, config.monitor, this.#log);
     this.#routes(bot, notifier);
+    this.outbox.start(); // alerts wait in the outbox and go out when Telegram answers
+    await this.#setHealth('waiting', 'connecting to the Bot API');
+    let settled = (): void => {};
+    const firstTry = new Promise<void>((resolve) => (settled = resolve));
+    this.#connecting = this.#connect(notifier, settled)
+      .catch((err: unknown) => {
+        this.#log.error({ err }, 'Telegram intake could not start');
+        return this.#setHealth('off', `could not start: ${describe(err)}`);
+      })
+      .finally(settled);
+    // When Telegram answers at once, start-up ends with intake on, as before; when not, it ends after one try and
+    // the service runs while the bot keeps trying.
+    await firstTry;
+  }
 
-    try {
-      bot.botInfo = await bot.api.getMe();
-    } catch (err) {
-      this.#state = { state: 'degraded', detail: `getMe failed: ${describe(err)}` };
-      this.#log.error({ err }, 'cannot reach the Bot API with this token: Telegram intake is off until restart');
-      this.outbox.start(); // alerts still wait in the outbox and go out when Telegram answers
-      return;
-    }
+  async #connect(notifier: TelegramNotifier, firstTryDone: () => void): Promise<void> {
+    const { config, token } = this.#d;
+    const bot = this.#bot;
+    const api = this.#plainApi;
+    const gotMe = await this.#untilAnswered('getMe', async (signal) => {
+      bot.botInfo = await api.getMe(signal as never);
+    }, firstTryDone);
+    if (!gotMe) return;
+    this.outbox.telegramAnswered();
     await this.commands.publish(bot.api, this.#users).catch((err: unknown) => this.#log.warn({ err }, 'could not set the command menus'));
-    this.intake.work(new TelegramFiles(bot.api, token, config.telegram), notifier);
-    this.outbox.start();
+    this.intake.work(new TelegramFiles(bot.api, token, config.telegram), notifier, this.#log);
+    this.#ready = true;
     if (config.telegram.webhook_url) {
-      await bot.api.setWebhook(config.telegram.webhook_url, { secret_token: webhookSecret(token), allowed_updates: [...ALLOWED_UPDATES] });
+      const url = config.telegram.webhook_url;
+      const set = await this.#untilAnswered('setWebhook', async (signal) => {
+        await api.setWebhook(url, { secret_token: webhookSecret(token), allowed_updates: [...ALLOWED_UPDATES] }, signal as never);
+      });
+      if (!set) return;
+      await this.#setHealth('running', null);
     } else {
-      this.#runner = run(bot, { runner: { silent: true, fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+      this.#runner = startPolling({
+        api,
+        bot,
+        timeoutSeconds: config.telegram.poll_timeout_seconds,
+        allowedUpdates: ALLOWED_UPDATES,
+        onPoll: () => void this.#polled(),
+        onPollFailed: (err, failures, wait) => void this.#pollFailed(err, failures, wait),
+      });
       void this.#runner.task()?.catch((err: unknown) => this.#pollingFailed(err));
     }
-    this.#ready = true;
-    this.#state = {
-      state: 'running',
-      detail: `@${bot.botInfo.username}, ${config.telegram.webhook_url ? 'webhook' : 'long polling'}${config.telegram.local_mode ? ', local Bot API server' : ''}`,
-    };
     this.#log.info({ bot: bot.botInfo.username, api_root: config.telegram.api_root, local_mode: config.telegram.local_mode }, 'Telegram intake on');
+  }
+
+  /**
+   * Calls the Bot API until it answers, however long that takes: false when the token is refused (401, final) or
+   * the module stops. Each failure waits at most polling.ts's cap, so the answer is seen soon after an outage.
+   */
+  async #untilAnswered(method: string, call: (signal: AbortSignal) => Promise<void>, failedOnce: () => void = () => {}): Promise<boolean> {
+    const signal = this.#stopping.signal;
+    for (let failures = 0; !signal.aborted; ) {
+      try {
+        await call(AbortSignal.any([signal, AbortSignal.timeout(CONNECT_TIMEOUT_MS)]));
+        return true;
+      } catch (err) {
+        if (signal.aborted) return false;
+        if (err instanceof GrammyError && err.error_code === 401) {
+          this.#log.error({ error: err.description }, 'Telegram refused the bot token (401 Unauthorized): Telegram intake is off; set the right TELEGRAM_BOT_TOKEN and restart');
+          await this.#setHealth('off', 'the Bot API refused the token (401): set the right TELEGRAM_BOT_TOKEN and restart');
+          return false;
+        }
+        failures++;
+        const wait = retryDelayMs(err, failures);
+        if (failures === 1 || failures % LOG_EVERY_FAILURES === 0) {
+          this.#log.warn({ error: describe(err), failures }, `the Bot API does not answer ${method} yet: Telegram intake waits and tries again`);
+        }
+        await this.#setHealth('waiting', `the Bot API does not answer: ${describe(err)} (${failures} tries; trying again every ${Math.ceil(wait / 1000)} s or less)`);
+        failedOnce();
+        await sleep(wait, signal);
+      }
+    }
+    return false;
+  }
+
+  /** A poll came back: intake runs. Written on a change, and while running at most every HEALTH_WRITE_EVERY_MS. */
+  async #polled(): Promise<void> {
+    const was = this.#health.state;
+    this.#health.lastOkAt = Date.now();
+    if (was !== 'running') {
+      if (was === 'waiting' && this.#health.detail?.startsWith('polls fail')) this.#log.info('Telegram answers again: updates flow');
+      this.outbox.telegramAnswered();
+      await this.#setHealth('running', null);
+    } else if (Date.now() - this.#healthWrittenAt >= HEALTH_WRITE_EVERY_MS) {
+      await this.#writeHealth();
+    }
+  }
+
+  async #pollFailed(err: unknown, failures: number, wait: number): Promise<void> {
+    if (failures === 1 || failures % LOG_EVERY_FAILURES === 0) {
+      this.#log.warn({ error: describe(err), failures, retry_in_ms: wait }, 'Telegram polling failed; trying again');
+    }
+    if (this.#health.state === 'running' || failures === 1) await this.#setHealth('waiting', `polls fail: ${describe(err)}`);
+  }
+
+  /** The module status (for /status and /healthz) and the shared source health (for the monitor) in one place. */
+  async #setHealth(state: SourceHealth['state'], detail: string | null): Promise<void> {
+    const changed = state !== this.#health.state;
+    this.#health = { state, since: changed ? Date.now() : this.#health.since, detail, lastOkAt: this.#health.lastOkAt };
+    const mode = this.#d.config.telegram.webhook_url ? 'webhook' : 'long polling';
+    this.#state =
+      state === 'running'
+        ? { state: 'running', detail: `@${this.#bot.botInfo.username}, ${mode}${this.#d.config.telegram.local_mode ? ', local Bot API server' : ''}` }
+        : state === 'stopped'
+          ? { state: 'stopped' }
+          : { state: state === 'off' ? 'off' : 'degraded', detail: `Telegram intake is not running: ${detail ?? state}` };
+    await this.#writeHealth();
+  }
+
+  async #writeHealth(): Promise<void> {
+    this.#healthWrittenAt = Date.now();
+    await writeSourceHealth(this.#d.store, 'telegram', this.#health).catch((err: unknown) => this.#log.warn({ err }, 'could not record the state of Telegram intake'));
   }
 
   /**
@@ -132,9 +242,11 @@ export class BotModule implements Module {
 
   async stop(): Promise<void> {
     this.#ready = false;
+    this.#stopping.abort();
+    await this.#connecting;
     if (this.#runner?.isRunning()) await this.#runner.stop();
     await this.outbox.stop();
-    this.#state = { state: 'stopped' };
+    await this.#setHealth('stopped', null);
   }
 
   status(): ModuleStatus {
@@ -177,6 +289,11 @@ export class BotModule implements Module {
     });
   }
 
+  /** Admin messages speak the first admin's language, as the monitor's alerts do. */
+  get #adminLang(): Lang {
+    return this.#d.config.telegram.users.find((u) => u.role === 'admin')?.language ?? 'es';
+  }
+
   async #refuse(ctx: Context): Promise<void> {
     const from = ctx.from;
     if (!from) return;
@@ -188,7 +305,7 @@ export class BotModule implements Module {
     if (await firstRefusalToday(this.#d.store, from.id, name)) {
       this.#log.warn({ user_id: from.id, name }, 'message from an unknown sender refused');
       await this.outbox.enqueueMany(this.#d.config.telegram.admin_chats, {
-        text: `👤 Unknown sender refused: <b>${escapeHtml(name)}</b>, id <code>${from.id}</code>.\nTo let them in, add them to telegram.users.`,
+        text: this.#t.t(this.#adminLang, 'admin-stranger', { name: escapeHtml(name), id: String(from.id) }),
         format: 'html',
         dedupKey: `refused:${from.id}:${new Date().toISOString().slice(0, 10)}`,
       });
@@ -198,12 +315,13 @@ export class BotModule implements Module {
   #pollingFailed(err: unknown): void {
     const conflict = err instanceof GrammyError && err.error_code === 409;
     if (!conflict) {
-      this.#state = { state: 'degraded', detail: `polling stopped: ${describe(err)}` };
-      this.#log.error({ err }, 'Telegram polling stopped');
+      const why = isFinal(err) ? 'the Bot API refused the token (401): set the right TELEGRAM_BOT_TOKEN and restart' : `polling stopped: ${describe(err)}`;
+      void this.#setHealth('off', why);
+      this.#log.error({ err }, `Telegram polling stopped: ${why}`);
       return;
     }
     const reason = `Telegram answered 409 Conflict: ${err.description}. Another instance polls with this token, or a webhook is set. Stop the other instance (or deleteWebhook), then start this one again.`;
-    this.#state = { state: 'degraded', detail: '409 Conflict' };
+    void this.#setHealth('off', '409 Conflict: another instance polls with this token');
     this.#log.error({ error: err.description }, reason);
     void this.#alertThenExit(reason);
   }
@@ -212,7 +330,7 @@ export class BotModule implements Module {
   async #alertThenExit(reason: string): Promise<void> {
     try {
       const ids = await this.outbox.enqueueMany(this.#d.config.telegram.admin_chats, {
-        text: `🔴 <b>Centinela stopped its Telegram intake</b>\n${escapeHtml(reason)}`,
+        text: this.#t.t(this.#adminLang, 'admin-conflict', { description: escapeHtml(reason) }),
         format: 'html',
         dedupKey: `conflict:${new Date().toISOString().slice(0, 13)}`,
       });

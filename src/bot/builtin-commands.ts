@@ -2,7 +2,7 @@
 import type { Queue } from '../core/queue/index.ts';
 import type { Store } from '../core/store/index.ts';
 import type { Intake } from '../pipeline/intake/index.ts';
-import { batchProgress, formatBatch, retryFiles } from '../pipeline/intake/index.ts';
+import { DOWNLOAD_QUEUE, batchProgress, formatBatch, retryFiles } from '../pipeline/intake/index.ts';
 import { InvoiceRecords } from '../pipeline/invoices/index.ts';
 import type { InvoiceRow } from '../pipeline/invoices/index.ts';
 import { formatStatus } from '../status.ts';
@@ -103,15 +103,20 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
       const words = args.split(/[\s,]+/).filter(Boolean);
       const fileIds = words.map(Number);
       if (fileIds.some((n) => !Number.isInteger(n) || n <= 0)) {
-        await ctx.reply('Usage: /retry [FILE_ID …] — file ids are the numbers /batch shows (#12)');
+        await ctx.reply(t('retry-usage'));
         return;
       }
       const report = await retryFiles(queue, store, fileIds.length ? { fileIds } : {});
       const notes = [
-        ...report.nothing.map((n) => n.reason),
-        ...(report.skipped.length ? [`${report.skipped.length} left alone: another live job does that work`] : []),
+        ...report.nothing.map((n) => t(`retry-nothing-${n.code}`, { id: String(n.fileId) })),
+        ...(report.skipped.length ? [t('retry-skipped', { count: report.skipped.length })] : []),
       ];
-      await ctx.reply([t('retried', { count: report.retried.length }), ...notes].join('\n'));
+      const downloads = report.retried.filter((r) => r.queue === DOWNLOAD_QUEUE);
+      const files = [...new Set(report.retried.map((r) => r.fileId).filter((id) => id !== null))].map((id) => `#${id}`);
+      const answer = report.retried.length
+        ? t('retried', { downloads: downloads.length, invoices: report.retried.length - downloads.length, files: files.join(', ') || '—' })
+        : t('retried-none');
+      await ctx.reply([answer, ...notes].join('\n'));
     },
   });
 }

@@ -81,6 +81,8 @@ async function act(ctx: Context, user: BotUser, press: { action: IncidentButton;
     case 'retry':
       // A solved incident has nothing left to repair; a failed one is what Retry is for.
       if (incident.state === 'solved') return t('button-retry-solved', { id });
+      // Nothing to repair: a retry would only close this incident and open a new one under another number (issue 10.10).
+      if (incident.action === null) return t('button-retry-no-repair', { id });
       return (await incidents.requestRetry(press.id)) ? t('button-retry-done', { id }) : t('button-gone', { id });
     case 'silence': {
       const s = await silences.add({ matcher: incident.rule, durationMs: SILENCE_BUTTON_MS, reason: 'button', by: user.name });

@@ -45,18 +45,19 @@ export async function handleFileMessage(ctx: Context, user: BotUser, d: FileMess
   const limitKind = purpose === 'video' ? 'video' : incoming.kind; // a video sent as a document is still a video
   const max = parseSize(d.config.intake.max_bytes[limitKind]);
   if (incoming.size !== null && incoming.size > max) {
-    await ctx.reply(t('too-big', { size: formatBytes(incoming.size), kind: limitKind, max: d.config.intake.max_bytes[limitKind] }));
+    await ctx.reply(t('too-big', { size: formatBytes(incoming.size), max: formatBytes(max) }));
     return;
   }
   if (!d.config.telegram.local_mode && incoming.size !== null && incoming.size > CLOUD_DOWNLOAD_LIMIT) {
     await ctx.reply(t('too-big-cloud', { size: formatBytes(incoming.size) }));
-    await d.notifier.alertAdmins(
-      `⚠️ ${user.name} sent a ${formatBytes(incoming.size)} file; the cloud Bot API lets bots download only 20 MB.\nRun a local telegram-bot-api server (--local) and set <code>telegram.api_root</code> and <code>telegram.local_mode: true</code>.`,
-      `cloud-limit:${new Date().toISOString().slice(0, 10)}`,
-    );
+    await d.notifier.alertAdmins('admin-cloud-limit', { name: user.name, size: formatBytes(incoming.size) }, `cloud-limit:${new Date().toISOString().slice(0, 10)}`);
     return;
   }
 
+  // The receipt is written with the file, in one transaction, and sent by the outbox: a crash right after the
+  // file is recorded cannot lose it, and a re-delivered update cannot repeat it.
+  const paused = await d.intake.paused();
+  const chatId = msg.chat.id;
   const result = await d.intake.receive(
     {
       source: 'telegram',
@@ -64,7 +65,7 @@ export async function handleFileMessage(ctx: Context, user: BotUser, d: FileMess
       purpose,
       senderId: ctx.from.id,
       senderName: user.name,
-      chatId: msg.chat.id,
+      chatId,
       messageId: msg.message_id,
       updateId: ctx.update.update_id,
       mediaGroupId: msg.media_group_id ?? null,
@@ -76,20 +77,35 @@ export async function handleFileMessage(ctx: Context, user: BotUser, d: FileMess
       folder: purpose === 'video' ? (user.folder ?? null) : null,
     },
     user.language,
+    async (trx, { file, batch, newBatch }) => {
+      // An album item that comes after its album's receipt went out gets a receipt of its own (issue 10.7).
+      const album = msg.media_group_id !== undefined && batch.state === 'open';
+      const receipt = receiptOf(purpose, incoming, batch.id, paused !== null, album, newBatch);
+      if (receipt) await d.notifier.send(chatId, user.language, receipt.key, receipt.vars, `receipt:file:${file.id}`, trx);
+    },
   );
   if (!result.created) {
     d.log.info({ update_id: ctx.update.update_id, file_id: result.file.id }, 'update seen before: nothing recorded twice');
     return;
   }
+  d.notifier.committed?.();
   d.log.info({ file_id: result.file.id, batch: result.batch.id, kind: incoming.kind, purpose, bytes: incoming.size, user: user.name }, 'file received');
-  const paused = await d.intake.paused();
-  if (paused) {
-    if (!msg.media_group_id || result.newBatch) await ctx.reply(t('paused-later', { reason: paused.reason }));
-    return;
-  }
-  if (msg.media_group_id) return; // the album gets one receipt when it is complete
-  if (purpose === 'video') await ctx.reply(t('receipt-video', { size: formatBytes(incoming.size ?? 0) }));
-  else await ctx.reply(t('receipt-invoice', { batch: result.batch.id }));
+}
+
+/** What a file's sender is told at once: nothing for an album item (the album gets one receipt when complete). */
+function receiptOf(
+  purpose: Purpose,
+  incoming: Incoming,
+  batchId: string,
+  paused: boolean,
+  album: boolean,
+  newBatch: boolean,
+): { key: string; vars: Record<string, string | number> } | null {
+  if (paused) return !album || newBatch ? { key: 'paused-later', vars: { reason: 'pause' } } : null;
+  if (album) return null;
+  if (purpose === 'invoice') return { key: 'receipt-invoice', vars: { batch: batchId } };
+  // Telegram does not always give a size: then none is shown (never "0 B").
+  return incoming.size ? { key: 'receipt-video', vars: { size: formatBytes(incoming.size) } } : { key: 'receipt-video-nosize', vars: {} };
 }
 
 function fileOf(msg: NonNullable<Context['message']>): Incoming | null {

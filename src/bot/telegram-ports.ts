@@ -7,6 +7,7 @@ import { PermanentError } from '../core/queue/index.ts';
 import { remapPath } from '../pipeline/intake/index.ts';
 import type { FileLocator, FilePlan, FileRow, Notifier } from '../pipeline/intake/index.ts';
 import type { Lang, Translator } from './i18n.ts';
+import { escapeHtml } from './outbox/index.ts';
 import type { Outbox } from './outbox/index.ts';
 
 export class TelegramFiles implements FileLocator {
@@ -50,28 +51,46 @@ export class TelegramNotifier implements Notifier {
   readonly #t: Translator;
   readonly #outbox: Outbox;
   readonly #adminChats: readonly number[];
+  readonly #adminLang: Lang;
 
-  constructor(api: Api, t: Translator, outbox: Outbox, adminChats: readonly number[]) {
+  constructor(api: Api, t: Translator, outbox: Outbox, adminChats: readonly number[], adminLang: Lang) {
+    this.#adminLang = adminLang;
     this.#api = api;
     this.#t = t;
     this.#outbox = outbox;
     this.#adminChats = adminChats;
   }
 
-  async tell(chatId: number, lang: string, key: string, vars?: Record<string, string | number>, edit?: number): Promise<number | undefined> {
+  async tell(chatId: number, lang: string, key: string, vars?: Record<string, string | number>, edit?: number, signal?: AbortSignal): Promise<number | undefined> {
     const text = this.#t.t((lang === 'en' ? 'en' : 'es') satisfies Lang, key, vars);
+    // grammY types its signal with the abort-controller shim; Node's AbortSignal is what it uses at run time.
+    const sig = signal as unknown as Parameters<Api['sendMessage']>[3];
     if (edit !== undefined) {
       try {
-        await this.#api.editMessageText(chatId, edit, text);
+        await this.#api.editMessageText(chatId, edit, text, undefined, sig);
       } catch (err) {
         if (!(err instanceof GrammyError && /message is not modified/i.test(err.description))) throw err;
       }
       return edit;
     }
-    return (await this.#api.sendMessage(chatId, text)).message_id;
+    return (await this.#api.sendMessage(chatId, text, undefined, sig)).message_id;
   }
 
-  async alertAdmins(html: string, dedupKey?: string): Promise<void> {
-    await this.#outbox.enqueueMany(this.#adminChats, { text: html, format: 'html', dedupKey });
+  async send(chatId: number, lang: string, key: string, vars: Record<string, string | number>, dedupKey: string, db?: unknown): Promise<void> {
+    const text = this.#t.t((lang === 'en' ? 'en' : 'es') satisfies Lang, key, vars);
+    await this.#outbox.enqueue({ chatId, text, format: 'plain', dedupKey }, db as Parameters<Outbox['enqueue']>[1]);
+  }
+
+  committed(): void {
+    this.#outbox.poke();
+  }
+
+  async alertAdmins(key: string, vars: Record<string, string | number>, dedupKey?: string): Promise<void> {
+    const safe = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? escapeHtml(v) : v]));
+    await this.#outbox.enqueueMany(this.#adminChats, { text: this.#t.t(this.#adminLang, key, safe), format: 'html', dedupKey });
+  }
+
+  text(lang: string, key: string, vars?: Record<string, string | number>): string {
+    return this.#t.t(lang === 'en' ? 'en' : 'es', key, vars);
   }
 }

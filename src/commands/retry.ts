@@ -21,7 +21,9 @@ export async function retry(args: string[], configFile: string | undefined): Pro
   try {
     const report = await retryFiles(ctx.queue, ctx.store, { invoicesOnly: values.invoices ?? false, fileIds: fileIds.length ? fileIds : undefined });
     if (values.json) {
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      // The JSON scripts read keeps its shape: the translation code is the bot's.
+      const nothing = report.nothing.map(({ fileId, reason }) => ({ fileId, reason }));
+      process.stdout.write(`${JSON.stringify({ ...report, nothing }, null, 2)}\n`);
     } else {
       const what = values.invoices ? 'invoice' : 'download and invoice';
       process.stdout.write(report.retried.length ? '' : `no failed ${what} jobs${fileIds.length ? ' for those files' : ''}\n`);

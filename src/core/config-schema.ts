@@ -135,6 +135,16 @@ export const configSchema = z
           .prefault({}),
         delete_after_copy: z.boolean().default(false).describe('local mode: delete the server\'s copy once the file is safely stored'),
         webhook_url: z.string().default('').describe('public HTTPS URL that reaches /telegram/webhook on the control API; empty: long polling'),
+        poll_timeout_seconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(50)
+          .default(30)
+          .describe('long polling: how long one getUpdates waits for updates; a poll that takes 5 s longer is cut and asked again'),
+        poll_stalled_after: durationString
+          .default('2m')
+          .describe('the monitor raises telegram_polling_stalled when no poll has come back for this long'),
         users: z
           .array(
             z

@@ -12,6 +12,8 @@ export interface HttpDeps {
   registry: Registry;
   /** Problems that make the service unhealthy; empty when healthy. */
   health(): Promise<string[]>;
+  /** Parts that do not work though the service does (Telegram intake waiting for the Bot API): 200, status degraded. */
+  degraded?(): string[];
   status(): Promise<StatusReport>;
   /** Routes other modules add (the Telegram webhook), and which of their paths need no bearer token. */
   extraRoutes?: Array<(app: FastifyInstance) => void>;
@@ -59,7 +61,8 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
 
   app.get('/healthz', async (_req, reply) => {
     const problems = await deps.health();
-    if (problems.length === 0) return { status: 'ok' };
+    const degraded = deps.degraded?.() ?? [];
+    if (problems.length === 0) return degraded.length === 0 ? { status: 'ok' } : { status: 'degraded', degraded };
     return reply.code(503).send({ status: 'unavailable', problems });
   });
 

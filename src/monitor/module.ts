@@ -11,12 +11,13 @@ import type { Store } from '../core/store/index.ts';
 import { Repairs } from './actions/index.ts';
 import { liftDiskPause } from './disk-pause.ts';
 import { Alerts } from './alerts/index.ts';
-import { CHECK_RULES, Probes, botApiCheck, diskCheck, healthzCheck, heartbeatCheck, stalledCheck } from './checks/index.ts';
+import { CHECK_RULES, Probes, botApiCheck, diskCheck, healthzCheck, heartbeatCheck, stalledCheck, telegramPollingCheck } from './checks/index.ts';
 import type { ProbeSnapshot } from './checks/index.ts';
 import { DockerWatch } from './docker/index.ts';
 import { MonitorEngine } from './engine.ts';
 import { MaintenancePause } from './maintenance/index.ts';
 import { Incidents } from './incidents/index.ts';
+import { readSourceHealth } from '../pipeline/intake/index.ts';
 import { SHIPPED_RULES, loadRules } from './rules/index.ts';
 import { Tailer } from './tail/index.ts';
 import type { Check, CheckResult } from './types.ts';
@@ -185,8 +186,14 @@ export class MonitorModule implements Module {
       stalledCheck({ store, queue, stalledMs: ms(m.stalled_after), intervalMs }),
     ];
     const botApi = m.bot_api.check === 'on' || (m.bot_api.check === 'auto' && config.telegram.local_mode);
+    const intake = (): ReturnType<typeof readSourceHealth> => readSourceHealth(store, 'telegram');
+    if (secrets.TELEGRAM_BOT_TOKEN && !config.telegram.webhook_url) {
+      checks.push(telegramPollingCheck({ intake, stalledMs: ms(config.telegram.poll_stalled_after), intervalMs }));
+    }
     if (botApi && secrets.TELEGRAM_BOT_TOKEN) {
-      checks.push(botApiCheck({ apiRoot: config.telegram.api_root, token: secrets.TELEGRAM_BOT_TOKEN, intervalMs: ms(m.bot_api.interval), failures: m.bot_api.failures }));
+      checks.push(
+        botApiCheck({ apiRoot: config.telegram.api_root, token: secrets.TELEGRAM_BOT_TOKEN, intervalMs: ms(m.bot_api.interval), failures: m.bot_api.failures, intake }),
+      );
     } else if (botApi) {
       log.warn('monitor.bot_api.check is on but TELEGRAM_BOT_TOKEN is not set: the Bot API server is not checked');
     }

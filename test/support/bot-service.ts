@@ -66,3 +66,9 @@ export async function testOutbox(store: Store, fake: FakeBotApi, deps: Partial<O
 export function textOf(call: { params: Record<string, unknown> }): string {
   return String(call.params.text ?? '');
 }
+
+/** An MP4's first box (ftyp, brand isom) before `body`: bytes the intake takes as a video. */
+export function mp4(body: Buffer | string): Buffer {
+  const ftyp = Buffer.from([0, 0, 0, 0x18, ...Buffer.from('ftypisom'), 0, 0, 2, 0, ...Buffer.from('isomiso2mp41')]);
+  return Buffer.concat([ftyp, Buffer.from(body)]);
+}

@@ -16,18 +16,17 @@ unknown-command = I don't know that command. Send /help for the list.
 send-files = Send me a file. Send /help to see what I can take.
 wrong-kind-staff = I take invoices as PDF, XML, CSV or photo; that file does not look like an invoice.
 wrong-kind-model = I take videos; send the video as a video or as a video file.
-too-big = That file is { $size }; the limit for { $kind } is { $max }.
-too-big-cloud = That file is { $size }, and Telegram lets bots download only up to 20 MB.
-    For files up to 2 GB the admin needs a local Bot API server.
-    (Admin: run telegram-bot-api with --local and set telegram.api_root and telegram.local_mode: true.)
+too-big = That file is { $size }; the limit is { $max }.
+too-big-cloud = That file is { $size }, and Telegram lets bots download only up to 20 MB. The admins know; send a smaller file for now.
 receipt-video = Got your video ({ $size }). Storing it in your folder; I'll tell you when it's done.
+receipt-video-nosize = Got your video. Storing it in your folder; I'll tell you when it's done.
 receipt-invoice = Got your invoice (batch { $batch }).
 receipt-batch = Got { $count } { $count ->
         [one] invoice
        *[other] invoices
     } (batch { $batch }). I'll tell you when they're done.
 receipt-batch-videos = Got { $count } videos (batch { $batch }). I'll tell you when they're done.
-paused-later = Intake is paused ({ $reason }); your file is recorded and will be processed once it resumes.
+paused-later = Receiving files is paused for now; your file is recorded and will be processed once it resumes.
 already-received = I already got this file on { $date }; not storing it twice.
 video-stored = Video stored: { $name }
 batch-progress = Batch { $batch }: { $done } of { $total } processed…
@@ -50,10 +49,6 @@ review-title = { $count } { $count ->
         [one] invoice waits
        *[other] invoices wait
     } for review:
-retried = { $count } { $count ->
-        [one] job is
-       *[other] jobs are
-    } back in the queue.
 cmd-errors = open incidents, by type: /errors [type]
 cmd-silence = mute alerts: /silence <rule|type> <duration> [reason]
 cmd-silences = active silences
@@ -106,3 +101,32 @@ button-silence-done = { $rule } silenced until { $until }.
 button-details-done = Details sent.
 details-events = State changes, newest first:
 details-more = … and { $count } older.
+retried = Back in the queue: { $downloads } { $downloads ->
+        [one] download
+       *[other] downloads
+    } and { $invoices } { $invoices ->
+        [one] invoice
+       *[other] invoices
+    } (files { $files }).
+retried-none = Nothing failed: nothing went back in the queue.
+not-a-video = That file is not a video I can take (MP4, MOV, WebM or MKV). Send the video itself.
+admin-stranger = 👤 Unknown sender refused: <b>{ $name }</b>, id <code>{ $id }</code>.
+    To let them in, add them to telegram.users.
+admin-conflict = 🔴 <b>Centinela stopped its Telegram intake</b>
+    { $description }
+admin-cloud-limit = ⚠️ { $name } sent a { $size } file; the cloud Bot API lets bots download only 20 MB.
+    Run a local telegram-bot-api server (--local) and set <code>telegram.api_root</code> and <code>telegram.local_mode: true</code>.
+admin-disk-full = 🔴 <b>Intake paused: disk almost full</b>
+    { $dir } has { $free } GB free, below disk.critical_free ({ $critical }) after the next file.
+    Free space, then /resume.
+problem-line = { $name }: { $reason }
+problem-not-video = it is not a video (MP4, MOV, WebM or MKV)
+problem-too-big = it is too big
+problem-failed = it could not be stored; the admins have the details
+button-retry-no-repair = #{ $id } has no repair to run again; /ack { $id } acknowledges it.
+retry-nothing-unknown = There is no file #{ $id }.
+retry-nothing-live = File #{ $id } is waiting or being processed already.
+retry-nothing-no-job = File #{ $id } has nothing to run again.
+retry-nothing-not-failed = File #{ $id } did not fail.
+retry-skipped = { $count } left alone: another job does that work already.
+retry-usage = Usage: /retry [FILE_ID …] — file ids are the numbers /batch shows (#12).

@@ -16,18 +16,17 @@ unknown-command = No conozco ese comando. Escribe /help para ver la lista.
 send-files = Envíame un archivo. Escribe /help para ver qué puedo recibir.
 wrong-kind-staff = Recibo facturas como PDF, XML, CSV o foto; ese archivo no parece una factura.
 wrong-kind-model = Recibo videos; envía el video como video o como archivo de video.
-too-big = Ese archivo pesa { $size }; el máximo para { $kind } es { $max }.
-too-big-cloud = Ese archivo pesa { $size } y Telegram solo permite a los bots descargar hasta 20 MB.
-    Para archivos de hasta 2 GB, el administrador debe usar un servidor local de la Bot API.
-    (Administrador: ejecuta telegram-bot-api con --local y configura telegram.api_root y telegram.local_mode: true.)
+too-big = Ese archivo pesa { $size }; el máximo es { $max }.
+too-big-cloud = Ese archivo pesa { $size } y Telegram solo permite a los bots descargar hasta 20 MB. Ya avisé a los administradores; por ahora envía un archivo más pequeño.
 receipt-video = Recibí tu video ({ $size }). Lo guardo en tu carpeta y te aviso.
+receipt-video-nosize = Recibí tu video. Lo guardo en tu carpeta y te aviso.
 receipt-invoice = Recibí tu factura (lote { $batch }).
 receipt-batch = Recibí { $count } { $count ->
         [one] factura
        *[other] facturas
     } (lote { $batch }). Te aviso al terminar.
 receipt-batch-videos = Recibí { $count } videos (lote { $batch }). Te aviso al terminar.
-paused-later = La recepción está en pausa ({ $reason }); tu archivo quedó registrado y lo proceso en cuanto se reanude.
+paused-later = La recepción está en pausa por ahora; tu archivo quedó registrado y lo proceso en cuanto se reanude.
 already-received = Ya había recibido este archivo el { $date }; no lo guardo dos veces.
 video-stored = Video guardado: { $name }
 batch-progress = Lote { $batch }: { $done } de { $total } procesados…
@@ -53,10 +52,6 @@ review-title = { $count } { $count ->
         [one] factura espera
        *[other] facturas esperan
     } revisión:
-retried = { $count } { $count ->
-        [one] trabajo vuelve
-       *[other] trabajos vuelven
-    } a la cola.
 cmd-errors = incidentes abiertos, por tipo: /errors [tipo]
 cmd-silence = silenciar alertas: /silence <regla|tipo> <duración> [motivo]
 cmd-silences = silencios activos
@@ -109,3 +104,32 @@ button-silence-done = { $rule } silenciado hasta { $until }.
 button-details-done = Detalles enviados.
 details-events = Cambios de estado, el más reciente primero:
 details-more = … y { $count } anteriores.
+retried = De vuelta en la cola: { $downloads } { $downloads ->
+        [one] descarga
+       *[other] descargas
+    } y { $invoices } { $invoices ->
+        [one] factura
+       *[other] facturas
+    } (archivos { $files }).
+retried-none = Nada falló: nada volvió a la cola.
+not-a-video = Ese archivo no es un video que pueda recibir (MP4, MOV, WebM o MKV). Envía el video en sí.
+admin-stranger = 👤 Remitente desconocido rechazado: <b>{ $name }</b>, id <code>{ $id }</code>.
+    Para dejarle entrar, agrégalo a telegram.users.
+admin-conflict = 🔴 <b>Centinela detuvo su recepción de Telegram</b>
+    { $description }
+admin-cloud-limit = ⚠️ { $name } envió un archivo de { $size }; la Bot API en la nube solo deja descargar 20 MB a los bots.
+    Ejecuta un servidor telegram-bot-api local (--local) y configura <code>telegram.api_root</code> y <code>telegram.local_mode: true</code>.
+admin-disk-full = 🔴 <b>Recepción en pausa: disco casi lleno</b>
+    { $dir } tiene { $free } GB libres, por debajo de disk.critical_free ({ $critical }) tras el próximo archivo.
+    Libera espacio y luego /resume.
+problem-line = { $name }: { $reason }
+problem-not-video = no es un video (MP4, MOV, WebM o MKV)
+problem-too-big = es demasiado grande
+problem-failed = no se pudo guardar; los administradores tienen los detalles
+button-retry-no-repair = #{ $id } no tiene reparación que repetir; /ack { $id } lo da por visto.
+retry-nothing-unknown = No hay archivo #{ $id }.
+retry-nothing-live = El archivo #{ $id } ya está en espera o en proceso.
+retry-nothing-no-job = El archivo #{ $id } no tiene nada que repetir.
+retry-nothing-not-failed = El archivo #{ $id } no falló.
+retry-skipped = { $count } sin tocar: otro trabajo ya hace eso.
+retry-usage = Uso: /retry [ID …] — los ids son los números que muestra /batch (#12).

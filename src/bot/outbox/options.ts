@@ -20,12 +20,17 @@ export interface OutboxDeps {
   groupPerMinute?: number;
   /** How often an idle sender looks for work written by other processes; default 1000. */
   pollMs?: number;
-  /** One sendMessage may take this long; default 15 000. */
+  /**
+   * One sendMessage may take this long; default 120 000. A call cut off after it reached Telegram may have been
+   * delivered all the same, and is sent again: so the wait is long, and a slow server is waited out, not repeated.
+   */
   sendTimeoutMs?: number;
   /** One POST to the fallback webhook may take this long; default 10 000. */
   webhookTimeoutMs?: number;
-  /** A claim returns to pending if its sender is silent this long; default 60 000 (well above the timeouts). */
+  /** A claim returns to pending if its sender is silent this long; default the send timeout + 60 000. */
   leaseMs?: number;
+  /** While messages wait out a backoff, Telegram is asked getMe this often; an answer sends them at once. Default 5 000. */
+  probeMs?: number;
   /** Retries after network errors, timeouts and 5xx (and of the webhook): full jitter, at least baseMs; default 1 s … 5 min. */
   retryBackoff?: Backoff;
   /** Calls to Telegram (and the webhook) at once; default 8. */
@@ -39,6 +44,7 @@ export interface OutboxSettings {
   sendTimeoutMs: number;
   webhookTimeoutMs: number;
   leaseMs: number;
+  probeMs: number;
   backoff: Backoff;
   concurrency: number;
 }
@@ -48,9 +54,10 @@ export function outboxSettings(deps: OutboxDeps): OutboxSettings {
     intervalMs: deps.perChatIntervalMs ?? 1000,
     groupPerMinute: deps.groupPerMinute ?? 20,
     pollMs: deps.pollMs ?? 1000,
-    sendTimeoutMs: deps.sendTimeoutMs ?? 15_000,
+    sendTimeoutMs: deps.sendTimeoutMs ?? 120_000,
     webhookTimeoutMs: deps.webhookTimeoutMs ?? 10_000,
-    leaseMs: deps.leaseMs ?? 60_000,
+    leaseMs: deps.leaseMs ?? (deps.sendTimeoutMs ?? 120_000) + 60_000,
+    probeMs: deps.probeMs ?? 5000,
     backoff: deps.retryBackoff ?? { baseMs: 1000, capMs: 300_000 },
     concurrency: Math.max(1, deps.concurrency ?? 8),
   };

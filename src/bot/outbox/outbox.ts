@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Api } from 'grammy';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../core/store/index.ts';
 import { fullJitterDelay } from '../../core/limits.ts';
 import type { Logger } from '../../core/log.ts';
 import { markupOf } from './buttons.ts';
@@ -27,6 +29,7 @@ import {
   outboxDb,
   pruneFinished,
   recentActivity,
+  releaseBackoffs,
   releaseClaims,
   releaseExpired,
   toEntry,
@@ -61,6 +64,12 @@ export class Outbox {
   #wake: (() => void) | null = null;
   #pausedUntil = 0;
   #floods: Array<{ chatId: number; at: number }> = [];
+  /** Some message waits out a backoff after a network error or 5xx: Telegram is probed, and an answer releases it. */
+  #backedOff = false;
+  /** Telegram was seen answering: release the backoffs on the next round. */
+  #answered = false;
+  #probeAt = 0;
+  #probing = false;
 
   constructor(deps: OutboxDeps) {
     this.#d = deps;
@@ -72,8 +81,9 @@ export class Outbox {
   /**
    * Keeps a message for `chatId` until it is delivered; returns the ids of its rows (several when the text is split
    * above 4,096 characters), or [] when `dedupKey` was already used. Bad buttons throw here, not at send time.
+   * Given `db`, a transaction of the caller, the message is written in it: kept only if it commits.
    */
-  async enqueue(message: OutboxMessage & { chatId: number }): Promise<number[]> {
+  async enqueue(message: OutboxMessage & { chatId: number }, db?: Kysely<Database>): Promise<number[]> {
     const { chatId, text } = message;
     if (!Number.isSafeInteger(chatId) || chatId === 0) throw new Error(`outbox: not a chat id: ${String(chatId)}`);
     if (text.trim() === '') throw new Error('outbox: the message text is empty');
@@ -81,8 +91,10 @@ export class Outbox {
     const format = message.format ?? 'html';
     const parts = splitMessage(text, format);
     if (parts.length === 0) throw new Error('outbox: the message has no visible text');
-    const ids = await insertMessage(this.#db, this.#d.store.kind, { chatId, parts, ...markup, dedupKey: message.dedupKey ?? null }, Date.now());
-    if (ids.length > 0) this.poke();
+    const target = db ? (db as unknown as OutboxDb) : this.#db;
+    const ids = await insertMessage(target, this.#d.store.kind, { chatId, parts, ...markup, dedupKey: message.dedupKey ?? null }, Date.now());
+    // In the caller's transaction the row is not visible yet: the next round (pollMs) finds it.
+    if (ids.length > 0 && !db) this.poke();
     return ids;
   }
 
@@ -101,6 +113,15 @@ export class Outbox {
     if (this.#loop || this.#stopping) return;
     if (!this.#d.api) this.#d.log.info('no Telegram bot: admin messages wait in the outbox until one is configured');
     this.#loop = this.#run();
+  }
+
+  /**
+   * Telegram answered a call (a poll, getMe, a send): messages that wait out a backoff after network errors or
+   * 5xx go at once instead of at the end of their backoff.
+   */
+  telegramAnswered(): void {
+    this.#answered = true;
+    this.poke();
   }
 
   /** Look for work now. */
@@ -191,9 +212,15 @@ export class Outbox {
     const expired = await releaseExpired(db, now);
     if (expired > 0) this.#d.log.warn({ messages: expired }, 'admin messages of a silent sender returned to the outbox (lease expired)');
     if (this.#d.fallbackWebhook) await this.#startFallbacks(now);
+    const api = this.#d.api;
+    if (this.#answered) {
+      this.#answered = false;
+      this.#backedOff = false;
+      const released = await releaseBackoffs(db, now);
+      if (released > 0) this.#d.log.info({ messages: released }, 'Telegram answers again: admin messages waiting out a backoff go now');
+    } else if (api && this.#backedOff) this.#probe(api, now);
 
     let wake = now + this.#o.pollMs;
-    const api = this.#d.api;
     if (api && now < this.#pausedUntil) wake = Math.min(wake, this.#pausedUntil);
     else if (api && this.#free() > 0) {
       const busy = new Set([...this.#inFlight.values()].map((f) => f.chatId));
@@ -219,6 +246,22 @@ export class Outbox {
     const due = await nextDueAt(db, Date.now());
     if (due !== null) wake = Math.min(wake, due);
     return wake - Date.now();
+  }
+
+  /** One getMe at most every probeMs while messages wait out a backoff: an answer releases them. */
+  #probe(api: Api, now: number): void {
+    if (this.#probing || now < this.#probeAt) return;
+    this.#probing = true;
+    this.#probeAt = now + this.#o.probeMs;
+    api
+      .getMe(AbortSignal.timeout(Math.min(this.#o.probeMs, 10_000)) as unknown as Parameters<Api['getMe']>[0])
+      .then(
+        () => this.telegramAnswered(),
+        () => {},
+      )
+      .finally(() => {
+        this.#probing = false;
+      });
   }
 
   /** When pacing lets this chat have its next call: a call a second, and for a group so many deliveries a minute. */
@@ -305,6 +348,7 @@ export class Outbox {
           return;
         }
         case 'transient': {
+          this.#backedOff = true;
           const attempts = row.attempts + 1;
           const delay = Math.max(this.#o.backoff.baseMs, fullJitterDelay(attempts, this.#o.backoff));
           await finishClaim(db, row.id, token, { state: 'pending', attempts, next_at: now + delay, last_error: failure.error }, now);
@@ -321,6 +365,7 @@ export class Outbox {
       return;
     }
     const now = Date.now();
+    if (this.#backedOff) this.telegramAnswered();
     if (!(await finishClaim(db, row.id, token, { state: 'sent', message_id: messageId, sent_at: now, last_error: null }, now))) {
       log.warn('an admin message was sent after its claim expired: another sender may send it again');
     }

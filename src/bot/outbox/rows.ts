@@ -32,7 +32,12 @@ export interface NewMessage {
  * enqueued at once never interleave and a sender never passes over a message not yet committed.
  */
 export async function insertMessage(db: OutboxDb, kind: Store['kind'], message: NewMessage, now: number): Promise<number[]> {
-  return db.transaction().execute(async (trx) => {
+  if (db.isTransaction) return insertParts(db, kind, message, now);
+  return db.transaction().execute((trx) => insertParts(trx, kind, message, now));
+}
+
+async function insertParts(trx: OutboxDb, kind: Store['kind'], message: NewMessage, now: number): Promise<number[]> {
+  {
     if (kind === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${`outbox:${message.chatId}`}, 0))`.execute(trx);
     const ids: number[] = [];
     const markupAt = message.markupOn === 'first' ? 0 : message.parts.length - 1;
@@ -65,7 +70,7 @@ export async function insertMessage(db: OutboxDb, kind: Store['kind'], message: 
       }
     }
     return ids;
-  });
+  }
 }
 
 /** Per chat, its first message not yet delivered, when that one is pending and due: the only ones a sender may take. */
@@ -204,6 +209,22 @@ export async function moveChat(db: OutboxDb, from: number, to: number, now: numb
     .set({ chat_id: to, updated_at: now })
     .where('chat_id', '=', from)
     .where('state', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/**
+ * Telegram answers again: messages waiting out a backoff after network errors or 5xx become due now. Those told to
+ * wait by a 429 keep their wait (Telegram named it).
+ */
+export async function releaseBackoffs(db: OutboxDb, now: number): Promise<number> {
+  const r = await db
+    .updateTable('outbox')
+    .set({ next_at: now, updated_at: now })
+    .where('state', '=', 'pending')
+    .where('next_at', '>', now)
+    .where('attempts', '>', 0)
+    .where((eb) => eb.or([eb('last_error', 'is', null), eb('last_error', 'not like', 'telegram 429%')]))
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }

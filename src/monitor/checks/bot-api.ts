@@ -1,5 +1,6 @@
 // Local Bot API server check: getMe every interval; only `failures` failures in a row make it critical, so one
 // slow answer during a restart of the server is not an incident. The token stays out of every message.
+import type { SourceHealth } from '../../pipeline/intake/index.ts';
 import { pingBotApi } from '../bot-api.ts';
 import type { Check } from '../types.ts';
 import { healthy, problem } from './result.ts';
@@ -10,6 +11,8 @@ export interface BotApiCheckOptions {
   intervalMs: number;
   failures: number;
   timeoutMs?: number;
+  /** Telegram intake's state, as the bot process last wrote it; null when no bot ran. */
+  intake?: () => Promise<SourceHealth | null>;
 }
 
 export function botApiCheck(o: BotApiCheckOptions): Check {
@@ -28,6 +31,20 @@ export function botApiCheck(o: BotApiCheckOptions): Check {
     async run() {
       const answer = await pingBotApi(target, o.token, timeoutMs);
       if (answer.ok) {
+        // Down before: the incident stays open until updates flow again, not just until getMe answers.
+        const intake = inARow >= o.failures ? await o.intake?.() : null;
+        if (intake && intake.state !== 'running' && intake.state !== 'stopped') {
+          return [
+            problem({
+              rule: 'bot_api',
+              errorType: 'bot_api_down',
+              severity: 'critical',
+              target,
+              message: `the Bot API server at ${target} answers getMe again, but Telegram intake is not running yet: ${intake.detail ?? intake.state}`,
+              fields: { api_root: target, intake: intake.state },
+            }),
+          ];
+        }
         inARow = 0;
         return [healthy('bot_api', target)];
       }

@@ -9,6 +9,7 @@ export type { HeartbeatCheckOptions } from './heartbeat.ts';
 export { healthzCheck } from './healthz.ts';
 export type { HealthzCheckOptions } from './healthz.ts';
 export { stalledCheck } from './stalled.ts';
+export { telegramPollingCheck } from './telegram-polling.ts';
 export type { StalledCheckOptions } from './stalled.ts';
 export { Probes, ProbeState, checkSelect, probesMigration, unitOf } from './probes/index.ts';
 export type { ProbeRecord, ProbeSnapshot, ProbesOptions } from './probes/index.ts';
@@ -28,4 +29,5 @@ export const CHECK_RULES: readonly string[] = [
   'probe',
   'docker',
   'docker_unreachable',
+  'telegram_polling',
 ];

@@ -30,7 +30,15 @@ export interface BatchDeps {
 export function batchHandler(d: BatchDeps) {
   const { records, notifier } = d;
   const now = d.now ?? Date.now;
-  return async ({ job }: HandlerContext<BatchPayload>): Promise<void> => {
+  return async ({ job, signal, leaseMs, log }: HandlerContext<BatchPayload>): Promise<void> => {
+    // A progress message is worth little: it may not outlive a third of the lease (with auto-retry waiting out a
+    // 429 or a 502, it would), or the job would run again beside it and post its old state after a newer one.
+    const show = async (done: number, total: number): Promise<void> => {
+      const bounded = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1000, Math.floor(leaseMs / 3)))]);
+      await progress(records, notifier, batch as BatchRow, done, total, bounded).catch((err: unknown) => {
+        log.warn({ batch: job.payload.batchId, error: (err as Error).message }, 'could not update the progress message; the next round tries again');
+      });
+    };
     let batch = await records.batch(job.payload.batchId);
     if (!batch || batch.state === 'done') return;
     if (batch.state === 'open') {
@@ -42,60 +50,75 @@ export function batchHandler(d: BatchDeps) {
     if (batch.purpose === 'invoice') {
       const p = await batchProgress(d.store, batch, now());
       if (p.done < p.total) {
-        await progress(records, notifier, batch, p.done, p.total);
+        await show(p.done, p.total);
         throw new RetryAfter(PROGRESS_EVERY_S, `batch ${batch.id}: ${p.done} of ${p.total} processed`);
       }
+      await show(p.total, p.total);
       await summarise(records, notifier, batch, p.files.map((f) => f.file), invoiceSummaryText(p, batch.language, d.prices));
       return;
     }
     const files = await records.batchFiles(batch.id);
     const finished = files.filter((f) => FINAL_FILE_STATES.includes(f.state));
     if (finished.length < files.length) {
-      await progress(records, notifier, batch, finished.length, files.length);
+      await show(finished.length, files.length);
       throw new RetryAfter(PROGRESS_EVERY_S, `batch ${batch.id}: ${finished.length} of ${files.length} processed`);
     }
-    await summarise(records, notifier, batch, files, problemFiles(files));
+    await show(files.length, files.length);
+    await summarise(records, notifier, batch, files, problemFiles(files, notifier, batch.language));
   };
 }
 
 async function close(records: IntakeRecords, notifier: Notifier, batch: BatchRow): Promise<void> {
-  // Single files got their receipt when they arrived; an album gets one for all its items. The receipt goes
-  // out before the batch is marked closed: a crash in between repeats it rather than losing it.
+  // Single files got their receipt when they arrived; an album gets one for all its items. The receipt goes to
+  // the outbox before the batch is marked closed, under a key of its own: a crash in between writes it once.
   if (batch.chat_id !== null && batch.media_group_id !== null) {
     const files = await records.batchFiles(batch.id);
     const key = batch.purpose === 'video' ? 'receipt-batch-videos' : 'receipt-batch';
-    const id = await notifier.tell(batch.chat_id, batch.language, key, { count: files.length, batch: batch.id });
-    await records.updateBatch(batch.id, { state: 'closed', receipt_message_id: id ?? null });
+    await notifier.send(batch.chat_id, batch.language, key, { count: files.length, batch: batch.id }, `receipt:batch:${batch.id}`);
+    await records.updateBatch(batch.id, { state: 'closed' });
     return;
   }
   await records.updateBatch(batch.id, { state: 'closed' });
 }
 
-async function progress(records: IntakeRecords, notifier: Notifier, batch: BatchRow, done: number, total: number): Promise<void> {
-  if (batch.chat_id === null || total < 2 || batch.progress_done === done) return;
+/**
+ * Writes the progress message: a new one the first time, then edits. The state shown only moves forward: a run
+ * that lost a race (its count is not above the one recorded) shows nothing, and the count is recorded only if
+ * it is still the newest.
+ */
+async function progress(records: IntakeRecords, notifier: Notifier, batch: BatchRow, done: number, total: number, signal: AbortSignal): Promise<void> {
+  if (batch.chat_id === null || total < 2) return;
+  const now = await records.batch(batch.id);
+  if (!now || now.state === 'done' || (now.progress_done !== null && now.progress_done >= done)) return;
   const vars = { batch: batch.id, done, total };
-  if (batch.progress_message_id === null) {
-    const id = await notifier.tell(batch.chat_id, batch.language, 'batch-progress', vars);
-    await records.updateBatch(batch.id, { progress_message_id: id ?? null, progress_done: done });
-  } else {
-    await notifier.tell(batch.chat_id, batch.language, 'batch-progress', vars, batch.progress_message_id);
-    await records.updateBatch(batch.id, { progress_done: done });
-  }
+  const id = await notifier.tell(batch.chat_id, batch.language, 'batch-progress', vars, now.progress_message_id ?? undefined, signal);
+  await records.advanceProgress(batch.id, done, id ?? null);
 }
 
-/** A line per file the intake could not take. */
-function problemFiles(files: FileRow[]): string {
+/**
+ * A line per file the intake could not take, in plain words: the technical reason (paths, settings, Bot API text)
+ * is in the file record, the log and /batch for the admins, not in the sender's chat.
+ */
+function problemFiles(files: FileRow[], notifier: Notifier, lang: string): string {
   return files
     .filter((f) => f.state === 'failed' || f.state === 'rejected')
-    .map((f) => `\n• ${f.file_name ?? `#${f.id}`}: ${f.error ?? f.state}`)
+    .map((f) => `\n• ${notifier.text(lang, 'problem-line', { name: f.file_name ?? `#${f.id}`, reason: notifier.text(lang, plainReason(f)) })}`)
     .join('');
+}
+
+function plainReason(f: FileRow): string {
+  const error = f.error ?? '';
+  if (error.startsWith('not a video')) return 'problem-not-video';
+  if (/too big|over intake\.max_bytes|20 MB/i.test(error)) return 'problem-too-big';
+  return 'problem-failed';
 }
 
 async function summarise(records: IntakeRecords, notifier: Notifier, batch: BatchRow, files: FileRow[], problems: string): Promise<void> {
   if (batch.chat_id !== null) {
     const count = (state: string): number => files.filter((f) => f.state === state).length;
     const vars = { batch: batch.id, stored: count('stored'), duplicates: count('duplicate'), failed: count('failed') + count('rejected') };
-    await notifier.tell(batch.chat_id, batch.language, 'batch-summary', { ...vars, problems }, batch.progress_message_id ?? undefined);
+    // A new message, not an edit of the progress one: Telegram notifies of new messages only. Durable, and once.
+    await notifier.send(batch.chat_id, batch.language, 'batch-summary', { ...vars, problems }, `summary:batch:${batch.id}`);
   }
   await records.updateBatch(batch.id, { state: 'done' });
 }

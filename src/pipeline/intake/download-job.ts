@@ -7,7 +7,9 @@ import { parseSize } from '../../core/config.ts';
 import { PermanentError, RetryAfter } from '../../core/queue/index.ts';
 import type { HandlerContext, Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
+import { quarantineFile } from '../../core/quarantine.ts';
 import { pauseIntake, intakePaused } from './pause.ts';
+import { notAVideo } from './video-bytes.ts';
 import type { FileLocator, Notifier } from './ports.ts';
 import type { FileRow, IntakeRecords } from './records.ts';
 import { StoreFileError, checkRoom, copyLocalFile, downloadFile, mediaName } from './store-file/index.ts';
@@ -77,16 +79,24 @@ export function downloadHandler(d: DownloadDeps) {
       const limitName = `intake.max_bytes.${limitKind}`;
       const stored =
         plan.kind === 'local'
-          ? await copyLocalFile({ from: plan.path, toDir: dir, name, maxBytes, limitName, signal, deleteSource: d.config.telegram.delete_after_copy })
-          : await downloadFile({ url: plan.url, toDir: dir, name, maxBytes, limitName, expectedSize: file.size ?? undefined, signal });
+          ? await copyLocalFile({ from: plan.path, toDir: dir, name, maxBytes, limitName, signal, deleteSource: d.config.telegram.delete_after_copy, partDir: partsDir(d.config) })
+          : await downloadFile({ url: plan.url, toDir: dir, name, maxBytes, limitName, expectedSize: file.size ?? undefined, signal, partDir: partsDir(d.config) });
 
+      if (file.purpose === 'video') {
+        const why = await notAVideo(stored.path);
+        if (why) {
+          await refuseVideo(d, file, stored.path, why, log);
+          return;
+        }
+      }
       const earlier = await d.records.sameBytes(stored.sha256, file.sender_id, file.id);
       if (earlier) {
         await rm(stored.path, { force: true });
         await d.records.updateFile(file.id, { state: 'duplicate', duplicate_of: earlier.id, sha256: stored.sha256, size: stored.size });
         log.info({ file_id: file.id, duplicate_of: earlier.id }, 'same bytes received before from this sender');
         if (file.chat_id !== null) {
-          await d.notifier.tell(file.chat_id, await langOf(d, file), 'already-received', { date: new Date(earlier.created_at).toISOString().slice(0, 10) });
+          const date = new Date(earlier.created_at).toISOString().slice(0, 10);
+          await d.notifier.send(file.chat_id, await langOf(d, file), 'already-received', { date }, `duplicate:file:${file.id}`);
         }
         return;
       }
@@ -112,20 +122,30 @@ function isPermanentHttp(status: number | undefined): boolean {
   return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
+/** Where downloads are written before they are complete: never the creators' folders. */
+export function partsDir(config: Config): string {
+  return join(config.paths.data, 'parts');
+}
+
 function destination(config: Config, file: FileRow): string {
   if (file.purpose === 'video') return join(config.paths.media, file.folder ?? 'unknown');
   return join(config.paths.data, 'incoming', new Date(file.created_at).toISOString().slice(0, 10));
+}
+
+/** A "video" whose bytes are something else: out of the creator's folder into quarantine, and they are told. */
+async function refuseVideo(d: DownloadDeps, file: FileRow, path: string, why: string, log: HandlerContext<DownloadPayload>['log']): Promise<void> {
+  const kept = await quarantineFile(d.config.paths.data, path, new Date(), { fileId: file.id, fileName: file.file_name, sender: file.sender_name, error: why, by: 'intake' });
+  await d.records.updateFile(file.id, { state: 'rejected', path: null, error: `not a video: ${why}` });
+  log.warn({ file_id: file.id, file_name: file.file_name, quarantined: kept, reason: why }, 'a file sent as a video is not one: refused');
+  if (file.chat_id !== null) await d.notifier.send(file.chat_id, await langOf(d, file), 'not-a-video', {}, `not-video:file:${file.id}`);
 }
 
 async function onDiskFull(d: DownloadDeps, file: FileRow, dir: string, free: number): Promise<void> {
   const first = await pauseIntake(d.store, `disk almost full at ${dir}`);
   if (!first) return;
   const gb = (free / 1024 ** 3).toFixed(1);
-  await d.notifier.alertAdmins(
-    `🔴 <b>Intake paused: disk almost full</b>\n${dir} has ${gb} GB free, below disk.critical_free (${d.config.disk.critical_free}) after the next file.\nFree space, then /resume.`,
-    `disk-full:${new Date().toISOString().slice(0, 13)}`,
-  );
-  if (file.chat_id !== null) await d.notifier.tell(file.chat_id, await langOf(d, file), 'paused-later', { reason: 'disk' });
+  await d.notifier.alertAdmins('admin-disk-full', { dir, free: gb, critical: d.config.disk.critical_free }, `disk-full:${new Date().toISOString().slice(0, 13)}`);
+  if (file.chat_id !== null) await d.notifier.send(file.chat_id, await langOf(d, file), 'paused-later', {}, `paused:file:${file.id}`);
 }
 
 async function langOf(d: DownloadDeps, file: FileRow): Promise<string> {

@@ -10,3 +10,5 @@ export { remapPath } from './store-file/index.ts';
 export * from './outcomes/index.ts';
 export { retryFiles } from './retry.ts';
 export type { RetryReport, RetryRequest } from './retry.ts';
+export { readSourceHealth, writeSourceHealth } from './source-health.ts';
+export type { SourceHealth, SourceState } from './source-health.ts';

@@ -4,7 +4,9 @@ import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import { BATCH_QUEUE, batchHandler } from './batch-job.ts';
 import type { BatchPayload } from './batch-job.ts';
-import { DOWNLOAD_QUEUE, downloadHandler, downloadJobKey } from './download-job.ts';
+import { DOWNLOAD_QUEUE, downloadHandler, downloadJobKey, partsDir } from './download-job.ts';
+import { cleanOrphanParts } from './store-file/index.ts';
+import type { Logger } from '../../core/log.ts';
 import type { DownloadPayload } from './download-job.ts';
 import { intakePaused, pauseIntake, resumeIntake } from './pause.ts';
 import type { PauseState } from './pause.ts';
@@ -31,11 +33,16 @@ export class Intake {
   }
 
   /**
-   * Records a received file, puts it in its batch and enqueues its download and the batch's follow-up.
-   * Idempotent: the same update recorded twice returns `created: false` and enqueues nothing new.
+   * Records a received file, puts it in its batch and enqueues its download and the batch's follow-up; `also`
+   * runs in the recording transaction (the receipt). Idempotent: the same update recorded twice returns
+   * `created: false` and enqueues nothing new.
    */
-  async receive(file: NewFile, language: string): Promise<{ file: FileRow; batch: BatchRow; created: boolean; newBatch: boolean }> {
-    const result = await this.records.record(file, language, this.#config.intake.batch_window_seconds * 1000, this.#config.intake.album_wait_ms);
+  async receive(
+    file: NewFile,
+    language: string,
+    also?: Parameters<IntakeRecords['record']>[4],
+  ): Promise<{ file: FileRow; batch: BatchRow; created: boolean; newBatch: boolean }> {
+    const result = await this.records.record(file, language, this.#config.intake.batch_window_seconds * 1000, this.#config.intake.album_wait_ms, also);
     if (!result.created) return result;
     await this.#queue.enqueue<DownloadPayload>(DOWNLOAD_QUEUE, { fileId: result.file.id }, { key: downloadJobKey(result.file.id), maxAttempts: DOWNLOAD_ATTEMPTS });
     await this.#queue.enqueue<BatchPayload>(BATCH_QUEUE, { batchId: result.batch.id }, { key: `batch:${result.batch.id}`, runAt: result.batch.closes_at });
@@ -43,7 +50,11 @@ export class Intake {
   }
 
   /** Starts the download and batch workers (in the process that can reach the files' source). */
-  work(locator: FileLocator, notifier: Notifier): void {
+  work(locator: FileLocator, notifier: Notifier, log?: Logger): void {
+    // Parts left by a crashed process: removed before any download of this one starts.
+    void cleanOrphanParts(partsDir(this.#config)).then((removed) => {
+      if (removed.length > 0) log?.warn({ files: removed.length, folder: partsDir(this.#config) }, 'removed partial downloads left by a crash');
+    });
     const deps = { config: this.#config, store: this.#store, queue: this.#queue, records: this.records, locator, notifier };
     this.#queue.work(DOWNLOAD_QUEUE, downloadHandler(deps), { concurrency: this.#config.intake.download_concurrency });
     this.#queue.work(BATCH_QUEUE, batchHandler({ records: this.records, notifier, store: this.#store, prices: this.prices }), { concurrency: 4 });

@@ -102,7 +102,14 @@ export class IntakeRecords {
    * with `created: false`. Items of one album share a batch; single files from the same sender and chat within
    * `windowMs` of the batch's last file join it too.
    */
-  async record(file: NewFile, language: string, windowMs: number, albumWaitMs: number): Promise<{ file: FileRow; batch: BatchRow; created: boolean; newBatch: boolean }> {
+  async record(
+    file: NewFile,
+    language: string,
+    windowMs: number,
+    albumWaitMs: number,
+    /** Runs in the recording transaction for a new file (its receipt goes into the outbox there): all or nothing. */
+    also?: (trx: Kysely<Database>, recorded: { file: FileRow; batch: BatchRow; newBatch: boolean }) => Promise<void>,
+  ): Promise<{ file: FileRow; batch: BatchRow; created: boolean; newBatch: boolean }> {
     const now = Date.now();
     return this.db.transaction().execute(async (trx) => {
       const seen = await trx
@@ -168,6 +175,7 @@ export class IntakeRecords {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      await also?.(trx as unknown as Kysely<Database>, { file: row, batch, newBatch });
       return { file: row, batch, created: true, newBatch };
     });
   }
@@ -273,6 +281,16 @@ export class IntakeRecords {
 
   async updateBatch(id: string, patch: Partial<Omit<BatchRow, 'id'>>): Promise<void> {
     await this.db.updateTable('batches').set({ ...patch, updated_at: Date.now() }).where('id', '=', id).execute();
+  }
+
+  /** Records the progress shown, only if it is newer than what is recorded (runs of one batch job may race). */
+  async advanceProgress(id: string, done: number, messageId: number | null): Promise<void> {
+    await this.db
+      .updateTable('batches')
+      .set((eb) => ({ progress_done: done, progress_message_id: eb.fn.coalesce('progress_message_id', eb.val(messageId)), updated_at: Date.now() }))
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('progress_done', 'is', null), eb('progress_done', '<', done)]))
+      .execute();
   }
 
   /** The stored file with the same bytes from the same sender, if any: "already received on <date>". */

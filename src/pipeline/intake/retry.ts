@@ -16,11 +16,13 @@ export interface RetryReport {
   retried: Array<{ jobId: number; queue: string; fileId: number | null }>;
   /** Failed jobs left alone because a live job holds their key: that job does the work. */
   skipped: number[];
-  /** Named files with nothing to run again, and why. */
-  nothing: Array<{ fileId: number; reason: string }>;
+  /** Named files with nothing to run again, and why (`code` for a translated answer, `reason` in English). */
+  nothing: Array<{ fileId: number; code: NothingCode; reason: string }>;
 }
 
 const FAILED = ['failed', 'dead'] as const;
+
+export type NothingCode = 'unknown' | 'live' | 'no-job' | 'not-failed';
 
 export async function retryFiles(queue: Queue, store: Store, request: RetryRequest = {}): Promise<RetryReport> {
   const queues = request.invoicesOnly ? [NEXT_QUEUE.invoice] : [DOWNLOAD_QUEUE, NEXT_QUEUE.invoice];
@@ -42,6 +44,17 @@ export async function retryFiles(queue: Queue, store: Store, request: RetryReque
       const fileId = job?.key ? (keys.get(job.key) ?? fileIdOfJobKey(job.key)) : null;
       report.retried.push({ jobId: id, queue: job?.queue ?? '', fileId });
     }
+    // A download that gave up left its file failed, and the download job does nothing for a file that is not
+    // 'received': the file goes back with its job, or the retry would run and do nothing.
+    const downloads = report.retried.filter((r) => r.queue === DOWNLOAD_QUEUE && r.fileId !== null).map((r) => r.fileId as number);
+    if (downloads.length > 0) {
+      await new IntakeRecords(store).db
+        .updateTable('files')
+        .set({ state: 'received', error: null, updated_at: Date.now() })
+        .where('id', 'in', downloads)
+        .where('state', '=', 'failed')
+        .execute();
+    }
   }
   const covered = new Set(failed.map((j) => keys.get(j.key ?? '')));
   const uncovered = (request.fileIds ?? []).filter((id) => !covered.has(id));
@@ -54,12 +67,12 @@ async function whyNothing(store: Store, fileIds: readonly number[], queues: stri
   const keys = new Map(fileIds.flatMap((id) => [[pipelineJobKey('invoice', id), id] as const, [downloadJobKey(id), id] as const]));
   const known = new Set((await new IntakeRecords(store).db.selectFrom('files').select('id').where('id', 'in', [...fileIds]).execute()).map((f) => f.id));
   const jobs = await store.db.selectFrom('jobs').select(['key', 'state']).where('queue', 'in', queues).where('key', 'in', [...keys.keys()]).orderBy('id').execute();
-  return fileIds.map((fileId) => ({ fileId, reason: reasonFor(fileId, known.has(fileId), jobs.filter((j) => keys.get(j.key ?? '') === fileId).map((j) => j.state)) }));
+  return fileIds.map((fileId) => ({ fileId, ...reasonFor(fileId, known.has(fileId), jobs.filter((j) => keys.get(j.key ?? '') === fileId).map((j) => j.state)) }));
 }
 
-function reasonFor(fileId: number, exists: boolean, states: readonly string[]): string {
-  if (!exists) return `there is no file #${fileId}`;
-  if (states.some((s) => s === 'waiting' || s === 'active')) return `file #${fileId} is waiting or being processed already`;
-  if (states.length === 0) return `file #${fileId} has no job to run again`;
-  return `file #${fileId} did not fail (its jobs are ${[...new Set(states)].join(', ')})`;
+function reasonFor(fileId: number, exists: boolean, states: readonly string[]): { code: NothingCode; reason: string } {
+  if (!exists) return { code: 'unknown', reason: `there is no file #${fileId}` };
+  if (states.some((s) => s === 'waiting' || s === 'active')) return { code: 'live', reason: `file #${fileId} is waiting or being processed already` };
+  if (states.length === 0) return { code: 'no-job', reason: `file #${fileId} has no job to run again` };
+  return { code: 'not-failed', reason: `file #${fileId} did not fail (its jobs are ${[...new Set(states)].join(', ')})` };
 }

@@ -35,6 +35,7 @@ export class Fake implements FakeBotApi {
   private readonly waiters = new Set<Waiter>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly held = new Set<ServerResponse>();
+  private readonly requestCounts = new Map<string, number>();
   private isOffline = false;
   private closed = false;
 
@@ -78,6 +79,7 @@ export class Fake implements FakeBotApi {
       faults: this.faults,
       uploadDir,
       record: (call: SentCall) => this.record(call),
+      count: (method: string) => this.requestCounts.set(method, (this.requestCounts.get(method) ?? 0) + 1),
       hold: (res: ServerResponse) => {
         this.held.add(res);
         res.on('close', () => this.held.delete(res));
@@ -174,6 +176,10 @@ export class Fake implements FakeBotApi {
     this.faults.add(method, fault, times);
   }
 
+  heal(): void {
+    this.faults.clear();
+  }
+
   async offline(on: boolean): Promise<void> {
     if (on === this.isOffline) return;
     if (on) {
@@ -184,6 +190,14 @@ export class Fake implements FakeBotApi {
       await this.listener.listen(this.listener.port);
       this.isOffline = false;
     }
+  }
+
+  requests(method: string): number {
+    return this.requestCounts.get(method) ?? 0;
+  }
+
+  get hanging(): number {
+    return this.held.size;
   }
 
   messageText(chatId: number, messageId: number): string | undefined {

@@ -1,4 +1,5 @@
-// Faults a test arms with fail(): each applies to the next `times` calls of one method.
+// Faults a test arms with fail(): each applies to the next `times` calls of one method, or of every method ('*',
+// an outage: a method's own faults come first). heal() ends them all.
 import type { Fault } from './types.ts';
 
 export class Faults {
@@ -12,13 +13,20 @@ export class Faults {
     this.byMethod.set(key, list);
   }
 
-  /** The fault for this call of `method`, if one is armed (the oldest first). */
+  /** The fault for this call of `method`, if one is armed (the oldest first; the method's own before '*'). */
   take(method: string): Fault | undefined {
-    const list = this.byMethod.get(method.toLowerCase());
-    const first = list?.[0];
-    if (!list || !first) return undefined;
-    first.left--;
-    if (first.left <= 0) list.shift();
-    return first.fault;
+    for (const key of [method.toLowerCase(), '*']) {
+      const list = this.byMethod.get(key);
+      const first = list?.[0];
+      if (!list || !first) continue;
+      first.left--;
+      if (first.left <= 0) list.shift();
+      return first.fault;
+    }
+    return undefined;
+  }
+
+  clear(): void {
+    this.byMethod.clear();
   }
 }

@@ -56,6 +56,8 @@ export interface RouterDeps {
   faults: Faults;
   uploadDir: string;
   record(call: SentCall): void;
+  /** Counts every request of a method, answered or not (getUpdates too). */
+  count(method: string): void;
   /** Keeps a request unanswered until the fake closes (a `timeout` fault). */
   hold(res: ServerResponse): void;
   /** A timer the fake clears on close. */
@@ -67,6 +69,17 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
   res.end(text);
+}
+
+const REASONS: Record<number, string> = { 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' };
+
+/** nginx's own error page, as it answers when the Bot API server behind it is down or restarting. */
+function sendHtml(res: ServerResponse, status: number): void {
+  if (res.destroyed || res.headersSent) return;
+  const title = `${status} ${REASONS[status] ?? 'Error'}`;
+  const page = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n`;
+  res.writeHead(status, { server: 'nginx/1.24.0', 'content-type': 'text/html', 'content-length': String(Buffer.byteLength(page)) });
+  res.end(page);
 }
 
 async function readParams(req: IncomingMessage, url: URL, uploadDir: string): Promise<Params> {
@@ -127,6 +140,7 @@ export async function route(req: IncomingMessage, res: ServerResponse, deps: Rou
     return;
   }
   const method = found.name;
+  deps.count(method);
   const recorded = method !== 'getUpdates';
   const fail = (params: Params, err: ApiError): void => {
     if (recorded) deps.record({ method, params, at, error: { error_code: err.code, description: err.description } });
@@ -150,6 +164,10 @@ export async function route(req: IncomingMessage, res: ServerResponse, deps: Rou
   if (fault && 'stallMs' in fault) {
     // A slow server: the call is carried out, just late.
     await new Promise<void>((resolve) => deps.later(fault.stallMs, resolve));
+  } else if (fault && 'html' in fault) {
+    if (recorded) deps.record({ method, params, at, error: { error_code: fault.status, description: 'proxy error page (HTML)' } });
+    sendHtml(res, fault.status);
+    return;
   } else if (fault) {
     fail(params, fault.status === 429 ? TOO_MANY(fault.retryAfter) : new ApiError(fault.status, fault.description ?? defaultDescription(fault.status)));
     return;

@@ -49,8 +49,12 @@ export interface FakeBotApiOptions {
 
 export type Fault =
   | { status: 429; retryAfter: number }
-  | { status: 500 | 502 | 400 | 403 | 409; description?: string }
+  | { status: 500 | 502 | 400 | 401 | 403 | 409; description?: string }
+  /** A reverse proxy (nginx) in front of a local Bot API server that is down: its HTML error page, not JSON. */
+  | { status: 502 | 503 | 504; html: true }
+  /** No answer at all, until the fake closes: a hung server or proxy. */
   | { timeout: true }
+  /** A slow server: the call is carried out after `stallMs`, even if the client has gone (as Telegram does). */
   | { stallMs: number };
 
 export type Chat = { id: number; type: 'private' | 'group' | 'supergroup' };
@@ -78,13 +82,19 @@ export interface FakeBotApi {
   /** The first call (already made, or to come) that matches; rejects after timeoutMs (default 5000). */
   waitFor(predicate: (call: SentCall) => boolean, timeoutMs?: number): Promise<SentCall>;
 
-  /** The next `times` (default 1) calls of `method` get `fault` instead of their answer. */
+  /** The next `times` (default 1) calls of `method` ('*': any method) get `fault` instead of their answer. */
   fail(method: string, fault: Fault, times?: number): void;
+  /** Disarms every fault not yet used: the server is well again. */
+  heal(): void;
   /** true: stop listening and drop every connection; false: listen again on the same port. */
   offline(on: boolean): Promise<void>;
 
   /** The visible text (or caption) of a message after edits; undefined if unknown or deleted. */
   messageText(chatId: number, messageId: number): string | undefined;
+  /** Requests of `method` that reached the server so far, answered, failed or held (getUpdates too). */
+  requests(method: string): number;
+  /** Requests held unanswered by a `timeout` fault right now. */
+  readonly hanging: number;
   /** A long poll (getUpdates with a timeout) is waiting for an update: the bot is listening. */
   readonly polling: boolean;
   /** Updates queued and not yet confirmed by a getUpdates offset. */

@@ -35,7 +35,9 @@ const WORDS: Record<'es' | 'en', Words> = {
 export function invoiceSummaryText(p: BatchProgress, language: string, prices: Prices): string {
   const w = WORDS[language === 'en' ? 'en' : 'es'];
   const o = p.outcomes;
-  const lines = [`${w.invoices}: ${o.ok} ${w.outcome.ok}, ${o.review} ${w.outcome.review}, ${o.duplicate} ${w.outcome.duplicate}, ${o.error} ${w.outcome.error}.`];
+  // "1 correcta", "2 correctas": a count of one takes the singular.
+  const n = (count: number, word: string): string => `${count} ${count === 1 ? singular(word) : word}`;
+  const lines = [`${w.invoices}: ${n(o.ok, w.outcome.ok)}, ${n(o.review, w.outcome.review)}, ${n(o.duplicate, w.outcome.duplicate)}, ${n(o.error, w.outcome.error)}.`];
   if (p.tokens.input + p.tokens.output > 0) {
     const cost = tokenCost(p.tokens, prices);
     lines.push(`${w.cost}: ${cost.input_tokens + cost.output_tokens} ${w.tokens} ≈ ${formatCost(cost)}`);
@@ -45,7 +47,7 @@ export function invoiceSummaryText(p: BatchProgress, language: string, prices: P
   return lines.map((l) => `\n${l}`).join('');
 }
 
-/** "repetidas" → "repetida", "duplicates" → "duplicate": a line names one item. */
+/** "repetidas" → "repetida", "duplicates" → "duplicate", "con error" stays: a line names one item. */
 function singular(word: string): string {
-  return word.replace(/s$/, '');
+  return word.replace(/s$/, '').replace(/^with error$/, 'with an error');
 }

@@ -29,6 +29,8 @@ export interface CopyLocalOptions {
   onProgress?: (bytes: number, total: number | null) => void;
   /** Remove the source once the copy is safely in place (telegram.delete_after_copy). */
   deleteSource?: boolean;
+  /** Folder for the `.part` file while it is written (under paths.data); default next to the final name. */
+  partDir?: string;
   /** When set, refuse ('no_room') a copy that would leave less free space than this in toDir. */
   criticalFreeBytes?: number;
 }
@@ -74,7 +76,7 @@ export async function copyLocalFile(options: CopyLocalOptions): Promise<CopiedFi
   let stored: StoredFile;
   try {
     if (signal.aborted) throw abortedError(signal, 'the copy');
-    const part = await openPart(toDir, name);
+    const part = await openPart(toDir, name, options.partDir);
     try {
       const { sha256, bytes } = await copyAndHash(input, part, { size, maxBytes, signal, onProgress, from, limitName: options.limitName });
       await commitPart(part);

@@ -25,6 +25,8 @@ export interface DownloadOptions {
   timeoutMs?: number;
   /** Called at most every 64 MB with the bytes received so far and the expected total (null when unknown). */
   onProgress?: (bytes: number, total: number | null) => void;
+  /** Folder for the `.part` file while it is written (under paths.data); default next to the final name. */
+  partDir?: string;
   /** When set, refuse ('no_room') a download that would leave less free space than this in toDir. */
   criticalFreeBytes?: number;
 }
@@ -99,7 +101,7 @@ export async function downloadFile(options: DownloadOptions): Promise<StoredFile
 
   let part: PartFile;
   try {
-    part = await openPart(toDir, name);
+    part = await openPart(toDir, name, options.partDir);
   } catch (err) {
     await cancel();
     throw err;

@@ -11,3 +11,4 @@ export type { CopiedFile, CopyLocalOptions } from './copy.ts';
 export { downloadFile } from './download.ts';
 export type { DownloadOptions } from './download.ts';
 export type { StoredFile } from './part.ts';
+export { cleanOrphanParts } from './part.ts';

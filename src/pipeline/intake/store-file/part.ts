@@ -1,7 +1,9 @@
-// The `.part` file both ways of storing write into: created next to its final name, renamed into place only once
-// its bytes are on disk, removed on any failure.
+// The `.part` file both ways of storing write into: written in a parts folder under paths.data (never in a
+// creator's folder, where a crash would leave it for them to see) when that is on the same file system as the
+// destination, else next to its final name; renamed into place only once its bytes are on disk, removed on any
+// failure. A crash leaves it behind: cleanOrphanParts removes those of processes that no longer run.
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { StoreFileError, ioError, sizeText } from './errors.ts';
 import { checkRoom } from './room.ts';
@@ -47,14 +49,16 @@ export async function ensureRoom(dir: string, bytes: number, criticalFreeBytes: 
   }
 }
 
-export async function openPart(toDir: string, name: string): Promise<PartFile> {
+export async function openPart(toDir: string, name: string, partDir?: string): Promise<PartFile> {
   const finalPath = join(toDir, name);
-  const partPath = `${finalPath}.part`;
   try {
     await mkdir(toDir, { recursive: true });
+    if (partDir) await mkdir(partDir, { recursive: true });
   } catch (err) {
-    throw ioError(`creating the folder ${toDir}`, err);
+    throw ioError(`creating the folder ${partDir ?? toDir}`, err);
   }
+  // The pid names the owner: at start, parts of processes that are gone are orphans.
+  const partPath = partDir && (await sameDevice(partDir, toDir)) ? join(partDir, `${process.pid}-${name}.part`) : `${finalPath}.part`;
   try {
     return { fh: await open(partPath, 'w', 0o644), partPath, finalPath };
   } catch (err) {
@@ -86,6 +90,41 @@ export async function commitPart(part: PartFile): Promise<void> {
 export async function discardPart(part: PartFile): Promise<void> {
   await part.fh.close().catch(() => {});
   await rm(part.partPath, { force: true }).catch(() => {});
+}
+
+async function sameDevice(a: string, b: string): Promise<boolean> {
+  try {
+    return (await stat(a)).dev === (await stat(b)).dev;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes `.part` files in partDir left by processes that no longer run (a crash mid-download); returns how many. */
+export async function cleanOrphanParts(partDir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(partDir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = Number(/^(\d+)-/.exec(name)?.[1] ?? 0);
+    if (!name.endsWith('.part') || (pid > 0 && pid !== process.pid && alive(pid)) || pid === process.pid) continue;
+    await rm(join(partDir, name), { force: true }).catch(() => {});
+    removed.push(name);
+  }
+  return removed;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function syncDir(path: string): Promise<void> {
