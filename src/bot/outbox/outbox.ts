@@ -7,6 +7,7 @@ import type { Api } from 'grammy';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../core/store/index.ts';
 import { fullJitterDelay } from '../../core/limits.ts';
+import { processAlive } from '../../core/process-alive.ts';
 import type { Logger } from '../../core/log.ts';
 import { markupOf } from './buttons.ts';
 import { classifySendError, describeError } from './errors.ts';
@@ -31,6 +32,7 @@ import {
   recentActivity,
   releaseBackoffs,
   releaseClaims,
+  releaseDeadClaims,
   releaseExpired,
   toEntry,
 } from './rows.ts';
@@ -176,6 +178,8 @@ export class Outbox {
 
   async #run(): Promise<void> {
     let failures = 0;
+    const released = await releaseDeadClaims(this.#db, this.#workerId, processAlive, Date.now()).catch(() => 0);
+    if (released > 0) this.#d.log.warn({ messages: released }, 'admin messages a killed sender of this machine held returned to the outbox');
     while (!this.#stopping) {
       let wait: number;
       try {

@@ -240,6 +240,32 @@ export async function releaseExpired(db: OutboxDb, now: number): Promise<number>
   return Number(r.numUpdatedRows);
 }
 
+/**
+ * Claims held by senders of this host (`me`: this sender's `host:pid:random`) whose process is gone (a SIGKILL mid-send) go back to pending at once instead
+ * of blocking their chat until the lease ends. Their outcome is unknown either way; the lease would release them too.
+ */
+export async function releaseDeadClaims(db: OutboxDb, me: string, alive: (pid: number) => boolean, now: number): Promise<number> {
+  const [host = '', ownPid] = me.split(':');
+  const claims = await db.selectFrom('outbox').select('claimed_by').distinct().where('state', '=', 'sending').where('claimed_by', 'like', `${host}:%`).execute();
+  const dead = claims
+    .map((c) => c.claimed_by)
+    .filter((c): c is string => c !== null)
+    .filter((c) => {
+      if (c.startsWith(`${me}#`)) return false; // our own
+      const pid = c.slice(host.length + 1).split(':')[0] ?? '';
+      // Our pid under another id is an earlier process (a restarted container is pid 1 again).
+      return pid === ownPid || (/^\d+$/.test(pid) && !alive(Number(pid)));
+    });
+  if (dead.length === 0) return 0;
+  const r = await db
+    .updateTable('outbox')
+    .set({ state: 'pending', lease_until: null, claimed_by: null, updated_at: now })
+    .where('state', '=', 'sending')
+    .where('claimed_by', 'in', dead)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 /** A clean stop gives back the claims it still holds, due at once. */
 export async function releaseClaims(db: OutboxDb, tokens: readonly string[], now: number): Promise<number> {
   if (tokens.length === 0) return 0;

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../core/log.ts';
+import { processAlive } from '../../core/process-alive.ts';
 
 const UPLOAD_PART = /^\.upload-(?:(\d+)-)?[0-9a-f]{12}\.part$/;
 const DAY_MS = 24 * 3600_000;
@@ -13,14 +14,6 @@ export function uploadPartName(): string {
   return `.upload-${process.pid}-${randomBytes(6).toString('hex')}.part`;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // someone else's process, but alive
-  }
-}
 
 /** Removes stale upload parts under <data>/incoming/*\/; returns how many. Never throws: a start must not fail on it. */
 export async function cleanStaleUploads(dataDir: string, log: Logger, now = Date.now()): Promise<number> {
@@ -36,7 +29,7 @@ export async function cleanStaleUploads(dataDir: string, log: Logger, now = Date
       const path = join(incoming, day.name, name);
       const st = await stat(path).catch(() => null);
       if (!st?.isFile()) continue;
-      const writerGone = m[1] !== undefined && Number(m[1]) !== process.pid && !alive(Number(m[1]));
+      const writerGone = m[1] !== undefined && Number(m[1]) !== process.pid && !processAlive(Number(m[1]));
       if (!writerGone && now - st.mtimeMs < DAY_MS) continue;
       if (await rm(path, { force: true }).then(() => true, () => false)) removed++;
     }

@@ -7,6 +7,7 @@ import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { StoreFileError, ioError, sizeText } from './errors.ts';
 import { checkRoom } from './room.ts';
+import { processAlive } from '../../../core/process-alive.ts';
 
 /** Progress callbacks come no more often than this many bytes apart. */
 export const PROGRESS_EVERY = 64 * 1024 ** 2;
@@ -111,21 +112,13 @@ export async function cleanOrphanParts(partDir: string): Promise<string[]> {
   const removed: string[] = [];
   for (const name of names) {
     const pid = Number(/^(\d+)-/.exec(name)?.[1] ?? 0);
-    if (!name.endsWith('.part') || (pid > 0 && pid !== process.pid && alive(pid)) || pid === process.pid) continue;
+    if (!name.endsWith('.part') || (pid > 0 && pid !== process.pid && processAlive(pid)) || pid === process.pid) continue;
     await rm(join(partDir, name), { force: true }).catch(() => {});
     removed.push(name);
   }
   return removed;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function syncDir(path: string): Promise<void> {
   // The rename is durable only once the folder is flushed. Some file systems refuse fsync on folders: not fatal.
