@@ -144,6 +144,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
         registry: metrics.registry,
         health: () => healthProblems(store, queue),
         status,
+        storeLocation: `${store.kind} ${store.location}`,
       },
       config.http,
     );
@@ -209,10 +210,15 @@ export async function startService(options: StartOptions = {}): Promise<Service>
 
 async function healthProblems(store: Store, queue: Queue): Promise<string[]> {
   const problems: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await store.ping();
+    // A server that does not answer at all must not hang the supervisor's probe.
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 3 s')), 3000)));
+    await Promise.race([store.ping(), timeout]);
   } catch (err) {
-    problems.push(`store unreachable: ${(err as Error).message}`);
+    problems.push(`store unreachable (${store.kind} ${store.location}): ${(err as Error).message}`);
+  } finally {
+    clearTimeout(timer);
   }
   if (!queue.workersAlive()) problems.push('a worker loop is stuck');
   return problems;

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Backoff } from '../limits.ts';
+import { isStoreUnavailable } from '../store/index.ts';
 import type { Store } from '../store/index.ts';
 import { enqueueDueTicks, upsertSchedule } from './cron.ts';
 import type { ScheduleOptions } from './cron.ts';
@@ -194,9 +195,15 @@ export class Queue {
       if (running) return;
       running = true;
       this.maintain()
-        .then(() => (failures = 0))
+        .then(() => {
+          // The store answers again: workers waiting out their backoff look for work now.
+          if (failures > 0) for (const w of this.#workers.values()) w.poke();
+          failures = 0;
+        })
         .catch((err: unknown) => {
-          if (failures++ % 60 === 0) this.#o.log.error({ err }, 'queue maintenance failed; will retry');
+          if (failures++ % 60 !== 0) return;
+          if (isStoreUnavailable(err)) this.#o.log.warn({ error: (err as Error).message }, 'the store is unreachable: queue maintenance waits for it');
+          else this.#o.log.error({ err }, 'queue maintenance failed; will retry');
         })
         .finally(() => (running = false));
     }, this.#o.pollMs);

@@ -9,6 +9,7 @@ export type { HeartbeatCheckOptions } from './heartbeat.ts';
 export { healthzCheck } from './healthz.ts';
 export type { HealthzCheckOptions } from './healthz.ts';
 export { stalledCheck } from './stalled.ts';
+export { storeCheck } from './store.ts';
 export type { StalledCheckOptions } from './stalled.ts';
 export { Probes, checkSelect } from './probes/index.ts';
 export type { ProbeSnapshot, ProbesOptions } from './probes/index.ts';
@@ -28,4 +29,5 @@ export const CHECK_RULES: readonly string[] = [
   'probe',
   'docker',
   'docker_unreachable',
+  'store',
 ];

@@ -4,6 +4,7 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PermanentError, RetryAfter } from '../../core/queue/index.ts';
+import { isStoreUnavailable } from '../../core/store/index.ts';
 import type { HandlerContext } from '../../core/queue/index.ts';
 import { NEXT_QUEUE, WHOLE_FILE } from '../intake/index.ts';
 import type { FileRow, OutcomeRow, Tokens } from '../intake/index.ts';
@@ -86,7 +87,8 @@ async function failure(d: ProcessDeps, ctx: Ctx, file: FileRow, err: unknown, cr
     credit.exhausted();
     return new RetryAfter(QUOTA_WAIT_S, `waiting for OpenAI credit: ${err.message}`);
   }
-  if (err instanceof RetryAfter || err instanceof PermanentError || ctx.signal.aborted) return err;
+  // An outage of the store is not the file's fault: no error outcome; the queue gives the job back.
+  if (err instanceof RetryAfter || err instanceof PermanentError || ctx.signal.aborted || isStoreUnavailable(err)) return err;
   const permanent = err instanceof OpenAIRequestError && !err.retryable;
   if (!permanent && ctx.job.attempts < ctx.job.maxAttempts) return err;
   const reason = err instanceof Error ? err.message : String(err);
