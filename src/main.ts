@@ -4,13 +4,22 @@ import { loadConfig } from './core/config.ts';
 import type { Config, Secrets } from './core/config.ts';
 import { Heartbeats } from './core/heartbeat.ts';
 import { createLog } from './core/log.ts';
-import type { Log } from './core/log.ts';
+import type { Log, Logger } from './core/log.ts';
 import { MaintenanceModule } from './core/maintenance.ts';
 import { createMetrics } from './core/metrics.ts';
 import type { Metrics } from './core/metrics.ts';
 import type { Module } from './core/module.ts';
 import { Queue } from './core/queue/index.ts';
-import { coreMigration, migrateToLatest, openStore, settingsMigration } from './core/store/index.ts';
+import {
+  StoreConfigError,
+  coreMigration,
+  isStoreUnavailable,
+  maskDatabaseUrl,
+  migrateToLatest,
+  openStore,
+  settingsMigration,
+  storeConfigProblem,
+} from './core/store/index.ts';
 import { IntakeRecords, intakeMigration, itemOutcomesMigration, pricesFrom } from './pipeline/intake/index.ts';
 import { uploadRoutes } from './pipeline/sources/index.ts';
 import { InvoicesModule, invoicesMigration } from './pipeline/invoices/index.ts';
@@ -62,20 +71,43 @@ export class UsageError extends Error {}
 
 /** Opens the store with every migration applied; used by the service and by CLI commands. */
 export async function openMigratedStore(config: Config, secrets: Secrets): Promise<Store> {
-  const store = openStore({
-    dataDir: config.paths.data,
-    databaseUrl: secrets.DATABASE_URL,
-    sqliteSynchronous: config.store.sqlite_synchronous,
-    busyTimeoutMs: config.store.busy_timeout_ms,
-    poolSize: config.store.pool_size,
-  });
+  let store: Store | null = null;
   try {
+    store = openStore({
+      dataDir: config.paths.data,
+      databaseUrl: secrets.DATABASE_URL,
+      sqliteSynchronous: config.store.sqlite_synchronous,
+      busyTimeoutMs: config.store.busy_timeout_ms,
+      poolSize: config.store.pool_size,
+    });
     await migrateToLatest(store.db as never, store.kind, MIGRATIONS);
   } catch (err) {
-    await store.close().catch(() => {});
-    throw err;
+    await store?.close().catch(() => {});
+    // A login, database name or TLS setting the server refuses is configuration: exit 78, not a restart loop.
+    const problem = storeConfigProblem(err, secrets.DATABASE_URL);
+    throw problem ? new StoreConfigError(problem) : err;
   }
   return store;
+}
+
+/** First wait, and longest wait, between tries to reach a store that does not answer at start. */
+const START_RETRY_MS = { first: 1000, max: 30_000 };
+
+/** Opens the store at start; a server that does not answer yet (booting, network) is waited for, with backoff. */
+async function openStoreAtStart(config: Config, secrets: Secrets, log: Logger): Promise<Store> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const store = await openMigratedStore(config, secrets);
+      if (attempt > 1) log.info({ attempts: attempt, location: store.location }, 'store reachable: starting');
+      return store;
+    } catch (err) {
+      if (!isStoreUnavailable(err)) throw err;
+      const wait = Math.min(START_RETRY_MS.max, START_RETRY_MS.first * 2 ** (attempt - 1));
+      const where = secrets.DATABASE_URL ? maskDatabaseUrl(secrets.DATABASE_URL) : config.paths.data;
+      log.warn({ attempt, retry_in_s: wait / 1000, error: (err as Error).message, location: where }, 'the store does not answer yet: trying again');
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }
 
 export function queueFor(config: Config, store: Store, log: Log, metrics?: Metrics): Queue {
@@ -105,9 +137,10 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   const startedAt = Date.now();
   let store: Store;
   try {
-    store = await openMigratedStore(config, secrets);
+    store = await openStoreAtStart(config, secrets, mainLog);
   } catch (err) {
-    mainLog.error({ err }, 'cannot open the store');
+    if (err instanceof StoreConfigError) mainLog.error({ error: err.message }, 'cannot open the store: the configuration is wrong');
+    else mainLog.error({ err }, 'cannot open the store');
     await log.close();
     throw err;
   }
