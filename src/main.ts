@@ -204,7 +204,8 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     }
   }
 
-  const heartbeats = new Heartbeats(store, modules, log.for('heartbeat'));
+  // Rows named by the queue's worker id: a restart on this host can tell its predecessor's jobs (queue/dead-workers).
+  const heartbeats = new Heartbeats(store, modules, log.for('heartbeat'), queue.workerId);
   const started: Module[] = [];
   let stopping: Promise<void> | null = null;
   const stop = (reason: string): Promise<void> => {

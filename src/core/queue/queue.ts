@@ -7,6 +7,7 @@ import type { Backoff } from '../limits.ts';
 import { isStoreUnavailable } from '../store/index.ts';
 import type { Store } from '../store/index.ts';
 import { enqueueDueTicks, upsertSchedule } from './cron.ts';
+import { releaseDeadWorkersOnHost } from './dead-workers.ts';
 import type { ScheduleOptions } from './cron.ts';
 import {
   cancelJob,
@@ -22,6 +23,9 @@ import {
 } from './jobs.ts';
 import type { EnqueueOptions, Handler, Job, JobFilter, JobOutcome, WorkOptions } from './types.ts';
 import { Worker } from './worker.ts';
+
+/** How often maintenance looks for jobs held by dead processes of this host. */
+const DEAD_CHECK_MS = 1000;
 
 export interface QueueOptions {
   store: Store;
@@ -48,6 +52,7 @@ export class Queue {
   readonly #workers = new Map<string, Worker>();
   #maintenance: NodeJS.Timeout | null = null;
   #stopped = false;
+  #lastDeadCheck = 0;
 
   constructor(options: QueueOptions) {
     this.#o = options;
@@ -174,6 +179,14 @@ export class Queue {
     const db = this.#o.store.db;
     const expired = await releaseExpired(db, now);
     if (expired > 0) this.#o.log.warn({ jobs: expired }, 'jobs of a silent worker returned to the queue (lease expired)');
+    let orphans = 0;
+    if (now - this.#lastDeadCheck >= DEAD_CHECK_MS) {
+      this.#lastDeadCheck = now;
+      for (const r of await releaseDeadWorkersOnHost(db, this.workerId, now)) {
+        orphans += r.jobs;
+        this.#o.log.warn({ worker: r.worker, jobs: r.jobs }, 'jobs of a dead process on this host returned to the queue without waiting for their lease');
+      }
+    }
     const ticks = await enqueueDueTicks(
       db,
       {
@@ -184,7 +197,7 @@ export class Queue {
       },
       now,
     );
-    if (ticks > 0 || expired > 0) for (const w of this.#workers.values()) w.poke();
+    if (ticks > 0 || expired > 0 || orphans > 0) for (const w of this.#workers.values()) w.poke();
   }
 
   #startMaintenance(): void {
