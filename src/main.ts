@@ -22,7 +22,7 @@ import {
 } from './core/store/index.ts';
 import { IntakeRecords, intakeMigration, itemOutcomesMigration, pricesFrom } from './pipeline/intake/index.ts';
 import { uploadRoutes } from './pipeline/sources/index.ts';
-import { InvoicesModule, invoicesMigration } from './pipeline/invoices/index.ts';
+import { InvoicesModule, invoiceBatchReport, invoicesMigration } from './pipeline/invoices/index.ts';
 import { WEBHOOK_PATH, loadBotModule, outboxMigration } from './bot/index.ts';
 import { MONITOR_MIGRATIONS, MonitorModule } from './monitor/index.ts';
 import type { Store, StoreMigration } from './core/store/index.ts';
@@ -182,10 +182,13 @@ export async function startService(options: StartOptions = {}): Promise<Service>
       config.http,
     );
     modules.push(http);
-    if (invoices) {
-      http.addRoutes(
-        uploadRoutes({ config, intake: new IntakeRecords(store), queue, report: (id) => invoices.batchReport(id), log: log.for('upload') }),
-      );
+    // Uploads only record files and queue them: without the invoices module here, its workers in another process
+    // on the same store (and the same paths.data) process them.
+    http.addRoutes(
+      uploadRoutes({ config, intake: new IntakeRecords(store), queue, report: (id) => invoiceBatchReport(store, config, id), log: log.for('upload') }),
+    );
+    if (!invoices) {
+      log.for('upload').info('uploads (POST /batches) are queued for the invoices module of another process: run `centinela start --only invoices` on this store and data folder');
     }
   }
   let fatal: (code: number, reason: string) => void = () => {};
