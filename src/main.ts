@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { loadConfig } from './core/config.ts';
 import type { Config, Secrets } from './core/config.ts';
 import { Heartbeats } from './core/heartbeat.ts';
+import { sharedDataProblem } from './core/shared-data.ts';
 import { createLog } from './core/log.ts';
 import type { Log, Logger } from './core/log.ts';
 import { MaintenanceModule } from './core/maintenance.ts';
@@ -208,6 +209,11 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   }
 
   // Rows named by the queue's worker id: a restart on this host can tell its predecessor's jobs (queue/dead-workers).
+  if (store.kind === 'postgres' && (invoices || http)) {
+    // Not fatal: a worker that cannot read a job's file hands it to another (NotHere); but say so now.
+    const problem = await sharedDataProblem(store, config.paths.data, true).catch((err: unknown) => `paths.data could not be checked: ${(err as Error).message}`);
+    if (problem) mainLog.warn({ path: config.paths.data }, problem);
+  }
   const heartbeats = new Heartbeats(store, modules, log.for('heartbeat'), queue.workerId);
   const started: Module[] = [];
   let stopping: Promise<void> | null = null;

@@ -1,6 +1,6 @@
 // The queue's contract, run against real SQLite and real PostgreSQL.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PermanentError, RetryAfter } from '../src/core/queue/index.ts';
+import { NotHere, PermanentError, RetryAfter } from '../src/core/queue/index.ts';
 import type { HandlerContext, Queue } from '../src/core/queue/index.ts';
 import { STORE_KINDS, createTestStore, eventually, testQueue } from './support/stores.ts';
 import type { TestStore } from './support/stores.ts';
@@ -171,6 +171,28 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
     expect(ranFor).toBeGreaterThanOrEqual(3 * leaseMs);
     expect(runs).toBe(1);
     expect((await q.get(job.id))?.attempts).toBe(1);
+  });
+
+  it('gives a NotHere job to another worker without using up an attempt, and leaves it to the others', async () => {
+    const here = await queue();
+    const { job } = await here.enqueue('files', {}, { maxAttempts: 1 });
+    let triedHere = 0;
+    here.work('files', async () => {
+      triedHere++;
+      throw new NotHere('the file is not on this machine');
+    });
+    await eventually(async () => (await here.get(job.id))?.lastError === 'NotHere: the file is not on this machine', 'released by here');
+    const released = await here.get(job.id);
+    expect(released).toMatchObject({ state: 'waiting', attempts: 0 });
+    const elsewhere = await queue();
+    let ranBy: string | null = null;
+    elsewhere.work('files', async ({ job: j }) => {
+      ranBy = j.worker;
+    });
+    await eventually(async () => (await here.get(job.id))?.state === 'done', 'done elsewhere');
+    expect(ranBy).toBe(elsewhere.workerId);
+    expect(triedHere).toBe(1);
+    expect((await here.get(job.id))?.attempts).toBe(1);
   });
 
   it('retries failed and dead jobs with fresh attempts, skipping a key that is live again', async () => {

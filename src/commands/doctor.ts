@@ -10,6 +10,7 @@ import { describeUrl, openStore, pendingMigrations } from '../core/store/index.t
 import type { Store } from '../core/store/index.ts';
 import { readApiToken } from '../http/index.ts';
 import { serviceUrl } from './context.ts';
+import { sharedDataCheck } from './doctor-shared-data.ts';
 
 interface Check {
   ok: boolean;
@@ -34,6 +35,8 @@ export async function doctor(_args: string[], configFile: string | undefined): P
   for (const [name, dir] of Object.entries(config.paths)) checks.push(writable(`paths.${name}`, dir));
   for (const dir of new Set(Object.values(config.paths))) checks.push(await freeDisk(dir, config.disk));
   checks.push(await storeCheck(loaded));
+  const shared = await sharedDataCheck(loaded);
+  if (shared) checks.push(shared);
   checks.push(await serviceCheck(config.http.host, config.http.port));
   checks.push({
     ok: Boolean(secrets.CENTINELA_API_TOKEN ?? readApiToken(config.paths.data)),

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { fullJitterDelay } from '../limits.ts';
 import { isStoreUnavailable } from '../store/index.ts';
 import type { Store } from '../store/index.ts';
-import { PermanentError, RetryAfter } from './errors.ts';
+import { NotHere, PermanentError, RetryAfter } from './errors.ts';
 import { claimJobs, completeJobs, extendLease, failJob } from './jobs.ts';
 import type { Handler, Job, JobOutcome } from './types.ts';
 
@@ -34,6 +34,8 @@ interface Unrecorded {
 }
 
 const MAX_ERROR_LENGTH = 4000;
+/** How long a process leaves a job it could not run (NotHere) to the others before it tries again itself. */
+const NOT_HERE_MS = 60_000;
 /** The longest wait between claims while the store is unreachable. */
 const OUTAGE_POLL_CAP_MS = 5_000;
 
@@ -42,6 +44,8 @@ export class Worker {
   readonly #running = new Map<number, Running>();
   #stopping = false;
   #shutdownAborted = false;
+  /** Job id → until when this process leaves it to others (it threw NotHere). */
+  readonly #notHere = new Map<number, number>();
   /** Outcomes of attempts that ended while the store was unreachable, oldest first. */
   readonly #unrecorded: Unrecorded[] = [];
   readonly #completions: Array<{ job: Job; resolve(ok: boolean): void; reject(err: unknown): void }> = [];
@@ -110,7 +114,7 @@ export class Worker {
       if (free > 0) {
         try {
           await this.#flushUnrecorded();
-          const jobs = await claimJobs(this.#d.store.db, this.#d.store.kind, this.#d.queue, free, this.#d.workerId, this.#d.leaseMs, Date.now());
+          const jobs = await claimJobs(this.#d.store.db, this.#d.store.kind, this.#d.queue, free, this.#d.workerId, this.#d.leaseMs, Date.now(), this.#notHereIds());
           claimed = jobs.length;
           for (const job of jobs) this.#start(job);
           if (failures > 0) log.info({ queue: this.#d.queue }, 'store reachable again: claiming resumes');
@@ -185,6 +189,13 @@ export class Worker {
     this.#running.set(job.id, running);
   }
 
+  /** Jobs this process released as not runnable here, still left to the others. */
+  #notHereIds(): number[] {
+    const now = Date.now();
+    for (const [id, until] of this.#notHere) if (until <= now) this.#notHere.delete(id);
+    return [...this.#notHere.keys()].slice(0, 500);
+  }
+
   /**
    * Records how an attempt ended. With the store unreachable the outcome is kept here and written once it answers
    * (#flushUnrecorded), so an outage neither loses a finished job's result nor waits out its lease.
@@ -248,6 +259,13 @@ export class Worker {
       const why = this.#shutdownAborted ? 'released at shutdown' : `released: the store was unreachable (${message})`;
       const ok = await failJob(db, job, { state: 'waiting', runAt: now, refundAttempt: true }, why, now);
       if (ok && !this.#shutdownAborted) log.warn({ error: message }, 'the store was unreachable: job released without using up an attempt');
+      return ok ? 'retry' : 'lost';
+    }
+    if (err instanceof NotHere) {
+      // Another process may be able to: back at once, attempt refunded, and this one leaves it alone a while.
+      this.#notHere.set(job.id, now + NOT_HERE_MS);
+      log.warn({ error: message }, 'job released for another worker: it cannot run here');
+      const ok = await failJob(db, job, { state: 'waiting', runAt: now, refundAttempt: true }, message, now);
       return ok ? 'retry' : 'lost';
     }
     if (err instanceof RetryAfter) {
