@@ -1,7 +1,7 @@
 // PostgreSQL stopped and started in the middle of a batch (issue 13.1): the service rides the outage out. It keeps
 // running, /healthz and uploads answer 503 naming the store, an incident is raised, and once the server is back
 // every file ends with exactly one outcome. A dedicated server, so stopping it disturbs no other test file.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,11 @@ import { startPostgres } from './support/postgres.ts';
 import type { PostgresServer } from './support/postgres.ts';
 import { REPO, startService } from './support/service.ts';
 import type { RunningService } from './support/service.ts';
-import { eventually } from './support/stores.ts';
+import { STORE_KINDS, createTestStore, eventually, testQueue } from './support/stores.ts';
+import { Queue } from '../src/core/queue/index.ts';
+import type { EnqueueOptions } from '../src/core/queue/index.ts';
+import { IntakeRecords } from '../src/pipeline/intake/index.ts';
+import { recordInvoiceFiles } from '../src/pipeline/sources/record.ts';
 
 const FIXTURES = join(REPO, 'test/fixtures/cfdi');
 const FILES = 300;
@@ -128,4 +132,35 @@ describe('PostgreSQL stopped and started mid-batch', () => {
     expect((await service.stop()).code).toBe(0);
     service = null;
   }, 180_000);
+});
+
+describe.each(STORE_KINDS)('an upload when the store goes away half way, on %s', (kind) => {
+  it('keeps neither a file without its job nor its bytes: all of the upload or none', async () => {
+    const t = await createTestStore(kind);
+    try {
+      const base = await testQueue(t.store);
+      let calls = 0;
+      // The store goes away after the first file's job was written (the error pg gives for a dropped connection).
+      const queue = Object.assign(Object.create(Queue.prototype) as Queue, base, {
+        enqueue: (name: string, payload: unknown, options: EnqueueOptions = {}) => {
+          if (++calls === 2) return Promise.reject(new Error('Connection terminated unexpectedly'));
+          return base.enqueue(name, payload, options);
+        },
+        poke: () => {},
+      });
+      const dir = t.spec.dataDir;
+      const files = ['a.xml', 'b.xml', 'c.xml'].map((name, i) => {
+        const path = join(dir, name);
+        writeFileSync(path, `<x n="${i}"/>`);
+        return { fileName: name, mimeType: 'text/xml', size: 10, path, sha256: `sha-${i}-${kind}` };
+      });
+      await expect(recordInvoiceFiles(new IntakeRecords(t.store), queue, 'http', {}, files)).rejects.toThrow('Connection terminated');
+      const rows = await t.store.db.selectFrom('jobs').select('id').execute();
+      const recorded = await new IntakeRecords(t.store).db.selectFrom('files').select('id').execute();
+      expect({ jobs: rows.length, files: recorded.length, onDisk: files.filter((f) => existsSync(f.path)).length }).toEqual({ jobs: 0, files: 0, onDisk: 0 });
+      await base.stop(100);
+    } finally {
+      await t.cleanup();
+    }
+  });
 });

@@ -62,7 +62,7 @@ export class Queue {
     const now = Date.now();
     const runAt = options.runAt instanceof Date ? options.runAt.getTime() : (options.runAt ?? now);
     const result = await insertJob(
-      this.#o.store.db,
+      options.within ?? this.#o.store.db,
       {
         queue,
         payload,
@@ -75,8 +75,14 @@ export class Queue {
       },
       now,
     );
-    if (result.created && runAt <= now) this.#workers.get(queue)?.poke();
+    // Inside a transaction the job is not visible yet: the caller pokes after the commit.
+    if (result.created && runAt <= now && !options.within) this.poke(queue);
     return result;
+  }
+
+  /** Tells this process's worker of `queue` to look for work now. */
+  poke(queue: string): void {
+    this.#workers.get(queue)?.poke();
   }
 
   /** Starts a worker loop for `queue`. One handler per queue per process. */
