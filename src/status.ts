@@ -98,7 +98,7 @@ export async function buildStatus(s: StatusSources): Promise<StatusReport> {
     // A process silent for PROCESS_GONE_AFTER_MS was reported gone long enough: it leaves the list.
     report.processes = (await readHeartbeats(s.store))
       .filter((b) => b.state === 'stopped' || now - b.beatAt <= PROCESS_GONE_AFTER_MS)
-      .map((b) => ({ ...b, stale: b.state !== 'stopped' && now - b.beatAt > 3 * HEARTBEAT_INTERVAL_MS }));
+      .map((b) => ({ ...b, stale: b.state !== 'stopped' && now - b.beatAt > Math.max(30_000, 3 * HEARTBEAT_INTERVAL_MS) }));
   } catch (err) {
     report.store.ok = false;
     report.store.error = (err as Error).message;

@@ -34,6 +34,10 @@ describe('start-up against a PostgreSQL that refuses', () => {
     expect(lines[0]).toMatch(/^centinela: DATABASE_URL \(postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres\): the server refused the password of user "postgres"; put the right password in DATABASE_URL/);
     expect(r.stderr + r.stdout).not.toContain(wrong);
     expect(r.stderr).not.toContain('migration');
+    // doctor says the same, in one line.
+    const doctor = await runCli(['doctor'], { cwd: tempDir(), env: { DATABASE_URL: withPassword(server.url, wrong) } });
+    expect(doctor.stdout).toMatch(/✗ DATABASE_URL \(postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres\): the server refused the password of user "postgres"/);
+    expect(doctor.stdout).not.toContain(wrong);
   });
 
   it('a missing database exits 78 and says to create it', async () => {

@@ -6,7 +6,7 @@ import type { Config, LoadedConfig } from '../core/config.ts';
 import { formatBytes } from '../core/format.ts';
 import { readFreeSpace } from '../core/free-space.ts';
 import { MIGRATIONS } from '../main.ts';
-import { describeUrl, openStore, pendingMigrations } from '../core/store/index.ts';
+import { describeUrl, openStore, pendingMigrations, storeConfigProblem } from '../core/store/index.ts';
 import type { Store } from '../core/store/index.ts';
 import { readApiToken } from '../http/index.ts';
 import { serviceUrl } from './context.ts';
@@ -124,6 +124,9 @@ async function storeCheck({ config, secrets }: LoadedConfig): Promise<Check> {
     return { ok: true, text: `store ${store.kind} ${store.location} reachable and migrated` };
   } catch (err) {
     const kind = secrets.DATABASE_URL ? 'postgres' : 'sqlite';
+    // A login, database or TLS problem: the same one line start-up gives (password masked).
+    const problem = storeConfigProblem(err, secrets.DATABASE_URL);
+    if (problem) return { ok: false, text: problem, fix: 'fix DATABASE_URL as the line says' };
     return {
       ok: false,
       text: `store ${kind} ${store?.location ?? (secrets.DATABASE_URL ? describeUrl(secrets.DATABASE_URL) : config.paths.data)} unreachable: ${(err as Error).message}`,
