@@ -7,8 +7,8 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.ts';
 
-/** A heartbeat older than this has stopped: two and a half beat intervals (core/heartbeat.ts beats every 2 s). */
-export const DEAD_AFTER_MS = 5_000;
+/** A heartbeat older than this has stopped: two beat intervals (core/heartbeat.ts beats every 2 s). */
+export const DEAD_AFTER_MS = 4_000;
 
 /** Whether a process with this pid runs on this machine (in our pid namespace). */
 export function pidRunning(pid: number): boolean {

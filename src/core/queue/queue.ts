@@ -210,8 +210,8 @@ export class Queue {
     if (this.#maintenance || this.#stopped) return;
     let running = false;
     let failures = 0;
-    this.#maintenance = setInterval(() => {
-      if (running) return;
+    const tick = (): void => {
+      if (running || this.#stopped) return;
       running = true;
       this.maintain()
         .then(() => {
@@ -225,7 +225,10 @@ export class Queue {
           else this.#o.log.error({ err }, 'queue maintenance failed; will retry');
         })
         .finally(() => (running = false));
-    }, this.#o.pollMs);
+    };
+    this.#maintenance = setInterval(tick, this.#o.pollMs);
     this.#maintenance.unref();
+    // At once too: a restarted process gives back its dead predecessor's jobs without waiting a poll.
+    setImmediate(tick);
   }
 }
