@@ -181,6 +181,8 @@ export class Queue {
 
   /** Returns expired leases to the queue and enqueues due cron ticks, about once a poll interval. */
   async maintain(): Promise<void> {
+    // Outcomes an outage held back first: their leases may have run out meanwhile, and they are ours to write.
+    for (const w of this.#workers.values()) await w.flushUnrecorded();
     const now = Date.now();
     const db = this.#o.store.db;
     const expired = await releaseExpired(db, now);

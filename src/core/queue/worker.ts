@@ -48,6 +48,7 @@ export class Worker {
   readonly #notHere = new Map<number, number>();
   /** Outcomes of attempts that ended while the store was unreachable, oldest first. */
   readonly #unrecorded: Unrecorded[] = [];
+  #flushing: Promise<void> | null = null;
   readonly #completions: Array<{ job: Job; resolve(ok: boolean): void; reject(err: unknown): void }> = [];
   #wake: (() => void) | null = null;
   #loop: Promise<void> | null = null;
@@ -101,7 +102,7 @@ export class Worker {
       await Promise.race([Promise.all([...this.#running.values()].map((r) => r.done)), new Promise((r) => setTimeout(r, 1000).unref())]);
     }
     // Outcomes an outage held back: one last try, else the clean stop's release gives those jobs back.
-    await this.#flushUnrecorded().catch(() => {});
+    await this.flushUnrecorded().catch(() => {});
   }
 
   async #run(): Promise<void> {
@@ -113,7 +114,7 @@ export class Worker {
       let claimed = 0;
       if (free > 0) {
         try {
-          await this.#flushUnrecorded();
+          await this.flushUnrecorded();
           const jobs = await claimJobs(this.#d.store.db, this.#d.store.kind, this.#d.queue, free, this.#d.workerId, this.#d.leaseMs, Date.now(), this.#notHereIds());
           claimed = jobs.length;
           for (const job of jobs) this.#start(job);
@@ -198,7 +199,7 @@ export class Worker {
 
   /**
    * Records how an attempt ended. With the store unreachable the outcome is kept here and written once it answers
-   * (#flushUnrecorded), so an outage neither loses a finished job's result nor waits out its lease.
+   * (flushUnrecorded), so an outage neither loses a finished job's result nor waits out its lease.
    */
   async #record(job: Job, record: () => Promise<JobOutcome>, log: Logger, started: number): Promise<void> {
     let outcome: JobOutcome;
@@ -214,15 +215,26 @@ export class Worker {
     this.#d.onFinish?.(job.queue, outcome, Date.now() - started);
   }
 
-  /** Writes the outcomes an outage held back; stops at the first that still cannot be written (throws its error). */
-  async #flushUnrecorded(): Promise<void> {
-    while (this.#unrecorded.length > 0) {
-      const next = this.#unrecorded[0] as Unrecorded;
-      const outcome = await next.record();
-      this.#unrecorded.shift();
-      if (outcome === 'lost') next.log.warn('outcome written late: the job was no longer ours (its lease ran out during the outage); it runs again');
-      this.#d.onFinish?.(next.job.queue, outcome, Date.now() - next.started);
-    }
+  /**
+   * Writes the outcomes an outage held back; stops at the first that still cannot be written (throws its error).
+   * The loop and queue maintenance both call it: one flush at a time, the other waits for it.
+   */
+  flushUnrecorded(): Promise<void> {
+    if (this.#unrecorded.length === 0) return Promise.resolve();
+    this.#flushing ??= (async () => {
+      try {
+        while (this.#unrecorded.length > 0) {
+          const next = this.#unrecorded[0] as Unrecorded;
+          const outcome = await next.record();
+          this.#unrecorded.shift();
+          if (outcome === 'lost') next.log.warn('outcome written late: the job was no longer ours (its lease ran out during the outage); it runs again');
+          this.#d.onFinish?.(next.job.queue, outcome, Date.now() - next.started);
+        }
+      } finally {
+        this.#flushing = null;
+      }
+    })();
+    return this.#flushing;
   }
 
   /**
