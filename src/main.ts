@@ -3,17 +3,27 @@ import { mkdirSync } from 'node:fs';
 import { loadConfig } from './core/config.ts';
 import type { Config, Secrets } from './core/config.ts';
 import { Heartbeats } from './core/heartbeat.ts';
+import { sharedDataProblem } from './core/shared-data.ts';
 import { createLog } from './core/log.ts';
-import type { Log } from './core/log.ts';
+import type { Log, Logger } from './core/log.ts';
 import { MaintenanceModule } from './core/maintenance.ts';
 import { createMetrics } from './core/metrics.ts';
 import type { Metrics } from './core/metrics.ts';
 import type { Module } from './core/module.ts';
 import { Queue } from './core/queue/index.ts';
-import { coreMigration, migrateToLatest, openStore, settingsMigration } from './core/store/index.ts';
+import {
+  StoreConfigError,
+  coreMigration,
+  isStoreUnavailable,
+  maskDatabaseUrl,
+  migrateToLatest,
+  openStore,
+  settingsMigration,
+  storeConfigProblem,
+} from './core/store/index.ts';
 import { IntakeRecords, intakeMigration, itemOutcomesMigration, pricesFrom } from './pipeline/intake/index.ts';
 import { uploadRoutes } from './pipeline/sources/index.ts';
-import { InvoicesModule, invoiceReviewsMigration, invoicesMigration } from './pipeline/invoices/index.ts';
+import { InvoicesModule, invoiceBatchReport, invoiceReviewsMigration, invoicesMigration } from './pipeline/invoices/index.ts';
 import { WEBHOOK_PATH, loadBotModule, outboxMigration } from './bot/index.ts';
 import { MONITOR_MIGRATIONS, MonitorModule } from './monitor/index.ts';
 import type { Store, StoreMigration } from './core/store/index.ts';
@@ -63,20 +73,43 @@ export class UsageError extends Error {}
 
 /** Opens the store with every migration applied; used by the service and by CLI commands. */
 export async function openMigratedStore(config: Config, secrets: Secrets): Promise<Store> {
-  const store = openStore({
-    dataDir: config.paths.data,
-    databaseUrl: secrets.DATABASE_URL,
-    sqliteSynchronous: config.store.sqlite_synchronous,
-    busyTimeoutMs: config.store.busy_timeout_ms,
-    poolSize: config.store.pool_size,
-  });
+  let store: Store | null = null;
   try {
+    store = openStore({
+      dataDir: config.paths.data,
+      databaseUrl: secrets.DATABASE_URL,
+      sqliteSynchronous: config.store.sqlite_synchronous,
+      busyTimeoutMs: config.store.busy_timeout_ms,
+      poolSize: config.store.pool_size,
+    });
     await migrateToLatest(store.db as never, store.kind, MIGRATIONS);
   } catch (err) {
-    await store.close().catch(() => {});
-    throw err;
+    await store?.close().catch(() => {});
+    // A login, database name or TLS setting the server refuses is configuration: exit 78, not a restart loop.
+    const problem = storeConfigProblem(err, secrets.DATABASE_URL);
+    throw problem ? new StoreConfigError(problem) : err;
   }
   return store;
+}
+
+/** First wait, and longest wait, between tries to reach a store that does not answer at start. */
+const START_RETRY_MS = { first: 1000, max: 30_000 };
+
+/** Opens the store at start; a server that does not answer yet (booting, network) is waited for, with backoff. */
+async function openStoreAtStart(config: Config, secrets: Secrets, log: Logger): Promise<Store> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const store = await openMigratedStore(config, secrets);
+      if (attempt > 1) log.info({ attempts: attempt, location: store.location }, 'store reachable: starting');
+      return store;
+    } catch (err) {
+      if (!isStoreUnavailable(err)) throw err;
+      const wait = Math.min(START_RETRY_MS.max, START_RETRY_MS.first * 2 ** (attempt - 1));
+      const where = secrets.DATABASE_URL ? maskDatabaseUrl(secrets.DATABASE_URL) : config.paths.data;
+      log.warn({ attempt, retry_in_s: wait / 1000, error: (err as Error).message, location: where }, 'the store does not answer yet: trying again');
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }
 
 export function queueFor(config: Config, store: Store, log: Log, metrics?: Metrics): Queue {
@@ -106,9 +139,10 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   const startedAt = Date.now();
   let store: Store;
   try {
-    store = await openMigratedStore(config, secrets);
+    store = await openStoreAtStart(config, secrets, mainLog);
   } catch (err) {
-    mainLog.error({ err }, 'cannot open the store');
+    if (err instanceof StoreConfigError) mainLog.error({ error: err.message }, 'cannot open the store: the configuration is wrong');
+    else mainLog.error({ err }, 'cannot open the store');
     await log.close();
     throw err;
   }
@@ -147,14 +181,18 @@ export async function startService(options: StartOptions = {}): Promise<Service>
         // A module that is off or degraded (Telegram intake waiting for the Bot API) says so; restarting would not help.
         degraded: () => modules.filter((m) => m.name !== 'monitor' && ['degraded', 'off'].includes(m.status().state)).map((m) => `${m.name}: ${m.status().detail ?? m.status().state}`),
         status,
+        storeLocation: `${store.kind} ${store.location}`,
       },
       config.http,
     );
     modules.push(http);
-    if (invoices) {
-      http.addRoutes(
-        uploadRoutes({ config, intake: new IntakeRecords(store), queue, report: (id) => invoices.batchReport(id), log: log.for('upload') }),
-      );
+    // Uploads only record files and queue them: without the invoices module here, its workers in another process
+    // on the same store (and the same paths.data) process them.
+    http.addRoutes(
+      uploadRoutes({ config, intake: new IntakeRecords(store), queue, report: (id) => invoiceBatchReport(store, config, id), log: log.for('upload') }),
+    );
+    if (!invoices) {
+      log.for('upload').info('uploads (POST /batches) are queued for the invoices module of another process: run `centinela start --only invoices` on this store and data folder');
     }
   }
   let fatal: (code: number, reason: string) => void = () => {};
@@ -173,7 +211,13 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     }
   }
 
-  const heartbeats = new Heartbeats(store, modules, log.for('heartbeat'));
+  // Rows named by the queue's worker id: a restart on this host can tell its predecessor's jobs (queue/dead-workers).
+  if (store.kind === 'postgres' && (invoices || http)) {
+    // Not fatal: a worker that cannot read a job's file hands it to another (NotHere); but say so now.
+    const problem = await sharedDataProblem(store, config.paths.data, true).catch((err: unknown) => `paths.data could not be checked: ${(err as Error).message}`);
+    if (problem) mainLog.warn({ path: config.paths.data }, problem);
+  }
+  const heartbeats = new Heartbeats(store, modules, log.for('heartbeat'), queue.workerId);
   const started: Module[] = [];
   let stopping: Promise<void> | null = null;
   const stop = (reason: string): Promise<void> => {
@@ -212,10 +256,15 @@ export async function startService(options: StartOptions = {}): Promise<Service>
 
 async function healthProblems(store: Store, queue: Queue): Promise<string[]> {
   const problems: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await store.ping();
+    // A server that does not answer at all must not hang the supervisor's probe.
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 3 s')), 3000)));
+    await Promise.race([store.ping(), timeout]);
   } catch (err) {
-    problems.push(`store unreachable: ${(err as Error).message}`);
+    problems.push(`store unreachable (${store.kind} ${store.location}): ${(err as Error).message}`);
+  } finally {
+    clearTimeout(timer);
   }
   if (!queue.workersAlive()) problems.push('a worker loop is stuck');
   return problems;

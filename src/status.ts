@@ -11,6 +11,9 @@ import { batchesInProgress, formatCost, tokenCost } from './pipeline/intake/inde
 import type { Cost, Prices } from './pipeline/intake/index.ts';
 import { VERSION } from './version.ts';
 
+/** How long a process that stopped beating without saying so is still listed (as gone). */
+export const PROCESS_GONE_AFTER_MS = 10 * 60_000;
+
 export interface StatusReport {
   version: string;
   running: boolean;
@@ -119,10 +122,10 @@ export async function buildStatus(s: StatusSources): Promise<StatusReport> {
       error: p.error,
     }));
     report.maintenance = (await new Maintenance(s.store).active()).map((w) => ({ target: w.target, until: w.until, by: w.by, reason: w.reason }));
-    report.processes = (await readHeartbeats(s.store)).map((b) => ({
-      ...b,
-      stale: b.state !== 'stopped' && now - b.beatAt > 3 * HEARTBEAT_INTERVAL_MS,
-    }));
+    // A process silent for PROCESS_GONE_AFTER_MS was reported gone long enough: it leaves the list.
+    report.processes = (await readHeartbeats(s.store))
+      .filter((b) => b.state === 'stopped' || now - b.beatAt <= PROCESS_GONE_AFTER_MS)
+      .map((b) => ({ ...b, stale: b.state !== 'stopped' && now - b.beatAt > Math.max(30_000, 3 * HEARTBEAT_INTERVAL_MS) }));
   } catch (err) {
     report.store.ok = false;
     report.store.error = (err as Error).message;
@@ -155,7 +158,12 @@ export function formatStatus(r: StatusReport, options: { prices?: Prices } = {})
   for (const m of r.modules) lines.push(`module ${m.name}: ${m.state}${m.detail ? ` (${m.detail})` : ''}`);
   for (const p of r.processes.filter((p) => p.state !== 'stopped')) {
     if (r.running && p.pid === r.pid) continue;
-    lines.push(`process ${p.module} on ${p.host} pid ${p.pid}: ${p.stale ? 'SILENT' : p.state}, last beat ${formatSeconds(Math.round((Date.now() - p.beatAt) / 1000))} ago`);
+    const ago = formatSeconds(Math.round((Date.now() - p.beatAt) / 1000));
+    lines.push(
+      p.stale
+        ? `process ${p.module} on ${p.host} pid ${p.pid}: GONE, no heartbeat for ${ago} (crashed, killed or hung); no longer listed after ${formatSeconds(PROCESS_GONE_AFTER_MS / 1000)}`
+        : `process ${p.module} on ${p.host} pid ${p.pid}: ${p.state}, last beat ${ago} ago`,
+    );
   }
   if (r.queues.length === 0) lines.push('queues: no jobs yet');
   for (const q of r.queues) {

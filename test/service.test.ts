@@ -277,7 +277,7 @@ describe('health', () => {
       expect(health.status).toBe(503);
       const body = health.json() as { status: string; problems: string[] };
       expect(body.status).toBe('unavailable');
-      expect(body.problems).toEqual([expect.stringMatching(/^store unreachable: /)]);
+      expect(body.problems).toEqual([expect.stringMatching(/^store unreachable \(postgres postgres:\/\/postgres@127\.0\.0\.1:\d+\/t_[0-9a-f]+\): /)]);
 
       expect(await svc.stop()).toEqual({ code: 0, signal: null });
     } finally {

@@ -6,11 +6,12 @@ import type { Config, LoadedConfig } from '../core/config.ts';
 import { formatBytes } from '../core/format.ts';
 import { readFreeSpace } from '../core/free-space.ts';
 import { MIGRATIONS } from '../main.ts';
-import { describeUrl, openStore, pendingMigrations } from '../core/store/index.ts';
+import { describeUrl, openStore, pendingMigrations, storeConfigProblem } from '../core/store/index.ts';
 import type { Store } from '../core/store/index.ts';
 import { readApiToken } from '../http/index.ts';
 import { serviceUrl } from './context.ts';
 import { monitorChecks } from './doctor-monitor.ts';
+import { sharedDataCheck } from './doctor-shared-data.ts';
 
 interface Check {
   ok: boolean;
@@ -35,6 +36,8 @@ export async function doctor(_args: string[], configFile: string | undefined): P
   for (const [name, dir] of Object.entries(config.paths)) checks.push(writable(`paths.${name}`, dir));
   for (const dir of new Set(Object.values(config.paths))) checks.push(await freeDisk(dir, config.disk));
   checks.push(await storeCheck(loaded));
+  const shared = await sharedDataCheck(loaded);
+  if (shared) checks.push(shared);
   checks.push(await serviceCheck(config.http.host, config.http.port));
   checks.push({
     ok: Boolean(secrets.CENTINELA_API_TOKEN ?? readApiToken(config.paths.data)),
@@ -123,6 +126,9 @@ async function storeCheck({ config, secrets }: LoadedConfig): Promise<Check> {
     return { ok: true, text: `store ${store.kind} ${store.location} reachable and migrated` };
   } catch (err) {
     const kind = secrets.DATABASE_URL ? 'postgres' : 'sqlite';
+    // A login, database or TLS problem: the same one line start-up gives (password masked).
+    const problem = storeConfigProblem(err, secrets.DATABASE_URL);
+    if (problem) return { ok: false, text: problem, fix: 'fix DATABASE_URL as the line says' };
     return {
       ok: false,
       text: `store ${kind} ${store?.location ?? (secrets.DATABASE_URL ? describeUrl(secrets.DATABASE_URL) : config.paths.data)} unreachable: ${(err as Error).message}`,

@@ -5,7 +5,10 @@ import type { Logger } from 'pino';
 import type { Module } from './module.ts';
 import type { Store } from './store/index.ts';
 
-export const HEARTBEAT_INTERVAL_MS = 15_000;
+/** Often enough that a restarted process can tell within seconds that its predecessor is gone (queue/dead-workers). */
+export const HEARTBEAT_INTERVAL_MS = 2_000;
+/** Rows of processes gone for a day are history, not news. */
+export const HEARTBEAT_KEEP_MS = 86_400_000;
 
 export interface ProcessBeat {
   id: string;
@@ -18,17 +21,25 @@ export interface ProcessBeat {
   beatAt: number;
 }
 
+/** The id of a module's row: the process's queue worker id (host:pid:nonce), so a restart with the same pid is another row. */
+export function heartbeatId(processId: string, module: string): string {
+  return `${processId}:${module}`;
+}
+
 export class Heartbeats {
   readonly #store: Store;
   readonly #modules: readonly Module[];
   readonly #log: Logger;
+  readonly #processId: string;
   readonly #startedAt = Date.now();
   #timer: NodeJS.Timeout | null = null;
+  #lastPrune = 0;
 
-  constructor(store: Store, modules: readonly Module[], log: Logger) {
+  constructor(store: Store, modules: readonly Module[], log: Logger, processId = `${hostname()}:${process.pid}`) {
     this.#store = store;
     this.#modules = modules;
     this.#log = log;
+    this.#processId = processId;
   }
 
   start(): void {
@@ -44,11 +55,13 @@ export class Heartbeats {
 
   async beat(override?: string): Promise<void> {
     const now = Date.now();
+    if (this.#modules.length === 0) return;
     try {
-      for (const m of this.#modules) {
+      // One statement for every module of the process.
+      const rows = this.#modules.map((m) => {
         const s = m.status();
-        const row = {
-          id: `${hostname()}:${process.pid}:${m.name}`,
+        return {
+          id: heartbeatId(this.#processId, m.name),
           module: m.name,
           host: hostname(),
           pid: process.pid,
@@ -57,14 +70,18 @@ export class Heartbeats {
           started_at: this.#startedAt,
           beat_at: now,
         };
-        await this.#store.db
-          .insertInto('heartbeats')
-          .values(row)
-          .onConflict((oc) => oc.column('id').doUpdateSet({ state: row.state, detail: row.detail, beat_at: now }))
-          .execute();
+      });
+      await this.#store.db
+        .insertInto('heartbeats')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({ state: eb.ref('excluded.state'), detail: eb.ref('excluded.detail'), beat_at: eb.ref('excluded.beat_at') })),
+        )
+        .execute();
+      if (now - this.#lastPrune > 60_000) {
+        this.#lastPrune = now;
+        await this.#store.db.deleteFrom('heartbeats').where('beat_at', '<', now - HEARTBEAT_KEEP_MS).execute();
       }
-      // Rows of processes gone for a day are history, not news.
-      await this.#store.db.deleteFrom('heartbeats').where('beat_at', '<', now - 86_400_000).execute();
     } catch (err) {
       this.#log.warn({ err }, 'could not write heartbeat');
     }

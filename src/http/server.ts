@@ -3,6 +3,7 @@ import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { isStoreUnavailable } from '../core/store/index.ts';
 import type { StatusReport } from '../status.ts';
 import { bearerMatches } from './token.ts';
 
@@ -15,6 +16,8 @@ export interface HttpDeps {
   /** Parts that do not work though the service does (Telegram intake waiting for the Bot API): 200, status degraded. */
   degraded?(): string[];
   status(): Promise<StatusReport>;
+  /** The store's location without credentials, named in 503 answers while it is unreachable. */
+  storeLocation?: string;
   /** Routes other modules add (the Telegram webhook), and which of their paths need no bearer token. */
   extraRoutes?: Array<(app: FastifyInstance) => void>;
   publicPaths?: string[];
@@ -50,6 +53,15 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   });
 
   app.setErrorHandler(async (err: Error & { statusCode?: number }, req, reply) => {
+    if (isStoreUnavailable(err)) {
+      // An outage, not a bug: the client may send the same request again once the store answers.
+      deps.log.warn({ request_id: req.id, url: req.url, error: err.message }, 'http request refused: the store is unreachable');
+      const store = deps.storeLocation ? ` (${deps.storeLocation})` : '';
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({ error: `the store${store} is unreachable; nothing of this request was kept: send it again in a few seconds`, request_id: req.id });
+    }
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) deps.log.error({ err, request_id: req.id, url: req.url }, 'http request failed');
     await reply.code(status).send({ error: status >= 500 ? 'internal error; see the service log' : err.message, request_id: req.id });

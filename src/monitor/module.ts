@@ -7,11 +7,12 @@ import { parseDuration, parseSize } from '../core/config.ts';
 import type { Logger } from '../core/log.ts';
 import type { Module, ModuleStatus } from '../core/module.ts';
 import type { Queue } from '../core/queue/index.ts';
+import { isStoreUnavailable } from '../core/store/index.ts';
 import type { Store } from '../core/store/index.ts';
 import { Repairs } from './actions/index.ts';
 import { liftDiskPause } from './disk-pause.ts';
 import { Alerts } from './alerts/index.ts';
-import { CHECK_RULES, Probes, botApiCheck, diskCheck, healthzCheck, heartbeatCheck, stalledCheck, telegramPollingCheck } from './checks/index.ts';
+import { CHECK_RULES, Probes, botApiCheck, diskCheck, healthzCheck, heartbeatCheck, stalledCheck, storeCheck, telegramPollingCheck } from './checks/index.ts';
 import type { ProbeSnapshot } from './checks/index.ts';
 import { DockerWatch } from './docker/index.ts';
 import { MonitorEngine } from './engine.ts';
@@ -34,6 +35,8 @@ export interface MonitorDeps {
   alone: boolean;
 }
 
+/** How often the store is pinged, at most. */
+const STORE_CHECK_MS = 5000;
 /** How often alerts are flushed and Retry presses picked up. */
 const TICK_MS = 1000;
 /** A log incident with no repair and no check resolves after this long without a new line. */
@@ -184,6 +187,8 @@ export class MonitorModule implements Module {
       }),
       heartbeatCheck({ store, staleMs: ms(m.heartbeat_stale), intervalMs }),
       stalledCheck({ store, queue, stalledMs: ms(m.stalled_after), intervalMs }),
+      // Often, so that a short outage of the store is still seen (a ping costs nothing).
+      storeCheck({ store, intervalMs: Math.min(intervalMs, STORE_CHECK_MS) }),
     ];
     const botApi = m.bot_api.check === 'on' || (m.bot_api.check === 'auto' && config.telegram.local_mode);
     const intake = (): ReturnType<typeof readSourceHealth> => readSourceHealth(store, 'telegram');
@@ -241,8 +246,10 @@ export class MonitorModule implements Module {
           this.#failing.delete(task);
         })
         .catch((err: unknown) => {
+          // While the store is away every task fails each round: say so once, not every second.
+          const again = this.#failing.has(task) && isStoreUnavailable(err);
           this.#failing.set(task, `a monitor task failed: ${(err as Error).message}`);
-          this.#deps.log.warn({ err }, 'monitor task failed; retrying at its next interval');
+          if (!again) this.#deps.log.warn({ err }, 'monitor task failed; retrying at its next interval');
         })
         .finally(() => {
           running = false;

@@ -1,7 +1,7 @@
 // Throwaway PostgreSQL clusters for tests, built from the local PostgreSQL binaries.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, chownSync, constants, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, chownSync, constants, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,10 @@ const INSTALL_HINT = 'install the PostgreSQL server with: apt-get update && apt-
 export interface PostgresServer {
   url: string;
   stop(): Promise<void>;
+  /** Stops the server as an operator would (`pg_ctl -m fast stop`: sessions get 57P01), keeping its data. */
+  halt(): Promise<void>;
+  /** Starts a halted server again, on the same port. */
+  resume(): Promise<void>;
 }
 
 export interface TestDatabase {
@@ -147,7 +151,11 @@ function logTail(logFile: string): string {
   }
 }
 
-export async function startPostgres(opts: { fsync?: boolean } = {}): Promise<PostgresServer> {
+/**
+ * fsync false trades durability for speed; `password` makes TCP logins check it (scram-sha-256) instead of trusting
+ * anyone; `ssl` turns TLS on with the given certificate and key (PEM text).
+ */
+export async function startPostgres(opts: { fsync?: boolean; password?: string; ssl?: { cert: string; key: string } } = {}): Promise<PostgresServer> {
   const bins = findBinaries();
   const runner = asUser();
   const exec = (file: string, args: string[], cwd: string) =>
@@ -164,9 +172,25 @@ export async function startPostgres(opts: { fsync?: boolean } = {}): Promise<Pos
       chownSync(dir, runner.uid, runner.gid);
     }
     // cwd is the cluster folder: as nobody, the caller's cwd may be unreadable.
-    await exec(bins.initdb, ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-locale', '-E', 'UTF8', '--no-sync', '--no-instructions'], dir);
+    let auth = ['-A', 'trust'];
+    if (opts.password !== undefined) {
+      const pwfile = join(dir, 'pwfile');
+      writeFileSync(pwfile, `${opts.password}\n`, { mode: 0o600 });
+      if (runner.uid >= 0) chownSync(pwfile, runner.uid, runner.gid);
+      auth = ['--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`];
+    }
+    await exec(bins.initdb, ['-D', dataDir, ...auth, '-U', 'postgres', '--no-locale', '-E', 'UTF8', '--no-sync', '--no-instructions'], dir);
+    let tls = '';
+    if (opts.ssl) {
+      // The server refuses a key file others can read; it lives in the cluster folder, owned by the server's user.
+      for (const [name, text] of [['server.crt', opts.ssl.cert], ['server.key', opts.ssl.key]] as const) {
+        writeFileSync(join(dataDir, name), text, { mode: 0o600 });
+        if (runner.uid >= 0) chownSync(join(dataDir, name), runner.uid, runner.gid);
+      }
+      tls = ' -c ssl=on';
+    }
 
-    const durability = opts.fsync === false ? ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off' : '';
+    const durability = (opts.fsync === false ? ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off' : '') + tls;
     // The port may be taken between freePort() and the bind; retry a few times on a new one.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
@@ -199,7 +223,14 @@ export async function startPostgres(opts: { fsync?: boolean } = {}): Promise<Pos
           running.delete(dir);
           await rm(dir, { recursive: true, force: true });
         })());
-      return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+      const halt = async (): Promise<void> => {
+        await exec(bins.pg_ctl, ['-D', dataDir, '-m', 'fast', '-w', 'stop'], dir);
+      };
+      const resume = async (): Promise<void> => {
+        await exec(bins.pg_ctl, ['-D', dataDir, '-l', logFile, '-o', serverOpts, '-w', 'start'], dir);
+      };
+      const login = opts.password !== undefined ? `postgres:${encodeURIComponent(opts.password)}` : 'postgres';
+      return { url: `postgres://${login}@127.0.0.1:${port}/postgres`, stop, halt, resume };
     }
   } catch (error) {
     await rm(dir, { recursive: true, force: true });

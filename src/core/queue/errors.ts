@@ -17,3 +17,14 @@ export class PermanentError extends Error {
     this.name = 'PermanentError';
   }
 }
+
+/**
+ * This process cannot do the job but another may (the job's file is not on this machine): the job goes back at
+ * once without using up an attempt, and this process leaves it to the others for a while (Worker's NOT_HERE_MS).
+ */
+export class NotHere extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'NotHere';
+  }
+}

@@ -85,6 +85,7 @@ export async function claimJobs(
   worker: string,
   leaseMs: number,
   now: number,
+  skip: readonly number[] = [],
 ): Promise<Job[]> {
   let due = db
     .selectFrom('jobs')
@@ -96,6 +97,7 @@ export async function claimJobs(
     .orderBy('run_at')
     .orderBy('id')
     .limit(limit);
+  if (skip.length > 0) due = due.where('id', 'not in', skip);
   if (kind === 'postgres') due = due.forUpdate().skipLocked();
   const rows = await db
     .updateTable('jobs')

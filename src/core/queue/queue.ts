@@ -4,8 +4,10 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Backoff } from '../limits.ts';
+import { isStoreUnavailable } from '../store/index.ts';
 import type { Store } from '../store/index.ts';
 import { enqueueDueTicks, upsertSchedule } from './cron.ts';
+import { releaseDeadWorkersOnHost } from './dead-workers.ts';
 import type { ScheduleOptions } from './cron.ts';
 import {
   cancelJob,
@@ -21,6 +23,9 @@ import {
 } from './jobs.ts';
 import type { EnqueueOptions, Handler, Job, JobFilter, JobOutcome, WorkOptions } from './types.ts';
 import { Worker } from './worker.ts';
+
+/** How often maintenance looks for jobs held by dead processes of this host. */
+const DEAD_CHECK_MS = 1000;
 
 export interface QueueOptions {
   store: Store;
@@ -47,6 +52,7 @@ export class Queue {
   readonly #workers = new Map<string, Worker>();
   #maintenance: NodeJS.Timeout | null = null;
   #stopped = false;
+  #lastDeadCheck = 0;
 
   constructor(options: QueueOptions) {
     this.#o = options;
@@ -56,7 +62,7 @@ export class Queue {
     const now = Date.now();
     const runAt = options.runAt instanceof Date ? options.runAt.getTime() : (options.runAt ?? now);
     const result = await insertJob(
-      this.#o.store.db,
+      options.within ?? this.#o.store.db,
       {
         queue,
         payload,
@@ -69,8 +75,14 @@ export class Queue {
       },
       now,
     );
-    if (result.created && runAt <= now) this.#workers.get(queue)?.poke();
+    // Inside a transaction the job is not visible yet: the caller pokes after the commit.
+    if (result.created && runAt <= now && !options.within) this.poke(queue);
     return result;
+  }
+
+  /** Tells this process's worker of `queue` to look for work now. */
+  poke(queue: string): void {
+    this.#workers.get(queue)?.poke();
   }
 
   /** Starts a worker loop for `queue`. One handler per queue per process. */
@@ -169,10 +181,20 @@ export class Queue {
 
   /** Returns expired leases to the queue and enqueues due cron ticks, about once a poll interval. */
   async maintain(): Promise<void> {
+    // Outcomes an outage held back first: their leases may have run out meanwhile, and they are ours to write.
+    for (const w of this.#workers.values()) await w.flushUnrecorded();
     const now = Date.now();
     const db = this.#o.store.db;
     const expired = await releaseExpired(db, now);
     if (expired > 0) this.#o.log.warn({ jobs: expired }, 'jobs of a silent worker returned to the queue (lease expired)');
+    let orphans = 0;
+    if (now - this.#lastDeadCheck >= DEAD_CHECK_MS) {
+      this.#lastDeadCheck = now;
+      for (const r of await releaseDeadWorkersOnHost(db, this.workerId, now)) {
+        orphans += r.jobs;
+        this.#o.log.warn({ worker: r.worker, jobs: r.jobs }, 'jobs of a dead process on this host returned to the queue without waiting for their lease');
+      }
+    }
     const ticks = await enqueueDueTicks(
       db,
       {
@@ -183,23 +205,32 @@ export class Queue {
       },
       now,
     );
-    if (ticks > 0 || expired > 0) for (const w of this.#workers.values()) w.poke();
+    if (ticks > 0 || expired > 0 || orphans > 0) for (const w of this.#workers.values()) w.poke();
   }
 
   #startMaintenance(): void {
     if (this.#maintenance || this.#stopped) return;
     let running = false;
     let failures = 0;
-    this.#maintenance = setInterval(() => {
-      if (running) return;
+    const tick = (): void => {
+      if (running || this.#stopped) return;
       running = true;
       this.maintain()
-        .then(() => (failures = 0))
+        .then(() => {
+          // The store answers again: workers waiting out their backoff look for work now.
+          if (failures > 0) for (const w of this.#workers.values()) w.poke();
+          failures = 0;
+        })
         .catch((err: unknown) => {
-          if (failures++ % 60 === 0) this.#o.log.error({ err }, 'queue maintenance failed; will retry');
+          if (failures++ % 60 !== 0) return;
+          if (isStoreUnavailable(err)) this.#o.log.warn({ error: (err as Error).message }, 'the store is unreachable: queue maintenance waits for it');
+          else this.#o.log.error({ err }, 'queue maintenance failed; will retry');
         })
         .finally(() => (running = false));
-    }, this.#o.pollMs);
+    };
+    this.#maintenance = setInterval(tick, this.#o.pollMs);
     this.#maintenance.unref();
+    // At once too: a restarted process gives back its dead predecessor's jobs without waiting a poll.
+    setImmediate(tick);
   }
 }

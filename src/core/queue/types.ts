@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Backoff } from '../limits.ts';
-import type { JobState } from '../store/index.ts';
+import type { Kysely } from 'kysely';
+import type { Database, JobState } from '../store/index.ts';
 
 export interface Job<P = unknown> {
   id: number;
@@ -30,6 +31,8 @@ export interface EnqueueOptions {
   backoff?: Backoff;
   /** Lower runs first; default 0. */
   priority?: number;
+  /** A transaction to insert the job in, so it exists only if what it works on was committed with it. */
+  within?: Kysely<Database>;
 }
 
 export interface HandlerContext<P = unknown> {

@@ -1,8 +1,9 @@
 // One worker loop per queue: claims due jobs up to its concurrency, runs their handlers, records the outcome.
 import type { Logger } from 'pino';
 import { fullJitterDelay } from '../limits.ts';
+import { isStoreUnavailable } from '../store/index.ts';
 import type { Store } from '../store/index.ts';
-import { PermanentError, RetryAfter } from './errors.ts';
+import { NotHere, PermanentError, RetryAfter } from './errors.ts';
 import { claimJobs, completeJobs, extendLease, failJob } from './jobs.ts';
 import type { Handler, Job, JobOutcome } from './types.ts';
 
@@ -25,13 +26,29 @@ interface Running {
   done: Promise<void>;
 }
 
+interface Unrecorded {
+  job: Job;
+  record(): Promise<JobOutcome>;
+  log: Logger;
+  started: number;
+}
+
 const MAX_ERROR_LENGTH = 4000;
+/** How long a process leaves a job it could not run (NotHere) to the others before it tries again itself. */
+const NOT_HERE_MS = 60_000;
+/** The longest wait between claims while the store is unreachable. */
+const OUTAGE_POLL_CAP_MS = 5_000;
 
 export class Worker {
   readonly #d: WorkerDeps;
   readonly #running = new Map<number, Running>();
   #stopping = false;
   #shutdownAborted = false;
+  /** Job id → until when this process leaves it to others (it threw NotHere). */
+  readonly #notHere = new Map<number, number>();
+  /** Outcomes of attempts that ended while the store was unreachable, oldest first. */
+  readonly #unrecorded: Unrecorded[] = [];
+  #flushing: Promise<void> | null = null;
   readonly #completions: Array<{ job: Job; resolve(ok: boolean): void; reject(err: unknown): void }> = [];
   #wake: (() => void) | null = null;
   #loop: Promise<void> | null = null;
@@ -84,6 +101,8 @@ export class Worker {
       // Give aborted handlers a moment to unwind so their release is recorded before the store closes.
       await Promise.race([Promise.all([...this.#running.values()].map((r) => r.done)), new Promise((r) => setTimeout(r, 1000).unref())]);
     }
+    // Outcomes an outage held back: one last try, else the clean stop's release gives those jobs back.
+    await this.flushUnrecorded().catch(() => {});
   }
 
   async #run(): Promise<void> {
@@ -95,18 +114,23 @@ export class Worker {
       let claimed = 0;
       if (free > 0) {
         try {
-          const jobs = await claimJobs(this.#d.store.db, this.#d.store.kind, this.#d.queue, free, this.#d.workerId, this.#d.leaseMs, Date.now());
+          await this.flushUnrecorded();
+          const jobs = await claimJobs(this.#d.store.db, this.#d.store.kind, this.#d.queue, free, this.#d.workerId, this.#d.leaseMs, Date.now(), this.#notHereIds());
           claimed = jobs.length;
           for (const job of jobs) this.#start(job);
           if (failures > 0) log.info({ queue: this.#d.queue }, 'store reachable again: claiming resumes');
           failures = 0;
         } catch (err) {
           failures++;
-          if (failures === 1 || failures % 60 === 0) log.error({ err, queue: this.#d.queue, failures }, 'cannot claim jobs; will retry');
+          if (failures === 1 || failures % 60 === 0) {
+            if (isStoreUnavailable(err)) log.warn({ queue: this.#d.queue, error: describeError(err), failures }, 'the store is unreachable: claiming waits for it');
+            else log.error({ err, queue: this.#d.queue, failures }, 'cannot claim jobs; will retry');
+          }
         }
       }
       if (claimed > 0 && claimed === free) continue; // probably more due: go again at once
-      const wait = failures > 0 ? Math.min(30_000, pollMs * 2 ** Math.min(failures, 5)) : pollMs;
+      // While the store is away, look again every few seconds at most: work resumes soon after it answers.
+      const wait = failures > 0 ? Math.min(Math.max(pollMs, OUTAGE_POLL_CAP_MS), pollMs * 2 ** Math.min(failures, 5)) : pollMs;
       await this.#sleep(wait);
     }
   }
@@ -147,24 +171,70 @@ export class Worker {
       running.leaseTimer = this.#leaseTimer(job, controller, this.#d.leaseMs);
     };
     running.done = (async () => {
-      let outcome: JobOutcome;
+      let record: () => Promise<JobOutcome>;
       try {
         await this.#d.handler({ job, signal: controller.signal, heartbeat, leaseMs: this.#d.leaseMs, log });
-        outcome = (await this.#complete(job)) ? 'done' : 'lost';
+        record = async () => ((await this.#complete(job)) ? 'done' : 'lost');
       } catch (err) {
-        outcome = await this.#failed(job, err, log);
+        record = () => this.#failed(job, err, log);
       } finally {
         clearTimeout(running.leaseTimer);
         this.#running.delete(job.id);
       }
-      if (outcome === 'lost') log.warn('job finished but was no longer ours (cancelled or lease lost); its outcome is not recorded');
-      this.#d.onFinish?.(job.queue, outcome, Date.now() - started);
+      await this.#record(job, record, log, started);
       this.poke();
     })().catch((err: unknown) => {
-      // Recording the outcome failed (store down): the lease expires and the job runs again.
+      // Recording the outcome failed for another reason than an outage: the lease expires and the job runs again.
       log.error({ err }, 'could not record the job outcome; it will run again after its lease expires');
     });
     this.#running.set(job.id, running);
+  }
+
+  /** Jobs this process released as not runnable here, still left to the others. */
+  #notHereIds(): number[] {
+    const now = Date.now();
+    for (const [id, until] of this.#notHere) if (until <= now) this.#notHere.delete(id);
+    return [...this.#notHere.keys()].slice(0, 500);
+  }
+
+  /**
+   * Records how an attempt ended. With the store unreachable the outcome is kept here and written once it answers
+   * (flushUnrecorded), so an outage neither loses a finished job's result nor waits out its lease.
+   */
+  async #record(job: Job, record: () => Promise<JobOutcome>, log: Logger, started: number): Promise<void> {
+    let outcome: JobOutcome;
+    try {
+      outcome = await record();
+    } catch (err) {
+      if (!isStoreUnavailable(err)) throw err;
+      log.warn({ error: describeError(err) }, 'the store is unreachable: the outcome of this job is written once it answers');
+      this.#unrecorded.push({ job, record, log, started });
+      return;
+    }
+    if (outcome === 'lost') log.warn('job finished but was no longer ours (cancelled or lease lost); its outcome is not recorded');
+    this.#d.onFinish?.(job.queue, outcome, Date.now() - started);
+  }
+
+  /**
+   * Writes the outcomes an outage held back; stops at the first that still cannot be written (throws its error).
+   * The loop and queue maintenance both call it: one flush at a time, the other waits for it.
+   */
+  flushUnrecorded(): Promise<void> {
+    if (this.#unrecorded.length === 0) return Promise.resolve();
+    this.#flushing ??= (async () => {
+      try {
+        while (this.#unrecorded.length > 0) {
+          const next = this.#unrecorded[0] as Unrecorded;
+          const outcome = await next.record();
+          this.#unrecorded.shift();
+          if (outcome === 'lost') next.log.warn('outcome written late: the job was no longer ours (its lease ran out during the outage); it runs again');
+          this.#d.onFinish?.(next.job.queue, outcome, Date.now() - next.started);
+        }
+      } finally {
+        this.#flushing = null;
+      }
+    })();
+    return this.#flushing;
   }
 
   /**
@@ -196,9 +266,18 @@ export class Worker {
     const now = Date.now();
     const message = describeError(err);
     const db = this.#d.store.db;
-    if (this.#shutdownAborted) {
+    if (this.#shutdownAborted || isStoreUnavailable(err)) {
       // Not the job's fault: give it back at once with its attempt, as a clean stop does.
-      const ok = await failJob(db, job, { state: 'waiting', runAt: now, refundAttempt: true }, 'released at shutdown', now);
+      const why = this.#shutdownAborted ? 'released at shutdown' : `released: the store was unreachable (${message})`;
+      const ok = await failJob(db, job, { state: 'waiting', runAt: now, refundAttempt: true }, why, now);
+      if (ok && !this.#shutdownAborted) log.warn({ error: message }, 'the store was unreachable: job released without using up an attempt');
+      return ok ? 'retry' : 'lost';
+    }
+    if (err instanceof NotHere) {
+      // Another process may be able to: back at once, attempt refunded, and this one leaves it alone a while.
+      this.#notHere.set(job.id, now + NOT_HERE_MS);
+      log.warn({ error: message }, 'job released for another worker: it cannot run here');
+      const ok = await failJob(db, job, { state: 'waiting', runAt: now, refundAttempt: true }, message, now);
       return ok ? 'retry' : 'lost';
     }
     if (err instanceof RetryAfter) {

@@ -6,4 +6,6 @@ export { coreMigration } from './migrations/0001_core.ts';
 export { settingsMigration } from './migrations/0002_settings.ts';
 export { JOB_STATES } from './schema.ts';
 export type { Database, JobState, JobsTable, SchedulesTable, HeartbeatsTable } from './schema.ts';
-export { isUniqueViolation } from './errors.ts';
+export { isStoreUnavailable, isUniqueViolation } from './errors.ts';
+export { DatabaseUrlError } from './pg-url.ts';
+export { StoreConfigError, maskDatabaseUrl, storeConfigProblem } from './start-errors.ts';

@@ -27,7 +27,9 @@ export async function migrateToLatest(db: Kysely<unknown>, kind: StoreKind, migr
   const { error, results } = await migrator(db, kind, migrations).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new Error(`database migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+    // No migration ran: the store itself failed (unreachable, refused the login): that error as it is.
+    if (!failed) throw error;
+    throw new Error(`database migration ${failed} failed: ${(error as Error).message ?? String(error)}`, { cause: error });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

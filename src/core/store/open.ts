@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
+import { pgConnectionString } from './pg-url.ts';
 import { openSqlite } from './sqlite.ts';
+
+const CONNECT_TIMEOUT_MS = 10_000;
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -35,16 +38,21 @@ export function openStore(options: StoreOptions): Store {
 
 function openPostgres(url: string, poolSize: number): Store {
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: pgConnectionString(url),
     max: poolSize,
+    // A server that does not answer (host down, firewall) fails the query instead of hanging it.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     // int8 (bigint: ids, epoch-ms times, counts) as numbers: every value we keep is far below 2^53.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client that loses its server emits 'error'; the next query reconnects, so it must not crash us.
+  // A client that loses its server (PostgreSQL stopped or restarted: 57P01) emits 'error'. The pool listens only
+  // while the client is idle; one in use would throw it uncaught and end the process. Its query fails anyway (the
+  // caller sees that), the pool drops the client, and the next query connects anew.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', describeUrl(url));
 }
 

@@ -10,6 +10,7 @@ export { healthzCheck } from './healthz.ts';
 export type { HealthzCheckOptions } from './healthz.ts';
 export { stalledCheck } from './stalled.ts';
 export { telegramPollingCheck } from './telegram-polling.ts';
+export { storeCheck } from './store.ts';
 export type { StalledCheckOptions } from './stalled.ts';
 export { Probes, ProbeState, checkSelect, probesMigration, unitOf } from './probes/index.ts';
 export type { ProbeRecord, ProbeSnapshot, ProbesOptions } from './probes/index.ts';
@@ -30,4 +31,5 @@ export const CHECK_RULES: readonly string[] = [
   'docker',
   'docker_unreachable',
   'telegram_polling',
+  'store',
 ];

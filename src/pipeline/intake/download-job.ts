@@ -6,7 +6,8 @@ import type { Config } from '../../core/config.ts';
 import { parseSize } from '../../core/config.ts';
 import { PermanentError, RetryAfter } from '../../core/queue/index.ts';
 import type { HandlerContext, Queue } from '../../core/queue/index.ts';
-import type { Store } from '../../core/store/index.ts';
+import type { Kysely } from 'kysely';
+import type { Database, Store } from '../../core/store/index.ts';
 import { quarantineFile } from '../../core/quarantine.ts';
 import { pauseIntake, intakePaused } from './pause.ts';
 import { notAVideo } from './video-bytes.ts';
@@ -35,8 +36,8 @@ export function fileIdOfJobKey(key: string | null): number | null {
 }
 
 /** Enqueues a stored file on its pipeline's queue, once per file whatever source it came from. */
-export async function handToPipeline(queue: Queue, file: Pick<FileRow, 'id' | 'purpose'>): Promise<void> {
-  await queue.enqueue(NEXT_QUEUE[file.purpose], { fileId: file.id }, { key: pipelineJobKey(file.purpose, file.id) });
+export async function handToPipeline(queue: Queue, file: Pick<FileRow, 'id' | 'purpose'>, within?: Kysely<Database>): Promise<void> {
+  await queue.enqueue(NEXT_QUEUE[file.purpose], { fileId: file.id }, { key: pipelineJobKey(file.purpose, file.id), within });
 }
 
 export interface DownloadDeps {

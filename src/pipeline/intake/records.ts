@@ -200,11 +200,13 @@ export class IntakeRecords {
   /**
    * Records an uploaded batch in one transaction, its files already on disk: either the whole batch is
    * recorded or none of it (an upload cut off half way leaves nothing behind). Same bytes as a stored file
-   * make a `duplicate` of it.
+   * make a `duplicate` of it. `inside` runs in the same transaction (queueing the files' jobs): a store lost
+   * half way leaves neither a file without its job nor a job without its file.
    */
   async recordUpload(
     batch: { source: string; purpose: Purpose; tags: Record<string, string> },
     files: Array<{ kind: FileKind; fileName: string; mimeType: string | null; size: number; path: string; sha256: string }>,
+    inside?: (trx: Kysely<Database>, files: FileRow[]) => Promise<void>,
   ): Promise<{ batch: BatchRow; files: FileRow[] }> {
     const now = Date.now();
     return this.db.transaction().execute(async (trx) => {
@@ -259,6 +261,7 @@ export class IntakeRecords {
         if (earlier === null) firstStored.set(f.sha256, inserted.id);
         out.push(inserted);
       }
+      await inside?.(trx as unknown as Kysely<Database>, out);
       return { batch: row, files: out };
     });
   }

@@ -96,11 +96,16 @@ export class InvoicesModule implements Module {
 
   /** Where each file of a batch stands, for GET /batches/:id and the compatibility route. */
   async batchReport(batchId: string): Promise<BatchReport | null> {
-    const progress = await loadBatchProgress(this.#store, batchId);
-    return progress ? batchReport(progress, pricesFrom(this.#config)) : null;
+    return invoiceBatchReport(this.#store, this.#config, batchId);
   }
 
   status(): ModuleStatus {
     return this.#state;
   }
+}
+
+/** A batch's report read from the store alone: what `--only http` serves while workers elsewhere do the work. */
+export async function invoiceBatchReport(store: Store, config: Config, batchId: string): Promise<BatchReport | null> {
+  const progress = await loadBatchProgress(store, batchId);
+  return progress ? batchReport(progress, pricesFrom(config)) : null;
 }

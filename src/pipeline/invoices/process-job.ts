@@ -3,7 +3,8 @@
 // read is quarantined; the model's failures wait (no credit), retry, or end as an error outcome.
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { PermanentError, RetryAfter } from '../../core/queue/index.ts';
+import { NotHere, PermanentError, RetryAfter } from '../../core/queue/index.ts';
+import { isStoreUnavailable } from '../../core/store/index.ts';
 import type { HandlerContext } from '../../core/queue/index.ts';
 import { NEXT_QUEUE, WHOLE_FILE } from '../intake/index.ts';
 import type { FileRow, OutcomeRow, Tokens } from '../intake/index.ts';
@@ -52,7 +53,9 @@ export function processHandler(d: ProcessDeps) {
 
 async function processFile(d: ProcessDeps, ctx: Ctx, file: FileRow, recorded: OutcomeRow[]): Promise<void> {
   let path = file.path as string;
-  const bytes = await readFile(path);
+  const bytes = await readFile(path).catch((err: NodeJS.ErrnoException) => {
+    throw notHere(err, path, ctx.job.createdAt, (d.now ?? Date.now)());
+  });
   // A retried file comes back out of quarantine, keeping its quarantine name (see quarantine.ts).
   if (dirname(path) === quarantineDir(d.dataDir)) {
     const back = join(retriedDir(d.dataDir), basename(path));
@@ -97,7 +100,8 @@ async function failure(d: ProcessDeps, ctx: Ctx, file: FileRow, err: unknown, cr
     return new RetryAfter(QUOTA_WAIT_S, `waiting for OpenAI credit: ${err.message}`);
   }
   if (err instanceof ProviderOutageError) return new RetryAfter(OUTAGE_WAIT_S, err.message);
-  if (err instanceof RetryAfter || err instanceof PermanentError || ctx.signal.aborted) return err;
+  // An outage of the store is not the file's fault: no error outcome; the queue gives the job back.
+  if (err instanceof RetryAfter || err instanceof PermanentError || err instanceof NotHere || ctx.signal.aborted || isStoreUnavailable(err)) return err;
   const permanent = err instanceof OpenAIRequestError && !err.retryable;
   if (!permanent && ctx.job.attempts < ctx.job.maxAttempts) return err;
   const reason = err instanceof Error ? err.message : String(err);
@@ -105,6 +109,19 @@ async function failure(d: ProcessDeps, ctx: Ctx, file: FileRow, err: unknown, cr
   await d.outcomes.put({ fileId: file.id, item: WHOLE_FILE, outcome: 'error', reason, tokens });
   ctx.log.warn({ file_id: file.id, reason }, 'invoice could not be read: recorded as an error (centinela retry runs it again)');
   return permanent ? new PermanentError(reason, { cause: err }) : err;
+}
+
+/** How long a file that is not on this machine is left to other workers before its attempts count. */
+export const NOT_HERE_FOR_MS = 15 * 60_000;
+
+/**
+ * A file this machine cannot read was received by another machine into its paths.data: while the job is young it
+ * goes to another worker without using an attempt (paths.data must be one folder every worker shares, README);
+ * after NOT_HERE_FOR_MS it is an ordinary failure, so a file deleted for good still ends with an outcome.
+ */
+function notHere(err: NodeJS.ErrnoException, path: string, createdAt: number, now: number): Error {
+  if (!['ENOENT', 'EACCES', 'ENOTDIR', 'EPERM'].includes(err.code ?? '') || now - createdAt >= NOT_HERE_FOR_MS) return err;
+  return new NotHere(`${path} cannot be read on this machine (${err.code}): paths.data must be the folder every worker shares`, { cause: err });
 }
 
 interface CreditProbe {

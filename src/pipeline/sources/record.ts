@@ -2,7 +2,7 @@
 // ones to the invoice pipeline, and remove the files again if recording fails (nothing half-recorded).
 import { rm } from 'node:fs/promises';
 import type { Queue } from '../../core/queue/index.ts';
-import { handToPipeline } from '../intake/index.ts';
+import { NEXT_QUEUE, handToPipeline } from '../intake/index.ts';
 import type { BatchRow, FileKind, FileRow, IntakeRecords } from '../intake/index.ts';
 
 /** File names the invoice sources take; the invoice job checks the bytes too. */
@@ -29,11 +29,14 @@ export async function recordInvoiceFiles(
 ): Promise<{ batch: BatchRow; files: FileRow[] }> {
   let recorded;
   try {
-    recorded = await intake.recordUpload({ source, purpose: 'invoice', tags }, files.map((f) => ({ ...f, kind: invoiceKindOf(f.fileName) })));
+    // The jobs are queued in the recording's transaction: all of the upload or none of it, even if the store goes.
+    recorded = await intake.recordUpload({ source, purpose: 'invoice', tags }, files.map((f) => ({ ...f, kind: invoiceKindOf(f.fileName) })), async (trx, rows) => {
+      for (const f of rows) if (f.state === 'stored') await handToPipeline(queue, f, trx);
+    });
+    queue.poke(NEXT_QUEUE.invoice);
   } catch (err) {
     await Promise.all(files.map((f) => rm(f.path, { force: true })));
     throw err;
   }
-  for (const f of recorded.files) if (f.state === 'stored') await handToPipeline(queue, f);
   return recorded;
 }
