@@ -82,7 +82,7 @@ describe('CFDI invoices through the bot', () => {
     // Someone fixes the file in quarantine, then retries the job.
     writeFileSync(meta.quarantinedPath, xml('cfdi40-valid.xml'));
     fake.command(ADMIN, '/retry');
-    await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c) === '1 trabajo vuelve a la cola.');
+    await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c) === 'De vuelta en la cola: 0 descargas y 1 factura (archivos #1).');
     const invoices = new InvoiceRecords(service.store);
     await eventually(async () => (await invoices.db.selectFrom('invoices').selectAll().execute()).length === 1, 'invoice after retry');
     expect(existsSync(meta.quarantinedPath)).toBe(false);
