@@ -158,7 +158,9 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   if (wanted('monitor')) {
     // Alone, the monitor watches the main service from outside (its /healthz and heartbeats).
     const alone = only !== null && !only.includes('bot') && !only.includes('invoices');
-    modules.push(new MonitorModule({ config, secrets, store, queue, log: log.for('monitor'), alone }));
+    const monitor = new MonitorModule({ config, secrets, store, queue, log: log.for('monitor'), alone });
+    metrics.watchTailLoss(() => monitor.logLoss);
+    modules.push(monitor);
   }
   const status = (): Promise<StatusReport> =>
     buildStatus({

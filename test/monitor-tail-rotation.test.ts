@@ -155,6 +155,7 @@ describe('rotation while a writer process writes 100,000 lines', () => {
       appendFileSync(other, lines(1, 1));
       await second.drain();
       expect(warnings.join('')).toMatch(/log lines may have been lost: .*app.log was truncated/);
+      expect(second.losses).toBe(1); // counted for the metric centinela_tail_losses_total
     } finally {
       await second.stop();
     }

@@ -66,6 +66,7 @@ describe('control API', () => {
     expect(metrics.text).toContain('# TYPE centinela_jobs gauge');
     expect(metrics.text).toContain('# TYPE centinela_job_duration_seconds histogram');
     expect(metrics.text).toMatch(/^centinela_process_resident_memory_bytes \d+/m);
+    expect(metrics.text).toMatch(/^centinela_tail_losses_total 0$/m);
 
     const missing = await get(svc, '/nope', token);
     expect(missing.status).toBe(404);

@@ -7,6 +7,8 @@ export interface Metrics {
   jobFinished(queue: string, outcome: JobOutcome, ms: number): void;
   /** Connects the gauges that are read from the queue at scrape time. */
   watchQueue(queue: Queue): void;
+  /** Connects what the log tailer could not read: files cut before it read them to their end, and the bytes known lost. */
+  watchTailLoss(loss: () => { losses: number; bytes: number }): void;
 }
 
 export function createMetrics(): Metrics {
@@ -55,6 +57,25 @@ export function createMetrics(): Metrics {
     labelNames: ['queue', 'outcome'],
     registers: [registry],
   });
+  let tailLoss: (() => { losses: number; bytes: number }) | null = null;
+  new Counter({
+    name: 'centinela_tail_losses_total',
+    help: 'Watched log files truncated (or compressed away) before the monitor read them to their end: lines may have been lost (each one is also a WARN)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      if (tailLoss) this.inc(tailLoss().losses);
+    },
+  });
+  new Counter({
+    name: 'centinela_tail_lost_bytes_total',
+    help: 'Bytes the monitor saw in watched logs and could not read before they were cut: a lower bound of what was lost',
+    registers: [registry],
+    collect() {
+      this.reset();
+      if (tailLoss) this.inc(tailLoss().bytes);
+    },
+  });
   return {
     registry,
     jobFinished(q, outcome, ms) {
@@ -63,6 +84,9 @@ export function createMetrics(): Metrics {
     },
     watchQueue(q) {
       queue = q;
+    },
+    watchTailLoss(loss) {
+      tailLoss = loss;
     },
   };
 }

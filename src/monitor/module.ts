@@ -63,6 +63,11 @@ export class MonitorModule implements Module {
     this.#deps = deps;
   }
 
+  /** Watched logs cut before they were read to their end (0 before start): for the metrics. */
+  get logLoss(): { losses: number; bytes: number } {
+    return { losses: this.#tailer?.losses ?? 0, bytes: this.#tailer?.lostBytes ?? 0 };
+  }
+
   async start(): Promise<void> {
     const { config, secrets, store, queue, log } = this.#deps;
     const m = config.monitor;

@@ -63,6 +63,7 @@ export class Tailer {
   #more = false;
   #bytes = 0;
   #lostBytes = 0;
+  #losses = 0;
   /** Each live file's size when last read to its end: how far a truncation can have cut past our offset. */
   readonly #sizes = new Map<string, number>();
 
@@ -271,6 +272,7 @@ export class Tailer {
       // The old length is gone with the truncation: what we had seen past our offset is a lower bound.
       const atLeast = Math.max(0, seen - offset);
       this.#lostBytes += atLeast;
+      this.#losses++;
       this.#log.warn(
         { file: source, read_to: offset, lost_bytes_at_least: atLeast, lost_bytes_total: this.#lostBytes },
         `log lines may have been lost: ${source} was truncated and no rotated copy was found beside it, so lines written after byte ${offset} and before the truncation were not read (at least ${atLeast} bytes); list the rotated name in monitor.logs (a glob such as app.log*) or use delaycompress`,
@@ -282,6 +284,11 @@ export class Tailer {
   /** Bytes seen in files and lost to a truncation before they were read (see #restartChanged). */
   get lostBytes(): number {
     return this.#lostBytes;
+  }
+
+  /** Truncations after which lines may have been lost (the WARNs "log lines may have been lost"). */
+  get losses(): number {
+    return this.#losses;
   }
 
   /** Starts reading a file met for the first time (or held before). False when a batch could not be delivered. */
