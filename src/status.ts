@@ -6,7 +6,7 @@ import type { ProcessBeat } from './core/heartbeat.ts';
 import type { ModuleStatus } from './core/module.ts';
 import type { QueueStats } from './core/queue/index.ts';
 import type { Store } from './core/store/index.ts';
-import { Maintenance, ProbeState } from './monitor/index.ts';
+import { Maintenance, ProbeState, repairRunsSince, utcDayStart } from './monitor/index.ts';
 import { batchesInProgress, formatCost, tokenCost } from './pipeline/intake/index.ts';
 import type { Cost, Prices } from './pipeline/intake/index.ts';
 import { VERSION } from './version.ts';
@@ -33,6 +33,8 @@ export interface StatusReport {
   probes?: ProbeStatus[];
   /** Containers and probes whose repairs and alerts are paused, until when. */
   maintenance?: Array<{ target: string; until: number; by: string; reason: string }>;
+  /** Targets the monitor repaired today (UTC), most first: quiet repairs that keep coming point at a sick service. */
+  repaired_today?: Array<{ target: string; repairs: number }>;
 }
 
 export interface ProbeStatus {
@@ -121,6 +123,7 @@ export async function buildStatus(s: StatusSources): Promise<StatusReport> {
       checked_at: p.checkedAt,
       error: p.error,
     }));
+    report.repaired_today = await repairRunsSince(s.store, utcDayStart(now));
     report.maintenance = (await new Maintenance(s.store).active()).map((w) => ({ target: w.target, until: w.until, by: w.by, reason: w.reason }));
     // A process silent for PROCESS_GONE_AFTER_MS was reported gone long enough: it leaves the list.
     report.processes = (await readHeartbeats(s.store))
@@ -175,6 +178,9 @@ export function formatStatus(r: StatusReport, options: { prices?: Prices } = {})
   for (const m of r.maintenance ?? []) {
     const left = formatSeconds(Math.max(0, Math.round((m.until - Date.now()) / 1000)));
     lines.push(`maintenance ${m.target}: repairs and alerts paused until ${new Date(m.until).toISOString().slice(0, 16).replace('T', ' ')} UTC (${left} left), by ${m.by}${m.reason ? `: ${m.reason}` : ''}`);
+  }
+  if ((r.repaired_today ?? []).length > 0) {
+    lines.push(`repaired today: ${(r.repaired_today ?? []).map((t) => `${t.target} ×${t.repairs}`).join(', ')}`);
   }
   for (const d of r.disk) lines.push(`disk ${d.path}: ${formatBytes(d.free_bytes)} free of ${formatBytes(d.total_bytes)}`);
   for (const e of r.recent_errors) {

@@ -13,7 +13,7 @@ import { Alerts } from '../src/monitor/alerts/index.ts';
 import { diskCheck } from '../src/monitor/checks/index.ts';
 import { liftDiskPause } from '../src/monitor/disk-pause.ts';
 import { MonitorEngine } from '../src/monitor/engine.ts';
-import { Incidents } from '../src/monitor/incidents/index.ts';
+import { Incidents, repairRunsSince, utcDayStart } from '../src/monitor/incidents/index.ts';
 import type { Incident } from '../src/monitor/incidents/index.ts';
 import { SHIPPED_RULES, loadRules, toRecord } from '../src/monitor/rules/index.ts';
 import type { Check, CheckResult, ContainerState, DockerApi } from '../src/monitor/types.ts';
@@ -243,6 +243,8 @@ describe.each(STORE_KINDS)('the incident lifecycle on %s', (kind) => {
     const texts = await sent();
     expect(texts).toHaveLength(1);
     expect(texts[0]).toMatch(/loader was repaired 3 times today/);
+    // What /status lists as repaired today.
+    expect(await repairRunsSince(t.store, utcDayStart(now))).toEqual([{ target: 'loader', repairs: 5 }]);
   });
 
   it('model and video are filled from a path under the media root (issue 11.14)', async () => {

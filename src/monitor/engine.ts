@@ -12,6 +12,7 @@ import type { Logger } from '../core/log.ts';
 import type { Repairs } from './actions/index.ts';
 import type { Alerts } from './alerts/index.ts';
 import type { Incident, Incidents } from './incidents/index.ts';
+import { utcDayStart } from './incidents/index.ts';
 import type { RuleSet } from './rules/index.ts';
 import type { CheckResult, Finding, LogRecord } from './types.ts';
 import { fingerprint } from './types.ts';
@@ -183,7 +184,7 @@ export class MonitorEngine {
     const after = this.#deps.repairsWarnAfter ?? 0;
     if (after <= 0) return;
     const day = new Date(this.#now()).toISOString().slice(0, 10);
-    const runs = await this.#deps.incidents.repairRunsSince(finding.target, Date.parse(`${day}T00:00:00Z`));
+    const runs = await this.#deps.incidents.repairRunsSince(finding.target, utcDayStart(this.#now()));
     if (runs < after) return;
     // Keyed by target and day: one warning a day, however many repairs follow and whichever process sees them.
     await this.#deps.alerts.warn(

@@ -8,7 +8,7 @@ import { incidentsMigration } from './incidents/index.ts';
 import { tailMigration } from './tail/index.ts';
 
 export { MonitorModule } from './module.ts';
-export { Incidents } from './incidents/index.ts';
+export { Incidents, repairRunsSince, utcDayStart } from './incidents/index.ts';
 export type { Incident } from './incidents/index.ts';
 export { Silences, formatIncident } from './alerts/index.ts';
 export { RulesError, SHIPPED_RULES, checkSamples, loadRules, toRecord } from './rules/index.ts';

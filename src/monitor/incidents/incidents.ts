@@ -10,6 +10,7 @@ import type { Finding, IncidentState, Severity } from '../types.ts';
 import { checkChange, checkFilter, checkFinding, checkId, checkName, checkState } from './input.ts';
 import type { IncidentFilter, StateChange } from './input.ts';
 import { Journal, journalLine } from './journal.ts';
+import { repairRunsSince } from './repair-runs.ts';
 import { OPEN_STATES_SQL, isOpen, toIncident } from './tables.ts';
 import type { Incident, IncidentEvent, IncidentTables } from './tables.ts';
 
@@ -46,9 +47,11 @@ export class Incidents {
   readonly db: Kysely<Database & IncidentTables>;
   readonly #now: () => number;
   readonly #journal: Journal;
+  readonly #store: Store;
 
   constructor(store: Store, options: IncidentsOptions) {
     this.db = withTables<IncidentTables>(store);
+    this.#store = store;
     this.#now = options.now ?? Date.now;
     this.#journal = new Journal(options.journal, options.log ?? null);
   }
@@ -174,18 +177,9 @@ export class Incidents {
     return this.#transition(Number(open.id), 'solved', {}, { states: OPEN_STATES });
   }
 
-  /** Repairs of a target begun since `since`: the first try of each repair run is one 'retrying … attempt 1' event. */
+  /** Repairs of a target begun since `since` (see repair-runs.ts). */
   async repairRunsSince(target: string, since: number): Promise<number> {
-    const row = await this.db
-      .selectFrom('incident_events as e')
-      .innerJoin('incidents as i', 'i.id', 'e.incident_id')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('i.target', '=', target)
-      .where('e.state', '=', 'retrying')
-      .where('e.at', '>=', since)
-      .where((eb) => eb.or([eb('e.detail', 'like', '% attempt 1/%'), eb('e.detail', 'like', '% attempt 1')]))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    return (await repairRunsSince(this.#store, since, target))[0]?.repairs ?? 0;
   }
 
   async get(id: number): Promise<Incident | null> {

@@ -3,6 +3,8 @@
 export { Incidents } from './incidents.ts';
 export type { IncidentsOptions, Recorded } from './incidents.ts';
 export { incidentsMigration } from './migration.ts';
+export { repairRunsSince, utcDayStart } from './repair-runs.ts';
+export type { RepairRuns } from './repair-runs.ts';
 export { INCIDENT_STATES } from './input.ts';
 export type { IncidentFilter, StateChange } from './input.ts';
 export { toIncident } from './tables.ts';
