@@ -1,6 +1,6 @@
 // Composition root: build the modules from the config, start them in order, stop them in reverse on signals.
 import { mkdirSync } from 'node:fs';
-import { loadConfig } from './core/config.ts';
+import { checkConfiguration } from './config-check.ts';
 import type { Config, Secrets } from './core/config.ts';
 import { Heartbeats } from './core/heartbeat.ts';
 import { createLog } from './core/log.ts';
@@ -92,7 +92,8 @@ export function queueFor(config: Config, store: Store, log: Log, metrics?: Metri
 
 export async function startService(options: StartOptions = {}): Promise<Service> {
   const only = parseOnly(options.only);
-  const { config, secrets } = loadConfig({ file: options.configFile, env: options.env, cwd: options.cwd });
+  // Every configuration problem (settings, rules file) stops start-up here, before a log line or the store.
+  const { config, secrets } = checkConfiguration({ file: options.configFile, env: options.env, cwd: options.cwd, monitor: only === null || only.includes('monitor') });
   for (const dir of [config.paths.data, config.paths.logs, config.paths.media]) mkdirSync(dir, { recursive: true });
   const log = await createLog({
     level: config.log.level,

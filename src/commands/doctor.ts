@@ -1,7 +1,8 @@
 // `centinela doctor`: one line per check, ✓ or ✗, and for each ✗ the fix. Exit 1 if a required check fails.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { loadConfig, parseSize } from '../core/config.ts';
+import { checkConfiguration, rulesFile } from '../config-check.ts';
+import { parseSize } from '../core/config.ts';
 import type { Config, LoadedConfig } from '../core/config.ts';
 import { formatBytes } from '../core/format.ts';
 import { readFreeSpace } from '../core/free-space.ts';
@@ -23,10 +24,13 @@ export async function doctor(_args: string[], configFile: string | undefined): P
   const checks: Check[] = [];
   let loaded: LoadedConfig;
   try {
-    loaded = loadConfig({ file: configFile });
-    checks.push({ ok: true, text: `configuration valid (${loaded.file ?? 'defaults and environment; no config file'})` });
+    // The same check `centinela start` runs first: what it refuses, doctor refuses.
+    loaded = checkConfiguration({ file: configFile });
+    const rules = loaded.config.monitor.rules ? rulesFile(loaded) : 'the shipped rules';
+    checks.push({ ok: true, text: `configuration valid (${loaded.file ?? 'defaults and environment; no config file'}; monitor rules: ${rules})` });
   } catch (err) {
-    print([{ ok: false, text: (err as Error).message, fix: 'fix the keys named above; config/centinela.example.yaml lists them all' }]);
+    const fix = (err as Error).name === 'RulesError' ? 'fix the rules named above; `centinela rules test` shows each' : 'fix the keys named above; config/centinela.example.yaml lists them all';
+    print([{ ok: false, text: (err as Error).message, fix }]);
     return 1;
   }
   const { config, secrets } = loaded;

@@ -13,7 +13,7 @@ import { redactText } from './log.ts';
 /** Exit code for a bad configuration (EX_CONFIG from sysexits.h), as systemd and scripts expect. */
 export const CONFIG_EXIT_CODE = 78;
 
-export { configSchema, parseDuration, parseSize } from './config-schema.ts';
+export { CSV_FIELDS, configSchema, parseDuration, parseSize } from './config-schema.ts';
 export type Config = z.infer<typeof configSchema>;
 export type { ProbeConfig } from './config-schema.ts';
 
@@ -167,10 +167,11 @@ function describeIssue(
     });
   }
   const dotted = path.join('.');
-  const value = getPath(raw, path);
-  const where = origin.get(dotted);
-  const got = showValue(value);
-  return [`${dotted}: ${issue.message.replace(/^Invalid (input|option): /, '').replace(/, received \w+$/, '')}, got ${got}${where ? ` (from ${where})` : ''}`];
+  // A key inside a mapping set as a whole (CENTINELA_INVOICES_CSV_COLUMNS) came from where the mapping came from.
+  const where = path.map((_, i) => origin.get(path.slice(0, path.length - i).join('.'))).find(Boolean);
+  // A custom check's message says all there is to say; a type or format error also shows what it got.
+  const got = issue.code === 'custom' ? '' : `, got ${showValue(getPath(raw, path))}`;
+  return [`${dotted}: ${issue.message.replace(/^Invalid (input|option): /, '').replace(/, received \w+$/, '')}${got}${where ? ` (from ${where})` : ''}`];
 }
 
 /**

@@ -6,5 +6,4 @@ export { InvoiceRecords } from './records.ts';
 export type { Added, InvoiceRow, InvoiceStatus, ItemOf } from './records.ts';
 export { parseCfdi, CfdiError } from './cfdi/index.ts';
 export { InvoicesModule } from './module.ts';
-export { csvColumnMapping } from './csv-columns.ts';
 export { NO_TEXT_LAYER } from './from-pdf.ts';

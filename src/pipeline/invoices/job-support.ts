@@ -21,7 +21,7 @@ export interface ProcessDeps {
   files: IntakeRecords;
   invoices: InvoiceRecords;
   outcomes: ItemOutcomes;
-  /** invoices.csv_columns, checked (see csv-columns.ts). */
+  /** invoices.csv_columns, checked against the invoice fields by the config schema. */
   csvColumns: CsvColumnMapping;
   /** Injectable for tests; default the clock. */
   now?: () => number;
