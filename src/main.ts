@@ -1,8 +1,10 @@
 // Composition root: build the modules from the config, start them in order, stop them in reverse on signals.
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkConfiguration } from './config-check.ts';
 import type { Config, Secrets } from './core/config.ts';
 import { Heartbeats } from './core/heartbeat.ts';
+import { tightenModes, usePrivateModes } from './core/file-modes.ts';
 import { createLog } from './core/log.ts';
 import type { Log } from './core/log.ts';
 import { MaintenanceModule } from './core/maintenance.ts';
@@ -43,6 +45,11 @@ export interface StartOptions {
   cwd?: string;
   only?: string[];
   env?: NodeJS.ProcessEnv;
+  /**
+   * Make every file and folder this process creates private to the service (the process umask), and narrow an
+   * older install's folders and database: `centinela start` does; tests in a shared process do not.
+   */
+  privateFiles?: boolean;
 }
 
 export interface Service {
@@ -94,7 +101,11 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   const only = parseOnly(options.only);
   // Every configuration problem (settings, rules file) stops start-up here, before a log line or the store.
   const { config, secrets } = checkConfiguration({ file: options.configFile, env: options.env, cwd: options.cwd, monitor: only === null || only.includes('monitor') });
-  for (const dir of [config.paths.data, config.paths.logs, config.paths.media]) mkdirSync(dir, { recursive: true });
+  const { data, logs, media, group_readable: groupReadable } = config.paths;
+  if (options.privateFiles) usePrivateModes(groupReadable);
+  for (const dir of [data, logs, media]) mkdirSync(dir, { recursive: true });
+  const db = join(data, 'centinela.db');
+  const narrowed = options.privateFiles ? tightenModes([data, logs, media, db, `${db}-wal`, `${db}-shm`], groupReadable) : [];
   const log = await createLog({
     level: config.log.level,
     dir: config.paths.logs,
@@ -104,6 +115,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   });
   const mainLog = log.for('main');
   const startedAt = Date.now();
+  if (narrowed.length > 0) mainLog.info({ paths: narrowed }, 'made files of an older install private to the service (paths.group_readable)');
   let store: Store;
   try {
     store = await openMigratedStore(config, secrets);

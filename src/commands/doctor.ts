@@ -35,8 +35,9 @@ export async function doctor(_args: string[], configFile: string | undefined): P
   }
   const { config, secrets } = loaded;
   checks.push(nodeVersion());
-  for (const [name, dir] of Object.entries(config.paths)) checks.push(writable(`paths.${name}`, dir));
-  for (const dir of new Set(Object.values(config.paths))) checks.push(await freeDisk(dir, config.disk));
+  const { data, logs, media } = config.paths;
+  for (const [name, dir] of Object.entries({ data, logs, media })) checks.push(writable(`paths.${name}`, dir));
+  for (const dir of new Set([data, logs, media])) checks.push(await freeDisk(dir, config.disk));
   checks.push(await storeCheck(loaded));
   checks.push(await serviceCheck(config.http.host, config.http.port));
   checks.push({

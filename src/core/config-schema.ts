@@ -80,6 +80,10 @@ export const configSchema = z
         data: z.string().min(1).default('./data').describe('store (SQLite), API token, pending and quarantine files'),
         logs: z.string().min(1).default('./logs').describe('centinela.log (rotated) and incidents.jsonl'),
         media: z.string().min(1).default('./media').describe('creators\' videos, one folder per creator'),
+        group_readable: z
+          .boolean()
+          .default(false)
+          .describe('let the service\'s group read data, logs and media (files 0640, folders 0750); false: only its user (0600, 0700)'),
       })
       .strict()
       .prefault({}),

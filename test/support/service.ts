@@ -78,12 +78,16 @@ export interface RunningService {
  * until /healthz answers 200.
  */
 export async function startService(
-  options: { cwd?: string; env?: Record<string, string>; args?: string[]; script?: string; timeoutMs?: number } = {},
+  options: { cwd?: string; env?: Record<string, string>; args?: string[]; script?: string; timeoutMs?: number; umask?: '022' | '027' | '077' } = {},
 ): Promise<RunningService> {
   const cwd = options.cwd ?? tempDir();
   const port = await freePort();
   const argv = options.script ? [options.script, ...(options.args ?? [])] : [CLI, 'start', ...(options.args ?? [])];
-  const proc = spawn(process.execPath, argv, {
+  // With a umask, through a shell that sets it and then becomes node (exec): the process is still the service.
+  const [command, args] = options.umask
+    ? ['/bin/sh', ['-c', `umask ${options.umask} && exec "$0" "$@"`, process.execPath, ...argv]]
+    : [process.execPath, argv];
+  const proc = spawn(command, args, {
     cwd,
     env: cleanEnv({ CENTINELA_HTTP_PORT: String(port), ...options.env }),
     stdio: ['ignore', 'pipe', 'pipe'],
