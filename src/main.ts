@@ -253,9 +253,16 @@ export function runUntilSignal(service: Service): Promise<number> {
     log.error({ err }, 'uncaught exception (a bug): exiting so the supervisor restarts a clean process');
     void service.stop('uncaught exception').finally(() => process.exit(1));
   });
+  // Under npm (`npm start` execs the service as npm's child), a Ctrl-C reaches both npm and the service, one
+  // process group, and npm forwards its copy: one request arrives twice within milliseconds. There, a repeat
+  // within a second is that copy, not a second signal.
+  const sameRequestMs = process.env.npm_lifecycle_event ? 1000 : 0;
   return new Promise<number>(() => {
     let signals = 0;
+    let firstAt = 0;
     const onSignal = (signal: NodeJS.Signals): void => {
+      if (signals > 0 && Date.now() - firstAt < sameRequestMs) return;
+      if (signals === 0) firstAt = Date.now();
       signals++;
       if (signals > 1) {
         process.stderr.write(`centinela: second ${signal}: exiting now; running jobs will be retried after their lease expires\n`);

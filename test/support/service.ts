@@ -28,7 +28,8 @@ export function freePort(): Promise<number> {
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(CENTINELA_|TELEGRAM_|OPENAI_|GEMINI_|DATABASE_URL|GOOGLE_|VITEST|NODE_OPTIONS)/.test(k)) continue;
+    // npm_*: `npm test` must not make the child believe npm started it (it then takes a quick second signal for npm's copy).
+    if (/^(CENTINELA_|TELEGRAM_|OPENAI_|GEMINI_|DATABASE_URL|GOOGLE_|VITEST|NODE_OPTIONS|npm_)/.test(k)) continue;
     env[k] = v;
   }
   return { ...env, ...extra };
