@@ -11,29 +11,21 @@ import { MaintenanceModule } from './core/maintenance.ts';
 import { createMetrics } from './core/metrics.ts';
 import type { Metrics } from './core/metrics.ts';
 import type { Module } from './core/module.ts';
-import { Queue } from './core/queue/index.ts';
-import { coreMigration, migrateToLatest, openStore, settingsMigration } from './core/store/index.ts';
-import { IntakeRecords, intakeMigration, itemOutcomesMigration, pricesFrom } from './pipeline/intake/index.ts';
+import type { Queue } from './core/queue/index.ts';
+import { IntakeRecords, pricesFrom } from './pipeline/intake/index.ts';
 import { uploadRoutes } from './pipeline/sources/index.ts';
-import { InvoicesModule, invoicesMigration } from './pipeline/invoices/index.ts';
-import { WEBHOOK_PATH, loadBotModule, outboxMigration } from './bot/index.ts';
-import { MONITOR_MIGRATIONS, MonitorModule } from './monitor/index.ts';
-import type { Store, StoreMigration } from './core/store/index.ts';
+import { InvoicesModule } from './pipeline/invoices/index.ts';
+import { WEBHOOK_PATH, loadBotModule } from './bot/index.ts';
+import { MonitorModule } from './monitor/index.ts';
+import type { Store } from './core/store/index.ts';
+import { openMigratedStore, queueFor } from './store-setup.ts';
+import { UsageError } from './usage-error.ts';
 import { HttpModule, loadOrCreateApiToken } from './http/index.ts';
 import { buildStatus } from './status.ts';
 import type { StatusReport } from './status.ts';
 import { VERSION } from './version.ts';
 
-/** Every migration of every capability, in the order their names sort. */
-export const MIGRATIONS: readonly StoreMigration[] = [
-  coreMigration,
-  settingsMigration,
-  intakeMigration,
-  outboxMigration,
-  invoicesMigration,
-  ...MONITOR_MIGRATIONS,
-  itemOutcomesMigration,
-];
+export { MIGRATIONS, openMigratedStore, queueFor } from './store-setup.ts';
 
 /** Modules `--only` accepts. */
 export const MODULE_NAMES = ['http', 'maintenance', 'bot', 'invoices', 'monitor'] as const;
@@ -65,37 +57,7 @@ export interface Service {
   stop(reason: string): Promise<void>;
 }
 
-export class UsageError extends Error {}
-
-/** Opens the store with every migration applied; used by the service and by CLI commands. */
-export async function openMigratedStore(config: Config, secrets: Secrets): Promise<Store> {
-  const store = openStore({
-    dataDir: config.paths.data,
-    databaseUrl: secrets.DATABASE_URL,
-    sqliteSynchronous: config.store.sqlite_synchronous,
-    busyTimeoutMs: config.store.busy_timeout_ms,
-    poolSize: config.store.pool_size,
-  });
-  try {
-    await migrateToLatest(store.db as never, store.kind, MIGRATIONS);
-  } catch (err) {
-    await store.close().catch(() => {});
-    throw err;
-  }
-  return store;
-}
-
-export function queueFor(config: Config, store: Store, log: Log, metrics?: Metrics): Queue {
-  return new Queue({
-    store,
-    log: log.for('queue'),
-    pollMs: config.queue.poll_ms,
-    leaseMs: config.queue.lease_seconds * 1000,
-    maxAttempts: config.queue.max_attempts,
-    backoff: { baseMs: config.queue.backoff_base_seconds * 1000, capMs: config.queue.backoff_cap_seconds * 1000 },
-    onFinish: metrics?.jobFinished,
-  });
-}
+export { UsageError } from './usage-error.ts';
 
 export async function startService(options: StartOptions = {}): Promise<Service> {
   const only = parseOnly(options.only);

@@ -6,8 +6,8 @@ import type { ProcessBeat } from './core/heartbeat.ts';
 import type { ModuleStatus } from './core/module.ts';
 import type { QueueStats } from './core/queue/index.ts';
 import type { Store } from './core/store/index.ts';
-import { batchesInProgress, formatCost, tokenCost } from './pipeline/intake/index.ts';
-import type { Cost, Prices } from './pipeline/intake/index.ts';
+import { batchesInProgress, formatCost, tokenCost } from './pipeline/intake/outcomes/index.ts';
+import type { Cost, Prices } from './pipeline/intake/outcomes/index.ts';
 import { VERSION } from './version.ts';
 
 export interface StatusReport {

@@ -6,7 +6,7 @@ import { createLog } from '../core/log.ts';
 import type { Log } from '../core/log.ts';
 import type { Queue } from '../core/queue/index.ts';
 import type { Store } from '../core/store/index.ts';
-import { openMigratedStore, queueFor } from '../main.ts';
+import { openMigratedStore, queueFor } from '../store-setup.ts';
 
 export interface CommandContext extends LoadedConfig {
   log: Log;
@@ -33,10 +33,4 @@ export async function openContext(configFile: string | undefined): Promise<Comma
       await log.close();
     },
   };
-}
-
-/** http://host:port of the running service; a wildcard listen address is reached on loopback. */
-export function serviceUrl(host: string, port: number): string {
-  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
 }

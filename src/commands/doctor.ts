@@ -6,11 +6,11 @@ import { parseSize } from '../core/config.ts';
 import type { Config, LoadedConfig } from '../core/config.ts';
 import { formatBytes } from '../core/format.ts';
 import { readFreeSpace } from '../core/free-space.ts';
-import { MIGRATIONS } from '../main.ts';
+import { MIGRATIONS } from '../store-setup.ts';
 import { describeUrl, openStore, pendingMigrations } from '../core/store/index.ts';
 import type { Store } from '../core/store/index.ts';
-import { readApiToken } from '../http/index.ts';
-import { serviceUrl } from './context.ts';
+import { readApiToken } from '../http/token.ts';
+import { serviceUrl } from './service-url.ts';
 
 interface Check {
   ok: boolean;
@@ -65,7 +65,8 @@ function print(checks: Check[]): void {
 
 function nodeVersion(): Check {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  const ok = major > 22 || (major === 22 && minor >= 12);
+  // The same floor as bin/centinela.js and package.json's engines: type stripping without a flag.
+  const ok = major > 22 || (major === 22 && minor >= 18);
   return { ok, text: `Node.js ${process.version}`, fix: 'install Node.js 22 LTS or run through npm, which uses the Node 22 in node_modules' };
 }
 

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { CfdiError, fromCfdi, parseCfdi } from '../pipeline/invoices/index.ts';
-import { UsageError } from '../main.ts';
+import { UsageError } from '../usage-error.ts';
 
 export async function extract(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' }, config: { type: 'string' } }, allowPositionals: true });

@@ -6,12 +6,12 @@ import { closest } from 'fastest-levenshtein';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { configSchema } from './config-schema.ts';
+import { ConfigError } from './config-error.ts';
 import { SECRET_ENV, describeSecret, secretInside, secretVariableFor } from './config-secrets.ts';
 import type { SecretName } from './config-secrets.ts';
 import { redactText } from './log.ts';
 
-/** Exit code for a bad configuration (EX_CONFIG from sysexits.h), as systemd and scripts expect. */
-export const CONFIG_EXIT_CODE = 78;
+export { CONFIG_EXIT_CODE, ConfigError } from './config-error.ts';
 
 export { CSV_FIELDS, configSchema, parseDuration, parseSize } from './config-schema.ts';
 export type Config = z.infer<typeof configSchema>;
@@ -26,15 +26,6 @@ export interface LoadedConfig {
   secrets: Secrets;
   /** The YAML file that was read, if any. */
   file: string | null;
-}
-
-export class ConfigError extends Error {
-  readonly problems: string[];
-  constructor(problems: string[]) {
-    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
 }
 
 export interface LoadOptions {

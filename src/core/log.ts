@@ -6,7 +6,6 @@ import { mkdirSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import pino from 'pino';
 import type { DestinationStream, Logger } from 'pino';
-import pinoRoll from 'pino-roll';
 import type { SonicBoom } from 'sonic-boom';
 
 export type { Logger } from 'pino';
@@ -139,6 +138,8 @@ async function openRollingFile(
   onError: (err: Error) => void,
 ): Promise<{ file: SonicBoom; filePath: string }> {
   mkdirSync(dir, { recursive: true });
+  // Loaded here, by the service only: pino-roll brings date-fns (300 modules), which CLI commands never need.
+  const { default: pinoRoll } = await import('pino-roll');
   const file: SonicBoom = await pinoRoll({
     file: join(dir, 'centinela'),
     extension: '.log',

@@ -1,9 +1,4 @@
 // The monitor's public face: the module, its migrations, and what the bot and the CLI read (incidents, silences).
-import type { StoreMigration } from '../core/store/index.ts';
-import { repairsMigration } from './actions/index.ts';
-import { dockerMigration } from './docker/index.ts';
-import { incidentsMigration } from './incidents/index.ts';
-import { tailMigration } from './tail/index.ts';
 
 export { MonitorModule } from './module.ts';
 export { Incidents } from './incidents/index.ts';
@@ -12,6 +7,4 @@ export { Silences, formatIncident } from './alerts/index.ts';
 export { RulesError, SHIPPED_RULES, checkSamples, loadRules, toRecord } from './rules/index.ts';
 export type { RuleSet } from './rules/index.ts';
 export type { Finding } from './types.ts';
-
-/** The monitor's tables, in the order their names sort. */
-export const MONITOR_MIGRATIONS: readonly StoreMigration[] = [tailMigration, incidentsMigration, repairsMigration, dockerMigration];
+export { MONITOR_MIGRATIONS } from './migrations.ts';
