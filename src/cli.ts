@@ -1,8 +1,9 @@
 // The `centinela` command: start, status, doctor, jobs. Exit codes: 0 ok, 1 failure, 2 usage, 3 service down
 // (status), 78 bad configuration.
 import { parseArgs } from 'node:util';
-import { CONFIG_EXIT_CODE, ConfigError } from './core/config.ts';
-import { UsageError } from './main.ts';
+// Only what --help needs is imported here: each command loads its own modules when it runs.
+import { CONFIG_EXIT_CODE, ConfigError } from './core/config-error.ts';
+import { UsageError } from './usage-error.ts';
 import { VERSION } from './version.ts';
 
 const HELP = `centinela ${VERSION} — self-hosted operations agent

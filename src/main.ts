@@ -1,48 +1,33 @@
 // Composition root: build the modules from the config, start them in order, stop them in reverse on signals.
 import { mkdirSync } from 'node:fs';
-import { loadConfig } from './core/config.ts';
+import { join } from 'node:path';
+import { checkConfiguration } from './config-check.ts';
 import type { Config, Secrets } from './core/config.ts';
 import { Heartbeats } from './core/heartbeat.ts';
 import { sharedDataProblem } from './core/shared-data.ts';
+import { tightenModes, usePrivateModes } from './core/file-modes.ts';
 import { createLog } from './core/log.ts';
 import type { Log, Logger } from './core/log.ts';
 import { MaintenanceModule } from './core/maintenance.ts';
 import { createMetrics } from './core/metrics.ts';
 import type { Metrics } from './core/metrics.ts';
 import type { Module } from './core/module.ts';
-import { Queue } from './core/queue/index.ts';
-import {
-  StoreConfigError,
-  coreMigration,
-  isStoreUnavailable,
-  maskDatabaseUrl,
-  migrateToLatest,
-  openStore,
-  settingsMigration,
-  storeConfigProblem,
-} from './core/store/index.ts';
-import { IntakeRecords, intakeMigration, itemOutcomesMigration, pricesFrom } from './pipeline/intake/index.ts';
+import type { Queue } from './core/queue/index.ts';
+import { IntakeRecords, pricesFrom } from './pipeline/intake/index.ts';
 import { uploadRoutes } from './pipeline/sources/index.ts';
-import { InvoicesModule, invoiceBatchReport, invoiceReviewsMigration, invoicesMigration } from './pipeline/invoices/index.ts';
-import { WEBHOOK_PATH, loadBotModule, outboxMigration } from './bot/index.ts';
-import { MONITOR_MIGRATIONS, MonitorModule } from './monitor/index.ts';
-import type { Store, StoreMigration } from './core/store/index.ts';
+import { InvoicesModule, invoiceBatchReport } from './pipeline/invoices/index.ts';
+import { WEBHOOK_PATH, loadBotModule } from './bot/index.ts';
+import { MonitorModule } from './monitor/index.ts';
+import type { Store } from './core/store/index.ts';
+import { openMigratedStore, queueFor } from './store-setup.ts';
+import { UsageError } from './usage-error.ts';
+import { StoreConfigError, isStoreUnavailable, maskDatabaseUrl } from './core/store/index.ts';
 import { HttpModule, loadOrCreateApiToken } from './http/index.ts';
 import { buildStatus } from './status.ts';
 import type { StatusReport } from './status.ts';
 import { VERSION } from './version.ts';
 
-/** Every migration of every capability, in the order their names sort. */
-export const MIGRATIONS: readonly StoreMigration[] = [
-  coreMigration,
-  settingsMigration,
-  intakeMigration,
-  outboxMigration,
-  invoicesMigration,
-  invoiceReviewsMigration,
-  ...MONITOR_MIGRATIONS,
-  itemOutcomesMigration,
-];
+export { MIGRATIONS, openMigratedStore, queueFor } from './store-setup.ts';
 
 /** Modules `--only` accepts. */
 export const MODULE_NAMES = ['http', 'maintenance', 'bot', 'invoices', 'monitor'] as const;
@@ -54,6 +39,11 @@ export interface StartOptions {
   cwd?: string;
   only?: string[];
   env?: NodeJS.ProcessEnv;
+  /**
+   * Make every file and folder this process creates private to the service (the process umask), and narrow an
+   * older install's folders and database: `centinela start` does; tests in a shared process do not.
+   */
+  privateFiles?: boolean;
 }
 
 export interface Service {
@@ -69,28 +59,7 @@ export interface Service {
   stop(reason: string): Promise<void>;
 }
 
-export class UsageError extends Error {}
-
-/** Opens the store with every migration applied; used by the service and by CLI commands. */
-export async function openMigratedStore(config: Config, secrets: Secrets): Promise<Store> {
-  let store: Store | null = null;
-  try {
-    store = openStore({
-      dataDir: config.paths.data,
-      databaseUrl: secrets.DATABASE_URL,
-      sqliteSynchronous: config.store.sqlite_synchronous,
-      busyTimeoutMs: config.store.busy_timeout_ms,
-      poolSize: config.store.pool_size,
-    });
-    await migrateToLatest(store.db as never, store.kind, MIGRATIONS);
-  } catch (err) {
-    await store?.close().catch(() => {});
-    // A login, database name or TLS setting the server refuses is configuration: exit 78, not a restart loop.
-    const problem = storeConfigProblem(err, secrets.DATABASE_URL);
-    throw problem ? new StoreConfigError(problem) : err;
-  }
-  return store;
-}
+export { UsageError } from './usage-error.ts';
 
 /** First wait, and longest wait, between tries to reach a store that does not answer at start. */
 const START_RETRY_MS = { first: 1000, max: 30_000 };
@@ -112,22 +81,16 @@ async function openStoreAtStart(config: Config, secrets: Secrets, log: Logger): 
   }
 }
 
-export function queueFor(config: Config, store: Store, log: Log, metrics?: Metrics): Queue {
-  return new Queue({
-    store,
-    log: log.for('queue'),
-    pollMs: config.queue.poll_ms,
-    leaseMs: config.queue.lease_seconds * 1000,
-    maxAttempts: config.queue.max_attempts,
-    backoff: { baseMs: config.queue.backoff_base_seconds * 1000, capMs: config.queue.backoff_cap_seconds * 1000 },
-    onFinish: metrics?.jobFinished,
-  });
-}
 
 export async function startService(options: StartOptions = {}): Promise<Service> {
   const only = parseOnly(options.only);
-  const { config, secrets } = loadConfig({ file: options.configFile, env: options.env, cwd: options.cwd });
-  for (const dir of [config.paths.data, config.paths.logs, config.paths.media]) mkdirSync(dir, { recursive: true });
+  // Every configuration problem (settings, rules file) stops start-up here, before a log line or the store.
+  const { config, secrets } = checkConfiguration({ file: options.configFile, env: options.env, cwd: options.cwd, monitor: only === null || only.includes('monitor') });
+  const { data, logs, media, group_readable: groupReadable } = config.paths;
+  if (options.privateFiles) usePrivateModes(groupReadable);
+  for (const dir of [data, logs, media]) mkdirSync(dir, { recursive: true });
+  const db = join(data, 'centinela.db');
+  const narrowed = options.privateFiles ? tightenModes([data, logs, media, db, `${db}-wal`, `${db}-shm`], groupReadable) : [];
   const log = await createLog({
     level: config.log.level,
     dir: config.paths.logs,
@@ -137,6 +100,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   });
   const mainLog = log.for('main');
   const startedAt = Date.now();
+  if (narrowed.length > 0) mainLog.info({ paths: narrowed }, 'made files of an older install private to the service (paths.group_readable)');
   let store: Store;
   try {
     store = await openStoreAtStart(config, secrets, mainLog);
@@ -294,9 +258,16 @@ export function runUntilSignal(service: Service): Promise<number> {
     log.error({ err }, 'uncaught exception (a bug): exiting so the supervisor restarts a clean process');
     void service.stop('uncaught exception').finally(() => process.exit(1));
   });
+  // Under npm (`npm start` execs the service as npm's child), a Ctrl-C reaches both npm and the service, one
+  // process group, and npm forwards its copy: one request arrives twice within milliseconds. There, a repeat
+  // within a second is that copy, not a second signal.
+  const sameRequestMs = process.env.npm_lifecycle_event ? 1000 : 0;
   return new Promise<number>(() => {
     let signals = 0;
+    let firstAt = 0;
     const onSignal = (signal: NodeJS.Signals): void => {
+      if (signals > 0 && Date.now() - firstAt < sameRequestMs) return;
+      if (signals === 0) firstAt = Date.now();
       signals++;
       if (signals > 1) {
         process.stderr.write(`centinela: second ${signal}: exiting now; running jobs will be retried after their lease expires\n`);

@@ -68,6 +68,6 @@ describe('config/centinela.example.yaml', () => {
     expect(file).toBe(EXAMPLE);
     expect(secrets).toEqual({});
     const defaults = configSchema.parse({});
-    expect(config).toEqual({ ...defaults, paths: { data: join(cwd, 'data'), logs: join(cwd, 'logs'), media: join(cwd, 'media') } });
+    expect(config).toEqual({ ...defaults, paths: { ...defaults.paths, data: join(cwd, 'data'), logs: join(cwd, 'logs'), media: join(cwd, 'media') } });
   });
 });

@@ -41,7 +41,7 @@ describe('loadConfig', () => {
     const defaults = configSchema.parse({});
     expect(config).toEqual({
       ...defaults,
-      paths: { data: join(cwd, 'data'), logs: join(cwd, 'logs'), media: join(cwd, 'media') },
+      paths: { ...defaults.paths, data: join(cwd, 'data'), logs: join(cwd, 'logs'), media: join(cwd, 'media') },
     });
     expect(config.http).toEqual({ host: '127.0.0.1', port: 8787 });
     expect(config.shutdown.timeout_seconds).toBe(30);

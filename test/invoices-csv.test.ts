@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/core/config.ts';
+import { CSV_FIELDS, ConfigError, loadConfig } from '../src/core/config.ts';
 import { PermanentError } from '../src/core/queue/index.ts';
 import type { HandlerContext, Job } from '../src/core/queue/index.ts';
 import type { Store } from '../src/core/store/index.ts';
@@ -13,7 +13,8 @@ import { startService } from '../src/main.ts';
 import type { Service } from '../src/main.ts';
 import { IntakeRecords, ItemOutcomes } from '../src/pipeline/intake/index.ts';
 import type { FileRow } from '../src/pipeline/intake/index.ts';
-import { InvoiceRecords, csvColumnMapping, processHandler } from '../src/pipeline/invoices/index.ts';
+import { InvoiceRecords, processHandler } from '../src/pipeline/invoices/index.ts';
+import { INVOICE_FIELD_NAMES } from '../src/pipeline/invoices/extract/index.ts';
 import type { ProcessDeps } from '../src/pipeline/invoices/index.ts';
 import { runCli, tempDir } from './support/service.ts';
 import { STORE_KINDS, createTestStore, eventually, quietLog } from './support/stores.ts';
@@ -33,22 +34,29 @@ const CSV = [
 ].join('\r\n');
 
 describe('invoices.csv_columns', () => {
-  it('is checked against the invoice fields, naming each bad key, the closest field and all of them', () => {
-    expect(csvColumnMapping(MAPPING)).toEqual(MAPPING);
-    let error: unknown;
-    try {
-      csvColumnMapping({ folio: 'Folio', totl: 'Total', total: 'Total' });
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    const problems = (error as ConfigError).problems;
+  it('is checked against the invoice fields with the rest of the configuration, naming each bad key, the closest field and all of them', () => {
+    const cwd = tempDir('centinela-csv-config-');
+    const check = (columns: string): string[] => {
+      try {
+        loadConfig({ cwd, env: { CENTINELA_INVOICES_CSV_COLUMNS: columns } });
+        return [];
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as ConfigError).problems;
+      }
+    };
+    expect(loadConfig({ cwd, env: { CENTINELA_INVOICES_CSV_COLUMNS: JSON.stringify(MAPPING) } }).config.invoices.csv_columns).toEqual(MAPPING);
+    const problems = check('{folio: Folio, totl: Total, total: Total}');
     expect(problems).toHaveLength(2);
     expect(problems[1]).toBe(
-      'invoices.csv_columns.totl: not an invoice field (did you mean total?); the fields are number, series, issuedAt, currency, issuerRfc, issuerName, receiverRfc, receiverName, uuid, subtotal, discount, transferredTaxes, withheldTaxes, total, paymentForm, paymentMethod',
+      'invoices.csv_columns.totl: not an invoice field (did you mean total?); the fields are number, series, issuedAt, currency, issuerRfc, issuerName, receiverRfc, receiverName, uuid, subtotal, discount, transferredTaxes, withheldTaxes, total, paymentForm, paymentMethod (from CENTINELA_INVOICES_CSV_COLUMNS)',
     );
     expect(problems[0]).toMatch(/^invoices\.csv_columns\.folio: not an invoice field/);
-    expect(() => csvColumnMapping({})).toThrow(/invoices\.csv_columns: maps no field/);
+    expect(check('{}')).toEqual([expect.stringMatching(/^invoices\.csv_columns: maps no field/)]);
+  });
+
+  it('names the same fields as the pipeline reads', () => {
+    expect([...CSV_FIELDS].sort()).toEqual([...INVOICE_FIELD_NAMES].sort());
   });
 
   it('stops the service at start when a key is not a field, with exit code 78 from the command', async () => {

@@ -21,8 +21,26 @@ interface LogLine {
   [field: string]: unknown;
 }
 
+/** The keys of a JSON object line's top level, in order, repeats included (JSON.parse keeps only the last). */
+function topLevelKeys(line: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') {
+      const start = i;
+      for (i++; line[i] !== '"'; i++) if (line[i] === '\\') i++;
+      if (depth === 1 && line[i + 1] === ':') keys.push(JSON.parse(line.slice(start, i + 1)) as string);
+    } else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+  }
+  return keys;
+}
+
 /** Parses one line as a log line in the documented format, failing with the line itself when it is not. */
 function parseLine(line: string, where: string): LogLine {
+  const keys = topLevelKeys(line);
+  expect(keys.filter((k, i) => keys.indexOf(k) !== i), `${where}: keys written twice in ${line}`).toEqual([]);
   let obj: unknown;
   try {
     obj = JSON.parse(line);
@@ -74,6 +92,8 @@ describe('a real start', () => {
 
     const telegram = records.filter((r) => /telegram/i.test(r.msg) && /intake/i.test(r.msg));
     expect(telegram, 'lines about Telegram intake').toHaveLength(1);
+    // The one WARN the README promises is the only one of a fresh start (none about our own log file).
+    expect(records.filter((r) => r.level === 'WARN' || r.level === 'ERROR')).toEqual([telegram[0]]);
     expect(telegram[0]?.level).toBe('WARN');
     expect(telegram[0]?.msg).toMatch(/off/);
     expect(telegram[0]?.msg).toContain('TELEGRAM_BOT_TOKEN');
@@ -229,6 +249,23 @@ describe('createLog', () => {
     expect(text).not.toContain('cyclic-password-value-77');
     const [rec] = fileLines(join(dir, LOG_FILE_NAME)).map((l) => parseLine(l, 'cyclic line'));
     expect(rec).toMatchObject({ conn: { host: 'db.internal', password: REDACTED, self: '[Circular]' }, a: { region: 'mx' }, b: { region: 'mx' } });
+  });
+
+  test('a child that names its own component writes component once, its own; other bindings are kept', async () => {
+    const lines: string[] = [];
+    const log = await createLog({ level: 'debug', dir: null, stdout: false, rotate: { size: '10m', keep: 2 }, stdoutStream: { write: (l: string) => void lines.push(l) } });
+    const monitor = log.for('monitor', { request_id: 'r-1' });
+    monitor.child({ component: 'monitor.tail', file: '/var/log/a.log' }).warn('missing');
+    monitor.child({ component: 'monitor.tail' }).child({ component: 'monitor.tail.rotate', token: 'child-secret-token-value' }).info('rotated');
+    monitor.child({ file: '/var/log/b.log' }).info('plain child');
+    await log.close();
+    const records = lines.map((l, i) => parseLine(l.trim(), `line ${i + 1}`));
+    expect(records.map((r) => [r.level, r.component, r.request_id, r.file, r.msg])).toEqual([
+      ['WARN', 'monitor.tail', 'r-1', '/var/log/a.log', 'missing'],
+      ['INFO', 'monitor.tail.rotate', 'r-1', undefined, 'rotated'],
+      ['INFO', 'monitor', 'r-1', '/var/log/b.log', 'plain child'],
+    ]);
+    expect(records[1]?.token).toBe(REDACTED);
   });
 
   test('the level names are DEBUG, INFO, WARN and ERROR, and lines below the level are not written', async () => {

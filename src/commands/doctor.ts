@@ -1,15 +1,16 @@
 // `centinela doctor`: one line per check, ✓ or ✗, and for each ✗ the fix. Exit 1 if a required check fails.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { loadConfig, parseSize } from '../core/config.ts';
+import { checkConfiguration, rulesFile } from '../config-check.ts';
+import { parseSize } from '../core/config.ts';
 import type { Config, LoadedConfig } from '../core/config.ts';
 import { formatBytes } from '../core/format.ts';
 import { readFreeSpace } from '../core/free-space.ts';
-import { MIGRATIONS } from '../main.ts';
+import { MIGRATIONS } from '../store-setup.ts';
 import { describeUrl, openStore, pendingMigrations, storeConfigProblem } from '../core/store/index.ts';
 import type { Store } from '../core/store/index.ts';
-import { readApiToken } from '../http/index.ts';
-import { serviceUrl } from './context.ts';
+import { readApiToken } from '../http/token.ts';
+import { serviceUrl } from './service-url.ts';
 import { monitorChecks } from './doctor-monitor.ts';
 import { sharedDataCheck } from './doctor-shared-data.ts';
 
@@ -25,16 +26,20 @@ export async function doctor(_args: string[], configFile: string | undefined): P
   const checks: Check[] = [];
   let loaded: LoadedConfig;
   try {
-    loaded = loadConfig({ file: configFile });
-    checks.push({ ok: true, text: `configuration valid (${loaded.file ?? 'defaults and environment; no config file'})` });
+    // The same check `centinela start` runs first: what it refuses, doctor refuses.
+    loaded = checkConfiguration({ file: configFile });
+    const rules = loaded.config.monitor.rules ? rulesFile(loaded) : 'the shipped rules';
+    checks.push({ ok: true, text: `configuration valid (${loaded.file ?? 'defaults and environment; no config file'}; monitor rules: ${rules})` });
   } catch (err) {
-    print([{ ok: false, text: (err as Error).message, fix: 'fix the keys named above; config/centinela.example.yaml lists them all' }]);
+    const fix = (err as Error).name === 'RulesError' ? 'fix the rules named above; `centinela rules test` shows each' : 'fix the keys named above; config/centinela.example.yaml lists them all';
+    print([{ ok: false, text: (err as Error).message, fix }]);
     return 1;
   }
   const { config, secrets } = loaded;
   checks.push(nodeVersion());
-  for (const [name, dir] of Object.entries(config.paths)) checks.push(writable(`paths.${name}`, dir));
-  for (const dir of new Set(Object.values(config.paths))) checks.push(await freeDisk(dir, config.disk));
+  const { data, logs, media } = config.paths;
+  for (const [name, dir] of Object.entries({ data, logs, media })) checks.push(writable(`paths.${name}`, dir));
+  for (const dir of new Set([data, logs, media])) checks.push(await freeDisk(dir, config.disk));
   checks.push(await storeCheck(loaded));
   const shared = await sharedDataCheck(loaded);
   if (shared) checks.push(shared);
@@ -65,7 +70,8 @@ function print(checks: Check[]): void {
 
 function nodeVersion(): Check {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  const ok = major > 22 || (major === 22 && minor >= 12);
+  // The same floor as bin/centinela.js and package.json's engines: type stripping without a flag.
+  const ok = major > 22 || (major === 22 && minor >= 18);
   return { ok, text: `Node.js ${process.version}`, fix: 'install Node.js 22 LTS or run through npm, which uses the Node 22 in node_modules' };
 }
 

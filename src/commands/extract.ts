@@ -8,9 +8,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, parseSize } from '../core/config.ts';
 import type { Config } from '../core/config.ts';
 import { createLog } from '../core/log.ts';
-import { UsageError } from '../main.ts';
 import { checkInvoiceFile } from '../pipeline/invoices/check/index.ts';
-import { csvColumnMapping } from '../pipeline/invoices/csv-columns.ts';
 import { csvInvoiceRows } from '../pipeline/invoices/csv-job.ts';
 import { invoiceFromCsvRow } from '../pipeline/invoices/from-csv.ts';
 import type { OpenAIClient } from '../pipeline/invoices/openai/index.ts';
@@ -29,6 +27,7 @@ interface Result {
 }
 
 const PHOTO_NEEDS_KEY = 'a photo is read by OpenAI vision: set OPENAI_API_KEY (and invoices.openai.* if you use another endpoint) and run extract again';
+import { UsageError } from '../usage-error.ts';
 
 export async function extract(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' }, config: { type: 'string' } }, allowPositionals: true });
@@ -59,7 +58,7 @@ async function extractFile(file: string, config: Config, openai: OpenAIClient | 
   if (!checked.ok) return [{ file, ok: false, error: checked.reason }];
   const now = new Date();
   if (checked.type === 'csv') {
-    const read = csvInvoiceRows(bytes, csvColumnMapping(config.invoices.csv_columns));
+    const read = csvInvoiceRows(bytes, config.invoices.csv_columns);
     if ('error' in read) return [{ file, ok: false, error: `${read.error} (columns from invoices.csv_columns)` }];
     return read.rows.map((r) =>
       r.fields ? { file, row: r.row, ok: true, ...shown(invoiceFromCsvRow(r.fields, r.row, now)) } : { file, row: r.row, ok: false, error: r.error ?? 'the row cannot be read' },

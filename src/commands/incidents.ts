@@ -1,7 +1,7 @@
 // `centinela incidents [--open] [--type T] [--json] [--limit N]`: what the monitor found, read from the store
 // (whether or not the service runs), as a table with counts by type, or as one JSON array.
 import { parseArgs } from 'node:util';
-import { UsageError } from '../main.ts';
+import { UsageError } from '../usage-error.ts';
 import { Incidents } from '../monitor/index.ts';
 import type { Incident } from '../monitor/index.ts';
 import { openContext } from './context.ts';

@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CORRECTABLE_FIELDS, InvoiceRecords, InvoiceReviews, ReviewError } from '../pipeline/invoices/index.ts';
 import type { InvoiceRow } from '../pipeline/invoices/index.ts';
-import { UsageError } from '../main.ts';
+import { UsageError } from '../usage-error.ts';
 import { openContext } from './context.ts';
 
 const COLUMNS = ['id', 'status', 'kind', 'source', 'issued_at', 'series', 'number', 'uuid', 'issuer_rfc', 'issuer_name', 'receiver_rfc', 'receiver_name', 'currency', 'subtotal', 'discount', 'transferred', 'withheld', 'total', 'problems'] as const;

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { JOB_STATES } from '../core/store/index.ts';
 import type { JobState } from '../core/store/index.ts';
 import type { Job } from '../core/queue/index.ts';
-import { UsageError } from '../main.ts';
+import { UsageError } from '../usage-error.ts';
 import { openContext } from './context.ts';
 
 export async function jobs(args: string[], configFile: string | undefined): Promise<number> {

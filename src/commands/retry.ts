@@ -3,7 +3,7 @@
 // the store directly: a running service picks the jobs up at its next poll.
 import { parseArgs } from 'node:util';
 import { retryFiles } from '../pipeline/intake/index.ts';
-import { UsageError } from '../main.ts';
+import { UsageError } from '../usage-error.ts';
 import { openContext } from './context.ts';
 
 export async function retry(args: string[], configFile: string | undefined): Promise<number> {

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { configSchema, loadConfig } from '../core/config.ts';
 import type { Config } from '../core/config.ts';
 import { redactText } from '../core/log.ts';
-import { UsageError } from '../main.ts';
+import { UsageError } from '../usage-error.ts';
 import { RulesError, SHIPPED_RULES, checkSamples, loadRules, toRecord } from '../monitor/index.ts';
 import type { Finding, RuleSet } from '../monitor/index.ts';
 

@@ -1,11 +1,11 @@
 // `centinela status`: asks the running service; if none answers, reads the store and says the service is down.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.ts';
-import { readApiToken } from '../http/index.ts';
-import { pricesFrom } from '../pipeline/intake/index.ts';
+import { readApiToken } from '../http/token.ts';
+import { pricesFrom } from '../pipeline/intake/outcomes/cost.ts';
 import { buildStatus, formatStatus } from '../status.ts';
 import type { StatusReport } from '../status.ts';
-import { openContext, serviceUrl } from './context.ts';
+import { serviceUrl } from './service-url.ts';
 
 export const SERVICE_DOWN_EXIT_CODE = 3;
 
@@ -26,6 +26,8 @@ export async function status(args: string[], configFile: string | undefined): Pr
     why = `nothing answers at ${url} (${(err as Error).cause ? ((err as Error).cause as Error).message : (err as Error).message})`;
   }
   if (!report) {
+    // Only when no service answers: the store and its modules are not loaded otherwise.
+    const { openContext } = await import('./context.ts');
     const ctx = await openContext(configFile);
     try {
       report = await buildStatus({

@@ -1,5 +1,6 @@
 // The settings: one zod schema, one section per area. Every key has a default and a description; the
 // description is what config/centinela.example.yaml and the README say about it.
+import { closest } from 'fastest-levenshtein';
 import { z } from 'zod';
 
 const sizeString = z.string().regex(/^\d+(k|m|g)$/i, 'a size such as 512k, 10m or 1g');
@@ -66,6 +67,33 @@ const probeSchema = z
 
 export type ProbeConfig = z.infer<typeof probeSchema>;
 
+/** The invoice fields a CSV column can be read into: the pipeline's InvoiceFields (a test keeps the two equal). */
+export const CSV_FIELDS = [
+  'number', 'series', 'issuedAt', 'currency', 'issuerRfc', 'issuerName', 'receiverRfc', 'receiverName', 'uuid',
+  'subtotal', 'discount', 'transferredTaxes', 'withheldTaxes', 'total', 'paymentForm', 'paymentMethod',
+] as const;
+
+/** A misspelt field would silently never be read, and an empty mapping reads no row: both stop start-up. */
+function checkCsvColumns(mapping: Record<string, string>, ctx: z.RefinementCtx): void {
+  const fields: readonly string[] = CSV_FIELDS;
+  for (const key of Object.keys(mapping)) {
+    if (fields.includes(key)) continue;
+    ctx.addIssue({ code: 'custom', path: [key], message: `not an invoice field (did you mean ${closest(key, [...fields])}?); the fields are ${fields.join(', ')}` });
+  }
+  if (Object.keys(mapping).length === 0) {
+    ctx.addIssue({ code: 'custom', message: `maps no field, so no CSV row could be read; map at least total, issuedAt, issuerRfc and number (the fields are ${fields.join(', ')})` });
+  }
+}
+
+/** A regex setting must compile, or the module using it would fail at start with a stack trace. */
+const regexString = z.string().superRefine((text, ctx) => {
+  try {
+    new RegExp(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `not a regular expression: ${(err as Error).message}` });
+  }
+});
+
 export const configSchema = z
   .object({
     paths: z
@@ -73,6 +101,10 @@ export const configSchema = z
         data: z.string().min(1).default('./data').describe('store (SQLite), API token, pending and quarantine files'),
         logs: z.string().min(1).default('./logs').describe('centinela.log (rotated) and incidents.jsonl'),
         media: z.string().min(1).default('./media').describe('creators\' videos, one folder per creator'),
+        group_readable: z
+          .boolean()
+          .default(false)
+          .describe('let the service\'s group read data, logs and media (files 0640, folders 0750); false: only its user (0600, 0700)'),
       })
       .strict()
       .prefault({}),
@@ -214,6 +246,7 @@ export const configSchema = z
             withheldTaxes: 'retenciones',
             total: 'total',
           })
+          .superRefine(checkCsvColumns)
           .describe('CSV invoices: field → column header (case and spaces ignored); one invoice per row. Mapped columns must all exist'),
         price_per_million_tokens: z
           .object({
@@ -272,7 +305,7 @@ export const configSchema = z
         logs: z.array(z.string().min(1)).default([]).describe('more log files or globs to tail besides logs/centinela.log'),
         from: z.enum(['end', 'beginning']).default('end').describe('where to start reading a file seen for the first time'),
         max_line_bytes: z.number().int().min(256).default(65536).describe('longer lines are cut to this length'),
-        multiline_start: z.string().default('^\\S').describe('a line matching this starts a record; others (indented stack-trace lines) join the previous one'),
+        multiline_start: regexString.default('^\\S').describe('a line matching this starts a record; others (indented stack-trace lines) join the previous one'),
         allowed_roots: z.array(z.string().min(1)).default([]).describe('folders repairs may touch, besides paths.media and paths.data'),
         owner: z
           .string()

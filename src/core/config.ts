@@ -6,25 +6,19 @@ import { closest } from 'fastest-levenshtein';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { configSchema } from './config-schema.ts';
+import { ConfigError } from './config-error.ts';
+import { SECRET_ENV, describeSecret, secretInside, secretVariableFor } from './config-secrets.ts';
+import type { SecretName } from './config-secrets.ts';
 import { redactText } from './log.ts';
 
-/** Exit code for a bad configuration (EX_CONFIG from sysexits.h), as systemd and scripts expect. */
-export const CONFIG_EXIT_CODE = 78;
+export { CONFIG_EXIT_CODE, ConfigError } from './config-error.ts';
 
-export { configSchema, parseDuration, parseSize } from './config-schema.ts';
+export { CSV_FIELDS, configSchema, parseDuration, parseSize } from './config-schema.ts';
 export type Config = z.infer<typeof configSchema>;
 export type { ProbeConfig } from './config-schema.ts';
 
-/** Secrets, from the environment only. Never logged; `describeSecret` masks them for messages. */
-export const SECRET_ENV = [
-  'TELEGRAM_BOT_TOKEN',
-  'OPENAI_API_KEY',
-  'GEMINI_API_KEY',
-  'DATABASE_URL',
-  'GOOGLE_APPLICATION_CREDENTIALS',
-  'CENTINELA_API_TOKEN',
-] as const;
-export type SecretName = (typeof SECRET_ENV)[number];
+export { SECRET_ENV, describeSecret } from './config-secrets.ts';
+export type { SecretName } from './config-secrets.ts';
 export type Secrets = Partial<Record<SecretName, string>>;
 
 export interface LoadedConfig {
@@ -32,15 +26,6 @@ export interface LoadedConfig {
   secrets: Secrets;
   /** The YAML file that was read, if any. */
   file: string | null;
-}
-
-export class ConfigError extends Error {
-  readonly problems: string[];
-  constructor(problems: string[]) {
-    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
 }
 
 export interface LoadOptions {
@@ -68,6 +53,11 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     if (!name.startsWith('CENTINELA_') || NON_SETTING_ENV.has(name) || value === undefined) continue;
     const path = known.get(name);
     if (!path) {
+      const secret = secretVariableFor([name.slice('CENTINELA_'.length).toLowerCase()], value);
+      if (secret) {
+        problems.push(`${name}: not read; this secret has its own variable: set ${secret} instead`);
+        continue;
+      }
       const guess = closest(name, [...known.keys()]);
       problems.push(`${name}: unknown setting in the environment; did you mean ${guess}?`);
       continue;
@@ -159,7 +149,7 @@ function describeIssue(
     return issue.keys.map((key) => {
       const full = [...path, key].join('.');
       const where = origin.get(full) ?? firstOrigin(origin, full);
-      const secret = secretFor(key);
+      const secret = secretInside([...path, key], getPath(raw, [...path, key]));
       if (secret) return `${full}: secrets are read only from the environment; remove it from ${where} and set ${secret}`;
       // A misspelt section (a mapping) is compared with the sections, a misspelt setting with the settings.
       const value = getPath(raw, [...path, key]);
@@ -168,10 +158,11 @@ function describeIssue(
     });
   }
   const dotted = path.join('.');
-  const value = getPath(raw, path);
-  const where = origin.get(dotted);
-  const got = showValue(value);
-  return [`${dotted}: ${issue.message.replace(/^Invalid (input|option): /, '').replace(/, received \w+$/, '')}, got ${got}${where ? ` (from ${where})` : ''}`];
+  // A key inside a mapping set as a whole (CENTINELA_INVOICES_CSV_COLUMNS) came from where the mapping came from.
+  const where = path.map((_, i) => origin.get(path.slice(0, path.length - i).join('.'))).find(Boolean);
+  // A custom check's message says all there is to say; a type or format error also shows what it got.
+  const got = issue.code === 'custom' ? '' : `, got ${showValue(getPath(raw, path))}`;
+  return [`${dotted}: ${issue.message.replace(/^Invalid (input|option): /, '').replace(/, received \w+$/, '')}${got}${where ? ` (from ${where})` : ''}`];
 }
 
 /**
@@ -190,17 +181,6 @@ function firstOrigin(origin: Map<string, string>, prefix: string): string | unde
   return undefined;
 }
 
-function secretFor(key: string): SecretName | undefined {
-  const k = key.toLowerCase();
-  if (/bot_?token|telegram/.test(k)) return 'TELEGRAM_BOT_TOKEN';
-  if (/openai/.test(k)) return 'OPENAI_API_KEY';
-  if (/gemini/.test(k)) return 'GEMINI_API_KEY';
-  if (/database_?url|password/.test(k)) return 'DATABASE_URL';
-  if (/credentials/.test(k)) return 'GOOGLE_APPLICATION_CREDENTIALS';
-  if (/token|api_?key|secret/.test(k)) return 'CENTINELA_API_TOKEN';
-  return undefined;
-}
-
 function readSecrets(env: NodeJS.ProcessEnv, problems: string[]): Secrets {
   const secrets: Secrets = {};
   for (const name of SECRET_ENV) {
@@ -214,11 +194,6 @@ function readSecrets(env: NodeJS.ProcessEnv, problems: string[]): Secrets {
     );
   }
   return secrets;
-}
-
-/** A secret as it may appear in a message: its first characters and its length, nothing more. */
-export function describeSecret(value: string): string {
-  return `"${value.slice(0, 3)}…" (${value.length} characters, masked)`;
 }
 
 function leafPaths(value: unknown, prefix: string[] = []): string[] {

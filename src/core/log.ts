@@ -1,11 +1,11 @@
 // pino in the log format of ARCHITECTURE.md: one JSON object a line with ts, level, component, app, msg,
 // request_id where one applies, then fields. Lines go to stdout and to logs/centinela.log, rotated by size.
 // Secrets never reach a line: secret-named fields and token-shaped strings are redacted.
+import { once } from 'node:events';
 import { mkdirSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import pino from 'pino';
 import type { DestinationStream, Logger } from 'pino';
-import pinoRoll from 'pino-roll';
 import type { SonicBoom } from 'sonic-boom';
 
 export type { Logger } from 'pino';
@@ -105,9 +105,18 @@ export async function createLog(options: LogOptions): Promise<Log> {
   );
   // pino runs formatters.bindings on the root's base only: a child's bindings (log.for('bot', {...}),
   // logger.child({...})) would skip field redaction. Every logger descends from root, so this covers them all.
+  // pino also writes a key once per logger that binds it: a child that binds a key again (the monitor's
+  // `component: monitor` → `monitor.tail`) would repeat it on every line. Such a child is made from root with its
+  // parent's bindings overridden, so each key appears once.
   const pinoChild = root.child;
+  const rootKeys = new Set(Object.keys(root.bindings()));
   root.child = function (this: Logger, bindings, childOptions) {
-    return pinoChild.call(this, redactFields(bindings), childOptions);
+    const own = redactFields(bindings);
+    const inherited = this.bindings();
+    if (this === root || !Object.keys(own).some((key) => key in inherited)) return pinoChild.call(this, own, childOptions);
+    const merged: Record<string, unknown> = { ...inherited, ...own };
+    for (const key of rootKeys) if (!(key in own)) delete merged[key];
+    return pinoChild.call(root, merged, { level: this.level, ...childOptions });
   } as Logger['child'];
   if (problem) root.child({ component: 'log' }).warn({ problem }, 'file logging is off; lines go to stdout only');
 
@@ -129,6 +138,8 @@ async function openRollingFile(
   onError: (err: Error) => void,
 ): Promise<{ file: SonicBoom; filePath: string }> {
   mkdirSync(dir, { recursive: true });
+  // Loaded here, by the service only: pino-roll brings date-fns (300 modules), which CLI commands never need.
+  const { default: pinoRoll } = await import('pino-roll');
   const file: SonicBoom = await pinoRoll({
     file: join(dir, 'centinela'),
     extension: '.log',
@@ -156,6 +167,9 @@ async function openRollingFile(
       onError(err as Error);
     }
   };
+  // The file is opened asynchronously: wait for it, or centinela.log would point at nothing for a moment and the
+  // monitor, starting right after, would warn that it does not exist.
+  if ((file as SonicBoom & { fd: number }).fd < 0) await once(file, 'ready');
   link();
   file.on('ready', link); // pino-roll reopens the stream on each rotation
   file.on('error', onError);

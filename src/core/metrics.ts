@@ -1,6 +1,9 @@
 // Prometheus metrics (prom-client): process metrics, and jobs by queue and state read from the store at scrape time.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerEventLoopLag } from './event-loop-lag.ts';
 import type { JobOutcome, Queue, QueueStats } from './queue/index.ts';
+
+const PREFIX = 'centinela_';
 
 export interface Metrics {
   registry: Registry;
@@ -13,8 +16,10 @@ export interface Metrics {
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  // The event-loop monitor samples every 10 ms by default: 100 wake-ups a second on an idle service.
-  collectDefaultMetrics({ register: registry, prefix: 'centinela_', eventLoopMonitoringPrecision: 500 });
+  // prom-client's event-loop figures include its sampling interval (an idle service read 0.5 s): ours replace
+  // them, and its own histogram, which cannot be left out, samples once an hour for nothing.
+  collectDefaultMetrics({ register: registry, prefix: PREFIX, eventLoopMonitoringPrecision: 3_600_000 });
+  registerEventLoopLag(registry, PREFIX);
   const duration = new Histogram({
     name: 'centinela_job_duration_seconds',
     help: 'Time a job attempt took, by queue and outcome',

@@ -28,7 +28,8 @@ export function freePort(): Promise<number> {
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(CENTINELA_|TELEGRAM_|OPENAI_|GEMINI_|DATABASE_URL|GOOGLE_|VITEST|NODE_OPTIONS)/.test(k)) continue;
+    // npm_*: `npm test` must not make the child believe npm started it (it then takes a quick second signal for npm's copy).
+    if (/^(CENTINELA_|TELEGRAM_|OPENAI_|GEMINI_|DATABASE_URL|GOOGLE_|VITEST|NODE_OPTIONS|npm_)/.test(k)) continue;
     env[k] = v;
   }
   return { ...env, ...extra };
@@ -78,12 +79,16 @@ export interface RunningService {
  * until /healthz answers 200.
  */
 export async function startService(
-  options: { cwd?: string; env?: Record<string, string>; args?: string[]; script?: string; timeoutMs?: number } = {},
+  options: { cwd?: string; env?: Record<string, string>; args?: string[]; script?: string; timeoutMs?: number; umask?: '022' | '027' | '077' } = {},
 ): Promise<RunningService> {
   const cwd = options.cwd ?? tempDir();
   const port = await freePort();
   const argv = options.script ? [options.script, ...(options.args ?? [])] : [CLI, 'start', ...(options.args ?? [])];
-  const proc = spawn(process.execPath, argv, {
+  // With a umask, through a shell that sets it and then becomes node (exec): the process is still the service.
+  const [command, args] = options.umask
+    ? ['/bin/sh', ['-c', `umask ${options.umask} && exec "$0" "$@"`, process.execPath, ...argv]]
+    : [process.execPath, argv];
+  const proc = spawn(command, args, {
     cwd,
     env: cleanEnv({ CENTINELA_HTTP_PORT: String(port), ...options.env }),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,6 @@ export { InvoiceRecords } from './records.ts';
 export type { Added, InvoiceRow, InvoiceStatus, ItemOf } from './records.ts';
 export { parseCfdi, CfdiError } from './cfdi/index.ts';
 export { InvoicesModule, invoiceBatchReport } from './module.ts';
-export { csvColumnMapping } from './csv-columns.ts';
 export { NO_TEXT_LAYER, NO_TEXT_LAYER_WITH_VISION } from './from-pdf.ts';
 export { invoiceReviewsMigration } from './review-migration.ts';
 export { CORRECTABLE_FIELDS, InvoiceReviews, ReviewError } from './review.ts';

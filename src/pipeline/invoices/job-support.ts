@@ -23,7 +23,7 @@ export interface ProcessDeps {
   outcomes: ItemOutcomes;
   /** invoices.pdf_timeout_seconds, in milliseconds; default 30 s. */
   pdfTimeoutMs?: number;
-  /** invoices.csv_columns, checked (see csv-columns.ts). */
+  /** invoices.csv_columns, checked against the invoice fields by the config schema. */
   csvColumns: CsvColumnMapping;
   /** Injectable for tests; default the clock. */
   now?: () => number;

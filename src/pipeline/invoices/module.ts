@@ -9,7 +9,6 @@ import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import { IntakeRecords, ItemOutcomes, loadBatchProgress, pricesFrom } from '../intake/index.ts';
 import { batchReport } from './batch-report.ts';
-import { csvColumnMapping } from './csv-columns.ts';
 import { INVOICE_QUEUE, processHandler } from './process-job.ts';
 import { InvoiceRecords } from './records.ts';
 import { openAIFromConfig } from './openai-from-config.ts';
@@ -42,8 +41,8 @@ export class InvoicesModule implements Module {
   }
 
   async start(): Promise<void> {
-    // A misspelt field in invoices.csv_columns would silently never be read: refuse to start (exit 78) instead.
-    const csvColumns = csvColumnMapping(this.#config.invoices.csv_columns);
+    // Checked against the invoice fields with the rest of the configuration (config-schema.ts).
+    const csvColumns = this.#config.invoices.csv_columns;
     await this.#startOpenAI();
     const outcomes = new ItemOutcomes(this.#store);
     const deps = {
