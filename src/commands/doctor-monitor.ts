@@ -4,7 +4,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import type { Config } from '../core/config.ts';
 import { pino } from 'pino';
-import { Probes, checkContainers, describeDockerError, openDocker, unitOf } from '../monitor/index.ts';
+import type * as MonitorIndex from '../monitor/index.ts';
+import type { Probes } from '../monitor/index.ts';
 
 export interface DoctorCheck {
   ok: boolean;
@@ -15,10 +16,16 @@ export interface DoctorCheck {
 }
 
 export async function monitorChecks(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<DoctorCheck[]> {
-  return [...(await dockerChecks(config.monitor)), ...(await probeChecks(config.monitor, env))];
+  const m = config.monitor;
+  if (m.containers.length === 0 && m.probes.length === 0) return [];
+  // Loaded only when there is something to check: doctor stays light for the common case.
+  const monitor = await import('../monitor/index.ts');
+  return [...(await dockerChecks(m, monitor)), ...(await probeChecks(m, env, monitor))];
 }
 
-async function dockerChecks(m: Config['monitor']): Promise<DoctorCheck[]> {
+type MonitorApi = typeof MonitorIndex;
+
+async function dockerChecks(m: Config['monitor'], { checkContainers, describeDockerError, openDocker }: MonitorApi): Promise<DoctorCheck[]> {
   if (m.containers.length === 0) return [];
   let containers;
   try {
@@ -63,7 +70,7 @@ async function dockerChecks(m: Config['monitor']): Promise<DoctorCheck[]> {
   return checks;
 }
 
-async function probeChecks(m: Config['monitor'], env: NodeJS.ProcessEnv): Promise<DoctorCheck[]> {
+async function probeChecks(m: Config['monitor'], env: NodeJS.ProcessEnv, { Probes, unitOf }: MonitorApi): Promise<DoctorCheck[]> {
   if (m.probes.length === 0) return [];
   let probes: Probes;
   try {
