@@ -221,12 +221,22 @@ describe('the monitor alone', () => {
     const alone = await startService({
       cwd: aloneDir,
       only: ['monitor'],
-      env: cleanEnv({ CENTINELA_LOG_STDOUT: 'false', CENTINELA_MONITOR_WATCH_URL: `http://127.0.0.1:${port}/healthz`, CENTINELA_MONITOR_CHECK_INTERVAL: '200ms' }),
+      env: cleanEnv({
+        CENTINELA_LOG_STDOUT: 'false',
+        CENTINELA_MONITOR_WATCH_URL: `http://127.0.0.1:${port}/healthz`,
+        CENTINELA_MONITOR_CHECK_INTERVAL: '200ms',
+        CENTINELA_ALERTS_DIGEST: '08:00',
+      }),
     });
     try {
       expect(alone.modules.map((m) => m.name)).toEqual(['monitor']);
       const aloneIncidents = new Incidents(alone.store, { journal: null });
       await eventually(async () => (await aloneIncidents.list({ open: true })).some((i) => i.errorType === 'service_down'), 'service_down incident', 10_000);
+      // The daily repair digest is a cron schedule that the monitor's process works (issue 12.4): its tick, once due, runs.
+      const digest = await sql<{ cron: string; tz: string }>`select cron, tz from schedules where name = 'monitor.digest'`.execute(alone.store.db);
+      expect(digest.rows).toEqual([{ cron: '0 8 * * *', tz: 'UTC' }]);
+      await sql`update schedules set next_run_at = ${Date.now() - 1} where name = 'monitor.digest'`.execute(alone.store.db);
+      await eventually(async () => (await alone.queue.list({ queue: 'monitor.digest', states: ['done'] })).length === 1, 'the digest tick to run', 10_000);
     } finally {
       await alone.stop('test done');
     }

@@ -296,6 +296,11 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+        digest: z
+          .string()
+          .regex(/^(|([01]\d|2[0-3]):[0-5]\d)$/, 'a time of day as HH:MM in UTC (08:00), or "" for no digest')
+          .default('')
+          .describe('time of day (HH:MM, UTC) of a daily message listing the targets repaired in the 24 h before; empty: none'),
       })
       .strict()
       .prefault({}),

@@ -11,7 +11,7 @@ import { isStoreUnavailable } from '../core/store/index.ts';
 import type { Store } from '../core/store/index.ts';
 import { Repairs } from './actions/index.ts';
 import { liftDiskPause } from './disk-pause.ts';
-import { Alerts } from './alerts/index.ts';
+import { Alerts, scheduleRepairDigest } from './alerts/index.ts';
 import { CHECK_RULES, Probes, botApiCheck, diskCheck, healthzCheck, heartbeatCheck, stalledCheck, storeCheck, telegramPollingCheck } from './checks/index.ts';
 import type { ProbeSnapshot } from './checks/index.ts';
 import { DockerWatch } from './docker/index.ts';
@@ -148,6 +148,7 @@ export class MonitorModule implements Module {
       const quiet = await incidents.resolveQuiet(QUIET_RESOLVE_MS, [...CHECK_RULES, ...holdingRules]);
       for (const incident of quiet) await alerts.notify(incident, 'resolved');
     });
+    await scheduleRepairDigest(queue, store, alerts, config.alerts.digest);
     await engine.resumeInterrupted();
   }
 

@@ -111,6 +111,11 @@ export class Queue {
     this.#startMaintenance();
   }
 
+  /** Removes a cron schedule (a feature turned off), so no tick is enqueued for a queue nobody works. */
+  async unschedule(name: string): Promise<void> {
+    await this.#o.store.db.deleteFrom('schedules').where('name', '=', name).execute();
+  }
+
   async get(id: number): Promise<Job | undefined> {
     const row = await selectJobs(this.#o.store.db, { ids: [id] }).executeTakeFirst();
     return row ? toJob(row) : undefined;

@@ -9,8 +9,8 @@ export interface RepairRuns {
   repairs: number;
 }
 
-/** Repairs started since `since` (ms), by target, most first; only `target`'s when given. */
-export async function repairRunsSince(store: Store, since: number, target?: string): Promise<RepairRuns[]> {
+/** Repairs started since `since` (ms) and before `until` if given, by target, most first; only `target`'s when given. */
+export async function repairRunsSince(store: Store, since: number, target?: string, until?: number): Promise<RepairRuns[]> {
   const db = withTables<IncidentTables>(store);
   let q = db
     .selectFrom('incident_events as e')
@@ -21,6 +21,7 @@ export async function repairRunsSince(store: Store, since: number, target?: stri
     .where((eb) => eb.or([eb('e.detail', 'like', '% attempt 1/%'), eb('e.detail', 'like', '% attempt 1')]))
     .groupBy('i.target');
   if (target !== undefined) q = q.where('i.target', '=', target);
+  if (until !== undefined) q = q.where('e.at', '<', until);
   const rows = await q.execute();
   return rows.map((r) => ({ target: r.target, repairs: Number(r.n) })).sort((a, b) => b.repairs - a.repairs || a.target.localeCompare(b.target));
 }
