@@ -6,7 +6,7 @@ import type { Log } from './core/log.ts';
 import type { Metrics } from './core/metrics.ts';
 import { Queue } from './core/queue/index.ts';
 import { StoreConfigError, coreMigration, migrateToLatest, openStore, settingsMigration, storeConfigProblem } from './core/store/index.ts';
-import type { Store, StoreMigration } from './core/store/index.ts';
+import type { Store, StoreMigration, StoreOptions } from './core/store/index.ts';
 import { outboxMigration } from './bot/outbox/migration.ts';
 import { MONITOR_MIGRATIONS } from './monitor/migrations.ts';
 import { intakeMigration } from './pipeline/intake/migration.ts';
@@ -26,17 +26,22 @@ export const MIGRATIONS: readonly StoreMigration[] = [
   itemOutcomesMigration,
 ];
 
+/** How to open the store the configuration names (`DATABASE_URL`, else SQLite in paths.data). */
+export function storeOptions(config: Config, secrets: Secrets): StoreOptions {
+  return {
+    dataDir: config.paths.data,
+    databaseUrl: secrets.DATABASE_URL,
+    sqliteSynchronous: config.store.sqlite_synchronous,
+    busyTimeoutMs: config.store.busy_timeout_ms,
+    poolSize: config.store.pool_size,
+  };
+}
+
 /** Opens the store with every migration applied; used by the service and by CLI commands. */
 export async function openMigratedStore(config: Config, secrets: Secrets): Promise<Store> {
   let store: Store | null = null;
   try {
-    store = openStore({
-      dataDir: config.paths.data,
-      databaseUrl: secrets.DATABASE_URL,
-      sqliteSynchronous: config.store.sqlite_synchronous,
-      busyTimeoutMs: config.store.busy_timeout_ms,
-      poolSize: config.store.pool_size,
-    });
+    store = openStore(storeOptions(config, secrets));
     await migrateToLatest(store.db as never, store.kind, MIGRATIONS);
   } catch (err) {
     await store?.close().catch(() => {});

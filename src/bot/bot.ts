@@ -27,7 +27,8 @@ import { registerMaintenanceCommand } from './maintenance-command.ts';
 import { lazyMonitorRecords, registerMonitorCommands } from './monitor-commands.ts';
 import type { MonitorRecords } from './monitor-commands.ts';
 import { Outbox, escapeHtml } from './outbox/index.ts';
-import { isFinal, retryDelayMs, sleep, startPolling } from './polling.ts';
+import { isFinal, retryDelayMs, startPolling } from './polling.ts';
+import { pause } from '../core/pause.ts';
 import { TelegramFiles, TelegramNotifier } from './telegram-ports.ts';
 import { Users, firstRefusalToday } from './users.ts';
 
@@ -178,7 +179,7 @@ export class BotModule implements Module {
         }
         await this.#setHealth('waiting', `the Bot API does not answer: ${describe(err)} (${failures} tries; trying again every ${Math.ceil(wait / 1000)} s or less)`);
         failedOnce();
-        await sleep(wait, signal);
+        await pause(wait, signal);
       }
     }
     return false;

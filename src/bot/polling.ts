@@ -9,6 +9,7 @@ import type { RunnerHandle, UpdateSupplier } from '@grammyjs/runner';
 import { GrammyError } from 'grammy';
 import type { Api, Bot } from 'grammy';
 import type { Update } from 'grammy/types';
+import { pause } from '../core/pause.ts';
 
 /** The longest wait between two failed polls, so that polling is back within this long once the server answers. */
 export const RETRY_CAP_MS = 3000;
@@ -77,7 +78,7 @@ export function startPolling(o: PollingOptions): RunnerHandle {
         confirmed = false;
         const wait = retryDelayMs(err, failures);
         o.onPollFailed(err, failures, wait);
-        await sleep(wait, signal);
+        await pause(wait, signal);
         if (signal.aborted) throw err;
       }
     }
@@ -90,16 +91,4 @@ export function startPolling(o: PollingOptions): RunnerHandle {
   const runner = createRunner(source, sink);
   runner.start();
   return runner;
-}
-
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

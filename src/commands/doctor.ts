@@ -6,7 +6,7 @@ import { parseSize } from '../core/config.ts';
 import type { Config, LoadedConfig } from '../core/config.ts';
 import { formatBytes } from '../core/format.ts';
 import { readFreeSpace } from '../core/free-space.ts';
-import { MIGRATIONS } from '../store-setup.ts';
+import { MIGRATIONS, storeOptions } from '../store-setup.ts';
 import { describeUrl, openStore, pendingMigrations, storeConfigProblem } from '../core/store/index.ts';
 import type { Store } from '../core/store/index.ts';
 import { readApiToken } from '../http/token.ts';
@@ -117,13 +117,7 @@ async function storeCheck({ config, secrets }: LoadedConfig): Promise<Check> {
   let store: Store | null = null;
   try {
     // Inside the try: opening SQLite creates its folder and file, which throws when paths.data is not usable.
-    store = openStore({
-      dataDir: config.paths.data,
-      databaseUrl: secrets.DATABASE_URL,
-      sqliteSynchronous: config.store.sqlite_synchronous,
-      busyTimeoutMs: config.store.busy_timeout_ms,
-      poolSize: 1,
-    });
+    store = openStore({ ...storeOptions(config, secrets), poolSize: 1 });
     await store.ping();
     const pending = await pendingMigrations(store.db as never, store.kind, MIGRATIONS);
     if (pending.length) {

@@ -1,6 +1,7 @@
 // Keeps a stream open across Docker restarts: reconnect with doubling waits, say so once per outage (not once per
 // try), and stop promptly when the watch stops.
 import type { Logger } from '../../core/log.ts';
+import { pause } from '../../core/pause.ts';
 import { describeError } from './errors.ts';
 
 export interface RetryOptions {
@@ -9,20 +10,6 @@ export interface RetryOptions {
 }
 
 export const DEFAULT_RETRY: RetryOptions = { baseMs: 500, capMs: 30_000 };
-
-/** Waits `ms`, or less if the signal aborts. */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 /**
  * Runs `session` again and again until the signal aborts. A session calls `connected()` once its stream is open;
