@@ -46,7 +46,7 @@ describe('locale files', () => {
 
   it('render every message in both languages without a missing variable showing', () => {
     const t = createTranslator();
-    const vars = { name: 'Ana', id: '1', size: '1 MB', max: '2 MB', batch: 'b_1', count: 2, done: 1, total: 2, stored: 1, duplicates: 0, failed: 0, problems: '', date: '2026-01-01', reason: 'x', dir: '/d', free: '1', critical: '1g', description: 'd', downloads: 1, invoices: 0, files: '#1', role_text: 'r', rule: 'r', until: 'u', matcher: 'm', value: 'v', type: 't', what: 'w', by: 'b', mark: '!', target: 't', state: 's', last: 'l', message: 'm', targets: 't' };
+    const vars = { name: 'Ana', id: '1', size: '1 MB', max: '2 MB', batch: 'b_1', count: 2, done: 1, total: 2, stored: 1, duplicates: 0, failed: 0, problems: '', date: '2026-01-01', reason: 'x', dir: '/d', free: '1', critical: '1g', description: 'd', downloads: 1, invoices: 0, files: '#1', issuer: 'RFC', role_text: 'r', rule: 'r', until: 'u', matcher: 'm', value: 'v', type: 't', what: 'w', by: 'b', mark: '!', target: 't', state: 's', last: 'l', message: 'm', targets: 't' };
     for (const lang of ['es', 'en'] as const) {
       for (const key of keysOf(lang)) expect(t.t(lang, key, vars), `${lang} ${key}`).not.toMatch(/\{\s*\$|\{\$/);
     }

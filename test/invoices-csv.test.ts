@@ -115,7 +115,7 @@ describe.each(STORE_KINDS)('CSV invoices on %s', (kind) => {
     const outcomes = await deps.outcomes.forFile(file.id);
     expect(outcomes.map((o) => [o.item, o.outcome])).toEqual([[2, 'ok'], [3, 'review'], [4, 'duplicate'], [5, 'error'], [6, 'ok']]);
     expect(outcomes[1]?.reason).toMatch(/^the amounts do not add up: subtotal 500\.00 .* but the total is 600\.00/);
-    expect(outcomes[2]?.reason).toBe(`the same invoice as #${outcomes[0]?.record_id} (issuer EKU9003173C9, UUID ${uuid(1).toUpperCase()}), recorded before`);
+    expect(outcomes[2]?.reason).toBe(`the same as invoice #${outcomes[0]?.record_id} (issuer EKU9003173C9, UUID ${uuid(1).toUpperCase()}), recorded before`);
     expect(outcomes[3]).toMatchObject({ record_id: null, reason: 'the row has 5 columns but the header has 9: check for a ";" inside a value that is not quoted' });
     const rows = await deps.invoices.db.selectFrom('invoices').selectAll().orderBy('id').execute();
     expect(rows.map((r) => [r.number, r.status, r.source, r.uuid, r.total, r.issuer_name])).toEqual([

@@ -44,7 +44,7 @@ describe.each(STORE_KINDS)('unstamped XML duplicates on %s', (kind) => {
     const first = await run.run('a.xml', withDiscounts);
     const second = await run.run('b.xml', `${withDiscounts}\n`);
     expect(second.outcomes[0]).toMatchObject({ outcome: 'duplicate', record_id: first.outcomes[0]?.record_id });
-    expect(second.outcomes[0]?.reason).toMatch(/^the same invoice as #\d+ \(not stamped: the same invoice XML by issuer EKU9003173C9, issued 2023-06-18T19:20:21, total 3248.00\), recorded before$/);
+    expect(second.outcomes[0]?.reason).toMatch(/^the same as invoice #\d+ \(not stamped: the same invoice XML by issuer EKU9003173C9, issued 2023-06-18T19:20:21, total 3248.00\), recorded before$/);
     // Another unstamped document (other time, other total) is its own record.
     const other = await run.run('c.xml', withDiscounts.replace('Fecha="2023-06-18T19:20:21"', 'Fecha="2023-06-18T19:20:22"'));
     expect(other.outcomes[0]?.outcome).toBe('review');

@@ -40,7 +40,7 @@ describe('centinela retry', () => {
     expect((await report()).files[0]?.reason).toBe(meta.error);
     expect(meta.retry).toContain(`centinela retry --invoices ${fileId}`);
     writeFileSync(meta.quarantinedPath, readFileSync(join(REPO, 'test/fixtures/cfdi/cfdi40-valid.xml')));
-    const retried = await runCli(['retry', '--invoices', String(fileId), '999'], { cwd, env });
+    const retried = await runCli(['retry', '--invoices', String(fileId), '#999'], { cwd, env }); // '#999' as /review writes a file id
     expect(retried.code).toBe(1); // file 999 had nothing to retry
     expect(retried.stdout).toMatch(new RegExp(`^queued again: job #\\d+ \\(invoice\\.process\\) for file #${fileId}$`, 'm'));
     expect(retried.stdout).toContain('nothing to run again: there is no file #999');

@@ -8,6 +8,8 @@ import { InvoiceRecords, InvoiceReviews, NO_TEXT_LAYER, NO_TEXT_LAYER_WITH_VISIO
 import type { InvoiceRow } from '../src/pipeline/invoices/index.ts';
 import { emptyInvoice } from '../src/pipeline/invoices/empty.ts';
 import { invoiceFromPdfText } from '../src/pipeline/invoices/from-pdf.ts';
+import { createTranslator } from '../src/bot/i18n.ts';
+import { reviewKeyboard } from '../src/bot/review-buttons.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi } from './fakes/telegram/index.ts';
 import { ADMIN, STAFF, startBotService, textOf } from './support/bot-service.ts';
@@ -53,9 +55,11 @@ describe('centinela invoices approve|reject', () => {
 
     const review = await runCli(['invoices', 'review'], { cwd });
     expect(review.stdout).toContain('decide: centinela invoices approve ID');
+    // The same ids as /review: the invoice and the file it came from (issue 10.10).
+    expect(review.stdout).toContain(`invoice #${first.id} · file #1 · invoice · EKU9003173C9 · 1.00: low confidence (0.55): the amounts do not add up\n`);
 
     const before = Date.now();
-    const approved = await runCli(['invoices', 'approve', String(first.id), '--field', 'total=1,160.00', '--field', 'issuer_name=Proveedor Ejemplo', '--by', 'ana'], { cwd });
+    const approved = await runCli(['invoices', 'approve', `#${first.id}`, '--field', 'total=1,160.00', '--field', 'issuer_name=Proveedor Ejemplo', '--by', 'ana'], { cwd });
     expect(approved.stderr).toBe('');
     expect(approved.code).toBe(0);
     expect(approved.stdout).toMatch(new RegExp(`^invoice #${first.id} approved by ana \\(cli\\) at \\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z; total 1\\.00 → 1160\\.00, issuer_name ∅ → Proveedor Ejemplo\\n$`));
@@ -105,7 +109,7 @@ describe.each(STORE_KINDS)('a rejected invoice on %s', (kind) => {
       const again = await records.add(xml, 2, 'xml', { item: 0, duplicateWhen: 'same-role' });
       expect(again).toMatchObject({ existing: true, outcome: 'duplicate', invoice: { id: pdf.id, status: 'rejected', source: 'cfdi' } });
       const [outcome] = await new ItemOutcomes(testStore.store).forFile(2);
-      expect(outcome?.reason).toBe(`the same invoice as #${pdf.id} (issuer ${xml.issuer_rfc}, UUID ${xml.uuid}), recorded before and rejected in review`);
+      expect(outcome?.reason).toBe(`the same as invoice #${pdf.id} (issuer ${xml.issuer_rfc}, UUID ${xml.uuid}), recorded before and rejected in review`);
     } finally {
       await testStore.cleanup();
     }
@@ -146,6 +150,37 @@ describe('/review buttons', () => {
     // A second press on an old message says what happened instead of deciding twice.
     expect(String((await press(ADMIN, `inv:reject:${a.id}`)).params.text)).toMatch(new RegExp(`^invoice #${a.id} is ok \\(approved by Ana \\(telegram ${ADMIN.id}\\) at .+\\), not waiting for review`));
     expect(await reviews.of(a.id)).toHaveLength(1);
+  });
+});
+
+describe('/review ids', () => {
+  it('shows each invoice with its file ids, the #N /batch shows and /retry takes, and a word for a missing value', async () => {
+    fake = await startFakeBotApi();
+    service = (await startBotService(fake)).service;
+    const records = new InvoiceRecords(service.store);
+    const a = (await records.add(doubtful(), 7, 'pdf')).invoice;
+    await records.db.insertInto('invoice_files').values({ invoice_id: a.id, file_id: 9, role: 'xml' }).execute();
+    const b = (await records.add({ ...emptyInvoice(), source: 'photo', problems: '[]' }, 8, 'photo')).invoice;
+    fake.command(ADMIN, '/review');
+    const list = await fake.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === ADMIN.id && textOf(c).startsWith('2 facturas esperan revisión:'));
+    expect(textOf(list).split('\n').slice(1)).toEqual([
+      `Factura #${b.id} · archivo #8 · sin RFC del emisor · sin total: sin motivo registrado`,
+      `Factura #${a.id} · archivos #7, #9 · EKU9003173C9 · 1.00: low confidence (0.55): the amounts do not add up`,
+    ]);
+    // /retry takes the file id as it is written there.
+    fake.command(ADMIN, '/retry #8');
+    const retried = textOf(await fake.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === ADMIN.id && c !== list));
+    expect(retried).not.toContain('Uso: /retry');
+    expect(retried).toContain('No hay archivo #8.');
+  });
+});
+
+describe('/review buttons of a large invoice id', () => {
+  it('write the id as /review does, without a thousands separator', () => {
+    const tr = createTranslator();
+    const row = { ...doubtful(), id: 12345, created_at: 0, updated_at: 0 } as InvoiceRow;
+    expect(reviewKeyboard([row], (key, vars) => tr.t('en', key, vars))[0]?.map((b) => b.text)).toEqual(['✅ Approve #12345', '✖ Reject #12345']);
+    expect(reviewKeyboard([row], (key, vars) => tr.t('es', key, vars))[0]?.map((b) => b.text)).toEqual(['✅ Aprobar #12345', '✖ Rechazar #12345']);
   });
 });
 

@@ -81,14 +81,20 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
     roles: ['admin'],
     description: 'cmd-review',
     run: async ({ ctx, t }) => {
-      const rows = await new InvoiceRecords(store).byStatus('review', 20);
+      const records = new InvoiceRecords(store);
+      const rows = await records.byStatus('review', 20);
       if (rows.length === 0) {
         await ctx.reply(t('review-none'));
         return;
       }
+      // Each invoice with its file ids, the #N that /batch shows and /retry takes (issue 10.10).
+      const filesOf = await records.fileIdsOf(rows.map((r) => r.id));
+      const files = (ids: readonly number[] = []): string => (ids.length ? t('review-files', { count: ids.length, files: ids.map((id) => `#${id}`).join(', ') }) : t('review-no-file'));
+      const problems = (r: InvoiceRow): string => (JSON.parse(r.problems) as string[]).join('; ') || t('review-no-problem');
       // 20 lines must fit one message (4,096 characters): a long reason is cut; `centinela invoices review` has it whole.
-      const line = (r: InvoiceRow): string => `#${r.id} ${r.issuer_rfc ?? '?'} ${r.total ?? ''}: ${(JSON.parse(r.problems) as string[]).join('; ')}`;
-      const lines = rows.map((r) => (line(r).length > 190 ? `${line(r).slice(0, 189)}…` : line(r)));
+      const line = (r: InvoiceRow): string =>
+        t('review-line', { id: String(r.id), files: files(filesOf.get(r.id)), issuer: r.issuer_rfc ?? r.issuer_name ?? t('review-no-issuer'), total: r.total ?? t('review-no-total'), problems: problems(r) });
+      const lines = rows.map(line).map((l) => (l.length > 190 ? `${l.slice(0, 189)}…` : l));
       // Approve or reject each one with its buttons.
       await ctx.reply(`${t('review-title', { count: rows.length })}\n${lines.join('\n')}`, { reply_markup: { inline_keyboard: reviewKeyboard(rows, t) } });
     },
@@ -101,7 +107,7 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
       // Failed and dead downloads and invoices (quarantined files among them) run again with fresh attempts;
       // "/retry 12 15" only those files.
       const words = args.split(/[\s,]+/).filter(Boolean);
-      const fileIds = words.map(Number);
+      const fileIds = words.map((w) => Number(w.replace(/^#/, ''))); // "/retry #12" as /batch and /review write it
       if (fileIds.some((n) => !Number.isInteger(n) || n <= 0)) {
         await ctx.reply(t('retry-usage'));
         return;

@@ -14,11 +14,11 @@ export function parseReviewButton(data: string): { action: 'approve' | 'reject';
   return m ? { action: m[1] as 'approve' | 'reject', id: Number(m[2]) } : null;
 }
 
-/** One row of two buttons per invoice. */
+/** One row of two buttons per invoice. Ids go in as text: Fluent would write 1234 as "1,234". */
 export function reviewKeyboard(rows: readonly InvoiceRow[], t: T): InlineKeyboardButton[][] {
   return rows.map((r) => [
-    { text: t('review-approve-button', { id: r.id }), callback_data: `inv:approve:${r.id}` },
-    { text: t('review-reject-button', { id: r.id }), callback_data: `inv:reject:${r.id}` },
+    { text: t('review-approve-button', { id: String(r.id) }), callback_data: `inv:approve:${r.id}` },
+    { text: t('review-reject-button', { id: String(r.id) }), callback_data: `inv:reject:${r.id}` },
   ]);
 }
 
@@ -27,7 +27,7 @@ export async function pressReviewButton(press: { action: 'approve' | 'reject'; i
   try {
     const by = `${user.name} (telegram ${user.id})`;
     await new InvoiceReviews(store, dataDir).decide(press.id, { decision: press.action === 'approve' ? 'approved' : 'rejected', by });
-    return t(press.action === 'approve' ? 'review-approved' : 'review-rejected', { id: press.id });
+    return t(press.action === 'approve' ? 'review-approved' : 'review-rejected', { id: String(press.id) });
   } catch (err) {
     if (err instanceof ReviewError) return err.message;
     throw err;

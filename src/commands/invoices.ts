@@ -39,7 +39,12 @@ export async function invoices(args: string[], configFile: string | undefined): 
     if (values.since) q = q.where('created_at', '>=', Date.parse(`${values.since}T00:00:00Z`));
     const rows = await q.execute();
     if (action === 'review' && format === 'csv' && !values.format) {
-      process.stdout.write(rows.length ? rows.map((r) => `#${r.id} ${r.kind} ${r.issuer_rfc ?? '?'} ${r.total ?? ''}: ${JSON.parse(r.problems).join('; ')}`).join('\n') + '\n' : 'nothing waits for review\n');
+      // As /review shows them: the invoice and its files (the #N that /batch shows and retry takes), a word for what is missing.
+      const filesOf = await records.fileIdsOf(rows.map((r) => r.id));
+      const files = (ids: readonly number[] = []): string => (ids.length ? `${ids.length === 1 ? 'file' : 'files'} ${ids.map((id) => `#${id}`).join(', ')}` : 'no file');
+      const line = (r: InvoiceRow): string =>
+        `invoice #${r.id} · ${files(filesOf.get(r.id))} · ${r.kind} · ${r.issuer_rfc ?? r.issuer_name ?? 'no issuer RFC'} · ${r.total ?? 'no total'}: ${(JSON.parse(r.problems) as string[]).join('; ') || 'no reason recorded'}`;
+      process.stdout.write(rows.length ? `${rows.map(line).join('\n')}\n` : 'nothing waits for review\n');
       if (rows.length) process.stdout.write(`decide: centinela invoices approve ID [--field total=1160.00 ...] | centinela invoices reject ID [--reason TEXT]\n`);
       return 0;
     }
@@ -57,7 +62,7 @@ async function decide(
   values: { field?: string[]; reason?: string; by?: string; json?: boolean },
   configFile: string | undefined,
 ): Promise<number> {
-  const id = Number(target);
+  const id = Number(target?.replace(/^#/, '')); // "#12" as the review lists write it
   if (!target || !Number.isInteger(id) || id <= 0) throw new UsageError(`invoices ${action}: name the invoice by its id (the #N that \`centinela invoices review\` shows)`);
   const fields: Record<string, string> = {};
   for (const pair of values.field ?? []) {

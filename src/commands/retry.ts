@@ -13,8 +13,8 @@ export async function retry(args: string[], configFile: string | undefined): Pro
     allowPositionals: true,
   });
   const fileIds = positionals.map((p) => {
-    const n = Number(p);
-    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`"${p}" is not a file id (a positive whole number, as /batch and GET /batches/:id show it)`);
+    const n = Number(p.replace(/^#/, '')); // "#12" as /batch and /review write it
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`"${p}" is not a file id (a positive whole number, the #N that /batch, /review and GET /batches/:id show)`);
     return n;
   });
   const ctx = await openContext(configFile);

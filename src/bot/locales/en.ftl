@@ -49,6 +49,15 @@ review-title = { $count } { $count ->
         [one] invoice waits
        *[other] invoices wait
     } for review:
+review-line = Invoice #{ $id } · { $files } · { $issuer } · { $total }: { $problems }
+review-files = { $count ->
+        [one] file
+       *[other] files
+    } { $files }
+review-no-file = no file
+review-no-issuer = no issuer RFC
+review-no-total = no total
+review-no-problem = no reason recorded
 cmd-errors = open incidents, by type: /errors [type]
 cmd-silence = mute alerts: /silence <rule|type> <duration> [reason]
 cmd-silences = active silences
@@ -129,4 +138,4 @@ retry-nothing-live = File #{ $id } is waiting or being processed already.
 retry-nothing-no-job = File #{ $id } has nothing to run again.
 retry-nothing-not-failed = File #{ $id } did not fail.
 retry-skipped = { $count } left alone: another job does that work already.
-retry-usage = Usage: /retry [FILE_ID …] — file ids are the numbers /batch shows (#12).
+retry-usage = Usage: /retry [FILE_ID …] — file ids are the #N that /batch and /review show (#12).

@@ -52,6 +52,15 @@ review-title = { $count } { $count ->
         [one] factura espera
        *[other] facturas esperan
     } revisión:
+review-line = Factura #{ $id } · { $files } · { $issuer } · { $total }: { $problems }
+review-files = { $count ->
+        [one] archivo
+       *[other] archivos
+    } { $files }
+review-no-file = sin archivo
+review-no-issuer = sin RFC del emisor
+review-no-total = sin total
+review-no-problem = sin motivo registrado
 cmd-errors = incidentes abiertos, por tipo: /errors [tipo]
 cmd-silence = silenciar alertas: /silence <regla|tipo> <duración> [motivo]
 cmd-silences = silencios activos
@@ -132,4 +141,4 @@ retry-nothing-live = El archivo #{ $id } ya está en espera o en proceso.
 retry-nothing-no-job = El archivo #{ $id } no tiene nada que repetir.
 retry-nothing-not-failed = El archivo #{ $id } no falló.
 retry-skipped = { $count } sin tocar: otro trabajo ya hace eso.
-retry-usage = Uso: /retry [ID …] — los ids son los números que muestra /batch (#12).
+retry-usage = Uso: /retry [ID …] — los ids de archivo son los #N que muestran /batch y /review (#12).

@@ -105,6 +105,15 @@ export class InvoiceRecords {
     return new Map(rows.map(({ file_id, ...invoice }) => [file_id, invoice]));
   }
 
+  /** The files each invoice came from, by invoice id (what /review and `centinela invoices review` show beside it). */
+  async fileIdsOf(invoiceIds: readonly number[]): Promise<Map<number, number[]>> {
+    const files = new Map<number, number[]>();
+    if (invoiceIds.length === 0) return files;
+    const rows = await this.db.selectFrom('invoice_files').select(['invoice_id', 'file_id']).where('invoice_id', 'in', invoiceIds).orderBy('file_id').execute();
+    for (const r of rows) files.set(r.invoice_id, [...(files.get(r.invoice_id) ?? []), r.file_id]);
+    return files;
+  }
+
   /**
    * Records an invoice from a file. When the same invoice exists (same issuer RFC and UUID, or the same unstamped
    * XML: see dedup.ts), the file joins it and `existing` is returned instead (the same invoice in another file, or
@@ -133,7 +142,7 @@ export class InvoiceRecords {
         }
         const outcome: ItemOutcome = duplicate || row.status === 'rejected' ? 'duplicate' : row.status;
         if (item) {
-          const reason = duplicate || rejected ? `the same invoice as #${row.id} (${same.why}), recorded before${rejected ? ' and rejected in review' : ''}` : reasonOf(row);
+          const reason = duplicate || rejected ? `the same as invoice #${row.id} (${same.why}), recorded before${rejected ? ' and rejected in review' : ''}` : reasonOf(row);
           await insertOutcome(trx, { fileId, item, outcome, recordId: row.id, reason }, now);
         }
         return { invoice: row, existing: true, outcome };
