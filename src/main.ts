@@ -81,7 +81,6 @@ async function openStoreAtStart(config: Config, secrets: Secrets, log: Logger): 
   }
 }
 
-
 export async function startService(options: StartOptions = {}): Promise<Service> {
   const only = parseOnly(options.only);
   // Every configuration problem (settings, rules file) stops start-up here, before a log line or the store.
