@@ -321,6 +321,7 @@ function otherValue(key: string, value: unknown): string {
     'invoices.csv_columns': '{total: importe, number: folio, issuerRfc: rfc}',
     'invoices.price_currency': 'EUR',
     'monitor.owner': '1000:1000',
+    'alerts.digest': '08:30',
     // Lists of objects, found by their last key (their section may move).
     containers: '[{name: telegram-bot-api, logs: true, restart: true}]',
     probes: '[{name: loaded, kind: newest_file, glob: /srv/out/*.json, max_age: 2h}]',

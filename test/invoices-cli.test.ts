@@ -44,7 +44,7 @@ describe('invoice commands', () => {
     expect(json.map((j) => j.total)).toEqual([row.total, row.total]);
     const review = await runCli(['invoices', 'review'], { cwd });
     expect(review.stdout.trim().split('\n')).toEqual([
-      expect.stringMatching(/^#2 invoice .*: no extractor for this kind of file yet$/),
+      expect.stringMatching(/^invoice #2 · file #2 · invoice .*: no extractor for this kind of file yet$/),
       'decide: centinela invoices approve ID [--field total=1160.00 ...] | centinela invoices reject ID [--reason TEXT]',
     ]);
     expect((await runCli(['invoices', 'export', '--since', 'yesterday'], { cwd })).code).toBe(2);

@@ -209,7 +209,8 @@ describe.each(STORE_KINDS)('outcomes, progress and retry on %s', (kind) => {
     // Three files done in the last 3 s: a pace of about a file a second.
     for (const [i, f] of [a, b, c].entries()) {
       await job(f, { state: 'done', finished_at: now - 3000 + i * 1000 });
-      await new ItemOutcomes(store).put({ fileId: f.id, item: 0, outcome: 'error', reason: 'x' });
+      // Recorded on the test's clock: at the real one the outcomes could land in the batch's own millisecond (no pace yet).
+      await new ItemOutcomes(store, () => now - 3000 + i * 1000).put({ fileId: f.id, item: 0, outcome: 'error', reason: 'x' });
     }
     // A live worker renewed its lease 5 s ago; a killed one last renewed it 40 s ago and it runs out in 20 s.
     await job(running, { state: 'active', updated_at: now - 5000, lease_until: now + 55_000 });
