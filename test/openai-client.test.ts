@@ -465,8 +465,11 @@ describe('OpenAIClient against the fake OpenAI', () => {
     const { fake, client } = await start({ latencyMs: 2000 });
     const controller = new AbortController();
     const p = client.extract({ text: 'x', schema: SCHEMA }, controller.signal);
-    setTimeout(() => controller.abort(new Error('cancelled')), 50);
-    await expect(p).rejects.toThrow('cancelled');
+    const failed = expect(p).rejects.toThrow('cancelled');
+    // Abort once the request is at the server (a fixed 50 ms could come before it on a loaded machine).
+    await eventually(() => fake.stats.requests === 1, 'the request at the fake', 10_000);
+    controller.abort(new Error('cancelled'));
+    await failed;
     expect(fake.stats.requests).toBe(1);
   });
 });

@@ -251,10 +251,10 @@ export async function releaseDeadClaims(db: OutboxDb, me: string, alive: (pid: n
     .map((c) => c.claimed_by)
     .filter((c): c is string => c !== null)
     .filter((c) => {
-      if (c.startsWith(`${me}#`)) return false; // our own
       const pid = c.slice(host.length + 1).split(':')[0] ?? '';
-      // Our pid under another id is an earlier process (a restarted container is pid 1 again).
-      return pid === ownPid || (/^\d+$/.test(pid) && !alive(Number(pid)));
+      // Our own pid is never taken for dead: another sender of this process shares it (an earlier process under the
+      // same pid, as a restarted container's, waits out its lease as before).
+      return pid !== ownPid && /^\d+$/.test(pid) && !alive(Number(pid));
     });
   if (dead.length === 0) return 0;
   const r = await db

@@ -94,7 +94,9 @@ export class Tailer {
     await this.#watcher.start();
     this.#poll = setInterval(() => this.#request(0), this.#c.pollMs);
     this.#poll.unref();
-    this.#request(0);
+    // The first pass is part of start: every file is placed (new ones at their end) before start returns, so a line
+    // written once the service is up is read, not skipped as "already there when first seen".
+    await this.#enqueue(false);
   }
 
   async stop(): Promise<void> {
