@@ -1,5 +1,5 @@
 // A fresh clone must pass its tests with nothing beside it: no test, benchmark or source file may read
-// from outside the repository (the developers' ../shared folder in particular).
+// from outside the repository (the developers' shared folder beside it in particular).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect, test } from 'vitest';
