@@ -191,4 +191,38 @@ describe('rotation while a writer process writes 100,000 lines', () => {
     await tailer.drain();
     expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 2010 }, (_, i) => i + 1));
   });
+
+  it('copy-truncate under a glob, the copy half written when listed and whole when taken up: it is not taken for truncated and read again', async () => {
+    // The tick lists app.log.1 half copied, then finds app.log truncated and takes the (by then whole) copy up from
+    // the old offset. The listing's older, shorter size of the copy must not read as a truncation of it.
+    const file = join(dir, 'app.log');
+    const lines = (from: number, n: number): string => Array.from({ length: n }, (_, i) => `${String(from + i).padStart(7, '0')} INFO worker abcdefghij\n`).join('');
+    const content = lines(1, 1000);
+    const half = content.length / 2;
+    const seen: number[] = [];
+    writeFileSync(file, content);
+    writeFileSync(`${file}.side`, lines(5001, 10));
+    tailer = new Tailer({
+      store: t.store,
+      log: await quietLog(),
+      files: [join(dir, 'app.log*')],
+      from: 'beginning',
+      maxLineBytes: 4096,
+      multilineStart: /^\S/,
+      onRecords: async (records) => {
+        for (const r of records) seen.push(Number(r.text.slice(0, 7)));
+        // The side file's last lines are delivered just before app.log's truncation is handled: the copy ends now.
+        if (records.some((r) => r.text.startsWith('0006001'))) appendFileSync(`${file}.1`, content.slice(half));
+      },
+    });
+    await tailer.drain();
+    renameSync(`${file}.side`, join(dir, 'side.old')); // out of the glob: drained first in the next tick
+    appendFileSync(join(dir, 'side.old'), lines(6001, 10));
+    writeFileSync(`${file}.1`, content.slice(0, half)); // the copy, half written
+    truncateSync(file, 0);
+    appendFileSync(file, lines(2001, 5));
+    await tailer.drain();
+    const want = [...Array.from({ length: 1000 }, (_, i) => i + 1), 2001, 2002, 2003, 2004, 2005, ...Array.from({ length: 10 }, (_, i) => 5001 + i), ...Array.from({ length: 10 }, (_, i) => 6001 + i)];
+    expect([...seen].sort((a, b) => a - b)).toEqual(want);
+  });
 });

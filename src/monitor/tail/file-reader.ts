@@ -118,6 +118,11 @@ export class TailFile {
     this.#assembler.reset();
   }
 
+  /** Its length now. */
+  async size(): Promise<number> {
+    return (await this.fh.stat()).size;
+  }
+
   async close(): Promise<void> {
     await this.fh.close().catch(() => {});
   }

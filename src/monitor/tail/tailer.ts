@@ -197,8 +197,9 @@ export class Tailer {
       if (!f || f.status !== 'live') continue;
       f.source = hit.source;
       if (hit.size === f.readPos) continue; // the usual idle case: nothing to read, nothing to check
-      // Shorter than what was read: truncated. One replaced by other bytes shows in read()'s check of its head.
-      if (hit.size < f.readPos && !(await this.#restartChanged(f, now))) return;
+      // Shorter than what was read: truncated. One replaced by other bytes shows in read()'s check of its head. The
+      // size is asked again: the listing's may be older than the read (a copy taken up this tick, half written then).
+      if (hit.size < f.readPos && (await f.size()) < f.readPos && !(await this.#restartChanged(f, now))) return;
       if ((await this.#readAll(f, now, final)) === null) return;
       this.#sizes.set(f.id.key, hit.size);
     }
