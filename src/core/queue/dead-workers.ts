@@ -3,10 +3,10 @@
 // dead only when both say so: its heartbeat stopped (every row of it stopped or silent) and its pid is gone here
 // (or is our own pid: an earlier process of a container that restarted). Other hosts' leases expire as usual.
 import { hostname } from 'node:os';
-import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.ts';
 import { processAlive } from '../process-alive.ts';
+import { abandonedJob } from './jobs.ts';
 
 /** A heartbeat older than this has stopped: two beat intervals (core/heartbeat.ts beats every 2 s). */
 export const DEAD_AFTER_MS = 4_000;
@@ -34,15 +34,7 @@ export async function releaseDeadWorkersOnHost(
     if (beats.some((b) => b.state !== 'stopped' && b.beat_at > now - DEAD_AFTER_MS)) continue;
     const r = await db
       .updateTable('jobs')
-      .set({
-        state: sql`case when attempts >= max_attempts then 'dead' else 'waiting' end`,
-        finished_at: sql`case when attempts >= max_attempts then cast(${now} as bigint) else null end`,
-        last_error: `its process (${worker}) died on this host; released at the start of another`,
-        lease_until: null,
-        worker: null,
-        run_at: now,
-        updated_at: now,
-      })
+      .set({ ...abandonedJob(now, `its process (${worker}) died on this host; released at the start of another`), run_at: now })
       .where('state', '=', 'active')
       .where('worker', '=', worker)
       .executeTakeFirst();

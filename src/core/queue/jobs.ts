@@ -162,17 +162,25 @@ export async function failJob(
 }
 
 /** Jobs whose worker went silent (crash, kill -9, lost machine) go back to waiting, or to dead when out of attempts. */
+/**
+ * The columns of an active job whose worker is gone, given back: waiting again, or dead when its attempts are spent
+ * (the attempt it was on counts: the worker may have done part of it).
+ */
+export function abandonedJob(now: number, reason: string) {
+  return {
+    state: sql<JobState>`case when attempts >= max_attempts then 'dead' else 'waiting' end`,
+    finished_at: sql<number | null>`case when attempts >= max_attempts then cast(${now} as bigint) else null end`,
+    last_error: reason,
+    lease_until: null,
+    worker: null,
+    updated_at: now,
+  };
+}
+
 export async function releaseExpired(db: Db, now: number): Promise<number> {
   const r = await db
     .updateTable('jobs')
-    .set({
-      state: sql`case when attempts >= max_attempts then 'dead' else 'waiting' end`,
-      finished_at: sql`case when attempts >= max_attempts then cast(${now} as bigint) else null end`,
-      last_error: 'lease expired: its worker stopped answering (crashed or killed)',
-      lease_until: null,
-      worker: null,
-      updated_at: now,
-    })
+    .set(abandonedJob(now, 'lease expired: its worker stopped answering (crashed or killed)'))
     .where('state', '=', 'active')
     .where('lease_until', '<', now)
     .executeTakeFirst();
