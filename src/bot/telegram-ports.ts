@@ -42,7 +42,7 @@ export class TelegramFiles implements FileLocator {
       return { kind: 'local', path: remapPath(path, this.#config.local_path_remap) };
     }
     // The URL holds the bot token: it goes only to the downloader, which never logs it.
-    return { kind: 'url', url: `${this.#config.api_root.replace(/\/$/, '')}/file/bot${this.#token}/${path}` };
+    return { kind: 'url', url: `${this.#config.api_root}/file/bot${this.#token}/${path}` };
   }
 }
 

@@ -155,6 +155,8 @@ export const configSchema = z
       .object({
         api_root: z
           .url({ protocol: /^https?$/, message: 'an http(s) URL such as https://api.telegram.org' })
+          // Trailing slashes trimmed here, once: every user appends '/bot…' or '/file/bot…' to it.
+          .transform((v) => v.replace(/\/+$/, ''))
           .default('https://api.telegram.org')
           .describe('Bot API server; http://127.0.0.1:8081 for a local telegram-bot-api server (files up to 2 GB)'),
         local_mode: z.boolean().default(false).describe('the server runs with --local: getFile gives a path on its disk, read from there'),

@@ -4,7 +4,7 @@
 export type BotApiAnswer = { ok: true } | { ok: false; error: string };
 
 export async function pingBotApi(apiRoot: string, token: string, timeoutMs: number): Promise<BotApiAnswer> {
-  const url = `${apiRoot.replace(/\/+$/, '')}/bot${token}/getMe`;
+  const url = `${apiRoot}/bot${token}/getMe`;
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     if (res.ok) return { ok: true };
