@@ -1,10 +1,10 @@
 // restart_container {container}: restarts a stopped or unhealthy container through the Docker API, unless it is
 // restarting already; holds when it runs (and is not unhealthy) afterwards. Counted by the same breaker as the rest.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { fail, ok } from './action.ts';
 import type { Action } from './action.ts';
 import { timeoutParam } from './params.ts';
-import { delay } from './time.ts';
 
 const schema = z.object({
   container: z
@@ -42,7 +42,7 @@ export const restartContainer: Action<Params> = {
       if (s.status === 'running' && s.health !== 'unhealthy') return ok(`container ${p.container} runs again${s.health ? ` (${s.health})` : ''}`);
       if (s.status === 'missing') return fail(`container ${p.container} disappeared during the restart`, true);
       ctx.log.debug({ container: p.container, status: s.status, health: s.health }, 'repair: waiting for the container to run');
-      await delay(POLL_MS, ctx.signal);
+      await sleep(POLL_MS, undefined, { signal: ctx.signal });
     }
   },
 };

@@ -31,22 +31,6 @@ export async function withTimeout<T>(ms: number, work: (signal: AbortSignal) => 
   }
 }
 
-/** A real-time wait that ends early (rejecting) when the signal aborts: for polls inside a try. */
-export function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** 1500 → '1.5s', 120000 → '2m': for messages a person reads. */
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${ms}ms`;
