@@ -1,4 +1,5 @@
 // Telegram's HTML parse mode for callers that build messages, and the way back to plain text.
+import { decodeEntities } from '../../core/html-entities.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
@@ -41,17 +42,9 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): strin
 
 // A start or end tag; quoted attribute values may hold '>'.
 export const TAG = /<\/?[a-zA-Z][^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>/g;
-const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
 
-/** Undoes Telegram's entities: &lt; &gt; &amp; &quot; and numeric ones; others stay as they are. */
-export function unescapeHtml(text: string): string {
-  return text.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(lt|gt|amp|quot));?/g, (whole, dec?: string, hex?: string, name?: string) => {
-    if (name) return NAMED[name] ?? whole;
-    const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex ?? '', 16);
-    if (!code || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return whole;
-    return String.fromCodePoint(code);
-  });
-}
+/** Undoes Telegram's entities (&lt; &gt; &amp; &quot; and numeric ones): core's one decoder. */
+export const unescapeHtml = decodeEntities;
 
 /** The text a reader would see: tags dropped, entities decoded. */
 export function htmlToPlain(markup: string): string {

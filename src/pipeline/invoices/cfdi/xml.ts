@@ -4,6 +4,7 @@
 
 import { createRequire } from 'node:module';
 import type * as Fxp from 'fast-xml-parser';
+import { decodeEntities } from '../../../core/html-entities.ts';
 import { CfdiError } from './errors.ts';
 
 export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
@@ -12,19 +13,6 @@ export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 export type XmlElement = { readonly [key: string]: unknown };
 
 const ATTR = '@_';
-
-const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const ENTITY_REF = /&(?:(amp|lt|gt|quot|apos)|#(\d{1,7})|#x([0-9a-fA-F]{1,6}));/g;
-
-export function decodeEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(ENTITY_REF, (match, name: string | undefined, dec: string | undefined, hex: string | undefined) => {
-    if (name !== undefined) return PREDEFINED[name] ?? match;
-    const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex ?? '', 16);
-    if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return match;
-    return String.fromCodePoint(code);
-  });
-}
 
 // fast-xml-parser costs the idle service ~8 MB of RSS: it is loaded (synchronously, its CommonJS build) on the
 // first XML file, not at start.
