@@ -9,6 +9,7 @@ import type { HandlerContext, Queue } from '../../core/queue/index.ts';
 import type { Kysely } from 'kysely';
 import type { Database, Store } from '../../core/store/index.ts';
 import { quarantineFile } from '../../core/quarantine.ts';
+import { incomingDir, incomingFileName } from './incoming.ts';
 import { pauseIntake, intakePaused } from './pause.ts';
 import { notAVideo } from './video-bytes.ts';
 import type { FileLocator, Notifier } from './ports.ts';
@@ -74,7 +75,7 @@ export function downloadHandler(d: DownloadDeps) {
     const keepAlive = setInterval(() => void heartbeat().catch(() => {}), Math.max(500, leaseMs / 3));
     try {
       const plan = await d.locator.locate(file, signal);
-      const name = file.purpose === 'video' ? mediaName(new Date(), extensionOf(file)) : `${file.id}_${safeName(file.file_name ?? `file.${extensionOf(file)}`)}`;
+      const name = file.purpose === 'video' ? mediaName(new Date(), extensionOf(file)) : incomingFileName(file.file_name ?? `file.${extensionOf(file)}`, String(file.id));
       const limitKind = file.purpose === 'video' ? 'video' : file.kind;
       const maxBytes = parseSize(d.config.intake.max_bytes[limitKind]);
       const limitName = `intake.max_bytes.${limitKind}`;
@@ -130,7 +131,7 @@ export function partsDir(config: Config): string {
 
 function destination(config: Config, file: FileRow): string {
   if (file.purpose === 'video') return join(config.paths.media, file.folder ?? 'unknown');
-  return join(config.paths.data, 'incoming', new Date(file.created_at).toISOString().slice(0, 10));
+  return incomingDir(config.paths.data, file.created_at);
 }
 
 /** A "video" whose bytes are something else: out of the creator's folder into quarantine, and they are told. */
@@ -172,11 +173,4 @@ export function extensionOf(file: Pick<FileRow, 'file_name' | 'mime_type' | 'kin
   const fromName = extname(file.file_name ?? '').slice(1).toLowerCase();
   if (/^[a-z0-9]{1,8}$/.test(fromName)) return fromName;
   return MIME_EXT[file.mime_type ?? ''] ?? (file.kind === 'photo' ? 'jpg' : file.kind === 'video' ? 'mp4' : 'bin');
-}
-
-/** A sender's file name made safe for our disk: no folders, no control characters, not too long. */
-export function safeName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? 'file';
-  const clean = base.replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^\.+/, '_').slice(-120);
-  return clean || 'file';
 }

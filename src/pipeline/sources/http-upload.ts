@@ -2,7 +2,7 @@
 // file accepted or rejected with its reason; processing goes on whatever the client does. The files are
 // written to disk first and the batch is recorded in one transaction at the end, so an upload cut off half way
 // leaves no half-recorded batch. Also the routes our users' existing web page calls (/sessions/...).
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { extname, join } from 'node:path';
@@ -14,7 +14,7 @@ import type { Config } from '../../core/config.ts';
 import { parseSize } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Queue } from '../../core/queue/index.ts';
-import { safeName } from '../intake/index.ts';
+import { incomingDir, incomingFileName, safeName } from '../intake/index.ts';
 import type { IntakeRecords } from '../intake/index.ts';
 import { INVOICE_FILE_NAME, invoiceKindOf, recordInvoiceFiles } from './record.ts';
 import { cleanStaleUploads, uploadPartName } from './upload-parts.ts';
@@ -114,8 +114,7 @@ async function upload(
   o: { only: string | null; tags: string[]; extra?: Record<string, string | undefined> },
 ): Promise<{ batch_id: string | null; files: Array<{ name: string; status: 'accepted' | 'rejected'; reason?: string; file_id?: number }> }> {
   if (!req.isMultipart()) throw new UploadRefused(415, 'send the files as multipart/form-data');
-  const day = new Date().toISOString().slice(0, 10);
-  const dir = join(d.config.paths.data, 'incoming', day);
+  const dir = incomingDir(d.config.paths.data);
   await mkdir(dir, { recursive: true });
   const received: Received[] = [];
   const rejected: Array<{ name: string; status: 'rejected'; reason: string }> = [];
@@ -174,7 +173,7 @@ async function upload(
   }
   if (received.length === 0) return { batch_id: null, files: rejected };
 
-  const finals = received.map((r) => ({ ...r, path: join(dir, `${Date.now()}_${randomBytes(3).toString('hex')}_${r.fileName}`) }));
+  const finals = received.map((r) => ({ ...r, path: join(dir, incomingFileName(r.fileName)) }));
   for (const f of finals) await rename(f.temp, f.path);
   const recorded = await recordInvoiceFiles(
     d.intake,

@@ -4,7 +4,7 @@
 // (its sha256 is checked against every file taken from the inbox), then moved to archive/ or left in place.
 // What cannot be taken (another type, an empty file, a symbolic link out of the folder) is said once: moved to
 // rejected/ (or, when files are kept, remembered until it changes), never refused again at every scan.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir, realpath, rename } from 'node:fs/promises';
@@ -15,7 +15,7 @@ import type { FSWatcher } from 'chokidar';
 import type { Config } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Queue } from '../../core/queue/index.ts';
-import { safeName } from '../intake/index.ts';
+import { incomingDir, incomingFileName, safeName } from '../intake/index.ts';
 import { fitName } from './inbox-names.ts';
 import { INVOICE_FILE_NAME, recordInvoiceFiles } from './record.ts';
 import type { IntakeRecords } from '../intake/index.ts';
@@ -159,9 +159,9 @@ export class InboxSource {
 
   async #record(file: FileHandle, name: string, size: number, sha256: string): Promise<void> {
     // Our own copy, so that moving, editing or deleting the inbox file never touches what is processed.
-    const dir = join(this.#d.config.paths.data, 'incoming', new Date().toISOString().slice(0, 10));
+    const dir = incomingDir(this.#d.config.paths.data);
     await mkdir(dir, { recursive: true });
-    const target = join(dir, `${Date.now()}_${randomBytes(3).toString('hex')}_${safeName(name)}`);
+    const target = join(dir, incomingFileName(name));
     await pipeline(file.createReadStream({ start: 0, autoClose: false }), createWriteStream(target));
     const { batch, files } = await recordInvoiceFiles(this.#d.intake, this.#d.queue, 'inbox', {}, [
       { fileName: safeName(name), mimeType: null, size, path: target, sha256 },
