@@ -3,6 +3,8 @@
 import { rankOf, recordLevel } from '../record-level.ts';
 import type { LogRecord } from '../types.ts';
 
+export { toRecord } from '../log-record.ts';
+
 /**
  * The text view of a JSON record, in this order: the message, the error string the queue writes, and the error
  * object pino writes under `err` (message, code, syscall, path, and the wrapped error of grammY's HttpError).
@@ -43,31 +45,6 @@ export const USER_TEXT_FIELDS: ReadonlySet<string> = new Set([
   'comment',
   'body',
 ]);
-
-/** Parses a raw line as the tailer does: one JSON object becomes `json`, anything else is text. */
-export function toRecord(line: string, source = 'input'): LogRecord {
-  let text = line;
-  if (text.endsWith('\n')) text = text.slice(0, text.endsWith('\r\n') ? -2 : -1);
-  return { source, text, json: parseObject(text) };
-}
-
-function parseObject(text: string): Record<string, unknown> | null {
-  let start = 0;
-  while (start < text.length && isSpace(text.charCodeAt(start))) start++;
-  let end = text.length - 1;
-  while (end > start && isSpace(text.charCodeAt(end))) end--;
-  if (text.charCodeAt(start) !== 0x7b || text.charCodeAt(end) !== 0x7d) return null; // { … }
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-function isSpace(code: number): boolean {
-  return code === 0x20 || code === 0x09 || code === 0x0d || code === 0x0a;
-}
 
 /** The value at a path of nested objects, or undefined. */
 export function valueAt(json: Record<string, unknown>, path: readonly string[]): unknown {

@@ -3,6 +3,7 @@
 // continuation whatever multiline_start says: a user's caption logged at INFO as "nice clip\nError: ENOSPC …" is
 // one INFO record, and a traceback under an ERROR line is part of that ERROR record. A record is passed on when
 // the next one starts, after an idle time, or when its file ends.
+import { toRecord } from '../log-record.ts';
 import { hasHeader } from '../record-level.ts';
 import type { LogRecord } from '../types.ts';
 import type { LineSink } from './lines.ts';
@@ -88,21 +89,10 @@ export class RecordAssembler<O> implements LineSink {
   }
 
   #emit(p: PendingRecord): void {
-    this.out.push({ record: { source: this.source, text: p.text, json: parseJsonObject(p.text) }, owner: this.owner, end: p.end });
+    this.out.push({ record: toRecord(p.text, this.source), owner: this.owner, end: p.end });
   }
 }
 
 function isJsonLine(text: string): boolean {
   return text.charCodeAt(0) === 123 && text.charCodeAt(text.length - 1) === 125;
-}
-
-/** The object when the text is one JSON object, else null (a cheap first/last character test spares JSON.parse). */
-function parseJsonObject(text: string): Record<string, unknown> | null {
-  if (text.charCodeAt(0) !== 123 || text.charCodeAt(text.length - 1) !== 125) return null; // { … }
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }
