@@ -1,7 +1,8 @@
 // Invoice file checks: type by magic bytes and extension together, size limit, empty files, and a reason for
 // every refusal.
 import { describe, expect, it } from 'vitest';
-import { checkInvoiceFile, formatSize } from '../src/pipeline/invoices/check/index.ts';
+import { formatSizeSetting } from '../src/core/format.ts';
+import { checkInvoiceFile } from '../src/pipeline/invoices/check/index.ts';
 import {
   CFDI_XML,
   GIF_HEADER,
@@ -60,9 +61,9 @@ describe('checkInvoiceFile', () => {
       ok: false,
       reason: 'the file is 3k, over intake.max_bytes.photo (2k): send a smaller file or raise intake.max_bytes.photo',
     });
-    expect(formatSize(999)).toBe('999 bytes');
-    expect(formatSize(1536)).toBe('1.5k');
-    expect(formatSize(2 * 1024 ** 3)).toBe('2g');
+    expect(formatSizeSetting(999)).toBe('999 bytes');
+    expect(formatSizeSetting(1536)).toBe('1.5k');
+    expect(formatSizeSetting(2 * 1024 ** 3)).toBe('2g');
   });
 
   it('rejects unsupported types with what to send instead', async () => {

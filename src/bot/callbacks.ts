@@ -7,7 +7,8 @@ import { formatIncident } from '../monitor/index.ts';
 import type { Incident } from '../monitor/index.ts';
 import type { CommandCall } from './commands.ts';
 import type { Lang, Translator } from './i18n.ts';
-import { fitMessage, formatWhen } from './monitor-commands.ts';
+import { fitMessage } from './monitor-commands.ts';
+import { formatTime } from '../core/format.ts';
 import type { MonitorRecords } from './monitor-commands.ts';
 import { escapeHtml } from './outbox/index.ts';
 import { parseReviewButton, pressReviewButton } from './review-buttons.ts';
@@ -86,7 +87,7 @@ async function act(ctx: Context, user: BotUser, press: { action: IncidentButton;
       return (await incidents.requestRetry(press.id)) ? t('button-retry-done', { id }) : t('button-gone', { id });
     case 'silence': {
       const s = await silences.add({ matcher: incident.rule, durationMs: SILENCE_BUTTON_MS, reason: 'button', by: user.name });
-      return t('button-silence-done', { rule: s.matcher, until: formatWhen(s.until) });
+      return t('button-silence-done', { rule: s.matcher, until: formatTime(s.until) });
     }
     case 'details':
       await ctx.api.sendMessage(ctx.chat?.id ?? user.id, await details(incident, incidents, user.language, t), { parse_mode: 'HTML' });
@@ -99,7 +100,7 @@ async function details(incident: Incident, incidents: MonitorRecords['incidents'
   const events = await incidents.events(incident.id);
   const lines = [...events]
     .reverse()
-    .map((e) => `${escapeHtml(formatWhen(e.at))} <b>${escapeHtml(e.state)}</b>${e.detail ? ` — ${escapeHtml(e.detail)}` : ''}`);
+    .map((e) => `${escapeHtml(formatTime(e.at))} <b>${escapeHtml(e.state)}</b>${e.detail ? ` — ${escapeHtml(e.detail)}` : ''}`);
   const head = [formatIncident(incident, lang), '', `<b>${escapeHtml(t('details-events'))}</b>`];
   return fitMessage(head, lines, (n) => escapeHtml(t('details-more', { count: n })));
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../core/log.ts';
 import type { Store } from '../core/store/index.ts';
 import { Maintenance, maintenanceTargets } from '../monitor/index.ts';
 import type { Commands } from './commands.ts';
-import { formatWhen } from './monitor-commands.ts';
+import { formatTime } from '../core/format.ts';
 
 export function registerMaintenanceCommand(commands: Commands, store: Store, monitor: Config['monitor'], log: Logger): void {
   let windows: Maintenance | null = null;
@@ -21,7 +21,7 @@ export function registerMaintenanceCommand(commands: Commands, store: Store, mon
       try {
         if (target === undefined) {
           const active = await windows.active();
-          const lines = active.map((w) => t('maintenance-line', { target: w.target, until: formatWhen(w.until), by: w.by, reason: w.reason || '—' }));
+          const lines = active.map((w) => t('maintenance-line', { target: w.target, until: formatTime(w.until), by: w.by, reason: w.reason || '—' }));
           await ctx.reply(active.length === 0 ? t('maintenance-none') : [t('maintenance-title'), ...lines].join('\n'));
           return;
         }
@@ -39,7 +39,7 @@ export function registerMaintenanceCommand(commands: Commands, store: Store, mon
           return;
         }
         const w = await windows.start({ target, durationMs, reason: reason.join(' '), by: user.name }, targets);
-        await ctx.reply(t('maintenance-done', { target: w.target, until: formatWhen(w.until) }));
+        await ctx.reply(t('maintenance-done', { target: w.target, until: formatTime(w.until) }));
       } catch (err) {
         const message = (err as Error).message;
         if (message.startsWith('maintenance:')) {

@@ -7,6 +7,7 @@ import { Incidents, Silences } from '../monitor/index.ts';
 import type { Incident } from '../monitor/index.ts';
 import type { CommandCall, Commands } from './commands.ts';
 import { MAX_MESSAGE_LENGTH } from './outbox/index.ts';
+import { formatTime } from '../core/format.ts';
 
 export interface MonitorRecords {
   incidents: Incidents;
@@ -32,11 +33,6 @@ const MAX_REASON_CHARS = 500;
 /** Rule ids and error types: what a silence can match, and what /errors filters by. */
 const MATCHER = /^[\w.:@/-]{1,200}$/;
 const SEVERITY_MARK: Record<Incident['severity'], string> = { critical: '🔴', warning: '🟠', info: '⚪' };
-
-/** A time for a person: UTC, to the minute. */
-export function formatWhen(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
 
 /**
  * Lines under a head, cut to fit one Telegram message. `hidden` lines were left out already; the lines left out in
@@ -120,7 +116,7 @@ function incidentLine(i: Incident, t: CommandCall['t']): string {
     target: oneLine(i.target, 80),
     state: i.state,
     count: String(i.count),
-    last: formatWhen(i.lastSeen),
+    last: formatTime(i.lastSeen),
     message: oneLine(i.message, 200),
   };
   return t('errors-line', vars) + (i.ackedBy ? t('errors-acked', { by: i.ackedBy }) : '');
@@ -147,7 +143,7 @@ async function silence({ ctx, args, user, t }: CommandCall, { silences }: Monito
     return;
   }
   const s = await silences.add({ matcher, durationMs, reason, by: user.name });
-  await ctx.reply(t('silence-done', { matcher: s.matcher, until: formatWhen(s.until), id: String(s.id) }));
+  await ctx.reply(t('silence-done', { matcher: s.matcher, until: formatTime(s.until), id: String(s.id) }));
 }
 
 async function listSilences({ ctx, t }: CommandCall, { silences }: MonitorRecords): Promise<void> {
@@ -157,7 +153,7 @@ async function listSilences({ ctx, t }: CommandCall, { silences }: MonitorRecord
     return;
   }
   const lines = list.map((s) =>
-    t('silences-line', { id: String(s.id), matcher: s.matcher, until: formatWhen(s.until), by: s.by, reason: s.reason === '' ? '—' : s.reason }),
+    t('silences-line', { id: String(s.id), matcher: s.matcher, until: formatTime(s.until), by: s.by, reason: s.reason === '' ? '—' : s.reason }),
   );
   await ctx.reply(fitMessage([t('silences-title')], lines, (n) => t('silences-more', { count: n })));
 }

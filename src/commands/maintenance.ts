@@ -6,6 +6,7 @@ import { parseDuration } from '../core/config.ts';
 import { UsageError } from '../main.ts';
 import { Maintenance, maintenanceTargets } from '../monitor/index.ts';
 import { openContext } from './context.ts';
+import { formatTime } from '../core/format.ts';
 
 const USAGE = 'centinela maintenance [TARGET DURATION [REASON...]] | maintenance TARGET off';
 
@@ -25,12 +26,12 @@ export async function maintenance(args: string[], configFile: string | undefined
     }
     if (target !== undefined && durationMs !== null) {
       const w = await windows.start({ target, durationMs, reason: reason.join(' '), by: process.env.USER ?? 'cli' }, maintenanceTargets(ctx.config.monitor));
-      out(`maintenance of ${w.target} until ${when(w.until)}: no repairs and no alerts about it until then (\`centinela maintenance ${w.target} off\` ends it)`);
+      out(`maintenance of ${w.target} until ${formatTime(w.until)}: no repairs and no alerts about it until then (\`centinela maintenance ${w.target} off\` ends it)`);
       return 0;
     }
     const active = await windows.active();
     if (active.length === 0) out('no maintenance windows');
-    for (const w of active) out(`${w.target} until ${when(w.until)}, by ${w.by}${w.reason ? `: ${w.reason}` : ''}`);
+    for (const w of active) out(`${w.target} until ${formatTime(w.until)}, by ${w.by}${w.reason ? `: ${w.reason}` : ''}`);
     return 0;
   } catch (err) {
     if ((err as Error).message.startsWith('maintenance:')) {
@@ -41,10 +42,6 @@ export async function maintenance(args: string[], configFile: string | undefined
   } finally {
     await ctx.close();
   }
-}
-
-function when(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function out(line: string): void {

@@ -11,6 +11,7 @@ import { redactText } from '../core/log.ts';
 import { UsageError } from '../usage-error.ts';
 import { RulesError, SHIPPED_RULES, checkSamples, loadRules, toRecord } from '../monitor/index.ts';
 import type { Finding, RuleSet } from '../monitor/index.ts';
+import { formatDuration } from '../core/format.ts';
 
 const USAGE = 'rules test [--rules FILE] [--log FILE [--source docker:NAME]]';
 /** Lines shown per rule for --log. */
@@ -135,12 +136,8 @@ function describeFinding(f: Finding): string {
   const target = `target ${f.target}, ${f.severity}, notify ${f.notify}`;
   if (!f.action) return `no action; ${target}`;
   const params = Object.entries({ ...f.fields, ...f.action.params }).map(([k, v]) => `${k}=${String(v)}`);
-  const waits = f.action.backoffMs.length ? `, waits ${f.action.backoffMs.map(duration).join(' ')}` : '';
+  const waits = f.action.backoffMs.length ? `, waits ${f.action.backoffMs.map(formatDuration).join(' ')}` : '';
   return `${f.action.type}${params.length ? ` ${params.join(' ')}` : ''} (${f.action.attempts} attempt${f.action.attempts === 1 ? '' : 's'}${waits}); ${target}`;
-}
-
-function duration(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 function shorten(text: string, max = 110): string {

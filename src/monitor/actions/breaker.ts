@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import { withTables } from '../../core/store/index.ts';
 import type { Database, Store } from '../../core/store/index.ts';
 import type { RepairTables } from './migration.ts';
-import { formatMs } from './time.ts';
+import { formatDuration } from '../../core/format.ts';
 
 export interface BreakerSettings {
   maxRepairs: number;
@@ -81,7 +81,7 @@ export class Breaker {
   #openText(target: string, openedAt: number, now: boolean): string {
     const s = this.#s;
     const when = now ? 'stopped now' : `stopped since ${new Date(openedAt).toISOString()}`;
-    return `repairs of ${target} ${when}: more than ${s.maxRepairs} within ${formatMs(s.windowMs)}; they resume once it has stayed healthy for ${formatMs(s.healthyForMs)}`;
+    return `repairs of ${target} ${when}: more than ${s.maxRepairs} within ${formatDuration(s.windowMs)}; they resume once it has stayed healthy for ${formatDuration(s.healthyForMs)}`;
   }
 }
 

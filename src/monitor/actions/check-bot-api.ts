@@ -5,7 +5,7 @@ import { pingBotApi } from '../bot-api.ts';
 import { fail, ok } from './action.ts';
 import type { Action } from './action.ts';
 import { countParam, durationParam, timeoutParam } from './params.ts';
-import { formatMs } from './time.ts';
+import { formatDuration } from '../../core/format.ts';
 
 const schema = z.object({
   interval: durationParam('interval').default(10_000),
@@ -23,7 +23,7 @@ export const checkBotApi: Action<Params> = {
   type: 'check_bot_api',
   schema,
   timeoutMs: (p) => p.timeout ?? p.times * (p.interval + pingMs(p)) + 1000,
-  describe: (p) => `ask the Bot API server (getMe) up to ${p.times} times, ${formatMs(p.interval)} apart`,
+  describe: (p) => `ask the Bot API server (getMe) up to ${p.times} times, ${formatDuration(p.interval)} apart`,
   async precheck(_p, ctx) {
     return ctx.botApi.token ? null : { result: 'failed', detail: 'cannot ask the Bot API server: TELEGRAM_BOT_TOKEN is not set' };
   },
@@ -39,6 +39,6 @@ export const checkBotApi: Action<Params> = {
       last = answer.error;
       ctx.log.warn({ check: i, of: p.times }, `repair: ${answer.error}`);
     }
-    return fail(`${last} (checked ${p.times} times, ${formatMs(p.interval)} apart)`);
+    return fail(`${last} (checked ${p.times} times, ${formatDuration(p.interval)} apart)`);
   },
 };

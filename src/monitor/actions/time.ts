@@ -1,8 +1,9 @@
 // Time limits for repairs: a hung chown, Docker call or job must not hang the monitor, so every try races a timer.
+import { formatDuration } from '../../core/format.ts';
 
 export class RepairTimeout extends Error {
   constructor(ms: number) {
-    super(`timed out after ${formatMs(ms)}`);
+    super(`timed out after ${formatDuration(ms)}`);
     this.name = 'RepairTimeout';
   }
 }
@@ -29,12 +30,4 @@ export async function withTimeout<T>(ms: number, work: (signal: AbortSignal) => 
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** 1500 → '1.5s', 120000 → '2m': for messages a person reads. */
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))}s`;
-  if (ms < 3_600_000) return `${Number((ms / 60_000).toFixed(1))}m`;
-  return `${Number((ms / 3_600_000).toFixed(1))}h`;
 }

@@ -8,7 +8,7 @@ import type { Incident } from '../incidents/index.ts';
 import type { Severity } from '../types.ts';
 import { composeMessage } from './compose.ts';
 import type { AlertMessage } from './compose.ts';
-import { clock } from './format.ts';
+import { formatTime } from '../../core/format.ts';
 import type { AlertItem } from './format.ts';
 import { inhibitorOf } from './inhibit.ts';
 import { NoticeStore } from './notices.ts';
@@ -144,7 +144,7 @@ export class Alerts {
   async #mutedBecause(incident: Incident, openInhibitors: readonly Incident[]): Promise<string | null> {
     if (incident.ackedBy) return `acknowledged by ${incident.ackedBy}`;
     const silence = await this.#silences.covering(incident);
-    if (silence) return `silence #${silence.id} (${silence.matcher}) until ${clock(silence.until)}`;
+    if (silence) return `silence #${silence.id} (${silence.matcher}) until ${formatTime(silence.until)}`;
     const inhibitor = inhibitorOf(incident.errorType, incident.id, openInhibitors);
     if (inhibitor) return `inhibited by #${inhibitor.id} (${inhibitor.errorType})`;
     return (await this.#d.mutedBy?.(incident)) ?? null;

@@ -6,6 +6,7 @@ import type { Severity } from '../types.ts';
 import { SEVERITY_MARK, STRINGS } from './strings.ts';
 import type { Lang } from './strings.ts';
 import type { NoticeEvent } from './tables.ts';
+import { formatDurationSpaced, formatTime } from '../../core/format.ts';
 
 /** What one line or block of an alert is about. */
 export interface AlertItem {
@@ -18,23 +19,6 @@ export interface AlertItem {
 const ALERT_MESSAGE_CHARS = 300;
 const LINE_MESSAGE_CHARS = 120;
 const DETAILS_MESSAGE_CHARS = 1500;
-
-/** 45 s, 3 min, 2 h 5 min, 1 d 3 h. */
-export function humanDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const min = Math.round(s / 60);
-  if (min < 60) return `${min} min`;
-  const h = Math.floor(min / 60);
-  if (h < 24) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
-  const d = Math.floor(h / 24);
-  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
-}
-
-/** 2026-01-05 14:30 UTC: the admins may sit in several time zones; the logs are in UTC too. */
-export function clock(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
 
 function cut(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -65,7 +49,7 @@ function actionLine(i: Incident, lang: Lang): string | null {
 }
 
 function resolvedFor(i: Incident, now: number): string {
-  return humanDuration((i.resolvedAt ?? now) - i.firstSeen);
+  return formatDurationSpaced((i.resolvedAt ?? now) - i.firstSeen);
 }
 
 /** A message about one incident: what, where, the repair and how it went, how often, since when. */
@@ -77,12 +61,12 @@ export function alertBlock(item: AlertItem, lang: Lang, now: number): string {
   }
   const title = event === 'failed' ? t.failed : t.fired;
   const lines = [
-    ...(event === 'reminder' ? [`⏰ ${escapeHtml(t.reminder(humanDuration(now - i.firstSeen)))}`] : []),
+    ...(event === 'reminder' ? [`⏰ ${escapeHtml(t.reminder(formatDurationSpaced(now - i.firstSeen)))}`] : []),
     `${SEVERITY_MARK[severity]} <b>${escapeHtml(t.severity[severity])} · ${escapeHtml(title)} #${i.id}</b>`,
     `${code(i.errorType)} · ${code(i.target)}`,
     escapeHtml(cutKeepingReason(i.message, ALERT_MESSAGE_CHARS)),
     actionLine(i, lang),
-    `${t.times}: ${i.count} · ${t.since} ${clock(i.firstSeen)}`,
+    `${t.times}: ${i.count} · ${t.since} ${formatTime(i.firstSeen)}`,
   ];
   return lines.filter((l): l is string => Boolean(l)).join('\n');
 }
@@ -109,9 +93,9 @@ export function formatIncident(i: Incident, lang: Lang = 'es'): string {
     escapeHtml(cut(i.message, DETAILS_MESSAGE_CHARS)),
     i.action ? `${t.action}: ${code(i.action)}` : null,
     fields.length ? `${t.fields}: ${fields.join(', ')}` : null,
-    `${t.times}: ${i.count} · ${t.firstSeen}: ${clock(i.firstSeen)} · ${t.lastSeen}: ${clock(i.lastSeen)}`,
-    i.ackedBy ? escapeHtml(t.ackedBy(i.ackedBy, clock(i.ackedAt ?? i.stateChangedAt))) : null,
-    i.resolvedAt !== null ? `${t.resolvedAt}: ${clock(i.resolvedAt)} (${humanDuration(i.resolvedAt - i.firstSeen)})` : null,
+    `${t.times}: ${i.count} · ${t.firstSeen}: ${formatTime(i.firstSeen)} · ${t.lastSeen}: ${formatTime(i.lastSeen)}`,
+    i.ackedBy ? escapeHtml(t.ackedBy(i.ackedBy, formatTime(i.ackedAt ?? i.stateChangedAt))) : null,
+    i.resolvedAt !== null ? `${t.resolvedAt}: ${formatTime(i.resolvedAt)} (${formatDurationSpaced(i.resolvedAt - i.firstSeen)})` : null,
   ];
   return lines.filter((l): l is string => Boolean(l)).join('\n');
 }

@@ -5,7 +5,7 @@ export type { AlertEvent, AlertsDeps } from './alerts.ts';
 export { DIGEST_SCHEDULE, digestDue, scheduleRepairDigest, sendRepairDigest } from './digest.ts';
 export { Silences } from './silences.ts';
 export type { Silence } from './silences.ts';
-export { formatIncident, humanDuration } from './format.ts';
+export { formatIncident } from './format.ts';
 export { composeMessage, MAX_LISTED } from './compose.ts';
 export type { AlertButton, AlertMessage } from './compose.ts';
 export { INHIBIT_RULES } from './inhibit.ts';

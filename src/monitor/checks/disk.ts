@@ -4,7 +4,8 @@
 import type { Check, CheckResult } from '../types.ts';
 import { readFreeSpace } from '../../core/free-space.ts';
 import type { FreeSpace } from '../../core/free-space.ts';
-import { formatBytes, healthy, once, problem } from './result.ts';
+import { healthy, once, problem } from './result.ts';
+import { formatBinaryBytes } from '../../core/format.ts';
 
 export type DiskLevel = 'ok' | 'warning' | 'critical';
 
@@ -35,7 +36,7 @@ export function diskCheck(o: DiskCheckOptions): Check {
   }
   if (o.criticalFree > o.warnFree) {
     throw new Error(
-      `disk.critical_free (${formatBytes(o.criticalFree)}) is larger than disk.warn_free (${formatBytes(o.warnFree)}): the warning must come first, so make warn_free the larger one`,
+      `disk.critical_free (${formatBinaryBytes(o.criticalFree)}) is larger than disk.warn_free (${formatBinaryBytes(o.warnFree)}): the warning must come first, so make warn_free the larger one`,
     );
   }
   const statfs = o.statfs ?? readFreeSpace;
@@ -61,16 +62,16 @@ export function diskCheck(o: DiskCheckOptions): Check {
     levels.set(path, level);
     if (level === 'ok') return healthy('disk', path);
     const fields = { path, free_bytes: String(space.free), size_bytes: String(space.size) };
-    const have = `${path} has ${formatBytes(space.free)} free of ${formatBytes(space.size)}`;
+    const have = `${path} has ${formatBinaryBytes(space.free)} free of ${formatBinaryBytes(space.size)}`;
     if (level === 'critical') {
       return problem({
         rule: 'disk',
         errorType: 'disk_critical',
         severity: 'critical',
         target: path,
-        message: `${have}, under disk.critical_free (${formatBytes(o.criticalFree)}): intake pauses until space is freed`,
+        message: `${have}, under disk.critical_free (${formatBinaryBytes(o.criticalFree)}): intake pauses until space is freed`,
         fields,
-        action: once('pause_intake', { reason: `disk ${path} has ${formatBytes(space.free)} free, under disk.critical_free` }),
+        action: once('pause_intake', { reason: `disk ${path} has ${formatBinaryBytes(space.free)} free, under disk.critical_free` }),
       });
     }
     return problem({
@@ -78,7 +79,7 @@ export function diskCheck(o: DiskCheckOptions): Check {
       errorType: 'disk_low',
       severity: 'warning',
       target: path,
-      message: `${have}, under disk.warn_free (${formatBytes(o.warnFree)}): free some space before intake has to pause`,
+      message: `${have}, under disk.warn_free (${formatBinaryBytes(o.warnFree)}): free some space before intake has to pause`,
       fields,
     });
   };

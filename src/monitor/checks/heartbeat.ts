@@ -4,7 +4,8 @@ import { readHeartbeats } from '../../core/heartbeat.ts';
 import type { ProcessBeat } from '../../core/heartbeat.ts';
 import type { Store } from '../../core/store/index.ts';
 import type { Check, CheckResult } from '../types.ts';
-import { formatAge, healthy, problem } from './result.ts';
+import { healthy, problem } from './result.ts';
+import { formatDuration } from '../../core/format.ts';
 
 export interface HeartbeatCheckOptions {
   store: Store;
@@ -40,7 +41,7 @@ export function heartbeatCheck(o: HeartbeatCheckOptions): Check {
             errorType: 'heartbeat_stale',
             severity: 'critical',
             target,
-            message: `${beat.module} on ${beat.host} (pid ${beat.pid}) has not written a heartbeat for ${formatAge(age)} (limit ${formatAge(o.staleMs)}): the process died or hangs`,
+            message: `${beat.module} on ${beat.host} (pid ${beat.pid}) has not written a heartbeat for ${formatDuration(age)} (limit ${formatDuration(o.staleMs)}): the process died or hangs`,
             fields: { module: beat.module, host: beat.host, pid: String(beat.pid), last_beat_at: new Date(beat.beatAt).toISOString() },
           }),
         );

@@ -37,30 +37,6 @@ export function once(type: string, params: ActionPlan['params']): ActionPlan {
   return { type, params, attempts: 1, backoffMs: [] };
 }
 
-/** 1.5 GiB, 512 MiB, 12 KiB: sizes for a person (binary units, as disks are sized). */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
-/** 45s, 12m, 3h 5m, 2d 4h: ages for a person. */
-export function formatAge(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
-  const d = Math.floor(h / 24);
-  return h % 24 ? `${d}d ${h % 24}h` : `${d}d`;
-}
-
 /** The code of a failed fetch or socket call (ECONNREFUSED, ENOENT, TimeoutError), without any URL. */
 export function causeOf(err: unknown): string {
   const e = err as { cause?: { code?: string }; code?: string; name?: string };

@@ -3,7 +3,8 @@
 import { createTask } from 'node-cron';
 import type { Store } from '../../core/store/index.ts';
 import type { CheckResult } from '../types.ts';
-import { formatAge, healthy, problem } from './result.ts';
+import { healthy, problem } from './result.ts';
+import { formatDuration } from '../../core/format.ts';
 
 /** A schedule that runs every few seconds would flap on ordinary polling delays. */
 const MIN_GRACE_MS = 60_000;
@@ -48,7 +49,7 @@ export async function overdueSchedules(store: Store, now: number): Promise<Check
         errorType: 'schedule_overdue',
         severity: 'warning',
         target: s.name,
-        message: `schedule ${s.name} (${s.cron}) was due ${formatAge(late)} ago and has not run: no process is running the queue, or it is stuck`,
+        message: `schedule ${s.name} (${s.cron}) was due ${formatDuration(late)} ago and has not run: no process is running the queue, or it is stuck`,
         fields: { schedule: s.name, queue: s.queue, due_at: new Date(nextRunAt).toISOString() },
       }),
     );

@@ -3,8 +3,9 @@
 import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import type { Check, CheckResult } from '../types.ts';
-import { formatAge, healthy, problem } from './result.ts';
+import { healthy, problem } from './result.ts';
 import { overdueSchedules } from './schedules.ts';
+import { formatDuration } from '../../core/format.ts';
 
 export interface StalledCheckOptions {
   store: Store;
@@ -63,14 +64,14 @@ export function stalledCheck(o: StalledCheckOptions): Check {
           results.push(healthy('queue_stalled', name));
           continue;
         }
-        const progress = a.lastProgress == null ? 'no job of it has ever been worked on' : `the last progress was ${formatAge(idleMs)} ago`;
+        const progress = a.lastProgress == null ? 'no job of it has ever been worked on' : `the last progress was ${formatDuration(idleMs)} ago`;
         results.push(
           problem({
             rule: 'queue_stalled',
             errorType: 'queue_stalled',
             severity: 'warning',
             target: name,
-            message: `queue ${name} has ${a.waiting} job(s) waiting, the oldest for ${formatAge(waitedMs)}, and ${progress}: its worker is not running or hangs`,
+            message: `queue ${name} has ${a.waiting} job(s) waiting, the oldest for ${formatDuration(waitedMs)}, and ${progress}: its worker is not running or hangs`,
             fields: { queue: name, waiting: String(a.waiting), oldest_waiting_seconds: String(Math.round(waitedMs / 1000)) },
           }),
         );

@@ -3,7 +3,8 @@
 // the next run resolves it. Workers, uploads and /healthz ride out the outage on their own (see the queue's worker).
 import type { Store } from '../../core/store/index.ts';
 import type { Check, CheckResult } from '../types.ts';
-import { formatAge, healthy, problem } from './result.ts';
+import { healthy, problem } from './result.ts';
+import { formatDuration } from '../../core/format.ts';
 
 export interface StoreCheckOptions {
   store: Store;
@@ -28,7 +29,7 @@ export function storeCheck(o: StoreCheckOptions): Check {
       if (!down) return [healthy('store', target)];
       const { since, error } = down;
       down = null;
-      const lasted = formatAge(now() - since);
+      const lasted = formatDuration(now() - since);
       return [
         problem({
           rule: 'store',

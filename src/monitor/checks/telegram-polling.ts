@@ -2,7 +2,8 @@
 // has not had a poll come back for telegram.poll_stalled_after is deaf, whatever getMe says.
 import type { SourceHealth } from '../../pipeline/intake/index.ts';
 import type { Check } from '../types.ts';
-import { formatAge, healthy, problem } from './result.ts';
+import { healthy, problem } from './result.ts';
+import { formatDuration } from '../../core/format.ts';
 
 export interface TelegramPollingCheckOptions {
   intake: () => Promise<SourceHealth | null>;
@@ -31,7 +32,7 @@ export function telegramPollingCheck(o: TelegramPollingCheckOptions): Check {
           errorType: 'telegram_polling_stalled',
           severity: 'critical',
           target: TARGET,
-          message: `Telegram intake has received no updates for ${formatAge(quietFor)} (limit ${formatAge(o.stalledMs)}): ${why}`,
+          message: `Telegram intake has received no updates for ${formatDuration(quietFor)} (limit ${formatDuration(o.stalledMs)}): ${why}`,
           fields: { state: h.state, last_ok_at: h.lastOkAt === null ? '' : new Date(h.lastOkAt).toISOString() },
         }),
       ];

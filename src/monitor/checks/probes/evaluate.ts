@@ -2,8 +2,9 @@
 // what another probe grew by within the window (probe_ratio), or a measurement that failed (probe_failed).
 import type { ProbeConfig } from '../../../core/config.ts';
 import type { CheckResult } from '../../types.ts';
-import { formatAge, healthy, problem } from '../result.ts';
+import { healthy, problem } from '../result.ts';
 import type { ProbeSnapshot } from './types.ts';
+import { formatDuration } from '../../../core/format.ts';
 
 export interface Verdict {
   probe: ProbeConfig;
@@ -25,12 +26,12 @@ export function verdict(v: Verdict): CheckResult {
   if (v.maxAgeMs !== null) {
     const age = v.now - (s.newestAt ?? s.since);
     if (age > v.maxAgeMs) {
-      const what = s.newestAt === null ? `nothing new since it was first measured ${formatAge(age)} ago` : `nothing new for ${formatAge(age)}`;
+      const what = s.newestAt === null ? `nothing new since it was first measured ${formatDuration(age)} ago` : `nothing new for ${formatDuration(age)}`;
       const count = s.count === null ? '' : `; ${s.count} ${s.unit}`;
       return problem({
         ...base,
         errorType: 'probe_stale',
-        message: `${label}: ${what} (max_age ${formatAge(v.maxAgeMs)})${count}`,
+        message: `${label}: ${what} (max_age ${formatDuration(v.maxAgeMs)})${count}`,
         fields: { ...fields, newest_at: s.newestAt === null ? '' : new Date(s.newestAt).toISOString() },
       });
     }
@@ -41,8 +42,8 @@ export function verdict(v: Verdict): CheckResult {
     return problem({
       ...base,
       errorType: 'probe_ratio',
-      message: `${label}: ${r.growth} ${s.unit} in the last ${formatAge(r.windowMs)} against ${r.ofGrowth} of ${r.of} (${Math.floor(share * 100)}%), under min_ratio ${Math.round(probe.min_ratio * 100)}%`,
-      fields: { ...fields, ratio: share.toFixed(3), of: r.of, growth: String(r.growth), of_growth: String(r.ofGrowth), window: formatAge(r.windowMs) },
+      message: `${label}: ${r.growth} ${s.unit} in the last ${formatDuration(r.windowMs)} against ${r.ofGrowth} of ${r.of} (${Math.floor(share * 100)}%), under min_ratio ${Math.round(probe.min_ratio * 100)}%`,
+      fields: { ...fields, ratio: share.toFixed(3), of: r.of, growth: String(r.growth), of_growth: String(r.ofGrowth), window: formatDuration(r.windowMs) },
     });
   }
   return healthy('probe', probe.name);

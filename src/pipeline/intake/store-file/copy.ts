@@ -9,9 +9,10 @@
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { copyFile, open, stat, unlink } from 'node:fs/promises';
-import { StoreFileError, ioError, sizeText, systemCodeOf } from './errors.ts';
+import { StoreFileError, ioError, systemCodeOf } from './errors.ts';
 import type { PartFile, StoredFile } from './part.ts';
 import { PROGRESS_EVERY, abortedError, checkName, commitPart, discardPart, ensureRoom, openPart } from './part.ts';
+import { formatSizeSetting } from '../../../core/format.ts';
 
 const CHUNK = 4 * 1024 ** 2;
 
@@ -169,6 +170,6 @@ async function copyAndHash(input: FileHandle, part: PartFile, o: PumpOptions): P
 function tooBig(from: string, size: number, maxBytes: number, limitName = 'intake.max_bytes'): StoreFileError {
   return new StoreFileError(
     'too_big',
-    `the Bot API server's file at ${from} is ${size} bytes, over ${limitName} (${sizeText(maxBytes)}): the sender must send a smaller file, or raise ${limitName}`,
+    `the Bot API server's file at ${from} is ${size} bytes, over ${limitName} (${formatSizeSetting(maxBytes)}): the sender must send a smaller file, or raise ${limitName}`,
   );
 }

@@ -2,9 +2,10 @@
 // which writes an error body into the file and reports success. The URL holds the bot token: it appears in no
 // error and no log line, and no error from the HTTP client (whose text might quote it) is attached.
 import { createHash } from 'node:crypto';
-import { StoreFileError, ioError, sizeText } from './errors.ts';
+import { StoreFileError, ioError } from './errors.ts';
 import type { PartFile, StoredFile } from './part.ts';
 import { PROGRESS_EVERY, abortedError, checkName, commitPart, discardPart, ensureRoom, openPart } from './part.ts';
+import { formatSizeSetting } from '../../../core/format.ts';
 
 /** Chunks from the network are gathered into writes of about this size. */
 const WRITE_SIZE = 1024 ** 2;
@@ -40,7 +41,7 @@ export async function downloadFile(options: DownloadOptions): Promise<StoredFile
   const tooBig = (bytes: number, prefix: string): StoreFileError =>
     new StoreFileError(
       'too_big',
-      `${prefix} ${bytes} bytes, over ${limitName} (${sizeText(maxBytes)}): the sender must send a smaller file, or raise ${limitName}`,
+      `${prefix} ${bytes} bytes, over ${limitName} (${formatSizeSetting(maxBytes)}): the sender must send a smaller file, or raise ${limitName}`,
     );
   if (signal.aborted) throw abortedError(signal, WHAT);
   if (expectedSize !== undefined && expectedSize > maxBytes) throw tooBig(expectedSize, 'Telegram says the file is');

@@ -31,14 +31,6 @@ export function systemCodeOf(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** A byte count as the configuration writes it (2g, 50m, 512k) when it is exact, else in bytes. */
-export function sizeText(bytes: number): string {
-  for (const [unit, size] of [['g', 1024 ** 3], ['m', 1024 ** 2], ['k', 1024]] as const) {
-    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
-  }
-  return `${bytes} bytes`;
-}
-
 /** An 'io' StoreFileError for a failed system call, with a hint for the common causes. */
 export function ioError(what: string, err: unknown): StoreFileError {
   const systemCode = systemCodeOf(err);

@@ -5,9 +5,10 @@
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { StoreFileError, ioError, sizeText } from './errors.ts';
+import { StoreFileError, ioError } from './errors.ts';
 import { checkRoom } from './room.ts';
 import { processAlive } from '../../../core/process-alive.ts';
+import { formatSizeSetting } from '../../../core/format.ts';
 
 /** Progress callbacks come no more often than this many bytes apart. */
 export const PROGRESS_EVERY = 64 * 1024 ** 2;
@@ -45,7 +46,7 @@ export async function ensureRoom(dir: string, bytes: number, criticalFreeBytes: 
   if (!room.ok) {
     throw new StoreFileError(
       'no_room',
-      `${dir} has ${sizeText(room.free)} free; storing ${sizeText(bytes)} there would leave less than disk.critical_free (${sizeText(criticalFreeBytes)}): free space on that disk`,
+      `${dir} has ${formatSizeSetting(room.free)} free; storing ${formatSizeSetting(bytes)} there would leave less than disk.critical_free (${formatSizeSetting(criticalFreeBytes)}): free space on that disk`,
     );
   }
 }

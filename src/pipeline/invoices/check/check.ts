@@ -1,10 +1,11 @@
 // Is this file something the invoice pipeline can read? The bytes decide (file-type's magic numbers; XML and CSV
 // recognised as text), and the name must agree with them. Every refusal says what was wrong and what to do.
 
-import { describeDetected, extensionOf, formatSize, TYPE_WORDS, typeOfExtension, typeOfMime } from './names.ts';
+import { describeDetected, extensionOf, TYPE_WORDS, typeOfExtension, typeOfMime } from './names.ts';
 import { csvProblem, decodeText, looksLikeXml } from './text.ts';
 import { PHOTO_TYPES, SEND_INSTEAD } from './types.ts';
 import type { InvoiceFileCheck, InvoiceFileInput, InvoiceFileType } from './types.ts';
+import { formatSizeSetting } from '../../../core/format.ts';
 
 const fail = (reason: string): InvoiceFileCheck => ({ ok: false, reason });
 
@@ -34,7 +35,7 @@ export async function checkInvoiceFile(input: InvoiceFileInput): Promise<Invoice
   if (bytes.length > maxBytes) {
     const limit = input.limitName ?? limitNameFor(named);
     return fail(
-      `the file is ${formatSize(bytes.length)}, over ${limit} (${formatSize(maxBytes)}): send a smaller file or raise ${limit}`,
+      `the file is ${formatSizeSetting(bytes.length)}, over ${limit} (${formatSizeSetting(maxBytes)}): send a smaller file or raise ${limit}`,
     );
   }
 

@@ -67,15 +67,3 @@ export const TYPE_WORDS: Record<InvoiceFileType, string> = {
   webp: 'a WebP image',
   csv: 'CSV text',
 };
-
-/** 52428800 → "50m", 1536 → "1.5k", 999 → "999 bytes" (the units the configuration uses). */
-export function formatSize(bytes: number): string {
-  const units: Array<[string, number]> = [['g', 1024 ** 3], ['m', 1024 ** 2], ['k', 1024]];
-  for (const [unit, size] of units) {
-    if (bytes >= size) {
-      const value = bytes / size;
-      return `${Number.isInteger(value) ? value : value.toFixed(1)}${unit}`;
-    }
-  }
-  return `${bytes} bytes`;
-}
