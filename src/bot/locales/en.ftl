@@ -126,7 +126,7 @@ admin-conflict = 🔴 <b>Centinela stopped its Telegram intake</b>
 admin-cloud-limit = ⚠️ { $name } sent a { $size } file; the cloud Bot API lets bots download only 20 MB.
     Run a local telegram-bot-api server (--local) and set <code>telegram.api_root</code> and <code>telegram.local_mode: true</code>.
 admin-disk-full = 🔴 <b>Intake paused: disk almost full</b>
-    { $dir } has { $free } GB free, below disk.critical_free ({ $critical }) after the next file.
+    { $dir } has { $free } free, below disk.critical_free ({ $critical }) after the next file.
     Free space, then /resume.
 problem-line = { $name }: { $reason }
 problem-not-video = it is not a video (MP4, MOV, WebM or MKV)

@@ -129,7 +129,7 @@ admin-conflict = 🔴 <b>Centinela detuvo su recepción de Telegram</b>
 admin-cloud-limit = ⚠️ { $name } envió un archivo de { $size }; la Bot API en la nube solo deja descargar 20 MB a los bots.
     Ejecuta un servidor telegram-bot-api local (--local) y configura <code>telegram.api_root</code> y <code>telegram.local_mode: true</code>.
 admin-disk-full = 🔴 <b>Recepción en pausa: disco casi lleno</b>
-    { $dir } tiene { $free } GB libres, por debajo de disk.critical_free ({ $critical }) tras el próximo archivo.
+    { $dir } tiene { $free } libres, por debajo de disk.critical_free ({ $critical }) tras el próximo archivo.
     Libera espacio y luego /resume.
 problem-line = { $name }: { $reason }
 problem-not-video = no es un video (MP4, MOV, WebM o MKV)

@@ -9,6 +9,7 @@ import type { HandlerContext, Queue } from '../../core/queue/index.ts';
 import type { Kysely } from 'kysely';
 import type { Database, Store } from '../../core/store/index.ts';
 import { quarantineFile } from '../../core/quarantine.ts';
+import { formatBytes } from '../../core/format.ts';
 import { incomingDir, incomingFileName } from './incoming.ts';
 import { pauseIntake, intakePaused } from './pause.ts';
 import { notAVideo } from './video-bytes.ts';
@@ -145,8 +146,7 @@ async function refuseVideo(d: DownloadDeps, file: FileRow, path: string, why: st
 async function onDiskFull(d: DownloadDeps, file: FileRow, dir: string, free: number): Promise<void> {
   const first = await pauseIntake(d.store, `disk almost full at ${dir}`);
   if (!first) return;
-  const gb = (free / 1024 ** 3).toFixed(1);
-  await d.notifier.alertAdmins('admin-disk-full', { dir, free: gb, critical: d.config.disk.critical_free }, `disk-full:${new Date().toISOString().slice(0, 13)}`);
+  await d.notifier.alertAdmins('admin-disk-full', { dir, free: formatBytes(free), critical: d.config.disk.critical_free }, `disk-full:${new Date().toISOString().slice(0, 13)}`);
   if (file.chat_id !== null) await d.notifier.send(file.chat_id, await langOf(d, file), 'paused-later', {}, `paused:file:${file.id}`);
 }
 
