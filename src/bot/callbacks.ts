@@ -9,7 +9,7 @@ import type { CommandCall } from './commands.ts';
 import type { Lang, Translator } from './i18n.ts';
 import { fitMessage, formatWhen } from './monitor-commands.ts';
 import type { MonitorRecords } from './monitor-commands.ts';
-import { escapeHtml } from './outbox/index.ts';
+import { escapeHtml } from '../outbox/index.ts';
 import { parseReviewButton, pressReviewButton } from './review-buttons.ts';
 import type { BotUser } from './users.ts';
 

@@ -1,9 +1,9 @@
 // What an outbox is built with, and the defaults it runs with: kept apart from the sending loop so that the loop
 // reads one resolved settings object.
 import type { Api } from 'grammy';
-import type { Backoff } from '../../core/limits.ts';
-import type { Logger } from '../../core/log.ts';
-import type { Store } from '../../core/store/index.ts';
+import type { Backoff } from '../core/limits.ts';
+import type { Logger } from '../core/log.ts';
+import type { Store } from '../core/store/index.ts';
 
 export interface OutboxDeps {
   store: Store;

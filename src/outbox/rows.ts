@@ -3,7 +3,7 @@
 // store never both send a message, and one that dies mid-send leaves a lease that expires.
 import { sql } from 'kysely';
 import type { Kysely, Selectable, Updateable } from 'kysely';
-import type { Database, Store } from '../../core/store/index.ts';
+import type { Database, Store } from '../core/store/index.ts';
 import type { MessagePart } from './split.ts';
 import type { OutboxEntry, OutboxState, OutboxTable, OutboxTables } from './types.ts';
 
