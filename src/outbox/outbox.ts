@@ -80,6 +80,8 @@ export class Outbox {
   #probeAt = 0;
   #probing = false;
   #unsubscribe: () => void = () => {};
+  /** A poke came since the current round began: the next round starts at once. */
+  #poked = false;
 
   constructor(deps: OutboxDeps) {
     this.#d = deps;
@@ -115,8 +117,9 @@ export class Outbox {
     this.poke();
   }
 
-  /** Look for work now. */
+  /** Look for work now (after the round under way, if one is: it may have read the store before the new row). */
   poke(): void {
+    this.#poked = true;
     this.#wake?.();
   }
 
@@ -172,6 +175,7 @@ export class Outbox {
     if (released > 0) this.#d.log.warn({ messages: released }, 'admin messages a killed sender of this machine held returned to the outbox');
     while (!this.#stopping) {
       let wait: number;
+      this.#poked = false;
       try {
         wait = await this.#tick();
         if (failures > 0) this.#d.log.info('store reachable again: the outbox sends again');
@@ -183,7 +187,8 @@ export class Outbox {
         }
         wait = Math.min(30_000, this.#o.pollMs * 2 ** Math.min(failures, 5));
       }
-      if (!this.#stopping) await this.#sleep(Math.max(MIN_SLEEP_MS, wait));
+      // A poke during the round (a message written meanwhile) starts the next at once; after a failure, the wait holds.
+      if (!this.#stopping && !(this.#poked && failures === 0)) await this.#sleep(Math.max(MIN_SLEEP_MS, wait));
     }
   }
 
@@ -222,7 +227,7 @@ export class Outbox {
       const activity = await recentActivity(
         db,
         heads.map((h) => h.chat_id),
-        now - 60_000,
+        now - Math.max(60_000, this.#o.burst * this.#o.intervalMs),
       );
       now = Date.now();
       for (const head of heads) {
@@ -233,7 +238,7 @@ export class Outbox {
           continue;
         }
         const token = this.#token();
-        const pacing = { intervalMs: this.#o.intervalMs, perMinute: head.chat_id < 0 ? this.#o.groupPerMinute : null };
+        const pacing = { intervalMs: this.#o.intervalMs, burst: this.#o.burst, perMinute: head.chat_id < 0 ? this.#o.groupPerMinute : null };
         if (await claimHead(db, head, token, Date.now() + this.#o.leaseMs, pacing, Date.now())) this.#track(token, head.chat_id, (signal) => this.#send(api, head, token, signal));
       }
     }
@@ -258,11 +263,21 @@ export class Outbox {
       });
   }
 
-  /** When pacing lets this chat have its next call: a call a second, and for a group so many deliveries a minute. */
+  /**
+   * When pacing lets this chat have its next call: at most `burst` calls in any burst × interval (a call a second
+   * sustained, a short burst at once), and for a group so many deliveries a minute.
+   */
   #freeAt(chatId: number, activity: ReadonlyArray<{ chat_id: number; tried_at: number | null; sent_at: number | null }>, now: number): number {
     let freeAt = now;
     const mine = activity.filter((a) => a.chat_id === chatId);
-    for (const a of mine) if (a.tried_at !== null) freeAt = Math.max(freeAt, Number(a.tried_at) + this.#o.intervalMs + 1);
+    const { burst, intervalMs } = this.#o;
+    const window = burst * intervalMs;
+    const tried = mine
+      .map((a) => (a.tried_at === null ? 0 : Number(a.tried_at)))
+      .filter((t) => t > now - window)
+      .sort((a, b) => b - a);
+    const oldestInBurst = tried[burst - 1];
+    if (oldestInBurst !== undefined) freeAt = Math.max(freeAt, oldestInBurst + window + 1);
     if (chatId < 0) {
       const sent = mine
         .map((a) => (a.sent_at === null ? 0 : Number(a.sent_at)))
