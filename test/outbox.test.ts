@@ -4,7 +4,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { escapeHtml, html, htmlToPlain, queueMessage, splitMessage, trusted } from '../src/outbox/index.ts';
+import { escapeHtml, html, htmlToPlain, queueAdminMessage, queueMessage, splitMessage, trusted } from '../src/outbox/index.ts';
 import type { Outbox, OutboxDeps, OutboxTables } from '../src/outbox/index.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi, SentCall } from './fakes/telegram/index.ts';
@@ -276,6 +276,15 @@ describe.each(STORE_KINDS)('outbox on %s', (kind) => {
     const [summary, receipt] = fake.sent(ALICE).map((c) => c.at);
     expect(texts(ALICE)).toEqual(['summary of the last file', 'receipt of the next file']);
     expect((receipt ?? 0) - (summary ?? 0)).toBeLessThan(500);
+  });
+
+  it('what a module writes with the store alone wakes the sender of its process at once', async () => {
+    const o = await outbox({ pollMs: 60_000 });
+    o.start();
+    await eventually(async () => (await o.stats()).counts.pending === 0, 'the sender idle');
+    await queueAdminMessage(t.store, [ALICE, BOB], { text: 'disk full', dedupKey: 'disk' });
+    await fake.waitFor((c) => c.params.chat_id === BOB && c.result !== undefined, 2000);
+    await fake.waitFor((c) => c.params.chat_id === ALICE && c.result !== undefined, 2000);
   });
 
   it('a message written while a round is under way goes at once, not at the next poll', async () => {
