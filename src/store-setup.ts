@@ -7,7 +7,7 @@ import type { Metrics } from './core/metrics.ts';
 import { Queue } from './core/queue/index.ts';
 import { StoreConfigError, coreMigration, migrateToLatest, openStore, settingsMigration, storeConfigProblem } from './core/store/index.ts';
 import type { Store, StoreMigration, StoreOptions } from './core/store/index.ts';
-import { outboxMigration } from './bot/outbox/migration.ts';
+import { outboxMigration } from './outbox/index.ts';
 import { MONITOR_MIGRATIONS } from './monitor/migrations.ts';
 import { intakeMigration } from './pipeline/intake/migration.ts';
 import { itemOutcomesMigration } from './pipeline/intake/outcomes/table.ts';

@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OutboxTables } from '../src/bot/outbox/index.ts';
+import type { OutboxTables } from '../src/outbox/index.ts';
 import { withTables } from '../src/core/store/index.ts';
 import type { Store } from '../src/core/store/index.ts';
 import { Alerts, Silences, formatIncident } from '../src/monitor/alerts/index.ts';

@@ -1,8 +1,8 @@
 // The monitor's Telegram side: inline buttons in the outbox (both stores), and end to end through the real bot
 // against the fake Bot API: alerts with buttons, button presses, /errors /silence /silences /unsilence /ack.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { alertAdmins } from '../src/bot/index.ts';
-import type { Outbox } from '../src/bot/outbox/index.ts';
+import { queueAdminMessage } from '../src/outbox/index.ts';
+import type { Outbox } from '../src/outbox/index.ts';
 import { startService } from '../src/main.ts';
 import type { Service } from '../src/main.ts';
 import { Silences } from '../src/monitor/alerts/index.ts';
@@ -13,7 +13,7 @@ import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi, FakeUser, SentCall } from './fakes/telegram/index.ts';
 import { ADMIN, STAFF, STRANGER, botEnv, testOutbox, textOf } from './support/bot-service.ts';
 import { tempDir } from './support/service.ts';
-import { STORE_KINDS, createTestStore, eventually, quietLog } from './support/stores.ts';
+import { STORE_KINDS, createTestStore, eventually } from './support/stores.ts';
 import type { TestStore } from './support/stores.ts';
 
 const BUTTONS = (id: number): Array<Array<{ text: string; data: string }>> => [
@@ -107,11 +107,11 @@ describe.each(STORE_KINDS)('alert buttons in the outbox on %s', (kind) => {
     expect((await enqueue([[{ text: 'Retry', data: 'a'.repeat(64) }]])).length).toBe(1);
   });
 
-  it('alertAdmins carries buttons to every admin chat, once per dedup key', async () => {
-    const log = await quietLog();
-    await alertAdmins(t.store, log, [ADMIN.id, STAFF.id], '🔴 <b>disk_full</b> #9', 'inc:9:fired', { buttons: BUTTONS(9) });
-    await alertAdmins(t.store, log, [ADMIN.id, STAFF.id], '🔴 <b>disk_full</b> #9', 'inc:9:fired', { buttons: BUTTONS(9) });
-    await expect(alertAdmins(t.store, log, [ADMIN.id], 'x', undefined, { buttons: [[{ text: 'R', data: 'z'.repeat(70) }]] })).rejects.toThrow(/over 64 bytes/);
+  it('queueAdminMessage carries buttons to every admin chat, once per dedup key', async () => {
+    const alert = { text: '🔴 <b>disk_full</b> #9', dedupKey: 'inc:9:fired', buttons: BUTTONS(9) };
+    await queueAdminMessage(t.store, [ADMIN.id, STAFF.id], alert);
+    await queueAdminMessage(t.store, [ADMIN.id, STAFF.id], alert);
+    await expect(queueAdminMessage(t.store, [ADMIN.id], { text: 'x', buttons: [[{ text: 'R', data: 'z'.repeat(70) }]] })).rejects.toThrow(/over 64 bytes/);
     const o = await sender();
     o.start();
     await sentCount(o, 2);
@@ -162,7 +162,9 @@ describe('the monitor in the admin chat', () => {
   };
   /** An alert about `incident` with its three buttons, delivered to the admin: the message the buttons are on. */
   const alert = async (incident: Incident): Promise<number> => {
-    await alertAdmins(service!.store, await quietLog(), [ADMIN.id], `🔴 <b>${incident.errorType}</b> #${incident.id}`, `test:${incident.id}`, {
+    await queueAdminMessage(service!.store, [ADMIN.id], {
+      text: `🔴 <b>${incident.errorType}</b> #${incident.id}`,
+      dedupKey: `test:${incident.id}`,
       buttons: BUTTONS(incident.id),
     });
     const sent = await fake.waitFor((c) => c.method === 'sendMessage' && textOf(c).includes(`#${incident.id}`) && c.result !== undefined, 10_000);

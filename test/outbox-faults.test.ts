@@ -1,7 +1,7 @@
 // The outbox against a Telegram that hangs or goes away (issue 11.12, 11.13): a slow send is waited out, not
 // repeated, and messages waiting out a backoff go as soon as Telegram answers again.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Outbox, OutboxDeps } from '../src/bot/outbox/index.ts';
+import type { Outbox, OutboxDeps } from '../src/outbox/index.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi } from './fakes/telegram/index.ts';
 import { testOutbox } from './support/bot-service.ts';

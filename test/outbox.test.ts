@@ -4,8 +4,8 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { escapeHtml, html, htmlToPlain, splitMessage, trusted } from '../src/bot/outbox/index.ts';
-import type { Outbox, OutboxDeps, OutboxTables } from '../src/bot/outbox/index.ts';
+import { escapeHtml, html, htmlToPlain, queueAdminMessage, queueMessage, splitMessage, trusted } from '../src/outbox/index.ts';
+import type { Outbox, OutboxDeps, OutboxTables } from '../src/outbox/index.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi, SentCall } from './fakes/telegram/index.ts';
 import { testOutbox } from './support/bot-service.ts';
@@ -251,7 +251,7 @@ describe.each(STORE_KINDS)('outbox on %s', (kind) => {
   });
 
   it('paces each chat: calls to one chat at least a second apart, other chats in between', async () => {
-    const o = await outbox({ perChatIntervalMs: 1000 });
+    const o = await outbox({ perChatIntervalMs: 1000, perChatBurst: 1 });
     for (let i = 1; i <= 3; i++) {
       await o.enqueue({ chatId: ALICE, text: `a${i}` });
       await o.enqueue({ chatId: BOB, text: `b${i}` });
@@ -264,6 +264,49 @@ describe.each(STORE_KINDS)('outbox on %s', (kind) => {
     }
     const order = texts();
     expect(order.indexOf('b1')).toBeLessThan(order.indexOf('a2'));
+  });
+
+  it('sends a message at once when its chat had one a moment ago (a receipt after the last summary), at the default pace', async () => {
+    const o = await outbox({ perChatIntervalMs: undefined });
+    o.start();
+    await o.enqueue({ chatId: ALICE, text: 'summary of the last file' });
+    await delivered(o, 1);
+    await o.enqueue({ chatId: ALICE, text: 'receipt of the next file' });
+    await delivered(o, 2);
+    const [summary, receipt] = fake.sent(ALICE).map((c) => c.at);
+    expect(texts(ALICE)).toEqual(['summary of the last file', 'receipt of the next file']);
+    expect((receipt ?? 0) - (summary ?? 0)).toBeLessThan(500);
+  });
+
+  it('what a module writes with the store alone wakes the sender of its process at once', async () => {
+    const o = await outbox({ pollMs: 60_000 });
+    o.start();
+    await eventually(async () => (await o.stats()).counts.pending === 0, 'the sender idle');
+    await queueAdminMessage(t.store, [ALICE, BOB], { text: 'disk full', dedupKey: 'disk' });
+    await fake.waitFor((c) => c.params.chat_id === BOB && c.result !== undefined, 2000);
+    await fake.waitFor((c) => c.params.chat_id === ALICE && c.result !== undefined, 2000);
+  });
+
+  it('a message written while a round is under way goes at once, not at the next poll', async () => {
+    const o = await outbox({ pollMs: 60_000 });
+    o.start();
+    for (let i = 0; i < 10; i++) {
+      o.poke(); // a round starts; the message below lands while it reads the store
+      await queueMessage(t.store, { chatId: 2000 + i, text: `m${i}` });
+      await fake.waitFor((c) => c.params.text === `m${i}` && c.result !== undefined, 2000);
+    }
+  });
+
+  it('lets a chat have a short burst, then holds a flood to one call an interval', async () => {
+    const o = await outbox({ perChatIntervalMs: 300, perChatBurst: 3 });
+    for (let i = 1; i <= 7; i++) await o.enqueue({ chatId: ALICE, text: `a${i}` });
+    o.start();
+    await delivered(o, 7);
+    const at = fake.sent(ALICE).map((c) => c.at);
+    expect(texts(ALICE)).toEqual(['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7']);
+    expect((at[2] ?? 0) - (at[0] ?? 0)).toBeLessThan(250);
+    // Never more than 3 calls in any 900 ms (less the calls' own latency): over a flood, one each 300 ms on average.
+    for (let i = 3; i < at.length; i++) expect((at[i] ?? 0) - (at[i - 3] ?? 0)).toBeGreaterThanOrEqual(750);
   });
 
   it('holds a group to its messages per minute', async () => {

@@ -26,11 +26,15 @@ import type { Lang, Translator } from './i18n.ts';
 import { registerMaintenanceCommand } from './maintenance-command.ts';
 import { lazyMonitorRecords, registerMonitorCommands } from './monitor-commands.ts';
 import type { MonitorRecords } from './monitor-commands.ts';
-import { Outbox, escapeHtml } from './outbox/index.ts';
+import { escapeHtml, loadOutboxSender } from '../outbox/index.ts';
+import type { Outbox } from '../outbox/index.ts';
 import { isFinal, retryDelayMs, startPolling } from './polling.ts';
 import { pause } from '../core/pause.ts';
 import { TelegramFiles, TelegramNotifier } from './telegram-ports.ts';
 import { Users, firstRefusalToday } from './users.ts';
+
+// The outbox's sender brings grammY, which this module loads anyway.
+const { Outbox: OutboxSender } = await loadOutboxSender();
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 /** One getMe (or setWebhook) at start may take this long before it counts as failed and is tried again. */
@@ -84,7 +88,7 @@ export class BotModule implements Module {
     this.#bot = new Bot(deps.token, { client: { apiRoot: deps.config.telegram.api_root } });
     this.#plainApi = new Api(deps.token, { apiRoot: deps.config.telegram.api_root });
     // The outbox owns its retries: its Api has no auto-retry, so a 429 never blocks the sending loop.
-    this.outbox = new Outbox({
+    this.outbox = new OutboxSender({
       store: deps.store,
       api: this.#plainApi,
       log: deps.log.for('outbox'),

@@ -10,7 +10,7 @@ import type { Lang, Translator } from './i18n.ts';
 import { fitMessage } from './monitor-commands.ts';
 import { formatTime } from '../core/format.ts';
 import type { MonitorRecords } from './monitor-commands.ts';
-import { escapeHtml } from './outbox/index.ts';
+import { escapeHtml } from '../outbox/index.ts';
 import { parseReviewButton, pressReviewButton } from './review-buttons.ts';
 import type { BotUser } from './users.ts';
 

@@ -6,7 +6,7 @@ import type { Store } from '../core/store/index.ts';
 import { Incidents, Silences } from '../monitor/index.ts';
 import type { Incident } from '../monitor/index.ts';
 import type { CommandCall, Commands } from './commands.ts';
-import { MAX_MESSAGE_LENGTH } from './outbox/index.ts';
+import { MAX_MESSAGE_LENGTH } from '../outbox/index.ts';
 import { formatTime } from '../core/format.ts';
 
 export interface MonitorRecords {

@@ -7,8 +7,8 @@ import { PermanentError } from '../core/queue/index.ts';
 import { remapPath } from '../pipeline/intake/index.ts';
 import type { FileLocator, FilePlan, FileRow, Notifier } from '../pipeline/intake/index.ts';
 import type { Lang, Translator } from './i18n.ts';
-import { escapeHtml } from './outbox/index.ts';
-import type { Outbox } from './outbox/index.ts';
+import { escapeHtml } from '../outbox/index.ts';
+import type { Outbox } from '../outbox/index.ts';
 
 export class TelegramFiles implements FileLocator {
   readonly #api: Api;

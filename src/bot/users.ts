@@ -3,7 +3,7 @@ import type { Config } from '../core/config.ts';
 import { withTables } from '../core/store/index.ts';
 import type { Store } from '../core/store/index.ts';
 import type { Lang } from './i18n.ts';
-import type { OutboxTables } from './outbox/types.ts';
+import type { OutboxTables } from '../outbox/index.ts';
 
 export type Role = 'admin' | 'staff' | 'model';
 export type BotUser = Config['telegram']['users'][number];

@@ -1,7 +1,7 @@
 // The service with its Telegram intake on, talking to the fake Bot API, for end-to-end bot tests; and the outbox alone.
 import { join } from 'node:path';
-import { Outbox, outboxApi } from '../../src/bot/outbox/index.ts';
-import type { OutboxDeps } from '../../src/bot/outbox/index.ts';
+import { loadOutboxSender } from '../../src/outbox/index.ts';
+import type { Outbox, OutboxDeps } from '../../src/outbox/index.ts';
 import type { Store } from '../../src/core/store/index.ts';
 import { startService } from '../../src/main.ts';
 import type { Service } from '../../src/main.ts';
@@ -50,6 +50,7 @@ export async function startBotService(fake: FakeBotApi, extra: Record<string, st
 
 /** An outbox on `store` that sends to `fake`, with no fallback webhook and waits short enough for tests. */
 export async function testOutbox(store: Store, fake: FakeBotApi, deps: Partial<OutboxDeps> = {}): Promise<Outbox> {
+  const { Outbox, outboxApi } = await loadOutboxSender();
   return new Outbox({
     store,
     api: outboxApi(fake.token, fake.apiRoot),

@@ -1,7 +1,7 @@
 // Alerts in the admins' chat, like Alertmanager: news of incidents waits group_wait and goes out as one outbox
 // message; silences, acks and inhibition mute it; open incidents are reminded of at their severity's repeat.
 import { randomUUID } from 'node:crypto';
-import { alertAdmins, escapeHtml } from '../../bot/index.ts';
+import { html, queueAdminMessage } from '../../outbox/index.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Store } from '../../core/store/index.ts';
 import type { Incident } from '../incidents/index.ts';
@@ -75,7 +75,7 @@ export class Alerts {
 
   /** A message about no one incident (a target repaired too often), queued once per dedup key. */
   async warn(text: string, dedupKey: string): Promise<void> {
-    await this.#send({ html: `🟠 ${escapeHtml(text)}`, buttons: null }, dedupKey);
+    await this.#send({ html: html`🟠 ${text}`, buttons: null }, dedupKey);
   }
 
   /**
@@ -180,6 +180,6 @@ export class Alerts {
       this.#warnedNoChats = true;
       log.warn('an alert has nowhere to go: set telegram.admin_chats to receive alerts in Telegram');
     }
-    await alertAdmins(store, log, chats, message.html, dedupKey, message.buttons ? { buttons: message.buttons } : undefined);
+    await queueAdminMessage(store, chats, { text: message.html, format: 'html', dedupKey, buttons: message.buttons ?? undefined });
   }
 }

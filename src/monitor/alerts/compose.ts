@@ -1,5 +1,5 @@
 // One outbox message from the news of a flush: one incident in full with its buttons, or several as a list.
-import { escapeHtml } from '../../bot/index.ts';
+import { escapeHtml, html, trusted } from '../../outbox/index.ts';
 import { alertBlock, alertLine } from './format.ts';
 import type { AlertItem } from './format.ts';
 import { STRINGS } from './strings.ts';
@@ -44,5 +44,5 @@ export function composeMessage(items: readonly AlertItem[], lang: Lang, now: num
   );
   const lines = sorted.slice(0, MAX_LISTED).map((item) => alertLine(item, lang, now));
   if (sorted.length > MAX_LISTED) lines.push(escapeHtml(t.andMore(sorted.length - MAX_LISTED)));
-  return { html: `🔔 <b>${escapeHtml(t.incidents(items.length))}</b>\n${lines.join('\n')}`, buttons: null };
+  return { html: html`🔔 <b>${t.incidents(items.length)}</b>\n${trusted(lines.join('\n'))}`, buttons: null };
 }

@@ -1,6 +1,7 @@
 // Alert texts in Telegram HTML: one incident in full (an alert, or Details), or one line of a grouped message.
 // Everything that came from outside (messages, targets, fields) is escaped.
-import { escapeHtml } from '../../bot/index.ts';
+import { escapeHtml, html, trusted } from '../../outbox/index.ts';
+import type { TrustedHtml } from '../../outbox/index.ts';
 import type { Incident } from '../incidents/index.ts';
 import type { Severity } from '../types.ts';
 import { SEVERITY_MARK, STRINGS } from './strings.ts';
@@ -37,15 +38,15 @@ export function cutKeepingReason(text: string, max: number): string {
   return `${cut(flat.slice(0, at), Math.max(20, max - reason.length - 3))} — ${reason}`;
 }
 
-function code(text: string): string {
-  return `<code>${escapeHtml(text)}</code>`;
+function code(text: string): TrustedHtml {
+  return trusted(html`<code>${text}</code>`);
 }
 
 function actionLine(i: Incident, lang: Lang): string | null {
   if (!i.action) return null;
   const t = STRINGS[lang];
   const attempts = i.attempt > 0 ? ` ${i.attempt}/${i.maxAttempts || i.attempt}` : '';
-  return `${t.action}: ${code(i.action)} — ${t.state[i.state]}${attempts}`;
+  return html`${t.action}: ${code(i.action)} — ${t.state[i.state]}${attempts}`;
 }
 
 function resolvedFor(i: Incident, now: number): string {
@@ -57,16 +58,16 @@ export function alertBlock(item: AlertItem, lang: Lang, now: number): string {
   const { incident: i, event, severity } = item;
   const t = STRINGS[lang];
   if (event === 'resolved') {
-    return `✅ <b>#${i.id}</b> ${code(i.errorType)} · ${code(i.target)}\n${escapeHtml(t.resolvedAfter(resolvedFor(i, now)))}`;
+    return html`✅ <b>#${i.id}</b> ${code(i.errorType)} · ${code(i.target)}\n${t.resolvedAfter(resolvedFor(i, now))}`;
   }
   const title = event === 'failed' ? t.failed : t.fired;
   const lines = [
-    ...(event === 'reminder' ? [`⏰ ${escapeHtml(t.reminder(formatDurationSpaced(now - i.firstSeen)))}`] : []),
-    `${SEVERITY_MARK[severity]} <b>${escapeHtml(t.severity[severity])} · ${escapeHtml(title)} #${i.id}</b>`,
-    `${code(i.errorType)} · ${code(i.target)}`,
+    ...(event === 'reminder' ? [html`⏰ ${t.reminder(formatDurationSpaced(now - i.firstSeen))}`] : []),
+    html`${SEVERITY_MARK[severity]} <b>${t.severity[severity]} · ${title} #${i.id}</b>`,
+    html`${code(i.errorType)} · ${code(i.target)}`,
     escapeHtml(cutKeepingReason(i.message, ALERT_MESSAGE_CHARS)),
     actionLine(i, lang),
-    `${t.times}: ${i.count} · ${t.since} ${formatTime(i.firstSeen)}`,
+    html`${t.times}: ${i.count} · ${t.since} ${formatTime(i.firstSeen)}`,
   ];
   return lines.filter((l): l is string => Boolean(l)).join('\n');
 }
@@ -75,27 +76,27 @@ export function alertBlock(item: AlertItem, lang: Lang, now: number): string {
 export function alertLine(item: AlertItem, lang: Lang, now: number): string {
   const { incident: i, event, severity } = item;
   const t = STRINGS[lang];
-  const head = `#${i.id} <b>${escapeHtml(i.errorType)}</b> · ${code(cut(i.target, 80))}`;
-  if (event === 'resolved') return `✅ ${head} — ${escapeHtml(t.resolvedAfter(resolvedFor(i, now)))}`;
+  const head = trusted(html`#${i.id} <b>${i.errorType}</b> · ${code(cut(i.target, 80))}`);
+  if (event === 'resolved') return html`✅ ${head} — ${t.resolvedAfter(resolvedFor(i, now))}`;
   const prefix = event === 'failed' ? `${t.failed}: ` : event === 'reminder' ? '⏰ ' : '';
   const count = i.count > 1 ? ` (×${i.count})` : '';
-  return `${SEVERITY_MARK[severity]} ${head} — ${escapeHtml(prefix + cutKeepingReason(i.message, LINE_MESSAGE_CHARS))}${count}`;
+  return html`${SEVERITY_MARK[severity]} ${head} — ${prefix + cutKeepingReason(i.message, LINE_MESSAGE_CHARS)}${count}`;
 }
 
 /** HTML for Details: everything the incident row holds. */
 export function formatIncident(i: Incident, lang: Lang = 'es'): string {
   const t = STRINGS[lang];
-  const fields = Object.entries(i.fields).map(([k, v]) => `${escapeHtml(k)}=${code(cut(v, 200))}`);
+  const fields = Object.entries(i.fields).map(([k, v]) => html`${k}=${code(cut(v, 200))}`);
   const attempts = i.attempt > 0 ? ` (${i.attempt}/${i.maxAttempts || i.attempt})` : '';
   const lines = [
-    `${SEVERITY_MARK[i.severity]} <b>#${i.id} ${escapeHtml(i.errorType)}</b> · ${escapeHtml(t.severity[i.severity])} · ${escapeHtml(t.state[i.state])}${attempts}`,
-    `${t.rule}: ${code(i.rule)} · ${t.target}: ${code(i.target)}`,
+    html`${SEVERITY_MARK[i.severity]} <b>#${i.id} ${i.errorType}</b> · ${t.severity[i.severity]} · ${t.state[i.state]}${attempts}`,
+    html`${t.rule}: ${code(i.rule)} · ${t.target}: ${code(i.target)}`,
     escapeHtml(cut(i.message, DETAILS_MESSAGE_CHARS)),
-    i.action ? `${t.action}: ${code(i.action)}` : null,
-    fields.length ? `${t.fields}: ${fields.join(', ')}` : null,
-    `${t.times}: ${i.count} · ${t.firstSeen}: ${formatTime(i.firstSeen)} · ${t.lastSeen}: ${formatTime(i.lastSeen)}`,
+    i.action ? html`${t.action}: ${code(i.action)}` : null,
+    fields.length ? html`${t.fields}: ${trusted(fields.join(', '))}` : null,
+    html`${t.times}: ${i.count} · ${t.firstSeen}: ${formatTime(i.firstSeen)} · ${t.lastSeen}: ${formatTime(i.lastSeen)}`,
     i.ackedBy ? escapeHtml(t.ackedBy(i.ackedBy, formatTime(i.ackedAt ?? i.stateChangedAt))) : null,
-    i.resolvedAt !== null ? `${t.resolvedAt}: ${formatTime(i.resolvedAt)} (${formatDurationSpaced(i.resolvedAt - i.firstSeen)})` : null,
+    i.resolvedAt !== null ? html`${t.resolvedAt}: ${formatTime(i.resolvedAt)} (${formatDurationSpaced(i.resolvedAt - i.firstSeen)})` : null,
   ];
   return lines.filter((l): l is string => Boolean(l)).join('\n');
 }

@@ -2,7 +2,7 @@
 import type { Config } from '../../core/config.ts';
 import { parseSize } from '../../core/config.ts';
 import type { Secrets } from '../../core/config.ts';
-import { alertAdmins, escapeHtml } from '../../bot/index.ts';
+import { html, queueAdminMessage } from '../../outbox/index.ts';
 import type { OpenAIClient } from './openai/index.ts';
 import type { Module, ModuleStatus } from '../../core/module.ts';
 import type { Queue } from '../../core/queue/index.ts';
@@ -78,13 +78,10 @@ export class InvoicesModule implements Module {
     const store = this.#store;
     const log = this.#log;
     this.#openai = await openAIFromConfig(this.#config, key, log, (message) =>
-      void alertAdmins(
-        store,
-        log,
-        admin_chats,
-        `🔴 <b>OpenAI: out of credit</b>\n${escapeHtml(message)}\nInvoices wait (none is failed) and go on by themselves within 10 minutes of adding credit.`,
-        `openai-quota:${new Date().toISOString().slice(0, 13)}`,
-      ).catch((err: unknown) => log.error({ err }, 'could not queue the out-of-credit alert')),
+      void queueAdminMessage(store, admin_chats, {
+        text: html`🔴 <b>OpenAI: out of credit</b>\n${message}\nInvoices wait (none is failed) and go on by themselves within 10 minutes of adding credit.`,
+        dedupKey: `openai-quota:${new Date().toISOString().slice(0, 13)}`,
+      }).catch((err: unknown) => log.error({ err }, 'could not queue the out-of-credit alert')),
     );
   }
 

@@ -1,6 +1,6 @@
 // The durable admin outbox, and the unknown senders the admins were already told about today.
-import { addAutoId } from '../../core/store/index.ts';
-import type { StoreMigration } from '../../core/store/index.ts';
+import { addAutoId } from '../core/store/index.ts';
+import type { StoreMigration } from '../core/store/index.ts';
 
 export const outboxMigration: StoreMigration = {
   name: '0110_outbox',

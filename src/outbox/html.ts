@@ -1,5 +1,5 @@
 // Telegram's HTML parse mode for callers that build messages, and the way back to plain text.
-import { decodeEntities } from '../../core/html-entities.ts';
+import { decodeEntities } from '../core/html-entities.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 

@@ -1,9 +1,9 @@
 // What an outbox is built with, and the defaults it runs with: kept apart from the sending loop so that the loop
 // reads one resolved settings object.
 import type { Api } from 'grammy';
-import type { Backoff } from '../../core/limits.ts';
-import type { Logger } from '../../core/log.ts';
-import type { Store } from '../../core/store/index.ts';
+import type { Backoff } from '../core/limits.ts';
+import type { Logger } from '../core/log.ts';
+import type { Store } from '../core/store/index.ts';
 
 export interface OutboxDeps {
   store: Store;
@@ -14,8 +14,13 @@ export interface OutboxDeps {
   fallbackWebhook: string;
   /** alerts.fallback_after_seconds, in ms. */
   fallbackAfterMs: number;
-  /** Least time between two calls to Telegram for one chat; default 1000. */
+  /** One chat's sustained pace: a call to Telegram per this many ms; default 1000 (Telegram's guidance). */
   perChatIntervalMs?: number;
+  /**
+   * Calls one chat may have at once before the pace holds it (at most this many in any burst × interval); default 3,
+   * so that a receipt right after the previous file's summary is not held back. 1: every call an interval apart.
+   */
+  perChatBurst?: number;
   /** Deliveries per minute to one group (negative chat id); default 20. */
   groupPerMinute?: number;
   /** How often an idle sender looks for work written by other processes; default 1000. */
@@ -39,6 +44,7 @@ export interface OutboxDeps {
 
 export interface OutboxSettings {
   intervalMs: number;
+  burst: number;
   groupPerMinute: number;
   pollMs: number;
   sendTimeoutMs: number;
@@ -52,6 +58,7 @@ export interface OutboxSettings {
 export function outboxSettings(deps: OutboxDeps): OutboxSettings {
   return {
     intervalMs: deps.perChatIntervalMs ?? 1000,
+    burst: Math.max(1, deps.perChatBurst ?? 3),
     groupPerMinute: deps.groupPerMinute ?? 20,
     pollMs: deps.pollMs ?? 1000,
     sendTimeoutMs: deps.sendTimeoutMs ?? 120_000,

@@ -3,13 +3,12 @@
 // 429s, outages and restarts, and what Telegram cannot take in time goes to the fallback webhook.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Api } from 'grammy';
+import { Api } from 'grammy';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../core/store/index.ts';
-import { fullJitterDelay } from '../../core/limits.ts';
-import { processAlive } from '../../core/process-alive.ts';
-import type { Logger } from '../../core/log.ts';
-import { markupOf } from './buttons.ts';
+import type { Database } from '../core/store/index.ts';
+import { fullJitterDelay } from '../core/limits.ts';
+import { processAlive } from '../core/process-alive.ts';
+import type { Logger } from '../core/log.ts';
 import { classifySendError, describeError } from './errors.ts';
 import { postFallback } from './fallback.ts';
 import { htmlToPlain } from './html.ts';
@@ -23,7 +22,6 @@ import {
   fallbackDue,
   finishClaim,
   getRow,
-  insertMessage,
   moveChat,
   nextDueAt,
   oldestLive,
@@ -37,8 +35,8 @@ import {
   toEntry,
 } from './rows.ts';
 import type { OutboxDb, OutboxRow } from './rows.ts';
-import { splitMessage } from './split.ts';
 import { OUTBOX_STATES } from './types.ts';
+import { onMessageQueued, queueAdminMessage, queueMessage } from './writer.ts';
 import type { OutboxEntry, OutboxMessage, OutboxState, OutboxStats, ReplyMarkup } from './types.ts';
 
 interface InFlight {
@@ -53,6 +51,15 @@ type GrammySignal = Parameters<Api['sendMessage']>[3];
 const GLOBAL_FLOOD_WINDOW_MS = 10_000;
 const MIN_SLEEP_MS = 5;
 
+/**
+ * The Api the outbox sends with: plain grammY, without the auto-retry transformer, because the outbox owns its
+ * retries (and keeps the message in the store while it waits). Null without a token: messages then wait.
+ */
+export function outboxApi(token: string | undefined, apiRoot: string): Api | null {
+  return token ? new Api(token, { apiRoot }) : null;
+}
+
+/** The sender loop: run by the process that holds the Telegram API (the bot). */
 export class Outbox {
   readonly #d: OutboxDeps;
   readonly #db: OutboxDb;
@@ -72,6 +79,9 @@ export class Outbox {
   #answered = false;
   #probeAt = 0;
   #probing = false;
+  #unsubscribe: () => void = () => {};
+  /** A poke came since the current round began: the next round starts at once. */
+  #poked = false;
 
   constructor(deps: OutboxDeps) {
     this.#d = deps;
@@ -80,40 +90,21 @@ export class Outbox {
     this.#o = outboxSettings(deps);
   }
 
-  /**
-   * Keeps a message for `chatId` until it is delivered; returns the ids of its rows (several when the text is split
-   * above 4,096 characters), or [] when `dedupKey` was already used. Bad buttons throw here, not at send time.
-   * Given `db`, a transaction of the caller, the message is written in it: kept only if it commits.
-   */
+  /** queueMessage on this outbox's store; the sender, when started, is woken at once (in `db`: after its commit, by `poke`). */
   async enqueue(message: OutboxMessage & { chatId: number }, db?: Kysely<Database>): Promise<number[]> {
-    const { chatId, text } = message;
-    if (!Number.isSafeInteger(chatId) || chatId === 0) throw new Error(`outbox: not a chat id: ${String(chatId)}`);
-    if (text.trim() === '') throw new Error('outbox: the message text is empty');
-    const markup = markupOf(message);
-    const format = message.format ?? 'html';
-    const parts = splitMessage(text, format);
-    if (parts.length === 0) throw new Error('outbox: the message has no visible text');
-    const target = db ? (db as unknown as OutboxDb) : this.#db;
-    const ids = await insertMessage(target, this.#d.store.kind, { chatId, parts, ...markup, dedupKey: message.dedupKey ?? null }, Date.now());
-    // In the caller's transaction the row is not visible yet: the next round (pollMs) finds it.
-    if (ids.length > 0 && !db) this.poke();
-    return ids;
+    return queueMessage(this.#d.store, message, db);
   }
 
-  /** The same message to each chat (every admin chat); a dedupKey applies per chat. */
+  /** queueAdminMessage on this outbox's store: the same message to each chat; a dedupKey applies per chat. */
   async enqueueMany(chatIds: readonly number[], message: OutboxMessage): Promise<number[]> {
-    const ids: number[] = [];
-    for (const chatId of new Set(chatIds)) {
-      const dedupKey = message.dedupKey === undefined ? undefined : `${message.dedupKey}@${chatId}`;
-      ids.push(...(await this.enqueue({ ...message, chatId, dedupKey })));
-    }
-    return ids;
+    return queueAdminMessage(this.#d.store, chatIds, message);
   }
 
   /** Starts the sender loop. Without an api, messages wait (and may still go to the fallback webhook). */
   start(): void {
     if (this.#loop || this.#stopping) return;
     if (!this.#d.api) this.#d.log.info('no Telegram bot: admin messages wait in the outbox until one is configured');
+    this.#unsubscribe = onMessageQueued(() => this.poke());
     this.#loop = this.#run();
   }
 
@@ -126,8 +117,9 @@ export class Outbox {
     this.poke();
   }
 
-  /** Look for work now. */
+  /** Look for work now (after the round under way, if one is: it may have read the store before the new row). */
   poke(): void {
+    this.#poked = true;
     this.#wake?.();
   }
 
@@ -138,6 +130,7 @@ export class Outbox {
   async stop(timeoutMs = 5000): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
+    this.#unsubscribe();
     this.poke();
     await this.#loop;
     const running = (): Promise<unknown> => Promise.all([...this.#inFlight.values()].map((f) => f.done));
@@ -182,6 +175,7 @@ export class Outbox {
     if (released > 0) this.#d.log.warn({ messages: released }, 'admin messages a killed sender of this machine held returned to the outbox');
     while (!this.#stopping) {
       let wait: number;
+      this.#poked = false;
       try {
         wait = await this.#tick();
         if (failures > 0) this.#d.log.info('store reachable again: the outbox sends again');
@@ -193,7 +187,8 @@ export class Outbox {
         }
         wait = Math.min(30_000, this.#o.pollMs * 2 ** Math.min(failures, 5));
       }
-      if (!this.#stopping) await this.#sleep(Math.max(MIN_SLEEP_MS, wait));
+      // A poke during the round (a message written meanwhile) starts the next at once; after a failure, the wait holds.
+      if (!this.#stopping && !(this.#poked && failures === 0)) await this.#sleep(Math.max(MIN_SLEEP_MS, wait));
     }
   }
 
@@ -232,7 +227,7 @@ export class Outbox {
       const activity = await recentActivity(
         db,
         heads.map((h) => h.chat_id),
-        now - 60_000,
+        now - Math.max(60_000, this.#o.burst * this.#o.intervalMs),
       );
       now = Date.now();
       for (const head of heads) {
@@ -243,7 +238,7 @@ export class Outbox {
           continue;
         }
         const token = this.#token();
-        const pacing = { intervalMs: this.#o.intervalMs, perMinute: head.chat_id < 0 ? this.#o.groupPerMinute : null };
+        const pacing = { intervalMs: this.#o.intervalMs, burst: this.#o.burst, perMinute: head.chat_id < 0 ? this.#o.groupPerMinute : null };
         if (await claimHead(db, head, token, Date.now() + this.#o.leaseMs, pacing, Date.now())) this.#track(token, head.chat_id, (signal) => this.#send(api, head, token, signal));
       }
     }
@@ -268,11 +263,21 @@ export class Outbox {
       });
   }
 
-  /** When pacing lets this chat have its next call: a call a second, and for a group so many deliveries a minute. */
+  /**
+   * When pacing lets this chat have its next call: at most `burst` calls in any burst × interval (a call a second
+   * sustained, a short burst at once), and for a group so many deliveries a minute.
+   */
   #freeAt(chatId: number, activity: ReadonlyArray<{ chat_id: number; tried_at: number | null; sent_at: number | null }>, now: number): number {
     let freeAt = now;
     const mine = activity.filter((a) => a.chat_id === chatId);
-    for (const a of mine) if (a.tried_at !== null) freeAt = Math.max(freeAt, Number(a.tried_at) + this.#o.intervalMs + 1);
+    const { burst, intervalMs } = this.#o;
+    const window = burst * intervalMs;
+    const tried = mine
+      .map((a) => (a.tried_at === null ? 0 : Number(a.tried_at)))
+      .filter((t) => t > now - window)
+      .sort((a, b) => b - a);
+    const oldestInBurst = tried[burst - 1];
+    if (oldestInBurst !== undefined) freeAt = Math.max(freeAt, oldestInBurst + window + 1);
     if (chatId < 0) {
       const sent = mine
         .map((a) => (a.sent_at === null ? 0 : Number(a.sent_at)))

@@ -3,7 +3,7 @@
 // store never both send a message, and one that dies mid-send leaves a lease that expires.
 import { sql } from 'kysely';
 import type { Kysely, Selectable, Updateable } from 'kysely';
-import type { Database, Store } from '../../core/store/index.ts';
+import type { Database, Store } from '../core/store/index.ts';
 import type { MessagePart } from './split.ts';
 import type { OutboxEntry, OutboxState, OutboxTable, OutboxTables } from './types.ts';
 
@@ -113,6 +113,8 @@ export async function recentActivity(
 
 export interface Pacing {
   intervalMs: number;
+  /** At most this many calls to the chat in any `burst × intervalMs`. */
+  burst: number;
   /** For groups (negative chat ids): deliveries per minute, or null for a private chat. */
   perMinute: number | null;
 }
@@ -139,14 +141,15 @@ export async function claimHead(db: OutboxDb, row: OutboxRow, token: string, lea
         ),
       ),
     )
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('outbox as r')
-            .select('r.id')
-            .where('r.chat_id', '=', row.chat_id)
-            .where('r.tried_at', '>', now - pacing.intervalMs),
-        ),
+    .where((eb) =>
+      eb(
+        eb
+          .selectFrom('outbox as r')
+          .select((r) => r.fn.countAll<number>().as('n'))
+          .where('r.chat_id', '=', row.chat_id)
+          .where('r.tried_at', '>', now - pacing.burst * pacing.intervalMs),
+        '<',
+        pacing.burst,
       ),
     );
   if (pacing.perMinute !== null) {

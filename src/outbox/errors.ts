@@ -1,6 +1,6 @@
 // What a failed sendMessage means for the message, and a description of it that is safe to log and store.
 import { GrammyError, HttpError } from 'grammy';
-import { redactText } from '../../core/log.ts';
+import { redactText } from '../core/log.ts';
 
 export type SendFailure =
   /** 429: Telegram names the wait. */
