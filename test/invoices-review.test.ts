@@ -16,7 +16,7 @@ import { ADMIN, STAFF, startBotService, textOf } from './support/bot-service.ts'
 import { REPO, runCli, tempDir } from './support/service.ts';
 import { openSpec } from './support/store-spec.ts';
 import { STORE_KINDS, createTestStore, eventually } from './support/stores.ts';
-import { ItemOutcomes } from '../src/pipeline/intake/index.ts';
+import { ItemOutcomes } from '../src/pipeline/invoices/index.ts';
 
 const FIXTURES = join(REPO, 'test/fixtures/cfdi');
 let fake: FakeBotApi | null = null;

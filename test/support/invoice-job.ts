@@ -5,9 +5,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HandlerContext, Job } from '../../src/core/queue/index.ts';
 import type { Store } from '../../src/core/store/index.ts';
-import { IntakeRecords, ItemOutcomes } from '../../src/pipeline/intake/index.ts';
-import type { FileKind, FileRow, OutcomeRow } from '../../src/pipeline/intake/index.ts';
-import { InvoiceRecords, processHandler } from '../../src/pipeline/invoices/index.ts';
+import { IntakeRecords } from '../../src/pipeline/intake/index.ts';
+import type { FileKind, FileRow } from '../../src/pipeline/intake/index.ts';
+import { InvoiceRecords, ItemOutcomes, processHandler } from '../../src/pipeline/invoices/index.ts';
+import type { OutcomeRow } from '../../src/pipeline/invoices/index.ts';
 import type { OpenAIClient } from '../../src/pipeline/invoices/openai/index.ts';
 import { quietLog } from './stores.ts';
 
@@ -26,7 +27,7 @@ export async function invoiceRunner(store: Store, dataDir: string, openai: OpenA
   const files = new IntakeRecords(store);
   const invoices = new InvoiceRecords(store);
   const outcomes = new ItemOutcomes(store);
-  const handler = processHandler({ dataDir, maxBytes: 1024 * 1024, openai, files, invoices, outcomes, csvColumns: { total: 'total' } });
+  const handler = processHandler({ dataDir, maxBytes: 1024 * 1024, openai, intakeRecords: files, invoices, outcomes, csvColumns: { total: 'total' } });
   const incoming = join(dataDir, 'incoming');
   mkdirSync(incoming, { recursive: true });
   let n = 0;

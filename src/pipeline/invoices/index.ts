@@ -1,5 +1,7 @@
 export { invoicesMigration } from './migration.ts';
-export { INVOICE_QUEUE, OUTAGE_WAIT_S, QUOTA_WAIT_S, processHandler } from './process-job.ts';
+export { OUTAGE_WAIT_S, QUOTA_WAIT_S, processHandler } from './process-job.ts';
+export { INVOICE_QUEUE, invoiceJobKey } from './queue.ts';
+export { invoiceFollower } from './follower.ts';
 export type { ProcessDeps } from './job-support.ts';
 export { fromCfdi } from './from-cfdi.ts';
 export { InvoiceRecords } from './records.ts';
@@ -10,3 +12,4 @@ export { NO_TEXT_LAYER, NO_TEXT_LAYER_WITH_VISION } from './from-pdf.ts';
 export { invoiceReviewsMigration } from './review-migration.ts';
 export { CORRECTABLE_FIELDS, InvoiceReviews, ReviewError } from './review.ts';
 export type { Decision, InvoiceReviewRow, ReviewDecision } from './review.ts';
+export * from './outcomes/index.ts';
