@@ -82,8 +82,9 @@ export interface NewFile {
   messageId: number;
   updateId: number;
   mediaGroupId: string | null;
-  fileId: string;
-  fileUniqueId: string;
+  /** Telegram's id of the file (the `file_id` column), not our row number. */
+  telegramFileId: string;
+  telegramFileUniqueId: string;
   fileName: string | null;
   mimeType: string | null;
   size: number | null;
@@ -115,7 +116,7 @@ export class IntakeRecords {
       const seen = await trx
         .selectFrom('files')
         .selectAll()
-        .where((eb) => eb.or([eb('update_id', '=', file.updateId), eb.and([eb('chat_id', '=', file.chatId), eb('message_id', '=', file.messageId), eb('file_unique_id', '=', file.fileUniqueId)])]))
+        .where((eb) => eb.or([eb('update_id', '=', file.updateId), eb.and([eb('chat_id', '=', file.chatId), eb('message_id', '=', file.messageId), eb('file_unique_id', '=', file.telegramFileUniqueId)])]))
         .executeTakeFirst();
       if (seen) {
         const batch = await trx.selectFrom('batches').selectAll().where('id', '=', seen.batch_id as string).executeTakeFirstOrThrow();
@@ -164,8 +165,8 @@ export class IntakeRecords {
           message_id: file.messageId,
           update_id: file.updateId,
           media_group_id: file.mediaGroupId,
-          file_id: file.fileId,
-          file_unique_id: file.fileUniqueId,
+          file_id: file.telegramFileId,
+          file_unique_id: file.telegramFileUniqueId,
           file_name: file.fileName,
           mime_type: file.mimeType,
           size: file.size,
