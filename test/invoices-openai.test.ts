@@ -10,7 +10,7 @@ import { startService } from '../src/main.ts';
 import type { Service } from '../src/main.ts';
 import { IntakeRecords } from '../src/pipeline/intake/index.ts';
 import type { FileRow } from '../src/pipeline/intake/index.ts';
-import { InvoiceRecords, ItemOutcomes, OUTAGE_WAIT_S, QUOTA_WAIT_S, processHandler } from '../src/pipeline/invoices/index.ts';
+import { InvoiceRecords, OutcomeRecords, OUTAGE_WAIT_S, QUOTA_WAIT_S, processHandler } from '../src/pipeline/invoices/index.ts';
 import { OpenAIClient } from '../src/pipeline/invoices/openai/index.ts';
 import { sha256Hex, startFakeOpenAI } from './fakes/openai/index.ts';
 import type { FakeOpenAI } from './fakes/openai/index.ts';
@@ -136,7 +136,7 @@ describe('out of credit, then credit again', () => {
     const client = new OpenAIClient({ apiKey: openai.apiKey, baseURL: openai.baseURL, requestsPerMinute: 500, tokensPerMinute: 200_000, concurrency: 2, timeoutMs: 5000, log, backoff: { minMs: 1, maxMs: 5 } });
     let now = Date.UTC(2026, 0, 5, 14, 0, 0);
     const files = new IntakeRecords(store);
-    const outcomes = new ItemOutcomes(store);
+    const outcomes = new OutcomeRecords(store);
     const handler = processHandler({ dataDir: spec.dataDir, maxBytes: 1024 * 1024, openai: client, intakeRecords: files, invoices: new InvoiceRecords(store), outcomes, csvColumns: { total: 'total' }, now: () => now });
     mkdirSync(join(spec.dataDir, 'incoming'), { recursive: true });
     const path = join(spec.dataDir, 'incoming', 'foto.png');
@@ -169,7 +169,7 @@ describe('OpenAI failing for everyone', () => {
     const log = await quietLog();
     const client = new OpenAIClient({ apiKey: openai.apiKey, baseURL: openai.baseURL, requestsPerMinute: 500, tokensPerMinute: 200_000, concurrency: 2, timeoutMs: 5000, log, backoff: { minMs: 1, maxMs: 5 } });
     const files = new IntakeRecords(store);
-    const outcomes = new ItemOutcomes(store);
+    const outcomes = new OutcomeRecords(store);
     const handler = processHandler({ dataDir: spec.dataDir, maxBytes: 1024 * 1024, openai: client, intakeRecords: files, invoices: new InvoiceRecords(store), outcomes, csvColumns: { total: 'total' } });
     mkdirSync(join(spec.dataDir, 'incoming'), { recursive: true });
     const path = join(spec.dataDir, 'incoming', 'foto.png');

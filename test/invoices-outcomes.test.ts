@@ -5,7 +5,7 @@ import { IntakeRecords, retryFiles } from '../src/pipeline/intake/index.ts';
 import type { BatchRow, FileRow } from '../src/pipeline/intake/index.ts';
 import {
   InvoiceRecords,
-  ItemOutcomes,
+  OutcomeRecords,
   batchesInProgress,
   fileProgress,
   formatBatch,
@@ -146,7 +146,7 @@ describe.each(STORE_KINDS)('outcomes, progress and retry on %s', (kind) => {
     // The same item recorded again (a redelivered job) returns what it became, and records nothing new.
     expect(await invoices.add(invoice, ok.id, 'image', { item: 0, duplicateWhen: 'same-role' })).toMatchObject({ existing: true, outcome: 'ok', invoice: { id: added.invoice.id } });
     expect(await invoices.add(invoice, csv.id, 'csv', { item: 2, duplicateWhen: 'exists' })).toMatchObject({ existing: true, outcome: 'duplicate' });
-    const outcomes = new ItemOutcomes(store);
+    const outcomes = new OutcomeRecords(store);
     await outcomes.put({ fileId: csv.id, item: 3, outcome: 'error', reason: 'the row has 3 columns but the header has 9' });
     await outcomes.put({ fileId: broken.id, item: 0, outcome: 'error', reason: 'quarantined: broken' });
     await jobOf(ok, 'done');
@@ -212,7 +212,7 @@ describe.each(STORE_KINDS)('outcomes, progress and retry on %s', (kind) => {
     for (const [i, f] of [a, b, c].entries()) {
       await job(f, { state: 'done', finished_at: now - 3000 + i * 1000 });
       // Recorded on the test's clock: at the real one the outcomes could land in the batch's own millisecond (no pace yet).
-      await new ItemOutcomes(store, () => now - 3000 + i * 1000).put({ fileId: f.id, item: 0, outcome: 'error', reason: 'x' });
+      await new OutcomeRecords(store, () => now - 3000 + i * 1000).put({ fileId: f.id, item: 0, outcome: 'error', reason: 'x' });
     }
     // A live worker renewed its lease 5 s ago; a killed one last renewed it 40 s ago and it runs out in 20 s.
     await job(running, { state: 'active', updated_at: now - 5000, lease_until: now + 55_000 });

@@ -17,6 +17,6 @@ export { parseCfdi, CfdiError } from './cfdi/index.ts';
 export { InvoicesModule, invoiceBatchReport } from './module.ts';
 export { NO_TEXT_LAYER, NO_TEXT_LAYER_WITH_VISION } from './from-pdf.ts';
 export { invoiceReviewsMigration } from './review-migration.ts';
-export { CORRECTABLE_FIELDS, InvoiceReviews, ReviewError } from './review.ts';
+export { CORRECTABLE_FIELDS, ReviewRecords, ReviewError } from './review.ts';
 export type { Decision, InvoiceReviewRow, ReviewDecision } from './review.ts';
 export * from './outcomes/index.ts';

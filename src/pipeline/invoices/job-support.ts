@@ -7,7 +7,7 @@ import type { Logger } from '../../core/log.ts';
 import { PermanentError } from '../../core/queue/index.ts';
 import type { FileRow, IntakeRecords } from '../intake/index.ts';
 import { WHOLE_FILE } from './outcomes/index.ts';
-import type { ItemOutcomes } from './outcomes/index.ts';
+import type { OutcomeRecords } from './outcomes/index.ts';
 import type { CsvColumnMapping } from './extract/index.ts';
 import type { OpenAIClient } from './openai/index.ts';
 import { quarantine, retriedDir } from './quarantine.ts';
@@ -21,7 +21,7 @@ export interface ProcessDeps {
   openai: OpenAIClient | null;
   intakeRecords: IntakeRecords;
   invoices: InvoiceRecords;
-  outcomes: ItemOutcomes;
+  outcomes: OutcomeRecords;
   /** invoices.pdf_timeout_seconds, in milliseconds; default 30 s. */
   pdfTimeoutMs?: number;
   /** invoices.csv_columns, checked against the invoice fields by the config schema. */

@@ -8,7 +8,7 @@ import type { Module, ModuleStatus } from '../../core/module.ts';
 import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import { IntakeRecords } from '../intake/index.ts';
-import { ItemOutcomes, loadBatchProgress, pricesFrom } from './outcomes/index.ts';
+import { OutcomeRecords, loadBatchProgress, pricesFrom } from './outcomes/index.ts';
 import { invoiceFollower } from './follower.ts';
 import { batchReport } from './batch-report.ts';
 import { processHandler } from './process-job.ts';
@@ -47,7 +47,7 @@ export class InvoicesModule implements Module {
     // Checked against the invoice fields with the rest of the configuration (config-schema.ts).
     const csvColumns = this.#config.invoices.csv_columns;
     await this.#startOpenAI();
-    const outcomes = new ItemOutcomes(this.#store);
+    const outcomes = new OutcomeRecords(this.#store);
     const deps = {
       dataDir: this.#config.paths.data,
       maxBytes: parseSize(this.#config.intake.max_bytes.document),

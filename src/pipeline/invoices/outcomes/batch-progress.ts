@@ -6,7 +6,7 @@ import type { BatchRow, FileRow } from '../../intake/index.ts';
 import { INVOICE_QUEUE, invoiceJobKey } from '../queue.ts';
 import { fileProgress, heldUntil, isLive, summariseBatch } from './progress.ts';
 import type { BatchProgress, PipelineJob } from './progress.ts';
-import { ItemOutcomes } from './records.ts';
+import { OutcomeRecords } from './records.ts';
 
 const CHUNK = 500;
 
@@ -24,7 +24,7 @@ export async function batchProgress(store: Store, batch: BatchRow, now = Date.no
 async function progressOf(store: Store, batches: readonly BatchRow[], now: number): Promise<BatchProgress[]> {
   if (batches.length === 0) return [];
   const files = await new IntakeRecords(store).filesOfBatches(batches.map((b) => b.id));
-  const [outcomes, jobs] = await Promise.all([new ItemOutcomes(store).forFiles(files.map((f) => f.id)), invoiceJobs(store, files, now)]);
+  const [outcomes, jobs] = await Promise.all([new OutcomeRecords(store).forFiles(files.map((f) => f.id)), invoiceJobs(store, files, now)]);
   return batches.map((batch) =>
     summariseBatch(
       batch,
