@@ -1,4 +1,4 @@
-// Runs failed items again: downloads that gave up and pipeline jobs that failed (a quarantined invoice among
+// Runs failed items again: downloads that gave up and pipeline jobs that failed (a quarantined file among
 // them), all of them or only the files named. Shared by the bot's /retry and `centinela retry`.
 import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
