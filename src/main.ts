@@ -13,9 +13,10 @@ import { createMetrics } from './core/metrics.ts';
 import type { Metrics } from './core/metrics.ts';
 import type { Module } from './core/module.ts';
 import type { Queue } from './core/queue/index.ts';
-import { IntakeRecords, pricesFrom } from './pipeline/intake/index.ts';
+import { IntakeRecords } from './pipeline/intake/index.ts';
 import { uploadRoutes } from './pipeline/sources/index.ts';
-import { InvoicesModule, invoiceBatchReport } from './pipeline/invoices/index.ts';
+import { InvoicesModule, invoiceBatchReport, pricesFrom } from './pipeline/invoices/index.ts';
+import { pipelineFollowers } from './followers.ts';
 import { WEBHOOK_PATH, loadBotModule } from './bot/index.ts';
 import { MonitorModule } from './monitor/index.ts';
 import type { Store } from './core/store/index.ts';
@@ -114,6 +115,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   metrics.watchQueue(queue);
 
   const modules: Module[] = [];
+  const followers = pipelineFollowers(config, store);
   const wanted = (name: ModuleName): boolean => only === null || only.includes(name);
   if (wanted('maintenance')) modules.push(new MaintenanceModule(queue, config.queue.keep_finished_days, log.for('maintenance')));
   const invoices = wanted('invoices') ? new InvoicesModule(config, secrets, store, queue, log.for('invoices')) : null;
@@ -154,7 +156,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     // Uploads only record files and queue them: without the invoices module here, its workers in another process
     // on the same store (and the same paths.data) process them.
     http.addRoutes(
-      uploadRoutes({ config, intake: new IntakeRecords(store), queue, report: (id) => invoiceBatchReport(store, config, id), log: log.for('upload') }),
+      uploadRoutes({ config, intakeRecords: new IntakeRecords(store), queue, followers, report: (id) => invoiceBatchReport(store, config, id), log: log.for('upload') }),
     );
     if (!invoices) {
       log.for('upload').info('uploads (POST /batches) are queued for the invoices module of another process: run `centinela start --only invoices` on this store and data folder');
@@ -163,7 +165,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   let fatal: (code: number, reason: string) => void = () => {};
   if (wanted('bot')) {
     if (secrets.TELEGRAM_BOT_TOKEN) {
-      const deps = { config, token: secrets.TELEGRAM_BOT_TOKEN, store, queue, log, status, fatal: (code: number, reason: string) => fatal(code, reason) };
+      const deps = { config, token: secrets.TELEGRAM_BOT_TOKEN, store, queue, followers, log, status, fatal: (code: number, reason: string) => fatal(code, reason) };
       const BotModule = await loadBotModule();
       const bot = new BotModule(deps);
       if (config.telegram.webhook_url) {

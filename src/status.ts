@@ -6,11 +6,9 @@ import type { ProcessBeat } from './core/heartbeat.ts';
 import type { ModuleStatus } from './core/module.ts';
 import type { QueueStats } from './core/queue/index.ts';
 import type { Store } from './core/store/index.ts';
-import { batchesInProgress, formatCost, tokenCost } from './pipeline/intake/outcomes/index.ts';
-import type { Cost, Prices } from './pipeline/intake/outcomes/index.ts';
-import { repairRunsSince, utcDayStart } from './monitor/incidents/repair-runs.ts';
-import { Maintenance } from './monitor/maintenance/index.ts';
-import { ProbeState } from './monitor/checks/probes/index.ts';
+import { batchesInProgress, formatCost, tokenCost } from './pipeline/invoices/index.ts';
+import type { Cost, Prices } from './pipeline/invoices/index.ts';
+import { Maintenance, ProbeState, repairRunsSince, utcDayStart } from './monitor/index.ts';
 import { VERSION } from './version.ts';
 
 /** How long a process that stopped beating without saying so is still listed (as gone). */

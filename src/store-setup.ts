@@ -10,7 +10,7 @@ import type { Store, StoreMigration, StoreOptions } from './core/store/index.ts'
 import { outboxMigration } from './outbox/index.ts';
 import { MONITOR_MIGRATIONS } from './monitor/migrations.ts';
 import { intakeMigration } from './pipeline/intake/migration.ts';
-import { itemOutcomesMigration } from './pipeline/intake/outcomes/table.ts';
+import { itemOutcomesMigration } from './pipeline/invoices/outcomes/table.ts';
 import { invoicesMigration } from './pipeline/invoices/migration.ts';
 import { invoiceReviewsMigration } from './pipeline/invoices/review-migration.ts';
 

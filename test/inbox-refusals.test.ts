@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../src/core/config.ts';
 import { createLog } from '../src/core/log.ts';
+import { pipelineFollowers } from '../src/followers.ts';
 import { IntakeRecords } from '../src/pipeline/intake/index.ts';
 import { InboxSource } from '../src/pipeline/sources/index.ts';
 import { REPO, tempDir } from './support/service.ts';
@@ -51,7 +52,7 @@ async function inbox(after: 'move' | 'keep', linkedRoot = false): Promise<{ dir:
   const log = await createLog({ level: 'info', dir: null, stdout: true, rotate: { size: '1m', keep: 1 }, stdoutStream: sink });
   const config = configSchema.parse({ paths: { data: join(dir, 'data') }, invoices: { inbox: inboxDir, inbox_after: after, inbox_stable_seconds: 1, inbox_rescan_seconds: 600 } });
   const intake = new IntakeRecords(t.store);
-  const source = new InboxSource({ config, intake, queue: await testQueue(t.store), log: log.for('invoices') }, inboxDir);
+  const source = new InboxSource({ config, intakeRecords: intake, queue: await testQueue(t.store), followers: pipelineFollowers(config, t.store), log: log.for('invoices') }, inboxDir);
   const taken = async (): Promise<string[]> => (await intake.db.selectFrom('files').select('file_name').where('source', '=', 'inbox').execute()).map((f) => f.file_name ?? '');
   return { dir, inboxDir, source, lines, taken };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withTables } from '../src/core/store/index.ts';
 import type { Store } from '../src/core/store/index.ts';
-import type { OutcomeTables } from '../src/pipeline/intake/index.ts';
+import type { OutcomeTables } from '../src/pipeline/invoices/index.ts';
 import type { InvoiceTables } from '../src/pipeline/invoices/records.ts';
 import { sha256Hex, startFakeOpenAI } from './fakes/openai/index.ts';
 import type { FakeOpenAI } from './fakes/openai/index.ts';

@@ -11,7 +11,8 @@ import type { HandlerContext, Job } from '../src/core/queue/index.ts';
 import type { Store } from '../src/core/store/index.ts';
 import { startService } from '../src/main.ts';
 import type { Service } from '../src/main.ts';
-import { IntakeRecords, ItemOutcomes } from '../src/pipeline/intake/index.ts';
+import { IntakeRecords } from '../src/pipeline/intake/index.ts';
+import { OutcomeRecords } from '../src/pipeline/invoices/index.ts';
 import type { FileRow } from '../src/pipeline/intake/index.ts';
 import { InvoiceRecords, processHandler } from '../src/pipeline/invoices/index.ts';
 import { INVOICE_FIELD_NAMES } from '../src/pipeline/invoices/extract/index.ts';
@@ -93,7 +94,7 @@ describe.each(STORE_KINDS)('CSV invoices on %s', (kind) => {
     const store = t.store;
     const dataDir = t.spec.dataDir;
     const files = new IntakeRecords(store);
-    const deps: ProcessDeps = { dataDir, maxBytes: 1024 * 1024, openai: null, files, invoices: makeInvoices(store), outcomes: new ItemOutcomes(store), csvColumns: MAPPING };
+    const deps: ProcessDeps = { dataDir, maxBytes: 1024 * 1024, openai: null, intakeRecords: files, invoices: makeInvoices(store), outcomes: new OutcomeRecords(store), csvColumns: MAPPING };
     return {
       deps,
       async upload(name, text) {

@@ -1,22 +1,23 @@
 // Item outcomes, batch progress, ETA, cost and retries: pure rules first, then the store code on SQLite and on
 // PostgreSQL (files in every state of a batch, their invoice jobs, and what progress, status and retry make of them).
 import { afterEach, describe, expect, it } from 'vitest';
+import { IntakeRecords, retryFiles } from '../src/pipeline/intake/index.ts';
+import type { BatchRow, FileRow } from '../src/pipeline/intake/index.ts';
 import {
-  IntakeRecords,
-  ItemOutcomes,
+  InvoiceRecords,
+  OutcomeRecords,
   batchesInProgress,
   fileProgress,
   formatBatch,
   formatCost,
+  invoiceFollower,
+  invoiceJobKey,
   loadBatchProgress,
-  pipelineJobKey,
   ratePerMinute,
-  retryFiles,
   summariseBatch,
   tokenCost,
-} from '../src/pipeline/intake/index.ts';
-import type { BatchRow, FileProgress, FileRow, OutcomeRow, Prices } from '../src/pipeline/intake/index.ts';
-import { InvoiceRecords } from '../src/pipeline/invoices/index.ts';
+} from '../src/pipeline/invoices/index.ts';
+import type { FileProgress, OutcomeRow, Prices } from '../src/pipeline/invoices/index.ts';
 import { emptyInvoice } from '../src/pipeline/invoices/empty.ts';
 import { STORE_KINDS, createTestStore, testQueue } from './support/stores.ts';
 import type { TestStore } from './support/stores.ts';
@@ -133,7 +134,7 @@ describe.each(STORE_KINDS)('outcomes, progress and retry on %s', (kind) => {
     const [ok, csv, running, again, broken] = files as [FileRow, FileRow, FileRow, FileRow, FileRow];
     expect(again.state).toBe('duplicate');
     const jobOf = async (f: FileRow, state: 'done' | 'active' | 'failed'): Promise<number> => {
-      const { job } = await queue.enqueue('invoice.process', { fileId: f.id }, { key: pipelineJobKey('invoice', f.id) });
+      const { job } = await queue.enqueue('invoice.process', { fileId: f.id }, { key: invoiceJobKey(f.id) });
       await store.db.updateTable('jobs').set({ state, finished_at: state === 'active' ? null : Date.now(), last_error: state === 'failed' ? 'quarantined: broken' : null }).where('id', '=', job.id).execute();
       return job.id;
     };
@@ -145,7 +146,7 @@ describe.each(STORE_KINDS)('outcomes, progress and retry on %s', (kind) => {
     // The same item recorded again (a redelivered job) returns what it became, and records nothing new.
     expect(await invoices.add(invoice, ok.id, 'image', { item: 0, duplicateWhen: 'same-role' })).toMatchObject({ existing: true, outcome: 'ok', invoice: { id: added.invoice.id } });
     expect(await invoices.add(invoice, csv.id, 'csv', { item: 2, duplicateWhen: 'exists' })).toMatchObject({ existing: true, outcome: 'duplicate' });
-    const outcomes = new ItemOutcomes(store);
+    const outcomes = new OutcomeRecords(store);
     await outcomes.put({ fileId: csv.id, item: 3, outcome: 'error', reason: 'the row has 3 columns but the header has 9' });
     await outcomes.put({ fileId: broken.id, item: 0, outcome: 'error', reason: 'quarantined: broken' });
     await jobOf(ok, 'done');
@@ -172,7 +173,8 @@ describe.each(STORE_KINDS)('outcomes, progress and retry on %s', (kind) => {
     expect((await batchesInProgress(store)).map((b) => b.batch.id)).toEqual([batch.id]);
 
     // Retry: only the failed job, whatever the files named; the others say why there is nothing to do.
-    const report = await retryFiles(queue, store, { fileIds: [ok.id, broken.id, running.id, 9999], invoicesOnly: true });
+    const followers = { invoice: invoiceFollower(store, USD) };
+    const report = await retryFiles(queue, store, followers, { fileIds: [ok.id, broken.id, running.id, 9999], pipelinesOnly: true });
     expect(report.retried).toEqual([{ jobId: brokenJob, queue: 'invoice.process', fileId: broken.id }]);
     expect(report.nothing.map((n) => n.fileId)).toEqual([ok.id, running.id, 9999]);
     expect(report.nothing.map((n) => n.reason)).toEqual([
@@ -181,7 +183,7 @@ describe.each(STORE_KINDS)('outcomes, progress and retry on %s', (kind) => {
       'there is no file #9999',
     ]);
     expect((await queue.get(brokenJob))?.state).toBe('waiting');
-    expect((await retryFiles(queue, store)).retried).toEqual([]);
+    expect((await retryFiles(queue, store, followers)).retried).toEqual([]);
     // A retried file forgets its own error when its job starts again; a CSV row's error stays with the row.
     expect(await outcomes.clearFileError(broken.id)).toBe(1);
     expect(await outcomes.forFile(broken.id)).toEqual([]);
@@ -202,7 +204,7 @@ describe.each(STORE_KINDS)('outcomes, progress and retry on %s', (kind) => {
     );
     const now = Date.now();
     const job = async (f: FileRow, set: { state: 'done' | 'active' | 'waiting'; finished_at?: number; lease_until?: number; updated_at?: number; run_at?: number }): Promise<void> => {
-      const { job: j } = await queue.enqueue('invoice.process', { fileId: f.id }, { key: pipelineJobKey('invoice', f.id) });
+      const { job: j } = await queue.enqueue('invoice.process', { fileId: f.id }, { key: invoiceJobKey(f.id) });
       await store.db.updateTable('jobs').set(set).where('id', '=', j.id).execute();
     };
     const [a, b, c, killed, running, later] = files as [FileRow, FileRow, FileRow, FileRow, FileRow, FileRow];
@@ -210,7 +212,7 @@ describe.each(STORE_KINDS)('outcomes, progress and retry on %s', (kind) => {
     for (const [i, f] of [a, b, c].entries()) {
       await job(f, { state: 'done', finished_at: now - 3000 + i * 1000 });
       // Recorded on the test's clock: at the real one the outcomes could land in the batch's own millisecond (no pace yet).
-      await new ItemOutcomes(store, () => now - 3000 + i * 1000).put({ fileId: f.id, item: 0, outcome: 'error', reason: 'x' });
+      await new OutcomeRecords(store, () => now - 3000 + i * 1000).put({ fileId: f.id, item: 0, outcome: 'error', reason: 'x' });
     }
     // A live worker renewed its lease 5 s ago; a killed one last renewed it 40 s ago and it runs out in 20 s.
     await job(running, { state: 'active', updated_at: now - 5000, lease_until: now + 55_000 });
@@ -222,7 +224,7 @@ describe.each(STORE_KINDS)('outcomes, progress and retry on %s', (kind) => {
     expect(p?.etaSeconds).toBeGreaterThanOrEqual(20);
     expect(p?.etaSeconds).toBeLessThan(40);
     // Once the lease is renewed (its worker lives), only the retry's wait remains: at least 10 s.
-    await store.db.updateTable('jobs').set({ updated_at: now - 1000, lease_until: now + 59_000 }).where('key', '=', pipelineJobKey('invoice', killed.id)).execute();
+    await store.db.updateTable('jobs').set({ updated_at: now - 1000, lease_until: now + 59_000 }).where('key', '=', invoiceJobKey(killed.id)).execute();
     const q = await loadBatchProgress(store, batch.id, now);
     expect(q?.etaSeconds).toBeGreaterThanOrEqual(10);
     expect(q?.etaSeconds).toBeLessThan(20);

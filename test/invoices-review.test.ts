@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Service } from '../src/main.ts';
-import { InvoiceRecords, InvoiceReviews, NO_TEXT_LAYER, NO_TEXT_LAYER_WITH_VISION, fromCfdi, parseCfdi } from '../src/pipeline/invoices/index.ts';
+import { InvoiceRecords, ReviewRecords, NO_TEXT_LAYER, NO_TEXT_LAYER_WITH_VISION, fromCfdi, parseCfdi } from '../src/pipeline/invoices/index.ts';
 import type { InvoiceRow } from '../src/pipeline/invoices/index.ts';
 import { emptyInvoice } from '../src/pipeline/invoices/empty.ts';
 import { invoiceFromPdfText } from '../src/pipeline/invoices/from-pdf.ts';
@@ -16,7 +16,7 @@ import { ADMIN, STAFF, startBotService, textOf } from './support/bot-service.ts'
 import { REPO, runCli, tempDir } from './support/service.ts';
 import { openSpec } from './support/store-spec.ts';
 import { STORE_KINDS, createTestStore, eventually } from './support/stores.ts';
-import { ItemOutcomes } from '../src/pipeline/intake/index.ts';
+import { OutcomeRecords } from '../src/pipeline/invoices/index.ts';
 
 const FIXTURES = join(REPO, 'test/fixtures/cfdi');
 let fake: FakeBotApi | null = null;
@@ -87,7 +87,7 @@ describe('centinela invoices approve|reject', () => {
     const reopened = await openSpec({ kind: 'sqlite', dataDir: join(cwd, 'data') });
     const rows = await new InvoiceRecords(reopened).db.selectFrom('invoices').selectAll().orderBy('id').execute();
     expect(rows.map((r) => [r.status, r.total])).toEqual([['ok', '1160.00'], ['rejected', '1.00'], ['ok', stamped.total]]);
-    const [decision] = await new InvoiceReviews(reopened).of(first.id);
+    const [decision] = await new ReviewRecords(reopened).of(first.id);
     expect(decision).toMatchObject({ decision: 'approved', by_name: 'ana (cli)', changes: JSON.stringify({ total: { from: '1.00', to: '1160.00' }, issuer_name: { from: null, to: 'Proveedor Ejemplo' } }) });
     expect(Number(decision?.at)).toBeGreaterThanOrEqual(before);
     await reopened.close();
@@ -102,13 +102,13 @@ describe.each(STORE_KINDS)('a rejected invoice on %s', (kind) => {
       const xml = fromCfdi(parseCfdi(readFileSync(join(FIXTURES, 'cfdi40-real.xml'))));
       const pdf = (await records.add({ ...doubtful(), uuid: xml.uuid, issuer_rfc: xml.issuer_rfc }, 1, 'pdf')).invoice;
       const before = Date.now();
-      const decided = await new InvoiceReviews(testStore.store).decide(pdf.id, { decision: 'rejected', by: 'ana (cli)' });
+      const decided = await new ReviewRecords(testStore.store).decide(pdf.id, { decision: 'rejected', by: 'ana (cli)' });
       expect(decided).toMatchObject({ invoice: { status: 'rejected' }, review: { decision: 'rejected', by_name: 'ana (cli)', changes: '{}' } });
       expect(Number(decided.review.at)).toBeGreaterThanOrEqual(before);
-      await expect(new InvoiceReviews(testStore.store).decide(pdf.id, { decision: 'approved', by: 'luis (cli)' })).rejects.toThrow(/is rejected \(rejected by ana \(cli\) at 20\d\d-/);
+      await expect(new ReviewRecords(testStore.store).decide(pdf.id, { decision: 'approved', by: 'luis (cli)' })).rejects.toThrow(/is rejected \(rejected by ana \(cli\) at 20\d\d-/);
       const again = await records.add(xml, 2, 'xml', { item: 0, duplicateWhen: 'same-role' });
       expect(again).toMatchObject({ existing: true, outcome: 'duplicate', invoice: { id: pdf.id, status: 'rejected', source: 'cfdi' } });
-      const [outcome] = await new ItemOutcomes(testStore.store).forFile(2);
+      const [outcome] = await new OutcomeRecords(testStore.store).forFile(2);
       expect(outcome?.reason).toBe(`the same as invoice #${pdf.id} (issuer ${xml.issuer_rfc}, UUID ${xml.uuid}), recorded before and rejected in review`);
     } finally {
       await testStore.cleanup();
@@ -145,7 +145,7 @@ describe('/review buttons', () => {
     expect((await press(ADMIN, `inv:approve:${a.id}`)).params.text).toBe(`Factura #${a.id} aprobada.`);
     expect((await press(ADMIN, `inv:reject:${b.id}`)).params.text).toBe(`Factura #${b.id} rechazada.`);
     await eventually(async () => (await status(a.id)) === 'ok' && (await status(b.id)) === 'rejected', 'decisions stored');
-    const reviews = new InvoiceReviews(service.store);
+    const reviews = new ReviewRecords(service.store);
     expect(await reviews.of(a.id)).toMatchObject([{ decision: 'approved', by_name: `Ana (telegram ${ADMIN.id})` }]);
     // A second press on an old message says what happened instead of deciding twice.
     expect(String((await press(ADMIN, `inv:reject:${a.id}`)).params.text)).toMatch(new RegExp(`^invoice #${a.id} is ok \\(approved by Ana \\(telegram ${ADMIN.id}\\) at .+\\), not waiting for review`));

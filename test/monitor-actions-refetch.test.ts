@@ -8,6 +8,7 @@ import { configSchema } from '../src/core/config.ts';
 import type { Queue } from '../src/core/queue/index.ts';
 import type { Repairs } from '../src/monitor/actions/index.ts';
 import type { Finding } from '../src/monitor/types.ts';
+import { pipelineFollowers } from '../src/followers.ts';
 import { DOWNLOAD_QUEUE, Intake } from '../src/pipeline/intake/index.ts';
 import type { FileRow } from '../src/pipeline/intake/index.ts';
 import { testRepairs } from './support/repairs.ts';
@@ -50,7 +51,7 @@ describe('quarantine_refetch', () => {
     await mkdir(join(dir, 'botapi'));
     await writeFile(join(dir, 'botapi', 'clip.mp4'), GOOD);
     const config = configSchema.parse({ paths: { data, media }, disk: { critical_free: '1m' } });
-    intake = new Intake(config, t.store, queue);
+    intake = new Intake(config, t.store, queue, pipelineFollowers(config, t.store));
     // The local Bot API server's copy of every file: what a download reads.
     locatorDown = false;
     intake.work(
@@ -90,8 +91,8 @@ describe('quarantine_refetch', () => {
         messageId: updateId,
         updateId,
         mediaGroupId: null,
-        fileId: 'BAACAgEAAxkBAAI',
-        fileUniqueId: `AgAD${updateId}`,
+        telegramFileId: 'BAACAgEAAxkBAAI',
+        telegramFileUniqueId: `AgAD${updateId}`,
         fileName: 'clip.mp4',
         mimeType: 'video/mp4',
         size: GOOD.length,

@@ -253,7 +253,7 @@ describe('OpenAIClient against the fake OpenAI', () => {
   }
 
   test('extracts from an image: schema sent, answer parsed, usage and cost computed', async () => {
-    const { fake, client } = await start({}, { prices: { inputPerMTok: 2, outputPerMTok: 8 } });
+    const { fake, client } = await start({}, { prices: { inputPerMillion: 2, outputPerMillion: 8, currency: 'USD' } });
     const image = png('invoice-1');
     fake.scenario(sha256Hex(image), { content: { vendor: 'ACME', total: 12.5 }, completionTokens: 20 });
     const result = await client.extract({ images: [{ mime: 'image/png', bytes: image }], text: 'Read this invoice.', schema: SCHEMA, maxTokens: 300 });
@@ -285,7 +285,7 @@ describe('OpenAIClient against the fake OpenAI', () => {
   });
 
   test('an answer that breaks the schema is a failed attempt; after the last, an error saying which field and how', async () => {
-    const { fake, client } = await start({}, { maxAttempts: 3, prices: { inputPerMTok: 1, outputPerMTok: 1 } });
+    const { fake, client } = await start({}, { maxAttempts: 3, prices: { inputPerMillion: 1, outputPerMillion: 1, currency: 'USD' } });
     // A number where a string is required, a required field missing: sent on demand, as a compatible server may.
     fake.fallback({ content: { vendor: 42 }, breaksSchema: true, promptTokens: 100, completionTokens: 10 });
     const err = await client.extract({ text: 'x', schema: SCHEMA }).catch((e: unknown) => e);

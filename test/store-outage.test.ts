@@ -14,6 +14,8 @@ import { Queue } from '../src/core/queue/index.ts';
 import type { EnqueueOptions } from '../src/core/queue/index.ts';
 import { IntakeRecords } from '../src/pipeline/intake/index.ts';
 import { recordInvoiceFiles } from '../src/pipeline/sources/record.ts';
+import { configSchema } from '../src/core/config.ts';
+import { pipelineFollowers } from '../src/followers.ts';
 
 const FIXTURES = join(REPO, 'test/fixtures/cfdi');
 const FILES = 300;
@@ -154,7 +156,7 @@ describe.each(STORE_KINDS)('an upload when the store goes away half way, on %s',
         writeFileSync(path, `<x n="${i}"/>`);
         return { fileName: name, mimeType: 'text/xml', size: 10, path, sha256: `sha-${i}-${kind}` };
       });
-      await expect(recordInvoiceFiles(new IntakeRecords(t.store), queue, 'http', {}, files)).rejects.toThrow('Connection terminated');
+      await expect(recordInvoiceFiles(new IntakeRecords(t.store), queue, pipelineFollowers(configSchema.parse({}), t.store), 'http', {}, files)).rejects.toThrow('Connection terminated');
       const rows = await t.store.db.selectFrom('jobs').select('id').execute();
       const recorded = await new IntakeRecords(t.store).db.selectFrom('files').select('id').execute();
       expect({ jobs: rows.length, files: recorded.length, onDisk: files.filter((f) => existsSync(f.path)).length }).toEqual({ jobs: 0, files: 0, onDisk: 0 });

@@ -14,7 +14,8 @@ import type { Module, ModuleStatus } from '../core/module.ts';
 import type { Queue } from '../core/queue/index.ts';
 import type { Store } from '../core/store/index.ts';
 import { Intake, writeSourceHealth } from '../pipeline/intake/index.ts';
-import type { SourceHealth } from '../pipeline/intake/index.ts';
+import type { Followers, SourceHealth } from '../pipeline/intake/index.ts';
+import { pricesFrom } from '../pipeline/invoices/index.ts';
 import type { StatusReport } from '../status.ts';
 import { registerBuiltins } from './builtin-commands.ts';
 import { handleCallback } from './callbacks.ts';
@@ -49,6 +50,8 @@ export interface BotDeps {
   token: string;
   store: Store;
   queue: Queue;
+  /** The pipelines registered with the intake (src/followers.ts). */
+  followers: Followers;
   log: Log;
   status(): Promise<StatusReport>;
   /** Called when the bot cannot go on (409 Conflict); the service stops and exits with `code`. */
@@ -82,7 +85,7 @@ export class BotModule implements Module {
     this.#log = deps.log.for('bot');
     this.#t = createTranslator();
     this.#users = new Users(deps.config.telegram.users);
-    this.intake = new Intake(deps.config, deps.store, deps.queue);
+    this.intake = new Intake(deps.config, deps.store, deps.queue, deps.followers);
     this.commands = new Commands(this.#t);
     this.#monitor = lazyMonitorRecords(deps.store, join(deps.config.paths.logs, 'incidents.jsonl'), this.#log);
     this.#bot = new Bot(deps.token, { client: { apiRoot: deps.config.telegram.api_root } });
@@ -107,7 +110,7 @@ export class BotModule implements Module {
     const bot = this.#bot;
     bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
     const notifier = new TelegramNotifier(bot.api, this.#t, this.outbox, config.telegram.admin_chats, this.#adminLang);
-    registerBuiltins(this.commands, this.intake, this.#d.status, this.#d.store, this.#d.queue);
+    registerBuiltins(this.commands, this.intake, this.#d.status, this.#d.store, this.#d.queue, pricesFrom(config));
     registerMonitorCommands(this.commands, this.#monitor, this.#log);
     registerMaintenanceCommand(this.commands, this.#d.store, config.monitor, this.#log);
     this.#routes(bot, notifier);

@@ -2,8 +2,9 @@
 import type { Queue } from '../core/queue/index.ts';
 import type { Store } from '../core/store/index.ts';
 import type { Intake } from '../pipeline/intake/index.ts';
-import { DOWNLOAD_QUEUE, batchProgress, formatBatch, retryFiles } from '../pipeline/intake/index.ts';
-import { InvoiceRecords } from '../pipeline/invoices/index.ts';
+import { DOWNLOAD_QUEUE, retryFiles } from '../pipeline/intake/index.ts';
+import { InvoiceRecords, batchProgress, formatBatch } from '../pipeline/invoices/index.ts';
+import type { Prices } from '../pipeline/invoices/index.ts';
 import type { InvoiceRow } from '../pipeline/invoices/index.ts';
 import { formatStatus } from '../status.ts';
 import type { StatusReport } from '../status.ts';
@@ -12,7 +13,7 @@ import { reviewKeyboard } from './review-buttons.ts';
 
 const EVERYONE = ['admin', 'staff', 'model'] as const;
 
-export function registerBuiltins(commands: Commands, intake: Intake, status: () => Promise<StatusReport>, store: Store, queue: Queue): void {
+export function registerBuiltins(commands: Commands, intake: Intake, status: () => Promise<StatusReport>, store: Store, queue: Queue, prices: Prices): void {
   commands.register({
     name: 'start',
     roles: EVERYONE,
@@ -55,7 +56,7 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
         await ctx.reply(t('batch-unknown', { batch: args }));
         return;
       }
-      await ctx.reply(formatBatch(await batchProgress(store, batch), intake.prices));
+      await ctx.reply(formatBatch(await batchProgress(store, batch), prices));
     },
   });
   commands.register({
@@ -112,7 +113,7 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
         await ctx.reply(t('retry-usage'));
         return;
       }
-      const report = await retryFiles(queue, store, fileIds.length ? { fileIds } : {});
+      const report = await retryFiles(queue, store, intake.followers, fileIds.length ? { fileIds } : {});
       const notes = [
         ...report.nothing.map((n) => t(`retry-nothing-${n.code}`, { id: String(n.fileId) })),
         ...(report.skipped.length ? [t('retry-skipped', { count: report.skipped.length })] : []),

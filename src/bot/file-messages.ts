@@ -17,8 +17,9 @@ const INVOICE_NAME = /\.(pdf|xml|csv|jpe?g|png|webp)$/i;
 
 interface Incoming {
   kind: FileKind;
-  fileId: string;
-  fileUniqueId: string;
+  /** Telegram's id of the file, to fetch it with getFile (our row number is `fileId` everywhere else). */
+  telegramFileId: string;
+  telegramFileUniqueId: string;
   fileName: string | null;
   mimeType: string | null;
   size: number | null;
@@ -69,8 +70,8 @@ export async function handleFileMessage(ctx: Context, user: BotUser, d: FileMess
       messageId: msg.message_id,
       updateId: ctx.update.update_id,
       mediaGroupId: msg.media_group_id ?? null,
-      fileId: incoming.fileId,
-      fileUniqueId: incoming.fileUniqueId,
+      telegramFileId: incoming.telegramFileId,
+      telegramFileUniqueId: incoming.telegramFileUniqueId,
       fileName: incoming.fileName,
       mimeType: incoming.mimeType,
       size: incoming.size,
@@ -111,16 +112,16 @@ function receiptOf(
 function fileOf(msg: NonNullable<Context['message']>): Incoming | null {
   if (msg.video) {
     const v = msg.video;
-    return { kind: 'video', fileId: v.file_id, fileUniqueId: v.file_unique_id, fileName: v.file_name ?? null, mimeType: v.mime_type ?? null, size: v.file_size ?? null };
+    return { kind: 'video', telegramFileId: v.file_id, telegramFileUniqueId: v.file_unique_id, fileName: v.file_name ?? null, mimeType: v.mime_type ?? null, size: v.file_size ?? null };
   }
   if (msg.document) {
     const f = msg.document;
-    return { kind: 'document', fileId: f.file_id, fileUniqueId: f.file_unique_id, fileName: f.file_name ?? null, mimeType: f.mime_type ?? null, size: f.file_size ?? null };
+    return { kind: 'document', telegramFileId: f.file_id, telegramFileUniqueId: f.file_unique_id, fileName: f.file_name ?? null, mimeType: f.mime_type ?? null, size: f.file_size ?? null };
   }
   if (msg.photo?.length) {
     const p = msg.photo[msg.photo.length - 1]; // the largest size comes last
     if (!p) return null;
-    return { kind: 'photo', fileId: p.file_id, fileUniqueId: p.file_unique_id, fileName: null, mimeType: 'image/jpeg', size: p.file_size ?? null };
+    return { kind: 'photo', telegramFileId: p.file_id, telegramFileUniqueId: p.file_unique_id, fileName: null, mimeType: 'image/jpeg', size: p.file_size ?? null };
   }
   return null;
 }

@@ -2,7 +2,7 @@
 // and the time (pipeline/invoices/review.ts). Corrections of fields are made with `centinela invoices approve --field`.
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { Store } from '../core/store/index.ts';
-import { InvoiceReviews, ReviewError } from '../pipeline/invoices/index.ts';
+import { ReviewRecords, ReviewError } from '../pipeline/invoices/index.ts';
 import type { InvoiceRow } from '../pipeline/invoices/index.ts';
 import type { BotUser } from './users.ts';
 
@@ -26,7 +26,7 @@ export function reviewKeyboard(rows: readonly InvoiceRow[], t: T): InlineKeyboar
 export async function pressReviewButton(press: { action: 'approve' | 'reject'; id: number }, user: BotUser, store: Store, dataDir: string, t: T): Promise<string> {
   try {
     const by = `${user.name} (telegram ${user.id})`;
-    await new InvoiceReviews(store, dataDir).decide(press.id, { decision: press.action === 'approve' ? 'approved' : 'rejected', by });
+    await new ReviewRecords(store, dataDir).decide(press.id, { decision: press.action === 'approve' ? 'approved' : 'rejected', by });
     return t(press.action === 'approve' ? 'review-approved' : 'review-rejected', { id: String(press.id) });
   } catch (err) {
     if (err instanceof ReviewError) return err.message;

@@ -8,13 +8,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig, parseSize } from '../core/config.ts';
 import type { Config } from '../core/config.ts';
 import { createLog } from '../core/log.ts';
-import { checkInvoiceFile } from '../pipeline/invoices/check/index.ts';
-import { csvInvoiceRows } from '../pipeline/invoices/csv-job.ts';
-import { invoiceFromCsvRow } from '../pipeline/invoices/from-csv.ts';
-import type { OpenAIClient } from '../pipeline/invoices/openai/index.ts';
-import { openAIFromConfig } from '../pipeline/invoices/openai-from-config.ts';
-import { UnreadableFile, readInvoiceFile } from '../pipeline/invoices/read-file.ts';
-import type { NewInvoice } from '../pipeline/invoices/records.ts';
+import { UnreadableFile, checkInvoiceFile, csvInvoiceRows, invoiceFromCsvRow, openAIFromConfig, readInvoiceFile } from '../pipeline/invoices/index.ts';
+import type { NewInvoice, OpenAIClient } from '../pipeline/invoices/index.ts';
 
 interface Result {
   file: string;

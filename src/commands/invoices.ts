@@ -2,7 +2,7 @@
 // invoice as CSV or JSON.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { CORRECTABLE_FIELDS, InvoiceRecords, InvoiceReviews, ReviewError } from '../pipeline/invoices/index.ts';
+import { CORRECTABLE_FIELDS, InvoiceRecords, ReviewRecords, ReviewError } from '../pipeline/invoices/index.ts';
 import type { InvoiceRow } from '../pipeline/invoices/index.ts';
 import { UsageError } from '../usage-error.ts';
 import { openContext } from './context.ts';
@@ -74,7 +74,7 @@ async function decide(
   const by = `${values.by ?? (process.env.USER || userInfo().username)} (cli)`;
   const ctx = await openContext(configFile);
   try {
-    const reviews = new InvoiceReviews(ctx.store, ctx.config.paths.data);
+    const reviews = new ReviewRecords(ctx.store, ctx.config.paths.data);
     try {
       reviews.corrections(fields); // a bad value is a usage error, before anything is opened for writing
     } catch (err) {

@@ -2,6 +2,7 @@
 // failed or were quarantined (fix the file in data/quarantine first, or the setting that refused it). Works on
 // the store directly: a running service picks the jobs up at its next poll.
 import { parseArgs } from 'node:util';
+import { pipelineFollowers } from '../followers.ts';
 import { retryFiles } from '../pipeline/intake/index.ts';
 import { UsageError } from '../usage-error.ts';
 import { openContext } from './context.ts';
@@ -19,7 +20,8 @@ export async function retry(args: string[], configFile: string | undefined): Pro
   });
   const ctx = await openContext(configFile);
   try {
-    const report = await retryFiles(ctx.queue, ctx.store, { invoicesOnly: values.invoices ?? false, fileIds: fileIds.length ? fileIds : undefined });
+    const followers = pipelineFollowers(ctx.config, ctx.store);
+    const report = await retryFiles(ctx.queue, ctx.store, followers, { pipelinesOnly: values.invoices ?? false, fileIds: fileIds.length ? fileIds : undefined });
     if (values.json) {
       // The JSON scripts read keeps its shape: the translation code is the bot's.
       const nothing = report.nothing.map(({ fileId, reason }) => ({ fileId, reason }));

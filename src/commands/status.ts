@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.ts';
 import { readApiToken } from '../http/token.ts';
-import { pricesFrom } from '../pipeline/intake/outcomes/cost.ts';
+import { pricesFrom } from '../pipeline/invoices/index.ts';
 import { buildStatus, formatStatus } from '../status.ts';
 import type { StatusReport } from '../status.ts';
 import { serviceUrl } from './service-url.ts';

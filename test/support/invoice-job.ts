@@ -5,16 +5,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HandlerContext, Job } from '../../src/core/queue/index.ts';
 import type { Store } from '../../src/core/store/index.ts';
-import { IntakeRecords, ItemOutcomes } from '../../src/pipeline/intake/index.ts';
-import type { FileKind, FileRow, OutcomeRow } from '../../src/pipeline/intake/index.ts';
-import { InvoiceRecords, processHandler } from '../../src/pipeline/invoices/index.ts';
+import { IntakeRecords } from '../../src/pipeline/intake/index.ts';
+import type { FileKind, FileRow } from '../../src/pipeline/intake/index.ts';
+import { InvoiceRecords, OutcomeRecords, processHandler } from '../../src/pipeline/invoices/index.ts';
+import type { OutcomeRow } from '../../src/pipeline/invoices/index.ts';
 import type { OpenAIClient } from '../../src/pipeline/invoices/openai/index.ts';
 import { quietLog } from './stores.ts';
 
 export interface InvoiceRunner {
   files: IntakeRecords;
   invoices: InvoiceRecords;
-  outcomes: ItemOutcomes;
+  outcomes: OutcomeRecords;
   /** Records `bytes` as an uploaded file named `name` and runs its job once; its outcomes (a rejected file throws). */
   run(name: string, bytes: Buffer | string, kind?: FileKind): Promise<{ file: FileRow; outcomes: OutcomeRow[] }>;
   /** Runs the job of a file already recorded again (a retry). */
@@ -25,8 +26,8 @@ export async function invoiceRunner(store: Store, dataDir: string, openai: OpenA
   const log = await quietLog();
   const files = new IntakeRecords(store);
   const invoices = new InvoiceRecords(store);
-  const outcomes = new ItemOutcomes(store);
-  const handler = processHandler({ dataDir, maxBytes: 1024 * 1024, openai, files, invoices, outcomes, csvColumns: { total: 'total' } });
+  const outcomes = new OutcomeRecords(store);
+  const handler = processHandler({ dataDir, maxBytes: 1024 * 1024, openai, intakeRecords: files, invoices, outcomes, csvColumns: { total: 'total' } });
   const incoming = join(dataDir, 'incoming');
   mkdirSync(incoming, { recursive: true });
   let n = 0;

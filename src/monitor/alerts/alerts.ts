@@ -11,7 +11,7 @@ import type { AlertMessage } from './compose.ts';
 import { formatTime } from '../../core/format.ts';
 import type { AlertItem } from './format.ts';
 import { inhibitorOf } from './inhibit.ts';
-import { NoticeStore } from './notices.ts';
+import { NoticeRecords } from './notices.ts';
 import type { Notice } from './notices.ts';
 import { Silences } from './silences.ts';
 import type { Lang } from './strings.ts';
@@ -45,7 +45,7 @@ export class Alerts {
   readonly #d: AlertsDeps;
   readonly #now: () => number;
   readonly #lang: Lang;
-  readonly #notices: NoticeStore;
+  readonly #notices: NoticeRecords;
   readonly #silences: Silences;
   #warnedNoChats = false;
 
@@ -59,7 +59,7 @@ export class Alerts {
     this.#d = deps;
     this.#now = deps.now ?? Date.now;
     this.#lang = deps.lang ?? 'es';
-    this.#notices = new NoticeStore(deps.store);
+    this.#notices = new NoticeRecords(deps.store);
     this.#silences = new Silences(deps.store, { now: this.#now });
   }
 

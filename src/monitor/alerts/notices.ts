@@ -29,7 +29,7 @@ export interface ReminderCandidate {
 /** A claim whose flush died (crash mid-send) is given back after this long. */
 export const CLAIM_LEASE_MS = 2 * 60_000;
 
-export class NoticeStore {
+export class NoticeRecords {
   readonly #db: Kysely<Database & AlertTables & IncidentTables>;
 
   constructor(store: Store) {

@@ -22,7 +22,7 @@ export type CheckpointRow = z.infer<typeof rowSchema>;
 /** Rows that are not live are kept this long (a retired one may still meet its rotated copy), then deleted. */
 export const KEEP_FINISHED_MS = 7 * 24 * 3600_000;
 
-export class CheckpointStore {
+export class CheckpointRecords {
   readonly #store: Store;
 
   constructor(store: Store) {

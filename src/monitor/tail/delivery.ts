@@ -1,7 +1,7 @@
 // Hands records to onRecords in batches of up to 1000, one call at a time, and writes the batch's checkpoints only
 // after the call resolved. A failed batch stays at the head of the queue and is offered again (at least once).
 import type { LogRecord } from '../types.ts';
-import type { CheckpointStore } from './checkpoints.ts';
+import type { CheckpointRecords } from './checkpoints.ts';
 import type { TailFile } from './file-reader.ts';
 import type { Ledger } from './ledger.ts';
 import type { ProblemLog } from './problems.ts';
@@ -12,7 +12,7 @@ export const BATCH = 1000;
 
 export interface DeliveryDeps {
   onRecords(records: LogRecord[]): Promise<void>;
-  checkpoints: CheckpointStore;
+  checkpoints: CheckpointRecords;
   ledger: Ledger;
   problems: ProblemLog;
   now: () => number;

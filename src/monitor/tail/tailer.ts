@@ -4,7 +4,7 @@
 import { open, realpath } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { Logger } from '../../core/log.ts';
-import { CheckpointStore, KEEP_FINISHED_MS } from './checkpoints.ts';
+import { CheckpointRecords, KEEP_FINISHED_MS } from './checkpoints.ts';
 import { BATCH, Delivery } from './delivery.ts';
 import { codeOf, discover, toPatterns } from './discover.ts';
 import type { Found, Pattern } from './discover.ts';
@@ -41,7 +41,7 @@ export class Tailer {
   readonly #log: Logger;
   readonly #patterns: Pattern[];
   readonly #now: () => number;
-  readonly #checkpoints: CheckpointStore;
+  readonly #checkpoints: CheckpointRecords;
   readonly #ledger = new Ledger();
   readonly #problems: ProblemLog;
   readonly #delivery: Delivery;
@@ -72,7 +72,7 @@ export class Tailer {
     this.#log = options.log;
     this.#patterns = toPatterns(this.#c.files, this.#c.cwd ?? process.cwd());
     this.#now = options.now ?? Date.now;
-    this.#checkpoints = new CheckpointStore(options.store);
+    this.#checkpoints = new CheckpointRecords(options.store);
     this.#problems = new ProblemLog(options.log);
     this.#delivery = new Delivery({
       onRecords: (records) => options.onRecords(records),

@@ -1,12 +1,10 @@
 // The `intake.batch` job follows a batch from its last item to its summary: when the album has been quiet for
 // `intake.album_wait_ms` it sends one receipt, then keeps one progress message up to date (edited in place, at
-// most every few seconds), and ends with a summary. A batch of invoices is finished when every invoice is
-// (outcomes in item_outcomes), and its summary says what they became and what they cost.
+// most every few seconds), and ends with a summary. The pipeline registered for the batch's purpose says how far
+// the batch is and what its summary adds (see followers.ts); without one, a file is done once it is stored.
 import { RetryAfter } from '../../core/queue/index.ts';
 import type { HandlerContext } from '../../core/queue/index.ts';
-import type { Store } from '../../core/store/index.ts';
-import { batchProgress, invoiceSummaryText } from './outcomes/index.ts';
-import type { Prices } from './outcomes/index.ts';
+import type { BatchStanding, Followers } from './followers.ts';
 import type { Notifier } from './ports.ts';
 import { FINAL_FILE_STATES } from './records.ts';
 import type { BatchRow, FileRow, IntakeRecords } from './records.ts';
@@ -22,8 +20,7 @@ export interface BatchPayload {
 export interface BatchDeps {
   records: IntakeRecords;
   notifier: Notifier;
-  store: Store;
-  prices: Prices;
+  followers: Followers;
   now?: () => number;
 }
 
@@ -47,25 +44,23 @@ export function batchHandler(d: BatchDeps) {
       await close(records, notifier, batch);
       batch = (await records.batch(batch.id)) as BatchRow;
     }
-    if (batch.purpose === 'invoice') {
-      const p = await batchProgress(d.store, batch, now());
-      if (p.done < p.total) {
-        await show(p.done, p.total);
-        throw new RetryAfter(PROGRESS_EVERY_S, `batch ${batch.id}: ${p.done} of ${p.total} processed`);
-      }
-      await show(p.total, p.total);
-      await summarise(records, notifier, batch, p.files.map((f) => f.file), invoiceSummaryText(p, batch.language, d.prices));
-      return;
-    }
-    const files = await records.batchFiles(batch.id);
-    const finished = files.filter((f) => FINAL_FILE_STATES.includes(f.state));
-    if (finished.length < files.length) {
-      await show(finished.length, files.length);
-      throw new RetryAfter(PROGRESS_EVERY_S, `batch ${batch.id}: ${finished.length} of ${files.length} processed`);
+    const follower = d.followers[batch.purpose];
+    const standing = follower?.standing ? await follower.standing(batch, now()) : await storedStanding(records, notifier, batch);
+    const { files, done } = standing;
+    if (done < files.length) {
+      await show(done, files.length);
+      throw new RetryAfter(PROGRESS_EVERY_S, `batch ${batch.id}: ${done} of ${files.length} processed`);
     }
     await show(files.length, files.length);
-    await summarise(records, notifier, batch, files, problemFiles(files, notifier, batch.language));
+    await summarise(records, notifier, batch, files, standing.summary(batch.language));
   };
+}
+
+/** A batch whose pipeline does not follow it: done when its files are, with a line for each file not taken. */
+async function storedStanding(records: IntakeRecords, notifier: Notifier, batch: BatchRow): Promise<BatchStanding> {
+  const files = await records.batchFiles(batch.id);
+  const done = files.filter((f) => FINAL_FILE_STATES.includes(f.state)).length;
+  return { files, done, summary: (language) => problemFiles(files, notifier, language) };
 }
 
 async function close(records: IntakeRecords, notifier: Notifier, batch: BatchRow): Promise<void> {

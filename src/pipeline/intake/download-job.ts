@@ -6,40 +6,29 @@ import type { Config } from '../../core/config.ts';
 import { parseSize } from '../../core/config.ts';
 import { PermanentError, RetryAfter } from '../../core/queue/index.ts';
 import type { HandlerContext, Queue } from '../../core/queue/index.ts';
-import type { Kysely } from 'kysely';
-import type { Database, Store } from '../../core/store/index.ts';
+import type { Store } from '../../core/store/index.ts';
 import { quarantineFile } from '../../core/quarantine.ts';
 import { formatBytes } from '../../core/format.ts';
 import { incomingDir, incomingFileName } from './incoming.ts';
 import { pauseIntake, intakePaused } from './pause.ts';
 import { notAVideo } from './video-bytes.ts';
+import { handToPipeline } from './followers.ts';
+import type { Followers } from './followers.ts';
 import type { FileLocator, Notifier } from './ports.ts';
 import type { FileRow, IntakeRecords } from './records.ts';
 import { StoreFileError, checkRoom, copyLocalFile, downloadFile, mediaName } from './store-file/index.ts';
 
 export const DOWNLOAD_QUEUE = 'intake.download';
-/** The pipelines' queues; their workers come with the video and invoice capabilities. */
-export const NEXT_QUEUE = { video: 'video.process', invoice: 'invoice.process' } as const;
 
 /** The unique key of a file's download job: one download per file at a time. */
 export function downloadJobKey(fileId: number): string {
   return `download:${fileId}`;
 }
 
-/** The unique key of a file's job on its pipeline's queue: progress and retries find the job by it. */
-export function pipelineJobKey(purpose: keyof typeof NEXT_QUEUE, fileId: number): string {
-  return `${NEXT_QUEUE[purpose]}:${fileId}`;
-}
-
-/** The file a download or pipeline job key names ("invoice.process:42" → 42); null when it names none. */
+/** The file a download or pipeline job key names ("download:42" → 42); null when it names none. */
 export function fileIdOfJobKey(key: string | null): number | null {
   const n = Number((key ?? '').slice((key ?? '').lastIndexOf(':') + 1));
   return Number.isInteger(n) && n > 0 ? n : null;
-}
-
-/** Enqueues a stored file on its pipeline's queue, once per file whatever source it came from. */
-export async function handToPipeline(queue: Queue, file: Pick<FileRow, 'id' | 'purpose'>, within?: Kysely<Database>): Promise<void> {
-  await queue.enqueue(NEXT_QUEUE[file.purpose], { fileId: file.id }, { key: pipelineJobKey(file.purpose, file.id), within });
 }
 
 export interface DownloadDeps {
@@ -47,6 +36,7 @@ export interface DownloadDeps {
   store: Store;
   queue: Queue;
   records: IntakeRecords;
+  followers: Followers;
   locator: FileLocator;
   notifier: Notifier;
 }
@@ -105,7 +95,7 @@ export function downloadHandler(d: DownloadDeps) {
       }
       await d.records.updateFile(file.id, { state: 'stored', path: stored.path, sha256: stored.sha256, size: stored.size, error: null });
       log.info({ file_id: file.id, path: stored.path, bytes: stored.size }, 'file stored');
-      await handToPipeline(d.queue, file);
+      await handToPipeline(d.queue, d.followers, file);
     } catch (err: unknown) {
       const permanent = err instanceof PermanentError || (err instanceof StoreFileError && (err.code === 'too_big' || isPermanentHttp(err.status)));
       if (permanent || job.attempts >= job.maxAttempts) {

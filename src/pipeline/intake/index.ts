@@ -1,14 +1,15 @@
 export { Intake } from './intake.ts';
 export { IntakeRecords } from './records.ts';
 export { intakeMigration } from './migration.ts';
-export { DOWNLOAD_QUEUE, NEXT_QUEUE, extensionOf, handToPipeline, pipelineJobKey } from './download-job.ts';
+export { DOWNLOAD_QUEUE, extensionOf, fileIdOfJobKey } from './download-job.ts';
 export { incomingDir, incomingFileName, safeName } from './incoming.ts';
+export { handToPipeline } from './followers.ts';
+export type { BatchStanding, Followers, PipelineFollower } from './followers.ts';
 export type { FileLocator, FilePlan, Notifier } from './ports.ts';
 export type { BatchRow, FileKind, FileRow, NewFile, Purpose } from './records.ts';
 export type { PauseState } from './pause.ts';
 export { intakePaused, pauseIntake, resumeIntake } from './pause.ts';
 export { remapPath } from './store-file/index.ts';
-export * from './outcomes/index.ts';
 export { retryFiles } from './retry.ts';
 export type { RetryReport, RetryRequest } from './retry.ts';
 export { readSourceHealth, writeSourceHealth } from './source-health.ts';

@@ -12,8 +12,7 @@ import { intakePaused, pauseIntake, resumeIntake } from './pause.ts';
 import type { PauseState } from './pause.ts';
 import type { FileLocator, Notifier } from './ports.ts';
 import { IntakeRecords } from './records.ts';
-import { pricesFrom } from './outcomes/index.ts';
-import type { Prices } from './outcomes/index.ts';
+import type { Followers } from './followers.ts';
 import type { BatchRow, FileRow, NewFile } from './records.ts';
 
 /** Downloads may wait minutes for the Bot API server; they get more attempts than the default. */
@@ -21,14 +20,17 @@ const DOWNLOAD_ATTEMPTS = 8;
 
 export class Intake {
   readonly records: IntakeRecords;
+  /** The pipelines that take stored files further, by purpose. */
+  readonly followers: Followers;
   readonly #config: Config;
   readonly #store: Store;
   readonly #queue: Queue;
 
-  constructor(config: Config, store: Store, queue: Queue) {
+  constructor(config: Config, store: Store, queue: Queue, followers: Followers) {
     this.#config = config;
     this.#store = store;
     this.#queue = queue;
+    this.followers = followers;
     this.records = new IntakeRecords(store);
   }
 
@@ -55,14 +57,9 @@ export class Intake {
     void cleanOrphanParts(partsDir(this.#config)).then((removed) => {
       if (removed.length > 0) log?.warn({ files: removed.length, folder: partsDir(this.#config) }, 'removed partial downloads left by a crash');
     });
-    const deps = { config: this.#config, store: this.#store, queue: this.#queue, records: this.records, locator, notifier };
+    const deps = { config: this.#config, store: this.#store, queue: this.#queue, records: this.records, followers: this.followers, locator, notifier };
     this.#queue.work(DOWNLOAD_QUEUE, downloadHandler(deps), { concurrency: this.#config.intake.download_concurrency });
-    this.#queue.work(BATCH_QUEUE, batchHandler({ records: this.records, notifier, store: this.#store, prices: this.prices }), { concurrency: 4 });
-  }
-
-  /** What model tokens cost (invoices.price_per_million_tokens), for batch summaries. */
-  get prices(): Prices {
-    return pricesFrom(this.#config);
+    this.#queue.work(BATCH_QUEUE, batchHandler({ records: this.records, notifier, followers: this.followers }), { concurrency: 4 });
   }
 
   paused(): Promise<PauseState | null> {

@@ -69,8 +69,8 @@ export type FileRow = Selectable<FilesTable>;
 export type BatchRow = Selectable<BatchesTable>;
 type Db = Kysely<Database & IntakeTables>;
 
-/** Hashes per query when an upload looks for earlier copies: well within SQLite's and PostgreSQL's bound parameters. */
-const SHA_CHUNK = 500;
+/** Values per `in (…)` (hashes, file ids): well within SQLite's and PostgreSQL's bound parameters. */
+const IN_CHUNK = 500;
 
 export interface NewFile {
   source: string;
@@ -82,8 +82,9 @@ export interface NewFile {
   messageId: number;
   updateId: number;
   mediaGroupId: string | null;
-  fileId: string;
-  fileUniqueId: string;
+  /** Telegram's id of the file (the `file_id` column), not our row number. */
+  telegramFileId: string;
+  telegramFileUniqueId: string;
   fileName: string | null;
   mimeType: string | null;
   size: number | null;
@@ -115,7 +116,7 @@ export class IntakeRecords {
       const seen = await trx
         .selectFrom('files')
         .selectAll()
-        .where((eb) => eb.or([eb('update_id', '=', file.updateId), eb.and([eb('chat_id', '=', file.chatId), eb('message_id', '=', file.messageId), eb('file_unique_id', '=', file.fileUniqueId)])]))
+        .where((eb) => eb.or([eb('update_id', '=', file.updateId), eb.and([eb('chat_id', '=', file.chatId), eb('message_id', '=', file.messageId), eb('file_unique_id', '=', file.telegramFileUniqueId)])]))
         .executeTakeFirst();
       if (seen) {
         const batch = await trx.selectFrom('batches').selectAll().where('id', '=', seen.batch_id as string).executeTakeFirstOrThrow();
@@ -164,8 +165,8 @@ export class IntakeRecords {
           message_id: file.messageId,
           update_id: file.updateId,
           media_group_id: file.mediaGroupId,
-          file_id: file.fileId,
-          file_unique_id: file.fileUniqueId,
+          file_id: file.telegramFileId,
+          file_unique_id: file.telegramFileUniqueId,
           file_name: file.fileName,
           mime_type: file.mimeType,
           size: file.size,
@@ -232,8 +233,8 @@ export class IntakeRecords {
       // becomes that for the later ones with the same bytes.
       const firstStored = new Map<string, number>();
       const hashes = [...new Set(files.map((f) => f.sha256))];
-      for (let i = 0; i < hashes.length; i += SHA_CHUNK) {
-        const rows = await trx.selectFrom('files').select(['id', 'sha256']).where('sha256', 'in', hashes.slice(i, i + SHA_CHUNK)).where('state', '=', 'stored').orderBy('id').execute();
+      for (let i = 0; i < hashes.length; i += IN_CHUNK) {
+        const rows = await trx.selectFrom('files').select(['id', 'sha256']).where('sha256', 'in', hashes.slice(i, i + IN_CHUNK)).where('state', '=', 'stored').orderBy('id').execute();
         for (const r of rows) if (r.sha256 !== null && !firstStored.has(r.sha256)) firstStored.set(r.sha256, r.id);
       }
       const out: FileRow[] = [];
@@ -278,6 +279,28 @@ export class IntakeRecords {
     return this.db.selectFrom('files').selectAll().where('batch_id', '=', id).orderBy('id').execute();
   }
 
+  /** The files of many batches, in the order they arrived. */
+  async filesOfBatches(batchIds: readonly string[]): Promise<FileRow[]> {
+    if (batchIds.length === 0) return [];
+    return this.db.selectFrom('files').selectAll().where('batch_id', 'in', batchIds).orderBy('id').execute();
+  }
+
+  /**
+   * Batches with work left, newest first, at most `limit`: a file still arriving, or one of `fileIds` (files a
+   * pipeline is still working on).
+   */
+  async batchesWithWork(fileIds: readonly number[], limit: number): Promise<BatchRow[]> {
+    const batchIds = new Set<string>();
+    const arriving = await this.db.selectFrom('files').select('batch_id').distinct().where('state', '=', 'received').execute();
+    for (const r of arriving) if (r.batch_id) batchIds.add(r.batch_id);
+    for (let i = 0; i < fileIds.length; i += IN_CHUNK) {
+      const rows = await this.db.selectFrom('files').select('batch_id').distinct().where('id', 'in', fileIds.slice(i, i + IN_CHUNK)).execute();
+      for (const r of rows) if (r.batch_id) batchIds.add(r.batch_id);
+    }
+    if (batchIds.size === 0) return [];
+    return this.db.selectFrom('batches').selectAll().where('id', 'in', [...batchIds].slice(0, 1000)).orderBy('created_at', 'desc').limit(limit).execute();
+  }
+
   async updateFile(id: number, patch: Partial<Omit<FileRow, 'id'>>): Promise<void> {
     await this.db.updateTable('files').set({ ...patch, updated_at: Date.now() }).where('id', '=', id).execute();
   }
@@ -294,6 +317,11 @@ export class IntakeRecords {
       .where('id', '=', id)
       .where((eb) => eb.or([eb('progress_done', 'is', null), eb('progress_done', '<', done)]))
       .execute();
+  }
+
+  /** A file with these bytes recorded from `source` before (the inbox takes a file once), if any. */
+  async fromSource(source: string, sha256: string): Promise<Pick<FileRow, 'id'> | undefined> {
+    return this.db.selectFrom('files').select('id').where('sha256', '=', sha256).where('source', '=', source).executeTakeFirst();
   }
 
   /** The stored file with the same bytes from the same sender, if any: "already received on <date>". */

@@ -1,13 +1,14 @@
-// Runs failed items again: downloads that gave up and invoice jobs that failed (a quarantined file among them),
-// all of them or only the files named. Shared by the bot's /retry and `centinela retry`.
+// Runs failed items again: downloads that gave up and pipeline jobs that failed (a quarantined file among
+// them), all of them or only the files named. Shared by the bot's /retry and `centinela retry`.
 import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
-import { DOWNLOAD_QUEUE, NEXT_QUEUE, downloadJobKey, fileIdOfJobKey, pipelineJobKey } from './download-job.ts';
+import { DOWNLOAD_QUEUE, downloadJobKey, fileIdOfJobKey } from './download-job.ts';
+import type { Followers, PipelineFollower } from './followers.ts';
 import { IntakeRecords } from './records.ts';
 
 export interface RetryRequest {
-  /** Only invoice jobs, not downloads. */
-  invoicesOnly?: boolean;
+  /** Only the pipelines' jobs, not downloads. */
+  pipelinesOnly?: boolean;
   /** Only these files (intake file ids); otherwise every failed or dead item. */
   fileIds?: readonly number[];
 }
@@ -24,12 +25,13 @@ const FAILED = ['failed', 'dead'] as const;
 
 export type NothingCode = 'unknown' | 'live' | 'no-job' | 'not-failed';
 
-export async function retryFiles(queue: Queue, store: Store, request: RetryRequest = {}): Promise<RetryReport> {
-  const queues = request.invoicesOnly ? [NEXT_QUEUE.invoice] : [DOWNLOAD_QUEUE, NEXT_QUEUE.invoice];
+export async function retryFiles(queue: Queue, store: Store, followers: Followers, request: RetryRequest = {}): Promise<RetryReport> {
+  const pipelines = Object.values(followers).filter((f): f is PipelineFollower => f !== undefined);
+  const queues = [...(request.pipelinesOnly ? [] : [DOWNLOAD_QUEUE]), ...pipelines.map((f) => f.queue)];
   const keys = new Map<string, number>();
   for (const id of request.fileIds ?? []) {
-    keys.set(pipelineJobKey('invoice', id), id);
-    if (!request.invoicesOnly) keys.set(downloadJobKey(id), id);
+    for (const f of pipelines) keys.set(f.jobKey(id), id);
+    if (!request.pipelinesOnly) keys.set(downloadJobKey(id), id);
   }
   let q = store.db.selectFrom('jobs').select(['id', 'queue', 'key']).where('queue', 'in', queues).where('state', 'in', [...FAILED]);
   if (request.fileIds) q = q.where('key', 'in', keys.size ? [...keys.keys()] : ['']);
@@ -58,13 +60,13 @@ export async function retryFiles(queue: Queue, store: Store, request: RetryReque
   }
   const covered = new Set(failed.map((j) => keys.get(j.key ?? '')));
   const uncovered = (request.fileIds ?? []).filter((id) => !covered.has(id));
-  if (uncovered.length > 0) report.nothing = await whyNothing(store, uncovered, queues);
+  if (uncovered.length > 0) report.nothing = await whyNothing(store, uncovered, queues, pipelines);
   return report;
 }
 
 /** Why each named file has nothing to run again: one read of the files and one of their jobs. */
-async function whyNothing(store: Store, fileIds: readonly number[], queues: string[]): Promise<RetryReport['nothing']> {
-  const keys = new Map(fileIds.flatMap((id) => [[pipelineJobKey('invoice', id), id] as const, [downloadJobKey(id), id] as const]));
+async function whyNothing(store: Store, fileIds: readonly number[], queues: string[], pipelines: readonly PipelineFollower[]): Promise<RetryReport['nothing']> {
+  const keys = new Map(fileIds.flatMap((id) => [...pipelines.map((f) => [f.jobKey(id), id] as const), [downloadJobKey(id), id] as const]));
   const known = new Set((await new IntakeRecords(store).db.selectFrom('files').select('id').where('id', 'in', [...fileIds]).execute()).map((f) => f.id));
   const jobs = await store.db.selectFrom('jobs').select(['key', 'state']).where('queue', 'in', queues).where('key', 'in', [...keys.keys()]).orderBy('id').execute();
   return fileIds.map((fileId) => ({ fileId, ...reasonFor(fileId, known.has(fileId), jobs.filter((j) => keys.get(j.key ?? '') === fileId).map((j) => j.state)) }));

@@ -1,7 +1,7 @@
 // A batch's progress as GET /batches/:id answers it: per-file statuses, invoice outcomes (a CSV per row), cost,
 // pace and time left.
-import { WHOLE_FILE, tokenCost } from '../intake/index.ts';
-import type { BatchProgress, Prices } from '../intake/index.ts';
+import { WHOLE_FILE, tokenCost } from './outcomes/index.ts';
+import type { BatchProgress, Prices } from './outcomes/index.ts';
 import type { BatchReport } from '../sources/index.ts';
 
 export function batchReport(p: BatchProgress, prices: Prices): BatchReport {

@@ -3,7 +3,8 @@
 // crash half way resumes at the first row without an outcome and a bad row never sinks the good ones. A file that
 // cannot be read as invoices at all (binary, no header, a mapped column missing) is quarantined like any other.
 import type { HandlerContext } from '../../core/queue/index.ts';
-import type { FileRow, OutcomeRow } from '../intake/index.ts';
+import type { FileRow } from '../intake/index.ts';
+import type { OutcomeRow } from './outcomes/index.ts';
 import { decodeText } from './check/index.ts';
 import { readCsvInvoices } from './extract/index.ts';
 import type { CsvColumnMapping, CsvInvoiceRow } from './extract/index.ts';

@@ -8,7 +8,7 @@
 import { sql } from 'kysely';
 import type { ExpressionBuilder, Transaction } from 'kysely';
 import type { Database } from '../../core/store/index.ts';
-import type { OutcomeTables } from '../intake/index.ts';
+import type { OutcomeTables } from './outcomes/index.ts';
 import type { InvoiceRow, InvoiceTables, NewInvoice } from './records.ts';
 
 type Trx = Transaction<Database & InvoiceTables & OutcomeTables>;

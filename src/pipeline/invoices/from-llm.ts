@@ -9,7 +9,7 @@ import { INVOICE_FIELD_NAMES } from './extract/index.ts';
 import { BrokenAnswerError } from './openai/errors.ts';
 import type { OpenAIClient } from './openai/index.ts';
 import type { NewInvoice } from './records.ts';
-import type { Tokens } from '../intake/index.ts';
+import type { Tokens } from './outcomes/index.ts';
 import { invoiceFromFields } from './empty.ts';
 import { normaliseFields, validateInvoice } from './validate/index.ts';
 

@@ -1,12 +1,22 @@
 export { invoicesMigration } from './migration.ts';
-export { INVOICE_QUEUE, OUTAGE_WAIT_S, QUOTA_WAIT_S, processHandler } from './process-job.ts';
+export { OUTAGE_WAIT_S, QUOTA_WAIT_S, processHandler } from './process-job.ts';
+export { INVOICE_QUEUE, invoiceJobKey } from './queue.ts';
+export { invoiceFollower } from './follower.ts';
 export type { ProcessDeps } from './job-support.ts';
 export { fromCfdi } from './from-cfdi.ts';
 export { InvoiceRecords } from './records.ts';
-export type { Added, InvoiceRow, InvoiceStatus, ItemOf } from './records.ts';
+export type { Added, InvoiceRow, InvoiceStatus, ItemOf, NewInvoice } from './records.ts';
+// What `centinela extract` reads a file with, storing nothing.
+export { checkInvoiceFile } from './check/index.ts';
+export { csvInvoiceRows } from './csv-job.ts';
+export { invoiceFromCsvRow } from './from-csv.ts';
+export { UnreadableFile, readInvoiceFile } from './read-file.ts';
+export { openAIFromConfig } from './openai-from-config.ts';
+export type { OpenAIClient } from './openai/index.ts';
 export { parseCfdi, CfdiError } from './cfdi/index.ts';
 export { InvoicesModule, invoiceBatchReport } from './module.ts';
 export { NO_TEXT_LAYER, NO_TEXT_LAYER_WITH_VISION } from './from-pdf.ts';
 export { invoiceReviewsMigration } from './review-migration.ts';
-export { CORRECTABLE_FIELDS, InvoiceReviews, ReviewError } from './review.ts';
+export { CORRECTABLE_FIELDS, ReviewRecords, ReviewError } from './review.ts';
 export type { Decision, InvoiceReviewRow, ReviewDecision } from './review.ts';
+export * from './outcomes/index.ts';

@@ -5,8 +5,9 @@ import { writeFileAtomic } from '../../core/write-atomic.ts';
 import { basename, dirname, join } from 'node:path';
 import type { Logger } from '../../core/log.ts';
 import { PermanentError } from '../../core/queue/index.ts';
-import { WHOLE_FILE } from '../intake/index.ts';
-import type { FileRow, IntakeRecords, ItemOutcomes } from '../intake/index.ts';
+import type { FileRow, IntakeRecords } from '../intake/index.ts';
+import { WHOLE_FILE } from './outcomes/index.ts';
+import type { OutcomeRecords } from './outcomes/index.ts';
 import type { CsvColumnMapping } from './extract/index.ts';
 import type { OpenAIClient } from './openai/index.ts';
 import { quarantine, retriedDir } from './quarantine.ts';
@@ -18,9 +19,9 @@ export interface ProcessDeps {
   maxBytes: number;
   /** Set when OPENAI_API_KEY is: photos by vision, PDF text by structured outputs. */
   openai: OpenAIClient | null;
-  files: IntakeRecords;
+  intakeRecords: IntakeRecords;
   invoices: InvoiceRecords;
-  outcomes: ItemOutcomes;
+  outcomes: OutcomeRecords;
   /** invoices.pdf_timeout_seconds, in milliseconds; default 30 s. */
   pdfTimeoutMs?: number;
   /** invoices.csv_columns, checked against the invoice fields by the config schema. */
@@ -47,7 +48,7 @@ export async function reject(d: ProcessDeps, file: FileRow, path: string, reason
   const again = dirname(path) === retriedDir(d.dataDir) ? basename(path) : undefined;
   const info = { fileId: file.id, originalPath: path, fileName: file.file_name, sender: file.sender_name, sha256: file.sha256, error: reason };
   const moved = await quarantine(d.dataDir, info, new Date(), again);
-  await d.files.updateFile(file.id, { path: moved, error: reason });
+  await d.intakeRecords.updateFile(file.id, { path: moved, error: reason });
   await d.outcomes.put({ fileId: file.id, item: WHOLE_FILE, outcome: 'error', reason });
   log.warn({ file_id: file.id, quarantined: moved, reason }, 'invoice file quarantined');
   throw new PermanentError(`quarantined: ${reason}`);

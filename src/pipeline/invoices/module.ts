@@ -7,9 +7,12 @@ import type { OpenAIClient } from './openai/index.ts';
 import type { Module, ModuleStatus } from '../../core/module.ts';
 import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
-import { IntakeRecords, ItemOutcomes, loadBatchProgress, pricesFrom } from '../intake/index.ts';
+import { IntakeRecords } from '../intake/index.ts';
+import { OutcomeRecords, loadBatchProgress, pricesFrom } from './outcomes/index.ts';
+import { invoiceFollower } from './follower.ts';
 import { batchReport } from './batch-report.ts';
-import { INVOICE_QUEUE, processHandler } from './process-job.ts';
+import { processHandler } from './process-job.ts';
+import { INVOICE_QUEUE } from './queue.ts';
 import { InvoiceRecords } from './records.ts';
 import { openAIFromConfig } from './openai-from-config.ts';
 import { InboxSource } from '../sources/index.ts';
@@ -27,7 +30,7 @@ export class InvoicesModule implements Module {
   #state: ModuleStatus = { state: 'starting' };
 
   readonly #secrets: Secrets;
-  readonly #files: IntakeRecords;
+  readonly #intakeRecords: IntakeRecords;
   #openai: OpenAIClient | null = null;
 
   constructor(config: Config, secrets: Secrets, store: Store, queue: Queue, log: Logger) {
@@ -36,7 +39,7 @@ export class InvoicesModule implements Module {
     this.#queue = queue;
     this.#log = log;
     this.records = new InvoiceRecords(store);
-    this.#files = new IntakeRecords(store);
+    this.#intakeRecords = new IntakeRecords(store);
     this.#secrets = secrets;
   }
 
@@ -44,11 +47,11 @@ export class InvoicesModule implements Module {
     // Checked against the invoice fields with the rest of the configuration (config-schema.ts).
     const csvColumns = this.#config.invoices.csv_columns;
     await this.#startOpenAI();
-    const outcomes = new ItemOutcomes(this.#store);
+    const outcomes = new OutcomeRecords(this.#store);
     const deps = {
       dataDir: this.#config.paths.data,
       maxBytes: parseSize(this.#config.intake.max_bytes.document),
-      files: this.#files,
+      intakeRecords: this.#intakeRecords,
       invoices: this.records,
       outcomes,
       csvColumns,
@@ -58,7 +61,8 @@ export class InvoicesModule implements Module {
     // With OpenAI, enough jobs in flight to use the whole rate limit; the client's throttle paces them.
     this.#queue.work(INVOICE_QUEUE, processHandler(deps), { concurrency: this.#openai ? this.#config.invoices.openai.concurrency : 4 });
     if (this.#config.invoices.inbox) {
-      this.#inbox = new InboxSource({ config: this.#config, intake: deps.files, queue: this.#queue, log: this.#log }, this.#config.invoices.inbox);
+      const followers = { invoice: invoiceFollower(this.#store, pricesFrom(this.#config)) };
+      this.#inbox = new InboxSource({ config: this.#config, intakeRecords: deps.intakeRecords, queue: this.#queue, followers, log: this.#log }, this.#config.invoices.inbox);
       await this.#inbox.start();
     }
     const csv = `CSV one invoice per row (${Object.keys(csvColumns).length} columns mapped)`;

@@ -3,6 +3,7 @@
 import type { Config } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { OpenAIClient } from './openai/index.ts';
+import { pricesFrom } from './outcomes/index.ts';
 
 export async function openAIFromConfig(config: Config, apiKey: string, log: Logger, onQuotaExhausted?: (message: string) => void): Promise<OpenAIClient> {
   const { OpenAIClient } = await import('./openai/index.ts');
@@ -15,6 +16,7 @@ export async function openAIFromConfig(config: Config, apiKey: string, log: Logg
     tokensPerMinute: o.tokens_per_minute,
     concurrency: o.concurrency,
     timeoutMs: o.timeout_seconds * 1000,
+    prices: pricesFrom(config),
     log,
     onQuotaExhausted,
   });

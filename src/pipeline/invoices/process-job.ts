@@ -6,8 +6,9 @@ import { basename, dirname, join } from 'node:path';
 import { NotHere, PermanentError, RetryAfter } from '../../core/queue/index.ts';
 import { isStoreUnavailable } from '../../core/store/index.ts';
 import type { HandlerContext } from '../../core/queue/index.ts';
-import { NEXT_QUEUE, WHOLE_FILE } from '../intake/index.ts';
-import type { FileRow, OutcomeRow, Tokens } from '../intake/index.ts';
+import type { FileRow } from '../intake/index.ts';
+import { WHOLE_FILE } from './outcomes/index.ts';
+import type { OutcomeRow, Tokens } from './outcomes/index.ts';
 import { checkInvoiceFile } from './check/index.ts';
 import { processCsv } from './csv-job.ts';
 import { keepForReview, reject } from './job-support.ts';
@@ -18,7 +19,6 @@ import type { OpenAIClient } from './openai/index.ts';
 import { forgetQuarantine, quarantineDir, retriedDir } from './quarantine.ts';
 import { UnreadableFile, readInvoiceFile } from './read-file.ts';
 
-export const INVOICE_QUEUE = NEXT_QUEUE.invoice;
 
 /** How long invoices wait when the account is out of credit before one of them asks OpenAI again. */
 export const QUOTA_WAIT_S = 600;
@@ -30,7 +30,7 @@ type Ctx = HandlerContext<{ fileId: number }>;
 export function processHandler(d: ProcessDeps) {
   const credit = creditProbe(d.openai, d.now ?? Date.now);
   return async (ctx: Ctx): Promise<void> => {
-    const file = await d.files.file(ctx.job.payload.fileId);
+    const file = await d.intakeRecords.file(ctx.job.payload.fileId);
     if (!file?.path) throw new PermanentError(`file ${ctx.job.payload.fileId} has no stored path`);
     const recorded = await d.outcomes.forFile(file.id);
     const whole = recorded.find((o) => o.item === WHOLE_FILE);
@@ -62,7 +62,7 @@ async function processFile(d: ProcessDeps, ctx: Ctx, file: FileRow, recorded: Ou
     await mkdir(dirname(back), { recursive: true });
     await rename(path, back);
     path = back;
-    await d.files.updateFile(file.id, { path, error: null });
+    await d.intakeRecords.updateFile(file.id, { path, error: null });
   }
   await recordInvoices(d, ctx, file, path, bytes, recorded);
   // Read at last: its quarantine meta file has nothing left to describe.

@@ -11,7 +11,7 @@ import { invoiceFromPdfText } from './from-pdf.ts';
 import type { InvoiceFileType } from './check/index.ts';
 import type { OpenAIClient } from './openai/index.ts';
 import type { NewInvoice } from './records.ts';
-import type { Tokens } from '../intake/index.ts';
+import type { Tokens } from './outcomes/index.ts';
 
 export interface Reading {
   invoice: NewInvoice;

@@ -3,9 +3,9 @@
 import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
 import { isUniqueViolation, withTables } from '../../core/store/index.ts';
 import type { Database, Store } from '../../core/store/index.ts';
-import { outcomeValues } from '../intake/index.ts';
+import { outcomeValues } from './outcomes/index.ts';
 import { findProbable, findSame } from './dedup.ts';
-import type { ItemOutcome, OutcomeTables, Tokens } from '../intake/index.ts';
+import type { ItemOutcome, OutcomeTables, Tokens } from './outcomes/index.ts';
 
 /** `rejected`: a person said no in review (see review.ts). */
 export type InvoiceStatus = 'ok' | 'review' | 'duplicate' | 'error' | 'rejected';
@@ -51,7 +51,7 @@ export interface InvoiceTables {
 export type InvoiceRow = Selectable<InvoicesTable>;
 export type NewInvoice = Omit<InvoiceRow, 'id' | 'created_at' | 'updated_at'>;
 
-/** The item an invoice is recorded for: its outcome is written in the same transaction (see item_outcomes). */
+/** The item an invoice is recorded for: its outcome (item_outcomes, this pipeline's table) is written in the same transaction. */
 export interface ItemOf {
   /** 0 for a whole file; a CSV row's line number. */
   item: number;

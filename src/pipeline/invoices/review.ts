@@ -68,7 +68,7 @@ export interface Decision {
   reason?: string;
 }
 
-export class InvoiceReviews {
+export class ReviewRecords {
   readonly db: Kysely<Database & InvoiceTables & { invoice_reviews: InvoiceReviewsTable }>;
   readonly #dataDir: string | null;
 

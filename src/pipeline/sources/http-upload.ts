@@ -15,7 +15,7 @@ import { parseSize } from '../../core/config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Queue } from '../../core/queue/index.ts';
 import { incomingDir, incomingFileName, safeName } from '../intake/index.ts';
-import type { IntakeRecords } from '../intake/index.ts';
+import type { Followers, IntakeRecords } from '../intake/index.ts';
 import { INVOICE_FILE_NAME, invoiceKindOf, recordInvoiceFiles } from './record.ts';
 import { cleanStaleUploads, uploadPartName } from './upload-parts.ts';
 import { MAX_FIELDS_PER_REQUEST, MAX_FILES_PER_REQUEST, UploadRefused, uploadError } from './upload-errors.ts';
@@ -51,8 +51,10 @@ export interface BatchReport {
 
 export interface UploadDeps {
   config: Config;
-  intake: IntakeRecords;
+  intakeRecords: IntakeRecords;
   queue: Queue;
+  /** The pipelines registered with the intake: the invoice one takes the uploaded files. */
+  followers: Followers;
   report(batchId: string): Promise<BatchReport | null>;
   log: Logger;
 }
@@ -176,8 +178,9 @@ async function upload(
   const finals = received.map((r) => ({ ...r, path: join(dir, incomingFileName(r.fileName)) }));
   for (const f of finals) await rename(f.temp, f.path);
   const recorded = await recordInvoiceFiles(
-    d.intake,
+    d.intakeRecords,
     d.queue,
+    d.followers,
     'http',
     tags,
     finals.map((f) => ({ fileName: f.fileName, mimeType: f.mimeType, size: f.size, path: f.path, sha256: f.sha256 })),

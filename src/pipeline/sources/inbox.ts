@@ -18,7 +18,7 @@ import type { Queue } from '../../core/queue/index.ts';
 import { incomingDir, incomingFileName, safeName } from '../intake/index.ts';
 import { fitName } from './inbox-names.ts';
 import { INVOICE_FILE_NAME, recordInvoiceFiles } from './record.ts';
-import type { IntakeRecords } from '../intake/index.ts';
+import type { Followers, IntakeRecords } from '../intake/index.ts';
 
 const ARCHIVE = 'archive';
 /** Where files that cannot be taken go (inbox_after: move), so that they are refused once, not at every scan. */
@@ -27,8 +27,10 @@ const OURS = new Set([ARCHIVE, REJECTED]);
 
 export interface InboxDeps {
   config: Config;
-  intake: IntakeRecords;
+  intakeRecords: IntakeRecords;
   queue: Queue;
+  /** The pipelines registered with the intake: the invoice one takes the inbox's files. */
+  followers: Followers;
   log: Logger;
 }
 
@@ -121,7 +123,7 @@ export class InboxSource {
         if (!st.isFile()) return await this.#refuse(path, name, entry, 'it is not a regular file');
         if (st.size === 0) return await this.#refuse(path, name, entry, 'the file is empty: write the whole file elsewhere, then move it into the inbox');
         const sha256 = await hashFile(file);
-        const seen = await this.#d.intake.db.selectFrom('files').select('id').where('sha256', '=', sha256).where('source', '=', 'inbox').executeTakeFirst();
+        const seen = await this.#d.intakeRecords.fromSource('inbox', sha256);
         if (!seen) await this.#record(file, name, st.size, sha256);
         else this.#d.log.debug({ file: name, file_id: seen.id }, 'inbox: already taken');
       } finally {
@@ -163,7 +165,7 @@ export class InboxSource {
     await mkdir(dir, { recursive: true });
     const target = join(dir, incomingFileName(name));
     await pipeline(file.createReadStream({ start: 0, autoClose: false }), createWriteStream(target));
-    const { batch, files } = await recordInvoiceFiles(this.#d.intake, this.#d.queue, 'inbox', {}, [
+    const { batch, files } = await recordInvoiceFiles(this.#d.intakeRecords, this.#d.queue, this.#d.followers, 'inbox', {}, [
       { fileName: safeName(name), mimeType: null, size, path: target, sha256 },
     ]);
     this.#d.log.info({ file: name, batch: batch.id, file_id: files[0]?.id }, 'inbox: file taken');

@@ -2,8 +2,8 @@
 // ones to the invoice pipeline, and remove the files again if recording fails (nothing half-recorded).
 import { rm } from 'node:fs/promises';
 import type { Queue } from '../../core/queue/index.ts';
-import { NEXT_QUEUE, handToPipeline } from '../intake/index.ts';
-import type { BatchRow, FileKind, FileRow, IntakeRecords } from '../intake/index.ts';
+import { handToPipeline } from '../intake/index.ts';
+import type { BatchRow, FileKind, FileRow, Followers, IntakeRecords } from '../intake/index.ts';
 
 /** File names the invoice sources take; the invoice job checks the bytes too. */
 export const INVOICE_FILE_NAME = /\.(pdf|xml|csv|jpe?g|png|webp)$/i;
@@ -21,8 +21,9 @@ export interface OnDisk {
 }
 
 export async function recordInvoiceFiles(
-  intake: IntakeRecords,
+  intakeRecords: IntakeRecords,
   queue: Queue,
+  followers: Followers,
   source: string,
   tags: Record<string, string>,
   files: OnDisk[],
@@ -30,10 +31,11 @@ export async function recordInvoiceFiles(
   let recorded;
   try {
     // The jobs are queued in the recording's transaction: all of the upload or none of it, even if the store goes.
-    recorded = await intake.recordUpload({ source, purpose: 'invoice', tags }, files.map((f) => ({ ...f, kind: invoiceKindOf(f.fileName) })), async (trx, rows) => {
-      for (const f of rows) if (f.state === 'stored') await handToPipeline(queue, f, trx);
+    recorded = await intakeRecords.recordUpload({ source, purpose: 'invoice', tags }, files.map((f) => ({ ...f, kind: invoiceKindOf(f.fileName) })), async (trx, rows) => {
+      for (const f of rows) if (f.state === 'stored') await handToPipeline(queue, followers, f, trx);
     });
-    queue.poke(NEXT_QUEUE.invoice);
+    const next = followers.invoice?.queue;
+    if (next) queue.poke(next);
   } catch (err) {
     await Promise.all(files.map((f) => rm(f.path, { force: true })));
     throw err;

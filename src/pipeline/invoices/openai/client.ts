@@ -9,8 +9,8 @@ import { fullJitterDelay } from '../../../core/limits.ts';
 import type { Logger } from '../../../core/log.ts';
 import { jsonSchemaOf, readAnswer } from './answer.ts';
 import type { AnswerSchema } from './answer.ts';
-import { costUsd, pricesFor } from './cost.ts';
-import type { Prices } from './cost.ts';
+import { defaultPrices, tokenCost } from '../outcomes/index.ts';
+import type { Prices } from '../outcomes/index.ts';
 import type { HeaderSource } from './durations.ts';
 import { retryAfterMs } from './durations.ts';
 import { BrokenAnswerError, InvalidOutputError, OpenAIRequestError, ProviderOutageError, QuotaExhaustedError, scrubKey } from './errors.ts';
@@ -26,7 +26,7 @@ const optionsSchema = z.object({
   tokensPerMinute: z.number().positive(),
   concurrency: z.number().int().positive(),
   timeoutMs: z.number().positive(),
-  prices: z.object({ inputPerMTok: z.number().nonnegative(), outputPerMTok: z.number().nonnegative() }).optional(),
+  prices: z.object({ inputPerMillion: z.number().nonnegative(), outputPerMillion: z.number().nonnegative(), currency: z.string() }).optional(),
   maxAttempts: z.number().int().min(1).default(6),
   backoff: z.object({ minMs: z.number().nonnegative(), maxMs: z.number().positive() }).default({ minMs: 1000, maxMs: 60_000 }),
   maxTokens: z.number().int().positive().default(1000),
@@ -44,7 +44,7 @@ export interface OpenAIClientOptions {
   concurrency: number;
   /** Per attempt; a timeout is retried. */
   timeoutMs: number;
-  /** USD per million tokens; default the model's list price (0 for models we do not know). */
+  /** What a million tokens cost (invoices.price_per_million_tokens); default the configuration's defaults. */
   prices?: Prices;
   log: Logger;
   /** Called once when the account is out of credit (until resume()): alert the admins. */
@@ -88,6 +88,7 @@ export interface Usage {
 export interface ExtractResult<T = unknown> {
   data: T;
   usage: Usage;
+  /** What the tokens cost at the client's prices, in their currency (USD by default; the name is what invoice data keeps). */
   costUsd: number;
   attempts: number;
 }
@@ -131,7 +132,7 @@ export class OpenAIClient {
     this.#log = log;
     this.#onQuota = onQuotaExhausted;
     this.model = this.#o.model;
-    this.#prices = pricesFor(this.model, this.#o.prices);
+    this.#prices = this.#o.prices ?? defaultPrices();
     this.#sdk = new OpenAI({ apiKey: this.#o.apiKey, baseURL: this.#o.baseURL, maxRetries: 0, timeout: this.#o.timeoutMs });
     this.throttle = new Throttle({
       requestsPerMinute: this.#o.requestsPerMinute,
@@ -201,7 +202,7 @@ export class OpenAIClient {
         if (last.waitMs > 0) await sleep(last.waitMs, undefined, { signal: signal ?? undefined });
       }
     }
-    if (last?.kind === 'broken') throw new BrokenAnswerError(last.reason, this.#o.maxAttempts, spent, costUsd(spent, this.#prices));
+    if (last?.kind === 'broken') throw new BrokenAnswerError(last.reason, this.#o.maxAttempts, spent, this.#cost(spent));
     const reason = last?.kind === 'retry' ? last.reason : 'unknown error';
     const outage = this.throttle.outageMs;
     if (outage !== null) {
@@ -316,11 +317,11 @@ export class OpenAIClient {
     this.totals.succeeded++;
     this.totals.promptTokens += usage.prompt;
     this.totals.completionTokens += usage.completion;
-    this.totals.costUsd += costUsd(usage, this.#prices);
+    this.totals.costUsd += this.#cost(usage);
     spent.prompt += usage.prompt;
     spent.completion += usage.completion;
     spent.total += usage.total;
-    const cost = costUsd(spent, this.#prices);
+    const cost = this.#cost(spent);
     const choice = completion.choices[0];
     const invalid = (why: string): InvalidOutputError => new InvalidOutputError(why, attempts, undefined, { ...spent }, cost);
     if (!choice) throw invalid('OpenAI answered without a choice');
@@ -331,6 +332,11 @@ export class OpenAIClient {
     const read = readAnswer(content, input.schema.zod);
     if (!read.ok) return read;
     return { ok: true, result: { data: read.data, usage: { ...spent }, costUsd: cost, attempts } };
+  }
+
+  /** What tokens cost at the configured prices (the one calculator: ../outcomes/cost.ts), as a number. */
+  #cost(usage: { prompt: number; completion: number }): number {
+    return Number(tokenCost({ input: usage.prompt, output: usage.completion }, this.#prices).amount);
   }
 }
 

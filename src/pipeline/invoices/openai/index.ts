@@ -10,6 +10,4 @@ export { Throttle, TokenCalibration } from './throttle.ts';
 export type { Permit, ThrottleOptions } from './throttle.ts';
 export { Bucket } from './bucket.ts';
 export { parseDuration, retryAfterMs } from './durations.ts';
-export { DEFAULT_PRICES, costUsd, pricesFor } from './cost.ts';
-export type { Prices } from './cost.ts';
 export { estimatePromptTokens } from './estimate.ts';

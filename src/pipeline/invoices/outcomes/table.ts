@@ -1,5 +1,6 @@
 // What became of each item a file yielded: an invoice from a PDF, a photo or an XML (item 0, the whole file), or
-// one per row of a CSV (item = the row's line). Batch progress, ETA, summaries and cost are read from here.
+// one per row of a CSV (item = the row's line). Batch progress, ETA, summaries and cost are read from here. The
+// invoice pipeline's table: its jobs write it (with the invoice, in one transaction: see InvoiceRecords.add).
 import type { Selectable } from 'kysely';
 import type { StoreMigration } from '../../../core/store/index.ts';
 

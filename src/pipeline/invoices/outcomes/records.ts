@@ -37,7 +37,7 @@ export function outcomeValues(o: NewOutcome, now: number): ItemOutcomesTable {
   };
 }
 
-export class ItemOutcomes {
+export class OutcomeRecords {
   readonly db: Kysely<Database & OutcomeTables>;
   readonly #store: Store;
   readonly #now: () => number;

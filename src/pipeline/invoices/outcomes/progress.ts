@@ -3,7 +3,7 @@
 // a clock. A stored invoice file is finished once its invoice job is no longer waiting or running and either
 // recorded outcomes or ended failed.
 import type { JobState } from '../../../core/store/index.ts';
-import type { BatchRow, FileRow } from '../records.ts';
+import type { BatchRow, FileRow } from '../../intake/index.ts';
 import type { Tokens } from './records.ts';
 import { ITEM_OUTCOMES, WHOLE_FILE } from './table.ts';
 import type { ItemOutcome, OutcomeRow } from './table.ts';

@@ -1,12 +1,12 @@
-// Batch progress read from the store: the batch's files, their item outcomes and their invoice jobs, summarised
-// by progress.ts. Used by GET /batches/:id, /batch, the Telegram summary and `centinela status`.
+// Batch progress read from the store: the batch's files (asked of the intake), their item outcomes and their
+// invoice jobs, summarised by progress.ts. Used by GET /batches/:id, /batch, the Telegram summary and `centinela status`.
 import type { Store } from '../../../core/store/index.ts';
-import { NEXT_QUEUE, fileIdOfJobKey, pipelineJobKey } from '../download-job.ts';
-import { IntakeRecords } from '../records.ts';
-import type { BatchRow, FileRow } from '../records.ts';
+import { IntakeRecords, fileIdOfJobKey } from '../../intake/index.ts';
+import type { BatchRow, FileRow } from '../../intake/index.ts';
+import { INVOICE_QUEUE, invoiceJobKey } from '../queue.ts';
 import { fileProgress, heldUntil, isLive, summariseBatch } from './progress.ts';
 import type { BatchProgress, PipelineJob } from './progress.ts';
-import { ItemOutcomes } from './records.ts';
+import { OutcomeRecords } from './records.ts';
 
 const CHUNK = 500;
 
@@ -23,8 +23,8 @@ export async function batchProgress(store: Store, batch: BatchRow, now = Date.no
 /** The progress of each batch, in their order: one read each of their files, outcomes and invoice jobs. */
 async function progressOf(store: Store, batches: readonly BatchRow[], now: number): Promise<BatchProgress[]> {
   if (batches.length === 0) return [];
-  const files = await new IntakeRecords(store).db.selectFrom('files').selectAll().where('batch_id', 'in', batches.map((b) => b.id)).orderBy('id').execute();
-  const [outcomes, jobs] = await Promise.all([new ItemOutcomes(store).forFiles(files.map((f) => f.id)), invoiceJobs(store, files, now)]);
+  const files = await new IntakeRecords(store).filesOfBatches(batches.map((b) => b.id));
+  const [outcomes, jobs] = await Promise.all([new OutcomeRecords(store).forFiles(files.map((f) => f.id)), invoiceJobs(store, files, now)]);
   return batches.map((batch) =>
     summariseBatch(
       batch,
@@ -36,14 +36,14 @@ async function progressOf(store: Store, batches: readonly BatchRow[], now: numbe
 
 /** The invoice job of each file (the newest row per key), and whether any row for it is live. */
 async function invoiceJobs(store: Store, files: FileRow[], now: number): Promise<Map<number, PipelineJob>> {
-  const byKey = new Map(files.filter((f) => f.purpose === 'invoice').map((f) => [pipelineJobKey('invoice', f.id), f.id]));
+  const byKey = new Map(files.filter((f) => f.purpose === 'invoice').map((f) => [invoiceJobKey(f.id), f.id]));
   const keys = [...byKey.keys()];
   const out = new Map<number, PipelineJob>();
   for (let i = 0; i < keys.length; i += CHUNK) {
     const rows = await store.db
       .selectFrom('jobs')
       .select(['key', 'state', 'last_error', 'finished_at', 'run_at', 'lease_until', 'updated_at'])
-      .where('queue', '=', NEXT_QUEUE.invoice)
+      .where('queue', '=', INVOICE_QUEUE)
       .where('key', 'in', keys.slice(i, i + CHUNK))
       .orderBy('id')
       .execute();
@@ -65,17 +65,7 @@ async function invoiceJobs(store: Store, files: FileRow[], now: number): Promise
  * `limit` (a status page, not a report).
  */
 export async function batchesInProgress(store: Store, now = Date.now(), limit = 10): Promise<BatchProgress[]> {
-  const records = new IntakeRecords(store);
-  const live = await store.db.selectFrom('jobs').select('key').where('queue', '=', NEXT_QUEUE.invoice).where('state', 'in', ['waiting', 'active']).execute();
+  const live = await store.db.selectFrom('jobs').select('key').where('queue', '=', INVOICE_QUEUE).where('state', 'in', ['waiting', 'active']).execute();
   const fileIds = live.map((j) => fileIdOfJobKey(j.key)).filter((id) => id !== null);
-  const batchIds = new Set<string>();
-  const arriving = await records.db.selectFrom('files').select('batch_id').distinct().where('state', '=', 'received').execute();
-  for (const r of arriving) if (r.batch_id) batchIds.add(r.batch_id);
-  for (let i = 0; i < fileIds.length; i += CHUNK) {
-    const rows = await records.db.selectFrom('files').select('batch_id').distinct().where('id', 'in', fileIds.slice(i, i + CHUNK)).execute();
-    for (const r of rows) if (r.batch_id) batchIds.add(r.batch_id);
-  }
-  if (batchIds.size === 0) return [];
-  const batches = await records.db.selectFrom('batches').selectAll().where('id', 'in', [...batchIds].slice(0, 1000)).orderBy('created_at', 'desc').limit(limit).execute();
-  return progressOf(store, batches, now);
+  return progressOf(store, await new IntakeRecords(store).batchesWithWork(fileIds, limit), now);
 }

@@ -1,6 +1,7 @@
 // Model tokens into money with the configured prices (invoices.price_per_million_tokens, invoices.price_currency).
 // Exact integer arithmetic, never float sums: the amount is a decimal string with 6 decimals (a batch of photos
 // costs cents; a single invoice a fraction of one).
+import { configSchema } from '../../../core/config.ts';
 import type { Config } from '../../../core/config.ts';
 import type { Tokens } from './records.ts';
 
@@ -23,6 +24,11 @@ export interface Cost {
 export function pricesFrom(config: Config): Prices {
   const p = config.invoices.price_per_million_tokens;
   return { inputPerMillion: p.input, outputPerMillion: p.output, currency: config.invoices.price_currency };
+}
+
+/** The prices when none are given (a client made outside the service): the configuration's defaults. */
+export function defaultPrices(): Prices {
+  return pricesFrom(configSchema.parse({}));
 }
 
 /** Prices are kept to 9 decimals per million tokens (1e-15 per token); amounts are rounded half up to 6. */
