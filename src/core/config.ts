@@ -13,7 +13,7 @@ import { redactText } from './log.ts';
 
 export { CONFIG_EXIT_CODE, ConfigError } from './config-error.ts';
 
-export { CSV_FIELDS, configSchema, parseDuration, parseSize } from './config-schema.ts';
+export { CSV_FIELDS, configSchema, parseDuration } from './config-schema.ts';
 export type Config = z.infer<typeof configSchema>;
 export type { ProbeConfig } from './config-schema.ts';
 
@@ -226,6 +226,8 @@ export function describeSettings(): Array<{ key: string; env: string; default: u
   return [...settingPaths()].map(([env, path]) => {
     let schema: z.ZodType = configSchema;
     for (const key of path) schema = (unwrap(schema) as z.ZodObject).shape[key] as z.ZodType;
-    return { key: path.join('.'), env, default: getPath(defaults, path), description: schema.description ?? '' };
+    // A size or duration is documented as written ('10m'), not as handed out (bytes, milliseconds).
+    const value = schema instanceof z.ZodPrefault ? schema.def.defaultValue : getPath(defaults, path);
+    return { key: path.join('.'), env, default: value, description: schema.description ?? '' };
   });
 }
