@@ -10,6 +10,7 @@ import { ConfigError } from './config-error.ts';
 import { SECRET_ENV, describeSecret, secretInside, secretVariableFor } from './config-secrets.ts';
 import type { SecretName } from './config-secrets.ts';
 import { redactText } from './log.ts';
+import { getPath } from './object-path.ts';
 
 export { CONFIG_EXIT_CODE, ConfigError } from './config-error.ts';
 
@@ -199,15 +200,6 @@ function readSecrets(env: NodeJS.ProcessEnv, problems: string[]): Secrets {
 function leafPaths(value: unknown, prefix: string[] = []): string[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return prefix.length ? [prefix.join('.')] : [];
   return Object.entries(value).flatMap(([k, v]) => leafPaths(v, [...prefix, k]));
-}
-
-function getPath(obj: unknown, path: string[]): unknown {
-  let current: unknown = obj;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
 }
 
 function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
