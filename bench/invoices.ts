@@ -75,7 +75,7 @@ await sql`create table bench_extract_results (
   cost_usd real not null,
   attempts integer not null
 )`.execute(store.db);
-const log = await createLog({ level: 'warn', dir: null, stdout: false, rotate: { size: '1m', keep: 1 }, stdoutStream: process.stderr });
+const log = await createLog({ level: 'warn', dir: null, stdout: false, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: process.stderr });
 const client = new OpenAIClient({
   apiKey: fake.apiKey,
   baseURL: fake.baseURL,

@@ -109,10 +109,9 @@ async function containerDown(dir: string): Promise<{ reminders: number; resolved
   try {
     docker.add({ name: 'loader' });
     const d = configSchema.parse({}); // the defaults: breaker 5 repairs in 15m, critical reminders every 1h
-    const ms = (text: string): number => Number(/^(\d+)m$/.exec(text)?.[1] ?? 0) * MIN || Number(/^(\d+)h$/.exec(text)?.[1] ?? 0) * 60 * MIN;
     const watch = new DockerWatch({ socket: docker.socketPath, containers: [{ name: 'loader', logs: false, restart: true }], store, log, intervalMs: INTERVAL, onResults: async () => {}, onRecords: async () => {} });
     const incidents = new Incidents(store, { journal: null, log, now: clock });
-    const alerts = new Alerts({ store, log, chats: [1001], groupWaitMs: 10_000, repeatMs: { critical: ms(d.alerts.repeat.critical), warning: ms(d.alerts.repeat.warning) }, now: clock, lang: 'en' });
+    const alerts = new Alerts({ store, log, chats: [1001], groupWaitMs: 10_000, repeatMs: d.alerts.repeat, now: clock, lang: 'en' });
     const queue = new Queue({ store, log, pollMs: 1000, leaseMs: 60_000, maxAttempts: 3, backoff: { baseMs: 1000, capMs: 1000 } });
     const repairs = new Repairs({
       store,
@@ -124,7 +123,7 @@ async function containerDown(dir: string): Promise<{ reminders: number; resolved
       docker: watch.api,
       botApi: { apiRoot: 'http://127.0.0.1:9', token: null },
       dryRun: false,
-      breaker: { maxRepairs: d.monitor.breaker.max_repairs, windowMs: ms(d.monitor.breaker.window), healthyForMs: ms(d.monitor.breaker.healthy_for) },
+      breaker: { maxRepairs: d.monitor.breaker.max_repairs, windowMs: d.monitor.breaker.window, healthyForMs: d.monitor.breaker.healthy_for },
       now: clock,
       sleep: async () => {},
     });

@@ -6,7 +6,7 @@ import type { StoreSpec } from '../test/support/store-spec.ts';
 
 const { spec, jobs, concurrency } = JSON.parse(process.env.BENCH_WORKER ?? '{}') as { spec: StoreSpec; jobs: number; concurrency: number };
 const store = await openSpec(spec);
-const log = await createLog({ level: 'error', dir: null, stdout: false, rotate: { size: '1m', keep: 1 }, stdoutStream: process.stderr });
+const log = await createLog({ level: 'error', dir: null, stdout: false, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: process.stderr });
 const queue = new Queue({ store, log: log.root, pollMs: 20, leaseMs: 60_000, maxAttempts: 3, backoff: { baseMs: 100, capMs: 1000 } });
 process.stdout.write('ready\n');
 await new Promise<void>((ok) => process.stdin.once('data', () => ok()));

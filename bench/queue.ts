@@ -19,7 +19,7 @@ const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 async function sqliteThroughput(): Promise<number> {
   const dir = tempDir('bench-sqlite-');
   const store = await openSpec({ kind: 'sqlite', dataDir: dir });
-  const log = await createLog({ level: 'error', dir: null, stdout: false, rotate: { size: '1m', keep: 1 }, stdoutStream: process.stderr });
+  const log = await createLog({ level: 'error', dir: null, stdout: false, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: process.stderr });
   const queue = new Queue({ store, log: log.root, pollMs: 1000, leaseMs: 60_000, maxAttempts: 3, backoff: { baseMs: 100, capMs: 1000 } });
   let done = 0;
   const t0 = performance.now();

@@ -53,7 +53,7 @@ describe('loadConfig', () => {
     expect(file).toBe(join(cwd, 'config/centinela.yaml'));
     expect(config.http.port).toBe(9100);
     expect(config.http.host).toBe('127.0.0.1'); // untouched key of a touched section keeps its default
-    expect(config.log.rotate).toEqual({ size: '5m', keep: 10 });
+    expect(config.log.rotate).toEqual({ size: 5 * 2 ** 20, keep: 10 }); // sizes come in bytes
     expect(config.paths.data).toBe('/srv/centinela/data');
     expect(config.paths.logs).toBe(join(cwd, 'logs'));
   });
@@ -78,7 +78,7 @@ describe('loadConfig', () => {
       },
     });
     expect(config.http).toEqual({ host: '0.0.0.0', port: 9200 });
-    expect(config.log.rotate.size).toBe('20m');
+    expect(config.log.rotate.size).toBe(20 * 2 ** 20);
     expect(config.log.stdout).toBe(false);
     expect(config.log.level).toBe('debug');
     expect(config.shutdown.timeout_seconds).toBe(45);
@@ -92,10 +92,12 @@ describe('loadConfig', () => {
     for (const s of settings) {
       const got = s.key.split('.').reduce<unknown>((obj, k) => (obj as Record<string, unknown>)[k], config);
       const want = otherValue(s.key, s.default);
+      // Sizes and durations come back parsed (bytes, milliseconds), as the setting's own schema reads what was set.
+      const parsed: unknown = leafSchema(s.key).parse(parseYaml(want));
       // Lists and mappings come back with their items' defaults filled in: what was set must be there.
-      if (Array.isArray(s.default)) expect(got, s.env).toMatchObject(parseYaml(want) as unknown[]);
+      if (Array.isArray(s.default)) expect(got, s.env).toMatchObject(parsed as unknown[]);
       else if (typeof s.default === 'object' && s.default !== null) expect(got, s.env).toEqual(parseYaml(want));
-      else expect(String(got), s.env).toBe(want);
+      else expect(String(got), s.env).toBe(String(parsed));
       expect(s.env).toBe(`CENTINELA_${s.key.replaceAll('.', '_').toUpperCase()}`);
     }
   });

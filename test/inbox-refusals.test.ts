@@ -49,7 +49,7 @@ async function inbox(after: 'move' | 'keep', linkedRoot = false): Promise<{ dir:
       done();
     },
   });
-  const log = await createLog({ level: 'info', dir: null, stdout: true, rotate: { size: '1m', keep: 1 }, stdoutStream: sink });
+  const log = await createLog({ level: 'info', dir: null, stdout: true, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: sink });
   const config = configSchema.parse({ paths: { data: join(dir, 'data') }, invoices: { inbox: inboxDir, inbox_after: after, inbox_stable_seconds: 1, inbox_rescan_seconds: 600 } });
   const intake = new IntakeRecords(t.store);
   const source = new InboxSource({ config, intakeRecords: intake, queue: await testQueue(t.store), followers: pipelineFollowers(config, t.store), log: log.for('invoices') }, inboxDir);

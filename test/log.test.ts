@@ -129,7 +129,7 @@ describe('createLog', () => {
       level: 'debug',
       dir,
       stdout: false,
-      rotate: { size: '10m', keep: 2 },
+      rotate: { size: 10 * 2 ** 20, keep: 2 },
       secrets: [knownSecret],
       stdoutStream: { write: (line: string) => void stdout.push(line) },
     });
@@ -211,7 +211,7 @@ describe('createLog', () => {
 
   test('a secret-named property of an error is redacted like any other field', async () => {
     const dir = tempDir('centinela-log-');
-    const log = await createLog({ level: 'info', dir, stdout: false, rotate: { size: '10m', keep: 2 } });
+    const log = await createLog({ level: 'info', dir, stdout: false, rotate: { size: 10 * 2 ** 20, keep: 2 } });
     // HTTP client errors often carry the request, headers included.
     const err = Object.assign(new Error('request failed with status 401'), {
       status: 401,
@@ -239,7 +239,7 @@ describe('createLog', () => {
 
   test('a cyclic object is logged without a crash and without leaking the secret-named field of the cycle', async () => {
     const dir = tempDir('centinela-log-');
-    const log = await createLog({ level: 'info', dir, stdout: false, rotate: { size: '10m', keep: 2 } });
+    const log = await createLog({ level: 'info', dir, stdout: false, rotate: { size: 10 * 2 ** 20, keep: 2 } });
     const conn: Record<string, unknown> = { host: 'db.internal', password: 'cyclic-password-value-77' };
     conn.self = conn;
     const shared = { region: 'mx' };
@@ -253,7 +253,7 @@ describe('createLog', () => {
 
   test('a child that names its own component writes component once, its own; other bindings are kept', async () => {
     const lines: string[] = [];
-    const log = await createLog({ level: 'debug', dir: null, stdout: false, rotate: { size: '10m', keep: 2 }, stdoutStream: { write: (l: string) => void lines.push(l) } });
+    const log = await createLog({ level: 'debug', dir: null, stdout: false, rotate: { size: 10 * 2 ** 20, keep: 2 }, stdoutStream: { write: (l: string) => void lines.push(l) } });
     const monitor = log.for('monitor', { request_id: 'r-1' });
     monitor.child({ component: 'monitor.tail', file: '/var/log/a.log' }).warn('missing');
     monitor.child({ component: 'monitor.tail' }).child({ component: 'monitor.tail.rotate', token: 'child-secret-token-value' }).info('rotated');
@@ -270,7 +270,7 @@ describe('createLog', () => {
 
   test('the level names are DEBUG, INFO, WARN and ERROR, and lines below the level are not written', async () => {
     const dir = tempDir('centinela-log-');
-    const log = await createLog({ level: 'info', dir, stdout: false, rotate: { size: '10m', keep: 2 } });
+    const log = await createLog({ level: 'info', dir, stdout: false, rotate: { size: 10 * 2 ** 20, keep: 2 } });
     const l = log.for('levels');
     l.debug('not written');
     l.info('i');
@@ -290,7 +290,7 @@ describe('createLog', () => {
   test('rotates by size, keeps `keep` old files, and centinela.log links to the newest', async () => {
     const dir = tempDir('centinela-log-');
     const keep = 2;
-    const log = await createLog({ level: 'info', dir, stdout: false, rotate: { size: '1k', keep }, stdoutStream: { write: () => {} } });
+    const log = await createLog({ level: 'info', dir, stdout: false, rotate: { size: 1024, keep }, stdoutStream: { write: () => {} } });
     const l = log.for('rotation');
     let seq = 0;
     const pad = 'r'.repeat(120);

@@ -68,7 +68,7 @@ describe('the shipped rules on lines our own code writes', () => {
   const dir = tempDir('centinela-rules-real-');
 
   beforeAll(async () => {
-    log = await createLog({ level: 'debug', dir: null, stdout: false, rotate: { size: '1m', keep: 1 }, stdoutStream: { write: (l: string) => void lines.push(l) } });
+    log = await createLog({ level: 'debug', dir: null, stdout: false, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: { write: (l: string) => void lines.push(l) } });
     store = await openSpec({ kind: 'sqlite', dataDir: join(dir, 'data') });
     queue = new Queue({ store, log: log.for('queue'), pollMs: 20, leaseMs: 30_000, maxAttempts: 1, backoff: { baseMs: 10, capMs: 10 } });
     // A server that accepts connections and never answers: a download that runs out of time.

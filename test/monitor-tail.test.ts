@@ -422,7 +422,7 @@ describe('symlinks, signals and problems', () => {
 
   it('reads every line the service logs through real pino-roll rotations exactly once', async () => {
     const logs = join(dir, 'logs');
-    const service = await createLog({ level: 'info', dir: logs, stdout: false, rotate: { size: '32k', keep: 100 } });
+    const service = await createLog({ level: 'info', dir: logs, stdout: false, rotate: { size: 32 * 1024, keep: 100 } });
     const run = tail([join(logs, 'centinela.log')], { pollMs: 50 });
     await run.tailer.start();
     const total = 3000;
@@ -460,7 +460,7 @@ describe('symlinks, signals and problems', () => {
 
   it('logs a missing file, an unmatched glob and a non-file once each, keeps looking, and says when they are fine', async () => {
     const lines: string[] = [];
-    const captured = (await createLog({ level: 'info', dir: null, stdout: false, rotate: { size: '1m', keep: 1 }, stdoutStream: { write: (l: string) => void lines.push(l) } })).root;
+    const captured = (await createLog({ level: 'info', dir: null, stdout: false, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: { write: (l: string) => void lines.push(l) } })).root;
     const missing = join(dir, 'missing.log');
     const notFile = join(dir, 'folder.log');
     mkdirSync(notFile);

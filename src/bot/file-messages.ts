@@ -2,7 +2,6 @@
 // 2 GB video never blocks a chat: the file is a row and a job before the receipt goes out.
 import type { Context } from 'grammy';
 import type { Config } from '../core/config.ts';
-import { parseSize } from '../core/config.ts';
 import type { Logger } from '../core/log.ts';
 import type { FileKind, Intake, Notifier, Purpose } from '../pipeline/intake/index.ts';
 import { formatBytes } from '../core/format.ts';
@@ -44,7 +43,7 @@ export async function handleFileMessage(ctx: Context, user: BotUser, d: FileMess
     return;
   }
   const limitKind = purpose === 'video' ? 'video' : incoming.kind; // a video sent as a document is still a video
-  const max = parseSize(d.config.intake.max_bytes[limitKind]);
+  const max = d.config.intake.max_bytes[limitKind];
   if (incoming.size !== null && incoming.size > max) {
     await ctx.reply(t('too-big', { size: formatBytes(incoming.size), max: formatBytes(max) }));
     return;

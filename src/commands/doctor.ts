@@ -2,7 +2,6 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { checkConfiguration, rulesFile } from '../config-check.ts';
-import { parseSize } from '../core/config.ts';
 import type { Config, LoadedConfig } from '../core/config.ts';
 import { formatBytes } from '../core/format.ts';
 import { readFreeSpace } from '../core/free-space.ts';
@@ -92,7 +91,7 @@ function writable(name: string, dir: string): Check {
 async function freeDisk(dir: string, disk: Config['disk']): Promise<Check> {
   try {
     const { free } = await readFreeSpace(dir);
-    const [warn, critical] = [parseSize(disk.warn_free), parseSize(disk.critical_free)];
+    const { warn_free: warn, critical_free: critical } = disk;
     const text = `free disk at ${dir}: ${formatBytes(free)}`;
     if (free < critical) return { ok: false, text: `${text} (below ${formatBytes(critical)}: intake would pause)`, fix: 'free space or move the folder to a larger disk' };
     if (free < warn) return { ok: false, optional: true, text: `${text} (below ${formatBytes(warn)})`, fix: 'free space soon' };

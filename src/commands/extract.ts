@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, parseSize } from '../core/config.ts';
+import { loadConfig } from '../core/config.ts';
 import type { Config } from '../core/config.ts';
 import { createLog } from '../core/log.ts';
 import { UnreadableFile, checkInvoiceFile, csvInvoiceRows, invoiceFromCsvRow, openAIFromConfig, readInvoiceFile } from '../pipeline/invoices/index.ts';
@@ -49,7 +49,7 @@ async function extractFile(file: string, config: Config, openai: OpenAIClient | 
     const code = (err as NodeJS.ErrnoException).code;
     return [{ file, ok: false, error: code === 'ENOENT' ? `no such file: ${file}` : code === 'EISDIR' ? `${file} is a folder: name the files in it` : (err as Error).message }];
   }
-  const checked = await checkInvoiceFile({ bytes, fileName: basename(file), maxBytes: parseSize(config.intake.max_bytes.document), csvRows: 'row' });
+  const checked = await checkInvoiceFile({ bytes, fileName: basename(file), maxBytes: config.intake.max_bytes.document, csvRows: 'row' });
   if (!checked.ok) return [{ file, ok: false, error: checked.reason }];
   const now = new Date();
   if (checked.type === 'csv') {

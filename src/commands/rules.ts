@@ -1,15 +1,14 @@
 // `centinela rules test [--rules FILE] [--log FILE [--source docker:NAME]]`: checks every sample of a rules file
 // (✓/✗ each) and, given a log, shows what it would trigger — as the log of that container with --source (rules
 // limited to it apply, lines are joined by its multiline_start). Exit 1 on problems or a failed sample, 2 on usage.
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { configSchema, loadConfig } from '../core/config.ts';
 import type { Config } from '../core/config.ts';
 import { redactText } from '../core/log.ts';
 import { UsageError } from '../usage-error.ts';
-import { RulesError, SHIPPED_RULES, checkSamples, loadRules, toRecord } from '../monitor/index.ts';
+import { RulesError, SHIPPED_RULES, checkSamples, loadRules, readNumberedRecords } from '../monitor/index.ts';
 import type { Finding, RuleSet } from '../monitor/index.ts';
 import { formatDuration } from '../core/format.ts';
 
@@ -68,7 +67,7 @@ interface RuleHits {
   examples: Array<{ lineNo: number; text: string; finding: Finding }>;
 }
 
-/** Streams the log (any size) through the rules, joining continuation lines as the tailer does. */
+/** Streams the log (any size) through the rules, read into records as the tailer reads it. */
 async function scanLog(set: RuleSet, path: string, monitor: Config['monitor'], source = path): Promise<boolean> {
   if (!existsSync(path)) {
     process.stderr.write(`centinela: cannot read the log ${path}: it does not exist\n`);
@@ -86,38 +85,21 @@ async function scanLog(set: RuleSet, path: string, monitor: Config['monitor'], s
   const hits = new Map<string, RuleHits>(set.rules.map((r) => [r.id, { count: 0, examples: [] }]));
   let records = 0;
   let matched = 0;
-  let pending: { lineNo: number; text: string } | null = null;
-  const flush = (): void => {
-    if (!pending) return;
-    records++;
-    const finding = set.match(toRecord(pending.text, source));
-    const hit = finding ? hits.get(finding.rule) : undefined;
-    if (finding && hit) {
-      matched++;
-      hit.count++;
-      if (hit.examples.length < EXAMPLES) hit.examples.push({ ...pending, finding });
-    }
-    pending = null;
-  };
-
-  const input = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let lineNo = 0;
   try {
-    for await (const raw of input) {
-      lineNo++;
-      const line = raw.length > monitor.max_line_bytes ? `${raw.slice(0, monitor.max_line_bytes)}…[cut]` : raw;
-      if (pending && !startsRecord.test(line)) {
-        if (pending.text.length < monitor.max_line_bytes) pending.text += `\n${line}`;
-        continue;
+    await readNumberedRecords(path, { maxLineBytes: monitor.max_line_bytes, multilineStart: startsRecord, source }, (record, lineNo) => {
+      records++;
+      const finding = set.match(record);
+      const hit = finding ? hits.get(finding.rule) : undefined;
+      if (finding && hit) {
+        matched++;
+        hit.count++;
+        if (hit.examples.length < EXAMPLES) hit.examples.push({ lineNo, text: record.text, finding });
       }
-      flush();
-      pending = { lineNo, text: line };
-    }
+    });
   } catch (err) {
     process.stderr.write(`centinela: cannot read the log ${path}: ${(err as Error).message}\n`);
     return false;
   }
-  flush();
 
   out('');
   out(`log: ${path}${source === path ? '' : ` as ${source}`}: ${records} record${records === 1 ? '' : 's'}, ${matched} would trigger a rule`);

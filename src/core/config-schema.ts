@@ -3,7 +3,6 @@
 import { closest } from 'fastest-levenshtein';
 import { z } from 'zod';
 
-const sizeString = z.string().regex(/^\d+(k|m|g)$/i, 'a size such as 512k, 10m or 1g');
 
 /**
  * An OpenAI-compatible endpoint is the URL up to /v1 (OpenAI answers 404 to /chat/completions elsewhere): a URL with
@@ -19,23 +18,29 @@ const openaiBaseUrl = z
     return new URL(url).pathname.replace(/\/+$/, '') === '' ? `${url}/v1` : url;
   });
 
-/** '512k', '10m', '2g' in bytes. */
-export function parseSize(size: string): number {
-  const m = /^(\d+)(k|m|g)$/i.exec(size);
-  if (!m) throw new Error(`not a size: ${size}`);
-  const unit = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m[2] as string).toLowerCase() as 'k' | 'm' | 'g'];
-  return Number(m[1]) * unit;
-}
-
-const durationString = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 500ms, 10s, 5m, 1h or 2d');
-
 const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/** '10s', '5m', '1h', '2d' in milliseconds; null when it is not a duration (user input: /silence). */
+/** '10s', '5m', '1h', '2d' in milliseconds; null when it is not a duration (what people type: /silence, rule parameters). */
 export function parseDuration(duration: string): number | null {
   const m = /^(\d+)(ms|s|m|h|d)$/.exec(duration.trim());
   return m ? Number(m[1]) * DURATION_UNITS[m[2] as keyof typeof DURATION_UNITS] : null;
 }
+
+const SIZE_UNITS = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 } as const;
+
+// Sizes and durations are written as people write them ('10m', '30s') and handed out parsed, in bytes and
+// milliseconds, so that no user of the config parses them again. Their defaults are set with .prefault (the
+// text, parsed like a value from the file: .default would skip the transform) and documented as that text.
+// The regex has checked the text before the transform reads it.
+const size = z
+  .string()
+  .regex(/^\d+(k|m|g)$/i, 'a size such as 512k, 10m or 1g')
+  .transform((v) => Number(v.slice(0, -1)) * SIZE_UNITS[v.slice(-1).toLowerCase() as keyof typeof SIZE_UNITS]);
+
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 500ms, 10s, 5m, 1h or 2d')
+  .transform((v) => parseDuration(v) ?? 0);
 
 const probeSchema = z
   .object({
@@ -47,11 +52,11 @@ const probeSchema = z
     database_url_env: z.string().default('').describe('sql_*: environment variable holding the database URL (postgres://, mysql://, sqlite:/path)'),
     value: z.enum(['timestamp', 'number']).default('timestamp').describe('sql_value: the query returns the newest item\'s time, or a number whose change is news'),
     unit: z.string().regex(/^\w*$/, 'one word, such as items').default('').describe('what it counts, for /status and ratios; default lines, files, rows or value'),
-    max_age: durationString.optional().describe('a problem when nothing new has appeared for this long'),
+    max_age: duration.optional().describe('a problem when nothing new has appeared for this long'),
     min_ratio_of: z.string().default('').describe('another probe\'s name: a problem when this probe grew by under min_ratio of what that one grew within the window'),
     min_ratio: z.number().min(0).max(1).default(0.5),
-    window: durationString.default('15m').describe('the time over which min_ratio compares the two probes\' growth'),
-    timeout: durationString.default('15s').describe('sql_*: the statement timeout'),
+    window: duration.prefault('15m').describe('the time over which min_ratio compares the two probes\' growth'),
+    timeout: duration.prefault('15s').describe('sql_*: the statement timeout'),
     severity: z.enum(['warning', 'critical']).default('warning'),
   })
   .strict()
@@ -121,7 +126,7 @@ export const configSchema = z
         stdout: z.boolean().default(true).describe('also write every line to stdout (journald, docker logs)'),
         rotate: z
           .object({
-            size: sizeString.default('10m').describe('start a new file when the current one reaches this size'),
+            size: size.prefault('10m').describe('start a new file when the current one reaches this size'),
             keep: z.number().int().min(1).max(1000).default(10).describe('rotated files kept besides the current one'),
           })
           .strict()
@@ -176,8 +181,8 @@ export const configSchema = z
           .max(50)
           .default(30)
           .describe('long polling: how long one getUpdates waits for updates; a poll that takes 5 s longer is cut and asked again'),
-        poll_stalled_after: durationString
-          .default('2m')
+        poll_stalled_after: duration
+          .prefault('2m')
           .describe('the monitor raises telegram_polling_stalled when no poll has come back for this long'),
         users: z
           .array(
@@ -207,9 +212,9 @@ export const configSchema = z
       .object({
         max_bytes: z
           .object({
-            video: sizeString.default('2g').describe('largest video accepted'),
-            document: sizeString.default('50m').describe('largest document (invoice PDF, XML, CSV) accepted'),
-            photo: sizeString.default('20m').describe('largest photo accepted'),
+            video: size.prefault('2g').describe('largest video accepted'),
+            document: size.prefault('50m').describe('largest document (invoice PDF, XML, CSV) accepted'),
+            photo: size.prefault('20m').describe('largest photo accepted'),
           })
           .strict()
           .prefault({}),
@@ -280,9 +285,9 @@ export const configSchema = z
       .prefault({}),
     disk: z
       .object({
-        warn_free: sizeString.default('5g').describe('warn when a data, media or logs folder has less free space than this'),
-        critical_free: sizeString.default('2g').describe('pause intake when a download would leave less free space than this'),
-        clear_margin: sizeString.default('512m').describe('a disk alert clears only when free space is above its threshold plus this'),
+        warn_free: size.prefault('5g').describe('warn when a data, media or logs folder has less free space than this'),
+        critical_free: size.prefault('2g').describe('pause intake when a download would leave less free space than this'),
+        clear_margin: size.prefault('512m').describe('a disk alert clears only when free space is above its threshold plus this'),
       })
       .strict()
       .prefault({}),
@@ -290,11 +295,11 @@ export const configSchema = z
       .object({
         fallback_webhook: z.string().default('').describe('URL that receives (POST, JSON) what Telegram could not take in time; empty: none'),
         fallback_after_seconds: z.number().int().min(1).default(300).describe('how long an admin message may wait for Telegram before the fallback'),
-        group_wait: durationString.default('10s').describe('incidents that fire within this long go out as one message'),
+        group_wait: duration.prefault('10s').describe('incidents that fire within this long go out as one message'),
         repeat: z
           .object({
-            critical: durationString.default('1h').describe('reminder for a critical incident still open after this long'),
-            warning: durationString.default('4h').describe('reminder for a warning still open after this long'),
+            critical: duration.prefault('1h').describe('reminder for a critical incident still open after this long'),
+            warning: duration.prefault('4h').describe('reminder for a warning still open after this long'),
           })
           .strict()
           .prefault({}),
@@ -320,12 +325,12 @@ export const configSchema = z
           .default('')
           .describe('permission repairs chown to this user (uid:gid or a name from /etc/passwd); empty: no chown'),
         dry_run: z.boolean().default(false).describe('log what repairs would do, do nothing'),
-        check_interval: durationString.default('30s').describe('default interval of the periodic checks'),
+        check_interval: duration.prefault('30s').describe('default interval of the periodic checks'),
         breaker: z
           .object({
             max_repairs: z.number().int().min(1).default(5).describe('repairs of one target within the window before repairing stops'),
-            window: durationString.default('15m').describe('the window repairs are counted in'),
-            healthy_for: durationString.default('30m').describe('a target must stay healthy this long before its count resets'),
+            window: duration.prefault('15m').describe('the window repairs are counted in'),
+            healthy_for: duration.prefault('30m').describe('a target must stay healthy this long before its count resets'),
           })
           .strict()
           .prefault({}),
@@ -353,14 +358,14 @@ export const configSchema = z
         bot_api: z
           .object({
             check: z.enum(['auto', 'on', 'off']).default('auto').describe('check the Bot API server with getMe; auto: when telegram.local_mode'),
-            interval: durationString.default('10s').describe('time between two getMe calls'),
+            interval: duration.prefault('10s').describe('time between two getMe calls'),
             failures: z.number().int().min(1).default(3).describe('failures in a row before it is critical'),
           })
           .strict()
           .prefault({}),
-        heartbeat_stale: durationString.default('2m').describe('a module whose heartbeat is older than this is an incident'),
+        heartbeat_stale: duration.prefault('2m').describe('a module whose heartbeat is older than this is an incident'),
         watch_url: z.string().default('').describe('alone (--only monitor): the main service\'s /healthz URL to watch'),
-        stalled_after: durationString.default('15m').describe('a queue with work waiting and no progress this long is stalled'),
+        stalled_after: duration.prefault('15m').describe('a queue with work waiting and no progress this long is stalled'),
         probes: z.array(probeSchema).default([]).describe('pipeline probes: [{name, stage, kind: lines|newest_file|sql_count|sql_value, glob|sql, database_url_env, value, unit, max_age, min_ratio_of, min_ratio, window, timeout, severity}]'),
       })
       .strict()

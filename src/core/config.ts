@@ -10,10 +10,11 @@ import { ConfigError } from './config-error.ts';
 import { SECRET_ENV, describeSecret, secretInside, secretVariableFor } from './config-secrets.ts';
 import type { SecretName } from './config-secrets.ts';
 import { redactText } from './log.ts';
+import { getPath } from './object-path.ts';
 
 export { CONFIG_EXIT_CODE, ConfigError } from './config-error.ts';
 
-export { CSV_FIELDS, configSchema, parseDuration, parseSize } from './config-schema.ts';
+export { CSV_FIELDS, configSchema, parseDuration } from './config-schema.ts';
 export type Config = z.infer<typeof configSchema>;
 export type { ProbeConfig } from './config-schema.ts';
 
@@ -201,15 +202,6 @@ function leafPaths(value: unknown, prefix: string[] = []): string[] {
   return Object.entries(value).flatMap(([k, v]) => leafPaths(v, [...prefix, k]));
 }
 
-function getPath(obj: unknown, path: string[]): unknown {
-  let current: unknown = obj;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
-
 function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
   let current = obj;
   for (const key of path.slice(0, -1)) {
@@ -226,6 +218,8 @@ export function describeSettings(): Array<{ key: string; env: string; default: u
   return [...settingPaths()].map(([env, path]) => {
     let schema: z.ZodType = configSchema;
     for (const key of path) schema = (unwrap(schema) as z.ZodObject).shape[key] as z.ZodType;
-    return { key: path.join('.'), env, default: getPath(defaults, path), description: schema.description ?? '' };
+    // A size or duration is documented as written ('10m'), not as handed out (bytes, milliseconds).
+    const value = schema instanceof z.ZodPrefault ? schema.def.defaultValue : getPath(defaults, path);
+    return { key: path.join('.'), env, default: value, description: schema.description ?? '' };
   });
 }

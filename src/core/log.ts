@@ -16,7 +16,8 @@ export interface LogOptions {
   /** Folder for centinela.log; null writes no file (CLI commands, tests). */
   dir: string | null;
   stdout: boolean;
-  rotate: { size: string; keep: number };
+  /** size in bytes (log.rotate.size). */
+  rotate: { size: number; keep: number };
   /** Secret values (API keys, tokens) to mask wherever they appear. */
   secrets?: string[];
   /** Where lines go instead of stdout (tests). */
@@ -134,7 +135,7 @@ export async function createLog(options: LogOptions): Promise<Log> {
 /** pino-roll numbers its files (centinela.1.log, centinela.2.log, …); centinela.log always links to the current one. */
 async function openRollingFile(
   dir: string,
-  rotate: { size: string; keep: number },
+  rotate: { size: number; keep: number },
   onError: (err: Error) => void,
 ): Promise<{ file: SonicBoom; filePath: string }> {
   mkdirSync(dir, { recursive: true });
@@ -143,7 +144,7 @@ async function openRollingFile(
   const file: SonicBoom = await pinoRoll({
     file: join(dir, 'centinela'),
     extension: '.log',
-    size: rotate.size,
+    size: `${rotate.size / 1024}k`, // in its own units: pino-roll reads a bare number as megabytes
     limit: { count: rotate.keep, removeOtherLogFiles: true },
     mkdir: true,
     sync: false,

@@ -3,7 +3,6 @@
 // (`centinela start --only monitor`).
 import { join, resolve } from 'node:path';
 import type { Config, Secrets } from '../core/config.ts';
-import { parseDuration, parseSize } from '../core/config.ts';
 import type { Logger } from '../core/log.ts';
 import type { Module, ModuleStatus } from '../core/module.ts';
 import type { Queue } from '../core/queue/index.ts';
@@ -81,8 +80,8 @@ export class MonitorModule implements Module {
       store,
       log: log.child({ component: 'monitor.alerts' }),
       chats: config.telegram.admin_chats,
-      groupWaitMs: ms(config.alerts.group_wait),
-      repeatMs: { critical: ms(config.alerts.repeat.critical), warning: ms(config.alerts.repeat.warning) },
+      groupWaitMs: config.alerts.group_wait,
+      repeatMs: config.alerts.repeat,
       // Alerts speak the language of the first admin (the bot's users each have one).
       lang: config.telegram.users.find((u) => u.role === 'admin')?.language ?? 'es',
       mutedBy: async (incident) => {
@@ -90,7 +89,7 @@ export class MonitorModule implements Module {
         return w ? `maintenance of ${w.target} until ${new Date(w.until).toISOString()}` : null;
       },
     });
-    const checkInterval = ms(m.check_interval);
+    const checkInterval = m.check_interval;
     if (m.containers.length > 0) {
       this.#docker = new DockerWatch({
         socket: m.docker_socket,
@@ -114,7 +113,7 @@ export class MonitorModule implements Module {
       docker: this.#docker?.api ?? null,
       botApi: { apiRoot: config.telegram.api_root, token: secrets.TELEGRAM_BOT_TOKEN ?? null },
       dryRun: m.dry_run,
-      breaker: { maxRepairs: m.breaker.max_repairs, windowMs: ms(m.breaker.window), healthyForMs: ms(m.breaker.healthy_for) },
+      breaker: { maxRepairs: m.breaker.max_repairs, windowMs: m.breaker.window, healthyForMs: m.breaker.healthy_for },
       diskLow: () => this.#diskLow(),
     });
     const engine = new MonitorEngine({ incidents, alerts, repairs, rules, log, repairsWarnAfter: m.repairs_warn_after, mediaRoot: resolve(config.paths.media) });
@@ -186,24 +185,24 @@ export class MonitorModule implements Module {
     const checks: Check[] = [
       diskCheck({
         paths: this.#diskPaths(),
-        warnFree: parseSize(config.disk.warn_free),
-        criticalFree: parseSize(config.disk.critical_free),
-        clearMargin: parseSize(config.disk.clear_margin),
+        warnFree: config.disk.warn_free,
+        criticalFree: config.disk.critical_free,
+        clearMargin: config.disk.clear_margin,
         intervalMs,
       }),
-      heartbeatCheck({ store, staleMs: ms(m.heartbeat_stale), intervalMs }),
-      stalledCheck({ store, queue, stalledMs: ms(m.stalled_after), intervalMs }),
+      heartbeatCheck({ store, staleMs: m.heartbeat_stale, intervalMs }),
+      stalledCheck({ store, queue, stalledMs: m.stalled_after, intervalMs }),
       // Often, so that a short outage of the store is still seen (a ping costs nothing).
       storeCheck({ store, intervalMs: Math.min(intervalMs, STORE_CHECK_MS) }),
     ];
     const botApi = m.bot_api.check === 'on' || (m.bot_api.check === 'auto' && config.telegram.local_mode);
     const intake = (): ReturnType<typeof readSourceHealth> => readSourceHealth(store, 'telegram');
     if (secrets.TELEGRAM_BOT_TOKEN && !config.telegram.webhook_url) {
-      checks.push(telegramPollingCheck({ intake, stalledMs: ms(config.telegram.poll_stalled_after), intervalMs }));
+      checks.push(telegramPollingCheck({ intake, stalledMs: config.telegram.poll_stalled_after, intervalMs }));
     }
     if (botApi && secrets.TELEGRAM_BOT_TOKEN) {
       checks.push(
-        botApiCheck({ apiRoot: config.telegram.api_root, token: secrets.TELEGRAM_BOT_TOKEN, intervalMs: ms(m.bot_api.interval), failures: m.bot_api.failures, intake }),
+        botApiCheck({ apiRoot: config.telegram.api_root, token: secrets.TELEGRAM_BOT_TOKEN, intervalMs: m.bot_api.interval, failures: m.bot_api.failures, intake }),
       );
     } else if (botApi) {
       log.warn('monitor.bot_api.check is on but TELEGRAM_BOT_TOKEN is not set: the Bot API server is not checked');
@@ -223,7 +222,7 @@ export class MonitorModule implements Module {
   }
 
   async #diskLow(): Promise<boolean> {
-    const critical = parseSize(this.#deps.config.disk.critical_free);
+    const critical = this.#deps.config.disk.critical_free;
     const free = await Promise.all(this.#diskPaths().map((p) => readFreeSpace(p).then((s) => s.free, () => Number.POSITIVE_INFINITY)));
     return free.some((f) => f < critical);
   }
@@ -268,10 +267,4 @@ export class MonitorModule implements Module {
     this.#timers.push(timer);
     if (now) tick();
   }
-}
-
-function ms(duration: string): number {
-  const value = parseDuration(duration);
-  if (value === null) throw new Error(`not a duration: ${duration}`); // the config schema already checked it
-  return value;
 }

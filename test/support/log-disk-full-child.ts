@@ -11,7 +11,7 @@ if (!dir) {
 }
 
 const fs = statfsSync(dir);
-const log = await createLog({ level: 'info', dir, stdout: true, rotate: { size: '10m', keep: 2 } });
+const log = await createLog({ level: 'info', dir, stdout: true, rotate: { size: 10 * 2 ** 20, keep: 2 } });
 const out = log.for('disk-full-test');
 const pad = 'x'.repeat(150);
 for (let i = 0; i < 5000; i++) {

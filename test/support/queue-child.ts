@@ -17,7 +17,7 @@ interface ChildOptions {
 
 const options = JSON.parse(process.env.QUEUE_CHILD ?? '{}') as ChildOptions;
 const store = await openSpec(options.spec);
-const log = await createLog({ level: 'error', dir: null, stdout: false, rotate: { size: '1m', keep: 1 }, stdoutStream: process.stderr });
+const log = await createLog({ level: 'error', dir: null, stdout: false, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: process.stderr });
 const queue = new Queue({ store, log: log.root, pollMs: 50, leaseMs: options.leaseMs, maxAttempts: 5, backoff: { baseMs: 10, capMs: 100 } });
 
 queue.work(

@@ -53,7 +53,7 @@ export async function createTestStore(kind: StoreKindName): Promise<TestStore> {
 let quiet: Logger | null = null;
 /** A logger that writes only errors, to stderr: tests read outcomes from the store, not from logs. */
 export async function quietLog(): Promise<Logger> {
-  quiet ??= (await createLog({ level: 'error', dir: null, stdout: false, rotate: { size: '1m', keep: 1 }, stdoutStream: process.stderr })).root;
+  quiet ??= (await createLog({ level: 'error', dir: null, stdout: false, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: process.stderr })).root;
   return quiet;
 }
 

@@ -5,6 +5,7 @@ import { closest } from 'fastest-levenshtein';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
+import { getPath } from '../../core/object-path.ts';
 import { compileAlternatives, compileRule } from './compile.ts';
 import type { Alternative, CompiledRule, Problem } from './compiled.ts';
 import { CompiledRuleSet } from './matcher.ts';
@@ -123,7 +124,7 @@ function describeIssue(issue: z.core.$ZodIssue, base: Path, data: unknown, repor
     for (const key of issue.keys) report([...path, key], `unknown key${known.length ? `; did you mean ${closest(key, known)}? (the keys here are ${known.join(', ')})` : ''}`);
     return;
   }
-  const value = valueAt(data, path);
+  const value = getPath(data, path);
   if (issue.code === 'invalid_type' && value === undefined) {
     report(path, 'is missing');
     return;
@@ -161,15 +162,6 @@ function locator(doc: Document, lines: LineCounter): (path: Path) => number {
 /** ['match', 0, 'regex'] → match[0].regex */
 function pathText(path: Path): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-}
-
-function valueAt(data: unknown, path: Path): unknown {
-  let current = data;
-  for (const key of path) {
-    if (!isObject(current) && !Array.isArray(current)) return undefined;
-    current = (current as Record<string | number, unknown>)[key];
-  }
-  return current;
 }
 
 function showValue(value: unknown): string {

@@ -2,10 +2,11 @@
 // allocates nothing here (regex exec returns null, field reads walk existing objects); a Finding is built only
 // for the first rule that matches and that no ignore pattern stops.
 import { redactText } from '../../core/log.ts';
+import { getPath } from '../../core/object-path.ts';
 import type { Finding, LogRecord } from '../types.ts';
 import { DEFAULT_TARGET_FIELDS } from './compile.ts';
 import type { Alternative, CompiledRule, Rule } from './compiled.ts';
-import { VIEW_PATHS, inView, levelRank, meetsLevel, messageOf, valueAt } from './record.ts';
+import { VIEW_PATHS, inView, levelRank, meetsLevel, messageOf } from './record.ts';
 import type { MinLevel } from './record.ts';
 
 export interface RuleSet {
@@ -67,7 +68,7 @@ function matchAlternative(alt: Alternative, record: LogRecord, levelOk: boolean)
   if (alt.conditions.length > 0) {
     if (json === null) return null;
     for (const c of alt.conditions) {
-      const v = valueAt(json, c.path);
+      const v = getPath(json, c.path);
       if (c.values !== null) {
         if (typeof v === 'string') {
           if (!c.values.has(v)) return null;
@@ -99,7 +100,7 @@ function matchAlternative(alt: Alternative, record: LogRecord, levelOk: boolean)
 function execView(regex: RegExp, json: Record<string, unknown>): RegExpExecArray | null {
   for (const path of VIEW_PATHS) {
     if (!inView(json, path)) continue;
-    const v = valueAt(json, path);
+    const v = getPath(json, path);
     if (typeof v !== 'string') continue;
     const m = regex.exec(v);
     if (m !== null) return m;
@@ -111,7 +112,7 @@ function finding(rule: CompiledRule, record: LogRecord, found: readonly RegExpEx
   const fields: Record<string, string> = {};
   if (record.json !== null) {
     for (const [name, path] of rule.capture) {
-      const v = valueAt(record.json, path);
+      const v = getPath(record.json, path);
       if (typeof v === 'string' ? v !== '' : typeof v === 'number' || typeof v === 'boolean') fields[name] = redactText(String(v));
     }
   }

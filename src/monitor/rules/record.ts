@@ -1,5 +1,6 @@
 // What a rule may look at in a record. A JSON record is seen only through its message and error fields (as our
 // pino logs write them), never through fields that carry what users typed; a text record is its whole text.
+import { getPath } from '../../core/object-path.ts';
 import { rankOf, recordLevel } from '../record-level.ts';
 import type { LogRecord } from '../types.ts';
 
@@ -46,16 +47,6 @@ export const USER_TEXT_FIELDS: ReadonlySet<string> = new Set([
   'body',
 ]);
 
-/** The value at a path of nested objects, or undefined. */
-export function valueAt(json: Record<string, unknown>, path: readonly string[]): unknown {
-  let current: unknown = json;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
-
 export const MIN_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export type MinLevel = (typeof MIN_LEVELS)[number];
 
@@ -81,7 +72,7 @@ export function messageOf(record: LogRecord): string {
   let error = '';
   for (const path of VIEW_PATHS.slice(1)) {
     if (path[0] === 'message' || path[0] === 'exc_info') continue;
-    const v = valueAt(json, path);
+    const v = getPath(json, path);
     if (typeof v === 'string' && v) {
       error = v;
       break;

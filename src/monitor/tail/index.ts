@@ -4,6 +4,6 @@ export { tailMigration } from './migration.ts';
 export type { TailTables } from './migration.ts';
 export { Tailer } from './tailer.ts';
 export type { TailOptions } from './options.ts';
-export { readRecordsFromFile } from './read-file.ts';
+export { readNumberedRecords, readRecordsFromFile } from './read-file.ts';
 export { CUT_MARK } from './lines.ts';
 export { RecordAssembler } from './records.ts';

@@ -1,9 +1,13 @@
 // A whole file through the tailer's reader, without a store or a watcher: for the benchmark and one-off checks
-// (e.g. feeding a sample log to the rules). Records come in batches, exactly as the tailer would cut them.
+// (`centinela rules test --log` feeding a log to the rules). Records come exactly as the tailer would cut them.
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { LogRecord } from '../types.ts';
 import { TailFile } from './file-reader.ts';
 import { identityOf, readHead } from './identity.ts';
+import { LineSplitter } from './lines.ts';
+import type { LineSink } from './lines.ts';
+import { RecordAssembler } from './records.ts';
 import type { Emitted } from './records.ts';
 
 export interface ReadFileOptions {
@@ -42,4 +46,40 @@ export async function readRecordsFromFile(path: string, options: ReadFileOptions
   } finally {
     await fh.close();
   }
+}
+
+export interface NumberedRecordOptions {
+  maxLineBytes: number;
+  multilineStart: RegExp;
+  /** What rules see as the records' source (the path, or docker:NAME for a container's log). */
+  source: string;
+}
+
+/**
+ * Reads `path` from start to end as the tailer reads a log (the same line splitting, cutting and joining), and
+ * hands on each record with the number of its first line (from 1): what `centinela rules test --log` shows.
+ */
+export async function readNumberedRecords(path: string, options: NumberedRecordOptions, onRecord: (record: LogRecord, line: number) => void): Promise<void> {
+  const splitter = new LineSplitter(options.maxLineBytes, 0);
+  const assembler = new RecordAssembler(null, options.source, options.multilineStart, options.maxLineBytes);
+  // Lines go to the assembler numbered instead of by byte offsets, so that a record's start is its first line.
+  let lineNo = 0;
+  const numbered: LineSink = {
+    line: (text) => {
+      lineNo++;
+      assembler.line(text, lineNo, lineNo + 1);
+    },
+  };
+  const handOn = (): void => {
+    for (const e of assembler.out.splice(0)) onRecord(e.record, e.start);
+  };
+  let pos = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    splitter.push(chunk, chunk.length, pos, numbered);
+    pos += chunk.length;
+    handOn();
+  }
+  splitter.flush(pos, numbered);
+  assembler.flush();
+  handOn();
 }

@@ -8,10 +8,11 @@ import { hasHeader } from '../record-level.ts';
 import type { LogRecord } from '../types.ts';
 import type { LineSink } from './lines.ts';
 
-/** A record on its way to onRecords, with the file it came from and the offset just after it. */
+/** A record on its way to onRecords, with the file it came from, the offset of its first line and the one just after it. */
 export interface Emitted<O> {
   record: LogRecord;
   owner: O;
+  start: number;
   end: number;
 }
 
@@ -89,7 +90,7 @@ export class RecordAssembler<O> implements LineSink {
   }
 
   #emit(p: PendingRecord): void {
-    this.out.push({ record: toRecord(p.text, this.source), owner: this.owner, end: p.end });
+    this.out.push({ record: toRecord(p.text, this.source), owner: this.owner, start: p.start, end: p.end });
   }
 }
 

@@ -3,12 +3,11 @@
 import { rm } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Config } from '../../core/config.ts';
-import { parseSize } from '../../core/config.ts';
 import { PermanentError, RetryAfter } from '../../core/queue/index.ts';
 import type { HandlerContext, Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import { quarantineFile } from '../../core/quarantine.ts';
-import { formatBytes } from '../../core/format.ts';
+import { formatBytes, formatSizeSetting } from '../../core/format.ts';
 import { incomingDir, incomingFileName } from './incoming.ts';
 import { pauseIntake, intakePaused } from './pause.ts';
 import { notAVideo } from './video-bytes.ts';
@@ -55,7 +54,7 @@ export function downloadHandler(d: DownloadDeps) {
 
     const dir = destination(d.config, file);
     const size = file.size ?? 0;
-    const critical = parseSize(d.config.disk.critical_free);
+    const critical = d.config.disk.critical_free;
     const room = await checkRoom(dir, size, critical);
     if (!room.ok) {
       await onDiskFull(d, file, dir, room.free);
@@ -68,7 +67,7 @@ export function downloadHandler(d: DownloadDeps) {
       const plan = await d.locator.locate(file, signal);
       const name = file.purpose === 'video' ? mediaName(new Date(), extensionOf(file)) : incomingFileName(file.file_name ?? `file.${extensionOf(file)}`, String(file.id));
       const limitKind = file.purpose === 'video' ? 'video' : file.kind;
-      const maxBytes = parseSize(d.config.intake.max_bytes[limitKind]);
+      const maxBytes = d.config.intake.max_bytes[limitKind];
       const limitName = `intake.max_bytes.${limitKind}`;
       const stored =
         plan.kind === 'local'
@@ -136,7 +135,7 @@ async function refuseVideo(d: DownloadDeps, file: FileRow, path: string, why: st
 async function onDiskFull(d: DownloadDeps, file: FileRow, dir: string, free: number): Promise<void> {
   const first = await pauseIntake(d.store, `disk almost full at ${dir}`);
   if (!first) return;
-  await d.notifier.alertAdmins('admin-disk-full', { dir, free: formatBytes(free), critical: d.config.disk.critical_free }, `disk-full:${new Date().toISOString().slice(0, 13)}`);
+  await d.notifier.alertAdmins('admin-disk-full', { dir, free: formatBytes(free), critical: formatSizeSetting(d.config.disk.critical_free) }, `disk-full:${new Date().toISOString().slice(0, 13)}`);
   if (file.chat_id !== null) await d.notifier.send(file.chat_id, await langOf(d, file), 'paused-later', {}, `paused:file:${file.id}`);
 }
 

@@ -1,6 +1,5 @@
 // The invoice pipeline as a module: works the invoice.process queue in whatever process runs it.
 import type { Config } from '../../core/config.ts';
-import { parseSize } from '../../core/config.ts';
 import type { Secrets } from '../../core/config.ts';
 import { html, queueAdminMessage } from '../../outbox/index.ts';
 import type { OpenAIClient } from './openai/index.ts';
@@ -50,7 +49,7 @@ export class InvoicesModule implements Module {
     const outcomes = new OutcomeRecords(this.#store);
     const deps = {
       dataDir: this.#config.paths.data,
-      maxBytes: parseSize(this.#config.intake.max_bytes.document),
+      maxBytes: this.#config.intake.max_bytes.document,
       intakeRecords: this.#intakeRecords,
       invoices: this.records,
       outcomes,

@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../../core/config.ts';
-import { parseSize } from '../../core/config.ts';
+import { formatSizeSetting } from '../../core/format.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Queue } from '../../core/queue/index.ts';
 import { incomingDir, incomingFileName, safeName } from '../intake/index.ts';
@@ -68,16 +68,15 @@ interface Received {
 }
 
 /** The per-file limit of a file by its name: intake.max_bytes.photo for photos, .document for the rest. */
-function limitOf(config: Config, name: string): { setting: string; value: string; bytes: number } {
+function limitOf(config: Config, name: string): { setting: string; bytes: number } {
   const kind = invoiceKindOf(name);
-  const value = config.intake.max_bytes[kind];
-  return { setting: `intake.max_bytes.${kind}`, value, bytes: parseSize(value) };
+  return { setting: `intake.max_bytes.${kind}`, bytes: config.intake.max_bytes[kind] };
 }
 
 export function uploadRoutes(d: UploadDeps): (app: FastifyInstance) => void {
   const { document, photo } = d.config.intake.max_bytes;
   // busboy cuts a file at the larger limit; each file is then held to its own kind's limit (limitOf).
-  const fileSize = Math.max(parseSize(document), parseSize(photo));
+  const fileSize = Math.max(document, photo);
   // busboy's own default of 1,000 parts would otherwise refuse a request before our limits apply.
   const limits = { fileSize, files: MAX_FILES_PER_REQUEST, fields: MAX_FIELDS_PER_REQUEST, parts: MAX_FILES_PER_REQUEST + MAX_FIELDS_PER_REQUEST };
   return (app) => {
@@ -156,7 +155,7 @@ async function upload(
       await pipeline(part.file, tap, createWriteStream(temp));
       if (part.file.truncated || size > limit.bytes) {
         await rm(temp, { force: true });
-        rejected.push({ name, status: 'rejected', reason: `over ${limit.setting} (${limit.value}): send a smaller file or raise ${limit.setting}` });
+        rejected.push({ name, status: 'rejected', reason: `over ${limit.setting} (${formatSizeSetting(limit.bytes)}): send a smaller file or raise ${limit.setting}` });
       } else if (size === 0) {
         await rm(temp, { force: true });
         rejected.push({ name, status: 'rejected', reason: 'the file is empty' });

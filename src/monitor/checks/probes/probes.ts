@@ -3,7 +3,6 @@
 // scraped in the last 15 min" become incidents. What they measured is kept in the store (state.ts): a restart
 // judges from the same history, and /status reads it from any process.
 import type { ProbeConfig } from '../../../core/config.ts';
-import { parseDuration } from '../../../core/config.ts';
 import type { Logger } from '../../../core/log.ts';
 import type { Store } from '../../../core/store/index.ts';
 import type { Check, CheckResult } from '../../types.ts';
@@ -130,8 +129,8 @@ export class Probes {
     const snapshot: ProbeSnapshot = { name: p.name, stage: p.stage, kind: p.kind, unit, count: null, newestAt: null, error: null, checkedAt: 0, since: 0 };
     const entry: Entry = {
       probe: p,
-      maxAgeMs: p.max_age ? parseDuration(p.max_age) : null,
-      windowMs: parseDuration(p.window) ?? 15 * 60_000,
+      maxAgeMs: p.max_age ?? null,
+      windowMs: p.window,
       configKey: JSON.stringify([p.kind, p.glob, p.sql, p.database_url_env, p.value]),
       snapshot,
       lastCount: null,
@@ -144,7 +143,7 @@ export class Probes {
       if (!url) throw new Error(`probe ${p.name}: the environment variable ${p.database_url_env} (database_url_env) is not set; set it to the database URL (postgres://, mysql:// or sqlite:/path)`);
       checkSelect(p.name, p.sql);
       dialectOf(p.name, url);
-      const timeoutMs = parseDuration(p.timeout) ?? 15_000;
+      const timeoutMs = p.timeout;
       const value = async (): Promise<unknown> => {
         entry.sql ??= await openSqlSource({ probe: p.name, sql: p.sql, url, timeoutMs });
         return entry.sql.value();
