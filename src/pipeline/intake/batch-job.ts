@@ -2,7 +2,8 @@
 // `intake.album_wait_ms` it sends one receipt, then keeps one progress message up to date (edited in place, at
 // most every few seconds), and ends with a summary. A batch of invoices is finished when every invoice is
 // (outcomes in item_outcomes), and its summary says what they became and what they cost.
-import { RetryAfter } from '../../core/queue/index.ts';
+import { z } from 'zod';
+import { RetryAfter, defineQueue } from '../../core/queue/index.ts';
 import type { HandlerContext } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import { batchProgress, invoiceSummaryText } from './outcomes/index.ts';
@@ -11,13 +12,12 @@ import type { Notifier } from './ports.ts';
 import { FINAL_FILE_STATES } from './records.ts';
 import type { BatchRow, FileRow, IntakeRecords } from './records.ts';
 
-export const BATCH_QUEUE = 'intake.batch';
+/** One follower job per batch at a time. */
+export const BATCH_QUEUE = defineQueue({ name: 'intake.batch', payload: z.object({ batchId: z.string().min(1) }), key: (p) => `batch:${p.batchId}` });
 /** How often the progress message may change: Telegram rate-limits edits, and people need no more. */
 export const PROGRESS_EVERY_S = 3;
 
-export interface BatchPayload {
-  batchId: string;
-}
+export type BatchPayload = z.infer<typeof BATCH_QUEUE.payload>;
 
 export interface BatchDeps {
   records: IntakeRecords;

@@ -2,10 +2,11 @@
 // invoices folder), hashed while copied, deduplicated by bytes per sender, then hands it to its pipeline.
 import { rm } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { z } from 'zod';
 import type { Config } from '../../core/config.ts';
 import { parseSize } from '../../core/config.ts';
-import { PermanentError, RetryAfter } from '../../core/queue/index.ts';
-import type { HandlerContext, Queue } from '../../core/queue/index.ts';
+import { PermanentError, RetryAfter, defineQueue } from '../../core/queue/index.ts';
+import type { HandlerContext, Job, Queue } from '../../core/queue/index.ts';
 import type { Kysely } from 'kysely';
 import type { Database, Store } from '../../core/store/index.ts';
 import { quarantineFile } from '../../core/quarantine.ts';
@@ -15,29 +16,30 @@ import type { FileLocator, Notifier } from './ports.ts';
 import type { FileRow, IntakeRecords } from './records.ts';
 import { StoreFileError, checkRoom, copyLocalFile, downloadFile, mediaName } from './store-file/index.ts';
 
-export const DOWNLOAD_QUEUE = 'intake.download';
-/** The pipelines' queues; their workers come with the video and invoice capabilities. */
-export const NEXT_QUEUE = { video: 'video.process', invoice: 'invoice.process' } as const;
+/** A job about one intake file: its row id (`files.id`). */
+const fileJob = z.object({ fileId: z.number().int().positive() });
+export type FileJobPayload = z.infer<typeof fileJob>;
 
-/** The unique key of a file's download job: one download per file at a time. */
-export function downloadJobKey(fileId: number): string {
-  return `download:${fileId}`;
-}
+/** One download per file at a time. */
+export const DOWNLOAD_QUEUE = defineQueue({ name: 'intake.download', payload: fileJob, key: (p) => `download:${p.fileId}` });
+/** The pipelines' queues, one job per file at a time; their workers come with the video and invoice capabilities. */
+export const NEXT_QUEUE = {
+  video: defineQueue({ name: 'video.process', payload: fileJob, key: (p) => `video.process:${p.fileId}` }),
+  invoice: defineQueue({ name: 'invoice.process', payload: fileJob, key: (p) => `invoice.process:${p.fileId}` }),
+} as const;
 
-/** The unique key of a file's job on its pipeline's queue: progress and retries find the job by it. */
-export function pipelineJobKey(purpose: keyof typeof NEXT_QUEUE, fileId: number): string {
-  return `${NEXT_QUEUE[purpose]}:${fileId}`;
-}
-
-/** The file a download or pipeline job key names ("invoice.process:42" → 42); null when it names none. */
-export function fileIdOfJobKey(key: string | null): number | null {
-  const n = Number((key ?? '').slice((key ?? '').lastIndexOf(':') + 1));
-  return Number.isInteger(n) && n > 0 ? n : null;
+/** The intake file a job of the download or a pipeline queue is about (from its payload); null for any other job. */
+export function fileIdOfJob(job: Pick<Job, 'queue' | 'payload'>): number | null {
+  for (const queue of [DOWNLOAD_QUEUE, NEXT_QUEUE.invoice, NEXT_QUEUE.video]) {
+    const payload = queue.payloadOf(job);
+    if (payload) return payload.fileId;
+  }
+  return null;
 }
 
 /** Enqueues a stored file on its pipeline's queue, once per file whatever source it came from. */
 export async function handToPipeline(queue: Queue, file: Pick<FileRow, 'id' | 'purpose'>, within?: Kysely<Database>): Promise<void> {
-  await queue.enqueue(NEXT_QUEUE[file.purpose], { fileId: file.id }, { key: pipelineJobKey(file.purpose, file.id), within });
+  await queue.enqueue(NEXT_QUEUE[file.purpose], { fileId: file.id }, { within });
 }
 
 export interface DownloadDeps {
@@ -49,12 +51,8 @@ export interface DownloadDeps {
   notifier: Notifier;
 }
 
-export interface DownloadPayload {
-  fileId: number;
-}
-
 export function downloadHandler(d: DownloadDeps) {
-  return async ({ job, signal, heartbeat, leaseMs, log }: HandlerContext<DownloadPayload>): Promise<void> => {
+  return async ({ job, signal, heartbeat, leaseMs, log }: HandlerContext<FileJobPayload>): Promise<void> => {
     const file = await d.records.file(job.payload.fileId);
     if (!file) throw new PermanentError(`file record ${job.payload.fileId} does not exist`);
     if (file.state !== 'received') return; // done by an earlier attempt
@@ -134,7 +132,7 @@ function destination(config: Config, file: FileRow): string {
 }
 
 /** A "video" whose bytes are something else: out of the creator's folder into quarantine, and they are told. */
-async function refuseVideo(d: DownloadDeps, file: FileRow, path: string, why: string, log: HandlerContext<DownloadPayload>['log']): Promise<void> {
+async function refuseVideo(d: DownloadDeps, file: FileRow, path: string, why: string, log: HandlerContext<FileJobPayload>['log']): Promise<void> {
   const kept = await quarantineFile(d.config.paths.data, path, new Date(), { fileId: file.id, fileName: file.file_name, sender: file.sender_name, error: why, by: 'intake' });
   await d.records.updateFile(file.id, { state: 'rejected', path: null, error: `not a video: ${why}` });
   log.warn({ file_id: file.id, file_name: file.file_name, quarantined: kept, reason: why }, 'a file sent as a video is not one: refused');

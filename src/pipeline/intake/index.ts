@@ -1,7 +1,8 @@
 export { Intake } from './intake.ts';
 export { IntakeRecords } from './records.ts';
 export { intakeMigration } from './migration.ts';
-export { DOWNLOAD_QUEUE, NEXT_QUEUE, extensionOf, handToPipeline, pipelineJobKey, safeName } from './download-job.ts';
+export { DOWNLOAD_QUEUE, NEXT_QUEUE, extensionOf, fileIdOfJob, handToPipeline, safeName } from './download-job.ts';
+export type { FileJobPayload } from './download-job.ts';
 export type { FileLocator, FilePlan, Notifier } from './ports.ts';
 export type { BatchRow, FileKind, FileRow, NewFile, Purpose } from './records.ts';
 export type { PauseState } from './pause.ts';
