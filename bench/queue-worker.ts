@@ -5,7 +5,8 @@ import { Queue, defineQueue } from '../src/core/queue/index.ts';
 import { openSpec } from '../test/support/store-spec.ts';
 import type { StoreSpec } from '../test/support/store-spec.ts';
 
-const BENCH_QUEUE = defineQueue({ name: 'bench', payload: z.object({ i: z.number() }), key: () => null });
+// Preloaded jobs (bench/queue.ts) are rows with an empty payload.
+const BENCH_QUEUE = defineQueue({ name: 'bench', payload: z.object({ i: z.number().optional() }), key: () => null });
 const { spec, jobs, concurrency } = JSON.parse(process.env.BENCH_WORKER ?? '{}') as { spec: StoreSpec; jobs: number; concurrency: number };
 const store = await openSpec(spec);
 const log = await createLog({ level: 'error', dir: null, stdout: false, rotate: { size: '1m', keep: 1 }, stdoutStream: process.stderr });

@@ -7,7 +7,10 @@ import type { Job } from './types.ts';
 export interface QueueDefinition<P> {
   readonly name: string;
   readonly payload: z.ZodType<P>;
-  /** The job's unique key: while a job with it is waiting or active, enqueue returns that job. null: no dedup. */
+  /**
+   * The job's unique key: while a job with it is waiting or active, enqueue returns that job. null: no dedup.
+   * A cron tick's job is keyed by its schedule instead (`cron:<name>:<tick>`).
+   */
   key(payload: P): string | null;
   /** The payload of a job of this queue that matches the schema; null for another queue's job or a payload that does not. */
   payloadOf(job: Pick<Job, 'queue' | 'payload'>): P | null;
