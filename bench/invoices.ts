@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { createLog } from '../src/core/log.ts';
-import { PermanentError, Queue, RetryAfter } from '../src/core/queue/index.ts';
+import { PermanentError, Queue, RetryAfter, defineQueue } from '../src/core/queue/index.ts';
 import { cfdiParseRate } from '../src/pipeline/invoices/cfdi/index.ts';
 import { OUTAGE_WAIT_S } from '../src/pipeline/invoices/index.ts';
 import { OpenAIClient, OpenAIRequestError, ProviderOutageError, QuotaExhaustedError } from '../src/pipeline/invoices/openai/index.ts';
@@ -91,8 +91,9 @@ const queue = new Queue({ store, log: log.root, pollMs: 100, leaseMs: 60_000, ma
 
 let lastResponse = 0;
 let done = 0;
-queue.work<{ i: number }>(
-  'bench.extract',
+const EXTRACT_QUEUE = defineQueue({ name: 'bench.extract', payload: z.object({ i: z.number() }), key: (p) => `bench-${p.i}` });
+queue.work(
+  EXTRACT_QUEUE,
   async ({ job, signal, heartbeat, leaseMs }) => {
     const image = invoiceImage(job.payload.i);
     let result;
@@ -123,7 +124,7 @@ queue.work<{ i: number }>(
 async function run(from: number, to: number): Promise<void> {
   const t0 = Date.now();
   for (let i = from; i < to; i += 100) {
-    await Promise.all(Array.from({ length: Math.min(100, to - i) }, (_, k) => queue.enqueue('bench.extract', { i: i + k }, { key: `bench-${i + k}` })));
+    await Promise.all(Array.from({ length: Math.min(100, to - i) }, (_, k) => queue.enqueue(EXTRACT_QUEUE, { i: i + k })));
   }
   for (;;) {
     await new Promise((r) => setTimeout(r, 200));

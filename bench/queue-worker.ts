@@ -1,9 +1,12 @@
 // One process of the PostgreSQL queue benchmark: enqueues its share, waits for "go", works until the queue is empty.
 import { createLog } from '../src/core/log.ts';
-import { Queue } from '../src/core/queue/index.ts';
+import { z } from 'zod';
+import { Queue, defineQueue } from '../src/core/queue/index.ts';
 import { openSpec } from '../test/support/store-spec.ts';
 import type { StoreSpec } from '../test/support/store-spec.ts';
 
+// Preloaded jobs (bench/queue.ts) are rows with an empty payload.
+const BENCH_QUEUE = defineQueue({ name: 'bench', payload: z.object({ i: z.number().optional() }), key: () => null });
 const { spec, jobs, concurrency } = JSON.parse(process.env.BENCH_WORKER ?? '{}') as { spec: StoreSpec; jobs: number; concurrency: number };
 const store = await openSpec(spec);
 const log = await createLog({ level: 'error', dir: null, stdout: false, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: process.stderr });
@@ -12,10 +15,10 @@ process.stdout.write('ready\n');
 await new Promise<void>((ok) => process.stdin.once('data', () => ok()));
 
 let done = 0;
-queue.work('bench', async () => void done++, { concurrency });
+queue.work(BENCH_QUEUE, async () => void done++, { concurrency });
 // Eight producers at a time, as concurrent uploads or album items enqueue.
 for (let i = 0; i < jobs; i += 8) {
-  await Promise.all(Array.from({ length: Math.min(8, jobs - i) }, (_, k) => queue.enqueue('bench', { i: i + k })));
+  await Promise.all(Array.from({ length: Math.min(8, jobs - i) }, (_, k) => queue.enqueue(BENCH_QUEUE, { i: i + k })));
 }
 // Leave when nothing is waiting or active (an indexed probe, not a count over the table).
 for (;;) {

@@ -6,13 +6,15 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { createLog } from '../src/core/log.ts';
-import { Queue } from '../src/core/queue/index.ts';
+import { z } from 'zod';
+import { Queue, defineQueue } from '../src/core/queue/index.ts';
 import { startPostgres } from '../test/support/postgres.ts';
 import { REPO, cleanEnv, freePort, tempDir } from '../test/support/service.ts';
 import { openSpec } from '../test/support/store-spec.ts';
 import type { StoreSpec } from '../test/support/store-spec.ts';
 import { cpuSeconds, figure, median, note, rssMb } from './support.ts';
 
+const BENCH_QUEUE = defineQueue({ name: 'bench', payload: z.object({ i: z.number() }), key: () => null });
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 
@@ -23,8 +25,8 @@ async function sqliteThroughput(): Promise<number> {
   const queue = new Queue({ store, log: log.root, pollMs: 1000, leaseMs: 60_000, maxAttempts: 3, backoff: { baseMs: 100, capMs: 1000 } });
   let done = 0;
   const t0 = performance.now();
-  queue.work('bench', async () => void done++, { concurrency: 8 });
-  for (let i = 0; i < JOBS; i++) await queue.enqueue('bench', { i });
+  queue.work(BENCH_QUEUE, async () => void done++, { concurrency: 8 });
+  for (let i = 0; i < JOBS; i++) await queue.enqueue(BENCH_QUEUE, { i });
   while (done < JOBS) await new Promise((r) => setTimeout(r, 5));
   const seconds = (performance.now() - t0) / 1000;
   await queue.stop(1000);

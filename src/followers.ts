@@ -1,13 +1,15 @@
 // The pipelines registered with the intake, by the purpose of the files they take: the composition root's
 // choice, so that the intake names none of them.
 import type { Config } from './core/config.ts';
+import { defineQueue } from './core/queue/index.ts';
 import type { Store } from './core/store/index.ts';
+import { fileJobPayload } from './pipeline/intake/index.ts';
 import type { Followers, PipelineFollower } from './pipeline/intake/index.ts';
 import { invoiceFollower, pricesFrom } from './pipeline/invoices/index.ts';
 
 /** Videos wait in their queue for the video pipeline, which will register its own follower here. */
-const VIDEO_QUEUE = 'video.process';
-const videoFollower: PipelineFollower = { queue: VIDEO_QUEUE, jobKey: (fileId) => `${VIDEO_QUEUE}:${fileId}` };
+const VIDEO_QUEUE = defineQueue({ name: 'video.process', payload: fileJobPayload, key: (p) => `video.process:${p.fileId}` });
+const videoFollower: PipelineFollower = { queue: VIDEO_QUEUE };
 
 export function pipelineFollowers(config: Config, store: Store): Followers {
   return { invoice: invoiceFollower(store, pricesFrom(config)), video: videoFollower };

@@ -4,6 +4,7 @@ import { freeSpaceAt } from './core/free-space.ts';
 import { HEARTBEAT_INTERVAL_MS, readHeartbeats } from './core/heartbeat.ts';
 import type { ProcessBeat } from './core/heartbeat.ts';
 import type { ModuleStatus } from './core/module.ts';
+import { JobRecords } from './core/queue/index.ts';
 import type { QueueStats } from './core/queue/index.ts';
 import type { Store } from './core/store/index.ts';
 import { batchesInProgress, formatCost, tokenCost } from './pipeline/invoices/index.ts';
@@ -93,14 +94,8 @@ export async function buildStatus(s: StatusSources): Promise<StatusReport> {
   };
   try {
     report.queues = await s.queueStats();
-    const failed = await s.store.db
-      .selectFrom('jobs')
-      .select(['id', 'queue', 'state', 'last_error', 'finished_at'])
-      .where('state', 'in', ['failed', 'dead'])
-      .orderBy('finished_at', 'desc')
-      .limit(5)
-      .execute();
-    report.recent_errors = failed.map((j) => ({ job_id: j.id, queue: j.queue, state: j.state, error: j.last_error, at: j.finished_at }));
+    const failed = await new JobRecords(s.store).recentFailures(5);
+    report.recent_errors = failed.map((j) => ({ job_id: j.id, queue: j.queue, state: j.state, error: j.lastError, at: j.finishedAt }));
     const now = Date.now();
     report.batches = (await batchesInProgress(s.store, now)).map((b) => ({
       batch_id: b.batch.id,

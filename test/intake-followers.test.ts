@@ -2,14 +2,16 @@
 // pipeline's queue under the pipeline's key, and asks the pipeline how far a batch of them is and what its summary
 // adds. A purpose no pipeline registered for hands nothing on.
 import { afterEach, describe, expect, it } from 'vitest';
-import { RetryAfter } from '../src/core/queue/index.ts';
+import { RetryAfter, defineQueue } from '../src/core/queue/index.ts';
 import type { HandlerContext, Job } from '../src/core/queue/index.ts';
-import { IntakeRecords, handToPipeline } from '../src/pipeline/intake/index.ts';
+import { IntakeRecords, fileJobPayload, handToPipeline } from '../src/pipeline/intake/index.ts';
 import type { BatchRow, FileRow, Notifier, PipelineFollower } from '../src/pipeline/intake/index.ts';
 import { batchHandler } from '../src/pipeline/intake/batch-job.ts';
 import type { BatchPayload } from '../src/pipeline/intake/batch-job.ts';
 import { createTestStore, quietLog, testQueue } from './support/stores.ts';
 import type { TestStore } from './support/stores.ts';
+
+const CLIPS_QUEUE = defineQueue({ name: 'clips.process', payload: fileJobPayload, key: (p) => `clips:${p.fileId}` });
 
 /** Nothing is sent for a batch without a chat (an upload): every message is a mistake here. */
 const silent: Notifier = {
@@ -43,7 +45,7 @@ describe('pipelines registered with the intake', () => {
     t = await createTestStore('sqlite');
     const queue = await testQueue(t.store);
     const { files } = await upload(new IntakeRecords(t.store));
-    const clips: PipelineFollower = { queue: 'clips.process', jobKey: (fileId) => `clips:${fileId}` };
+    const clips: PipelineFollower = { queue: CLIPS_QUEUE };
     await handToPipeline(queue, {}, files[0] as FileRow);
     expect(await queue.list({ queue: 'clips.process' })).toHaveLength(0);
     await handToPipeline(queue, { video: clips }, files[0] as FileRow);
@@ -59,8 +61,7 @@ describe('pipelines registered with the intake', () => {
     let done = 0;
     const summaries: string[] = [];
     const clips: PipelineFollower = {
-      queue: 'clips.process',
-      jobKey: (fileId) => `clips:${fileId}`,
+      queue: CLIPS_QUEUE,
       standing: async () => ({ files, done, summary: (language) => (summaries.push(language), '') }),
     };
     const handler = batchHandler({ records, notifier: silent, followers: { video: clips } });

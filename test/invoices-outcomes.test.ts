@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { IntakeRecords, retryFiles } from '../src/pipeline/intake/index.ts';
 import type { BatchRow, FileRow } from '../src/pipeline/intake/index.ts';
 import {
+  INVOICE_QUEUE,
   InvoiceRecords,
   OutcomeRecords,
   batchesInProgress,
@@ -11,7 +12,6 @@ import {
   formatBatch,
   formatCost,
   invoiceFollower,
-  invoiceJobKey,
   loadBatchProgress,
   ratePerMinute,
   summariseBatch,
@@ -134,7 +134,7 @@ describe.each(STORE_KINDS)('outcomes, progress and retry on %s', (kind) => {
     const [ok, csv, running, again, broken] = files as [FileRow, FileRow, FileRow, FileRow, FileRow];
     expect(again.state).toBe('duplicate');
     const jobOf = async (f: FileRow, state: 'done' | 'active' | 'failed'): Promise<number> => {
-      const { job } = await queue.enqueue('invoice.process', { fileId: f.id }, { key: invoiceJobKey(f.id) });
+      const { job } = await queue.enqueue(INVOICE_QUEUE, { fileId: f.id });
       await store.db.updateTable('jobs').set({ state, finished_at: state === 'active' ? null : Date.now(), last_error: state === 'failed' ? 'quarantined: broken' : null }).where('id', '=', job.id).execute();
       return job.id;
     };
@@ -204,7 +204,7 @@ describe.each(STORE_KINDS)('outcomes, progress and retry on %s', (kind) => {
     );
     const now = Date.now();
     const job = async (f: FileRow, set: { state: 'done' | 'active' | 'waiting'; finished_at?: number; lease_until?: number; updated_at?: number; run_at?: number }): Promise<void> => {
-      const { job: j } = await queue.enqueue('invoice.process', { fileId: f.id }, { key: invoiceJobKey(f.id) });
+      const { job: j } = await queue.enqueue(INVOICE_QUEUE, { fileId: f.id });
       await store.db.updateTable('jobs').set(set).where('id', '=', j.id).execute();
     };
     const [a, b, c, killed, running, later] = files as [FileRow, FileRow, FileRow, FileRow, FileRow, FileRow];
@@ -224,7 +224,7 @@ describe.each(STORE_KINDS)('outcomes, progress and retry on %s', (kind) => {
     expect(p?.etaSeconds).toBeGreaterThanOrEqual(20);
     expect(p?.etaSeconds).toBeLessThan(40);
     // Once the lease is renewed (its worker lives), only the retry's wait remains: at least 10 s.
-    await store.db.updateTable('jobs').set({ updated_at: now - 1000, lease_until: now + 59_000 }).where('key', '=', invoiceJobKey(killed.id)).execute();
+    await store.db.updateTable('jobs').set({ updated_at: now - 1000, lease_until: now + 59_000 }).where('key', '=', INVOICE_QUEUE.key({ fileId: killed.id })).execute();
     const q = await loadBatchProgress(store, batch.id, now);
     expect(q?.etaSeconds).toBeGreaterThanOrEqual(10);
     expect(q?.etaSeconds).toBeLessThan(20);

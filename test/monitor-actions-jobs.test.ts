@@ -13,6 +13,7 @@ import { testRepairs } from './support/repairs.ts';
 import { tempDir } from './support/service.ts';
 import { STORE_KINDS, createTestStore, eventually, testQueue } from './support/stores.ts';
 import type { TestStore } from './support/stores.ts';
+import { anyQueue } from './support/queues.ts';
 
 function finding(type: string, params: ActionPlan['params'], target: string, plan: Partial<ActionPlan> = {}, fields: Record<string, string> = {}): Finding {
   return {
@@ -72,11 +73,11 @@ describe.each(STORE_KINDS)('repairs on %s', (kind) => {
   /** A job on its own queue whose handler fails its first `failures` runs; returns the job id and the run count. */
   async function flakyJob(name: string, failures: number): Promise<{ id: number; runs: () => number }> {
     let runs = 0;
-    queue.work(name, async () => {
+    queue.work(anyQueue(name), async () => {
       runs++;
       if (runs <= failures) throw new Error(`download timed out (run ${runs})`);
     });
-    const { job } = await queue.enqueue(name, { fileId: 7 }, { maxAttempts: 1 });
+    const { job } = await queue.enqueue(anyQueue(name), { fileId: 7 }, { maxAttempts: 1 });
     await eventually(async () => (await queue.get(job.id))?.state === 'dead', `job ${job.id} dead`);
     return { id: job.id, runs: () => runs };
   }
@@ -114,7 +115,7 @@ describe.each(STORE_KINDS)('repairs on %s', (kind) => {
   });
 
   it('retry_job does not duplicate a job still waiting, and gives up on an unknown one at once', async () => {
-    const { job } = await queue.enqueue('test.nobody', { x: 1 }); // no worker: it stays waiting
+    const { job } = await queue.enqueue(anyQueue('test.nobody'), { x: 1 }); // no worker: it stays waiting
     const out = await (await repairs()).run(finding('retry_job', { job_id: job.id, timeout: '300ms' }, `job:${job.id}`), onAttempt);
     expect(out.result).toBe('failed');
     expect(out.detail).toContain('timed out after 300ms');

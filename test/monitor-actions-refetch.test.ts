@@ -113,7 +113,7 @@ describe('quarantine_refetch', () => {
   it('retry_job on a download that gave up opens its file again and checks that it arrived', async () => {
     locatorDown = true;
     const row = await receive();
-    let job = (await queue.list({ queue: DOWNLOAD_QUEUE }))[0];
+    let job = (await queue.list({ queue: DOWNLOAD_QUEUE.name }))[0];
     await eventually(async () => (job = await queue.get(job?.id ?? 0))?.state === 'dead', 'the download gave up', 30_000);
     expect((await intake.records.file(row.id))?.state).toBe('failed');
     locatorDown = false;

@@ -21,6 +21,7 @@ import { STORE_KINDS, createTestStore, quietLog, testQueue } from './support/sto
 import type { TestStore } from './support/stores.ts';
 import { runOnTinyDisk } from './support/tiny-disk.ts';
 import { buildStatus, formatStatus } from '../src/status.ts';
+import { anyQueue } from './support/queues.ts';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -224,15 +225,15 @@ describe.each(STORE_KINDS)('heartbeats and stalled stages on %s', (kind) => {
         .set({ state: state as 'waiting', run_at: runAt, updated_at: updatedAt, attempts })
         .where('queue', '=', queueName)
         .execute();
-    await queue.enqueue('videos', { n: 1 }); // nobody ever worked this queue
+    await queue.enqueue(anyQueue('videos'), { n: 1 }); // nobody ever worked this queue
     await at('videos', 'waiting', t0 - 20 * MIN, t0 - 20 * MIN);
-    await queue.enqueue('invoices', { n: 1 });
-    await queue.enqueue('invoices', { n: 2 });
+    await queue.enqueue(anyQueue('invoices'), { n: 1 });
+    await queue.enqueue(anyQueue('invoices'), { n: 2 });
     const [done] = await queue.list({ queue: 'invoices' }, 1);
     await at('invoices', 'waiting', t0 - 30 * MIN, t0 - 30 * MIN);
     await t.store.db.updateTable('jobs').set({ state: 'done', updated_at: t0 - 5 * MIN, finished_at: t0 - 5 * MIN }).where('id', '=', done?.id ?? 0).execute();
-    await queue.enqueue('posts', { n: 1 }, { runAt: t0 + 60 * MIN }); // scheduled for later: not waiting work
-    await queue.enqueue('fresh', { n: 1 });
+    await queue.enqueue(anyQueue('posts'), { n: 1 }, { runAt: t0 + 60 * MIN }); // scheduled for later: not waiting work
+    await queue.enqueue(anyQueue('fresh'), { n: 1 });
 
     const check = (now: number) => stalledCheck({ store: t.store, queue, stalledMs: 15 * MIN, intervalMs: 30_000, now: () => now });
     const first = await check(t0).run();

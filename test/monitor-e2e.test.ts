@@ -16,6 +16,7 @@ import type { FakeBotApi } from './fakes/telegram/index.ts';
 import { ADMIN, startBotService, textOf } from './support/bot-service.ts';
 import { cleanEnv, freePort, tempDir } from './support/service.ts';
 import { eventually } from './support/stores.ts';
+import { anyQueue } from './support/queues.ts';
 
 const IS_ROOT = process.getuid?.() === 0;
 
@@ -126,11 +127,11 @@ describe('the shipped rules, end to end', () => {
 
   test('download timeout: the dead job runs again and the incident is solved without an alert', async () => {
     let runs = 0;
-    service.queue.work('test.download', async () => {
+    service.queue.work(anyQueue('test.download'), async () => {
       runs++;
       if (runs === 1) throw new PermanentError('the file download did not finish within 300 s');
     });
-    const { job } = await service.queue.enqueue('test.download', {}, { maxAttempts: 1 });
+    const { job } = await service.queue.enqueue(anyQueue('test.download'), {}, { maxAttempts: 1 });
     await eventually(async () => ['failed', 'dead'].includes((await service.queue.get(job.id))?.state ?? ''), `job ${job.id} failed`);
     logLine(`2026-11-22 10:00:02 ERROR download timeout for job ${job.id} (model victor)`);
     const incident = await incidentOf('download_timeout', ['solved']);
@@ -142,11 +143,11 @@ describe('the shipped rules, end to end', () => {
 
   test('download timeout that keeps failing: 3 tries, then the admins are told', async () => {
     let runs = 0;
-    service.queue.work('test.download-broken', async () => {
+    service.queue.work(anyQueue('test.download-broken'), async () => {
       runs++;
       throw new PermanentError('the file download did not finish within 300 s');
     });
-    const { job } = await service.queue.enqueue('test.download-broken', {}, { maxAttempts: 1 });
+    const { job } = await service.queue.enqueue(anyQueue('test.download-broken'), {}, { maxAttempts: 1 });
     await eventually(async () => ['failed', 'dead'].includes((await service.queue.get(job.id))?.state ?? ''), `job ${job.id} failed`);
     logLine(`2026-11-22 10:00:03 ERROR download timeout for job ${job.id}`);
     const incident = await incidentOf('download_timeout', ['pending']);

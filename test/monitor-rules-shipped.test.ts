@@ -17,6 +17,7 @@ import { ioError } from '../src/pipeline/intake/store-file/errors.ts';
 import { eventually } from './support/stores.ts';
 import { REPO, freePort, tempDir } from './support/service.ts';
 import { openSpec } from './support/store-spec.ts';
+import { anyQueue } from './support/queues.ts';
 
 const set = loadRules(SHIPPED_RULES);
 
@@ -89,11 +90,11 @@ describe('the shipped rules on lines our own code writes', () => {
     const address = silent.address();
     if (!address || typeof address !== 'object') throw new Error('no address');
     const url = `http://127.0.0.1:${address.port}/file/bot123:abc/videos/file_1.mp4`;
-    queue.work('intake.download', async ({ signal }) => {
+    queue.work(anyQueue('intake.download'), async ({ signal }) => {
       await downloadFile({ url, toDir: join(dir, 'media/victor'), name: 'x.mp4', maxBytes: 1e6, signal, timeoutMs: 200 });
     });
     const from = lines.length;
-    const { job } = await queue.enqueue('intake.download', { fileId: 1 });
+    const { job } = await queue.enqueue(anyQueue('intake.download'), { fileId: 1 });
     await eventually(async () => (await queue.get(job.id))?.state === 'dead', 'the download job to die');
     const found = findings(from).filter((f) => f !== null);
     expect(found).toHaveLength(1);
@@ -109,12 +110,12 @@ describe('the shipped rules on lines our own code writes', () => {
       ioError('writing /srv/media/ana/20260105_143020_a1b2c3.mp4.part to disk', errno('ENOSPC')),
     ];
     let next = 0;
-    queue.work('video.process', async () => {
+    queue.work(anyQueue('video.process'), async () => {
       throw errors[next++];
     });
     const from = lines.length;
     for (let i = 0; i < errors.length; i++) {
-      const { job } = await queue.enqueue('video.process', { i });
+      const { job } = await queue.enqueue(anyQueue('video.process'), { i });
       await eventually(async () => (await queue.get(job.id))?.state === 'dead', 'the job to die');
     }
     expect(findings(from).filter((f) => f !== null).map((f) => [f?.rule, f?.fields.path])).toEqual([

@@ -12,6 +12,7 @@ import { Queue } from '../src/core/queue/index.ts';
 import { openStore } from '../src/core/store/index.ts';
 import { REPO, cleanEnv, freePort, startService, tempDir } from './support/service.ts';
 import { eventually } from './support/stores.ts';
+import { anyQueue } from './support/queues.ts';
 
 interface NpmStart {
   npm: ChildProcess;
@@ -103,7 +104,7 @@ describe('npm start', () => {
     const store = openStore({ dataDir: join(svc.cwd, 'data'), sqliteSynchronous: 'normal', busyTimeoutMs: 5000, poolSize: 1 });
     const queue = new Queue({ store, log: pino({ level: 'silent' }), pollMs: 100, leaseMs: 60_000, maxAttempts: 5, backoff: { baseMs: 1000, capMs: 60_000 } });
     // The queue test/support/slow-service.ts works (importing it here would start a service in this process).
-    const { id } = (await queue.enqueue('test.slow', { ms: 1500 })).job;
+    const { id } = (await queue.enqueue(anyQueue('test.slow'), { ms: 1500 })).job;
     await store.close();
     await eventually(() => existsSync(join(svc.cwd, `started-${id}`)), 'the job to start');
     svc.proc.kill('SIGINT');

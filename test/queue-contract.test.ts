@@ -4,6 +4,7 @@ import { NotHere, PermanentError, RetryAfter } from '../src/core/queue/index.ts'
 import type { HandlerContext, Queue } from '../src/core/queue/index.ts';
 import { STORE_KINDS, createTestStore, eventually, testQueue } from './support/stores.ts';
 import type { TestStore } from './support/stores.ts';
+import { anyQueue } from './support/queues.ts';
 
 describe.each(STORE_KINDS)('queue on %s', (kind) => {
   let t: TestStore;
@@ -24,19 +25,20 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
 
   it('dedups by key while the job is live, and frees the key once it is done', async () => {
     const q = await queue();
-    const a = await q.enqueue('dedup', { n: 1 }, { key: 'invoice:42' });
-    const b = await q.enqueue('dedup', { n: 2 }, { key: 'invoice:42' });
+    const dedup = anyQueue('dedup', () => 'invoice:42');
+    const a = await q.enqueue(dedup, { n: 1 });
+    const b = await q.enqueue(dedup, { n: 2 });
     expect(a.created).toBe(true);
     expect(b.created).toBe(false);
     expect(b.job.id).toBe(a.job.id);
     expect(b.job.payload).toEqual({ n: 1 });
 
     const seen: unknown[] = [];
-    q.work('dedup', async ({ job }) => {
+    q.work(dedup, async ({ job }) => {
       seen.push(job.payload);
     });
     await eventually(async () => (await q.get(a.job.id))?.state === 'done', 'first job done');
-    const c = await q.enqueue('dedup', { n: 3 }, { key: 'invoice:42' });
+    const c = await q.enqueue(dedup, { n: 3 });
     expect(c.created).toBe(true);
     await eventually(async () => (await q.get(c.job.id))?.state === 'done', 'second job done');
     expect(seen).toEqual([{ n: 1 }, { n: 3 }]);
@@ -44,12 +46,12 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
 
   it('runs due jobs in priority order and leaves future jobs waiting', async () => {
     const q = await queue();
-    const later = await q.enqueue('order', 'later', { runAt: Date.now() + 60_000 });
-    await q.enqueue('order', 'low', { priority: 5 });
-    await q.enqueue('order', 'high', { priority: -1 });
-    await q.enqueue('order', 'normal');
+    const later = await q.enqueue(anyQueue('order'), 'later', { runAt: Date.now() + 60_000 });
+    await q.enqueue(anyQueue('order'), 'low', { priority: 5 });
+    await q.enqueue(anyQueue('order'), 'high', { priority: -1 });
+    await q.enqueue(anyQueue('order'), 'normal');
     const order: unknown[] = [];
-    q.work('order', async ({ job }) => {
+    q.work(anyQueue('order'), async ({ job }) => {
       order.push(job.payload);
     });
     await eventually(() => order.length === 3, 'three due jobs ran');
@@ -59,9 +61,9 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
 
   it('retries a failing job with backoff, then marks it dead with its last error', async () => {
     const q = await queue({ backoff: { baseMs: 20, capMs: 80 } });
-    const { job } = await q.enqueue('flaky', {}, { maxAttempts: 3 });
+    const { job } = await q.enqueue(anyQueue('flaky'), {}, { maxAttempts: 3 });
     const attempts: number[] = [];
-    q.work('flaky', async ({ job: j }) => {
+    q.work(anyQueue('flaky'), async ({ job: j }) => {
       attempts.push(j.attempts);
       throw new Error(`boom ${j.attempts}`);
     });
@@ -76,8 +78,8 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
 
   it('schedules the retry within the backoff cap', async () => {
     const q = await queue({ backoff: { baseMs: 60_000, capMs: 120_000 } });
-    const { job } = await q.enqueue('later', {});
-    q.work('later', async () => {
+    const { job } = await q.enqueue(anyQueue('later'), {});
+    q.work(anyQueue('later'), async () => {
       throw new Error('not yet');
     });
     await eventually(async () => (await q.get(job.id))?.lastError === 'not yet', 'first failure recorded');
@@ -91,8 +93,8 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
 
   it('sends a PermanentError straight to failed', async () => {
     const q = await queue();
-    const { job } = await q.enqueue('bad', {}, { maxAttempts: 5 });
-    q.work('bad', async () => {
+    const { job } = await q.enqueue(anyQueue('bad'), {}, { maxAttempts: 5 });
+    q.work(anyQueue('bad'), async () => {
       throw new PermanentError('not a PDF: the file starts with MZ (an executable)');
     });
     await eventually(async () => (await q.get(job.id))?.state === 'failed', 'job failed');
@@ -103,9 +105,9 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
 
   it('defers on RetryAfter without using up an attempt', async () => {
     const q = await queue();
-    const { job } = await q.enqueue('limited', {}, { maxAttempts: 1 });
+    const { job } = await q.enqueue(anyQueue('limited'), {}, { maxAttempts: 1 });
     let calls = 0;
-    q.work('limited', async () => {
+    q.work(anyQueue('limited'), async () => {
       calls++;
       if (calls === 1) throw new RetryAfter(0.3, '429 Too Many Requests');
     });
@@ -122,10 +124,10 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
 
   it('returns the job of a silent worker to the queue when its lease expires', async () => {
     const stuck = await queue({ leaseMs: 300 });
-    const { job } = await stuck.enqueue('lease', { n: 1 }, { maxAttempts: 3 });
+    const { job } = await stuck.enqueue(anyQueue('lease'), { n: 1 }, { maxAttempts: 3 });
     let aborted: unknown = null;
     // A hung handler that ignores its abort: its worker has no free slot and goes silent for this job.
-    stuck.work('lease', ({ signal }) => {
+    stuck.work(anyQueue('lease'), ({ signal }) => {
       signal.addEventListener('abort', () => (aborted = signal.reason));
       return new Promise<void>(() => {});
     });
@@ -133,7 +135,7 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
 
     const rescuer = await queue({ leaseMs: 5000 });
     let ranBy: string | null = null;
-    rescuer.work('lease', async ({ job: j }) => {
+    rescuer.work(anyQueue('lease'), async ({ job: j }) => {
       ranBy = j.worker;
     });
     await eventually(async () => (await rescuer.get(job.id))?.state === 'done', 'finished by the rescuer');
@@ -148,10 +150,10 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
     // job again. Here heartbeats come every 100 ms against a 1.5 s lease, for three leases' time.
     const leaseMs = 1500;
     const q = await queue({ leaseMs });
-    const { job } = await q.enqueue('long', {});
+    const { job } = await q.enqueue(anyQueue('long'), {});
     let runs = 0;
     let ranFor = 0;
-    q.work('long', async ({ heartbeat }) => {
+    q.work(anyQueue('long'), async ({ heartbeat }) => {
       runs++;
       const started = Date.now();
       while (Date.now() - started < 3 * leaseMs) {
@@ -164,7 +166,7 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
     // it would release the lease if the heartbeats did not extend it.
     await eventually(async () => (await q.get(job.id))?.worker === q.workerId, 'claimed by q');
     const other = await queue();
-    other.work('long', async () => {
+    other.work(anyQueue('long'), async () => {
       runs++;
     });
     await eventually(async () => (await q.get(job.id))?.state === 'done', 'long job done');
@@ -175,9 +177,9 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
 
   it('gives a NotHere job to another worker without using up an attempt, and leaves it to the others', async () => {
     const here = await queue();
-    const { job } = await here.enqueue('files', {}, { maxAttempts: 1 });
+    const { job } = await here.enqueue(anyQueue('files'), {}, { maxAttempts: 1 });
     let triedHere = 0;
-    here.work('files', async () => {
+    here.work(anyQueue('files'), async () => {
       triedHere++;
       throw new NotHere('the file is not on this machine');
     });
@@ -186,7 +188,7 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
     expect(released).toMatchObject({ state: 'waiting', attempts: 0 });
     const elsewhere = await queue();
     let ranBy: string | null = null;
-    elsewhere.work('files', async ({ job: j }) => {
+    elsewhere.work(anyQueue('files'), async ({ job: j }) => {
       ranBy = j.worker;
     });
     await eventually(async () => (await here.get(job.id))?.state === 'done', 'done elsewhere');
@@ -197,16 +199,17 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
 
   it('retries failed and dead jobs with fresh attempts, skipping a key that is live again', async () => {
     const q = await queue();
-    const a = await q.enqueue('r', 'a', { maxAttempts: 1, key: 'k-a' });
-    const b = await q.enqueue('r', 'b', { maxAttempts: 1 });
+    const r = anyQueue('r', (payload) => (payload === 'a' || payload === 'a2' ? 'k-a' : null));
+    const a = await q.enqueue(r, 'a', { maxAttempts: 1 });
+    const b = await q.enqueue(r, 'b', { maxAttempts: 1 });
     let fail = true;
-    q.work('r', async () => {
+    q.work(r, async () => {
       if (fail) throw new Error('down');
     });
     await eventually(async () => (await q.list({ queue: 'r', states: ['dead'] })).length === 2, 'both dead');
     fail = false;
     // Freeze `a` out: a new live job takes its key (enqueue with a future run time so it stays waiting).
-    await q.enqueue('r', 'a2', { key: 'k-a', runAt: Date.now() + 60_000 });
+    await q.enqueue(r, 'a2', { runAt: Date.now() + 60_000 });
     const result = await q.retry({ queue: 'r' });
     expect(result.retried).toEqual([b.job.id]);
     expect(result.skipped).toEqual([a.job.id]);
@@ -216,15 +219,15 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
 
   it('cancels a waiting job, and aborts a running one', async () => {
     const q = await queue();
-    const waiting = await q.enqueue('c', 'later', { runAt: Date.now() + 60_000 });
+    const waiting = await q.enqueue(anyQueue('c'), 'later', { runAt: Date.now() + 60_000 });
     expect(await q.cancel(waiting.job.id)).toBe(true);
     expect((await q.get(waiting.job.id))?.state).toBe('cancelled');
     expect(await q.cancel(waiting.job.id)).toBe(false);
 
-    const running = await q.enqueue('c', 'now');
+    const running = await q.enqueue(anyQueue('c'), 'now');
     let sawAbort = false;
     let started = false;
-    q.work('c', (ctx: HandlerContext) =>
+    q.work(anyQueue('c'), (ctx: HandlerContext) =>
       new Promise<void>((resolve) => {
         started = true;
         ctx.signal.addEventListener('abort', () => {
@@ -242,9 +245,9 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
 
   it('counts jobs by queue and state and reports the oldest due wait', async () => {
     const q = await queue();
-    await q.enqueue('stats', 1, { runAt: Date.now() - 5000 });
-    await q.enqueue('stats', 2);
-    await q.enqueue('stats', 3, { runAt: Date.now() + 60_000 });
+    await q.enqueue(anyQueue('stats'), 1, { runAt: Date.now() - 5000 });
+    await q.enqueue(anyQueue('stats'), 2);
+    await q.enqueue(anyQueue('stats'), 3, { runAt: Date.now() + 60_000 });
     const stats = (await q.stats()).find((s) => s.queue === 'stats');
     expect(stats?.counts).toEqual({ waiting: 3 });
     expect(stats?.oldestWaitingSeconds).toBeGreaterThanOrEqual(4);
@@ -253,9 +256,9 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
 
   it('releases its running jobs at once on a clean stop, without using up an attempt', async () => {
     const q = await queue({ leaseMs: 60_000 });
-    const { job } = await q.enqueue('stop', {});
+    const { job } = await q.enqueue(anyQueue('stop'), {});
     let started = false;
-    q.work('stop', ({ signal }) =>
+    q.work(anyQueue('stop'), ({ signal }) =>
       new Promise<void>((_, reject) => {
         started = true;
         signal.addEventListener('abort', () => reject(signal.reason as Error));
@@ -272,11 +275,11 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
   it('runs each cron tick once although two processes schedule it', async () => {
     const a = await queue();
     const b = await queue();
-    await a.schedule('tick', '* * * * * *', { what: 'every second' });
-    await b.schedule('tick', '* * * * * *', { what: 'every second' });
+    await a.schedule(anyQueue('tick'), '* * * * * *', { what: 'every second' });
+    await b.schedule(anyQueue('tick'), '* * * * * *', { what: 'every second' });
     const runs: Array<{ key: string | null; by: string }> = [];
-    a.work('tick', async ({ job }) => void runs.push({ key: job.key, by: 'a' }));
-    b.work('tick', async ({ job }) => void runs.push({ key: job.key, by: 'b' }));
+    a.work(anyQueue('tick'), async ({ job }) => void runs.push({ key: job.key, by: 'a' }));
+    b.work(anyQueue('tick'), async ({ job }) => void runs.push({ key: job.key, by: 'b' }));
     await eventually(() => runs.length >= 3, 'three ticks ran', 10_000);
     await a.stop(1000);
     await b.stop(1000);
@@ -289,7 +292,7 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
 
   it('rejects a bad cron expression or time zone with a message that says which', async () => {
     const q = await queue();
-    await expect(q.schedule('bad', '61 * * * *', {})).rejects.toThrow(/invalid cron expression "61 \* \* \* \*"/);
-    await expect(q.schedule('bad', '0 3 * * *', {}, { tz: 'Mars/Olympus' })).rejects.toThrow(/unknown time zone "Mars\/Olympus"/);
+    await expect(q.schedule(anyQueue('bad'), '61 * * * *', {})).rejects.toThrow(/invalid cron expression "61 \* \* \* \*"/);
+    await expect(q.schedule(anyQueue('bad'), '0 3 * * *', {}, { tz: 'Mars/Olympus' })).rejects.toThrow(/unknown time zone "Mars\/Olympus"/);
   });
 });

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { REPO, cleanEnv } from './support/service.ts';
 import { STORE_KINDS, createTestStore, eventually, testQueue } from './support/stores.ts';
 import type { StoreSpec, TestStore } from './support/stores.ts';
+import { anyQueue } from './support/queues.ts';
 
 const CHILD = join(REPO, 'test/support/queue-child.ts');
 
@@ -43,7 +44,7 @@ describe.each(STORE_KINDS)('crash on %s', (kind) => {
     await createEffectTables(store);
     const q = await testQueue(store.store);
     const ids: number[] = [];
-    for (let i = 0; i < 40; i++) ids.push((await q.enqueue('crash', { i })).job.id);
+    for (let i = 0; i < 40; i++) ids.push((await q.enqueue(anyQueue('crash'), { i })).job.id);
 
     const first = worker(store.spec, { queue: 'crash', concurrency: 4, leaseMs: 1500, sleepMs: 150 });
     // Kill it while jobs are in flight: some effects written, some jobs still active.

@@ -12,6 +12,7 @@ import { REPO, startService, tempDir } from './support/service.ts';
 import type { RunningService } from './support/service.ts';
 import { STORE_KINDS, createTestStore, eventually, testQueue } from './support/stores.ts';
 import type { TestStore } from './support/stores.ts';
+import { anyQueue } from './support/queues.ts';
 
 /** The pid of a process that has exited. */
 function deadPid(): number {
@@ -43,7 +44,7 @@ describe.each(STORE_KINDS)('dead processes of this host on %s', (kind) => {
     const beats: Record<string, number | null> = { dead: now - 20_000, samePid: now - 20_000, beating: now - 1000, otherHost: now - 20_000, livePid: now - 20_000, silent: null };
     const ids: Record<string, number> = {};
     for (const [name, worker] of Object.entries(holders)) {
-      const { job } = await q.enqueue('restart', { name });
+      const { job } = await q.enqueue(anyQueue('restart'), { name });
       ids[name] = job.id;
       await db.updateTable('jobs').set({ state: 'active', worker, attempts: 1, lease_until: now + 60_000 }).where('id', '=', job.id).execute();
       const beatAt = beats[name];

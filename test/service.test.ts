@@ -10,11 +10,12 @@ import type { StatusReport } from '../src/status.ts';
 import { REPO, runCli, startService, tempDir as newTempDir } from './support/service.ts';
 import type { RunningService } from './support/service.ts';
 import { createDatabase } from './support/postgres.ts';
-import type { SlowPayload } from './support/slow-service.ts';
+import { SLOW_QUEUE } from './support/slow-queue.ts';
+import type { SlowPayload } from './support/slow-queue.ts';
+import { anyQueue } from './support/queues.ts';
 
 const SLOW_SERVICE = join(REPO, 'test/support/slow-service.ts');
 /** The queue test/support/slow-service.ts works on (a script: importing values from it would start a service). */
-const SLOW_QUEUE = 'test.slow';
 /** Workers look for jobs written by another process (this one) every 100 ms instead of every second. */
 const FAST_POLL = { CENTINELA_QUEUE_POLL_MS: '100' };
 
@@ -114,7 +115,7 @@ describe('centinela status', () => {
     expect(await svc.stop()).toEqual({ code: 0, signal: null });
     const q = openQueue(svc.cwd);
     try {
-      await q.queue.enqueue('test.report', { n: 1 });
+      await q.queue.enqueue(anyQueue('test.report'), { n: 1 });
     } finally {
       await q.close();
     }
@@ -140,8 +141,8 @@ describe('centinela jobs', () => {
     let dead: Job;
     let idle: Job;
     try {
-      ({ job: dead } = await q.queue.enqueue<SlowPayload>(SLOW_QUEUE, { ms: 0, fail: 'boom: no such invoice' }, { maxAttempts: 1 }));
-      ({ job: idle } = await q.queue.enqueue('test.idle', { n: 1 })); // no worker: stays waiting
+      ({ job: dead } = await q.queue.enqueue(SLOW_QUEUE, { ms: 0, fail: 'boom: no such invoice' }, { maxAttempts: 1 }));
+      ({ job: idle } = await q.queue.enqueue(anyQueue('test.idle'), { n: 1 })); // no worker: stays waiting
       await waitFor(async () => (await q.queue.get(dead.id))?.state === 'dead');
 
       const metrics = (await get(svc, '/metrics', svc.token())).text;
@@ -325,7 +326,7 @@ function openQueue(cwd: string): { queue: Queue; close(): Promise<void> } {
 async function enqueueSlow(svc: RunningService, payload: SlowPayload): Promise<number> {
   const q = openQueue(svc.cwd);
   try {
-    return (await q.queue.enqueue<SlowPayload>(SLOW_QUEUE, payload)).job.id;
+    return (await q.queue.enqueue(SLOW_QUEUE, payload)).job.id;
   } finally {
     await q.close();
   }

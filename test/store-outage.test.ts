@@ -11,7 +11,7 @@ import { REPO, startService } from './support/service.ts';
 import type { RunningService } from './support/service.ts';
 import { STORE_KINDS, createTestStore, eventually, testQueue } from './support/stores.ts';
 import { Queue } from '../src/core/queue/index.ts';
-import type { EnqueueOptions } from '../src/core/queue/index.ts';
+import type { EnqueueOptions, QueueDefinition } from '../src/core/queue/index.ts';
 import { IntakeRecords } from '../src/pipeline/intake/index.ts';
 import { recordInvoiceFiles } from '../src/pipeline/sources/record.ts';
 import { configSchema } from '../src/core/config.ts';
@@ -144,9 +144,9 @@ describe.each(STORE_KINDS)('an upload when the store goes away half way, on %s',
       let calls = 0;
       // The store goes away after the first file's job was written (the error pg gives for a dropped connection).
       const queue = Object.assign(Object.create(Queue.prototype) as Queue, base, {
-        enqueue: (name: string, payload: unknown, options: EnqueueOptions = {}) => {
+        enqueue: (queue: QueueDefinition<unknown>, payload: unknown, options: EnqueueOptions = {}) => {
           if (++calls === 2) return Promise.reject(new Error('Connection terminated unexpectedly'));
-          return base.enqueue(name, payload, options);
+          return base.enqueue(queue, payload, options);
         },
         poke: () => {},
       });

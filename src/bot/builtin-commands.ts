@@ -118,7 +118,7 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
         ...report.nothing.map((n) => t(`retry-nothing-${n.code}`, { id: String(n.fileId) })),
         ...(report.skipped.length ? [t('retry-skipped', { count: report.skipped.length })] : []),
       ];
-      const downloads = report.retried.filter((r) => r.queue === DOWNLOAD_QUEUE);
+      const downloads = report.retried.filter((r) => r.queue === DOWNLOAD_QUEUE.name);
       const files = [...new Set(report.retried.map((r) => r.fileId).filter((id) => id !== null))].map((id) => `#${id}`);
       const answer = report.retried.length
         ? t('retried', { downloads: downloads.length, invoices: report.retried.length - downloads.length, files: files.join(', ') || '—' })

@@ -1,9 +1,12 @@
 // Housekeeping as a module: a daily cron job prunes finished jobs, so the jobs table stays small.
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { Module, ModuleStatus } from './module.ts';
+import { defineQueue } from './queue/index.ts';
 import type { Queue } from './queue/index.ts';
 
-export const MAINTENANCE_QUEUE = 'maintenance';
+/** Housekeeping ticks of a cron schedule (the schedule keys each tick). */
+export const MAINTENANCE_QUEUE = defineQueue({ name: 'maintenance', payload: z.object({ task: z.literal('prune') }), key: () => null });
 
 export class MaintenanceModule implements Module {
   readonly name = 'maintenance';
@@ -23,7 +26,7 @@ export class MaintenanceModule implements Module {
       const pruned = await this.#queue.prune(this.#keepMs);
       log.info({ pruned }, 'pruned finished jobs');
     });
-    await this.#queue.schedule('maintenance.prune', '17 3 * * *', { task: 'prune' }, { queue: MAINTENANCE_QUEUE });
+    await this.#queue.schedule(MAINTENANCE_QUEUE, '17 3 * * *', { task: 'prune' }, { name: 'maintenance.prune' });
     this.#state = { state: 'running' };
     this.#log.debug('maintenance scheduled');
   }

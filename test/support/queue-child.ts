@@ -4,6 +4,7 @@
 import { sql } from 'kysely';
 import { createLog } from '../../src/core/log.ts';
 import { Queue } from '../../src/core/queue/index.ts';
+import { anyQueue } from './queues.ts';
 import { openSpec } from './store-spec.ts';
 import type { StoreSpec } from './store-spec.ts';
 
@@ -21,7 +22,7 @@ const log = await createLog({ level: 'error', dir: null, stdout: false, rotate: 
 const queue = new Queue({ store, log: log.root, pollMs: 50, leaseMs: options.leaseMs, maxAttempts: 5, backoff: { baseMs: 10, capMs: 100 } });
 
 queue.work(
-  options.queue,
+  anyQueue(options.queue),
   async ({ job }) => {
     await sql`insert into runs (job_id, pid) values (${job.id}, ${process.pid})`.execute(store.db);
     await sql`insert into effects (job_id, pid) values (${job.id}, ${process.pid}) on conflict (job_id) do nothing`.execute(store.db);

@@ -6,15 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HandlerContext } from '../../src/core/queue/index.ts';
-
-export const SLOW_QUEUE = 'test.slow';
-
-export interface SlowPayload {
-  /** How long the job takes. */
-  ms: number;
-  /** Throw this message after waiting, instead of finishing. */
-  fail?: string;
-}
+import { SLOW_QUEUE } from './slow-queue.ts';
+import type { SlowPayload } from './slow-queue.ts';
 
 // Same as bin/centinela.js: node:sqlite's ExperimentalWarning would only clutter stderr. The service is imported
 // after this, dynamically, because static imports would load node:sqlite before the filter is in place.
@@ -27,7 +20,7 @@ process.emitWarning = function (warning: string | Error, ...rest: unknown[]): vo
 const { runUntilSignal, startService } = await import('../../src/main.ts');
 
 const service = await startService();
-service.queue.work<SlowPayload>(SLOW_QUEUE, async ({ job, signal, heartbeat }: HandlerContext<SlowPayload>) => {
+service.queue.work(SLOW_QUEUE, async ({ job, signal, heartbeat }: HandlerContext<SlowPayload>) => {
   writeFileSync(join(process.cwd(), `started-${job.id}`), `${process.pid}\n`);
   // Long jobs extend their lease, so tests may use short leases; a lost lease aborts `signal`.
   const beat = setInterval(() => void heartbeat().catch(() => {}), 250);

@@ -10,8 +10,8 @@ import type { NewJob } from './jobs.ts';
 export interface ScheduleOptions {
   /** IANA time zone for the expression (America/Mexico_City); default the machine's. */
   tz?: string;
-  /** Queue the tick's job goes to; default the schedule's name. */
-  queue?: string;
+  /** The schedule's name (its row, its ticks' keys); default the name of the queue its ticks go to. */
+  name?: string;
 }
 
 /** Throws a message that says what is wrong with the expression or the zone. */
@@ -46,12 +46,13 @@ export async function upsertSchedule(
   db: Kysely<Database>,
   name: string,
   cron: string,
+  queue: string,
   payload: unknown,
-  options: ScheduleOptions,
+  tz: string | undefined,
   now: number,
 ): Promise<void> {
-  validateSchedule(cron, options.tz);
-  const row = { name, queue: options.queue ?? name, cron, tz: options.tz ?? null, payload: JSON.stringify(payload ?? null) };
+  validateSchedule(cron, tz);
+  const row = { name, queue, cron, tz: tz ?? null, payload: JSON.stringify(payload ?? null) };
   const existing = await db.selectFrom('schedules').selectAll().where('name', '=', name).executeTakeFirst();
   if (existing && existing.cron === row.cron && existing.tz === row.tz && existing.queue === row.queue && existing.payload === row.payload) return;
   const values = { ...row, next_run_at: nextRun(cron, row.tz), updated_at: now };

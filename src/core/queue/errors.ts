@@ -28,3 +28,11 @@ export class NotHere extends Error {
     this.name = 'NotHere';
   }
 }
+
+/** A claimed job's payload does not match its queue's schema: no attempt can help, the job goes straight to dead. */
+export class PayloadMismatch extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PayloadMismatch';
+  }
+}

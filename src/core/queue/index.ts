@@ -1,5 +1,9 @@
 export { Queue } from './queue.ts';
 export type { QueueOptions, QueueStats } from './queue.ts';
+export { defineQueue } from './define.ts';
+export type { QueueDefinition } from './define.ts';
+export { JobRecords } from './records.ts';
+export type { JobsOf, QueueActivity, ScheduleRecord } from './records.ts';
 export { NotHere, RetryAfter, PermanentError } from './errors.ts';
 export { nextRun, validateSchedule } from './cron.ts';
 export type { ScheduleOptions } from './cron.ts';

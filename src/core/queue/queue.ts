@@ -9,6 +9,8 @@ import type { Store } from '../store/index.ts';
 import { enqueueDueTicks, upsertSchedule } from './cron.ts';
 import { releaseDeadWorkersOnHost } from './dead-workers.ts';
 import type { ScheduleOptions } from './cron.ts';
+import { describePayloadError } from './define.ts';
+import type { QueueDefinition } from './define.ts';
 import {
   cancelJob,
   countJobs,
@@ -23,6 +25,7 @@ import {
 } from './jobs.ts';
 import type { EnqueueOptions, Handler, Job, JobFilter, JobOutcome, WorkOptions } from './types.ts';
 import { Worker } from './worker.ts';
+import type { WorkerLoop } from './worker.ts';
 
 /** How often maintenance looks for jobs held by dead processes of this host. */
 const DEAD_CHECK_MS = 1000;
@@ -49,7 +52,7 @@ export class Queue {
   /** Names this process's claims, so a clean stop can release exactly its own jobs. */
   readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   readonly #o: QueueOptions;
-  readonly #workers = new Map<string, Worker>();
+  readonly #workers = new Map<string, WorkerLoop>();
   #maintenance: NodeJS.Timeout | null = null;
   #stopped = false;
   #lastDeadCheck = 0;
@@ -58,15 +61,16 @@ export class Queue {
     this.#o = options;
   }
 
-  async enqueue<P>(queue: string, payload: P, options: EnqueueOptions = {}): Promise<{ job: Job; created: boolean }> {
+  /** Adds a job to the declared queue, keyed by the declaration; a live job with the same key is returned instead. */
+  async enqueue<P>(queue: QueueDefinition<P>, payload: P, options: EnqueueOptions = {}): Promise<{ job: Job; created: boolean }> {
     const now = Date.now();
     const runAt = options.runAt instanceof Date ? options.runAt.getTime() : (options.runAt ?? now);
     const result = await insertJob(
       options.within ?? this.#o.store.db,
       {
-        queue,
+        queue: queue.name,
         payload,
-        key: options.key ?? null,
+        key: queue.key(payload),
         priority: options.priority ?? 0,
         runAt,
         maxAttempts: options.maxAttempts ?? this.#o.maxAttempts,
@@ -81,38 +85,41 @@ export class Queue {
   }
 
   /** Tells this process's worker of `queue` to look for work now. */
-  poke(queue: string): void {
-    this.#workers.get(queue)?.poke();
+  poke(queue: QueueDefinition<unknown>): void {
+    this.#workers.get(queue.name)?.poke();
   }
 
-  /** Starts a worker loop for `queue`. One handler per queue per process. */
-  work<P>(queue: string, handler: Handler<P>, options: WorkOptions = {}): void {
+  /** Starts a worker loop for `queue`: its handler gets payloads checked by the queue's schema. One per queue per process. */
+  work<P>(queue: QueueDefinition<P>, handler: Handler<P>, options: WorkOptions = {}): void {
     if (this.#stopped) throw new Error('the queue is stopped');
-    if (this.#workers.has(queue)) throw new Error(`queue ${queue} already has a worker in this process`);
-    const worker = new Worker({
+    if (this.#workers.has(queue.name)) throw new Error(`queue ${queue.name} already has a worker in this process`);
+    const worker = new Worker<P>({
       store: this.#o.store,
       workerId: this.workerId,
       queue,
-      handler: handler as Handler,
+      handler,
       concurrency: options.concurrency ?? 1,
       leaseMs: options.leaseMs ?? this.#o.leaseMs,
       pollMs: this.#o.pollMs,
       log: this.#o.log,
       onFinish: this.#o.onFinish,
     });
-    this.#workers.set(queue, worker);
+    this.#workers.set(queue.name, worker);
     worker.start();
     this.#startMaintenance();
   }
 
-  /** Registers (or updates) a cron schedule; each tick becomes one job on `options.queue ?? name`. */
-  async schedule(name: string, cron: string, payload: unknown, options: ScheduleOptions = {}): Promise<void> {
-    await upsertSchedule(this.#o.store.db, name, cron, payload, options, Date.now());
+  /** Registers (or updates) a cron schedule; each tick becomes one job on `queue` with this payload. */
+  async schedule<P>(queue: QueueDefinition<P>, cron: string, payload: P, options: ScheduleOptions = {}): Promise<void> {
+    const name = options.name ?? queue.name;
+    const checked = queue.payload.safeParse(payload);
+    if (!checked.success) throw new Error(`schedule ${name}: its payload does not match queue ${queue.name}'s schema (${describePayloadError(checked.error)})`);
+    await upsertSchedule(this.#o.store.db, name, cron, queue.name, payload, options.tz, Date.now());
     this.#startMaintenance();
   }
 
   /** Removes a cron schedule (a feature turned off), so no tick is enqueued for a queue nobody works. */
-  async unschedule(name: string): Promise<void> {
+  async unschedule(queue: QueueDefinition<unknown>, name = queue.name): Promise<void> {
     await this.#o.store.db.deleteFrom('schedules').where('name', '=', name).execute();
   }
 

@@ -23,8 +23,6 @@ export interface Job<P = unknown> {
 }
 
 export interface EnqueueOptions {
-  /** Dedup: while a job with this key is waiting or active, enqueue returns it instead of adding another. */
-  key?: string;
   /** When the job may run (epoch ms or Date); default now. */
   runAt?: number | Date;
   maxAttempts?: number;

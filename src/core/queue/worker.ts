@@ -3,15 +3,17 @@ import type { Logger } from 'pino';
 import { fullJitterDelay } from '../limits.ts';
 import { isStoreUnavailable } from '../store/index.ts';
 import type { Store } from '../store/index.ts';
-import { NotHere, PermanentError, RetryAfter } from './errors.ts';
+import { describePayloadError } from './define.ts';
+import type { QueueDefinition } from './define.ts';
+import { NotHere, PayloadMismatch, PermanentError, RetryAfter } from './errors.ts';
 import { claimJobs, completeJobs, extendLease, failJob } from './jobs.ts';
 import type { Handler, Job, JobOutcome } from './types.ts';
 
-export interface WorkerDeps {
+export interface WorkerDeps<P> {
   store: Store;
   workerId: string;
-  queue: string;
-  handler: Handler;
+  queue: QueueDefinition<P>;
+  handler: Handler<P>;
   concurrency: number;
   leaseMs: number;
   pollMs: number;
@@ -39,8 +41,8 @@ const NOT_HERE_MS = 60_000;
 /** The longest wait between claims while the store is unreachable. */
 const OUTAGE_POLL_CAP_MS = 5_000;
 
-export class Worker {
-  readonly #d: WorkerDeps;
+export class Worker<P> {
+  readonly #d: WorkerDeps<P>;
   readonly #running = new Map<number, Running>();
   #stopping = false;
   #shutdownAborted = false;
@@ -55,12 +57,12 @@ export class Worker {
   /** Last time the loop went round: /healthz says "workers run" only if it is recent. */
   lastLoopAt = Date.now();
 
-  constructor(deps: WorkerDeps) {
+  constructor(deps: WorkerDeps<P>) {
     this.#d = deps;
   }
 
   get queue(): string {
-    return this.#d.queue;
+    return this.#d.queue.name;
   }
 
   get busy(): number {
@@ -95,7 +97,7 @@ export class Worker {
     ]);
     clearTimeout(timer);
     if (timedOut) {
-      this.#d.log.warn({ queue: this.#d.queue, jobs: [...this.#running.keys()] }, 'shutdown timeout: releasing running jobs');
+      this.#d.log.warn({ queue: this.queue, jobs: [...this.#running.keys()] }, 'shutdown timeout: releasing running jobs');
       this.#shutdownAborted = true;
       for (const r of this.#running.values()) r.controller.abort(new Error('shutdown: out of time'));
       // Give aborted handlers a moment to unwind so their release is recorded before the store closes.
@@ -107,6 +109,7 @@ export class Worker {
 
   async #run(): Promise<void> {
     const { log, pollMs } = this.#d;
+    const queue = this.queue;
     let failures = 0;
     while (!this.#stopping) {
       this.lastLoopAt = Date.now();
@@ -115,16 +118,16 @@ export class Worker {
       if (free > 0) {
         try {
           await this.flushUnrecorded();
-          const jobs = await claimJobs(this.#d.store.db, this.#d.store.kind, this.#d.queue, free, this.#d.workerId, this.#d.leaseMs, Date.now(), this.#notHereIds());
+          const jobs = await claimJobs(this.#d.store.db, this.#d.store.kind, queue, free, this.#d.workerId, this.#d.leaseMs, Date.now(), this.#notHereIds());
           claimed = jobs.length;
           for (const job of jobs) this.#start(job);
-          if (failures > 0) log.info({ queue: this.#d.queue }, 'store reachable again: claiming resumes');
+          if (failures > 0) log.info({ queue }, 'store reachable again: claiming resumes');
           failures = 0;
         } catch (err) {
           failures++;
           if (failures === 1 || failures % 60 === 0) {
-            if (isStoreUnavailable(err)) log.warn({ queue: this.#d.queue, error: describeError(err), failures }, 'the store is unreachable: claiming waits for it');
-            else log.error({ err, queue: this.#d.queue, failures }, 'cannot claim jobs; will retry');
+            if (isStoreUnavailable(err)) log.warn({ queue, error: describeError(err), failures }, 'the store is unreachable: claiming waits for it');
+            else log.error({ err, queue, failures }, 'cannot claim jobs; will retry');
           }
         }
       }
@@ -160,6 +163,8 @@ export class Worker {
       leaseTimer: this.#leaseTimer(job, controller, this.#d.leaseMs),
       done: Promise.resolve(),
     };
+    // Before the attempt starts: a payload that fails its schema ends it synchronously, and its cleanup must find it.
+    this.#running.set(job.id, running);
     const heartbeat = async (): Promise<void> => {
       const now = Date.now();
       const held = await extendLease(this.#d.store.db, job, now + this.#d.leaseMs, now);
@@ -173,7 +178,8 @@ export class Worker {
     running.done = (async () => {
       let record: () => Promise<JobOutcome>;
       try {
-        await this.#d.handler({ job, signal: controller.signal, heartbeat, leaseMs: this.#d.leaseMs, log });
+        const payload = this.#payload(job);
+        await this.#d.handler({ job: { ...job, payload }, signal: controller.signal, heartbeat, leaseMs: this.#d.leaseMs, log });
         record = async () => ((await this.#complete(job)) ? 'done' : 'lost');
       } catch (err) {
         record = () => this.#failed(job, err, log);
@@ -187,7 +193,16 @@ export class Worker {
       // Recording the outcome failed for another reason than an outage: the lease expires and the job runs again.
       log.error({ err }, 'could not record the job outcome; it will run again after its lease expires');
     });
-    this.#running.set(job.id, running);
+  }
+
+  /** The job's payload checked by its queue's schema: what the handler is typed for, or PayloadMismatch. */
+  #payload(job: Job): P {
+    const parsed = this.#d.queue.payload.safeParse(job.payload);
+    if (parsed.success) return parsed.data;
+    throw new PayloadMismatch(
+      `queue ${job.queue}: the payload of job #${job.id} does not match the queue's schema (${describePayloadError(parsed.error)}); ` +
+        `fix the code or row that wrote it, then run it again with \`centinela jobs retry ${job.id}\``,
+    );
   }
 
   /** Jobs this process released as not runnable here, still left to the others. */
@@ -266,6 +281,10 @@ export class Worker {
     const now = Date.now();
     const message = describeError(err);
     const db = this.#d.store.db;
+    if (err instanceof PayloadMismatch) {
+      log.error({ error: message }, 'job is dead: its payload does not match its schema');
+      return (await failJob(db, job, { state: 'dead' }, message, now)) ? 'dead' : 'lost';
+    }
     if (this.#shutdownAborted || isStoreUnavailable(err)) {
       // Not the job's fault: give it back at once with its attempt, as a clean stop does.
       const why = this.#shutdownAborted ? 'released at shutdown' : `released: the store was unreachable (${message})`;
@@ -304,3 +323,6 @@ function describeError(err: unknown): string {
   const text = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}` : String(err);
   return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
 }
+
+/** What the queue needs of a worker loop, whatever its payload type. */
+export type WorkerLoop = Pick<Worker<unknown>, 'queue' | 'busy' | 'lastLoopAt' | 'start' | 'poke' | 'abort' | 'stop' | 'flushUnrecorded'>;

@@ -4,7 +4,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { quarantineFile } from '../../core/quarantine.ts';
-import { DOWNLOAD_QUEUE, IntakeRecords } from '../../pipeline/intake/index.ts';
+import { DOWNLOAD_QUEUE, IntakeRecords, fileIdOfJob } from '../../pipeline/intake/index.ts';
 import type { FileRow } from '../../pipeline/intake/index.ts';
 import { fail, ok } from './action.ts';
 import type { Action, ActionContext, TryResult } from './action.ts';
@@ -54,7 +54,7 @@ async function fetchAgain(records: IntakeRecords, ctx: ActionContext, fileId: nu
     // The download job does nothing for a file that is not 'received' (it treats it as done).
     await records.updateFile(fileId, { state: 'received', sha256: null, error: 'the stored copy was corrupt: moved to quarantine, fetching it again' });
   }
-  const { job } = await ctx.queue.enqueue(DOWNLOAD_QUEUE, { fileId }, { key: `download:${fileId}` });
+  const { job } = await ctx.queue.enqueue(DOWNLOAD_QUEUE, { fileId });
   ctx.log.info({ file_id: fileId, job_id: job.id }, 'repair: file queued for download again');
   const watched = await watchJob(ctx.queue, job.id, ctx.signal);
   if (!watched.ok) return { ...watched, detail: `${where}${watched.detail}` };
@@ -77,9 +77,9 @@ async function findRecord(records: IntakeRecords, ctx: ActionContext, p: Params,
   for (const r of rows) if (await same(r.path)) return r;
   if (p.job_id === undefined) return undefined;
   const job = await ctx.queue.get(p.job_id);
-  const payload = job?.payload as { fileId?: unknown } | null | undefined;
-  if (typeof payload?.fileId !== 'number') return undefined;
-  const row = await records.file(payload.fileId);
+  const fileId = job ? fileIdOfJob(job) : null;
+  if (fileId === null) return undefined;
+  const row = await records.file(fileId);
   return row && (await same(row.path)) ? row : undefined;
 }
 

@@ -46,8 +46,7 @@ export const retryJob: Action<Params> = {
  * is not 'received' (it counts it as done), so a file it gave up on ('failed') is opened again before the rerun.
  */
 function downloadFileId(job: Job): number | null {
-  const fileId = (job.payload as { fileId?: unknown } | null)?.fileId;
-  return job.queue === DOWNLOAD_QUEUE && typeof fileId === 'number' ? fileId : null;
+  return DOWNLOAD_QUEUE.payloadOf(job)?.fileId ?? null;
 }
 
 /** A download job that is done holds only if its file arrived (stored, or found to be a duplicate). */

@@ -2,12 +2,16 @@
 // targets repaired in the 24 hours before, with their counts; nothing on a day without repairs. A cron schedule of
 // the durable queue runs it, so one process takes each day's tick; the outbox key per day keeps it to one message
 // even if a tick were run twice.
+import { z } from 'zod';
+import { defineQueue } from '../../core/queue/index.ts';
 import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import { repairRunsSince, utcDayStart } from '../incidents/index.ts';
 import type { Alerts } from './alerts.ts';
 
-export const DIGEST_SCHEDULE = 'monitor.digest';
+/** The daily digest's ticks, one a day from the schedule of the same name (the schedule keys each tick). */
+export const DIGEST_QUEUE = defineQueue({ name: 'monitor.digest', payload: z.null(), key: () => null });
+export const DIGEST_SCHEDULE = DIGEST_QUEUE.name;
 const DAY_MS = 86_400_000;
 
 /** "HH:MM" (checked by the config schema) as hours and minutes. */
@@ -42,13 +46,13 @@ export async function sendRepairDigest(store: Store, alerts: Alerts, time: strin
 /** Schedules the daily digest at `time` (HH:MM, UTC) and works its ticks in this process; "" removes the schedule. */
 export async function scheduleRepairDigest(queue: Queue, store: Store, alerts: Alerts, time: string): Promise<void> {
   if (time === '') {
-    await queue.unschedule(DIGEST_SCHEDULE);
+    await queue.unschedule(DIGEST_QUEUE);
     return;
   }
   const { h, m } = timeOfDay(time);
-  queue.work(DIGEST_SCHEDULE, async ({ job, log }) => {
+  queue.work(DIGEST_QUEUE, async ({ job, log }) => {
     const sent = await sendRepairDigest(store, alerts, time, job.runAt);
     log.debug({ sent }, 'repair digest');
   });
-  await queue.schedule(DIGEST_SCHEDULE, `${m} ${h} * * *`, null, { tz: 'UTC' });
+  await queue.schedule(DIGEST_QUEUE, `${m} ${h} * * *`, null, { tz: 'UTC' });
 }

@@ -2,7 +2,7 @@
 // silences, acks and inhibition, and repeated as reminders while an incident stays open.
 export { Alerts } from './alerts.ts';
 export type { AlertEvent, AlertsDeps } from './alerts.ts';
-export { DIGEST_SCHEDULE, digestDue, scheduleRepairDigest, sendRepairDigest } from './digest.ts';
+export { DIGEST_QUEUE, DIGEST_SCHEDULE, digestDue, scheduleRepairDigest, sendRepairDigest } from './digest.ts';
 export { Silences } from './silences.ts';
 export type { Silence } from './silences.ts';
 export { formatIncident } from './format.ts';

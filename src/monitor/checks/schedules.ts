@@ -1,6 +1,7 @@
 // Overdue schedules: a cron schedule whose tick has not been taken for a whole interval past its due time (so it
 // has not run for twice its interval) means no process is running the queue's maintenance.
 import { createTask } from 'node-cron';
+import { JobRecords } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import type { CheckResult } from '../types.ts';
 import { healthy, problem } from './result.ts';
@@ -28,10 +29,9 @@ function cronIntervalMs(cron: string, tz: string | null): number {
 }
 
 export async function overdueSchedules(store: Store, now: number): Promise<CheckResult[]> {
-  const rows = await store.db.selectFrom('schedules').select(['name', 'queue', 'cron', 'tz', 'next_run_at']).orderBy('name').execute();
   const results: CheckResult[] = [];
-  for (const s of rows) {
-    const nextRunAt = Number(s.next_run_at);
+  for (const s of await new JobRecords(store).schedules()) {
+    const nextRunAt = s.nextRunAt;
     let interval: number;
     try {
       interval = cronIntervalMs(s.cron, s.tz);

@@ -1,5 +1,6 @@
 // Stalled stages: a queue with due work waiting and no job claimed, extended or finished for monitor.stalled_after
 // (nobody works on it, or its worker hangs), and cron schedules that stopped ticking.
+import { JobRecords } from '../../core/queue/index.ts';
 import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import type { Check, CheckResult } from '../types.ts';
@@ -15,36 +16,6 @@ export interface StalledCheckOptions {
   now?: () => number;
 }
 
-interface QueueActivity {
-  /** run_at of the longest-due waiting job. */
-  oldestDue: number;
-  waiting: number;
-  /** Last claim, lease extension or finish; null when no job of the queue was ever worked on. */
-  lastProgress: number | null;
-}
-
-async function queueActivity(store: Store, now: number): Promise<Map<string, QueueActivity>> {
-  const db = store.db;
-  const [due, progress] = await Promise.all([
-    db
-      .selectFrom('jobs')
-      .select(['queue', (eb) => eb.fn.min<number>('run_at').as('oldest'), (eb) => eb.fn.countAll<number>().as('waiting')])
-      .where('state', '=', 'waiting')
-      .where('run_at', '<=', now)
-      .groupBy('queue')
-      .execute(),
-    // Claiming, extending a lease and finishing all write updated_at; a waiting job with attempts was worked on.
-    db
-      .selectFrom('jobs')
-      .select(['queue', (eb) => eb.fn.max<number>('updated_at').as('last')])
-      .where((eb) => eb.or([eb('state', '<>', 'waiting'), eb('attempts', '>', 0)]))
-      .groupBy('queue')
-      .execute(),
-  ]);
-  const last = new Map(progress.map((r) => [r.queue, Number(r.last)]));
-  return new Map(due.map((r) => [r.queue, { oldestDue: Number(r.oldest), waiting: Number(r.waiting), lastProgress: last.get(r.queue) ?? null }]));
-}
-
 export function stalledCheck(o: StalledCheckOptions): Check {
   const now = o.now ?? Date.now;
   return {
@@ -53,7 +24,7 @@ export function stalledCheck(o: StalledCheckOptions): Check {
     async run() {
       const at = now();
       // stats() names every queue this process works plus every queue with jobs, so a queue that recovered resolves.
-      const [stats, activity] = await Promise.all([o.queue.stats(), queueActivity(o.store, at)]);
+      const [stats, activity] = await Promise.all([o.queue.stats(), new JobRecords(o.store).activity(at)]);
       const names = new Set([...stats.map((s) => s.queue), ...activity.keys()]);
       const results: CheckResult[] = [];
       for (const name of [...names].sort()) {

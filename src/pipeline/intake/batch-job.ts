@@ -2,20 +2,20 @@
 // `intake.album_wait_ms` it sends one receipt, then keeps one progress message up to date (edited in place, at
 // most every few seconds), and ends with a summary. The pipeline registered for the batch's purpose says how far
 // the batch is and what its summary adds (see followers.ts); without one, a file is done once it is stored.
-import { RetryAfter } from '../../core/queue/index.ts';
+import { z } from 'zod';
+import { RetryAfter, defineQueue } from '../../core/queue/index.ts';
 import type { HandlerContext } from '../../core/queue/index.ts';
 import type { BatchStanding, Followers } from './followers.ts';
 import type { Notifier } from './ports.ts';
 import { FINAL_FILE_STATES } from './records.ts';
 import type { BatchRow, FileRow, IntakeRecords } from './records.ts';
 
-export const BATCH_QUEUE = 'intake.batch';
+/** One follower job per batch at a time. */
+export const BATCH_QUEUE = defineQueue({ name: 'intake.batch', payload: z.object({ batchId: z.string().min(1) }), key: (p) => `batch:${p.batchId}` });
 /** How often the progress message may change: Telegram rate-limits edits, and people need no more. */
 export const PROGRESS_EVERY_S = 3;
 
-export interface BatchPayload {
-  batchId: string;
-}
+export type BatchPayload = z.infer<typeof BATCH_QUEUE.payload>;
 
 export interface BatchDeps {
   records: IntakeRecords;

@@ -3,7 +3,7 @@
 import { rm } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Config } from '../../core/config.ts';
-import { PermanentError, RetryAfter } from '../../core/queue/index.ts';
+import { PermanentError, RetryAfter, defineQueue } from '../../core/queue/index.ts';
 import type { HandlerContext, Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import { quarantineFile } from '../../core/quarantine.ts';
@@ -11,24 +11,17 @@ import { formatBytes, formatSizeSetting } from '../../core/format.ts';
 import { incomingDir, incomingFileName } from './incoming.ts';
 import { pauseIntake, intakePaused } from './pause.ts';
 import { notAVideo } from './video-bytes.ts';
+import { fileJobPayload } from './file-job.ts';
+import type { FileJobPayload } from './file-job.ts';
 import { handToPipeline } from './followers.ts';
 import type { Followers } from './followers.ts';
 import type { FileLocator, Notifier } from './ports.ts';
 import type { FileRow, IntakeRecords } from './records.ts';
 import { StoreFileError, checkRoom, copyLocalFile, downloadFile, mediaName } from './store-file/index.ts';
 
-export const DOWNLOAD_QUEUE = 'intake.download';
 
-/** The unique key of a file's download job: one download per file at a time. */
-export function downloadJobKey(fileId: number): string {
-  return `download:${fileId}`;
-}
-
-/** The file a download or pipeline job key names ("download:42" → 42); null when it names none. */
-export function fileIdOfJobKey(key: string | null): number | null {
-  const n = Number((key ?? '').slice((key ?? '').lastIndexOf(':') + 1));
-  return Number.isInteger(n) && n > 0 ? n : null;
-}
+/** One download per file at a time. */
+export const DOWNLOAD_QUEUE = defineQueue({ name: 'intake.download', payload: fileJobPayload, key: (p) => `download:${p.fileId}` });
 
 export interface DownloadDeps {
   config: Config;
@@ -40,12 +33,8 @@ export interface DownloadDeps {
   notifier: Notifier;
 }
 
-export interface DownloadPayload {
-  fileId: number;
-}
-
 export function downloadHandler(d: DownloadDeps) {
-  return async ({ job, signal, heartbeat, leaseMs, log }: HandlerContext<DownloadPayload>): Promise<void> => {
+  return async ({ job, signal, heartbeat, leaseMs, log }: HandlerContext<FileJobPayload>): Promise<void> => {
     const file = await d.records.file(job.payload.fileId);
     if (!file) throw new PermanentError(`file record ${job.payload.fileId} does not exist`);
     if (file.state !== 'received') return; // done by an earlier attempt
@@ -125,7 +114,7 @@ function destination(config: Config, file: FileRow): string {
 }
 
 /** A "video" whose bytes are something else: out of the creator's folder into quarantine, and they are told. */
-async function refuseVideo(d: DownloadDeps, file: FileRow, path: string, why: string, log: HandlerContext<DownloadPayload>['log']): Promise<void> {
+async function refuseVideo(d: DownloadDeps, file: FileRow, path: string, why: string, log: HandlerContext<FileJobPayload>['log']): Promise<void> {
   const kept = await quarantineFile(d.config.paths.data, path, new Date(), { fileId: file.id, fileName: file.file_name, sender: file.sender_name, error: why, by: 'intake' });
   await d.records.updateFile(file.id, { state: 'rejected', path: null, error: `not a video: ${why}` });
   log.warn({ file_id: file.id, file_name: file.file_name, quarantined: kept, reason: why }, 'a file sent as a video is not one: refused');

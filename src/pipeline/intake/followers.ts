@@ -2,8 +2,9 @@
 // hands a stored file to its pipeline's queue and asks that pipeline how far a batch of its files is. The intake
 // names no pipeline; the composition root registers them (see src/followers.ts).
 import type { Kysely } from 'kysely';
-import type { Queue } from '../../core/queue/index.ts';
+import type { Queue, QueueDefinition } from '../../core/queue/index.ts';
 import type { Database } from '../../core/store/index.ts';
+import type { FileJobPayload } from './file-job.ts';
 import type { BatchRow, FileRow, Purpose } from './records.ts';
 
 /** How far a batch is, as its pipeline sees it. */
@@ -17,10 +18,8 @@ export interface BatchStanding {
 }
 
 export interface PipelineFollower {
-  /** The queue a stored file of this purpose goes to, as a `{ fileId }` job. */
-  readonly queue: string;
-  /** The unique key of a file's job on that queue: one job per file, found again by retries and progress. */
-  jobKey(fileId: number): string;
+  /** The queue a stored file of this purpose goes to, as a `{ fileId }` job keyed by the file (one job per file). */
+  readonly queue: QueueDefinition<FileJobPayload>;
   /** How far a batch is; without it, a batch is done once its files are stored, duplicates or failed. */
   standing?(batch: BatchRow, now: number): Promise<BatchStanding>;
 }
@@ -32,5 +31,5 @@ export type Followers = Readonly<Partial<Record<Purpose, PipelineFollower>>>;
 export async function handToPipeline(queue: Queue, followers: Followers, file: Pick<FileRow, 'id' | 'purpose'>, within?: Kysely<Database>): Promise<void> {
   const follower = followers[file.purpose];
   if (!follower) return; // no pipeline for this purpose in this composition: the file stays stored
-  await queue.enqueue(follower.queue, { fileId: file.id }, { key: follower.jobKey(file.id), within });
+  await queue.enqueue(follower.queue, { fileId: file.id }, { within });
 }

@@ -1,7 +1,9 @@
 export { Intake } from './intake.ts';
 export { IntakeRecords } from './records.ts';
 export { intakeMigration } from './migration.ts';
-export { DOWNLOAD_QUEUE, extensionOf, fileIdOfJobKey } from './download-job.ts';
+export { DOWNLOAD_QUEUE, extensionOf } from './download-job.ts';
+export { fileIdOfJob, fileJobPayload } from './file-job.ts';
+export type { FileJobPayload } from './file-job.ts';
 export { incomingDir, incomingFileName, safeName } from './incoming.ts';
 export { handToPipeline } from './followers.ts';
 export type { BatchStanding, Followers, PipelineFollower } from './followers.ts';

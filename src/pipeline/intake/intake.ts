@@ -3,11 +3,9 @@ import type { Config } from '../../core/config.ts';
 import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import { BATCH_QUEUE, batchHandler } from './batch-job.ts';
-import type { BatchPayload } from './batch-job.ts';
-import { DOWNLOAD_QUEUE, downloadHandler, downloadJobKey, partsDir } from './download-job.ts';
+import { DOWNLOAD_QUEUE, downloadHandler, partsDir } from './download-job.ts';
 import { cleanOrphanParts } from './store-file/index.ts';
 import type { Logger } from '../../core/log.ts';
-import type { DownloadPayload } from './download-job.ts';
 import { intakePaused, pauseIntake, resumeIntake } from './pause.ts';
 import type { PauseState } from './pause.ts';
 import type { FileLocator, Notifier } from './ports.ts';
@@ -46,8 +44,8 @@ export class Intake {
   ): Promise<{ file: FileRow; batch: BatchRow; created: boolean; newBatch: boolean }> {
     const result = await this.records.record(file, language, this.#config.intake.batch_window_seconds * 1000, this.#config.intake.album_wait_ms, also);
     if (!result.created) return result;
-    await this.#queue.enqueue<DownloadPayload>(DOWNLOAD_QUEUE, { fileId: result.file.id }, { key: downloadJobKey(result.file.id), maxAttempts: DOWNLOAD_ATTEMPTS });
-    await this.#queue.enqueue<BatchPayload>(BATCH_QUEUE, { batchId: result.batch.id }, { key: `batch:${result.batch.id}`, runAt: result.batch.closes_at });
+    await this.#queue.enqueue(DOWNLOAD_QUEUE, { fileId: result.file.id }, { maxAttempts: DOWNLOAD_ATTEMPTS });
+    await this.#queue.enqueue(BATCH_QUEUE, { batchId: result.batch.id }, { runAt: result.batch.closes_at });
     return result;
   }
 

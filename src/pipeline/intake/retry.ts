@@ -1,8 +1,10 @@
 // Runs failed items again: downloads that gave up and pipeline jobs that failed (a quarantined file among
 // them), all of them or only the files named. Shared by the bot's /retry and `centinela retry`.
-import type { Queue } from '../../core/queue/index.ts';
+import { JobRecords } from '../../core/queue/index.ts';
+import type { Job, JobsOf, Queue, QueueDefinition } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
-import { DOWNLOAD_QUEUE, downloadJobKey, fileIdOfJobKey } from './download-job.ts';
+import { DOWNLOAD_QUEUE } from './download-job.ts';
+import type { FileJobPayload } from './file-job.ts';
 import type { Followers, PipelineFollower } from './followers.ts';
 import { IntakeRecords } from './records.ts';
 
@@ -28,14 +30,7 @@ export type NothingCode = 'unknown' | 'live' | 'no-job' | 'not-failed';
 export async function retryFiles(queue: Queue, store: Store, followers: Followers, request: RetryRequest = {}): Promise<RetryReport> {
   const pipelines = Object.values(followers).filter((f): f is PipelineFollower => f !== undefined);
   const queues = [...(request.pipelinesOnly ? [] : [DOWNLOAD_QUEUE]), ...pipelines.map((f) => f.queue)];
-  const keys = new Map<string, number>();
-  for (const id of request.fileIds ?? []) {
-    for (const f of pipelines) keys.set(f.jobKey(id), id);
-    if (!request.pipelinesOnly) keys.set(downloadJobKey(id), id);
-  }
-  let q = store.db.selectFrom('jobs').select(['id', 'queue', 'key']).where('queue', 'in', queues).where('state', 'in', [...FAILED]);
-  if (request.fileIds) q = q.where('key', 'in', keys.size ? [...keys.keys()] : ['']);
-  const failed = await q.orderBy('id').execute();
+  const failed = await jobsOf(store, queues, { states: FAILED, payloads: request.fileIds?.map((fileId) => ({ fileId })) });
   const report: RetryReport = { retried: [], skipped: [], nothing: [] };
   if (failed.length > 0) {
     const { retried, skipped } = await queue.retry({ ids: failed.map((j) => j.id) });
@@ -43,12 +38,11 @@ export async function retryFiles(queue: Queue, store: Store, followers: Follower
     const byId = new Map(failed.map((j) => [j.id, j]));
     for (const id of retried) {
       const job = byId.get(id);
-      const fileId = job?.key ? (keys.get(job.key) ?? fileIdOfJobKey(job.key)) : null;
-      report.retried.push({ jobId: id, queue: job?.queue ?? '', fileId });
+      report.retried.push({ jobId: id, queue: job?.queue ?? '', fileId: job?.payload?.fileId ?? null });
     }
     // A download that gave up left its file failed, and the download job does nothing for a file that is not
     // 'received': the file goes back with its job, or the retry would run and do nothing.
-    const downloads = report.retried.filter((r) => r.queue === DOWNLOAD_QUEUE && r.fileId !== null).map((r) => r.fileId as number);
+    const downloads = report.retried.filter((r) => r.queue === DOWNLOAD_QUEUE.name && r.fileId !== null).map((r) => r.fileId as number);
     if (downloads.length > 0) {
       await new IntakeRecords(store).db
         .updateTable('files')
@@ -58,18 +52,26 @@ export async function retryFiles(queue: Queue, store: Store, followers: Follower
         .execute();
     }
   }
-  const covered = new Set(failed.map((j) => keys.get(j.key ?? '')));
+  const covered = new Set(failed.map((j) => j.payload?.fileId));
   const uncovered = (request.fileIds ?? []).filter((id) => !covered.has(id));
-  if (uncovered.length > 0) report.nothing = await whyNothing(store, uncovered, queues, pipelines);
+  if (uncovered.length > 0) report.nothing = await whyNothing(store, uncovered, queues);
   return report;
 }
 
 /** Why each named file has nothing to run again: one read of the files and one of their jobs. */
-async function whyNothing(store: Store, fileIds: readonly number[], queues: string[], pipelines: readonly PipelineFollower[]): Promise<RetryReport['nothing']> {
-  const keys = new Map(fileIds.flatMap((id) => [...pipelines.map((f) => [f.jobKey(id), id] as const), [downloadJobKey(id), id] as const]));
+async function whyNothing(store: Store, fileIds: readonly number[], queues: FileQueue[]): Promise<RetryReport['nothing']> {
   const known = new Set((await new IntakeRecords(store).db.selectFrom('files').select('id').where('id', 'in', [...fileIds]).execute()).map((f) => f.id));
-  const jobs = await store.db.selectFrom('jobs').select(['key', 'state']).where('queue', 'in', queues).where('key', 'in', [...keys.keys()]).orderBy('id').execute();
-  return fileIds.map((fileId) => ({ fileId, ...reasonFor(fileId, known.has(fileId), jobs.filter((j) => keys.get(j.key ?? '') === fileId).map((j) => j.state)) }));
+  const jobs = await jobsOf(store, queues, { payloads: fileIds.map((fileId) => ({ fileId })) });
+  return fileIds.map((fileId) => ({ fileId, ...reasonFor(fileId, known.has(fileId), jobs.filter((j) => j.payload?.fileId === fileId).map((j) => j.state)) }));
+}
+
+type FileQueue = QueueDefinition<FileJobPayload>;
+
+/** The jobs of these queues the filter names, oldest first. */
+async function jobsOf(store: Store, queues: FileQueue[], filter: JobsOf<FileJobPayload>): Promise<Array<Job<FileJobPayload | null>>> {
+  const records = new JobRecords(store);
+  const all = await Promise.all(queues.map((q) => records.of(q, filter)));
+  return all.flat().sort((a, b) => a.id - b.id);
 }
 
 function reasonFor(fileId: number, exists: boolean, states: readonly string[]): { code: NothingCode; reason: string } {

@@ -4,12 +4,11 @@ import type { Store } from '../../core/store/index.ts';
 import type { PipelineFollower } from '../intake/index.ts';
 import { batchProgress, invoiceSummaryText } from './outcomes/index.ts';
 import type { Prices } from './outcomes/index.ts';
-import { INVOICE_QUEUE, invoiceJobKey } from './queue.ts';
+import { INVOICE_QUEUE } from './queue.ts';
 
 export function invoiceFollower(store: Store, prices: Prices): PipelineFollower {
   return {
     queue: INVOICE_QUEUE,
-    jobKey: invoiceJobKey,
     async standing(batch, now) {
       const p = await batchProgress(store, batch, now);
       return { files: p.files.map((f) => f.file), done: p.done, summary: (language) => invoiceSummaryText(p, language, prices) };

@@ -1,6 +1,6 @@
 export { invoicesMigration } from './migration.ts';
 export { OUTAGE_WAIT_S, QUOTA_WAIT_S, processHandler } from './process-job.ts';
-export { INVOICE_QUEUE, invoiceJobKey } from './queue.ts';
+export { INVOICE_QUEUE } from './queue.ts';
 export { invoiceFollower } from './follower.ts';
 export type { ProcessDeps } from './job-support.ts';
 export { fromCfdi } from './from-cfdi.ts';

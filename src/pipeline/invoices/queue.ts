@@ -1,7 +1,6 @@
-// The invoice pipeline's queue: a stored invoice file becomes one `invoice.process` job, keyed by the file.
-export const INVOICE_QUEUE = 'invoice.process';
+// The invoice pipeline's queue: a stored invoice file becomes one `invoice.process` job, keyed by the file
+// (one per file; progress and retries find the job by its payload).
+import { defineQueue } from '../../core/queue/index.ts';
+import { fileJobPayload } from '../intake/index.ts';
 
-/** The unique key of a file's invoice job: one per file; progress and retries find the job by it. */
-export function invoiceJobKey(fileId: number): string {
-  return `${INVOICE_QUEUE}:${fileId}`;
-}
+export const INVOICE_QUEUE = defineQueue({ name: 'invoice.process', payload: fileJobPayload, key: (p) => `invoice.process:${p.fileId}` });

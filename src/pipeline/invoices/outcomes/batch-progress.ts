@@ -1,14 +1,15 @@
 // Batch progress read from the store: the batch's files (asked of the intake), their item outcomes and their
-// invoice jobs, summarised by progress.ts. Used by GET /batches/:id, /batch, the Telegram summary and `centinela status`.
+// invoice jobs (asked of the queue), summarised by progress.ts. Used by GET /batches/:id, /batch, the Telegram
+// summary and `centinela status`.
+import { JobRecords } from '../../../core/queue/index.ts';
 import type { Store } from '../../../core/store/index.ts';
-import { IntakeRecords, fileIdOfJobKey } from '../../intake/index.ts';
+import { IntakeRecords } from '../../intake/index.ts';
 import type { BatchRow, FileRow } from '../../intake/index.ts';
-import { INVOICE_QUEUE, invoiceJobKey } from '../queue.ts';
+import { INVOICE_QUEUE } from '../queue.ts';
 import { fileProgress, heldUntil, isLive, summariseBatch } from './progress.ts';
 import type { BatchProgress, PipelineJob } from './progress.ts';
 import { OutcomeRecords } from './records.ts';
 
-const CHUNK = 500;
 
 export async function loadBatchProgress(store: Store, batchId: string, now = Date.now()): Promise<BatchProgress | null> {
   const batch = await new IntakeRecords(store).batch(batchId);
@@ -34,28 +35,18 @@ async function progressOf(store: Store, batches: readonly BatchRow[], now: numbe
   );
 }
 
-/** The invoice job of each file (the newest row per key), and whether any row for it is live. */
+/** The invoice job of each file (the newest job per file), and whether any job for it is live. */
 async function invoiceJobs(store: Store, files: FileRow[], now: number): Promise<Map<number, PipelineJob>> {
-  const byKey = new Map(files.filter((f) => f.purpose === 'invoice').map((f) => [invoiceJobKey(f.id), f.id]));
-  const keys = [...byKey.keys()];
+  const payloads = files.filter((f) => f.purpose === 'invoice').map((f) => ({ fileId: f.id }));
   const out = new Map<number, PipelineJob>();
-  for (let i = 0; i < keys.length; i += CHUNK) {
-    const rows = await store.db
-      .selectFrom('jobs')
-      .select(['key', 'state', 'last_error', 'finished_at', 'run_at', 'lease_until', 'updated_at'])
-      .where('queue', '=', INVOICE_QUEUE)
-      .where('key', 'in', keys.slice(i, i + CHUNK))
-      .orderBy('id')
-      .execute();
-    for (const r of rows) {
-      const fileId = byKey.get(r.key ?? '');
-      if (fileId === undefined) continue;
-      const before = out.get(fileId);
-      const live = (before?.live ?? false) || isLive(r.state);
-      const held = isLive(r.state) ? heldUntil(r, now) : null;
-      const blockedUntil = before?.blockedUntil && held ? Math.max(before.blockedUntil, held) : (held ?? before?.blockedUntil ?? null);
-      out.set(fileId, { state: r.state, lastError: r.last_error, finishedAt: r.finished_at, live, blockedUntil });
-    }
+  for (const r of await new JobRecords(store).of(INVOICE_QUEUE, { payloads })) {
+    const fileId = r.payload?.fileId;
+    if (fileId === undefined) continue;
+    const before = out.get(fileId);
+    const live = (before?.live ?? false) || isLive(r.state);
+    const held = isLive(r.state) ? heldUntil({ state: r.state, run_at: r.runAt, lease_until: r.leaseUntil, updated_at: r.updatedAt }, now) : null;
+    const blockedUntil = before?.blockedUntil && held ? Math.max(before.blockedUntil, held) : (held ?? before?.blockedUntil ?? null);
+    out.set(fileId, { state: r.state, lastError: r.lastError, finishedAt: r.finishedAt, live, blockedUntil });
   }
   return out;
 }
@@ -65,7 +56,7 @@ async function invoiceJobs(store: Store, files: FileRow[], now: number): Promise
  * `limit` (a status page, not a report).
  */
 export async function batchesInProgress(store: Store, now = Date.now(), limit = 10): Promise<BatchProgress[]> {
-  const live = await store.db.selectFrom('jobs').select('key').where('queue', '=', INVOICE_QUEUE).where('state', 'in', ['waiting', 'active']).execute();
-  const fileIds = live.map((j) => fileIdOfJobKey(j.key)).filter((id) => id !== null);
+  const live = await new JobRecords(store).of(INVOICE_QUEUE, { states: ['waiting', 'active'] });
+  const fileIds = live.map((j) => j.payload?.fileId).filter((id) => id !== undefined);
   return progressOf(store, await new IntakeRecords(store).batchesWithWork(fileIds, limit), now);
 }
