@@ -34,10 +34,10 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
     name: 'status',
     roles: ['admin'],
     description: 'cmd-status',
-    run: async ({ ctx }) => {
+    run: async ({ ctx, t }) => {
       const report = await status();
       const paused = await intake.paused();
-      await ctx.reply(`${formatStatus(report)}${paused ? `\nintake: PAUSED (${paused.reason})` : ''}`);
+      await ctx.reply(`${formatStatus(report, { say: t })}${paused ? `\n${t('status-paused', { reason: paused.reason })}` : ''}`);
     },
   });
   commands.register({

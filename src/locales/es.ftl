@@ -142,3 +142,71 @@ retry-nothing-no-job = El archivo #{ $id } no tiene nada que repetir.
 retry-nothing-not-failed = El archivo #{ $id } no falló.
 retry-skipped = { $count } sin tocar: otro trabajo ya hace eso.
 retry-usage = Uso: /retry [ID …] — los ids de archivo son los #N que muestran /batch y /review (#12).
+status-running = centinela { $version }: en marcha (pid { $pid }, desde hace { $uptime })
+status-down = centinela { $version }: el servicio está CAÍDO (leído del almacén)
+status-store = almacén: { $kind } { $location } bien
+status-store-down = almacén: { $kind } { $location } INALCANZABLE: { $error }
+status-module = módulo { $name }: { $state ->
+        [starting] arrancando
+        [running] en marcha
+        [degraded] con fallos
+        [off] apagado
+        [stopped] detenido
+       *[other] { $state }
+    }
+status-module-detail = módulo { $name }: { $state ->
+        [starting] arrancando
+        [running] en marcha
+        [degraded] con fallos
+        [off] apagado
+        [stopped] detenido
+       *[other] { $state }
+    } ({ $detail })
+status-process = proceso { $module } en { $host } pid { $pid }: { $state ->
+        [starting] arrancando
+        [running] en marcha
+        [stopping] deteniéndose
+        [stopped] detenido
+       *[other] { $state }
+    }, último latido hace { $ago }
+status-process-gone = proceso { $module } en { $host } pid { $pid }: DESAPARECIDO, sin latido desde hace { $ago } (se cayó, lo mataron o está colgado); deja de listarse tras { $listed }
+status-no-queues = colas: todavía sin trabajos
+status-queue = cola { $queue }: { $counts }
+status-queue-oldest = cola { $queue }: { $counts }; el más antiguo espera desde hace { $age }
+status-queue-empty = vacía
+status-job-count = { $state ->
+        [waiting] en espera
+        [active] en curso
+        [done] hechos
+        [failed] fallidos
+        [dead] muertos
+        [cancelled] cancelados
+       *[other] { $state }
+    } { $count }
+status-batch = lote { $batch } ({ $source }): { $done }/{ $total } hechos, { $pace }{ $eta }{ $spent }
+status-batch-pace = { $rate }/min
+status-batch-no-pace = ninguno terminado aún
+status-batch-eta = , faltan unos { $left }
+status-batch-cost = ; { $cost } hasta ahora
+status-batch-tokens = ; { $tokens } tokens hasta ahora
+status-probe = sonda { $name }: { $value } { $unit }, lo más nuevo hace { $age }
+status-probe-unmeasured = sonda { $name }: { $value } { $unit }, aún sin medir
+status-probe-age = sonda { $name }: lo más nuevo hace { $age }
+status-probe-new = sonda { $name }: aún sin medir
+status-probe-error = sonda { $name }: no se puede medir: { $error }
+status-maintenance = mantenimiento de { $target }: reparaciones y alertas en pausa hasta { $until } UTC (faltan { $left }), por { $by }
+status-maintenance-reason = mantenimiento de { $target }: reparaciones y alertas en pausa hasta { $until } UTC (faltan { $left }), por { $by }: { $reason }
+status-repaired = reparado hoy: { $targets }
+status-disk = disco { $path }: { $free } libres de { $total }
+status-error = error: trabajo { $job } ({ $queue }) { $state ->
+        [failed] fallido
+        [dead] muerto
+       *[other] { $state }
+    }: { $error }
+status-error-ago = error: trabajo { $job } ({ $queue }) { $state ->
+        [failed] fallido
+        [dead] muerto
+       *[other] { $state }
+    } hace { $ago }: { $error }
+status-log = log: { $problem }
+status-paused = recepción: EN PAUSA ({ $reason })
