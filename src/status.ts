@@ -12,7 +12,7 @@ import { repairRunsSince, utcDayStart } from './monitor/incidents/repair-runs.ts
 import { Maintenance } from './monitor/maintenance/index.ts';
 import { ProbeState } from './monitor/checks/probes/index.ts';
 import { VERSION } from './version.ts';
-import { messages } from './locales/index.ts';
+import { english } from './locales/index.ts';
 import type { Say } from './core/messages.ts';
 
 /** How long a process that stopped beating without saying so is still listed (as gone). */
@@ -153,15 +153,12 @@ async function diskUsage(paths: string[]): Promise<StatusReport['disk']> {
   return out;
 }
 
-/** English, what the CLI prints; the bot passes its reader's language (`say`). */
-const ENGLISH: Say = (key, vars) => messages().t('en', key, vars);
-
 /**
  * The report as a few readable lines (terminal, phone), in the language of `say` (English by default); `prices`
  * price the batches' tokens if the report did not. Names (modules, queues, paths) and errors stay as they are.
  */
 export function formatStatus(r: StatusReport, options: { prices?: Prices; say?: Say } = {}): string {
-  const say = options.say ?? ENGLISH;
+  const say = options.say ?? english; // the CLI's; the bot passes its reader's language
   const ago = (ms: number): string => formatSeconds(Math.round(ms / 1000));
   const lines: string[] = [];
   lines.push(

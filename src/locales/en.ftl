@@ -171,3 +171,93 @@ status-error = error: job { $job } ({ $queue }) { $state }: { $error }
 status-error-ago = error: job { $job } ({ $queue }) { $state } { $ago } ago: { $error }
 status-log = log: { $problem }
 status-paused = intake: PAUSED ({ $reason })
+field-number = invoice number
+field-series = series
+field-issued-at = issue date
+field-currency = currency
+field-issuer-rfc = issuer RFC
+field-issuer-name = issuer name
+field-receiver-rfc = receiver RFC
+field-receiver-name = receiver name
+field-uuid = folio fiscal (UUID)
+field-subtotal = subtotal
+field-discount = discount
+field-transferred-taxes = transferred taxes
+field-withheld-taxes = withheld taxes
+field-total = total
+field-payment-form = payment form
+field-payment-method = payment method
+invoice-total-missing = the total is missing
+invoice-date-missing = the issue date is missing
+invoice-issuer-missing = the issuer's RFC or name is missing
+invoice-number-missing = the invoice number or folio fiscal (UUID) is missing
+invoice-date-future = the issue date { $date } is in the future
+invoice-no-subtotal = there is no subtotal, so the total could not be checked against subtotal and taxes
+invoice-sum-mismatch = the amounts do not add up: subtotal { $subtotal } − discount { $discount } + transferred taxes { $transferred } − withheld taxes { $withheld } = { $expected }, but the total is { $total } (off by { $off })
+invoice-total-not-in-pdf = the total { $total } is not in the PDF text
+invoice-field-not-in-pdf = the { $field } { $value } is not in the PDF text
+invoice-not-rfc = the { $field } "{ $value }" is not an RFC (3–4 letters, 6 digits of a date, 3 letters or digits)
+invoice-not-date = the { $field } "{ $value }" is not a date (write 2024-05-12, 12/05/2024 or 12 de mayo de 2024)
+invoice-not-currency = the currency "{ $value }" is not a 3-letter code like MXN, USD or EUR
+invoice-not-uuid = the { $field } "{ $value }" is not UUID-shaped (8-4-4-4-12 hexadecimal digits)
+invoice-not-in-catalogue = the { $field } "{ $value }" is not in the SAT catalogue: it must be { $hint }
+invoice-not-amount = the { $field } "{ $value }" is not an amount (write 1234.56 or 1,234.56)
+invoice-field-unknown = the { $field } could not be told ({ $why })
+invoice-field-guess = the { $field } { $value } is a guess: { $why }
+invoice-low-confidence = low confidence ({ $confidence }): { $notes }
+invoice-no-text-layer = the PDF has no text layer (a scan) and no OPENAI_API_KEY is set to read images: read it by hand, then centinela invoices approve ID --field total=… (or set OPENAI_API_KEY and send a photo of it)
+invoice-no-text-layer-vision = the PDF has no text layer (a scan) and no page renderer is available to send it to vision: send a photo of it instead, or read it by hand and approve it with the values
+invoice-no-photo-reader = no extractor is configured for photos: set OPENAI_API_KEY; a person must read it
+invoice-model-broken = { $detail } (after { $attempts } attempts)
+invoice-same-as = the same as invoice #{ $id } ({ $why }), recorded before
+invoice-same-as-rejected = the same as invoice #{ $id } ({ $why }), recorded before and rejected in review
+invoice-probable-duplicate = probably a duplicate of invoice #{ $id } (same issuer, number, total and date)
+invoice-unreadable = { $detail }
+invoice-refused = { $detail }
+file-same-as = the same file as #{ $id }, received before
+file-job-state = the invoice job is { $state }
+item-row = row { $row }: { $reason }
+csv-not-text = the CSV is not text (it has binary bytes): export it again as CSV
+csv-no-rows = the CSV has a header but no rows under it: one invoice per row
+csv-line = line { $line }: { $detail }
+csv-row-unreadable = the row cannot be read
+csv-row = { $detail }
+cfdi-concept-amount = concept { $index } ("{ $description }"): Importe { $amount } is not Cantidad { $quantity } × ValorUnitario { $unit } = { $product } (off by { $off })
+cfdi-concepts-subtotal = the concepts add up to { $concepts } but SubTotal is { $subtotal } (off by { $off })
+cfdi-concepts-discount = the concepts' discounts add up to { $concepts } but Descuento is { $discount } (off by { $off })
+cfdi-sum-mismatch = the amounts do not add up: SubTotal { $subtotal } − Descuento { $discount } + transferred taxes { $transferred } − withheld taxes { $withheld } = { $expected }, but Total is { $total } (off by { $off })
+cfdi-sum-mismatch-local = the amounts do not add up: SubTotal { $subtotal } − Descuento { $discount } + transferred taxes { $transferred } − withheld taxes { $withheld } + local taxes { $local } − local withholdings { $local_withheld } = { $expected }, but Total is { $total } (off by { $off })
+cfdi-payment-method = MetodoPago "{ $value }" is not in the SAT catalogue: it must be { $hint }
+cfdi-payment-form = FormaPago "{ $value }" is not in the SAT catalogue: it must be { $hint }
+summary-invoices = Invoices: { $ok }, { $review }, { $duplicate }, { $error }.
+summary-ok = { $count } ok
+summary-review = { $count } to review
+summary-duplicate = { $count ->
+        [one] { $count } duplicate
+       *[other] { $count } duplicates
+    }
+summary-error = { $count ->
+        [one] { $count } with an error
+       *[other] { $count } with errors
+    }
+summary-cost = Cost: { $tokens } tokens ≈ { $cost }
+problem-item = • { $where }: { $outcome } — { $reason }
+problem-item-plain = • { $where }: { $outcome }
+problem-where-row = { $file }, row { $row }
+problem-more = … +{ $count }
+outcome-review = to review
+outcome-duplicate = duplicate
+outcome-error = with errors
+batch-report-head = { $batch } ({ $source }, { $state }): { $done } of { $total } done ({ $percent }%){ $pace }{ $eta }
+batch-report-no-pace = , no file finished yet
+batch-report-pace = , { $rate }/min
+batch-report-eta = , about { $left } left
+batch-report-files = files: { $completed } ok, { $review } to review, { $duplicate } duplicate, { $failed } failed, { $pending } pending
+batch-report-invoices = invoices: { $ok } ok, { $review } to review, { $duplicate } duplicate, { $error } with errors
+batch-report-cost = cost: { $input } input + { $output } output tokens ≈ { $cost }
+same-why-uuid = issuer { $rfc }, UUID { $uuid }
+same-why-unstamped = not stamped: the same { $kind } XML by issuer { $issuer }, issued { $date }, total { $total }
+file-failed = { $detail }
+batch-outcome-review = review
+batch-outcome-duplicate = duplicate
+batch-outcome-error = error

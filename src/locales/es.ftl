@@ -210,3 +210,103 @@ status-error-ago = error: trabajo { $job } ({ $queue }) { $state ->
     } hace { $ago }: { $error }
 status-log = log: { $problem }
 status-paused = recepción: EN PAUSA ({ $reason })
+field-number = número de factura
+field-series = serie
+field-issued-at = fecha de emisión
+field-currency = moneda
+field-issuer-rfc = RFC del emisor
+field-issuer-name = nombre del emisor
+field-receiver-rfc = RFC del receptor
+field-receiver-name = nombre del receptor
+field-uuid = folio fiscal (UUID)
+field-subtotal = subtotal
+field-discount = descuento
+field-transferred-taxes = impuestos trasladados
+field-withheld-taxes = impuestos retenidos
+field-total = total
+field-payment-form = forma de pago
+field-payment-method = método de pago
+invoice-total-missing = falta el total
+invoice-date-missing = falta la fecha de emisión
+invoice-issuer-missing = falta el RFC o el nombre del emisor
+invoice-number-missing = falta el número de factura o el folio fiscal (UUID)
+invoice-date-future = la fecha de emisión { $date } está en el futuro
+invoice-no-subtotal = no hay subtotal, así que no se pudo comprobar el total contra el subtotal y los impuestos
+invoice-sum-mismatch = los importes no cuadran: subtotal { $subtotal } − descuento { $discount } + impuestos trasladados { $transferred } − impuestos retenidos { $withheld } = { $expected }, pero el total es { $total } (diferencia de { $off })
+invoice-total-not-in-pdf = el total { $total } no aparece en el texto del PDF
+invoice-field-not-in-pdf = el { $field } { $value } no aparece en el texto del PDF
+invoice-not-rfc = el { $field } «{ $value }» no es un RFC (3–4 letras, 6 dígitos de una fecha, 3 letras o dígitos)
+invoice-not-date = la { $field } «{ $value }» no es una fecha (escribe 2024-05-12, 12/05/2024 o 12 de mayo de 2024)
+invoice-not-currency = la moneda «{ $value }» no es un código de 3 letras como MXN, USD o EUR
+invoice-not-uuid = el { $field } «{ $value }» no tiene forma de UUID (8-4-4-4-12 dígitos hexadecimales)
+invoice-not-in-catalogue = «{ $value }» ({ $field }) no está en el catálogo del SAT: debe ser { $hint }
+invoice-not-amount = «{ $value }» ({ $field }) no es un importe (escribe 1234.56 o 1,234.56)
+invoice-field-unknown = no se pudo saber el campo { $field } ({ $why })
+invoice-field-guess = { $field } { $value } es una suposición: { $why }
+invoice-low-confidence = lectura poco segura ({ $confidence }): { $notes }
+invoice-no-text-layer = el PDF no tiene capa de texto (es un escaneo) y no hay OPENAI_API_KEY para leer imágenes: léelo a mano y luego centinela invoices approve ID --field total=… (o configura OPENAI_API_KEY y envía una foto)
+invoice-no-text-layer-vision = el PDF no tiene capa de texto (es un escaneo) y no hay cómo convertir sus páginas en imágenes para leerlas: envía una foto, o léelo a mano y apruébalo con los valores
+invoice-no-photo-reader = no hay lector de fotos configurado (falta OPENAI_API_KEY): una persona debe leerla
+invoice-model-broken = el modelo no dio una respuesta válida: { $detail } (tras { $attempts } intentos)
+invoice-same-as = es la misma que la factura #{ $id } ({ $why }), registrada antes
+invoice-same-as-rejected = es la misma que la factura #{ $id } ({ $why }), registrada antes y rechazada en revisión
+invoice-probable-duplicate = probablemente repite la factura #{ $id } (mismo emisor, número, total y fecha)
+invoice-unreadable = no se pudo leer: { $detail }
+invoice-refused = archivo rechazado: { $detail }
+file-same-as = es el mismo archivo que #{ $id }, recibido antes
+file-job-state = el trabajo de la factura está { $state ->
+        [failed] fallido
+        [dead] muerto
+        [cancelled] cancelado
+       *[other] { $state }
+    }
+item-row = fila { $row }: { $reason }
+csv-not-text = el CSV no es texto (tiene bytes binarios): expórtalo de nuevo como CSV
+csv-no-rows = el CSV tiene encabezado pero ninguna fila debajo: una factura por fila
+csv-line = línea { $line }: { $detail }
+csv-row-unreadable = la fila no se puede leer
+csv-row = fila ilegible: { $detail }
+cfdi-concept-amount = concepto { $index } («{ $description }»): el Importe { $amount } no es Cantidad { $quantity } × ValorUnitario { $unit } = { $product } (diferencia de { $off })
+cfdi-concepts-subtotal = los conceptos suman { $concepts } pero el SubTotal es { $subtotal } (diferencia de { $off })
+cfdi-concepts-discount = los descuentos de los conceptos suman { $concepts } pero el Descuento es { $discount } (diferencia de { $off })
+cfdi-sum-mismatch = los importes no cuadran: SubTotal { $subtotal } − Descuento { $discount } + impuestos trasladados { $transferred } − impuestos retenidos { $withheld } = { $expected }, pero el Total es { $total } (diferencia de { $off })
+cfdi-sum-mismatch-local = los importes no cuadran: SubTotal { $subtotal } − Descuento { $discount } + impuestos trasladados { $transferred } − impuestos retenidos { $withheld } + impuestos locales { $local } − retenciones locales { $local_withheld } = { $expected }, pero el Total es { $total } (diferencia de { $off })
+cfdi-payment-method = el MetodoPago «{ $value }» no está en el catálogo del SAT: debe ser { $hint }
+cfdi-payment-form = la FormaPago «{ $value }» no está en el catálogo del SAT: debe ser { $hint }
+summary-invoices = Facturas: { $ok }, { $review }, { $duplicate }, { $error }.
+summary-ok = { $count ->
+        [one] { $count } correcta
+       *[other] { $count } correctas
+    }
+summary-review = { $count } para revisar
+summary-duplicate = { $count ->
+        [one] { $count } repetida
+       *[other] { $count } repetidas
+    }
+summary-error = { $count } con error
+summary-cost = Costo: { $tokens } tokens ≈ { $cost }
+problem-item = • { $where }: { $outcome } — { $reason }
+problem-item-plain = • { $where }: { $outcome }
+problem-where-row = { $file }, fila { $row }
+problem-more = … +{ $count }
+outcome-review = para revisar
+outcome-duplicate = repetida
+outcome-error = con error
+batch-report-head = { $batch } ({ $source }, { $state ->
+        [open] abierto
+        [closed] cerrado
+        [done] terminado
+       *[other] { $state }
+    }): { $done } de { $total } hechos ({ $percent } %){ $pace }{ $eta }
+batch-report-no-pace = , ningún archivo terminado aún
+batch-report-pace = , { $rate }/min
+batch-report-eta = , faltan unos { $left }
+batch-report-files = archivos: { $completed } bien, { $review } para revisar, { $duplicate } repetidos, { $failed } fallidos, { $pending } pendientes
+batch-report-invoices = facturas: { $ok } correctas, { $review } para revisar, { $duplicate } repetidas, { $error } con error
+batch-report-cost = costo: { $input } tokens de entrada + { $output } de salida ≈ { $cost }
+same-why-uuid = emisor { $rfc }, UUID { $uuid }
+same-why-unstamped = sin timbrar: el mismo XML ({ $kind }) del emisor { $issuer }, emitido { $date }, total { $total }
+file-failed = no se pudo tomar el archivo: { $detail }
+batch-outcome-review = para revisar
+batch-outcome-duplicate = repetida
+batch-outcome-error = con error

@@ -54,7 +54,8 @@ export function batchHandler(d: BatchDeps) {
         throw new RetryAfter(PROGRESS_EVERY_S, `batch ${batch.id}: ${p.done} of ${p.total} processed`);
       }
       await show(p.total, p.total);
-      await summarise(records, notifier, batch, p.files.map((f) => f.file), invoiceSummaryText(p, batch.language, d.prices));
+      const lang = batch.language;
+      await summarise(records, notifier, batch, p.files.map((f) => f.file), invoiceSummaryText(p, (key, vars) => notifier.text(lang, key, vars), d.prices));
       return;
     }
     const files = await records.batchFiles(batch.id);
