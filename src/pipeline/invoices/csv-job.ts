@@ -45,7 +45,7 @@ export async function processCsv(
       continue;
     }
     if (!row.fields) {
-      const reason = row.error === undefined ? { key: 'csv-row-unreadable' } : { key: 'csv-row', vars: { detail: row.error } };
+      const reason = row.message ?? (row.error === undefined ? { key: 'csv-row-unreadable' } : { key: 'csv-row', vars: { detail: row.error } });
       await d.outcomes.put({ fileId: file.id, item: row.row, outcome: 'error', reason: storeTexts([reason]) });
       counts.error++;
       continue;
