@@ -75,7 +75,7 @@ async function recordInvoices(d: ProcessDeps, ctx: Ctx, file: FileRow, path: str
   const { log, signal } = ctx;
   // A CSV row of the wrong width is that row's error, not the file's.
   const checked = await checkInvoiceFile({ bytes, fileName: file.file_name ?? basename(path), maxBytes: d.maxBytes, csvRows: 'row' });
-  if (!checked.ok) return reject(d, file, path, { key: 'invoice-refused', vars: { detail: checked.reason } }, log);
+  if (!checked.ok) return reject(d, file, path, checked.message, log);
   if (checked.type === 'csv') return processCsv(d, ctx, file, path, bytes, recorded);
   let reading;
   try {
