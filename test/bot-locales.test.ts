@@ -17,13 +17,13 @@ function sources(dir: string): string[] {
   });
 }
 
-/** Keys the code names: in t(…), tell(…), send(…), alertAdmins(…), text(…), say(…), and as `key:` or `description:` values. */
+/** Keys the code names: in t(…), tell(…), send(…), alertAdmins(…), text(…), say(…), said(…), fail(…), bad(…), and as `key:` or `description:` values. */
 function keysUsed(): Map<string, string> {
   const used = new Map<string, string>();
   const files = [...sources(join(REPO, 'src/bot')), ...sources(join(REPO, 'src/pipeline')), ...sources(join(REPO, 'src/commands')), join(REPO, 'src/status.ts')];
   for (const file of files) {
     const code = readFileSync(file, 'utf8');
-    const calls = /\b(?:t|text|tell|send|alertAdmins|say)\(([^()]*)/g;
+    const calls = /\b(?:t|text|tell|send|alertAdmins|say|said|fail|bad)\(([^()]*)/g;
     for (const m of code.matchAll(calls)) for (const k of (m[1] ?? '').matchAll(/'([a-z]+(?:-[a-z0-9]+)+)'/g)) used.set(k[1] as string, file);
     for (const m of code.matchAll(/\b(?:key|description): '([a-z]+(?:-[a-z0-9]+)+)'/g)) used.set(m[1] as string, file);
   }
