@@ -1,8 +1,12 @@
 // Texts for people from Fluent files (`<lang>.ftl` in one folder), on @fluent/bundle alone: the bot, the
 // pipelines' summaries and the CLI share it without loading grammY (@grammyjs/i18n wraps the same library).
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { FluentBundle, FluentResource } from '@fluent/bundle';
+import type * as Fluent from '@fluent/bundle';
+
+// Loaded with the first texts read, not at start: a service without the bot may never need it (idle RSS).
+const require = createRequire(import.meta.url);
 
 export type MessageVars = Record<string, string | number>;
 
@@ -13,7 +17,8 @@ export interface Messages {
 
 /** Reads `<lang>.ftl` for each language of `langs` from `dir`; the first language is the fallback. */
 export function loadMessages(dir: string, langs: readonly string[]): Messages {
-  const bundles = new Map<string, FluentBundle>();
+  const { FluentBundle, FluentResource } = require('@fluent/bundle') as typeof Fluent;
+  const bundles = new Map<string, Fluent.FluentBundle>();
   for (const lang of langs) {
     // useIsolating: Fluent wraps values in invisible bidi marks by default; they only confuse Telegram clients and terminals.
     const bundle = new FluentBundle(lang, { useIsolating: false });
