@@ -11,6 +11,8 @@ import { batchesInProgress, formatCost, tokenCost } from './pipeline/invoices/in
 import type { Cost, Prices } from './pipeline/invoices/index.ts';
 import { Maintenance, ProbeState, repairRunsSince, utcDayStart } from './monitor/index.ts';
 import { VERSION } from './version.ts';
+import { english } from './locales/index.ts';
+import type { Say } from './core/messages.ts';
 
 /** How long a process that stopped beating without saying so is still listed (as gone). */
 export const PROCESS_GONE_AFTER_MS = 10 * 60_000;
@@ -144,64 +146,71 @@ async function diskUsage(paths: string[]): Promise<StatusReport['disk']> {
   return out;
 }
 
-/** The report as a few readable lines (terminal, phone); `prices` price the batches' tokens if the report did not. */
-export function formatStatus(r: StatusReport, options: { prices?: Prices } = {}): string {
+/**
+ * The report as a few readable lines (terminal, phone), in the language of `say` (English by default); `prices`
+ * price the batches' tokens if the report did not. Names (modules, queues, paths) and errors stay as they are.
+ */
+export function formatStatus(r: StatusReport, options: { prices?: Prices; say?: Say } = {}): string {
+  const say = options.say ?? english; // the CLI's; the bot passes its reader's language
+  const ago = (ms: number): string => formatSeconds(Math.round(ms / 1000));
   const lines: string[] = [];
   lines.push(
     r.running
-      ? `centinela ${r.version}: running (pid ${r.pid}, up ${formatSeconds(r.uptime_seconds ?? 0)})`
-      : `centinela ${r.version}: the service is DOWN (read from the store)`,
+      ? say('status-running', { version: r.version, pid: String(r.pid), uptime: formatSeconds(r.uptime_seconds ?? 0) })
+      : say('status-down', { version: r.version }),
   );
-  lines.push(`store: ${r.store.kind} ${r.store.location} ${r.store.ok ? 'ok' : `UNREACHABLE: ${r.store.error}`}`);
-  for (const m of r.modules) lines.push(`module ${m.name}: ${m.state}${m.detail ? ` (${m.detail})` : ''}`);
+  const store = { kind: r.store.kind, location: r.store.location };
+  lines.push(r.store.ok ? say('status-store', store) : say('status-store-down', { ...store, error: r.store.error ?? '' }));
+  for (const m of r.modules) lines.push(m.detail ? say('status-module-detail', { name: m.name, state: m.state, detail: m.detail }) : say('status-module', { name: m.name, state: m.state }));
   for (const p of r.processes.filter((p) => p.state !== 'stopped')) {
     if (r.running && p.pid === r.pid) continue;
-    const ago = formatSeconds(Math.round((Date.now() - p.beatAt) / 1000));
+    const who = { module: p.module, host: p.host, pid: String(p.pid), ago: ago(Date.now() - p.beatAt) };
     lines.push(
       p.stale
-        ? `process ${p.module} on ${p.host} pid ${p.pid}: GONE, no heartbeat for ${ago} (crashed, killed or hung); no longer listed after ${formatSeconds(PROCESS_GONE_AFTER_MS / 1000)}`
-        : `process ${p.module} on ${p.host} pid ${p.pid}: ${p.state}, last beat ${ago} ago`,
+        ? say('status-process-gone', { ...who, listed: formatSeconds(PROCESS_GONE_AFTER_MS / 1000) })
+        : say('status-process', { ...who, state: p.state }),
     );
   }
-  if (r.queues.length === 0) lines.push('queues: no jobs yet');
+  if (r.queues.length === 0) lines.push(say('status-no-queues'));
   for (const q of r.queues) {
-    const counts = Object.entries(q.counts).map(([state, n]) => `${state} ${n}`).join(', ') || 'empty';
-    lines.push(`queue ${q.queue}: ${counts}${q.oldestWaitingSeconds > 0 ? `; oldest waiting ${formatSeconds(q.oldestWaitingSeconds)}` : ''}`);
+    const counts = Object.entries(q.counts).map(([state, n]) => say('status-job-count', { state, count: String(n) })).join(', ') || say('status-queue-empty');
+    lines.push(q.oldestWaitingSeconds > 0 ? say('status-queue-oldest', { queue: q.queue, counts, age: formatSeconds(q.oldestWaitingSeconds) }) : say('status-queue', { queue: q.queue, counts }));
   }
-  for (const b of r.batches ?? []) lines.push(formatBatchStatus(b, options.prices));
-  for (const p of r.probes ?? []) lines.push(formatProbeStatus(p));
+  for (const b of r.batches ?? []) lines.push(formatBatchStatus(b, say, options.prices));
+  for (const p of r.probes ?? []) lines.push(formatProbeStatus(p, say));
   for (const m of r.maintenance ?? []) {
-    const left = formatSeconds(Math.max(0, Math.round((m.until - Date.now()) / 1000)));
-    lines.push(`maintenance ${m.target}: repairs and alerts paused until ${new Date(m.until).toISOString().slice(0, 16).replace('T', ' ')} UTC (${left} left), by ${m.by}${m.reason ? `: ${m.reason}` : ''}`);
+    const vars = { target: m.target, until: new Date(m.until).toISOString().slice(0, 16).replace('T', ' '), left: ago(Math.max(0, m.until - Date.now())), by: m.by };
+    lines.push(m.reason ? say('status-maintenance-reason', { ...vars, reason: m.reason }) : say('status-maintenance', vars));
   }
   if ((r.repaired_today ?? []).length > 0) {
-    lines.push(`repaired today: ${(r.repaired_today ?? []).map((t) => `${t.target} ×${t.repairs}`).join(', ')}`);
+    lines.push(say('status-repaired', { targets: (r.repaired_today ?? []).map((t) => `${t.target} ×${t.repairs}`).join(', ') }));
   }
-  for (const d of r.disk) lines.push(`disk ${d.path}: ${formatBytes(d.free_bytes)} free of ${formatBytes(d.total_bytes)}`);
+  for (const d of r.disk) lines.push(say('status-disk', { path: d.path, free: formatBytes(d.free_bytes), total: formatBytes(d.total_bytes) }));
   for (const e of r.recent_errors) {
-    const ago = e.at ? ` ${formatSeconds(Math.round((Date.now() - e.at) / 1000))} ago` : '';
-    lines.push(`error: job ${e.job_id} (${e.queue}) ${e.state}${ago}: ${(e.error ?? '').split('\n')[0]?.slice(0, 200)}`);
+    const vars = { job: String(e.job_id), queue: e.queue, state: e.state, error: (e.error ?? '').split('\n')[0]?.slice(0, 200) ?? '' };
+    lines.push(e.at ? say('status-error-ago', { ...vars, ago: ago(Date.now() - e.at) }) : say('status-error', vars));
   }
-  if (r.log.problem) lines.push(`log: ${r.log.problem}`);
+  if (r.log.problem) lines.push(say('status-log', { problem: r.log.problem }));
   return lines.join('\n');
 }
 
 /** "probe loaded (loaded): 8116 rows, newest 2h ago" */
-function formatProbeStatus(p: ProbeStatus): string {
+function formatProbeStatus(p: ProbeStatus, say: Say): string {
   const name = p.stage && p.stage !== p.name ? `${p.name} (${p.stage})` : p.name;
-  if (p.error) return `probe ${name}: cannot measure: ${p.error}`;
-  const value = p.value === null ? '' : `${p.value} ${p.unit}, `;
-  const age = p.age_seconds === null ? 'not measured yet' : `newest ${formatSeconds(p.age_seconds)} ago`;
-  return `probe ${name}: ${value}${age}`;
+  if (p.error) return say('status-probe-error', { name, error: p.error });
+  const age = p.age_seconds === null ? null : formatSeconds(p.age_seconds);
+  if (p.value === null) return age === null ? say('status-probe-new', { name }) : say('status-probe-age', { name, age });
+  const counted = { name, value: String(p.value), unit: p.unit };
+  return age === null ? say('status-probe-unmeasured', counted) : say('status-probe', { ...counted, age });
 }
 
 /** "batch b_1a2b3c4d (http): 120/200 done, 45/min, about 2m left; 0.0123 USD so far" */
-function formatBatchStatus(b: BatchStatus, prices?: Prices): string {
-  const pace = b.rate_per_minute === null ? 'nothing finished yet' : `${b.rate_per_minute}/min`;
-  const eta = b.eta_seconds === null ? '' : `, about ${formatSeconds(b.eta_seconds)} left`;
+function formatBatchStatus(b: BatchStatus, say: Say, prices?: Prices): string {
+  const pace = b.rate_per_minute === null ? say('status-batch-no-pace') : say('status-batch-pace', { rate: String(b.rate_per_minute) });
+  const eta = b.eta_seconds === null ? '' : say('status-batch-eta', { left: formatSeconds(b.eta_seconds) });
   const tokens = { input: b.input_tokens ?? 0, output: b.output_tokens ?? 0 };
   const cost = b.cost ?? (prices ? tokenCost(tokens, prices) : null);
   let spent = '';
-  if (tokens.input + tokens.output > 0) spent = cost ? `; ${formatCost(cost)} so far` : `; ${tokens.input + tokens.output} tokens so far`;
-  return `batch ${b.batch_id} (${b.source}): ${b.done}/${b.total} done, ${pace}${eta}${spent}`;
+  if (tokens.input + tokens.output > 0) spent = cost ? say('status-batch-cost', { cost: formatCost(cost) }) : say('status-batch-tokens', { tokens: String(tokens.input + tokens.output) });
+  return say('status-batch', { batch: b.batch_id, source: b.source, done: String(b.done), total: String(b.total), pace, eta, spent });
 }

@@ -103,7 +103,7 @@ describe('Telegram intake', () => {
     expect(await service.status()).toBeTruthy();
     fake.command(ADMIN, '/status');
     const status = await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).includes('centinela'));
-    expect(textOf(status)).toMatch(/module bot: running/);
+    expect(textOf(status)).toMatch(/módulo bot: en marcha/);
   });
 
   it('refuses a file over 20 MB in cloud mode with the explanation and an admin hint', async () => {

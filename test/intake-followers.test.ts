@@ -18,7 +18,7 @@ const silent: Notifier = {
   tell: () => Promise.reject(new Error('no message expected')),
   send: () => Promise.reject(new Error('no message expected')),
   alertAdmins: () => Promise.reject(new Error('no alert expected')),
-  text: (_lang, key) => key,
+  text: (lang, key) => `${lang}:${key}`,
 };
 
 function batchJob(batchId: string): Job<BatchPayload> {
@@ -62,7 +62,7 @@ describe('pipelines registered with the intake', () => {
     const summaries: string[] = [];
     const clips: PipelineFollower = {
       queue: CLIPS_QUEUE,
-      standing: async () => ({ files, done, summary: (language) => (summaries.push(language), '') }),
+      standing: async () => ({ files, done, summary: (say) => (summaries.push(say('probe')), '') }),
     };
     const handler = batchHandler({ records, notifier: silent, followers: { video: clips } });
     const ctx: HandlerContext<BatchPayload> = { job: batchJob(batch.id), signal: new AbortController().signal, heartbeat: async () => {}, leaseMs: 60_000, log: await quietLog() };
@@ -71,6 +71,6 @@ describe('pipelines registered with the intake', () => {
     done = files.length;
     await handler(ctx);
     expect((await records.batch(batch.id))?.state).toBe('done');
-    expect(summaries).toEqual([batch.language]);
+    expect(summaries).toEqual([`${batch.language}:probe`]); // once, in the sender's language
   });
 });

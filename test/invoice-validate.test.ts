@@ -1,11 +1,17 @@
 // Normalising invoice fields and validating them: the sum to the cent, required fields, no future dates, and a
 // model's reading cross-checked against the PDF's text.
 import { describe, expect, it } from 'vitest';
-import { latestToday, normaliseFields, validateInvoice } from '../src/pipeline/invoices/validate/index.ts';
+import { latestToday, normaliseFields as normaliseMessages, validateInvoice as validateMessages } from '../src/pipeline/invoices/validate/index.ts';
+import type { ValidateOptions } from '../src/pipeline/invoices/validate/index.ts';
+import { withEnglish } from './support/english.ts';
 import type { InvoiceFields } from '../src/pipeline/invoices/extract/index.ts';
 import { INVOICE_LINES } from './support/invoice-data.ts';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
+
+// Their problems are messages: read here in English.
+const normaliseFields = (raw: Partial<InvoiceFields>) => withEnglish(normaliseMessages(raw));
+const validateInvoice = (fields: Partial<InvoiceFields>, options: ValidateOptions) => withEnglish(validateMessages(fields, options));
 
 const VALID: Partial<InvoiceFields> = {
   number: 'A-123',

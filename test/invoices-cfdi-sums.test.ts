@@ -8,13 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { cfdiProblems, parseCfdi } from '../src/pipeline/invoices/cfdi/index.ts';
 import type { CfdiDocument } from '../src/pipeline/invoices/cfdi/index.ts';
 import { fromCfdi } from '../src/pipeline/invoices/index.ts';
+import { englishProblems } from './support/english.ts';
 import { invoiceRunner } from './support/invoice-job.ts';
 import { REPO, runCli, tempDir } from './support/service.ts';
 import { createTestStore } from './support/stores.ts';
 
 const FIXTURES = join(REPO, 'test/fixtures/cfdi');
 const text = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
-const problemsOf = (xml: string): string[] => JSON.parse(fromCfdi(parseCfdi(xml)).problems) as string[];
+const problemsOf = (xml: string): string[] => englishProblems(fromCfdi(parseCfdi(xml)).problems);
 const cfdi = (xml: string): CfdiDocument => {
   const parsed = parseCfdi(xml);
   if (parsed.kind !== 'cfdi') throw new Error('not a CFDI');
@@ -46,7 +47,7 @@ describe('CFDI sums', () => {
     const xml = text('cfdi40-valid.xml').replace('Total="3327.01"', 'Total="3427.01"');
     const row = fromCfdi(parseCfdi(xml));
     expect(row.status).toBe('review');
-    expect(JSON.parse(row.problems)).toEqual([
+    expect(englishProblems(row.problems)).toEqual([
       'the amounts do not add up: SubTotal 3,824.15 − Descuento 956.04 + transferred taxes 458.90 − withheld taxes 0.00 = 3,327.01, but Total is 3,427.01 (off by 100.00)',
     ]);
     // One cent is a difference too.
@@ -81,7 +82,7 @@ describe('CFDI sums', () => {
   it('treats an unstamped document alike whatever its kind: Retenciones go to review like the rest', () => {
     for (const name of ['retenciones/retenciones20.xml', 'created-with-discounts-40.xml', 'pagos20-calculator/001.xml']) {
       const row = fromCfdi(parseCfdi(text(name)));
-      expect({ name, status: row.status, problems: JSON.parse(row.problems) }).toEqual({
+      expect({ name, status: row.status, problems: englishProblems(row.problems) }).toEqual({
         name,
         status: 'review',
         problems: ['No TimbreFiscalDigital: the document is not stamped, so uuid is null.'],

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvoiceRecords, NO_TEXT_LAYER, parseCfdi } from '../src/pipeline/invoices/index.ts';
+import { InvoiceRecords, NO_TEXT_LAYER as NO_TEXT_LAYER_MESSAGE, parseCfdi } from '../src/pipeline/invoices/index.ts';
 import type { Service } from '../src/main.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi } from './fakes/telegram/index.ts';
@@ -11,6 +11,11 @@ import { ADMIN, STAFF, startBotService, textOf } from './support/bot-service.ts'
 import { REPO } from './support/service.ts';
 import { eventually } from './support/stores.ts';
 import { INVOICE_LINES, imageOnlyPdf, invoicePdf, textPdf, windowsExecutable } from './support/invoice-data.ts';
+import { render } from '../src/core/messages.ts';
+import { english } from '../src/locales/index.ts';
+
+// Kept as messages: their English words, as an English reader sees them.
+const NO_TEXT_LAYER = render(NO_TEXT_LAYER_MESSAGE, english);
 
 const FIXTURES = join(REPO, 'test/fixtures/cfdi');
 let fake: FakeBotApi | null = null;
@@ -111,8 +116,8 @@ describe('CFDI invoices through the bot', () => {
     await eventually(async () => (await invoices.byStatus('review')).length === 2, 'probable duplicate in review');
     fake.command(ADMIN, '/review');
     const reply = await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).startsWith('2 facturas esperan revisión:'));
-    expect(textOf(reply)).toContain('no text layer');
-    expect(textOf(reply)).toContain(`probably a duplicate of invoice #${read?.id}`);
+    expect(textOf(reply)).toContain('no tiene capa de texto');
+    expect(textOf(reply)).toContain(`probablemente repite la factura #${read?.id}`);
 
     fake.document(STAFF, { bytes: windowsExecutable(), fileName: 'factura2.pdf', mimeType: 'application/pdf' });
     const qdir = join(started.dir, 'data/quarantine');

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startService } from '../src/main.ts';
 import type { Service } from '../src/main.ts';
-import { NO_TEXT_LAYER_WITH_VISION } from '../src/pipeline/invoices/index.ts';
+import { NO_TEXT_LAYER_WITH_VISION as NO_TEXT_LAYER_WITH_VISION_MESSAGE } from '../src/pipeline/invoices/index.ts';
 import { formatStatus } from '../src/status.ts';
 import { sha256Hex, startFakeOpenAI } from './fakes/openai/index.ts';
 import type { FakeOpenAI } from './fakes/openai/index.ts';
@@ -14,6 +14,11 @@ import { STAFF, botEnv, textOf } from './support/bot-service.ts';
 import { PNG_HEADER, imageOnlyPdf, invoicePdf } from './support/invoice-data.ts';
 import { tempDir } from './support/service.ts';
 import { eventually } from './support/stores.ts';
+import { render } from '../src/core/messages.ts';
+import { english } from '../src/locales/index.ts';
+
+// Kept as messages: their English words, as an English reader sees them.
+const NO_TEXT_LAYER_WITH_VISION = render(NO_TEXT_LAYER_WITH_VISION_MESSAGE, english);
 
 const TOKEN = 'test-token-0123456789';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -151,13 +156,13 @@ describe('invoices read by OpenAI: scans, cost and progress', () => {
     expect(text).toContain('\nFacturas: 2 correctas, 1 para revisar, 0 repetidas, 0 con error.');
     // 3,000 input tokens at 0.15 USD a million and 300 output at 0.60: 0.00063 USD.
     expect(text).toContain('\nCosto: 3300 tokens ≈ 0.0006 USD');
-    expect(text).toMatch(/\n• #\d+ foto-3\.png: para revisar — the amounts do not add up/);
+    expect(text).toMatch(/\n• #\d+ foto-3\.png: para revisar — los importes no cuadran/);
 
     const batchId = /^Lote (b_[0-9a-f]{8})/.exec(text)?.[1] as string;
     telegram.command(STAFF, `/batch ${batchId}`);
     const answer = textOf(await telegram.waitFor((c) => c.params.chat_id === STAFF.id && textOf(c).startsWith(batchId)));
-    expect(answer).toContain(`${batchId} (telegram, done): 3 of 3 done (100%)`);
-    expect(answer).toContain('invoices: 2 ok, 1 to review, 0 duplicate, 0 with errors');
-    expect(answer).toContain('cost: 3000 input + 300 output tokens ≈ 0.0006 USD');
+    expect(answer).toContain(`${batchId} (telegram, terminado): 3 de 3 hechos (100 %)`);
+    expect(answer).toContain('facturas: 2 correctas, 1 para revisar, 0 repetidas, 0 con error');
+    expect(answer).toContain('costo: 3000 tokens de entrada + 300 de salida ≈ 0.0006 USD');
   });
 });

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { englishOutcomes } from './support/english.ts';
 import { CSV_FIELDS, ConfigError, loadConfig } from '../src/core/config.ts';
 import { PermanentError } from '../src/core/queue/index.ts';
 import type { HandlerContext, Job } from '../src/core/queue/index.ts';
@@ -113,7 +114,7 @@ describe.each(STORE_KINDS)('CSV invoices on %s', (kind) => {
     const file = await upload('lista.csv', CSV);
     await processHandler(deps)(await context(file.id));
 
-    const outcomes = await deps.outcomes.forFile(file.id);
+    const outcomes = englishOutcomes(await deps.outcomes.forFile(file.id));
     expect(outcomes.map((o) => [o.item, o.outcome])).toEqual([[2, 'ok'], [3, 'review'], [4, 'duplicate'], [5, 'error'], [6, 'ok']]);
     expect(outcomes[1]?.reason).toMatch(/^the amounts do not add up: subtotal 500\.00 .* but the total is 600\.00/);
     expect(outcomes[2]?.reason).toBe(`the same as invoice #${outcomes[0]?.record_id} (issuer EKU9003173C9, UUID ${uuid(1).toUpperCase()}), recorded before`);
@@ -131,7 +132,7 @@ describe.each(STORE_KINDS)('CSV invoices on %s', (kind) => {
 
     // Delivered again (at least once): nothing new, nothing changed.
     await processHandler(deps)(await context(file.id));
-    expect(await deps.outcomes.forFile(file.id)).toEqual(outcomes);
+    expect(englishOutcomes(await deps.outcomes.forFile(file.id))).toEqual(outcomes);
     expect(await deps.invoices.db.selectFrom('invoices').select('id').execute()).toHaveLength(3);
   });
 
@@ -149,11 +150,11 @@ describe.each(STORE_KINDS)('CSV invoices on %s', (kind) => {
     const csv = ['Folio;Fecha;RFC Emisor;Emisor;UUID;Subtotal;IVA;Total;Moneda', ...[11, 12, 13, 14].map((n) => `B-${n};12/05/2024;EKU9003173C9;Proveedor;${uuid(n)};100;16;116;MXN`)].join('\n');
     const file = await upload('parcial.csv', csv);
     await expect(processHandler(deps)(await context(file.id, stop.signal))).rejects.toThrow('killed half way');
-    expect((await deps.outcomes.forFile(file.id)).map((o) => o.item)).toEqual([2, 3]);
+    expect((englishOutcomes(await deps.outcomes.forFile(file.id))).map((o) => o.item)).toEqual([2, 3]);
 
     await processHandler(deps)(await context(file.id));
     expect(adds).toBe(4); // rows 4 and 5 only, the second time
-    expect((await deps.outcomes.forFile(file.id)).map((o) => [o.item, o.outcome])).toEqual([[2, 'ok'], [3, 'ok'], [4, 'ok'], [5, 'ok']]);
+    expect((englishOutcomes(await deps.outcomes.forFile(file.id))).map((o) => [o.item, o.outcome])).toEqual([[2, 'ok'], [3, 'ok'], [4, 'ok'], [5, 'ok']]);
     const numbers = (await deps.invoices.db.selectFrom('invoices').select('number').orderBy('number').execute()).map((r) => r.number);
     expect(numbers).toEqual(['B-11', 'B-12', 'B-13', 'B-14']);
   });
@@ -163,7 +164,7 @@ describe.each(STORE_KINDS)('CSV invoices on %s', (kind) => {
     const file = await upload('sin-uuid.csv', 'Folio;Fecha;RFC Emisor;Emisor;Subtotal;IVA;Total;Moneda\nA-1;12/05/2024;EKU9003173C9;P;100;16;116;MXN\n');
     const run = processHandler(deps)(await context(file.id));
     await expect(run).rejects.toBeInstanceOf(PermanentError);
-    const [outcome] = await deps.outcomes.forFile(file.id);
+    const [outcome] = englishOutcomes(await deps.outcomes.forFile(file.id));
     expect(outcome).toMatchObject({ item: 0, outcome: 'error' });
     expect(outcome?.reason).toContain('line 1: the header has no column "UUID" (for uuid); its columns are: "Folio", "Fecha"');
     const quarantined = readdirSync(join(deps.dataDir, 'quarantine'));

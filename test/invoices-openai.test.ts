@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { englishProblems } from './support/english.ts';
 import { RetryAfter } from '../src/core/queue/index.ts';
 import type { HandlerContext, Job } from '../src/core/queue/index.ts';
 import { startService } from '../src/main.ts';
@@ -105,7 +106,7 @@ describe('invoices with OpenAI', () => {
     await eventually(async () => (await invoices.db.selectFrom('invoices').selectAll().execute()).length === 1, 'invoice recorded');
     const [row] = await invoices.db.selectFrom('invoices').selectAll().execute();
     expect(row).toMatchObject({ status: 'review', source: 'vision', subtotal: null, total: null });
-    expect(JSON.parse(row?.problems ?? '[]')).toEqual(["the model's answer does not match the schema: subtotal is missing (after 6 attempts)"]);
+    expect(englishProblems(row?.problems ?? '[]')).toEqual(["the model's answer does not match the schema: subtotal is missing (after 6 attempts)"]);
     expect(openai.stats.requests).toBe(6);
   });
 

@@ -3,12 +3,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IntakeRecords, retryFiles } from '../src/pipeline/intake/index.ts';
 import type { BatchRow, FileRow } from '../src/pipeline/intake/index.ts';
+import { english } from '../src/locales/index.ts';
+import { englishReason } from './support/english.ts';
 import {
   INVOICE_QUEUE,
   InvoiceRecords,
   OutcomeRecords,
   batchesInProgress,
-  fileProgress,
+  fileProgress as fileProgressKept,
   formatBatch,
   formatCost,
   invoiceFollower,
@@ -43,6 +45,12 @@ function fileRow(id: number, over: Partial<FileRow> = {}): FileRow {
 function outcome(fileId: number, item: number, o: OutcomeRow['outcome'], at: number, tokens = [0, 0]): OutcomeRow {
   return { file_id: fileId, item, outcome: o, record_id: o === 'error' ? null : 100 + item, reason: o === 'ok' ? null : `why ${item}`, input_tokens: tokens[0] ?? 0, output_tokens: tokens[1] ?? 0, finished_at: at };
 }
+
+/** fileProgress with its reason in English (reasons are kept as messages). */
+const fileProgress = (...args: Parameters<typeof fileProgressKept>): FileProgress => {
+  const p = fileProgressKept(...args);
+  return { ...p, reason: englishReason(p.reason) ?? null };
+};
 
 const done = (at: number) => ({ state: 'done' as const, lastError: null, finishedAt: at, live: false });
 
@@ -96,7 +104,7 @@ describe('progress rules', () => {
       etaSeconds: 60,
     });
     expect(summariseBatch(batchRow(), files.slice(0, 3), T0 + 60_000).etaSeconds).toBe(0);
-    const text = formatBatch(p, USD);
+    const text = formatBatch(p, USD, english);
     expect(text).toContain('b_00000001 (http, closed): 3 of 6 done (50%), 3.0/min, about 60s left');
     expect(text).toContain('invoices: 2 ok, 1 to review, 2 duplicate, 1 with errors');
     expect(text).toContain('cost: 1010 input + 201 output tokens ≈ 0.0003 USD');

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Service } from '../src/main.ts';
-import { InvoiceRecords, ReviewRecords, NO_TEXT_LAYER, NO_TEXT_LAYER_WITH_VISION, fromCfdi, parseCfdi } from '../src/pipeline/invoices/index.ts';
+import { InvoiceRecords, ReviewRecords, NO_TEXT_LAYER as NO_TEXT_LAYER_MESSAGE, NO_TEXT_LAYER_WITH_VISION as NO_TEXT_LAYER_WITH_VISION_MESSAGE, fromCfdi, parseCfdi } from '../src/pipeline/invoices/index.ts';
 import type { InvoiceRow } from '../src/pipeline/invoices/index.ts';
 import { emptyInvoice } from '../src/pipeline/invoices/empty.ts';
 import { invoiceFromPdfText } from '../src/pipeline/invoices/from-pdf.ts';
@@ -17,6 +17,13 @@ import { REPO, runCli, tempDir } from './support/service.ts';
 import { openSpec } from './support/store-spec.ts';
 import { STORE_KINDS, createTestStore, eventually } from './support/stores.ts';
 import { OutcomeRecords } from '../src/pipeline/invoices/index.ts';
+import { render } from '../src/core/messages.ts';
+import { english } from '../src/locales/index.ts';
+import { englishOutcomes, englishProblems } from './support/english.ts';
+
+// Kept as messages: their English words, as an English reader sees them.
+const NO_TEXT_LAYER = render(NO_TEXT_LAYER_MESSAGE, english);
+const NO_TEXT_LAYER_WITH_VISION = render(NO_TEXT_LAYER_WITH_VISION_MESSAGE, english);
 
 const FIXTURES = join(REPO, 'test/fixtures/cfdi');
 let fake: FakeBotApi | null = null;
@@ -108,7 +115,7 @@ describe.each(STORE_KINDS)('a rejected invoice on %s', (kind) => {
       await expect(new ReviewRecords(testStore.store).decide(pdf.id, { decision: 'approved', by: 'luis (cli)' })).rejects.toThrow(/is rejected \(rejected by ana \(cli\) at 20\d\d-/);
       const again = await records.add(xml, 2, 'xml', { item: 0, duplicateWhen: 'same-role' });
       expect(again).toMatchObject({ existing: true, outcome: 'duplicate', invoice: { id: pdf.id, status: 'rejected', source: 'cfdi' } });
-      const [outcome] = await new OutcomeRecords(testStore.store).forFile(2);
+      const [outcome] = englishOutcomes(await new OutcomeRecords(testStore.store).forFile(2));
       expect(outcome?.reason).toBe(`the same as invoice #${pdf.id} (issuer ${xml.issuer_rfc}, UUID ${xml.uuid}), recorded before and rejected in review`);
     } finally {
       await testStore.cleanup();
@@ -202,11 +209,11 @@ describe('/review with many long reasons', () => {
 describe('a scanned PDF', () => {
   it('is not answered with "send a photo" when nothing here can read a photo either', () => {
     const scan = { pages: [''], hasText: false };
-    const withoutKey = JSON.parse(invoiceFromPdfText(scan, new Date(), false).problems) as string[];
+    const withoutKey = englishProblems(invoiceFromPdfText(scan, new Date(), false).problems);
     expect(withoutKey).toEqual([NO_TEXT_LAYER]);
     expect(NO_TEXT_LAYER).not.toMatch(/(?<!set OPENAI_API_KEY and )send a photo/);
     expect(NO_TEXT_LAYER).toContain('centinela invoices approve ID');
-    expect(JSON.parse(invoiceFromPdfText(scan, new Date(), true).problems)).toEqual([NO_TEXT_LAYER_WITH_VISION]);
+    expect(englishProblems(invoiceFromPdfText(scan, new Date(), true).problems)).toEqual([NO_TEXT_LAYER_WITH_VISION]);
     expect(NO_TEXT_LAYER_WITH_VISION).toContain('send a photo of it instead');
   });
 });

@@ -1,4 +1,5 @@
 // The commands this release ships: /start, /help, /status, /batch, /pause, /resume.
+import { readStored, renderAll } from '../core/messages.ts';
 import type { Queue } from '../core/queue/index.ts';
 import type { Store } from '../core/store/index.ts';
 import type { Intake } from '../pipeline/intake/index.ts';
@@ -35,10 +36,10 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
     name: 'status',
     roles: ['admin'],
     description: 'cmd-status',
-    run: async ({ ctx }) => {
+    run: async ({ ctx, t }) => {
       const report = await status();
       const paused = await intake.paused();
-      await ctx.reply(`${formatStatus(report)}${paused ? `\nintake: PAUSED (${paused.reason})` : ''}`);
+      await ctx.reply(`${formatStatus(report, { say: t })}${paused ? `\n${t('status-paused', { reason: paused.reason })}` : ''}`);
     },
   });
   commands.register({
@@ -56,7 +57,7 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
         await ctx.reply(t('batch-unknown', { batch: args }));
         return;
       }
-      await ctx.reply(formatBatch(await batchProgress(store, batch), prices));
+      await ctx.reply(formatBatch(await batchProgress(store, batch), prices, t));
     },
   });
   commands.register({
@@ -91,7 +92,8 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
       // Each invoice with its file ids, the #N that /batch shows and /retry takes (issue 10.10).
       const filesOf = await records.fileIdsOf(rows.map((r) => r.id));
       const files = (ids: readonly number[] = []): string => (ids.length ? t('review-files', { count: ids.length, files: ids.map((id) => `#${id}`).join(', ') }) : t('review-no-file'));
-      const problems = (r: InvoiceRow): string => (JSON.parse(r.problems) as string[]).join('; ') || t('review-no-problem');
+      // Reasons kept as messages are read in the admin's language; older ones as they were written.
+      const problems = (r: InvoiceRow): string => renderAll(readStored(r.problems), t) || t('review-no-problem');
       // 20 lines must fit one message (4,096 characters): a long reason is cut; `centinela invoices review` has it whole.
       const line = (r: InvoiceRow): string =>
         t('review-line', { id: String(r.id), files: files(filesOf.get(r.id)), issuer: r.issuer_rfc ?? r.issuer_name ?? t('review-no-issuer'), total: r.total ?? t('review-no-total'), problems: problems(r) });

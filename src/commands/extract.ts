@@ -10,6 +10,8 @@ import type { Config } from '../core/config.ts';
 import { createLog } from '../core/log.ts';
 import { UnreadableFile, checkInvoiceFile, csvInvoiceRows, invoiceFromCsvRow, openAIFromConfig, readInvoiceFile } from '../pipeline/invoices/index.ts';
 import type { NewInvoice, OpenAIClient } from '../pipeline/invoices/index.ts';
+import { readStored, render } from '../core/messages.ts';
+import { english } from '../locales/index.ts';
 
 interface Result {
   file: string;
@@ -54,7 +56,7 @@ async function extractFile(file: string, config: Config, openai: OpenAIClient | 
   const now = new Date();
   if (checked.type === 'csv') {
     const read = csvInvoiceRows(bytes, config.invoices.csv_columns);
-    if ('error' in read) return [{ file, ok: false, error: `${read.error} (columns from invoices.csv_columns)` }];
+    if ('error' in read) return [{ file, ok: false, error: `${render(read.error, english)} (columns from invoices.csv_columns)` }];
     return read.rows.map((r) =>
       r.fields ? { file, row: r.row, ok: true, ...shown(invoiceFromCsvRow(r.fields, r.row, now)) } : { file, row: r.row, ok: false, error: r.error ?? 'the row cannot be read' },
     );
@@ -69,7 +71,7 @@ async function extractFile(file: string, config: Config, openai: OpenAIClient | 
 }
 
 function shown(row: NewInvoice): { kind: string; invoice: Record<string, unknown> } {
-  return { kind: row.kind, invoice: { ...row, data: JSON.parse(row.data) as unknown, problems: JSON.parse(row.problems) as unknown } };
+  return { kind: row.kind, invoice: { ...row, data: JSON.parse(row.data) as unknown, problems: readStored(row.problems).map((p) => render(p, english)) } };
 }
 
 function line(r: Result): string {

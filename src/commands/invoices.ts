@@ -2,6 +2,8 @@
 // invoice as CSV or JSON.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { readStored, render, renderAll } from '../core/messages.ts';
+import { english } from '../locales/index.ts';
 import { CORRECTABLE_FIELDS, InvoiceRecords, ReviewRecords, ReviewError } from '../pipeline/invoices/index.ts';
 import type { InvoiceRow } from '../pipeline/invoices/index.ts';
 import { UsageError } from '../usage-error.ts';
@@ -43,7 +45,7 @@ export async function invoices(args: string[], configFile: string | undefined): 
       const filesOf = await records.fileIdsOf(rows.map((r) => r.id));
       const files = (ids: readonly number[] = []): string => (ids.length ? `${ids.length === 1 ? 'file' : 'files'} ${ids.map((id) => `#${id}`).join(', ')}` : 'no file');
       const line = (r: InvoiceRow): string =>
-        `invoice #${r.id} · ${files(filesOf.get(r.id))} · ${r.kind} · ${r.issuer_rfc ?? r.issuer_name ?? 'no issuer RFC'} · ${r.total ?? 'no total'}: ${(JSON.parse(r.problems) as string[]).join('; ') || 'no reason recorded'}`;
+        `invoice #${r.id} · ${files(filesOf.get(r.id))} · ${r.kind} · ${r.issuer_rfc ?? r.issuer_name ?? 'no issuer RFC'} · ${r.total ?? 'no total'}: ${renderAll(readStored(r.problems), english) || 'no reason recorded'}`;
       process.stdout.write(rows.length ? `${rows.map(line).join('\n')}\n` : 'nothing waits for review\n');
       if (rows.length) process.stdout.write(`decide: centinela invoices approve ID [--field total=1160.00 ...] | centinela invoices reject ID [--reason TEXT]\n`);
       return 0;
@@ -98,7 +100,7 @@ async function decide(
 }
 
 function plain(r: InvoiceRow): Record<string, unknown> {
-  return { ...r, problems: JSON.parse(r.problems) as unknown, data: JSON.parse(r.data) as unknown };
+  return { ...r, problems: readStored(r.problems).map((p) => render(p, english)), data: JSON.parse(r.data) as unknown };
 }
 
 /** "2026-01-31" yes; "2026-13-45", "2026-02-30" and "yesterday" no. */
@@ -121,6 +123,6 @@ export function csvCell(v: unknown): string {
 function toCsv(rows: InvoiceRow[]): string {
   const cell = csvCell;
   const lines = [COLUMNS.join(',')];
-  for (const r of rows) lines.push(COLUMNS.map((c) => cell(c === 'problems' ? (JSON.parse(r.problems) as string[]).join('; ') : r[c])).join(','));
+  for (const r of rows) lines.push(COLUMNS.map((c) => cell(c === 'problems' ? renderAll(readStored(r.problems), english) : r[c])).join(','));
   return `${lines.join('\n')}\n`;
 }

@@ -10,13 +10,17 @@ import type { FileKind, FileRow } from '../../src/pipeline/intake/index.ts';
 import { InvoiceRecords, OutcomeRecords, processHandler } from '../../src/pipeline/invoices/index.ts';
 import type { OutcomeRow } from '../../src/pipeline/invoices/index.ts';
 import type { OpenAIClient } from '../../src/pipeline/invoices/openai/index.ts';
+import { englishOutcomes } from './english.ts';
 import { quietLog } from './stores.ts';
 
 export interface InvoiceRunner {
   files: IntakeRecords;
   invoices: InvoiceRecords;
   outcomes: OutcomeRecords;
-  /** Records `bytes` as an uploaded file named `name` and runs its job once; its outcomes (a rejected file throws). */
+  /**
+   * Records `bytes` as an uploaded file named `name` and runs its job once; its outcomes (a rejected file throws),
+   * their reasons in English (they are kept as messages, read in each reader's language).
+   */
   run(name: string, bytes: Buffer | string, kind?: FileKind): Promise<{ file: FileRow; outcomes: OutcomeRow[] }>;
   /** Runs the job of a file already recorded again (a retry). */
   rerun(fileId: number): Promise<OutcomeRow[]>;
@@ -43,11 +47,11 @@ export async function invoiceRunner(store: Store, dataDir: string, openai: OpenA
       const sha256 = createHash('sha256').update(content).digest('hex');
       const [file] = (await files.recordUpload({ source: 'http', purpose: 'invoice', tags: {} }, [{ kind, fileName: name, mimeType: null, size: content.length, path, sha256 }])).files as [FileRow];
       await handler(ctx(file.id));
-      return { file, outcomes: await outcomes.forFile(file.id) };
+      return { file, outcomes: englishOutcomes(await outcomes.forFile(file.id)) };
     },
     async rerun(fileId) {
       await handler(ctx(fileId));
-      return outcomes.forFile(fileId);
+      return englishOutcomes(await outcomes.forFile(fileId));
     },
   };
 }

@@ -3,6 +3,7 @@
 // most every few seconds), and ends with a summary. The pipeline registered for the batch's purpose says how far
 // the batch is and what its summary adds (see followers.ts); without one, a file is done once it is stored.
 import { z } from 'zod';
+import type { Say } from '../../core/messages.ts';
 import { RetryAfter, defineQueue } from '../../core/queue/index.ts';
 import type { HandlerContext } from '../../core/queue/index.ts';
 import type { BatchStanding, Followers } from './followers.ts';
@@ -52,7 +53,8 @@ export function batchHandler(d: BatchDeps) {
       throw new RetryAfter(PROGRESS_EVERY_S, `batch ${batch.id}: ${done} of ${files.length} processed`);
     }
     await show(files.length, files.length);
-    await summarise(records, notifier, batch, files, standing.summary(batch.language));
+    const lang = batch.language;
+    await summarise(records, notifier, batch, files, standing.summary((key, vars) => notifier.text(lang, key, vars)));
   };
 }
 
@@ -60,7 +62,7 @@ export function batchHandler(d: BatchDeps) {
 async function storedStanding(records: IntakeRecords, notifier: Notifier, batch: BatchRow): Promise<BatchStanding> {
   const files = await records.batchFiles(batch.id);
   const done = files.filter((f) => FINAL_FILE_STATES.includes(f.state)).length;
-  return { files, done, summary: (language) => problemFiles(files, notifier, language) };
+  return { files, done, summary: (say) => problemFiles(files, say) };
 }
 
 async function close(records: IntakeRecords, notifier: Notifier, batch: BatchRow): Promise<void> {
@@ -94,10 +96,10 @@ async function progress(records: IntakeRecords, notifier: Notifier, batch: Batch
  * A line per file the intake could not take, in plain words: the technical reason (paths, settings, Bot API text)
  * is in the file record, the log and /batch for the admins, not in the sender's chat.
  */
-function problemFiles(files: FileRow[], notifier: Notifier, lang: string): string {
+function problemFiles(files: FileRow[], say: Say): string {
   return files
     .filter((f) => f.state === 'failed' || f.state === 'rejected')
-    .map((f) => `\n• ${notifier.text(lang, 'problem-line', { name: f.file_name ?? `#${f.id}`, reason: notifier.text(lang, plainReason(f)) })}`)
+    .map((f) => `\n• ${say('problem-line', { name: f.file_name ?? `#${f.id}`, reason: say(plainReason(f)) })}`)
     .join('');
 }
 

@@ -2,6 +2,7 @@
 // hands a stored file to its pipeline's queue and asks that pipeline how far a batch of its files is. The intake
 // names no pipeline; the composition root registers them (see src/followers.ts).
 import type { Kysely } from 'kysely';
+import type { Say } from '../../core/messages.ts';
 import type { Queue, QueueDefinition } from '../../core/queue/index.ts';
 import type { Database } from '../../core/store/index.ts';
 import type { FileJobPayload } from './file-job.ts';
@@ -13,8 +14,8 @@ export interface BatchStanding {
   files: FileRow[];
   /** How many of them the pipeline has finished. */
   done: number;
-  /** Lines the pipeline adds to the batch summary once every file is done, each starting with a line break. */
-  summary(language: string): string;
+  /** Lines the pipeline adds to the batch summary once every file is done (in the sender's words), each starting with a line break. */
+  summary(say: Say): string;
 }
 
 export interface PipelineFollower {

@@ -1,5 +1,6 @@
 // A batch's progress as GET /batches/:id answers it: per-file statuses, invoice outcomes (a CSV per row), cost,
-// pace and time left.
+// pace and time left. Reasons in English, like the rest of the API.
+import { inEnglish } from '../../locales/index.ts';
 import { WHOLE_FILE, tokenCost } from './outcomes/index.ts';
 import type { BatchProgress, Prices } from './outcomes/index.ts';
 import type { BatchReport } from '../sources/index.ts';
@@ -26,9 +27,9 @@ export function batchReport(p: BatchProgress, prices: Prices): BatchReport {
         file_id: f.file.id,
         name: f.file.file_name,
         status: f.status,
-        reason: f.reason,
+        reason: inEnglish(f.reason),
         invoice_id: whole?.recordId ?? null,
-        ...(rows.length ? { rows: rows.map((r) => ({ row: r.item, status: r.outcome, reason: r.reason, invoice_id: r.recordId })) } : {}),
+        ...(rows.length ? { rows: rows.map((r) => ({ row: r.item, status: r.outcome, reason: inEnglish(r.reason), invoice_id: r.recordId })) } : {}),
       };
     }),
   };

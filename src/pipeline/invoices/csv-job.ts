@@ -2,6 +2,8 @@
 // outcome (ok, review, duplicate, or error with the reason), recorded with its invoice in one transaction, so a
 // crash half way resumes at the first row without an outcome and a bad row never sinks the good ones. A file that
 // cannot be read as invoices at all (binary, no header, a mapped column missing) is quarantined like any other.
+import { storeTexts } from '../../core/messages.ts';
+import type { MessageRef } from '../../core/messages.ts';
 import type { HandlerContext } from '../../core/queue/index.ts';
 import type { FileRow } from '../intake/index.ts';
 import type { OutcomeRow } from './outcomes/index.ts';
@@ -13,12 +15,13 @@ import { keepForReview, reject } from './job-support.ts';
 import type { ProcessDeps } from './job-support.ts';
 
 /** A CSV file's rows (each with its fields or its own error), or why the file as a whole cannot be read. */
-export function csvInvoiceRows(bytes: Buffer, columns: CsvColumnMapping): { rows: CsvInvoiceRow[] } | { error: string } {
+export function csvInvoiceRows(bytes: Buffer, columns: CsvColumnMapping): { rows: CsvInvoiceRow[] } | { error: MessageRef } {
   const text = decodeText(bytes);
-  if (text === null) return { error: 'the CSV is not text (it has binary bytes): export it again as CSV' };
+  if (text === null) return { error: { key: 'csv-not-text' } };
   const read = readCsvInvoices(text, columns);
-  if (read.fileError) return { error: `line ${read.fileError.row}: ${read.fileError.error}` };
-  if (read.rows.length === 0) return { error: 'the CSV has a header but no rows under it: one invoice per row' };
+  // The reader's own words (a column missing, a quote never closed) are technical and stay as written.
+  if (read.fileError) return { error: { key: 'csv-line', vars: { line: String(read.fileError.row), detail: read.fileError.error } } };
+  if (read.rows.length === 0) return { error: { key: 'csv-no-rows' } };
   return { rows: read.rows };
 }
 
@@ -43,7 +46,8 @@ export async function processCsv(
       continue;
     }
     if (!row.fields) {
-      await d.outcomes.put({ fileId: file.id, item: row.row, outcome: 'error', reason: row.error ?? 'the row cannot be read' });
+      const reason = row.message ?? (row.error === undefined ? { key: 'csv-row-unreadable' } : { key: 'csv-row', vars: { detail: row.error } });
+      await d.outcomes.put({ fileId: file.id, item: row.row, outcome: 'error', reason: storeTexts([reason]) });
       counts.error++;
       continue;
     }

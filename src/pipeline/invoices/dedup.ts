@@ -7,6 +7,7 @@
 //   normalised (case, accents, punctuation and the company form such as "S.A. de C.V." or "Pvt. Ltd." set aside).
 import { sql } from 'kysely';
 import type { ExpressionBuilder, Transaction } from 'kysely';
+import type { MessageRef } from '../../core/messages.ts';
 import type { Database } from '../../core/store/index.ts';
 import type { OutcomeTables } from './outcomes/index.ts';
 import type { InvoiceRow, InvoiceTables, NewInvoice } from './records.ts';
@@ -56,7 +57,7 @@ const equal = (eb: Eb, column: 'issuer_rfc' | 'receiver_rfc' | 'series' | 'numbe
 export interface Same {
   row: InvoiceRow;
   /** Why it is the same invoice, for the duplicate's reason. */
-  why: string;
+  why: MessageRef;
 }
 
 /** The invoice this reading is, when one was recorded: by issuer and UUID, or for unstamped XML by its values. */
@@ -68,7 +69,7 @@ export async function findSame(trx: Trx, invoice: NewInvoice): Promise<Same | un
       .where('uuid', '=', invoice.uuid)
       .where((eb) => equal(eb, 'issuer_rfc', invoice.issuer_rfc))
       .executeTakeFirst();
-    return row && { row, why: `issuer ${row.issuer_rfc ?? '?'}, UUID ${row.uuid}` };
+    return row && { row, why: { key: 'same-why-uuid', vars: { rfc: row.issuer_rfc ?? '?', uuid: row.uuid ?? '' } } };
   }
   if (invoice.source !== 'cfdi' || invoice.issued_at === null) return undefined;
   const row = await trx
@@ -89,7 +90,9 @@ export async function findSame(trx: Trx, invoice: NewInvoice): Promise<Same | un
     )
     .orderBy('id')
     .executeTakeFirst();
-  return row && { row, why: `not stamped: the same ${invoice.kind} XML by issuer ${row.issuer_rfc ?? row.issuer_name ?? '?'}, issued ${row.issued_at}, total ${row.total}` };
+  if (!row) return undefined;
+  const vars = { kind: invoice.kind, issuer: row.issuer_rfc ?? row.issuer_name ?? '?', date: String(row.issued_at), total: String(row.total) };
+  return { row, why: { key: 'same-why-unstamped', vars } };
 }
 
 /** An invoice this reading probably is (same issuer, number, total and issue date, no UUID to tell): its id. */

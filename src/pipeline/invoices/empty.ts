@@ -1,3 +1,4 @@
+import type { StoredText } from '../../core/messages.ts';
 import type { InvoiceFields } from './extract/index.ts';
 import type { NewInvoice } from './records.ts';
 
@@ -29,7 +30,7 @@ export function emptyInvoice(): NewInvoice {
 /** An invoice row from extracted fields (PDF text, OpenAI): what is not known stays null. */
 export function invoiceFromFields(
   fields: Partial<InvoiceFields>,
-  meta: Pick<NewInvoice, 'status' | 'source'> & { problems: string[]; data: unknown },
+  meta: Pick<NewInvoice, 'status' | 'source'> & { problems: StoredText[]; data: unknown },
 ): NewInvoice {
   return {
     kind: 'invoice',

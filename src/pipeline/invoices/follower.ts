@@ -11,7 +11,7 @@ export function invoiceFollower(store: Store, prices: Prices): PipelineFollower 
     queue: INVOICE_QUEUE,
     async standing(batch, now) {
       const p = await batchProgress(store, batch, now);
-      return { files: p.files.map((f) => f.file), done: p.done, summary: (language) => invoiceSummaryText(p, language, prices) };
+      return { files: p.files.map((f) => f.file), done: p.done, summary: (say) => invoiceSummaryText(p, say, prices) };
     },
   };
 }

@@ -2,6 +2,7 @@
 // Retenciones documents are recorded as such: none of them is counted as an invoice. Every kind is held to the same
 // rule: a document with a warning (not stamped, an empty RFC) or whose sums disagree goes to review, saying why.
 import { cfdiProblems } from './cfdi/index.ts';
+import type { StoredText } from '../../core/messages.ts';
 import { emptyInvoice } from './empty.ts';
 import type { CfdiResult } from './cfdi/index.ts';
 import type { NewInvoice } from './records.ts';
@@ -23,12 +24,12 @@ export function fromCfdi(result: CfdiResult): NewInvoice {
       issued_at: r.issuedAt,
       total: r.totals.operationAmount,
       withheld: r.totals.withheldTotal,
-      problems: JSON.stringify(r.warnings),
+      problems: JSON.stringify(r.warnings.map(warningMessage)),
       data: JSON.stringify(r),
     };
   }
   const c = result.document;
-  const problems = [...c.warnings, ...cfdiProblems(c)];
+  const problems = [...c.warnings.map(warningMessage), ...cfdiProblems(c)];
   return {
     kind: c.category,
     status: problems.length ? 'review' : 'ok',
@@ -50,4 +51,18 @@ export function fromCfdi(result: CfdiResult): NewInvoice {
     problems: JSON.stringify(problems),
     data: JSON.stringify(c),
   };
+}
+
+/**
+ * The parser's warnings (its own sentences, kept in English in the parsed document) as messages for the reviewer,
+ * in either language; a warning not listed here stays as written.
+ */
+function warningMessage(warning: string): StoredText {
+  if (warning === 'No TimbreFiscalDigital: the document is not stamped, so uuid is null.') return { key: 'cfdi-not-stamped' };
+  if (warning === 'Type P document without a Pagos complement.') return { key: 'cfdi-no-pagos' };
+  const empty = /^(\S+) is empty; the RFC was recorded as null\.$/.exec(warning);
+  if (empty) return { key: 'cfdi-empty-rfc', vars: { field: empty[1] as string } };
+  const currency = /^Comprobante@Moneda "(.*)" is not an ISO currency code; recorded as written\.$/.exec(warning);
+  if (currency) return { key: 'cfdi-currency', vars: { value: currency[1] as string } };
+  return warning;
 }

@@ -95,7 +95,7 @@ function brokenAnswer(err: BrokenAnswerError, input: LlmInput): LlmReading {
     invoice: invoiceFromFields({}, {
       status: 'review',
       source: input.images ? 'vision' : 'llm',
-      problems: [`${err.message} (after ${err.attempts} attempts)`],
+      problems: [{ key: 'invoice-model-broken', vars: { detail: err.message, attempts: String(err.attempts) } }],
       data: { usage, costUsd: err.costUsd, attempts: err.attempts },
     }),
   };

@@ -18,6 +18,7 @@ import { InvalidOutputError, OpenAIRequestError, ProviderOutageError, QuotaExhau
 import type { OpenAIClient } from './openai/index.ts';
 import { forgetQuarantine, quarantineDir, retriedDir } from './quarantine.ts';
 import { UnreadableFile, readInvoiceFile } from './read-file.ts';
+import { storeTexts } from '../../core/messages.ts';
 
 
 /** How long invoices wait when the account is out of credit before one of them asks OpenAI again. */
@@ -74,13 +75,13 @@ async function recordInvoices(d: ProcessDeps, ctx: Ctx, file: FileRow, path: str
   const { log, signal } = ctx;
   // A CSV row of the wrong width is that row's error, not the file's.
   const checked = await checkInvoiceFile({ bytes, fileName: file.file_name ?? basename(path), maxBytes: d.maxBytes, csvRows: 'row' });
-  if (!checked.ok) return reject(d, file, path, checked.reason, log);
+  if (!checked.ok) return reject(d, file, path, checked.message, log);
   if (checked.type === 'csv') return processCsv(d, ctx, file, path, bytes, recorded);
   let reading;
   try {
     reading = await readInvoiceFile(checked.type, bytes, d.openai, new Date((d.now ?? Date.now)()), signal, { pdfTimeoutMs: d.pdfTimeoutMs });
   } catch (err) {
-    if (err instanceof UnreadableFile) return reject(d, file, path, err.message, log);
+    if (err instanceof UnreadableFile) return reject(d, file, path, { key: 'invoice-unreadable', vars: { detail: err.message } }, log);
     throw err;
   }
   const added = await d.invoices.add(reading.invoice, file.id, reading.role, { item: WHOLE_FILE, tokens: reading.tokens, duplicateWhen: 'same-role' });
@@ -106,7 +107,8 @@ async function failure(d: ProcessDeps, ctx: Ctx, file: FileRow, err: unknown, cr
   if (!permanent && ctx.job.attempts < ctx.job.maxAttempts) return err;
   const reason = err instanceof Error ? err.message : String(err);
   const tokens: Tokens | undefined = err instanceof InvalidOutputError && err.usage ? { input: err.usage.prompt, output: err.usage.completion } : undefined;
-  await d.outcomes.put({ fileId: file.id, item: WHOLE_FILE, outcome: 'error', reason, tokens });
+  // The error's own text (an OpenAI message, a parser's) stays for the admins, behind a lead in the reader's language.
+  await d.outcomes.put({ fileId: file.id, item: WHOLE_FILE, outcome: 'error', reason: storeTexts([{ key: 'invoice-unreadable', vars: { detail: reason } }]), tokens });
   ctx.log.warn({ file_id: file.id, reason }, 'invoice could not be read: recorded as an error (centinela retry runs it again)');
   return permanent ? new PermanentError(reason, { cause: err }) : err;
 }

@@ -48,7 +48,7 @@ export async function readInvoiceFile(
   }
   if (type === 'pdf') return { ...(await readPdf(bytes, openai, now, signal, o.pdfTimeoutMs)), role: 'pdf' };
   if (!openai) {
-    const problems = ['no extractor is configured for photos: set OPENAI_API_KEY; a person must read it'];
+    const problems = [{ key: 'invoice-no-photo-reader' }];
     return { invoice: { ...emptyInvoice(), problems: JSON.stringify(problems) }, tokens: NO_TOKENS, role: 'image' };
   }
   const read = await invoiceFromLlm(openai, { images: [{ mime: `image/${type}`, bytes }] }, now, signal);

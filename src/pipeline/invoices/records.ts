@@ -1,6 +1,7 @@
 // Invoice rows and their files. An invoice with a UUID is unique per issuer: the XML and the PDF of one invoice,
 // sent apart, become one invoice with two files.
 import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
+import { readStored, storeTexts } from '../../core/messages.ts';
 import { isUniqueViolation, withTables } from '../../core/store/index.ts';
 import type { Database, Store } from '../../core/store/index.ts';
 import { outcomeValues } from './outcomes/index.ts';
@@ -29,7 +30,7 @@ export interface InvoicesTable {
   transferred: string | null;
   withheld: string | null;
   total: string | null;
-  /** JSON array of what was wrong or doubtful. */
+  /** JSON array of what was wrong or doubtful: messages ({key, vars}) or, in older rows, English text. */
   problems: string;
   /** JSON of everything extracted. */
   data: string;
@@ -142,7 +143,8 @@ export class InvoiceRecords {
         }
         const outcome: ItemOutcome = duplicate || row.status === 'rejected' ? 'duplicate' : row.status;
         if (item) {
-          const reason = duplicate || rejected ? `the same as invoice #${row.id} (${same.why}), recorded before${rejected ? ' and rejected in review' : ''}` : reasonOf(row);
+          const sameAs = { key: rejected ? 'invoice-same-as-rejected' : 'invoice-same-as', vars: { id: String(row.id), why: same.why } };
+          const reason = duplicate || rejected ? storeTexts([sameAs]) : reasonOf(row);
           await insertOutcome(trx, { fileId, item, outcome, recordId: row.id, reason }, now);
         }
         return { invoice: row, existing: true, outcome };
@@ -150,7 +152,7 @@ export class InvoiceRecords {
       // Without a UUID, the same issuer, number, total and date is probably the same invoice: a person decides.
       const probable = await findProbable(trx, invoice);
       if (probable !== undefined) {
-        const problems = [...(JSON.parse(invoice.problems) as string[]), `probably a duplicate of invoice #${probable} (same issuer, number, total and date)`];
+        const problems = [...readStored(invoice.problems), { key: 'invoice-probable-duplicate', vars: { id: String(probable) } }];
         invoice = { ...invoice, status: 'review', problems: JSON.stringify(problems) };
       }
       try {
@@ -182,11 +184,10 @@ async function hasFileOfRole(trx: Trx, invoiceId: number, role: string, exceptFi
   return other !== undefined;
 }
 
-/** Why an invoice is not simply ok: its problems, one line. */
+/** Why an invoice is not simply ok: its problems, kept as messages (see core/messages' storeTexts). */
 function reasonOf(row: InvoiceRow): string | null {
   if (row.status === 'ok') return null;
-  const problems = JSON.parse(row.problems) as string[];
-  return problems.length ? problems.join('; ') : row.status;
+  return storeTexts(readStored(row.problems)) ?? row.status;
 }
 
 async function insertOutcome(trx: Trx, o: { fileId: number; item: ItemOf; outcome: ItemOutcome; recordId: number; reason: string | null }, now: number): Promise<void> {

@@ -3,6 +3,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Generated, Kysely, Selectable } from 'kysely';
+import { renderAll } from '../../core/messages.ts';
+import { english } from '../../locales/index.ts';
 import { isUniqueViolation, withTables } from '../../core/store/index.ts';
 import type { Database, Store } from '../../core/store/index.ts';
 import { INVOICE_FIELD_NAMES } from './extract/index.ts';
@@ -86,7 +88,7 @@ export class ReviewRecords {
       raw[field] = value;
     }
     const { fields: normalised, problems } = normaliseFields(raw);
-    if (problems.length > 0) throw new ReviewError(`nothing was changed: ${problems.join('; ')}`);
+    if (problems.length > 0) throw new ReviewError(`nothing was changed: ${renderAll(problems, english)}`);
     const columns: Corrections = {};
     for (const [field, value] of Object.entries(normalised) as Array<[InvoiceFieldName, string]>) {
       const column = COLUMNS[field];

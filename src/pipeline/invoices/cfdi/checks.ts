@@ -7,11 +7,12 @@
 // - in every document, SubTotal − Descuento + transferred − withheld taxes (federal, and local from the
 //   ImpuestosLocales complement) = Total, to the cent (payments and transfers: 0 − 0 + 0 − 0 = 0);
 // - in 3.3+, MetodoPago and FormaPago come from their catalogues.
-// Each disagreement is one line saying the figures and the difference, for the reviewer.
+// Each disagreement is one message (src/locales: cfdi-*) saying the figures and the difference, for the reviewer.
 
 import { PAYMENT_FORM_HINT, PAYMENT_METHODS, PAYMENT_METHOD_HINT, paymentFormCode } from './catalogue.ts';
 import { fromScaled, sumDecimals, toMinorUnits, toScaled } from './decimal.ts';
 import type { CfdiDocument, CfdiItem } from './types.ts';
+import type { MessageRef } from '../../../core/messages.ts';
 
 /** Minor units → "1,234.56" (for messages). */
 function money(units: bigint): string {
@@ -39,21 +40,30 @@ function importeBounds(quantity: string, unitValue: string, scale: number): [big
   return [floorDiv(low, unit), -floorDiv(-high, unit)];
 }
 
-function checkItem(item: CfdiItem, index: number, problems: string[]): void {
+function checkItem(item: CfdiItem, index: number, problems: MessageRef[]): void {
   const amount = toScaled(item.amount);
   const [lower, upper] = importeBounds(item.quantity, item.unitValue, amount.scale);
   if (amount.units >= lower && amount.units <= upper) return;
   const q = toScaled(item.quantity);
   const v = toScaled(item.unitValue);
   const product = cents(fromScaled(q.units * v.units, q.scale + v.scale));
-  problems.push(
-    `concept ${index + 1} ("${item.description.slice(0, 60)}"): Importe ${money(cents(item.amount))} is not Cantidad ${item.quantity} × ValorUnitario ${item.unitValue} = ${money(product)} (off by ${off(cents(item.amount), product)})`,
-  );
+  problems.push({
+    key: 'cfdi-concept-amount',
+    vars: {
+      index: String(index + 1),
+      description: item.description.slice(0, 60),
+      amount: money(cents(item.amount)),
+      quantity: item.quantity,
+      unit: item.unitValue,
+      product: money(product),
+      off: off(cents(item.amount), product),
+    },
+  });
 }
 
-/** The document's disagreements with itself, one line each; empty when it adds up. */
-export function cfdiProblems(d: CfdiDocument): string[] {
-  const problems: string[] = [];
+/** The document's disagreements with itself, one message each; empty when it adds up. */
+export function cfdiProblems(d: CfdiDocument): MessageRef[] {
+  const problems: MessageRef[] = [];
   const modern = d.version !== '3.2';
   if (modern) d.items.forEach((item, i) => checkItem(item, i, problems));
 
@@ -61,13 +71,13 @@ export function cfdiProblems(d: CfdiDocument): string[] {
     const concepts = cents(sumDecimals(d.items.map((i) => i.amount)));
     const subtotal = cents(d.subtotal);
     if (concepts !== subtotal) {
-      problems.push(`the concepts add up to ${money(concepts)} but SubTotal is ${money(subtotal)} (off by ${off(concepts, subtotal)})`);
+      problems.push({ key: 'cfdi-concepts-subtotal', vars: { concepts: money(concepts), subtotal: money(subtotal), off: off(concepts, subtotal) } });
     }
     if (modern) {
       const conceptDiscounts = cents(sumDecimals(d.items.map((i) => i.discount ?? '0')));
       const discount = cents(d.discount ?? '0');
       if (conceptDiscounts !== discount) {
-        problems.push(`the concepts' discounts add up to ${money(conceptDiscounts)} but Descuento is ${money(discount)} (off by ${off(conceptDiscounts, discount)})`);
+        problems.push({ key: 'cfdi-concepts-discount', vars: { concepts: money(conceptDiscounts), discount: money(discount), off: off(conceptDiscounts, discount) } });
       }
     }
   }
@@ -77,19 +87,27 @@ export function cfdiProblems(d: CfdiDocument): string[] {
   const expected = cents(sumDecimals(parts.map((p) => p.replace(/^--/, ''))));
   const total = cents(d.total);
   if (expected !== total) {
-    const localText = local ? ` + local taxes ${money(cents(local.transferred))} − local withholdings ${money(cents(local.withheld))}` : '';
+    const vars = {
+      subtotal: money(cents(d.subtotal)),
+      discount: money(cents(d.discount ?? '0')),
+      transferred: money(cents(d.taxes.transferred.total)),
+      withheld: money(cents(d.taxes.withheld.total)),
+      expected: money(expected),
+      total: money(total),
+      off: off(expected, total),
+    };
     problems.push(
-      `the amounts do not add up: SubTotal ${money(cents(d.subtotal))} − Descuento ${money(cents(d.discount ?? '0'))}` +
-        ` + transferred taxes ${money(cents(d.taxes.transferred.total))} − withheld taxes ${money(cents(d.taxes.withheld.total))}${localText}` +
-        ` = ${money(expected)}, but Total is ${money(total)} (off by ${off(expected, total)})`,
+      local
+        ? { key: 'cfdi-sum-mismatch-local', vars: { ...vars, local: money(cents(local.transferred)), local_withheld: money(cents(local.withheld)) } }
+        : { key: 'cfdi-sum-mismatch', vars },
     );
   }
 
   if (modern && d.paymentMethod !== null && !(d.paymentMethod in PAYMENT_METHODS)) {
-    problems.push(`MetodoPago "${d.paymentMethod}" is not in the SAT catalogue: it must be ${PAYMENT_METHOD_HINT}`);
+    problems.push({ key: 'cfdi-payment-method', vars: { value: d.paymentMethod, hint: PAYMENT_METHOD_HINT } });
   }
   if (modern && d.paymentForm !== null && paymentFormCode(d.paymentForm) !== d.paymentForm) {
-    problems.push(`FormaPago "${d.paymentForm}" is not in the SAT catalogue: it must be ${PAYMENT_FORM_HINT}`);
+    problems.push({ key: 'cfdi-payment-form', vars: { value: d.paymentForm, hint: PAYMENT_FORM_HINT } });
   }
   return problems;
 }

@@ -1,13 +1,20 @@
 // Is this file something the invoice pipeline can read? The bytes decide (file-type's magic numbers; XML and CSV
-// recognised as text), and the name must agree with them. Every refusal says what was wrong and what to do.
+// recognised as text), and the name must agree with them. Every refusal says what was wrong and what to do: as a
+// message (src/locales: check-*) for readers of either language, and in English for the API, the log and the CLI.
 
-import { describeDetected, extensionOf, TYPE_WORDS, typeOfExtension, typeOfMime } from './names.ts';
+import { render } from '../../../core/messages.ts';
+import type { MessageRef } from '../../../core/messages.ts';
+import { english } from '../../../locales/index.ts';
+import { describeDetected, extensionOf, typeWord, typeOfExtension, typeOfMime } from './names.ts';
 import { csvProblem, decodeText, looksLikeXml } from './text.ts';
-import { PHOTO_TYPES, SEND_INSTEAD } from './types.ts';
+import { PHOTO_TYPES } from './types.ts';
 import type { InvoiceFileCheck, InvoiceFileInput, InvoiceFileType } from './types.ts';
 import { formatSizeSetting } from '../../../core/format.ts';
 
-const fail = (reason: string): InvoiceFileCheck => ({ ok: false, reason });
+const fail = (key: string, vars?: MessageRef['vars']): InvoiceFileCheck => {
+  const message: MessageRef = vars ? { key, vars } : { key };
+  return { ok: false, reason: render(message, english), message };
+};
 
 const isPhoto = (type: InvoiceFileType | undefined): boolean => type !== undefined && PHOTO_TYPES.includes(type);
 
@@ -29,14 +36,12 @@ export async function checkInvoiceFile(input: InvoiceFileInput): Promise<Invoice
   const { bytes, fileName, maxBytes } = input;
   const extension = extensionOf(fileName);
   const named = typeOfExtension(extension);
-  const shownName = extension === '' ? 'the file has no extension' : `the file is named .${extension}`;
+  const shownName: MessageRef = extension === '' ? { key: 'check-no-extension' } : { key: 'check-named', vars: { ext: extension } };
 
-  if (bytes.length === 0) return fail('the file is empty: send it again (the upload may have failed)');
+  if (bytes.length === 0) return fail('check-empty');
   if (bytes.length > maxBytes) {
     const limit = input.limitName ?? limitNameFor(named);
-    return fail(
-      `the file is ${formatSizeSetting(bytes.length)}, over ${limit} (${formatSizeSetting(maxBytes)}): send a smaller file or raise ${limit}`,
-    );
+    return fail('check-too-big', { size: formatSizeSetting(bytes.length), limit, max: formatSizeSetting(maxBytes) });
   }
 
   const { fileTypeFromBuffer } = await import('file-type'); // loaded with the first file, not at start
@@ -44,12 +49,12 @@ export async function checkInvoiceFile(input: InvoiceFileInput): Promise<Invoice
   if (detected !== undefined) {
     const actual = typeOfMime(detected.mime);
     if (actual === undefined) {
-      if (named !== undefined) return fail(`${shownName} but its bytes are ${describeDetected(detected)}: not an invoice`);
-      return fail(`unsupported type ${detected.mime}: ${SEND_INSTEAD}`);
+      if (named !== undefined) return fail('check-not-invoice', { named: shownName, detected: describeDetected(detected) });
+      return fail('check-unsupported', { what: detected.mime });
     }
     if (actual === 'xml') return checkText(bytes, named, extension, shownName, input.csvRows ?? 'file');
     if (extension !== '' && (named === undefined || !agrees(named, actual))) {
-      return fail(`${shownName} but its bytes are ${TYPE_WORDS[actual]}: rename it to .${actual === 'jpeg' ? 'jpg' : actual} or send the right file`);
+      return fail('check-rename', { named: shownName, actual: typeWord(actual), ext: actual === 'jpeg' ? 'jpg' : actual });
     }
     return { ok: true, type: actual };
   }
@@ -60,35 +65,34 @@ function checkText(
   bytes: Uint8Array,
   named: InvoiceFileType | undefined,
   extension: string,
-  shownName: string,
+  shownName: MessageRef,
   csvRows: 'file' | 'row',
 ): InvoiceFileCheck {
   const text = decodeText(bytes);
   if (named !== undefined && named !== 'xml' && named !== 'csv') {
-    const what = text === null ? 'unrecognised binary data' : 'text';
-    return fail(`${shownName} but its bytes are ${what}, not ${TYPE_WORDS[named]}: the file may be damaged; send it again`);
+    const what = { key: text === null ? 'check-what-binary' : 'check-what-text' };
+    return fail('check-damaged', { named: shownName, what, expected: typeWord(named) });
   }
   if (text === null) {
-    if (named !== undefined) return fail(`${shownName} but its bytes are binary data, not ${TYPE_WORDS[named]}: send the original file`);
-    return fail(`unsupported type: unrecognised binary data: ${SEND_INSTEAD}`);
+    if (named !== undefined) return fail('check-binary', { named: shownName, expected: typeWord(named) });
+    return fail('check-unsupported-binary');
   }
-  if (text.trim() === '') return fail('the file has only blank space: send the invoice itself');
+  if (text.trim() === '') return fail('check-blank');
   const xml = looksLikeXml(text);
   if (named === 'xml') {
-    return xml ? { ok: true, type: 'xml' } : fail(`${shownName} but it does not start with "<": not an XML document; send the CFDI XML as the issuer sent it`);
+    return xml ? { ok: true, type: 'xml' } : fail('check-not-xml', { named: shownName });
   }
   if (xml) {
-    if (named === 'csv') return fail(`${shownName} but its content is XML: rename it to .xml`);
-    if (extension !== '') return fail(`${shownName} but its content is XML: rename it to .xml`);
+    if (extension !== '') return fail('check-is-xml', { named: shownName });
     return { ok: true, type: 'xml' };
   }
   const problem = csvProblem(text);
   if (named === 'csv') {
     // Named .csv: a row of another width may be that row's error only (the name already says what it is).
     const fileProblem = csvRows === 'row' ? csvProblem(text, { rows: false }) : problem;
-    return fileProblem === null ? { ok: true, type: 'csv' } : fail(`${shownName} but it is not readable as CSV: ${fileProblem}`);
+    // The CSV's own problem (a line's width, a quote never closed) stays as written.
+    return fileProblem === null ? { ok: true, type: 'csv' } : fail('check-not-csv', { named: shownName, problem: fileProblem });
   }
   if (extension === '' && problem === null) return { ok: true, type: 'csv' };
-  const kind = extension === '' ? 'plain text' : `.${extension} text`;
-  return fail(`unsupported type: ${kind}: ${SEND_INSTEAD}`);
+  return fail('check-unsupported-text', { kind: extension === '' ? { key: 'check-plain-text' } : { key: 'check-ext-text', vars: { ext: extension } } });
 }

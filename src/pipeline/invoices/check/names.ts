@@ -1,5 +1,6 @@
-// Extensions and what the bytes are, in words for the sender.
+// Extensions and what the bytes are, in words for the sender (messages from src/locales).
 
+import type { MessageRef, StoredText } from '../../../core/messages.ts';
 import type { InvoiceFileType } from './types.ts';
 
 const EXTENSIONS: Record<string, InvoiceFileType> = {
@@ -37,33 +38,15 @@ export function typeOfMime(mime: string): InvoiceFileType | undefined {
   return MIME_TYPES[mime];
 }
 
-const DESCRIPTIONS: Record<string, string> = {
-  exe: 'a Windows executable (MZ)',
-  elf: 'a Linux executable (ELF)',
-  macho: 'a macOS executable (Mach-O)',
-  zip: 'a ZIP archive',
-  rar: 'a RAR archive',
-  '7z': 'a 7-Zip archive',
-  gz: 'a gzip archive',
-  gif: 'a GIF image (image/gif)',
-  docx: 'a Word document',
-  xlsx: 'an Excel workbook',
-  pdf: 'a PDF document',
-  xml: 'an XML document',
-  jpg: 'a JPEG image',
-  png: 'a PNG image',
-  webp: 'a WebP image',
-};
+/** Kinds of bytes file-type recognises that are worth naming to the sender (src/locales: type-*). */
+const DESCRIBED = ['exe', 'elf', 'macho', 'zip', 'rar', '7z', 'gz', 'gif', 'docx', 'xlsx', 'pdf', 'xml', 'jpg', 'png', 'webp'];
 
-export function describeDetected(detected: { ext: string; mime: string }): string {
-  return DESCRIPTIONS[detected.ext] ?? `${detected.mime} (.${detected.ext})`;
+/** What the bytes are, as a message ("a Windows executable (MZ)"), or the MIME type and extension. */
+export function describeDetected(detected: { ext: string; mime: string }): StoredText {
+  return DESCRIBED.includes(detected.ext) ? { key: `type-${detected.ext}` } : `${detected.mime} (.${detected.ext})`;
 }
 
-export const TYPE_WORDS: Record<InvoiceFileType, string> = {
-  pdf: 'a PDF document',
-  xml: 'an XML document',
-  jpeg: 'a JPEG image',
-  png: 'a PNG image',
-  webp: 'a WebP image',
-  csv: 'CSV text',
-};
+/** "a PDF document", as a message. */
+export function typeWord(type: InvoiceFileType): MessageRef {
+  return { key: `type-word-${type}` };
+}

@@ -1,6 +1,9 @@
+import type { MessageRef } from '../../../core/messages.ts';
+
 export type InvoiceFileType = 'pdf' | 'xml' | 'jpeg' | 'png' | 'webp' | 'csv';
 
-export type InvoiceFileCheck = { ok: true; type: InvoiceFileType } | { ok: false; reason: string };
+/** A refusal's `reason` is English (the API, the log, the CLI); its `message` reads in either language. */
+export type InvoiceFileCheck = { ok: true; type: InvoiceFileType } | { ok: false; reason: string; message: MessageRef };
 
 export interface InvoiceFileInput {
   bytes: Uint8Array;

@@ -5,6 +5,7 @@
 
 import { INVOICE_FIELD_NAMES } from './fields.ts';
 import type { InvoiceFieldName, InvoiceFields } from './fields.ts';
+import type { MessageRef } from '../../../core/messages.ts';
 
 export type CsvDelimiter = ',' | ';' | '\t';
 export type CsvColumnMapping = Partial<Record<InvoiceFieldName, string>>;
@@ -84,6 +85,8 @@ export interface CsvInvoiceRow {
   row: number;
   fields?: Partial<InvoiceFields>;
   error?: string;
+  /** The error as a message (src/locales: csv-*), for readers of either language. */
+  message?: MessageRef;
 }
 
 const normaliseHeader = (name: string): string => name.trim().toLowerCase().replace(/\s+/g, ' ');
@@ -130,6 +133,7 @@ export function readCsvInvoices(text: string, mapping: CsvColumnMapping, options
         return {
           row: record.line,
           error: `the row has ${record.cells.length} columns but the header has ${header.cells.length}: check for a "${delimiter}" inside a value that is not quoted`,
+          message: { key: 'csv-row-width', vars: { cells: String(record.cells.length), header: String(header.cells.length), delimiter } },
         };
       }
       const fields: Partial<InvoiceFields> = {};
@@ -137,7 +141,7 @@ export function readCsvInvoices(text: string, mapping: CsvColumnMapping, options
         const value = record.cells[index]?.trim() ?? '';
         if (value !== '') fields[field] = value;
       }
-      if (Object.keys(fields).length === 0) return { row: record.line, error: 'the row has no value in any mapped column' };
+      if (Object.keys(fields).length === 0) return { row: record.line, error: 'the row has no value in any mapped column', message: { key: 'csv-row-empty' } };
       return { row: record.line, fields };
     }),
   };

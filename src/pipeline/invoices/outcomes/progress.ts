@@ -2,6 +2,7 @@
 // outcomes, its pipeline job), so progress, ETA and summaries are computed the same everywhere and tested without
 // a clock. A stored invoice file is finished once its invoice job is no longer waiting or running and either
 // recorded outcomes or ended failed.
+import { readStored, storeTexts } from '../../../core/messages.ts';
 import type { JobState } from '../../../core/store/index.ts';
 import type { BatchRow, FileRow } from '../../intake/index.ts';
 import type { Tokens } from './records.ts';
@@ -31,7 +32,7 @@ export interface ItemView {
 export interface FileProgress {
   file: FileRow;
   status: FileStatus;
-  /** The first reason worth showing (why it failed, is in review or is a duplicate). */
+  /** The first reason worth showing (why it failed, is in review or is a duplicate), kept as messages (core/messages). */
   reason: string | null;
   finishedAt: number | null;
   /** What the file became: its recorded outcomes, or one derived from the file (a byte duplicate, a failure). */
@@ -79,10 +80,17 @@ function view(o: OutcomeRow): ItemView {
   return { item: o.item, outcome: o.outcome, recordId: o.record_id, reason: o.reason };
 }
 
+/** A reason as kept: a message (see core/messages), rendered in its reader's language. */
+const said = (key: string, vars: Record<string, string>): string => storeTexts([{ key, vars }]) as string;
+
 /** One status for a file from its items: all errors → failed; any review or error → review; all duplicates → duplicate. */
 function fromItems(items: ItemView[]): { status: FileStatus; reason: string | null } {
   const first = (outcome: ItemOutcome): ItemView | undefined => items.find((i) => i.outcome === outcome);
-  const reasonOf = (i: ItemView | undefined): string | null => (i ? `${i.item === WHOLE_FILE ? '' : `row ${i.item}: `}${i.reason ?? i.outcome}` : null);
+  const reasonOf = (i: ItemView | undefined): string | null => {
+    if (!i) return null;
+    const reason = readStored(i.reason ?? i.outcome);
+    return storeTexts(i.item === WHOLE_FILE ? reason : [{ key: 'item-row', vars: { row: String(i.item), reason } }]);
+  };
   if (items.every((i) => i.outcome === 'error')) return { status: 'failed', reason: reasonOf(items[0]) };
   const doubtful = first('error') ?? first('review');
   if (doubtful) return { status: 'review', reason: reasonOf(doubtful) };
@@ -101,8 +109,8 @@ export function fileProgress(file: FileRow, outcomes: readonly OutcomeRow[], job
     items: outcome ? [{ item: WHOLE_FILE, outcome, recordId: null, reason }] : [],
   });
   if (file.state === 'received') return derived('pending', null, null, null);
-  if (file.state === 'duplicate') return derived('duplicate', 'duplicate', `the same file as #${file.duplicate_of ?? '?'}, received before`, file.updated_at);
-  if (file.state === 'failed' || file.state === 'rejected') return derived('failed', 'error', file.error ?? file.state, file.updated_at);
+  if (file.state === 'duplicate') return derived('duplicate', 'duplicate', said('file-same-as', { id: String(file.duplicate_of ?? '?') }), file.updated_at);
+  if (file.state === 'failed' || file.state === 'rejected') return derived('failed', 'error', said('file-failed', { detail: file.error ?? file.state }), file.updated_at);
   // Stored. Only invoices have a pipeline yet; a stored video is as far as it goes.
   if (file.purpose !== 'invoice') return derived('completed', null, null, file.updated_at);
   if (!job || job.live) return { ...derived('pending', null, null, null), blockedUntil: job?.blockedUntil ?? null };
@@ -111,7 +119,8 @@ export function fileProgress(file: FileRow, outcomes: readonly OutcomeRow[], job
     return { ...base, ...fromItems(items), items, finishedAt: Math.max(...outcomes.map((o) => o.finished_at)) };
   }
   if (job.state === 'done') return derived('completed', 'ok', null, job.finishedAt); // processed before outcomes were kept
-  return derived('failed', 'error', job.lastError ?? file.error ?? `the invoice job is ${job.state}`, job.finishedAt);
+  const why = job.lastError ?? file.error;
+  return derived('failed', 'error', why ? said('invoice-unreadable', { detail: why }) : said('file-job-state', { state: job.state }), job.finishedAt);
 }
 
 /** How many recent completions the rate is measured over: recent enough to follow a change of pace. */

@@ -6,10 +6,12 @@
 import { PAYMENT_FORM_HINT, PAYMENT_METHOD_HINT, RFC_PATTERN, paymentFormCode, paymentMethodCode, toMinorUnits } from '../cfdi/index.ts';
 import { MONEY_FIELDS, UUID_TEXT, parseAmountText, parseDateText } from '../extract/index.ts';
 import type { InvoiceFields } from '../extract/index.ts';
+import type { MessageRef, StoredText } from '../../../core/messages.ts';
 
 export interface NormalisedFields {
   fields: Partial<InvoiceFields>;
-  problems: string[];
+  /** Messages (src/locales: invoice-*), rendered in the reader's language. */
+  problems: StoredText[];
 }
 
 const LABELS: Record<keyof InvoiceFields, string> = {
@@ -35,6 +37,11 @@ export function fieldLabel(field: keyof InvoiceFields): string {
   return LABELS[field];
 }
 
+/** The field's name as a message (field-issuer-rfc …), for reasons read in either language. */
+export function fieldRef(field: keyof InvoiceFields): MessageRef {
+  return { key: `field-${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` };
+}
+
 /** Minor units back to a decimal string with two decimals: 116000n → "1160.00". */
 export function fromMinorUnits(units: bigint): string {
   const negative = units < 0n;
@@ -52,57 +59,60 @@ const CURRENCY_WORDS: Record<string, string> = { $: 'MXN', MN: 'MXN', 'M.N.': 'M
 
 export function normaliseFields(raw: Partial<InvoiceFields>): NormalisedFields {
   const fields: Partial<InvoiceFields> = {};
-  const problems: string[] = [];
+  const problems: StoredText[] = [];
   for (const [key, value] of Object.entries(raw) as Array<[keyof InvoiceFields, string | undefined]>) {
     if (value === undefined || !(key in LABELS)) continue;
     const text = String(value).trim().replace(/\s+/g, ' ');
     if (text === '') continue;
-    const label = LABELS[key];
+    const label = fieldRef(key);
+    const bad = (reason: string, extra: Record<string, string> = {}): void => {
+      problems.push({ key: reason, vars: { field: label, value: text, ...extra } });
+    };
     switch (key) {
       case 'issuerRfc':
       case 'receiverRfc': {
         const rfc = text.toUpperCase().replace(/[\s-]/g, '');
         if (RFC_PATTERN.test(rfc)) fields[key] = rfc;
-        else problems.push(`the ${label} "${text}" is not an RFC (3–4 letters, 6 digits of a date, 3 letters or digits)`);
+        else bad('invoice-not-rfc');
         break;
       }
       case 'issuedAt': {
         const date = parseDateText(text);
         if (date !== null) fields.issuedAt = date;
-        else problems.push(`the ${label} "${text}" is not a date (write 2024-05-12, 12/05/2024 or 12 de mayo de 2024)`);
+        else bad('invoice-not-date');
         break;
       }
       case 'currency': {
         const upper = text.toUpperCase();
         const code = CURRENCY_WORDS[upper] ?? upper;
         if (/^[A-Z]{3}$/.test(code)) fields.currency = code;
-        else problems.push(`the currency "${text}" is not a 3-letter code like MXN, USD or EUR`);
+        else bad('invoice-not-currency');
         break;
       }
       case 'uuid': {
         const uuid = text.toUpperCase();
         if (UUID_TEXT.test(uuid)) fields.uuid = uuid;
-        else problems.push(`the ${label} "${text}" is not UUID-shaped (8-4-4-4-12 hexadecimal digits)`);
+        else bad('invoice-not-uuid');
         break;
       }
       case 'paymentMethod': {
         // SAT catalogue c_MetodoPago; a word that is not one ("texto") is named, never stored upper-cased.
         const code = paymentMethodCode(text);
         if (code !== null) fields.paymentMethod = code;
-        else problems.push(`the ${label} "${text}" is not in the SAT catalogue: it must be ${PAYMENT_METHOD_HINT}`);
+        else bad('invoice-not-in-catalogue', { hint: PAYMENT_METHOD_HINT });
         break;
       }
       case 'paymentForm': {
         const code = paymentFormCode(text);
         if (code !== null) fields.paymentForm = code;
-        else problems.push(`the ${label} "${text}" is not in the SAT catalogue: it must be ${PAYMENT_FORM_HINT}`);
+        else bad('invoice-not-in-catalogue', { hint: PAYMENT_FORM_HINT });
         break;
       }
       default:
         if ((MONEY_FIELDS as readonly string[]).includes(key)) {
           const money = normaliseMoney(text);
           if (money !== null) fields[key] = money;
-          else problems.push(`the ${label} "${text}" is not an amount (write 1234.56 or 1,234.56)`);
+          else bad('invoice-not-amount');
         } else {
           fields[key] = text;
         }

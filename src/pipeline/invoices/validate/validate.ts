@@ -4,7 +4,8 @@
 import { compareDecimals, toMinorUnits } from '../cfdi/index.ts';
 import { amountsIn, expectedTotal, formatAmount, partialInvoiceFieldsSchema } from '../extract/index.ts';
 import type { InvoiceFields } from '../extract/index.ts';
-import { fieldLabel, fromMinorUnits } from './normalise.ts';
+import { fieldRef, fromMinorUnits } from './normalise.ts';
+import type { StoredText } from '../../../core/messages.ts';
 
 export interface ValidateOptions {
   now: Date;
@@ -14,8 +15,9 @@ export interface ValidateOptions {
 
 export interface Validation {
   ok: boolean;
-  problems: string[];
-  review: string[];
+  /** Messages (src/locales: invoice-*), rendered in the reader's language. */
+  problems: StoredText[];
+  review: StoredText[];
   /** Fields the source text does not confirm (with sourceText): they must not be trusted, e.g. to match a duplicate. */
   unconfirmed: Array<keyof InvoiceFields>;
 }
@@ -25,11 +27,11 @@ export function latestToday(now: Date): string {
   return new Date(now.getTime() + 14 * 3600_000).toISOString().slice(0, 10);
 }
 
-function checkSum(fields: Partial<InvoiceFields>, problems: string[], review: string[]): void {
+function checkSum(fields: Partial<InvoiceFields>, problems: StoredText[], review: StoredText[]): void {
   const { subtotal, total } = fields;
   if (total === undefined) return;
   if (subtotal === undefined) {
-    review.push('there is no subtotal, so the total could not be checked against subtotal and taxes');
+    review.push({ key: 'invoice-no-subtotal' });
     return;
   }
   const cents = (value: string | undefined): string => fromMinorUnits(toMinorUnits(value ?? '0'));
@@ -43,21 +45,28 @@ function checkSum(fields: Partial<InvoiceFields>, problems: string[], review: st
   const difference = compareDecimals(expected, actual);
   if (difference !== 0) {
     const off = fromMinorUnits(toMinorUnits(expected) - toMinorUnits(actual));
-    problems.push(
-      `the amounts do not add up: subtotal ${formatAmount(cents(subtotal))} − discount ${formatAmount(cents(fields.discount))}` +
-        ` + transferred taxes ${formatAmount(cents(fields.transferredTaxes))} − withheld taxes ${formatAmount(cents(fields.withheldTaxes))}` +
-        ` = ${formatAmount(expected)}, but the total is ${formatAmount(actual)} (off by ${formatAmount(off.replace(/^-/, ''))})`,
-    );
+    problems.push({
+      key: 'invoice-sum-mismatch',
+      vars: {
+        subtotal: formatAmount(cents(subtotal)),
+        discount: formatAmount(cents(fields.discount)),
+        transferred: formatAmount(cents(fields.transferredTaxes)),
+        withheld: formatAmount(cents(fields.withheldTaxes)),
+        expected: formatAmount(expected),
+        total: formatAmount(actual),
+        off: formatAmount(off.replace(/^-/, '')),
+      },
+    });
   }
 }
 
 const squash = (text: string): string => text.toUpperCase().replace(/[\s-]+/g, '');
 
-function crossCheck(fields: Partial<InvoiceFields>, sourceText: string, review: string[], unconfirmed: Array<keyof InvoiceFields>): void {
+function crossCheck(fields: Partial<InvoiceFields>, sourceText: string, review: StoredText[], unconfirmed: Array<keyof InvoiceFields>): void {
   if (fields.total !== undefined) {
     const total = fields.total;
     if (!amountsIn(sourceText).some((amount) => compareDecimals(amount, total) === 0)) {
-      review.push(`the total ${formatAmount(total)} is not in the PDF text`);
+      review.push({ key: 'invoice-total-not-in-pdf', vars: { total: formatAmount(total) } });
       unconfirmed.push('total');
     }
   }
@@ -66,7 +75,7 @@ function crossCheck(fields: Partial<InvoiceFields>, sourceText: string, review: 
   for (const field of mustAppear) {
     const value = fields[field];
     if (value !== undefined && !source.includes(squash(value))) {
-      review.push(`the ${fieldLabel(field)} ${value} is not in the PDF text`);
+      review.push({ key: 'invoice-field-not-in-pdf', vars: { field: fieldRef(field), value } });
       unconfirmed.push(field);
     }
   }
@@ -74,8 +83,8 @@ function crossCheck(fields: Partial<InvoiceFields>, sourceText: string, review: 
 
 /** Validates normalised fields (see normaliseFields). */
 export function validateInvoice(fields: Partial<InvoiceFields>, options: ValidateOptions): Validation {
-  const problems: string[] = [];
-  const review: string[] = [];
+  const problems: StoredText[] = [];
+  const review: StoredText[] = [];
   const unconfirmed: Array<keyof InvoiceFields> = [];
   const shape = partialInvoiceFieldsSchema.safeParse(fields);
   if (!shape.success) {
@@ -85,12 +94,12 @@ export function validateInvoice(fields: Partial<InvoiceFields>, options: Validat
     }
     return { ok: false, problems, review, unconfirmed };
   }
-  if (fields.total === undefined) problems.push('the total is missing');
-  if (fields.issuedAt === undefined) problems.push('the issue date is missing');
-  if (fields.issuerRfc === undefined && fields.issuerName === undefined) problems.push("the issuer's RFC or name is missing");
-  if (fields.number === undefined && fields.uuid === undefined) problems.push('the invoice number or folio fiscal (UUID) is missing');
+  if (fields.total === undefined) problems.push({ key: 'invoice-total-missing' });
+  if (fields.issuedAt === undefined) problems.push({ key: 'invoice-date-missing' });
+  if (fields.issuerRfc === undefined && fields.issuerName === undefined) problems.push({ key: 'invoice-issuer-missing' });
+  if (fields.number === undefined && fields.uuid === undefined) problems.push({ key: 'invoice-number-missing' });
   if (fields.issuedAt !== undefined && fields.issuedAt > latestToday(options.now)) {
-    problems.push(`the issue date ${fields.issuedAt} is in the future`);
+    problems.push({ key: 'invoice-date-future', vars: { date: fields.issuedAt } });
   }
   checkSum(fields, problems, review);
   if (options.sourceText !== undefined) crossCheck(fields, options.sourceText, review, unconfirmed);
