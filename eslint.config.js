@@ -8,7 +8,10 @@ const throughIndex = (dirs) =>
     const name = dir.split('/').at(-1);
     return { group: [`**/${name}/**`, `!**/${name}/index.ts`], message: `import ${dir}/ only through its index.ts.` };
   });
-const noBot = { group: ['**/bot/**'], message: 'only main.ts, cli.ts and commands/ import the bot; tell the admins through outbox/.' };
+const noBot = {
+  group: ['**/bot/**'],
+  message: 'only main.ts, cli.ts and commands/ import the bot; tell the admins through outbox/.',
+};
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
@@ -30,7 +33,16 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/bot/**', '**/outbox/**', '**/pipeline/**', '**/poster/**', '**/monitor/**', '**/http/**', '**/main.ts', '**/cli.ts'],
+              group: [
+                '**/bot/**',
+                '**/outbox/**',
+                '**/pipeline/**',
+                '**/poster/**',
+                '**/monitor/**',
+                '**/http/**',
+                '**/main.ts',
+                '**/cli.ts',
+              ],
               message: 'core/ imports nothing from the other modules.',
             },
           ],

@@ -14,7 +14,12 @@ import { createLog } from '../src/core/log.ts';
 import { PermanentError, Queue, RetryAfter, defineQueue } from '../src/core/queue/index.ts';
 import { cfdiParseRate } from '../src/pipeline/invoices/cfdi/index.ts';
 import { OUTAGE_WAIT_S } from '../src/pipeline/invoices/index.ts';
-import { OpenAIClient, OpenAIRequestError, ProviderOutageError, QuotaExhaustedError } from '../src/pipeline/invoices/openai/index.ts';
+import {
+  OpenAIClient,
+  OpenAIRequestError,
+  ProviderOutageError,
+  QuotaExhaustedError,
+} from '../src/pipeline/invoices/openai/index.ts';
 import { sha256Hex, startFakeOpenAI } from '../test/fakes/openai/index.ts';
 import { REPO, tempDir } from '../test/support/service.ts';
 import { openSpec } from '../test/support/store-spec.ts';
@@ -36,7 +41,10 @@ const [LAT_MIN, LAT_MAX] = ((): [number, number] => {
 // 1200 ms that is 126. A deployment would set it in config from its observed latency the same way.
 const CONCURRENCY = Math.max(1, Math.ceil((R / 60) * (LAT_MAX / 1000) * 1.05));
 const MAX_TOKENS = 300;
-const SCHEMA = { name: 'invoice', zod: z.strictObject({ vendor: z.string(), rfc: z.string(), total: z.number(), currency: z.string() }) };
+const SCHEMA = {
+  name: 'invoice',
+  zod: z.strictObject({ vendor: z.string(), rfc: z.string(), total: z.number(), currency: z.string() }),
+};
 
 /** A distinct "PNG" of a few hundred bytes per invoice: the signature, then bytes derived from its number. */
 function invoiceImage(i: number): Buffer {
@@ -59,9 +67,16 @@ note(
   `invoices benchmark: ${INVOICES} invoices, fake OpenAI at ${R} requests/min ${WINDOW_MS > 0 ? `enforced per ${WINDOW_MS} ms` : 'per minute only'}, ` +
     `advertising ${TPM} tokens/min (configured ${CONFIGURED_TPM}), latency ${LAT_MIN}-${LAT_MAX} ms; node ${process.version}`,
 );
-const fake = await startFakeOpenAI({ requestsPerMinute: R, tokensPerMinute: TPM, latencyMs: { min: LAT_MIN, max: LAT_MAX }, ...(WINDOW_MS > 0 ? { windowMs: WINDOW_MS } : {}) });
+const fake = await startFakeOpenAI({
+  requestsPerMinute: R,
+  tokensPerMinute: TPM,
+  latencyMs: { min: LAT_MIN, max: LAT_MAX },
+  ...(WINDOW_MS > 0 ? { windowMs: WINDOW_MS } : {}),
+});
 for (let i = 0; i < INVOICES + OUTAGE_INVOICES; i++) {
-  fake.scenario(sha256Hex(invoiceImage(i)), { content: { vendor: `Proveedor ${i}`, rfc: 'AAA010101AAA', total: 100 + i, currency: 'MXN' } });
+  fake.scenario(sha256Hex(invoiceImage(i)), {
+    content: { vendor: `Proveedor ${i}`, rfc: 'AAA010101AAA', total: 100 + i, currency: 'MXN' },
+  });
 }
 
 const dir = tempDir('bench-invoices-');
@@ -75,7 +90,13 @@ await sql`create table bench_extract_results (
   cost_usd real not null,
   attempts integer not null
 )`.execute(store.db);
-const log = await createLog({ level: 'warn', dir: null, stdout: false, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: process.stderr });
+const log = await createLog({
+  level: 'warn',
+  dir: null,
+  stdout: false,
+  rotate: { size: 2 ** 20, keep: 1 },
+  stdoutStream: process.stderr,
+});
 const client = new OpenAIClient({
   apiKey: fake.apiKey,
   baseURL: fake.baseURL,
@@ -87,11 +108,22 @@ const client = new OpenAIClient({
   log: log.for('openai'),
   onQuotaExhausted: (m) => log.root.error({ m }, 'quota alert'),
 });
-const queue = new Queue({ store, log: log.root, pollMs: 100, leaseMs: 60_000, maxAttempts: 5, backoff: { baseMs: 1000, capMs: 30_000 } });
+const queue = new Queue({
+  store,
+  log: log.root,
+  pollMs: 100,
+  leaseMs: 60_000,
+  maxAttempts: 5,
+  backoff: { baseMs: 1000, capMs: 30_000 },
+});
 
 let lastResponse = 0;
 let done = 0;
-const EXTRACT_QUEUE = defineQueue({ name: 'bench.extract', payload: z.object({ i: z.number() }), key: (p) => `bench-${p.i}` });
+const EXTRACT_QUEUE = defineQueue({
+  name: 'bench.extract',
+  payload: z.object({ i: z.number() }),
+  key: (p) => `bench-${p.i}`,
+});
 queue.work(
   EXTRACT_QUEUE,
   async ({ job, signal, heartbeat, leaseMs }) => {
@@ -100,7 +132,10 @@ queue.work(
     // A request may wait out an outage: keep the lease, as the pipeline's handler does.
     const keepAlive = setInterval(() => void heartbeat().catch(() => {}), Math.max(500, leaseMs / 3));
     try {
-      result = await client.extract({ images: [{ mime: 'image/png', bytes: image }], text: 'Extract the invoice fields.', schema: SCHEMA }, signal);
+      result = await client.extract(
+        { images: [{ mime: 'image/png', bytes: image }], text: 'Extract the invoice fields.', schema: SCHEMA },
+        signal,
+      );
     } catch (err) {
       if (err instanceof QuotaExhaustedError) throw new RetryAfter(600, err.message); // waits, not failed
       if (err instanceof ProviderOutageError) throw new RetryAfter(OUTAGE_WAIT_S, err.message);
@@ -124,7 +159,9 @@ queue.work(
 async function run(from: number, to: number): Promise<void> {
   const t0 = Date.now();
   for (let i = from; i < to; i += 100) {
-    await Promise.all(Array.from({ length: Math.min(100, to - i) }, (_, k) => queue.enqueue(EXTRACT_QUEUE, { i: i + k })));
+    await Promise.all(
+      Array.from({ length: Math.min(100, to - i) }, (_, k) => queue.enqueue(EXTRACT_QUEUE, { i: i + k })),
+    );
   }
   for (;;) {
     await new Promise((r) => setTimeout(r, 200));
@@ -163,13 +200,22 @@ note(
 
 await queue.stop(5000);
 const failed = (await queue.list({ queue: 'bench.extract', states: ['failed', 'dead'] }, 10_000)).length;
-const rows = await sql<{ n: number; jobs: number; images: number }>`select count(*) as n, count(distinct job_id) as jobs, count(distinct image_hash) as images from bench_extract_results`.execute(store.db);
+const rows = await sql<{
+  n: number;
+  jobs: number;
+  images: number;
+}>`select count(*) as n, count(distinct job_id) as jobs, count(distinct image_hash) as images from bench_extract_results`.execute(
+  store.db,
+);
 const row = rows.rows[0] ?? { n: 0, jobs: 0, images: 0 };
-const jobsRow = await sql<{ n: number }>`select count(*) as n from jobs where queue = 'bench.extract'`.execute(store.db);
+const jobsRow = await sql<{ n: number }>`select count(*) as n from jobs where queue = 'bench.extract'`.execute(
+  store.db,
+);
 const jobs = Number(jobsRow.rows[0]?.n ?? 0);
 const lost = jobs - Number(row.jobs);
 const okPerImage = new Map<string, number>();
-for (const r of fake.requests) if (r.status === 200) for (const h of r.imageHashes) okPerImage.set(h, (okPerImage.get(h) ?? 0) + 1);
+for (const r of fake.requests)
+  if (r.status === 200) for (const h of r.imageHashes) okPerImage.set(h, (okPerImage.get(h) ?? 0) + 1);
 const extraCalls = [...okPerImage.values()].reduce((s, n) => s + Math.max(0, n - 1), 0);
 const duplicated = Number(row.n) - Number(row.jobs) + extraCalls;
 note(`${jobs} jobs, ${failed} failed or dead`);

@@ -8,19 +8,29 @@ export function buildLog(lines: number): string {
   for (let i = 0; out.length < lines; i++) {
     switch (i % 50) {
       case 7:
-        out.push(`{"level":"ERROR","ts":"${ts}","app":"centinela","component":"intake","msg":"download failed","job_id":${i},"err":{"type":"Error","message":"ENOENT: no such file or directory, open '/srv/media/victor/${i}.mp4'","code":"ENOENT"}}`);
+        out.push(
+          `{"level":"ERROR","ts":"${ts}","app":"centinela","component":"intake","msg":"download failed","job_id":${i},"err":{"type":"Error","message":"ENOENT: no such file or directory, open '/srv/media/victor/${i}.mp4'","code":"ENOENT"}}`,
+        );
         break;
       case 19:
         out.push(`2026-11-22 10:00:00 WARN scraper: retrying page ${i} after HTTP 503`);
         break;
       case 31:
-        out.push('Error: something unexpected', '    at Object.<anonymous> (/srv/app/index.js:10:5)', '    at Module._compile (node:internal/modules/cjs/loader:1256:14)');
+        out.push(
+          'Error: something unexpected',
+          '    at Object.<anonymous> (/srv/app/index.js:10:5)',
+          '    at Module._compile (node:internal/modules/cjs/loader:1256:14)',
+        );
         break;
       case 43:
-        out.push(`{"level":"INFO","ts":"${ts}","app":"centinela","component":"bot","msg":"video received","request_id":"u-${i}","caption":"permission denied lol"}`);
+        out.push(
+          `{"level":"INFO","ts":"${ts}","app":"centinela","component":"bot","msg":"video received","request_id":"u-${i}","caption":"permission denied lol"}`,
+        );
         break;
       default:
-        out.push(`{"level":"INFO","ts":"${ts}","app":"centinela","component":"queue","msg":"job done","request_id":"j-${i}","job_id":${i},"queue":"intake.download","ms":${i % 997}}`);
+        out.push(
+          `{"level":"INFO","ts":"${ts}","app":"centinela","component":"queue","msg":"job done","request_id":"j-${i}","job_id":${i},"queue":"intake.download","ms":${i % 997}}`,
+        );
     }
   }
   return `${out.slice(0, lines).join('\n')}\n`;
@@ -44,7 +54,10 @@ export function grepPattern(): string {
  */
 export function fail2banFilter(): string {
   const sources = regexSources(loadRules(SHIPPED_RULES)).map((t) => {
-    const body = t.replace(/^\^/, '').replace(/\(\?<([A-Za-z_]\w*)>/g, '(?P<$1>').replace(/%/g, '%%');
+    const body = t
+      .replace(/^\^/, '')
+      .replace(/\(\?<([A-Za-z_]\w*)>/g, '(?P<$1>')
+      .replace(/%/g, '%%');
     return `^<F-ID>${body}</F-ID>`;
   });
   return `[Definition]\nfailregex = ${sources.join('\n            ')}\nignoreregex =\n`;

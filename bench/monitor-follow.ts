@@ -9,7 +9,15 @@ import { Tailer, tailMigration } from '../src/monitor/tail/index.ts';
 const [file, dataDir, out] = process.argv.slice(2) as [string, string, string];
 const store = openStore({ dataDir, sqliteSynchronous: 'normal', busyTimeoutMs: 5000, poolSize: 1 });
 await migrateToLatest(store.db as never, store.kind, [coreMigration, tailMigration]);
-const log = (await createLog({ level: 'warn', dir: null, stdout: true, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: process.stderr })).root;
+const log = (
+  await createLog({
+    level: 'warn',
+    dir: null,
+    stdout: true,
+    rotate: { size: 2 ** 20, keep: 1 },
+    stdoutStream: process.stderr,
+  })
+).root;
 const tailer = new Tailer({
   store,
   log,

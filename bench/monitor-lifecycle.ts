@@ -18,17 +18,34 @@ import { SHIPPED_RULES, loadRules, toRecord } from '../src/monitor/rules/index.t
 import { recordLevel } from '../src/monitor/record-level.ts';
 import { parse } from 'yaml';
 
-export async function stormFigures(dir: string): Promise<{ messagesPerMin: number; incidents: number; minutes: number }> {
+export async function stormFigures(
+  dir: string,
+): Promise<{ messagesPerMin: number; incidents: number; minutes: number }> {
   mkdirSync(dir, { recursive: true });
   const store = openStore({ dataDir: dir, sqliteSynchronous: 'normal', busyTimeoutMs: 5000, poolSize: 1 });
   await migrateToLatest(store.db as never, store.kind, MIGRATIONS);
   const quiet = pino({ level: 'silent' });
   let now = Date.parse('2026-01-05T14:00:00Z');
   const t0 = now;
-  const queue = new Queue({ store, log: quiet, pollMs: 50, leaseMs: 30_000, maxAttempts: 3, backoff: { baseMs: 10, capMs: 40 } });
+  const queue = new Queue({
+    store,
+    log: quiet,
+    pollMs: 50,
+    leaseMs: 30_000,
+    maxAttempts: 3,
+    backoff: { baseMs: 10, capMs: 40 },
+  });
   try {
     const incidents = new Incidents(store, { journal: null, now: () => now });
-    const alerts = new Alerts({ store, log: quiet, chats: [1], groupWaitMs: 10_000, repeatMs: { critical: 3_600_000, warning: 14_400_000 }, now: () => now, lang: 'en' });
+    const alerts = new Alerts({
+      store,
+      log: quiet,
+      chats: [1],
+      groupWaitMs: 10_000,
+      repeatMs: { critical: 3_600_000, warning: 14_400_000 },
+      now: () => now,
+      lang: 'en',
+    });
     const repairs = new Repairs({
       store,
       queue,
@@ -42,7 +59,14 @@ export async function stormFigures(dir: string): Promise<{ messagesPerMin: numbe
       breaker: { maxRepairs: 5, windowMs: 900_000, healthyForMs: 1_800_000 },
       now: () => now,
     });
-    const engine = new MonitorEngine({ incidents, alerts, repairs, rules: loadRules(SHIPPED_RULES), log: quiet, now: () => now });
+    const engine = new MonitorEngine({
+      incidents,
+      alerts,
+      repairs,
+      rules: loadRules(SHIPPED_RULES),
+      log: quiet,
+      now: () => now,
+    });
     const line = "2026-01-05 14:00:00 ERROR Error: ENOENT: no such file or directory, mkdir '/etc/centinela-storm'";
     const tick = async (lines: number): Promise<void> => {
       await engine.onRecords(Array.from({ length: lines }, () => toRecord(line, '/var/log/app.log')));
@@ -52,7 +76,10 @@ export async function stormFigures(dir: string): Promise<{ messagesPerMin: numbe
     };
     for (let s = 0; s < 10; s++) await tick(100);
     for (let s = 0; s < 60; s++) await tick(10);
-    const sent = await store.db.selectFrom('outbox' as never).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const sent = await store.db
+      .selectFrom('outbox' as never)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const made = await incidents.list({ limit: 10_000 });
     const minutes = (now - t0) / 60_000;
     return { messagesPerMin: Number((sent as { n: number }).n) / minutes, incidents: made.length, minutes };
@@ -69,7 +96,9 @@ interface Sample {
 
 export function sampleFigures(): { recall: number; falsePositiveRate: number; real: number; quoted: number } {
   const rules = loadRules(SHIPPED_RULES);
-  const file = parse(readFileSync(SHIPPED_RULES, 'utf8')) as { rules: Array<{ samples: { match: Sample[]; no_match: Array<string | Sample> } }> };
+  const file = parse(readFileSync(SHIPPED_RULES, 'utf8')) as {
+    rules: Array<{ samples: { match: Sample[]; no_match: Array<string | Sample> } }>;
+  };
   let real = 0;
   let caught = 0;
   let quoted = 0;

@@ -39,8 +39,12 @@ export async function pipelineScenario(): Promise<void> {
   try {
     const stall = await stallDetection(db.url, dir);
     const down = await containerDown(dir);
-    note(`pipeline: 14 days of history (${stall.history} rows), the loader stopped; detected by ${stall.by} after ${stall.seconds} s (window 15m + interval 30s = 930 s)`);
-    note(`pipeline: loader container down with the repair budget spent, 1 h simulated: ${down.reminders} alert(s) about it after the escalation; resolved message when it ran again: ${down.resolved ? 'yes' : 'no'}`);
+    note(
+      `pipeline: 14 days of history (${stall.history} rows), the loader stopped; detected by ${stall.by} after ${stall.seconds} s (window 15m + interval 30s = 930 s)`,
+    );
+    note(
+      `pipeline: loader container down with the repair budget spent, 1 h simulated: ${down.reminders} alert(s) about it after the escalation; resolved message when it ran again: ${down.resolved ? 'yes' : 'no'}`,
+    );
     figure('stall_detect_s', stall.seconds, 's');
     figure('container_down_reminders', down.reminders, 'messages');
     figure('container_up_resolved', down.resolved ? 1 : 0, 'messages');
@@ -62,19 +66,43 @@ async function stallDetection(url: string, dir: string): Promise<{ seconds: numb
     await client.query('create index on items (loaded_at)');
     // 14 healthy days: a row every 2.5 minutes, back-dated; the scraper wrote one line for each.
     const history = Math.floor((14 * DAY) / (2.5 * MIN));
-    await client.query(`insert into items (loaded_at, body) select $1::timestamptz - (g * interval '150 seconds'), 'x' from generate_series(1, $2) g`, [new Date(t0), history]);
+    await client.query(
+      `insert into items (loaded_at, body) select $1::timestamptz - (g * interval '150 seconds'), 'x' from generate_series(1, $2) g`,
+      [new Date(t0), history],
+    );
     const scraped = join(dir, 'scraped.jsonl');
     writeFileSync(scraped, '{"url":"https://example.com/a"}\n'.repeat(history));
     const config = configSchema.parse({
       monitor: {
         probes: [
           { name: 'scraped', kind: 'lines', glob: join(dir, '*.jsonl'), unit: 'items', max_age: '6h' },
-          { name: 'loaded', kind: 'sql_count', sql: 'select count(*) from items', database_url_env: 'LOADER_DB', unit: 'items', min_ratio_of: 'scraped', window: '15m' },
-          { name: 'load_fresh', kind: 'sql_value', sql: 'select max(loaded_at) from items', database_url_env: 'LOADER_DB', max_age: '1h' },
+          {
+            name: 'loaded',
+            kind: 'sql_count',
+            sql: 'select count(*) from items',
+            database_url_env: 'LOADER_DB',
+            unit: 'items',
+            min_ratio_of: 'scraped',
+            window: '15m',
+          },
+          {
+            name: 'load_fresh',
+            kind: 'sql_value',
+            sql: 'select max(loaded_at) from items',
+            database_url_env: 'LOADER_DB',
+            max_age: '1h',
+          },
         ],
       },
     });
-    const probes = new Probes({ probes: config.monitor.probes, env: { LOADER_DB: url }, intervalMs: INTERVAL, log, store, now: () => now });
+    const probes = new Probes({
+      probes: config.monitor.probes,
+      env: { LOADER_DB: url },
+      intervalMs: INTERVAL,
+      log,
+      store,
+      now: () => now,
+    });
     try {
       let loading = true;
       let stoppedAt = 0;
@@ -82,14 +110,23 @@ async function stallDetection(url: string, dir: string): Promise<{ seconds: numb
         now += INTERVAL;
         // Every check interval the scraper writes 4 items; the loader loads them while it runs.
         appendFileSync(scraped, '{"url":"https://example.com/b"}\n'.repeat(4));
-        if (loading) await client.query(`insert into items (loaded_at, body) select $1, 'x' from generate_series(1, 4)`, [new Date(now)]);
+        if (loading)
+          await client.query(`insert into items (loaded_at, body) select $1, 'x' from generate_series(1, 4)`, [
+            new Date(now),
+          ]);
         const problems = (await probes.check.run()).flatMap((r) => (r.ok ? [] : [r.finding]));
-        if (loading && problems.length > 0) throw new Error(`a healthy pipeline reported ${problems.map((f) => f.message).join('; ')}`);
+        if (loading && problems.length > 0)
+          throw new Error(`a healthy pipeline reported ${problems.map((f) => f.message).join('; ')}`);
         if (loading && now - t0 >= 30 * MIN) {
           loading = false; // the loader stops after half an hour of watching
           stoppedAt = now;
         }
-        if (!loading && problems.length > 0) return { seconds: Math.round((now - stoppedAt) / 1000), by: problems.map((f) => f.errorType).join('+'), history };
+        if (!loading && problems.length > 0)
+          return {
+            seconds: Math.round((now - stoppedAt) / 1000),
+            by: problems.map((f) => f.errorType).join('+'),
+            history,
+          };
       }
       throw new Error('the stalled loader was not detected within 200 simulated minutes');
     } finally {
@@ -109,10 +146,33 @@ async function containerDown(dir: string): Promise<{ reminders: number; resolved
   try {
     docker.add({ name: 'loader' });
     const d = configSchema.parse({}); // the defaults: breaker 5 repairs in 15m, critical reminders every 1h
-    const watch = new DockerWatch({ socket: docker.socketPath, containers: [{ name: 'loader', logs: false, restart: true }], store, log, intervalMs: INTERVAL, onResults: async () => {}, onRecords: async () => {} });
+    const watch = new DockerWatch({
+      socket: docker.socketPath,
+      containers: [{ name: 'loader', logs: false, restart: true }],
+      store,
+      log,
+      intervalMs: INTERVAL,
+      onResults: async () => {},
+      onRecords: async () => {},
+    });
     const incidents = new Incidents(store, { journal: null, log, now: clock });
-    const alerts = new Alerts({ store, log, chats: [1001], groupWaitMs: 10_000, repeatMs: d.alerts.repeat, now: clock, lang: 'en' });
-    const queue = new Queue({ store, log, pollMs: 1000, leaseMs: 60_000, maxAttempts: 3, backoff: { baseMs: 1000, capMs: 1000 } });
+    const alerts = new Alerts({
+      store,
+      log,
+      chats: [1001],
+      groupWaitMs: 10_000,
+      repeatMs: d.alerts.repeat,
+      now: clock,
+      lang: 'en',
+    });
+    const queue = new Queue({
+      store,
+      log,
+      pollMs: 1000,
+      leaseMs: 60_000,
+      maxAttempts: 3,
+      backoff: { baseMs: 1000, capMs: 1000 },
+    });
     const repairs = new Repairs({
       store,
       queue,
@@ -123,7 +183,11 @@ async function containerDown(dir: string): Promise<{ reminders: number; resolved
       docker: watch.api,
       botApi: { apiRoot: 'http://127.0.0.1:9', token: null },
       dryRun: false,
-      breaker: { maxRepairs: d.monitor.breaker.max_repairs, windowMs: d.monitor.breaker.window, healthyForMs: d.monitor.breaker.healthy_for },
+      breaker: {
+        maxRepairs: d.monitor.breaker.max_repairs,
+        windowMs: d.monitor.breaker.window,
+        healthyForMs: d.monitor.breaker.healthy_for,
+      },
       now: clock,
       sleep: async () => {},
     });
@@ -136,21 +200,29 @@ async function containerDown(dir: string): Promise<{ reminders: number; resolved
       await alerts.flush();
     };
     const aboutLoader = async (): Promise<string[]> =>
-      (await sql<{ text: string }>`select text from outbox order by id`.execute(store.db)).rows.map((r) => r.text).filter((t) => t.includes('loader'));
+      (await sql<{ text: string }>`select text from outbox order by id`.execute(store.db)).rows
+        .map((r) => r.text)
+        .filter((t) => t.includes('loader'));
 
     // It dies again after each restart until the budget is spent (the breaker opens and escalates).
     let escalatedAt = -1;
     for (let i = 0; i < 40 && escalatedAt < 0; i++) {
       if ((await watch.api?.inspect('loader'))?.status === 'running') docker.exit('loader', 137);
       await tick();
-      if ((await aboutLoader()).some((t) => /budget|breaker|stopp|repairs/i.test(t))) escalatedAt = (await aboutLoader()).length;
+      if ((await aboutLoader()).some((t) => /budget|breaker|stopp|repairs/i.test(t)))
+        escalatedAt = (await aboutLoader()).length;
     }
     if (escalatedAt < 0) throw new Error(`no escalation after the repair budget: ${(await aboutLoader()).join(' | ')}`);
     docker.exit('loader', 137);
     // An hour of simulated time with the loader down.
     for (let i = 0; i < (60 * MIN) / (INTERVAL + 10_000); i++) await tick();
     const reminders = (await aboutLoader()).length - escalatedAt;
-    note(`pipeline: messages about the loader up to the escalation: ${(await aboutLoader()).slice(0, escalatedAt).map((t) => t.split('\n').slice(0, 2).join(' / ')).join(' | ')}`);
+    note(
+      `pipeline: messages about the loader up to the escalation: ${(await aboutLoader())
+        .slice(0, escalatedAt)
+        .map((t) => t.split('\n').slice(0, 2).join(' / '))
+        .join(' | ')}`,
+    );
     // It runs again.
     docker.start('loader');
     const before = (await aboutLoader()).length;

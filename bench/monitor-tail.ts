@@ -8,7 +8,15 @@ import { Tailer, tailMigration } from '../src/monitor/tail/index.ts';
 const [file, dataDir] = process.argv.slice(2) as [string, string];
 const store = openStore({ dataDir, sqliteSynchronous: 'normal', busyTimeoutMs: 5000, poolSize: 1 });
 await migrateToLatest(store.db as never, store.kind, [coreMigration, tailMigration]);
-const log = (await createLog({ level: 'error', dir: null, stdout: false, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: process.stderr })).root;
+const log = (
+  await createLog({
+    level: 'error',
+    dir: null,
+    stdout: false,
+    rotate: { size: 2 ** 20, keep: 1 },
+    stdoutStream: process.stderr,
+  })
+).root;
 const rules = loadRules(SHIPPED_RULES);
 let records = 0;
 let matched = 0;

@@ -37,9 +37,19 @@ try {
   const pin = spawnSync('taskset', ['--version']).status === 0 ? ['taskset', '-c', '0'] : [];
   const runs: number[] = [];
   for (let i = 0; i < 3; i++) {
-    const child = spawnSync(pin[0] ?? process.execPath, [...pin.slice(1), ...(pin.length ? [process.execPath] : []), join(import.meta.dirname, 'monitor-tail.ts'), file, join(dir, `tail-${i}`)], {
-      encoding: 'utf8',
-    });
+    const child = spawnSync(
+      pin[0] ?? process.execPath,
+      [
+        ...pin.slice(1),
+        ...(pin.length ? [process.execPath] : []),
+        join(import.meta.dirname, 'monitor-tail.ts'),
+        file,
+        join(dir, `tail-${i}`),
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
     if (child.status !== 0) throw new Error(`tail child failed: ${child.stderr}`);
     const m = /records=(\d+) matched=\d+ ms=([\d.]+)/.exec(child.stdout);
     if (!m || Number(m[1]) < LINES * 0.9) throw new Error(`tail child read too little: ${child.stdout}`);
@@ -55,7 +65,9 @@ try {
     greps.push(performance.now() - t0);
   }
   const grepMs = median(greps);
-  note(`tail+rules over ${LINES} lines: ${runs.map((r) => Math.round(r)).join(', ')} ms (${pin.length ? 'pinned to core 0' : 'not pinned: no taskset'}); grep -E: ${greps.map((g) => Math.round(g)).join(', ')} ms`);
+  note(
+    `tail+rules over ${LINES} lines: ${runs.map((r) => Math.round(r)).join(', ')} ms (${pin.length ? 'pinned to core 0' : 'not pinned: no taskset'}); grep -E: ${greps.map((g) => Math.round(g)).join(', ')} ms`,
+  );
 
   // 2. Detection latency through a real service running the monitor alone.
   const detectDir = join(dir, 'detect');
@@ -79,7 +91,9 @@ try {
       const t0 = performance.now();
       appendFileSync(appLog, `2026-11-22 10:00:00 ERROR Error: ENOENT: no such file or directory, mkdir '${target}'\n`);
       for (;;) {
-        const row = await sql<{ n: number }>`select count(*) as n from incidents where target = ${target}`.execute(service.store.db);
+        const row = await sql<{ n: number }>`select count(*) as n from incidents where target = ${target}`.execute(
+          service.store.db,
+        );
         if (Number(row.rows[0]?.n ?? 0) > 0) break;
         await new Promise((r) => setTimeout(r, 2));
         if (performance.now() - t0 > 10_000) throw new Error(`line ${i} was not detected within 10 s`);
@@ -92,7 +106,9 @@ try {
   }
   latencies.sort((a, b) => a - b);
   const p99 = latencies[Math.ceil(latencies.length * 0.99) - 1] ?? NaN;
-  note(`detection over ${DETECT_LINES} lines: p50 ${median(latencies).toFixed(1)} ms, max ${(latencies.at(-1) ?? NaN).toFixed(1)} ms`);
+  note(
+    `detection over ${DETECT_LINES} lines: p50 ${median(latencies).toFixed(1)} ms, max ${(latencies.at(-1) ?? NaN).toFixed(1)} ms`,
+  );
 
   // 3. Idle CPU watching 20 files.
   const idleDir = join(dir, 'idle');
@@ -124,26 +140,44 @@ try {
 
   // 5. Tailing a plain path through copy-truncate at 3,000 lines/s, with two SIGKILLs of the tailer.
   const tail = await tailUnderKills(join(dir, 'follow'));
-  note(`tail: ${tail.lines} lines written, ${tail.distinct} seen, ${tail.total} handed over (2 SIGKILLs, 5 copy-truncates of a plain path)`);
+  note(
+    `tail: ${tail.lines} lines written, ${tail.distinct} seen, ${tail.total} handed over (2 SIGKILLs, 5 copy-truncates of a plain path)`,
+  );
   // 6. A peer side by side: the same 1M-line log through our tailer and shipped rules, and through fail2ban-regex.
   const fail2ban = spawnSync('fail2ban-regex', ['--version'], { encoding: 'utf8' });
   let vsFail2ban: number | null = null;
-  if (fail2ban.error) note('rules_vs_fail2ban skipped: fail2ban-regex is not installed (apt-get update && apt-get install -y fail2ban)');
+  if (fail2ban.error)
+    note('rules_vs_fail2ban skipped: fail2ban-regex is not installed (apt-get update && apt-get install -y fail2ban)');
   else {
     const peerLog = join(dir, 'million.log');
     writeFileSync(peerLog, buildLog(PEER_LINES));
     const filter = join(dir, 'centinela-filter.conf');
     writeFileSync(filter, fail2banFilter());
     const t0 = performance.now();
-    const theirs = spawnSync('fail2ban-regex', ['--raw', '-d', '{NONE}', peerLog, filter], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const theirs = spawnSync('fail2ban-regex', ['--raw', '-d', '{NONE}', peerLog, filter], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const theirMs = performance.now() - t0;
     if (theirs.status !== 0) throw new Error(`fail2ban-regex failed: ${theirs.stderr || theirs.stdout}`);
-    const ours = spawnSync(pin[0] ?? process.execPath, [...pin.slice(1), ...(pin.length ? [process.execPath] : []), join(import.meta.dirname, 'monitor-tail.ts'), peerLog, join(dir, 'peer-tail')], { encoding: 'utf8' });
+    const ours = spawnSync(
+      pin[0] ?? process.execPath,
+      [
+        ...pin.slice(1),
+        ...(pin.length ? [process.execPath] : []),
+        join(import.meta.dirname, 'monitor-tail.ts'),
+        peerLog,
+        join(dir, 'peer-tail'),
+      ],
+      { encoding: 'utf8' },
+    );
     const m = /records=(\d+) matched=(\d+) ms=([\d.]+)/.exec(ours.stdout);
     if (!m) throw new Error(`tail child failed: ${ours.stderr}`);
     vsFail2ban = theirMs / Number(m[3]);
     const matched = /Lines: .*?(\d+) matched/.exec(theirs.stdout)?.[1] ?? '?';
-    note(`peer over ${PEER_LINES} lines: fail2ban-regex ${Math.round(theirMs)} ms (${matched} matched), tail+rules ${Math.round(Number(m[3]))} ms (${m[2]} matched); ${fail2ban.stdout.trim()}`);
+    note(
+      `peer over ${PEER_LINES} lines: fail2ban-regex ${Math.round(theirMs)} ms (${matched} matched), tail+rules ${Math.round(Number(m[3]))} ms (${m[2]} matched); ${fail2ban.stdout.trim()}`,
+    );
   }
 
   figure('detect_p99_ms', p99, 'ms');
@@ -170,12 +204,18 @@ async function tailUnderKills(at: string): Promise<{ lines: number; distinct: nu
   writeFileSync(file, '');
   writeFileSync(out, '');
   const follow = async (): Promise<ReturnType<typeof spawn>> => {
-    const child = spawn(process.execPath, [join(import.meta.dirname, 'monitor-follow.ts'), file, join(at, 'data'), out], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, 'monitor-follow.ts'), file, join(at, 'data'), out],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((ok) => child.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && ok()));
     return child;
   };
   const writer = spawn(process.execPath, [join(REPO, 'test/support/log-writer.ts')], {
-    env: cleanEnv({ LOG_WRITER: JSON.stringify({ dir: at, mode: 'copytruncate', lines, rotations: 5, keep: 3, linesPerSecond: 3000 }) }),
+    env: cleanEnv({
+      LOG_WRITER: JSON.stringify({ dir: at, mode: 'copytruncate', lines, rotations: 5, keep: 3, linesPerSecond: 3000 }),
+    }),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const written = new Promise((ok) => writer.on('exit', ok));

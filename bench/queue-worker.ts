@@ -7,10 +7,27 @@ import type { StoreSpec } from '../test/support/store-spec.ts';
 
 // Preloaded jobs (bench/queue.ts) are rows with an empty payload.
 const BENCH_QUEUE = defineQueue({ name: 'bench', payload: z.object({ i: z.number().optional() }), key: () => null });
-const { spec, jobs, concurrency } = JSON.parse(process.env.BENCH_WORKER ?? '{}') as { spec: StoreSpec; jobs: number; concurrency: number };
+const { spec, jobs, concurrency } = JSON.parse(process.env.BENCH_WORKER ?? '{}') as {
+  spec: StoreSpec;
+  jobs: number;
+  concurrency: number;
+};
 const store = await openSpec(spec);
-const log = await createLog({ level: 'error', dir: null, stdout: false, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: process.stderr });
-const queue = new Queue({ store, log: log.root, pollMs: 20, leaseMs: 60_000, maxAttempts: 3, backoff: { baseMs: 100, capMs: 1000 } });
+const log = await createLog({
+  level: 'error',
+  dir: null,
+  stdout: false,
+  rotate: { size: 2 ** 20, keep: 1 },
+  stdoutStream: process.stderr,
+});
+const queue = new Queue({
+  store,
+  log: log.root,
+  pollMs: 20,
+  leaseMs: 60_000,
+  maxAttempts: 3,
+  backoff: { baseMs: 100, capMs: 1000 },
+});
 process.stdout.write('ready\n');
 await new Promise<void>((ok) => process.stdin.once('data', () => ok()));
 

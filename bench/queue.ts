@@ -21,8 +21,21 @@ const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 async function sqliteThroughput(): Promise<number> {
   const dir = tempDir('bench-sqlite-');
   const store = await openSpec({ kind: 'sqlite', dataDir: dir });
-  const log = await createLog({ level: 'error', dir: null, stdout: false, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: process.stderr });
-  const queue = new Queue({ store, log: log.root, pollMs: 1000, leaseMs: 60_000, maxAttempts: 3, backoff: { baseMs: 100, capMs: 1000 } });
+  const log = await createLog({
+    level: 'error',
+    dir: null,
+    stdout: false,
+    rotate: { size: 2 ** 20, keep: 1 },
+    stdoutStream: process.stderr,
+  });
+  const queue = new Queue({
+    store,
+    log: log.root,
+    pollMs: 1000,
+    leaseMs: 60_000,
+    maxAttempts: 3,
+    backoff: { baseMs: 100, capMs: 1000 },
+  });
   let done = 0;
   const t0 = performance.now();
   queue.work(BENCH_QUEUE, async () => void done++, { concurrency: 8 });
@@ -45,7 +58,9 @@ async function postgresThroughput(processes: number, preload: boolean): Promise<
     if (preload) {
       const now = Date.now();
       await sql`insert into jobs (queue, payload, state, priority, run_at, attempts, max_attempts, backoff_base_ms, backoff_cap_ms, created_at, updated_at)
-        select 'bench', '{}', 'waiting', 0, ${now}, 0, 3, 100, 1000, ${now}, ${now} from generate_series(1, ${JOBS})`.execute(migrated.db);
+        select 'bench', '{}', 'waiting', 0, ${now}, 0, 3, 100, 1000, ${now}, ${now} from generate_series(1, ${JOBS})`.execute(
+        migrated.db,
+      );
     }
     await migrated.close();
     const share = preload ? 0 : Math.ceil(JOBS / processes);
@@ -100,7 +115,9 @@ async function npmStart(): Promise<{ ms: number; pid: number; stop(): Promise<vo
   const ms = performance.now() - t0;
   // The service's own pid (npm and sh stand between): /status says it.
   const token = readFileSync(join(dir, 'data/api-token'), 'utf8').trim();
-  const status = (await (await fetch(`http://127.0.0.1:${port}/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as { pid: number };
+  const status = (await (
+    await fetch(`http://127.0.0.1:${port}/status`, { headers: { authorization: `Bearer ${token}` } })
+  ).json()) as { pid: number };
   return {
     ms,
     pid: status.pid,

@@ -8,7 +8,11 @@ import type { Followers, PipelineFollower } from './pipeline/intake/index.ts';
 import { invoiceFollower, pricesFrom } from './pipeline/invoices/index.ts';
 
 /** Videos wait in their queue for the video pipeline, which will register its own follower here. */
-const VIDEO_QUEUE = defineQueue({ name: 'video.process', payload: fileJobPayload, key: (p) => `video.process:${p.fileId}` });
+const VIDEO_QUEUE = defineQueue({
+  name: 'video.process',
+  payload: fileJobPayload,
+  key: (p) => `video.process:${p.fileId}`,
+});
 const videoFollower: PipelineFollower = { queue: VIDEO_QUEUE };
 
 export function pipelineFollowers(config: Config, store: Store): Followers {

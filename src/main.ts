@@ -76,7 +76,10 @@ async function openStoreAtStart(config: Config, secrets: Secrets, log: Logger): 
       if (!isStoreUnavailable(err)) throw err;
       const wait = Math.min(START_RETRY_MS.max, START_RETRY_MS.first * 2 ** (attempt - 1));
       const where = secrets.DATABASE_URL ? maskDatabaseUrl(secrets.DATABASE_URL) : config.paths.data;
-      log.warn({ attempt, retry_in_s: wait / 1000, error: (err as Error).message, location: where }, 'the store does not answer yet: trying again');
+      log.warn(
+        { attempt, retry_in_s: wait / 1000, error: (err as Error).message, location: where },
+        'the store does not answer yet: trying again',
+      );
       await new Promise((r) => setTimeout(r, wait));
     }
   }
@@ -85,12 +88,19 @@ async function openStoreAtStart(config: Config, secrets: Secrets, log: Logger): 
 export async function startService(options: StartOptions = {}): Promise<Service> {
   const only = parseOnly(options.only);
   // Every configuration problem (settings, rules file) stops start-up here, before a log line or the store.
-  const { config, secrets } = checkConfiguration({ file: options.configFile, env: options.env, cwd: options.cwd, monitor: only === null || only.includes('monitor') });
+  const { config, secrets } = checkConfiguration({
+    file: options.configFile,
+    env: options.env,
+    cwd: options.cwd,
+    monitor: only === null || only.includes('monitor'),
+  });
   const { data, logs, media, group_readable: groupReadable } = config.paths;
   if (options.privateFiles) usePrivateModes(groupReadable);
   for (const dir of [data, logs, media]) mkdirSync(dir, { recursive: true });
   const db = join(data, 'centinela.db');
-  const narrowed = options.privateFiles ? tightenModes([data, logs, media, db, `${db}-wal`, `${db}-shm`], groupReadable) : [];
+  const narrowed = options.privateFiles
+    ? tightenModes([data, logs, media, db, `${db}-wal`, `${db}-shm`], groupReadable)
+    : [];
   const log = await createLog({
     level: config.log.level,
     dir: config.paths.logs,
@@ -100,12 +110,14 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   });
   const mainLog = log.for('main');
   const startedAt = Date.now();
-  if (narrowed.length > 0) mainLog.info({ paths: narrowed }, 'made files of an older install private to the service (paths.group_readable)');
+  if (narrowed.length > 0)
+    mainLog.info({ paths: narrowed }, 'made files of an older install private to the service (paths.group_readable)');
   let store: Store;
   try {
     store = await openStoreAtStart(config, secrets, mainLog);
   } catch (err) {
-    if (err instanceof StoreConfigError) mainLog.error({ error: err.message }, 'cannot open the store: the configuration is wrong');
+    if (err instanceof StoreConfigError)
+      mainLog.error({ error: err.message }, 'cannot open the store: the configuration is wrong');
     else mainLog.error({ err }, 'cannot open the store');
     await log.close();
     throw err;
@@ -117,7 +129,8 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   const modules: Module[] = [];
   const followers = pipelineFollowers(config, store);
   const wanted = (name: ModuleName): boolean => only === null || only.includes(name);
-  if (wanted('maintenance')) modules.push(new MaintenanceModule(queue, config.queue.keep_finished_days, log.for('maintenance')));
+  if (wanted('maintenance'))
+    modules.push(new MaintenanceModule(queue, config.queue.keep_finished_days, log.for('maintenance')));
   const invoices = wanted('invoices') ? new InvoicesModule(config, secrets, store, queue, log.for('invoices')) : null;
   if (invoices) modules.push(invoices);
   if (wanted('monitor')) {
@@ -146,7 +159,10 @@ export async function startService(options: StartOptions = {}): Promise<Service>
         registry: metrics.registry,
         health: () => healthProblems(store, queue),
         // A module that is off or degraded (Telegram intake waiting for the Bot API) says so; restarting would not help.
-        degraded: () => modules.filter((m) => m.name !== 'monitor' && ['degraded', 'off'].includes(m.status().state)).map((m) => `${m.name}: ${m.status().detail ?? m.status().state}`),
+        degraded: () =>
+          modules
+            .filter((m) => m.name !== 'monitor' && ['degraded', 'off'].includes(m.status().state))
+            .map((m) => `${m.name}: ${m.status().detail ?? m.status().state}`),
         status,
         storeLocation: `${store.kind} ${store.location}`,
       },
@@ -156,32 +172,59 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     // Uploads only record files and queue them: without the invoices module here, its workers in another process
     // on the same store (and the same paths.data) process them.
     http.addRoutes(
-      uploadRoutes({ config, intakeRecords: new IntakeRecords(store), queue, followers, report: (id) => invoiceBatchReport(store, config, id), log: log.for('upload') }),
+      uploadRoutes({
+        config,
+        intakeRecords: new IntakeRecords(store),
+        queue,
+        followers,
+        report: (id) => invoiceBatchReport(store, config, id),
+        log: log.for('upload'),
+      }),
     );
     if (!invoices) {
-      log.for('upload').info('uploads (POST /batches) are queued for the invoices module of another process: run `centinela start --only invoices` on this store and data folder');
+      log
+        .for('upload')
+        .info(
+          'uploads (POST /batches) are queued for the invoices module of another process: run `centinela start --only invoices` on this store and data folder',
+        );
     }
   }
   let fatal: (code: number, reason: string) => void = () => {};
   if (wanted('bot')) {
     if (secrets.TELEGRAM_BOT_TOKEN) {
-      const deps = { config, token: secrets.TELEGRAM_BOT_TOKEN, store, queue, followers, log, status, fatal: (code: number, reason: string) => fatal(code, reason) };
+      const deps = {
+        config,
+        token: secrets.TELEGRAM_BOT_TOKEN,
+        store,
+        queue,
+        followers,
+        log,
+        status,
+        fatal: (code: number, reason: string) => fatal(code, reason),
+      };
       const BotModule = await loadBotModule();
       const bot = new BotModule(deps);
       if (config.telegram.webhook_url) {
-        if (!http) throw new UsageError('telegram.webhook_url needs the http module: Telegram posts updates to the control API');
+        if (!http)
+          throw new UsageError('telegram.webhook_url needs the http module: Telegram posts updates to the control API');
         http.addRoutes((app) => bot.webhookRoutes(app), [WEBHOOK_PATH]);
       }
       modules.push(bot);
     } else {
-      log.for('bot').warn('Telegram intake is off: TELEGRAM_BOT_TOKEN is not set. Everything else runs; set the token and restart to receive files.');
+      log
+        .for('bot')
+        .warn(
+          'Telegram intake is off: TELEGRAM_BOT_TOKEN is not set. Everything else runs; set the token and restart to receive files.',
+        );
     }
   }
 
   // Rows named by the queue's worker id: a restart on this host can tell its predecessor's jobs (queue/dead-workers).
   if (store.kind === 'postgres' && (invoices || http)) {
     // Not fatal: a worker that cannot read a job's file hands it to another (NotHere); but say so now.
-    const problem = await sharedDataProblem(store, config.paths.data, true).catch((err: unknown) => `paths.data could not be checked: ${(err as Error).message}`);
+    const problem = await sharedDataProblem(store, config.paths.data, true).catch(
+      (err: unknown) => `paths.data could not be checked: ${(err as Error).message}`,
+    );
     if (problem) mainLog.warn({ path: config.paths.data }, problem);
   }
   const heartbeats = new Heartbeats(store, modules, log.for('heartbeat'), queue.workerId);
@@ -193,7 +236,9 @@ export async function startService(options: StartOptions = {}): Promise<Service>
       for (const m of [...started].reverse()) {
         await m.stop().catch((err: unknown) => mainLog.error({ err, module: m.name }, 'module did not stop cleanly'));
       }
-      await queue.stop(config.shutdown.timeout_seconds * 1000).catch((err: unknown) => mainLog.error({ err }, 'could not release jobs'));
+      await queue
+        .stop(config.shutdown.timeout_seconds * 1000)
+        .catch((err: unknown) => mainLog.error({ err }, 'could not release jobs'));
       await heartbeats.stop();
       await store.close().catch(() => {});
       mainLog.info('stopped');
@@ -226,7 +271,9 @@ async function healthProblems(store: Store, queue: Queue): Promise<string[]> {
   let timer: NodeJS.Timeout | undefined;
   try {
     // A server that does not answer at all must not hang the supervisor's probe.
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 3 s')), 3000)));
+    const timeout = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 3 s')), 3000)),
+    );
     await Promise.race([store.ping(), timeout]);
   } catch (err) {
     problems.push(`store unreachable (${store.kind} ${store.location}): ${(err as Error).message}`);
@@ -239,7 +286,10 @@ async function healthProblems(store: Store, queue: Queue): Promise<string[]> {
 
 function parseOnly(only: string[] | undefined): ModuleName[] | null {
   if (!only || only.length === 0) return null;
-  const names = only.flatMap((o) => o.split(',')).map((s) => s.trim()).filter(Boolean);
+  const names = only
+    .flatMap((o) => o.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const n of names) {
     if (!(MODULE_NAMES as readonly string[]).includes(n)) {
       throw new UsageError(`--only ${n}: no such module; the modules are ${MODULE_NAMES.join(', ')}`);
@@ -254,7 +304,9 @@ function parseOnly(only: string[] | undefined): ModuleName[] | null {
  */
 export function runUntilSignal(service: Service): Promise<number> {
   const log = service.log.for('main');
-  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (a bug): the service keeps running'));
+  process.on('unhandledRejection', (err) =>
+    log.error({ err }, 'unhandled rejection (a bug): the service keeps running'),
+  );
   process.on('uncaughtException', (err) => {
     log.error({ err }, 'uncaught exception (a bug): exiting so the supervisor restarts a clean process');
     void service.stop('uncaught exception').finally(() => process.exit(1));
@@ -271,7 +323,9 @@ export function runUntilSignal(service: Service): Promise<number> {
       if (signals === 0) firstAt = Date.now();
       signals++;
       if (signals > 1) {
-        process.stderr.write(`centinela: second ${signal}: exiting now; running jobs will be retried after their lease expires\n`);
+        process.stderr.write(
+          `centinela: second ${signal}: exiting now; running jobs will be retried after their lease expires\n`,
+        );
         process.exit(130);
       }
       void service.stop(signal).then(() => process.exit(0));

@@ -97,7 +97,13 @@ export async function buildStatus(s: StatusSources): Promise<StatusReport> {
   try {
     report.queues = await s.queueStats();
     const failed = await new JobRecords(s.store).recentFailures(5);
-    report.recent_errors = failed.map((j) => ({ job_id: j.id, queue: j.queue, state: j.state, error: j.lastError, at: j.finishedAt }));
+    report.recent_errors = failed.map((j) => ({
+      job_id: j.id,
+      queue: j.queue,
+      state: j.state,
+      error: j.lastError,
+      at: j.finishedAt,
+    }));
     const now = Date.now();
     report.batches = (await batchesInProgress(s.store, now)).map((b) => ({
       batch_id: b.batch.id,
@@ -121,11 +127,19 @@ export async function buildStatus(s: StatusSources): Promise<StatusReport> {
       error: p.error,
     }));
     report.repaired_today = await repairRunsSince(s.store, utcDayStart(now));
-    report.maintenance = (await new Maintenance(s.store).active()).map((w) => ({ target: w.target, until: w.until, by: w.by, reason: w.reason }));
+    report.maintenance = (await new Maintenance(s.store).active()).map((w) => ({
+      target: w.target,
+      until: w.until,
+      by: w.by,
+      reason: w.reason,
+    }));
     // A process silent for PROCESS_GONE_AFTER_MS was reported gone long enough: it leaves the list.
     report.processes = (await readHeartbeats(s.store))
       .filter((b) => b.state === 'stopped' || now - b.beatAt <= PROCESS_GONE_AFTER_MS)
-      .map((b) => ({ ...b, stale: b.state !== 'stopped' && now - b.beatAt > Math.max(30_000, 3 * HEARTBEAT_INTERVAL_MS) }));
+      .map((b) => ({
+        ...b,
+        stale: b.state !== 'stopped' && now - b.beatAt > Math.max(30_000, 3 * HEARTBEAT_INTERVAL_MS),
+      }));
   } catch (err) {
     report.store.ok = false;
     report.store.error = (err as Error).message;
@@ -160,8 +174,15 @@ export function formatStatus(r: StatusReport, options: { prices?: Prices; say?: 
       : say('status-down', { version: r.version }),
   );
   const store = { kind: r.store.kind, location: r.store.location };
-  lines.push(r.store.ok ? say('status-store', store) : say('status-store-down', { ...store, error: r.store.error ?? '' }));
-  for (const m of r.modules) lines.push(m.detail ? say('status-module-detail', { name: m.name, state: m.state, detail: m.detail }) : say('status-module', { name: m.name, state: m.state }));
+  lines.push(
+    r.store.ok ? say('status-store', store) : say('status-store-down', { ...store, error: r.store.error ?? '' }),
+  );
+  for (const m of r.modules)
+    lines.push(
+      m.detail
+        ? say('status-module-detail', { name: m.name, state: m.state, detail: m.detail })
+        : say('status-module', { name: m.name, state: m.state }),
+    );
   for (const p of r.processes.filter((p) => p.state !== 'stopped')) {
     if (r.running && p.pid === r.pid) continue;
     const who = { module: p.module, host: p.host, pid: String(p.pid), ago: ago(Date.now() - p.beatAt) };
@@ -173,21 +194,45 @@ export function formatStatus(r: StatusReport, options: { prices?: Prices; say?: 
   }
   if (r.queues.length === 0) lines.push(say('status-no-queues'));
   for (const q of r.queues) {
-    const counts = Object.entries(q.counts).map(([state, n]) => say('status-job-count', { state, count: String(n) })).join(', ') || say('status-queue-empty');
-    lines.push(q.oldestWaitingSeconds > 0 ? say('status-queue-oldest', { queue: q.queue, counts, age: formatSeconds(q.oldestWaitingSeconds) }) : say('status-queue', { queue: q.queue, counts }));
+    const counts =
+      Object.entries(q.counts)
+        .map(([state, n]) => say('status-job-count', { state, count: String(n) }))
+        .join(', ') || say('status-queue-empty');
+    lines.push(
+      q.oldestWaitingSeconds > 0
+        ? say('status-queue-oldest', { queue: q.queue, counts, age: formatSeconds(q.oldestWaitingSeconds) })
+        : say('status-queue', { queue: q.queue, counts }),
+    );
   }
   for (const b of r.batches ?? []) lines.push(formatBatchStatus(b, say, options.prices));
   for (const p of r.probes ?? []) lines.push(formatProbeStatus(p, say));
   for (const m of r.maintenance ?? []) {
-    const vars = { target: m.target, until: new Date(m.until).toISOString().slice(0, 16).replace('T', ' '), left: ago(Math.max(0, m.until - Date.now())), by: m.by };
-    lines.push(m.reason ? say('status-maintenance-reason', { ...vars, reason: m.reason }) : say('status-maintenance', vars));
+    const vars = {
+      target: m.target,
+      until: new Date(m.until).toISOString().slice(0, 16).replace('T', ' '),
+      left: ago(Math.max(0, m.until - Date.now())),
+      by: m.by,
+    };
+    lines.push(
+      m.reason ? say('status-maintenance-reason', { ...vars, reason: m.reason }) : say('status-maintenance', vars),
+    );
   }
   if ((r.repaired_today ?? []).length > 0) {
-    lines.push(say('status-repaired', { targets: (r.repaired_today ?? []).map((t) => `${t.target} ×${t.repairs}`).join(', ') }));
+    lines.push(
+      say('status-repaired', { targets: (r.repaired_today ?? []).map((t) => `${t.target} ×${t.repairs}`).join(', ') }),
+    );
   }
-  for (const d of r.disk) lines.push(say('status-disk', { path: d.path, free: formatBytes(d.free_bytes), total: formatBytes(d.total_bytes) }));
+  for (const d of r.disk)
+    lines.push(
+      say('status-disk', { path: d.path, free: formatBytes(d.free_bytes), total: formatBytes(d.total_bytes) }),
+    );
   for (const e of r.recent_errors) {
-    const vars = { job: String(e.job_id), queue: e.queue, state: e.state, error: (e.error ?? '').split('\n')[0]?.slice(0, 200) ?? '' };
+    const vars = {
+      job: String(e.job_id),
+      queue: e.queue,
+      state: e.state,
+      error: (e.error ?? '').split('\n')[0]?.slice(0, 200) ?? '',
+    };
     lines.push(e.at ? say('status-error-ago', { ...vars, ago: ago(Date.now() - e.at) }) : say('status-error', vars));
   }
   if (r.log.problem) lines.push(say('status-log', { problem: r.log.problem }));
@@ -199,18 +244,33 @@ function formatProbeStatus(p: ProbeStatus, say: Say): string {
   const name = p.stage && p.stage !== p.name ? `${p.name} (${p.stage})` : p.name;
   if (p.error) return say('status-probe-error', { name, error: p.error });
   const age = p.age_seconds === null ? null : formatSeconds(p.age_seconds);
-  if (p.value === null) return age === null ? say('status-probe-new', { name }) : say('status-probe-age', { name, age });
+  if (p.value === null)
+    return age === null ? say('status-probe-new', { name }) : say('status-probe-age', { name, age });
   const counted = { name, value: String(p.value), unit: p.unit };
   return age === null ? say('status-probe-unmeasured', counted) : say('status-probe', { ...counted, age });
 }
 
 /** "batch b_1a2b3c4d (http): 120/200 done, 45/min, about 2m left; 0.0123 USD so far" */
 function formatBatchStatus(b: BatchStatus, say: Say, prices?: Prices): string {
-  const pace = b.rate_per_minute === null ? say('status-batch-no-pace') : say('status-batch-pace', { rate: String(b.rate_per_minute) });
+  const pace =
+    b.rate_per_minute === null
+      ? say('status-batch-no-pace')
+      : say('status-batch-pace', { rate: String(b.rate_per_minute) });
   const eta = b.eta_seconds === null ? '' : say('status-batch-eta', { left: formatSeconds(b.eta_seconds) });
   const tokens = { input: b.input_tokens ?? 0, output: b.output_tokens ?? 0 };
   const cost = b.cost ?? (prices ? tokenCost(tokens, prices) : null);
   let spent = '';
-  if (tokens.input + tokens.output > 0) spent = cost ? say('status-batch-cost', { cost: formatCost(cost) }) : say('status-batch-tokens', { tokens: String(tokens.input + tokens.output) });
-  return say('status-batch', { batch: b.batch_id, source: b.source, done: String(b.done), total: String(b.total), pace, eta, spent });
+  if (tokens.input + tokens.output > 0)
+    spent = cost
+      ? say('status-batch-cost', { cost: formatCost(cost) })
+      : say('status-batch-tokens', { tokens: String(tokens.input + tokens.output) });
+  return say('status-batch', {
+    batch: b.batch_id,
+    source: b.source,
+    done: String(b.done),
+    total: String(b.total),
+    pace,
+    eta,
+    spent,
+  });
 }

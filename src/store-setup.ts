@@ -5,7 +5,14 @@ import type { Config, Secrets } from './core/config.ts';
 import type { Log } from './core/log.ts';
 import type { Metrics } from './core/metrics.ts';
 import { Queue } from './core/queue/index.ts';
-import { StoreConfigError, coreMigration, migrateToLatest, openStore, settingsMigration, storeConfigProblem } from './core/store/index.ts';
+import {
+  StoreConfigError,
+  coreMigration,
+  migrateToLatest,
+  openStore,
+  settingsMigration,
+  storeConfigProblem,
+} from './core/store/index.ts';
 import type { Store, StoreMigration, StoreOptions } from './core/store/index.ts';
 import { outboxMigration } from './outbox/index.ts';
 import { MONITOR_MIGRATIONS } from './monitor/migrations.ts';

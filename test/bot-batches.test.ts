@@ -25,12 +25,17 @@ describe('/retry', () => {
     const records = new IntakeRecords(service.store);
     fake.fail('getFile', { status: 400, description: 'Bad Request: file is too big' });
     fake.document(STAFF, { bytes: Buffer.from('%PDF-1.4 retry me\n'), fileName: 'f.pdf', mimeType: 'application/pdf' });
-    await eventually(async () => (await records.db.selectFrom('files').select('state').executeTakeFirst())?.state === 'failed', 'download failed');
+    await eventually(
+      async () => (await records.db.selectFrom('files').select('state').executeTakeFirst())?.state === 'failed',
+      'download failed',
+    );
     const file = await records.db.selectFrom('files').selectAll().executeTakeFirstOrThrow();
     const getFiles = fake.requests('getFile');
 
     fake.command(ADMIN, `/retry ${file.id}`);
-    const answer = await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).startsWith('De vuelta en la cola'));
+    const answer = await fake.waitFor(
+      (c) => c.params.chat_id === ADMIN.id && textOf(c).startsWith('De vuelta en la cola'),
+    );
     expect(textOf(answer)).toBe(`De vuelta en la cola: 1 descarga y 0 facturas (archivos #${file.id}).`);
     await eventually(async () => (await records.file(file.id))?.state === 'stored', 'stored after the retry');
     expect(fake.requests('getFile')).toBe(getFiles + 1);
@@ -39,15 +44,22 @@ describe('/retry', () => {
     fake.command(ADMIN, `/retry ${file.id}`);
     const again = await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).startsWith('Nada falló'));
     // Its invoice job may still wait or be done by now: either way, in the admin's language.
-    expect(textOf(again)).toMatch(new RegExp(`^Nada falló: nada volvió a la cola\\.\\nEl archivo #${file.id} (no falló|ya está en espera o en proceso)\\.$`));
+    expect(textOf(again)).toMatch(
+      new RegExp(
+        `^Nada falló: nada volvió a la cola\\.\\nEl archivo #${file.id} (no falló|ya está en espera o en proceso)\\.$`,
+      ),
+    );
   });
 });
 
 describe('a late album item', () => {
-  it('gets a receipt of its own when it comes after the album\'s receipt (issue 10.7)', async () => {
+  it("gets a receipt of its own when it comes after the album's receipt (issue 10.7)", async () => {
     fake = await startFakeBotApi();
     service = (await startBotService(fake)).service;
-    const pdf = (i: number) => ({ kind: 'document' as const, file: { bytes: Buffer.from(`%PDF-1.4 late ${i}\n`), fileName: `l-${i}.pdf`, mimeType: 'application/pdf' } });
+    const pdf = (i: number) => ({
+      kind: 'document' as const,
+      file: { bytes: Buffer.from(`%PDF-1.4 late ${i}\n`), fileName: `l-${i}.pdf`, mimeType: 'application/pdf' },
+    });
     const [first] = fake.album(STAFF, [pdf(1), pdf(2)]);
     await fake.waitFor((c) => c.params.chat_id === STAFF.id && textOf(c).startsWith('Recibí 2 facturas'));
     const group = first?.message?.media_group_id;

@@ -59,13 +59,20 @@ describe('bot crash safety', () => {
       expect(stored).toHaveLength(10);
       expect(new Set(stored.map((f) => f.sha256)).size).toBe(10);
       expect(stored.every((f) => f.state === 'stored')).toBe(true);
-      const files = await store.db.selectFrom('jobs').select(['queue', 'key']).where('queue', '=', 'invoice.process').execute();
+      const files = await store.db
+        .selectFrom('jobs')
+        .select(['queue', 'key'])
+        .where('queue', '=', 'invoice.process')
+        .execute();
       expect(files).toHaveLength(10);
       expect(new Set(files.map((f) => f.key)).size).toBe(10);
     } finally {
       await store.close();
     }
-    const receipts = fake.sent(STAFF.id).map(textOf).filter((t) => t.startsWith('Recibí 10 facturas'));
+    const receipts = fake
+      .sent(STAFF.id)
+      .map(textOf)
+      .filter((t) => t.startsWith('Recibí 10 facturas'));
     expect(receipts.length).toBeGreaterThanOrEqual(1);
     expect(receipts.length).toBeLessThanOrEqual(2); // at least once: a kill right after sending may repeat it
   });
@@ -74,11 +81,19 @@ describe('bot crash safety', () => {
     fake = await startFakeBotApi();
     const dir = tempDir('centinela-409-');
     const s = await child(dir);
-    fake.fail('getUpdates', { status: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' });
+    fake.fail('getUpdates', {
+      status: 409,
+      description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+    });
     const exit = await s.stop('SIGCONT'); // a harmless signal: just wait for the exit
     expect(exit.code).toBe(TELEGRAM_CONFLICT_EXIT_CODE);
-    const error = s.lines.map((l) => JSON.parse(l) as { level: string; msg: string }).find((l) => l.level === 'ERROR' && l.msg.includes('409 Conflict'));
+    const error = s.lines
+      .map((l) => JSON.parse(l) as { level: string; msg: string })
+      .find((l) => l.level === 'ERROR' && l.msg.includes('409 Conflict'));
     expect(error?.msg).toContain('Another instance polls with this token');
-    await eventually(() => fake!.sent(ADMIN.id).some((c) => textOf(c).includes('Centinela detuvo su recepción de Telegram')), 'admin alerted');
+    await eventually(
+      () => fake!.sent(ADMIN.id).some((c) => textOf(c).includes('Centinela detuvo su recepción de Telegram')),
+      'admin alerted',
+    );
   });
 });

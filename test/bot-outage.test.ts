@@ -17,7 +17,8 @@ afterEach(async () => {
   fake = null;
 });
 
-const botState = (s: Service): { state: string; detail?: string } => s.modules.find((m) => m.name === 'bot')?.status() ?? { state: 'missing' };
+const botState = (s: Service): { state: string; detail?: string } =>
+  s.modules.find((m) => m.name === 'bot')?.status() ?? { state: 'missing' };
 
 async function healthz(s: Service): Promise<{ status: string; degraded?: string[] }> {
   const res = await fetch(`${s.http!.url}/healthz`);

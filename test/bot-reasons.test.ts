@@ -28,17 +28,21 @@ afterEach(async () => {
 });
 
 /** An album of two invoice PDFs: one that adds up, one whose total is 100.00 more than subtotal and IVA. */
-function album(number: string): Array<{ kind: 'document'; file: { bytes: Buffer; fileName: string; mimeType: string } }> {
+function album(
+  number: string,
+): Array<{ kind: 'document'; file: { bytes: Buffer; fileName: string; mimeType: string } }> {
   const lines = INVOICE_LINES.map((l) => (l.startsWith('Factura No.') ? `Factura No. ${number}` : l));
-  const wrong = lines.map((l) => (l.startsWith('Factura No.') ? `Factura No. ${number}-X` : l === 'Total 1,160.00' ? 'Total 1,260.00' : l));
+  const wrong = lines.map((l) =>
+    l.startsWith('Factura No.') ? `Factura No. ${number}-X` : l === 'Total 1,160.00' ? 'Total 1,260.00' : l,
+  );
   return [
     { kind: 'document', file: { bytes: textPdf(lines), fileName: `${number}.pdf`, mimeType: 'application/pdf' } },
     { kind: 'document', file: { bytes: textPdf(wrong), fileName: `${number}-mal.pdf`, mimeType: 'application/pdf' } },
   ];
 }
 
-describe('problem reasons in the reader\'s language', () => {
-  it('a Spanish staff member\'s summary and a Spanish admin\'s /review are Spanish; English readers read English', async () => {
+describe("problem reasons in the reader's language", () => {
+  it("a Spanish staff member's summary and a Spanish admin's /review are Spanish; English readers read English", async () => {
     fake = await startFakeBotApi();
     service = (await startBotService(fake, { CENTINELA_TELEGRAM_USERS: JSON.stringify(USERS) })).service;
     const to = (user: FakeUser) => (c: { params: Record<string, unknown> }) => c.params.chat_id === user.id;
@@ -46,25 +50,33 @@ describe('problem reasons in the reader\'s language', () => {
     fake.album(STAFF, album('A-1'));
     const es = textOf(await fake.waitFor((c) => to(STAFF)(c) && textOf(c).includes('terminado'), 20_000));
     expect(es).toContain('\nFacturas: 1 correcta, 1 para revisar, 0 repetidas, 0 con error.');
-    expect(es).toMatch(/\n• #\d+ A-1-mal\.pdf: para revisar — los importes no cuadran: subtotal 1,000\.00 − descuento 0\.00 \+ impuestos trasladados 160\.00 − impuestos retenidos 0\.00 = 1,160\.00, pero el total es 1,260\.00 \(diferencia de 100\.00\)/);
+    expect(es).toMatch(
+      /\n• #\d+ A-1-mal\.pdf: para revisar — los importes no cuadran: subtotal 1,000\.00 − descuento 0\.00 \+ impuestos trasladados 160\.00 − impuestos retenidos 0\.00 = 1,160\.00, pero el total es 1,260\.00 \(diferencia de 100\.00\)/,
+    );
     expect(es).not.toMatch(/the amounts|to review|row /);
 
     fake.album(STAFF_EN, album('B-1'));
     const en = textOf(await fake.waitFor((c) => to(STAFF_EN)(c) && textOf(c).includes(' done: '), 20_000));
     expect(en).toContain('\nInvoices: 1 ok, 1 to review, 0 duplicates, 0 with errors.');
-    expect(en).toMatch(/\n• #\d+ B-1-mal\.pdf: to review — the amounts do not add up: subtotal 1,000\.00 − discount 0\.00 \+ transferred taxes 160\.00 − withheld taxes 0\.00 = 1,160\.00, but the total is 1,260\.00 \(off by 100\.00\)/);
+    expect(en).toMatch(
+      /\n• #\d+ B-1-mal\.pdf: to review — the amounts do not add up: subtotal 1,000\.00 − discount 0\.00 \+ transferred taxes 160\.00 − withheld taxes 0\.00 = 1,160\.00, but the total is 1,260\.00 \(off by 100\.00\)/,
+    );
 
     // The same stored reasons, in each admin's language.
     fake.command(ADMIN, '/review');
-    const review = textOf(await fake.waitFor((c) => to(ADMIN)(c) && textOf(c).startsWith('2 facturas esperan revisión:')));
+    const review = textOf(
+      await fake.waitFor((c) => to(ADMIN)(c) && textOf(c).startsWith('2 facturas esperan revisión:')),
+    );
     expect(review.match(/: los importes no cuadran: subtotal 1,000\.00/g)).toHaveLength(2);
     expect(review).not.toContain('the amounts');
     fake.command(ADMIN_EN, '/review');
-    const reviewEn = textOf(await fake.waitFor((c) => to(ADMIN_EN)(c) && textOf(c).startsWith('2 invoices wait for review:')));
+    const reviewEn = textOf(
+      await fake.waitFor((c) => to(ADMIN_EN)(c) && textOf(c).startsWith('2 invoices wait for review:')),
+    );
     expect(reviewEn.match(/: the amounts do not add up: subtotal 1,000\.00/g)).toHaveLength(2);
   });
 
-  it('answers /status in the admin\'s language', async () => {
+  it("answers /status in the admin's language", async () => {
     fake = await startFakeBotApi();
     service = (await startBotService(fake, { CENTINELA_TELEGRAM_USERS: JSON.stringify(USERS) })).service;
     fake.command(ADMIN, '/status');

@@ -36,15 +36,27 @@ describe('receipts and batch messages under crashes and faults', () => {
     fake.fail('sendMessage', { status: 502, description: 'Bad Gateway' }, 1_000_000);
     const FILES = 20;
     for (let i = 0; i < FILES; i++) {
-      fake.document(STAFF, { bytes: Buffer.from(`%PDF-1.4 receipt ${i}\n`), fileName: `r-${i}.pdf`, mimeType: 'application/pdf' });
+      fake.document(STAFF, {
+        bytes: Buffer.from(`%PDF-1.4 receipt ${i}\n`),
+        fileName: `r-${i}.pdf`,
+        mimeType: 'application/pdf',
+      });
     }
-    await eventually(() => first.lines.filter((l) => l.includes('"file received"')).length === FILES, 'all files recorded', 30_000);
+    await eventually(
+      () => first.lines.filter((l) => l.includes('"file received"')).length === FILES,
+      'all files recorded',
+      30_000,
+    );
     first.proc.kill('SIGKILL');
     await first.stop('SIGKILL');
     fake.heal();
 
     const second = await child(dir);
-    await eventually(() => sentTo(STAFF.id).filter((t) => t.startsWith('Recibí tu factura')).length >= FILES, 'receipts sent', 60_000);
+    await eventually(
+      () => sentTo(STAFF.id).filter((t) => t.startsWith('Recibí tu factura')).length >= FILES,
+      'receipts sent',
+      60_000,
+    );
     await second.stop('SIGTERM');
     const receipts = sentTo(STAFF.id).filter((t) => t.startsWith('Recibí tu factura'));
     console.log(`figure receipts_lost_after_sigkill=${Math.max(0, FILES - receipts.length)} of ${FILES}`);

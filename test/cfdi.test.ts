@@ -13,7 +13,12 @@ import {
   sumDecimals,
   toMinorUnits,
 } from '../src/pipeline/invoices/cfdi/index.ts';
-import type { CfdiDocument, CfdiErrorCode, ParseCfdiOptions, RetencionesDocument } from '../src/pipeline/invoices/cfdi/index.ts';
+import type {
+  CfdiDocument,
+  CfdiErrorCode,
+  ParseCfdiOptions,
+  RetencionesDocument,
+} from '../src/pipeline/invoices/cfdi/index.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
 const FIXTURES = join(REPO, 'test/fixtures/cfdi');
@@ -109,17 +114,22 @@ describe('every fixture', () => {
     ]);
   });
 
-  test.each(files.map((f) => [relative(FIXTURES, f), f]))('%s parses, matches the schema and is deterministic', (_name, file) => {
-    const bytes = readFileSync(file);
-    const fromBuffer = parseCfdi(bytes);
-    const fromString = parseCfdi(bytes.toString('utf8'));
-    expect(fromString).toEqual(fromBuffer);
-    expect(cfdiResultSchema.parse(fromBuffer)).toEqual(fromBuffer);
-    expect(fromBuffer.kind).toBe(file.includes('retenciones') ? 'retenciones' : 'cfdi');
-    // Nothing in the result is a number except the Retenciones period (months, year).
-    const json = JSON.stringify(fromBuffer.kind === 'cfdi' ? fromBuffer.document : { ...fromBuffer.document, period: null });
-    expect(json).not.toMatch(/":\s*-?\d/);
-  });
+  test.each(files.map((f) => [relative(FIXTURES, f), f]))(
+    '%s parses, matches the schema and is deterministic',
+    (_name, file) => {
+      const bytes = readFileSync(file);
+      const fromBuffer = parseCfdi(bytes);
+      const fromString = parseCfdi(bytes.toString('utf8'));
+      expect(fromString).toEqual(fromBuffer);
+      expect(cfdiResultSchema.parse(fromBuffer)).toEqual(fromBuffer);
+      expect(fromBuffer.kind).toBe(file.includes('retenciones') ? 'retenciones' : 'cfdi');
+      // Nothing in the result is a number except the Retenciones period (months, year).
+      const json = JSON.stringify(
+        fromBuffer.kind === 'cfdi' ? fromBuffer.document : { ...fromBuffer.document, period: null },
+      );
+      expect(json).not.toMatch(/":\s*-?\d/);
+    },
+  );
 
   test('the payment fixtures are recorded as payments, not invoices', () => {
     const payments = files.filter((f) => f.includes('pago'));
@@ -130,14 +140,10 @@ describe('every fixture', () => {
     }
   });
 
-  test(
-    'cfdiParseRate parses at least 500 files/s',
-    async () => {
-      const rate = await cfdiParseRate(files, 1);
-      expect(rate).toBeGreaterThanOrEqual(500);
-    },
-    30_000,
-  );
+  test('cfdiParseRate parses at least 500 files/s', async () => {
+    const rate = await cfdiParseRate(files, 1);
+    expect(rate).toBeGreaterThanOrEqual(500);
+  }, 30_000);
 });
 
 describe('CFDI 3.3', () => {
@@ -464,7 +470,11 @@ describe('CFDI 4.0', () => {
     });
     const p5 = cfdi('pagos20-calculator/005.xml');
     expect(p5.receiver).toMatchObject({ rfc: 'XEXX010101000', name: 'FOREIGN COMPANY INC' });
-    expect(p5.payments?.payments[0]?.relatedDocuments[0]).toMatchObject({ uuid: null, currency: 'USD', paidAmount: '50498.60' });
+    expect(p5.payments?.payments[0]?.relatedDocuments[0]).toMatchObject({
+      uuid: null,
+      currency: 'USD',
+      paidAmount: '50498.60',
+    });
   });
 
   test('an empty RFC (pagos20-calculator/008) is recorded as null with a warning', () => {
@@ -488,7 +498,11 @@ describe('CFDI 3.2', () => {
       series: 'S',
       folio: '68189',
       issuedAt: '2017-03-21T08:17:31',
-      issuer: { rfc: 'CTO021007DZ8', name: 'CEVER TOLUCA S.A. DE C.V.', taxRegime: 'Regimen General de Ley Persona Moral' },
+      issuer: {
+        rfc: 'CTO021007DZ8',
+        name: 'CEVER TOLUCA S.A. DE C.V.',
+        taxRegime: 'Regimen General de Ley Persona Moral',
+      },
       receiver: { rfc: 'XAXX010101000', name: 'CORTES SOTO CARLOS', cfdiUse: null, taxRegime: null },
       currency: 'MXN',
       exchangeRate: '1.00',
@@ -500,7 +514,10 @@ describe('CFDI 3.2', () => {
       complements: ['TimbreFiscalDigital'],
     });
     expect(d.taxes).toEqual({
-      transferred: { total: '646.21', items: [{ tax: '002', factor: null, rate: '0.160000', base: null, amount: '646.21' }] },
+      transferred: {
+        total: '646.21',
+        items: [{ tax: '002', factor: null, rate: '0.160000', base: null, amount: '646.21' }],
+      },
       withheld: { total: '0.00', items: [] },
     });
     expect(d.items).toHaveLength(7);
@@ -523,7 +540,10 @@ describe('CFDI 3.2', () => {
     const as = (tipo: string) => base.replace('tipoDeComprobante="ingreso"', `tipoDeComprobante="${tipo}"`);
     expect(doc(as('egreso'))).toMatchObject({ type: 'E', category: 'credit_note' });
     expect(doc(as('traslado'))).toMatchObject({ type: 'T', category: 'transfer' });
-    const payroll = as('egreso').replace('<cfdi:Complemento>', '<cfdi:Complemento><nomina:Nomina xmlns:nomina="http://www.sat.gob.mx/nomina" Version="1.1"/>');
+    const payroll = as('egreso').replace(
+      '<cfdi:Complemento>',
+      '<cfdi:Complemento><nomina:Nomina xmlns:nomina="http://www.sat.gob.mx/nomina" Version="1.1"/>',
+    );
     expect(doc(payroll)).toMatchObject({ type: 'N', category: 'payroll' });
     expect(doc(base.replace('Moneda="MXN"', 'Moneda="Pesos"')).currency).toBe('MXN');
     expect(doc(base.replace(' Moneda="MXN"', '')).currency).toBe('MXN');
@@ -547,7 +567,12 @@ describe('Retenciones', () => {
       issuedAt: '2021-01-13T14:15:16-06:00',
       retentionCode: '14',
       issuer: { rfc: 'EKU9003173C9', name: 'ESCUELA KEMPER URGATE SA DE CV', taxRegime: null },
-      receiver: { nationality: 'Extranjero', rfc: null, name: 'WORLD WIDE COMPANY INC', foreignTaxId: '998877665544332211' },
+      receiver: {
+        nationality: 'Extranjero',
+        rfc: null,
+        name: 'WORLD WIDE COMPANY INC',
+        foreignTaxId: '998877665544332211',
+      },
       period: { startMonth: 5, endMonth: 5, year: 2018 },
       totals: {
         operationAmount: '55578643.00',
@@ -568,7 +593,12 @@ describe('Retenciones', () => {
       issuedAt: '2022-01-13T14:15:16',
       retentionCode: '14',
       issuer: { rfc: 'EKU9003173C9', name: 'ESCUELA KEMPER URGATE', taxRegime: '601' },
-      receiver: { nationality: 'Extranjero', rfc: null, name: 'WORLD WIDE COMPANY INC', foreignTaxId: '998877665544332211' },
+      receiver: {
+        nationality: 'Extranjero',
+        rfc: null,
+        name: 'WORLD WIDE COMPANY INC',
+        foreignTaxId: '998877665544332211',
+      },
       period: { startMonth: 5, endMonth: 5, year: 2021 },
       totals: {
         operationAmount: '55578643.00',
@@ -599,7 +629,10 @@ describe('refusals', () => {
     expectRejected(Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj\n<< /Type /Catalog >>\nendobj\n', 'latin1'), 'not_xml');
     expectRejected('{"Version":"4.0","Total":"100.00"}', 'not_xml');
     expectRejected('', 'not_xml');
-    expectRejected('<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" Version="4.0"><cfdi:Emisor></cfdi:Comprobante>', 'not_xml');
+    expectRejected(
+      '<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" Version="4.0"><cfdi:Emisor></cfdi:Comprobante>',
+      'not_xml',
+    );
     expectRejected(Buffer.from([0x3c, 0x61, 0x20, 0x78, 0x3d, 0x22, 0xff, 0xfe, 0x22, 0x2f, 0x3e]), 'not_xml');
   });
 
@@ -627,12 +660,16 @@ describe('refusals', () => {
 
   test('unsupported versions, missing and malformed fields', () => {
     expectRejected(synthetic({ version: '2.2' }), 'unsupported_version');
-    expect(expectRejected(synthetic().replace(/<cfdi:Emisor[^>]*\/>/, ''), 'missing_field').field).toBe('Comprobante/Emisor');
+    expect(expectRejected(synthetic().replace(/<cfdi:Emisor[^>]*\/>/, ''), 'missing_field').field).toBe(
+      'Comprobante/Emisor',
+    );
     expect(expectRejected(synthetic({ total: '' }), 'missing_field').field).toBe('Comprobante@Total');
     expect(expectRejected(synthetic({ total: '1,000.00' }), 'invalid_value').field).toBe('Comprobante@Total');
     expect(expectRejected(synthetic({ total: '1e3' }), 'invalid_value').field).toBe('Comprobante@Total');
     expect(expectRejected(synthetic({ type: 'X' }), 'invalid_value').field).toBe('Comprobante@TipoDeComprobante');
-    expect(expectRejected(synthetic().replace('2024-02-29T23:59:59', '29/02/2024'), 'invalid_value').field).toBe('Comprobante@Fecha');
+    expect(expectRejected(synthetic().replace('2024-02-29T23:59:59', '29/02/2024'), 'invalid_value').field).toBe(
+      'Comprobante@Fecha',
+    );
   });
 });
 
@@ -654,7 +691,10 @@ describe('values', () => {
   });
 
   test('a Buffer is decoded as UTF-8 (BOM dropped), or as Latin-1 when the declaration says so', () => {
-    const utf8 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(synthetic({ issuerName: 'Cortés Ñandú' }))]);
+    const utf8 = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(synthetic({ issuerName: 'Cortés Ñandú' })),
+    ]);
     expect(doc(utf8).issuer.name).toBe('Cortés Ñandú');
     const latin1 = Buffer.from(
       synthetic({ issuerName: 'Cortés Ñandú', prolog: '<?xml version="1.0" encoding="ISO-8859-1"?>' }),

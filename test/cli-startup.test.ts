@@ -19,25 +19,46 @@ async function loaded(args: string[]): Promise<string[]> {
     child.on('error', fail);
     child.on('exit', () => ok());
   });
-  const names = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((url) => {
-    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
-    if (pkg) return pkg[1] as string;
-    const src = /\/src\/(.+)$/.exec(url);
-    return src ? `src/${src[1]}` : url;
-  });
+  const names = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((url) => {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+      if (pkg) return pkg[1] as string;
+      const src = /\/src\/(.+)$/.exec(url);
+      return src ? `src/${src[1]}` : url;
+    });
   return [...new Set(names)];
 }
 
-const SERVICE_ONLY = ['grammy', 'fastify', 'dockerode', 'openai', 'unpdf', 'chokidar', 'pino-roll', 'date-fns', 'prom-client', 'file-type'];
+const SERVICE_ONLY = [
+  'grammy',
+  'fastify',
+  'dockerode',
+  'openai',
+  'unpdf',
+  'chokidar',
+  'pino-roll',
+  'date-fns',
+  'prom-client',
+  'file-type',
+];
 
 describe('centinela start-up', () => {
   test('--help loads the dispatcher and nothing from node_modules', async () => {
     const modules = await loaded(['--help']);
-    expect(modules.filter((m) => !m.startsWith('src/') && !m.startsWith('node:') && !m.endsWith('bin/centinela.js'))).toEqual([]);
-    expect(modules.filter((m) => m.startsWith('src/')).sort()).toEqual(['src/cli.ts', 'src/core/config-error.ts', 'src/usage-error.ts', 'src/version.ts']);
+    expect(
+      modules.filter((m) => !m.startsWith('src/') && !m.startsWith('node:') && !m.endsWith('bin/centinela.js')),
+    ).toEqual([]);
+    expect(modules.filter((m) => m.startsWith('src/')).sort()).toEqual([
+      'src/cli.ts',
+      'src/core/config-error.ts',
+      'src/usage-error.ts',
+      'src/version.ts',
+    ]);
   });
 
-  test.each([['status'], ['doctor']])('%s loads none of the service\'s heavy modules', async (command) => {
+  test.each([['status'], ['doctor']])("%s loads none of the service's heavy modules", async (command) => {
     const modules = await loaded([command]);
     expect(modules).toContain('src/cli.ts'); // the hook saw the run
     expect(modules.filter((m) => SERVICE_ONLY.includes(m))).toEqual([]);
@@ -54,7 +75,11 @@ describe('centinela start-up', () => {
 
   test('npx centinela prints what it was asked for and nothing else (no npm engine warnings)', async () => {
     const out = await new Promise<{ stdout: string; stderr: string }>((ok, fail) => {
-      const child = spawn('npx', ['centinela', '--version'], { cwd: REPO, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('npx', ['centinela', '--version'], {
+        cwd: REPO,
+        env: cleanEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -39,12 +39,17 @@ describe('config/centinela.example.yaml', () => {
     const settings = describeSettings();
     expect(settings.length).toBeGreaterThan(0);
     for (const s of settings) {
-      const value = s.key.split('.').reduce<unknown>((obj, k) => (obj as Record<string, unknown> | undefined)?.[k], parsed);
+      const value = s.key
+        .split('.')
+        .reduce<unknown>((obj, k) => (obj as Record<string, unknown> | undefined)?.[k], parsed);
       expect(value, s.key).toEqual(s.default);
       expect(lines.has(s.key), `${s.key} is not written in the example`).toBe(true);
       const comment = lines.get(s.key);
       expect(comment, `${s.key} has no # comment on the line above`).toBeTruthy();
-      expect(comment?.startsWith(s.description), `comment above ${s.key}: "${comment}" should start with "${s.description}"`).toBe(true);
+      expect(
+        comment?.startsWith(s.description),
+        `comment above ${s.key}: "${comment}" should start with "${s.description}"`,
+      ).toBe(true);
     }
     // Nothing in the file that is not a setting or a section.
     const leaves = new Set(settings.map((s) => s.key));
@@ -69,6 +74,9 @@ describe('config/centinela.example.yaml', () => {
     expect(file).toBe(EXAMPLE);
     expect(secrets).toEqual({});
     const defaults = configSchema.parse({});
-    expect(config).toEqual({ ...defaults, paths: { ...defaults.paths, data: join(cwd, 'data'), logs: join(cwd, 'logs'), media: join(cwd, 'media') } });
+    expect(config).toEqual({
+      ...defaults,
+      paths: { ...defaults.paths, data: join(cwd, 'data'), logs: join(cwd, 'logs'), media: join(cwd, 'media') },
+    });
   });
 });

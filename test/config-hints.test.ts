@@ -43,7 +43,8 @@ function knownKeys(): Set<string> {
     ['monitor.containers', monitor.containers],
   ];
   for (const [list, schema] of listFields) {
-    const item = (schema as { unwrap(): { element: { shape?: object; def?: { in?: { shape?: object } } } } }).unwrap().element;
+    const item = (schema as { unwrap(): { element: { shape?: object; def?: { in?: { shape?: object } } } } }).unwrap()
+      .element;
     const shape = item.shape ?? item.def?.in?.shape ?? {};
     for (const field of Object.keys(shape)) known.add(`${list}.${field}`);
   }
@@ -58,7 +59,8 @@ describe('config keys named in messages', () => {
       // A literal that is one dotted name alone is a name in code (a log component, a column), not a message.
       for (const text of literals(file).filter((t) => /\s/.test(t.trim()))) {
         for (const m of text.matchAll(KEY)) {
-          if (!known.has(m[0])) wrong.push(`${relative(REPO, file)}: "${m[0]}" in ${JSON.stringify(text.slice(0, 120))}`);
+          if (!known.has(m[0]))
+            wrong.push(`${relative(REPO, file)}: "${m[0]}" in ${JSON.stringify(text.slice(0, 120))}`);
         }
       }
     }
@@ -66,7 +68,10 @@ describe('config keys named in messages', () => {
   });
 
   it('finds a wrong key (the check itself works)', () => {
-    expect([...'set monitor.docker.socket, or monitor.docker_socket'.matchAll(KEY)].map((m) => m[0])).toEqual(['monitor.docker.socket', 'monitor.docker_socket']);
+    expect([...'set monitor.docker.socket, or monitor.docker_socket'.matchAll(KEY)].map((m) => m[0])).toEqual([
+      'monitor.docker.socket',
+      'monitor.docker_socket',
+    ]);
     expect(knownKeys().has('monitor.docker_socket')).toBe(true);
     expect(knownKeys().has('monitor.docker.socket')).toBe(false);
     expect(knownKeys().has('monitor.probes.min_ratio')).toBe(true);

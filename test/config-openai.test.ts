@@ -5,7 +5,8 @@ import { ConfigError, loadConfig } from '../src/core/config.ts';
 import { tempDir } from './support/service.ts';
 
 function baseUrl(value: string): string {
-  return loadConfig({ cwd: tempDir('centinela-config-openai-'), env: { CENTINELA_INVOICES_OPENAI_BASE_URL: value } }).config.invoices.openai.base_url;
+  return loadConfig({ cwd: tempDir('centinela-config-openai-'), env: { CENTINELA_INVOICES_OPENAI_BASE_URL: value } })
+    .config.invoices.openai.base_url;
 }
 
 describe('invoices.openai.base_url', () => {
@@ -16,7 +17,9 @@ describe('invoices.openai.base_url', () => {
     expect(baseUrl('https://api.openai.com/v1/')).toBe('https://api.openai.com/v1');
     expect(baseUrl('https://gateway.example/openai/v1')).toBe('https://gateway.example/openai/v1');
     // Another server's own path is its own business.
-    expect(baseUrl('https://generativelanguage.googleapis.com/v1beta/openai/')).toBe('https://generativelanguage.googleapis.com/v1beta/openai');
+    expect(baseUrl('https://generativelanguage.googleapis.com/v1beta/openai/')).toBe(
+      'https://generativelanguage.googleapis.com/v1beta/openai',
+    );
   });
 
   test('something that is not an http(s) URL is refused naming the key and what is expected', () => {

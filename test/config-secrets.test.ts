@@ -32,29 +32,23 @@ const FILE_PLACES: Record<SecretName, Array<{ path: string[]; value?: string }>>
     { path: ['openai_api_key'], value: 'a-key-of-another-provider' },
     { path: ['invoices', 'openai', 'key'] },
   ],
-  GEMINI_API_KEY: [
-    { path: ['gemini', 'api_key'], value: 'some-gemini-key-0123' },
-    { path: ['gemini_key'] },
-  ],
+  GEMINI_API_KEY: [{ path: ['gemini', 'api_key'], value: 'some-gemini-key-0123' }, { path: ['gemini_key'] }],
   DATABASE_URL: [
     { path: ['store', 'url'] },
     { path: ['store', 'password'], value: 'Hunter2-db-secret' },
     { path: ['database_url'], value: 'Hunter2-db-secret' },
     { path: ['store', 'database_url'], value: 'host=db user=centinela' },
   ],
-  GOOGLE_APPLICATION_CREDENTIALS: [
-    { path: ['google_application_credentials'] },
-    { path: ['drive', 'credentials'] },
-  ],
-  CENTINELA_API_TOKEN: [
-    { path: ['http', 'token'] },
-    { path: ['http', 'api_token'] },
-    { path: ['api_token'] },
-  ],
+  GOOGLE_APPLICATION_CREDENTIALS: [{ path: ['google_application_credentials'] }, { path: ['drive', 'credentials'] }],
+  CENTINELA_API_TOKEN: [{ path: ['http', 'token'] }, { path: ['http', 'api_token'] }, { path: ['api_token'] }],
 };
 
 function yamlAt(path: string[], value: string): string {
-  return path.map((key, i) => `${'  '.repeat(i)}${key}:${i === path.length - 1 ? ` ${JSON.stringify(value)}` : ''}`).join('\n') + '\n';
+  return (
+    path
+      .map((key, i) => `${'  '.repeat(i)}${key}:${i === path.length - 1 ? ` ${JSON.stringify(value)}` : ''}`)
+      .join('\n') + '\n'
+  );
 }
 
 function problemsFor(options: { yaml?: string; env?: NodeJS.ProcessEnv }): string {
@@ -80,8 +74,11 @@ describe('a secret in the wrong place', () => {
         const text = problemsFor({ yaml: yamlAt(path, value) });
         // An unknown section is reported as itself (gemini:, drive:); a key of a known section with its section.
         const reported = path[0] !== undefined && path[0] in configSchema.shape ? path : path.slice(0, 1);
-        expect(text, path.join('.')).toMatch(new RegExp(`^${reported.join('\\.')}: secrets are read only from the environment; .*set ${secret}$`));
-        for (const other of SECRET_ENV.filter((s) => s !== secret)) expect(text, `${path.join('.')} names ${other}`).not.toContain(other);
+        expect(text, path.join('.')).toMatch(
+          new RegExp(`^${reported.join('\\.')}: secrets are read only from the environment; .*set ${secret}$`),
+        );
+        for (const other of SECRET_ENV.filter((s) => s !== secret))
+          expect(text, `${path.join('.')} names ${other}`).not.toContain(other);
         expect(text).not.toContain(value);
       }
     });
@@ -108,7 +105,9 @@ describe('a secret in the wrong place', () => {
   });
 
   test('a misspelt setting that is no secret still gets the closest setting', () => {
-    expect(problemsFor({ yaml: 'telegram:\n  usrs: []\n' })).toMatch(/^telegram\.usrs: unknown key .*did you mean telegram\.users\?$/);
+    expect(problemsFor({ yaml: 'telegram:\n  usrs: []\n' })).toMatch(
+      /^telegram\.usrs: unknown key .*did you mean telegram\.users\?$/,
+    );
     expect(problemsFor({ env: { CENTINELA_HTTP_PROT: '9100' } })).toMatch(/did you mean CENTINELA_HTTP_PORT\?$/);
   });
 });

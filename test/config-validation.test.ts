@@ -58,7 +58,9 @@ describe('doctor and start agree on a configuration', () => {
   });
 
   test('a rules file start refuses: doctor names its problems too, start exits 78 without a stack trace', async () => {
-    const rules = ['rules:', '  - id: broken', '    match: "(unclosed"', '    samples:', '      match: ["x"]', ''].join('\n');
+    const rules = ['rules:', '  - id: broken', '    match: "(unclosed"', '    samples:', '      match: ["x"]', ''].join(
+      '\n',
+    );
     const cwd = project('monitor:\n  rules: rules.yaml\n', rules);
     const doctor = await runCli(['doctor'], { cwd, env: { CENTINELA_HTTP_PORT: '0' } });
     expect(doctor.code, doctor.stdout + doctor.stderr).toBe(1);

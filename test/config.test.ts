@@ -48,7 +48,11 @@ describe('loadConfig', () => {
   });
 
   test('config/centinela.yaml overrides the defaults, key by key', () => {
-    const cwd = project(['http:', '  port: 9100', 'log:', '  rotate:', '    size: 5m', 'paths:', '  data: /srv/centinela/data', ''].join('\n'));
+    const cwd = project(
+      ['http:', '  port: 9100', 'log:', '  rotate:', '    size: 5m', 'paths:', '  data: /srv/centinela/data', ''].join(
+        '\n',
+      ),
+    );
     const { config, file } = loadConfig({ cwd, env: {} });
     expect(file).toBe(join(cwd, 'config/centinela.yaml'));
     expect(config.http.port).toBe(9100);
@@ -64,7 +68,19 @@ describe('loadConfig', () => {
   });
 
   test('CENTINELA_<SECTION>_<KEY> overrides the file, with YAML scalar types', () => {
-    const cwd = project(['http:', '  port: 9100', '  host: 0.0.0.0', 'log:', '  rotate:', '    size: 5m', 'shutdown:', '  timeout_seconds: 5', ''].join('\n'));
+    const cwd = project(
+      [
+        'http:',
+        '  port: 9100',
+        '  host: 0.0.0.0',
+        'log:',
+        '  rotate:',
+        '    size: 5m',
+        'shutdown:',
+        '  timeout_seconds: 5',
+        '',
+      ].join('\n'),
+    );
     const { config } = loadConfig({
       cwd,
       env: {
@@ -142,7 +158,19 @@ describe('loadConfig', () => {
   });
 
   test('an unknown key in the file gets "did you mean" with the closest known key', () => {
-    const cwd = project(['http:', '  prot: 9100', 'log:', '  rotate:', '    sise: 5m', 'shutdwn:', '  timeout_seconds: 5', 'level: debug', ''].join('\n'));
+    const cwd = project(
+      [
+        'http:',
+        '  prot: 9100',
+        'log:',
+        '  rotate:',
+        '    sise: 5m',
+        'shutdwn:',
+        '  timeout_seconds: 5',
+        'level: debug',
+        '',
+      ].join('\n'),
+    );
     const err = configError({ cwd, env: {} });
     const text = err.problems.join('\n');
     expect(text).toMatch(/http\.prot: unknown key .*did you mean http\.port\?/);
@@ -155,24 +183,38 @@ describe('loadConfig', () => {
 
   test('an unknown CENTINELA_ environment variable gets the closest known variable', () => {
     const err = configError({ cwd: project(), env: { CENTINELA_HTTP_PROT: '9100', CENTINELA_SHUTDOWN_TIMEOUT: '5' } });
-    expect(err.problems).toContain('CENTINELA_HTTP_PROT: unknown setting in the environment; did you mean CENTINELA_HTTP_PORT?');
+    expect(err.problems).toContain(
+      'CENTINELA_HTTP_PROT: unknown setting in the environment; did you mean CENTINELA_HTTP_PORT?',
+    );
     expect(err.problems).toContain(
       'CENTINELA_SHUTDOWN_TIMEOUT: unknown setting in the environment; did you mean CENTINELA_SHUTDOWN_TIMEOUT_SECONDS?',
     );
   });
 
   test('a value of the wrong type names the key, the value, what is expected and where it came from', () => {
-    const err = configError({ cwd: project('log:\n  rotate:\n    size: huge\n'), env: { CENTINELA_HTTP_PORT: 'abc', CENTINELA_LOG_LEVEL: 'loud' } });
+    const err = configError({
+      cwd: project('log:\n  rotate:\n    size: huge\n'),
+      env: { CENTINELA_HTTP_PORT: 'abc', CENTINELA_LOG_LEVEL: 'loud' },
+    });
     const text = err.problems.join('\n');
     expect(text).toMatch(/http\.port: expected number, got "abc" \(from CENTINELA_HTTP_PORT\)/);
     expect(text).toMatch(/log\.level: .*"info".*got "loud" \(from CENTINELA_LOG_LEVEL\)/);
     expect(text).toMatch(/log\.rotate\.size: a size such as 512k, 10m or 1g, got "huge" \(from .*centinela\.yaml\)/);
-    expect(configError({ cwd: project('http:\n  port: 70000\n'), env: {} }).problems[0]).toMatch(/http\.port: .*65535.*got 70000/);
+    expect(configError({ cwd: project('http:\n  port: 70000\n'), env: {} }).problems[0]).toMatch(
+      /http\.port: .*65535.*got 70000/,
+    );
   });
 
   test('a secret in the file is rejected, pointing at its environment variable, without echoing the value', () => {
     const cwd = project(
-      ['telegram:', `  bot_token: "${BOT_TOKEN}"`, 'openai_api_key: sk-proj-AbCdEf0123456789secret', 'http:', '  api_token: tok-0123456789-secret', ''].join('\n'),
+      [
+        'telegram:',
+        `  bot_token: "${BOT_TOKEN}"`,
+        'openai_api_key: sk-proj-AbCdEf0123456789secret',
+        'http:',
+        '  api_token: tok-0123456789-secret',
+        '',
+      ].join('\n'),
     );
     const err = configError({ cwd, env: {} });
     const text = err.message;
@@ -187,7 +229,14 @@ describe('loadConfig', () => {
 
   test('a secret-shaped value in the wrong place is not echoed either', () => {
     // A database URL pasted where a section belongs, and a bot token where a number belongs.
-    const cwd = project([`store: postgres://centinela:${DB_PASSWORD}@db.internal:5432/centinela`, 'http:', `  port: "${BOT_TOKEN}"`, ''].join('\n'));
+    const cwd = project(
+      [
+        `store: postgres://centinela:${DB_PASSWORD}@db.internal:5432/centinela`,
+        'http:',
+        `  port: "${BOT_TOKEN}"`,
+        '',
+      ].join('\n'),
+    );
     const err = configError({ cwd, env: {} });
     expect(err.problems.join('\n')).toMatch(/^store: expected object/m);
     expect(err.problems.join('\n')).toMatch(/^http\.port: expected number/m);
@@ -231,11 +280,22 @@ describe('loadConfig', () => {
     const cwd = project(['http:', '  prot: 9100', '  port: -1', `telegram_token: "${BOT_TOKEN}"`, ''].join('\n'));
     const err = configError({
       cwd,
-      env: { CENTINELA_LOG_LEVL: 'debug', CENTINELA_SHUTDOWN_TIMEOUT_SECONDS: 'soon', DATABASE_URL: 'not-a-url-but-secret' },
+      env: {
+        CENTINELA_LOG_LEVL: 'debug',
+        CENTINELA_SHUTDOWN_TIMEOUT_SECONDS: 'soon',
+        DATABASE_URL: 'not-a-url-but-secret',
+      },
     });
     expect(err.problems).toHaveLength(6);
     const text = err.message;
-    for (const part of ['http.prot', 'http.port', 'telegram_token', 'CENTINELA_LOG_LEVL', 'shutdown.timeout_seconds', 'DATABASE_URL']) {
+    for (const part of [
+      'http.prot',
+      'http.port',
+      'telegram_token',
+      'CENTINELA_LOG_LEVL',
+      'shutdown.timeout_seconds',
+      'DATABASE_URL',
+    ]) {
       expect(text).toContain(part);
     }
     // One problem a line, under a heading.
@@ -306,7 +366,8 @@ describe('describeSettings', () => {
 function leafSchema(key: string): z.ZodType {
   const unwrap = (schema: z.ZodType): z.ZodType => {
     let current = schema;
-    while (current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodOptional) current = current.unwrap() as z.ZodType;
+    while (current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodOptional)
+      current = current.unwrap() as z.ZodType;
     return current;
   };
   let schema: z.ZodType = configSchema;

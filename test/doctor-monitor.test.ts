@@ -29,13 +29,20 @@ describe('centinela doctor: the monitor', () => {
     const env = {
       CENTINELA_MONITOR_DOCKER_SOCKET: join(cwd, 'docker.sock'),
       CENTINELA_MONITOR_CONTAINERS: '[{name: loader}]',
-      CENTINELA_MONITOR_PROBES: '[{name: loaded, kind: sql_count, sql: "select count(*) from items", database_url_env: LOADER_DB}]',
+      CENTINELA_MONITOR_PROBES:
+        '[{name: loaded, kind: sql_count, sql: "select count(*) from items", database_url_env: LOADER_DB}]',
     };
     const r = await runCli(['doctor'], { cwd, env });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`✗ Docker socket ${join(cwd, 'docker.sock')} does not exist (ENOENT)\n    fix: start Docker, or set monitor.docker_socket`);
-    expect(r.stdout).toMatch(/✗ monitor\.probes:\n {2}- probe loaded: the environment variable LOADER_DB \(database_url_env\) is not set/);
-    await expect(startService({ cwd, only: ['monitor'], env: cleanEnv({ ...env, CENTINELA_LOG_STDOUT: 'false' }) })).rejects.toThrow(/probe loaded: the environment variable LOADER_DB/);
+    expect(r.stdout).toContain(
+      `✗ Docker socket ${join(cwd, 'docker.sock')} does not exist (ENOENT)\n    fix: start Docker, or set monitor.docker_socket`,
+    );
+    expect(r.stdout).toMatch(
+      /✗ monitor\.probes:\n {2}- probe loaded: the environment variable LOADER_DB \(database_url_env\) is not set/,
+    );
+    await expect(
+      startService({ cwd, only: ['monitor'], env: cleanEnv({ ...env, CENTINELA_LOG_STDOUT: 'false' }) }),
+    ).rejects.toThrow(/probe loaded: the environment variable LOADER_DB/);
   }, 60_000);
 
   it('with Docker and the databases there: each container and each probe, a query past its timeout ✗', async () => {
@@ -52,7 +59,13 @@ describe('centinela doctor: the monitor', () => {
         { name: 'scraped', kind: 'lines', glob: `${cwd}/*.jsonl` },
         { name: 'nothing', kind: 'newest_file', glob: `${cwd}/out/*.json` },
         { name: 'loaded', kind: 'sql_count', sql: 'select 42', database_url_env: 'LOADER_DB' },
-        { name: 'slow', kind: 'sql_count', sql: 'select count(*) from pg_sleep(5)', database_url_env: 'LOADER_DB', timeout: '300ms' },
+        {
+          name: 'slow',
+          kind: 'sql_count',
+          sql: 'select count(*) from pg_sleep(5)',
+          database_url_env: 'LOADER_DB',
+          timeout: '300ms',
+        },
       ]),
     };
     const r = await runCli(['doctor'], { cwd, env });
@@ -64,7 +77,9 @@ describe('centinela doctor: the monitor', () => {
     expect(r.stdout).toMatch(/^✓ probe scraped \(lines\): 2 lines, newest \d{4}-\d\d-\d\dT/m);
     expect(lines).toContain(`! probe nothing (newest_file): ${cwd}/out/*.json matches no file`);
     expect(lines).toContain('✓ probe loaded (sql_count): 42 rows');
-    expect(r.stdout).toMatch(/✗ probe slow \(sql_count\): the query failed \(canceling statement due to statement timeout\)/);
+    expect(r.stdout).toMatch(
+      /✗ probe slow \(sql_count\): the query failed \(canceling statement due to statement timeout\)/,
+    );
     expect(r.code).toBe(1);
     expect(r.stdout).not.toContain(db.url);
   }, 60_000);

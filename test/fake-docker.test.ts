@@ -73,11 +73,20 @@ describe('fake Docker Engine API, through dockerode', () => {
     const byPrefix = await docker.getContainer(webId.slice(0, 12)).inspect();
     expect(byPrefix.Id).toBe(byName.Id);
     expect(byName).toMatchObject({ Name: '/web', RestartCount: 0, Config: { Tty: false, Image: 'nginx:1.27' } });
-    expect(byName.State).toMatchObject({ Status: 'running', Running: true, Restarting: false, OOMKilled: false, ExitCode: 0 });
+    expect(byName.State).toMatchObject({
+      Status: 'running',
+      Running: true,
+      Restarting: false,
+      OOMKilled: false,
+      ExitCode: 0,
+    });
     expect(byName.State.Health?.Status).toBe('starting');
     expect(Date.parse(byName.State.StartedAt)).toBeGreaterThan(Date.now() - 60_000);
 
-    const missing = await docker.getContainer('nope').inspect().catch((e: unknown) => e as { statusCode?: number; message: string });
+    const missing = await docker
+      .getContainer('nope')
+      .inspect()
+      .catch((e: unknown) => e as { statusCode?: number; message: string });
     expect(missing).toMatchObject({ statusCode: 404 });
     expect((missing as Error).message).toContain('No such container: nope');
   });
@@ -116,7 +125,12 @@ describe('fake Docker Engine API, through dockerode', () => {
     expect(frames.map((f) => f.stream)).toEqual([1, 1, 2, 1]);
     const stamps = frames.map((f) => f.text.split(' ')[0] as string);
     for (const s of stamps) expect(s).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/);
-    expect(frames.map((f) => f.text.slice(f.text.indexOf(' ') + 1))).toEqual(['first\n', 'second\n', 'oops\n', 'third\n']);
+    expect(frames.map((f) => f.text.slice(f.text.indexOf(' ') + 1))).toEqual([
+      'first\n',
+      'second\n',
+      'oops\n',
+      'third\n',
+    ]);
 
     // since = the third line's stamp (inclusive, as Docker's), stdout only: third only.
     const sinceSecond = stamps[2] as string;
@@ -145,13 +159,19 @@ describe('fake Docker Engine API, through dockerode', () => {
     await ended;
     expect(fake.openStreams('logs')).toBe(0);
 
-    const missing = await docker.getContainer('ghost').logs({ stdout: true }).catch((e: unknown) => e as { statusCode?: number });
+    const missing = await docker
+      .getContainer('ghost')
+      .logs({ stdout: true })
+      .catch((e: unknown) => e as { statusCode?: number });
     expect(missing).toMatchObject({ statusCode: 404 });
-    const noStream = await docker.getContainer('app').logs({ stdout: false, stderr: false }).catch((e: unknown) => e as { statusCode?: number });
+    const noStream = await docker
+      .getContainer('app')
+      .logs({ stdout: false, stderr: false })
+      .catch((e: unknown) => e as { statusCode?: number });
     expect(noStream).toMatchObject({ statusCode: 400 });
   });
 
-  it('serves a TTY container\'s log raw, without frame headers', async () => {
+  it("serves a TTY container's log raw, without frame headers", async () => {
     const { fake, docker } = await start();
     fake.add({ name: 'tty', tty: true });
     fake.log('tty', 'plain line');
@@ -165,15 +185,26 @@ describe('fake Docker Engine API, through dockerode', () => {
     fake.add({ name: 'db', healthcheck: true });
     fake.exit('db', 3);
 
-    const replay = await docker.getEvents({ since: from, until: Math.floor(Date.now() / 1000) + 1, filters: { event: ['die'] } });
+    const replay = await docker.getEvents({
+      since: from,
+      until: Math.floor(Date.now() / 1000) + 1,
+      filters: { event: ['die'] },
+    });
     const replayed = parseEvents(await collect(replay, () => false)); // ends by itself at `until`
     expect(replayed).toHaveLength(1);
     const die = replayed[0] as WireEvent;
-    expect(die).toMatchObject({ Type: 'container', Action: 'die', scope: 'local', Actor: { Attributes: { name: 'db', exitCode: '3', image: 'busybox:latest' } } });
+    expect(die).toMatchObject({
+      Type: 'container',
+      Action: 'die',
+      scope: 'local',
+      Actor: { Attributes: { name: 'db', exitCode: '3', image: 'busybox:latest' } },
+    });
     expect(die.time).toBe(Math.floor(die.timeNano / 1e9));
     expect(Object.keys(die)).not.toContain('status'); // removed in API v1.52
 
-    const live = await docker.getEvents({ filters: { container: ['db'], event: ['start', 'die', 'oom', 'health_status'] } });
+    const live = await docker.getEvents({
+      filters: { container: ['db'], event: ['start', 'die', 'oom', 'health_status'] },
+    });
     await eventually(() => fake.openStreams('events') === 1, 'the event stream is open');
     fake.start('db');
     fake.setHealth('db', 'unhealthy');
@@ -193,7 +224,11 @@ describe('fake Docker Engine API, through dockerode', () => {
     expect(info.RestartCount).toBe(3);
     expect(info.State).toMatchObject({ Status: 'restarting', Restarting: true, Running: false });
     expect(info.HostConfig.RestartPolicy?.Name).toBe('always');
-    const events = await docker.getEvents({ since, until: Math.floor(Date.now() / 1000) + 1, filters: { event: ['die', 'start'] } });
+    const events = await docker.getEvents({
+      since,
+      until: Math.floor(Date.now() / 1000) + 1,
+      filters: { event: ['die', 'start'] },
+    });
     const actions = parseEvents(await collect(events, () => false)).map((e) => e.Action);
     expect(actions).toEqual(['start', 'die', 'start', 'die', 'start', 'die', 'start', 'die']);
   });
@@ -202,7 +237,10 @@ describe('fake Docker Engine API, through dockerode', () => {
     const { fake, docker } = await start();
     fake.add({ name: 'web' });
     fake.fail('inspect', { status: 500, message: 'boom' });
-    const failed = await docker.getContainer('web').inspect().catch((e: unknown) => e as { statusCode?: number; message: string });
+    const failed = await docker
+      .getContainer('web')
+      .inspect()
+      .catch((e: unknown) => e as { statusCode?: number; message: string });
     expect(failed).toMatchObject({ statusCode: 500 });
     expect((await docker.getContainer('web').inspect()).State.Running).toBe(true);
 

@@ -1,5 +1,11 @@
 // The fake OpenAI (test/fakes/openai), driven by the official SDK over loopback HTTP.
-import OpenAI, { APIConnectionTimeoutError, AuthenticationError, BadRequestError, InternalServerError, RateLimitError } from 'openai';
+import OpenAI, {
+  APIConnectionTimeoutError,
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+  RateLimitError,
+} from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { afterEach, describe, expect, test } from 'vitest';
 import { formatDuration, sha256Hex, startFakeOpenAI } from './fakes/openai/index.ts';
@@ -38,7 +44,10 @@ const schema = {
 
 const SYSTEM = 'You extract invoice fields.';
 
-function textRequest(text: string, extra: Partial<ChatCompletionCreateParamsNonStreaming> = {}): ChatCompletionCreateParamsNonStreaming {
+function textRequest(
+  text: string,
+  extra: Partial<ChatCompletionCreateParamsNonStreaming> = {},
+): ChatCompletionCreateParamsNonStreaming {
   return {
     model: 'gpt-4o-mini',
     messages: [
@@ -50,7 +59,10 @@ function textRequest(text: string, extra: Partial<ChatCompletionCreateParamsNonS
   };
 }
 
-function imageRequest(image: Buffer, extra: Partial<ChatCompletionCreateParamsNonStreaming> = {}): ChatCompletionCreateParamsNonStreaming {
+function imageRequest(
+  image: Buffer,
+  extra: Partial<ChatCompletionCreateParamsNonStreaming> = {},
+): ChatCompletionCreateParamsNonStreaming {
   return {
     model: 'gpt-4o',
     messages: [
@@ -59,7 +71,10 @@ function imageRequest(image: Buffer, extra: Partial<ChatCompletionCreateParamsNo
         role: 'user',
         content: [
           { type: 'text', text: 'Extract the invoice.' },
-          { type: 'image_url', image_url: { url: `data:image/png;base64,${image.toString('base64')}`, detail: 'high' } },
+          {
+            type: 'image_url',
+            image_url: { url: `data:image/png;base64,${image.toString('base64')}`, detail: 'high' },
+          },
         ],
       },
     ],
@@ -72,7 +87,11 @@ describe('answers', () => {
   test('a text request and an image request are answered from their scenarios, with usage', async () => {
     const { fake, client } = await start();
     const image = png('invoice-1');
-    fake.scenario(sha256Hex(image), { content: { vendor: 'ACME', total: 12.5 }, promptTokens: 900, completionTokens: 12 });
+    fake.scenario(sha256Hex(image), {
+      content: { vendor: 'ACME', total: 12.5 },
+      promptTokens: 900,
+      completionTokens: 12,
+    });
     fake.scenario(sha256Hex('Invoice from Globex, total 99'), { content: { vendor: 'Globex', total: 99 } });
 
     const img = await client.chat.completions.create(imageRequest(image));
@@ -91,18 +110,37 @@ describe('answers', () => {
     expect(txt.usage).toMatchObject({ prompt_tokens: estimate, completion_tokens: Math.ceil(content.length / 4) });
     expect(txt.usage?.total_tokens).toBe(estimate + Math.ceil(content.length / 4));
 
-    expect(fake.stats).toEqual({ requests: 2, completed: 2, rateLimited: 0, errors: 0, tokens: 912 + (txt.usage?.total_tokens ?? 0) });
+    expect(fake.stats).toEqual({
+      requests: 2,
+      completed: 2,
+      rateLimited: 0,
+      errors: 0,
+      tokens: 912 + (txt.usage?.total_tokens ?? 0),
+    });
     expect(fake.requests).toHaveLength(2);
-    expect(fake.requests[0]).toMatchObject({ model: 'gpt-4o', imageHashes: [sha256Hex(image)], status: 200, responseFormat: schema });
+    expect(fake.requests[0]).toMatchObject({
+      model: 'gpt-4o',
+      imageHashes: [sha256Hex(image)],
+      status: 200,
+      responseFormat: schema,
+    });
     expect(fake.requests[0]?.textHash).toBe(sha256Hex(SYSTEM + 'Extract the invoice.'));
     // An image at detail 'high' costs 765 at admission.
-    expect(fake.requests[0]?.chargedTokens).toBe(3 + 6 + Math.ceil(SYSTEM.length / 4) + Math.ceil('Extract the invoice.'.length / 4) + 765);
-    expect(fake.requests[1]).toMatchObject({ model: 'gpt-4o-mini', imageHashes: [], textHash: sha256Hex(SYSTEM + 'Invoice from Globex, total 99') });
+    expect(fake.requests[0]?.chargedTokens).toBe(
+      3 + 6 + Math.ceil(SYSTEM.length / 4) + Math.ceil('Extract the invoice.'.length / 4) + 765,
+    );
+    expect(fake.requests[1]).toMatchObject({
+      model: 'gpt-4o-mini',
+      imageHashes: [],
+      textHash: sha256Hex(SYSTEM + 'Invoice from Globex, total 99'),
+    });
   });
 
   test('the whole-text hash matches too; unmatched requests get the fallback (default {})', async () => {
     const { fake, client } = await start();
-    const a = await client.chat.completions.create(textRequest('nothing known', { response_format: { type: 'json_object' } }));
+    const a = await client.chat.completions.create(
+      textRequest('nothing known', { response_format: { type: 'json_object' } }),
+    );
     expect(a.choices[0]?.message.content).toBe('{}');
     fake.scenario(sha256Hex(SYSTEM + 'two parts'), { content: 'not json at all' });
     const b = await client.chat.completions.create(textRequest('two parts'));
@@ -116,7 +154,12 @@ describe('answers', () => {
       json_schema: {
         name: 'invoice',
         strict: true,
-        schema: { type: 'object', additionalProperties: false, required: ['vendor', 'total'], properties: { vendor: { type: ['string', 'null'] }, total: { type: 'number' } } },
+        schema: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['vendor', 'total'],
+          properties: { vendor: { type: ['string', 'null'] }, total: { type: 'number' } },
+        },
       },
     } as const;
     // A property the scenario leaves out is answered null when the schema allows it.
@@ -133,18 +176,35 @@ describe('answers', () => {
     const broken = await client.chat.completions.create(textRequest('broken'));
     expect(JSON.parse(broken.choices[0]?.message.content ?? '')).toEqual({ vendor: 42 });
     // A strict schema OpenAI cannot enforce is refused up front, as OpenAI does.
-    const open = { type: 'json_schema', json_schema: { name: 'invoice', strict: true, schema: { type: 'object', required: ['a'], properties: { a: { type: 'string' } } } } } as const;
+    const open = {
+      type: 'json_schema',
+      json_schema: {
+        name: 'invoice',
+        strict: true,
+        schema: { type: 'object', required: ['a'], properties: { a: { type: 'string' } } },
+      },
+    } as const;
     const refused = await rejection(client.chat.completions.create(textRequest('x', { response_format: open })));
     expect(refused).toBeInstanceOf(BadRequestError);
     expect((refused as Error).message).toMatch(/'additionalProperties' is required to be supplied and to be false/);
-    const notRequired = { ...open, json_schema: { ...open.json_schema, schema: { ...open.json_schema.schema, additionalProperties: false, required: [] } } };
-    const refused2 = await rejection(client.chat.completions.create(textRequest('x', { response_format: notRequired })));
+    const notRequired = {
+      ...open,
+      json_schema: {
+        ...open.json_schema,
+        schema: { ...open.json_schema.schema, additionalProperties: false, required: [] },
+      },
+    };
+    const refused2 = await rejection(
+      client.chat.completions.create(textRequest('x', { response_format: notRequired })),
+    );
     expect((refused2 as Error).message).toMatch(/Missing 'a'/);
   });
 
   test('max_tokens too small: cut short with finish_reason length', async () => {
     const { fake, client } = await start();
-    fake.fallback({ content: { vendor: 'A very long vendor name indeed, Sociedad Anónima de Capital Variable', total: 1 } });
+    fake.fallback({
+      content: { vendor: 'A very long vendor name indeed, Sociedad Anónima de Capital Variable', total: 1 },
+    });
     const r = await client.chat.completions.create(textRequest('x', { max_completion_tokens: 5 }));
     expect(r.choices[0]?.finish_reason).toBe('length');
     expect(r.choices[0]?.message.content).toHaveLength(20);
@@ -181,7 +241,9 @@ describe('rate limits', () => {
 
   test('requests/min 60: 60 immediate requests pass, the 61st gets 429 with retry-after', async () => {
     const { fake, client } = await start({ requestsPerMinute: 60 });
-    const results = await Promise.allSettled(Array.from({ length: 61 }, (_, i) => client.chat.completions.create(textRequest(`r${i}`))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 61 }, (_, i) => client.chat.completions.create(textRequest(`r${i}`))),
+    );
     const ok = results.filter((r) => r.status === 'fulfilled');
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     expect(ok).toHaveLength(60);
@@ -209,7 +271,9 @@ describe('rate limits', () => {
   test('the SDK, allowed to retry, gets all through by obeying retry-after-ms', async () => {
     const { fake } = await start({ requestsPerMinute: 60 });
     const client = new OpenAI({ baseURL: fake.baseURL, apiKey: fake.apiKey, maxRetries: 3 });
-    const results = await Promise.all(Array.from({ length: 62 }, (_, i) => client.chat.completions.create(textRequest(`r${i}`))));
+    const results = await Promise.all(
+      Array.from({ length: 62 }, (_, i) => client.chat.completions.create(textRequest(`r${i}`))),
+    );
     expect(results).toHaveLength(62);
     expect(fake.stats.completed).toBe(62);
     expect(fake.stats.rateLimited).toBeGreaterThanOrEqual(2);
@@ -243,7 +307,9 @@ describe('rate limits', () => {
   test('windowMs 1000: the per-minute limit is enforced per second, though the headers show the minute', async () => {
     const { fake, client } = await start({ requestsPerMinute: 600, windowMs: 1000 });
     // 10 a second (and one more per 100 ms the arrivals took): 30 at once are mostly refused, with plenty left in the minute.
-    const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => client.chat.completions.create(textRequest(`w${i}`))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) => client.chat.completions.create(textRequest(`w${i}`))),
+    );
     const arrivals = fake.requests.map((r) => r.at);
     const spreadMs = Math.max(...arrivals) - Math.min(...arrivals);
     const ok = results.filter((r) => r.status === 'fulfilled').length;
@@ -259,7 +325,8 @@ describe('rate limits', () => {
     expect(wait).toBeGreaterThan(0);
     expect(wait).toBeLessThanOrEqual(100); // one request refills in 100 ms
     // Waiting what a 429 says is enough (the requests admitted after that one above took the refill: ask afresh).
-    const ask = (text: string): Promise<unknown> => client.chat.completions.create(textRequest(text)).catch((e: unknown) => e);
+    const ask = (text: string): Promise<unknown> =>
+      client.chat.completions.create(textRequest(text)).catch((e: unknown) => e);
     let after = await ask('after');
     if (after instanceof RateLimitError) {
       const ms = Number(after.headers?.get('retry-after-ms'));
@@ -383,11 +450,23 @@ describe('modes and errors', () => {
     expect(await noModel.json()).toMatchObject({ error: { type: 'invalid_request_error', param: 'model' } });
     const noMessages = await post({ model: 'gpt-4o' });
     expect(await noMessages.json()).toMatchObject({ error: { code: 'missing_required_parameter', param: 'messages' } });
-    const badPart = await post({ model: 'gpt-4o', messages: [{ role: 'user', content: [{ type: 'video', video: 'x' }] }] });
-    expect(await badPart.json()).toMatchObject({ error: { code: 'invalid_value', param: 'messages[0].content[0].type' } });
-    const noName = await post({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }], response_format: { type: 'json_schema', json_schema: { schema: {} } } });
+    const badPart = await post({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: [{ type: 'video', video: 'x' }] }],
+    });
+    expect(await badPart.json()).toMatchObject({
+      error: { code: 'invalid_value', param: 'messages[0].content[0].type' },
+    });
+    const noName = await post({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'x' }],
+      response_format: { type: 'json_schema', json_schema: { schema: {} } },
+    });
     expect(await noName.json()).toMatchObject({ error: { param: 'response_format.json_schema.name' } });
-    const notFound = await fetch(`${fake.baseURL}/responses`, { method: 'POST', headers: { authorization: `Bearer ${fake.apiKey}` } });
+    const notFound = await fetch(`${fake.baseURL}/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fake.apiKey}` },
+    });
     expect(notFound.status).toBe(404);
     expect(fake.stats).toMatchObject({ requests: 5, completed: 0, errors: 5 });
   });

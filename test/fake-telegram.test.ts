@@ -68,7 +68,11 @@ describe('fake Telegram Bot API with a real grammY client', () => {
     const update = fake.text(ana, 'hola');
     const got = await poll;
     expect(got).toEqual([update]);
-    expect(got[0]?.message).toMatchObject({ text: 'hola', from: { id: 1001, is_bot: false }, chat: { id: 1001, type: 'private' } });
+    expect(got[0]?.message).toMatchObject({
+      text: 'hola',
+      from: { id: 1001, is_bot: false },
+      chat: { id: 1001, type: 'private' },
+    });
 
     // Not confirmed yet, so a new poll would get it again; confirm it.
     expect(await api.getUpdates({ offset: update.update_id + 1 })).toEqual([]);
@@ -119,14 +123,18 @@ describe('fake Telegram Bot API with a real grammY client', () => {
     const second = api.getUpdates({ timeout: 0 });
     const err = await grammyError(first);
     expect(err.error_code).toBe(409);
-    expect(err.description).toBe('Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
+    expect(err.description).toBe(
+      'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+    );
     expect(await second).toEqual([]);
 
     expect(await api.setWebhook('https://example.test/hook')).toBe(true);
     expect((await api.getWebhookInfo()).url).toBe('https://example.test/hook');
     const hooked = await grammyError(api.getUpdates());
     expect(hooked.error_code).toBe(409);
-    expect(hooked.description).toBe("Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+    expect(hooked.description).toBe(
+      "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+    );
     expect(await api.deleteWebhook()).toBe(true);
     expect(await api.getUpdates()).toEqual([]);
   });
@@ -135,20 +143,30 @@ describe('fake Telegram Bot API with a real grammY client', () => {
     const fake = await start();
     const api = apiFor(fake);
     const msg = await api.sendMessage(1001, 'Disk <b>92%</b> &amp; rising', { parse_mode: 'HTML' });
-    expect(msg).toMatchObject({ text: 'Disk 92% & rising', entities: [{ type: 'bold', offset: 5, length: 3 }], chat: { id: 1001 } });
+    expect(msg).toMatchObject({
+      text: 'Disk 92% & rising',
+      entities: [{ type: 'bold', offset: 5, length: 3 }],
+      chat: { id: 1001 },
+    });
     expect(fake.sent(1001).map((c) => c.params.text)).toEqual(['Disk <b>92%</b> &amp; rising']);
     expect(fake.sent(999)).toEqual([]);
     expect(fake.messageText(1001, msg.message_id)).toBe('Disk 92% & rising');
 
     const unclosed = await grammyError(api.sendMessage(1001, '<b>x', { parse_mode: 'HTML' }));
     expect(unclosed.error_code).toBe(400);
-    expect(unclosed.description).toBe('Bad Request: can\'t parse entities: Can\'t find end tag corresponding to start tag "b"');
+    expect(unclosed.description).toBe(
+      'Bad Request: can\'t parse entities: Can\'t find end tag corresponding to start tag "b"',
+    );
     const unknown = await grammyError(api.sendMessage(1001, 'é <foo>x</foo>', { parse_mode: 'HTML' }));
-    expect(unknown.description).toBe('Bad Request: can\'t parse entities: Unsupported start tag "foo" at byte offset 3');
+    expect(unknown.description).toBe(
+      'Bad Request: can\'t parse entities: Unsupported start tag "foo" at byte offset 3',
+    );
     const tooLong = await grammyError(api.sendMessage(1001, 'x'.repeat(4097)));
     expect(tooLong.description).toBe('Bad Request: message is too long');
     const md = await grammyError(api.sendMessage(1001, 'v1.2', { parse_mode: 'MarkdownV2' }));
-    expect(md.description).toBe("Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'");
+    expect(md.description).toBe(
+      "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'",
+    );
     expect(fake.sent(1001)).toHaveLength(1);
     expect(fake.calls.filter((c) => c.error).map((c) => c.error?.error_code)).toEqual([400, 400, 400, 400]);
   });
@@ -166,7 +184,9 @@ describe('fake Telegram Bot API with a real grammY client', () => {
 
     expect(await api.deleteMessage(1001, msg.message_id)).toBe(true);
     expect(fake.messageText(1001, msg.message_id)).toBeUndefined();
-    expect((await grammyError(api.deleteMessage(1001, msg.message_id))).description).toBe('Bad Request: message to delete not found');
+    expect((await grammyError(api.deleteMessage(1001, msg.message_id))).description).toBe(
+      'Bad Request: message to delete not found',
+    );
   });
 
   test('a 429 fault surfaces as a GrammyError with parameters.retry_after, then calls succeed again', async () => {
@@ -191,7 +211,14 @@ describe('fake Telegram Bot API with a real grammY client', () => {
     fake.fail('sendMessage', { timeout: true });
     const url = `${fake.apiRoot}/bot${fake.token}/sendMessage`;
     const body = JSON.stringify({ chat_id: 1001, text: 'lost' });
-    const err = await rejection(fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(300) }));
+    const err = await rejection(
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(300),
+      }),
+    );
     expect((err as Error).name).toBe('TimeoutError');
     expect(fake.calls.map((c) => [c.method, c.result])).toEqual([['sendMessage', undefined]]);
 
@@ -272,13 +299,22 @@ describe('fake Telegram Bot API with a real grammY client', () => {
       reply_markup: { inline_keyboard: [[{ text: 'Ver', url: 'https://example.test/informe' }]] },
     });
     expect(msg.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Ver', url: 'https://example.test/informe' }]] });
-    expect(msg.document).toMatchObject({ file_name: 'informe marzo;final.pdf', mime_type: 'application/pdf', file_size: bytes.length });
+    expect(msg.document).toMatchObject({
+      file_name: 'informe marzo;final.pdf',
+      mime_type: 'application/pdf',
+      file_size: bytes.length,
+    });
     expect(msg).toMatchObject({ caption: 'Informe listo', caption_entities: [{ type: 'bold', offset: 0, length: 7 }] });
 
     const [call] = fake.sent(1001);
     expect(call?.method).toBe('sendDocument');
     const upload = call?.params.document as UploadedFile;
-    expect(upload).toMatchObject({ kind: 'upload', fileName: 'informe marzo;final.pdf', size: bytes.length, fileId: msg.document?.file_id });
+    expect(upload).toMatchObject({
+      kind: 'upload',
+      fileName: 'informe marzo;final.pdf',
+      size: bytes.length,
+      fileId: msg.document?.file_id,
+    });
     expect(readFileSync(upload.path).equals(bytes)).toBe(true);
     expect(fake.fileBytes(msg.document?.file_id ?? '').equals(bytes)).toBe(true);
     expect(String(call?.params.chat_id)).toBe('1001');
@@ -332,14 +368,29 @@ describe('fake Telegram Bot API with a real grammY client', () => {
     const form = await fetch(`${fake.apiRoot}/bot${fake.token}/SENDMESSAGE`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ chat_id: '77', text: 'por formulario', reply_markup: JSON.stringify({ inline_keyboard: [[{ text: 'OK', callback_data: 'ok' }]] }) }),
+      body: new URLSearchParams({
+        chat_id: '77',
+        text: 'por formulario',
+        reply_markup: JSON.stringify({ inline_keyboard: [[{ text: 'OK', callback_data: 'ok' }]] }),
+      }),
     });
-    const answer = (await form.json()) as { ok: boolean; result: { text: string; chat: { id: number }; reply_markup: unknown } };
+    const answer = (await form.json()) as {
+      ok: boolean;
+      result: { text: string; chat: { id: number }; reply_markup: unknown };
+    };
     expect(answer.ok).toBe(true);
-    expect(answer.result).toMatchObject({ text: 'por formulario', chat: { id: 77 }, reply_markup: { inline_keyboard: [[{ text: 'OK', callback_data: 'ok' }]] } });
+    expect(answer.result).toMatchObject({
+      text: 'por formulario',
+      chat: { id: 77 },
+      reply_markup: { inline_keyboard: [[{ text: 'OK', callback_data: 'ok' }]] },
+    });
     expect(fake.sent(77)[0]?.params.reply_markup).toEqual({ inline_keyboard: [[{ text: 'OK', callback_data: 'ok' }]] });
     const missing = await fetch(`${fake.apiRoot}/bot${fake.token}/sendMessage?chat_id=77`);
-    expect(await missing.json()).toEqual({ ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
+    expect(await missing.json()).toEqual({
+      ok: false,
+      error_code: 400,
+      description: 'Bad Request: message text is empty',
+    });
   });
 
   test('commands per scope; inline buttons, callbacks and albums', async () => {
@@ -348,14 +399,22 @@ describe('fake Telegram Bot API with a real grammY client', () => {
     await api.setMyCommands([{ command: 'status', description: 'Estado' }]);
     await api.setMyCommands([{ command: 'jobs', description: 'Trabajos' }], { scope: { type: 'chat', chat_id: 1001 } });
     expect(await api.getMyCommands()).toEqual([{ command: 'status', description: 'Estado' }]);
-    expect(await api.getMyCommands({ scope: { type: 'chat', chat_id: 1001 } })).toEqual([{ command: 'jobs', description: 'Trabajos' }]);
+    expect(await api.getMyCommands({ scope: { type: 'chat', chat_id: 1001 } })).toEqual([
+      { command: 'jobs', description: 'Trabajos' },
+    ]);
     expect(fake.commands({ type: 'chat', chat_id: 1001 })).toEqual([{ command: 'jobs', description: 'Trabajos' }]);
 
-    const msg = await api.sendMessage(1001, '¿Reintentar?', { reply_markup: { inline_keyboard: [[{ text: 'Sí', callback_data: 'retry:7' }]] } });
+    const msg = await api.sendMessage(1001, '¿Reintentar?', {
+      reply_markup: { inline_keyboard: [[{ text: 'Sí', callback_data: 'retry:7' }]] },
+    });
     const press = fake.callback(ana, 'retry:7', msg.message_id);
     const [update] = await api.getUpdates();
     expect(update).toEqual(press);
-    expect(update?.callback_query).toMatchObject({ data: 'retry:7', from: { id: 1001 }, message: { message_id: msg.message_id, text: '¿Reintentar?' } });
+    expect(update?.callback_query).toMatchObject({
+      data: 'retry:7',
+      from: { id: 1001 },
+      message: { message_id: msg.message_id, text: '¿Reintentar?' },
+    });
     expect(await api.answerCallbackQuery(update?.callback_query?.id ?? '', { text: 'Hecho' })).toBe(true);
     expect((await grammyError(api.answerCallbackQuery(update?.callback_query?.id ?? ''))).error_code).toBe(400);
 
@@ -372,39 +431,69 @@ describe('fake Telegram Bot API with a real grammY client', () => {
     const photo = got[0]?.message?.photo ?? [];
     expect(photo).toHaveLength(2);
     expect((photo[1]?.width ?? 0) > (photo[0]?.width ?? 0)).toBe(true);
-    expect(got[2]?.message?.document).toMatchObject({ file_name: 'notes.txt', mime_type: 'text/plain', file_size: 1000 });
+    expect(got[2]?.message?.document).toMatchObject({
+      file_name: 'notes.txt',
+      mime_type: 'text/plain',
+      file_size: 1000,
+    });
   });
 
   test('a hand-written multipart body in tiny chunks: odd headers, boundary-like bytes in the file', async () => {
     const fake = await start();
     const boundary = 'XyZ-123';
-    const content = Buffer.concat([Buffer.from('start\r\n--XyZ-12'), randomBytes(5000), Buffer.from('\r\n--XyZ-1 end')]);
+    const content = Buffer.concat([
+      Buffer.from('start\r\n--XyZ-12'),
+      randomBytes(5000),
+      Buffer.from('\r\n--XyZ-1 end'),
+    ]);
     const body = Buffer.concat([
       Buffer.from(`preamble\r\n--${boundary}\r\nContent-Disposition: form-data; name=chat_id\r\n\r\n555`),
-      Buffer.from(`\r\n--${boundary}\r\ncontent-disposition:form-data;name="caption"\r\ncontent-type: text/plain; charset=utf-8\r\n\r\nño`),
+      Buffer.from(
+        `\r\n--${boundary}\r\ncontent-disposition:form-data;name="caption"\r\ncontent-type: text/plain; charset=utf-8\r\n\r\nño`,
+      ),
       Buffer.from(`\r\n--${boundary}\r\nCONTENT-DISPOSITION: form-data; filename="datos.csv"; name="document"\r\n\r\n`),
       content,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
     const answer = await new Promise<string>((resolve, reject) => {
-      const req = request(`${fake.apiRoot}/bot${fake.token}/sendDocument`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary="${boundary}"` } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks).toString()));
-      });
+      const req = request(
+        `${fake.apiRoot}/bot${fake.token}/sendDocument`,
+        { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary="${boundary}"` } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks).toString()));
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < body.length; i += 7) req.write(body.subarray(i, i + 7));
       req.end();
     });
-    expect(JSON.parse(answer)).toMatchObject({ ok: true, result: { chat: { id: 555 }, caption: 'ño', document: { file_name: 'datos.csv', mime_type: 'text/csv', file_size: content.length } } });
+    expect(JSON.parse(answer)).toMatchObject({
+      ok: true,
+      result: {
+        chat: { id: 555 },
+        caption: 'ño',
+        document: { file_name: 'datos.csv', mime_type: 'text/csv', file_size: content.length },
+      },
+    });
     const upload = fake.sent(555)[0]?.params.document as UploadedFile;
     expect(readFileSync(upload.path).equals(content)).toBe(true);
   });
 
   test('multipart content-disposition is read leniently', () => {
-    expect(parseDisposition(';name="abc";filename=my file;v2.pdf')).toEqual({ name: 'abc', fileName: 'my file;v2.pdf' });
-    expect(parseDisposition('; name="document"; filename="a \\"b\\".pdf"')).toEqual({ name: 'document', fileName: 'a "b".pdf' });
-    expect(parseDisposition("; name=photo; filename*=UTF-8''foto%20a%C3%B1o.jpg")).toEqual({ name: 'photo', fileName: 'foto año.jpg' });
+    expect(parseDisposition(';name="abc";filename=my file;v2.pdf')).toEqual({
+      name: 'abc',
+      fileName: 'my file;v2.pdf',
+    });
+    expect(parseDisposition('; name="document"; filename="a \\"b\\".pdf"')).toEqual({
+      name: 'document',
+      fileName: 'a "b".pdf',
+    });
+    expect(parseDisposition("; name=photo; filename*=UTF-8''foto%20a%C3%B1o.jpg")).toEqual({
+      name: 'photo',
+      fileName: 'foto año.jpg',
+    });
   });
 });
 

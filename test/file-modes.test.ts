@@ -39,7 +39,12 @@ async function storeInvoices(s: RunningService): Promise<void> {
   const res = await fetch(`${s.url}/batches`, { method: 'POST', headers, body });
   expect(res.status, await res.clone().text()).toBe(200);
   const { batch_id: batch } = (await res.json()) as { batch_id: string };
-  await eventually(async () => ((await (await fetch(`${s.url}/batches/${batch}`, { headers })).json()) as { is_complete: boolean }).is_complete, 'batch done', 30_000);
+  await eventually(
+    async () =>
+      ((await (await fetch(`${s.url}/batches/${batch}`, { headers })).json()) as { is_complete: boolean }).is_complete,
+    'batch done',
+    30_000,
+  );
 }
 
 function expectOnly(found: Map<string, string>, folder: string, file: string): void {
@@ -53,7 +58,18 @@ describe('file and folder modes under umask 022', () => {
     await storeInvoices(service);
     const found = modes(service.cwd, ['data', 'logs', 'media']);
     // What must be there, so that a missing one cannot pass unseen.
-    for (const path of ['data/', 'data/centinela.db', 'data/centinela.db-wal', 'data/centinela.db-shm', 'data/api-token', 'logs/', 'media/', 'data/incoming/', 'data/pending/', 'data/quarantine/']) {
+    for (const path of [
+      'data/',
+      'data/centinela.db',
+      'data/centinela.db-wal',
+      'data/centinela.db-shm',
+      'data/api-token',
+      'logs/',
+      'media/',
+      'data/incoming/',
+      'data/pending/',
+      'data/quarantine/',
+    ]) {
       expect(found.has(path), `${path} in ${[...found.keys()].join(', ')}`).toBe(true);
     }
     expect([...found.keys()].some((p) => /^logs\/centinela\.\d+\.log$/.test(p))).toBe(true);
@@ -64,7 +80,10 @@ describe('file and folder modes under umask 022', () => {
   });
 
   test('with paths.group_readable the group may read: folders 0750, files 0640', async () => {
-    service = await startService({ umask: '022', env: { CENTINELA_PATHS_GROUP_READABLE: 'true', CENTINELA_QUEUE_POLL_MS: '100' } });
+    service = await startService({
+      umask: '022',
+      env: { CENTINELA_PATHS_GROUP_READABLE: 'true', CENTINELA_QUEUE_POLL_MS: '100' },
+    });
     await storeInvoices(service);
     const found = modes(service.cwd, ['data', 'logs', 'media']);
     expect(found.get('data/centinela.db')).toBe('640');
@@ -87,7 +106,9 @@ describe('file and folder modes under umask 022', () => {
     expect(found.get('data/')).toBe('700');
     expect(found.get('data/centinela.db')).toBe('600');
     expectOnly(found, '700', '600');
-    await service.waitForLine((l) => l.includes('made files of an older install private') && l.includes('centinela.db 644'));
+    await service.waitForLine(
+      (l) => l.includes('made files of an older install private') && l.includes('centinela.db 644'),
+    );
   });
 
   test('the systemd unit sets UMask=0027', () => {

@@ -1,6 +1,14 @@
 // core/format.ts: the one module that writes durations, sizes and times for people.
 import { describe, expect, test } from 'vitest';
-import { formatBinaryBytes, formatBytes, formatDuration, formatDurationSpaced, formatSeconds, formatSizeSetting, formatTime } from '../src/core/format.ts';
+import {
+  formatBinaryBytes,
+  formatBytes,
+  formatDuration,
+  formatDurationSpaced,
+  formatSeconds,
+  formatSizeSetting,
+  formatTime,
+} from '../src/core/format.ts';
 import { decodeEntities } from '../src/core/html-entities.ts';
 import { configSchema } from '../src/core/config.ts';
 
@@ -36,11 +44,15 @@ test('formatBytes and formatTime', () => {
 });
 
 test('decodeEntities: the predefined names and numeric references; anything else stays as written', () => {
-  expect(decodeEntities('Pérez &amp; Hijos &lt;b&gt; &quot;x&quot; &apos;y&apos; &#128165; &#x1F4A5; &#X41;')).toBe('Pérez & Hijos <b> "x" \'y\' 💥 💥 A');
+  expect(decodeEntities('Pérez &amp; Hijos &lt;b&gt; &quot;x&quot; &apos;y&apos; &#128165; &#x1F4A5; &#X41;')).toBe(
+    'Pérez & Hijos <b> "x" \'y\' 💥 💥 A',
+  );
   expect(decodeEntities('&nbsp; &#0; &#xD800; &amp no semicolon')).toBe('&nbsp; &#0; &#xD800; &amp no semicolon');
 });
 
 test('telegram.api_root comes out of the schema without trailing slashes', () => {
-  expect(configSchema.parse({ telegram: { api_root: 'http://127.0.0.1:8081//' } }).telegram.api_root).toBe('http://127.0.0.1:8081');
+  expect(configSchema.parse({ telegram: { api_root: 'http://127.0.0.1:8081//' } }).telegram.api_root).toBe(
+    'http://127.0.0.1:8081',
+  );
   expect(configSchema.parse({}).telegram.api_root).toBe('https://api.telegram.org');
 });

@@ -2,7 +2,16 @@
 // of another type, an empty file. And a file whose 250-character name is already in the archive is archived under
 // a name that fits, instead of failing at every rescan. Scans are run by hand, three times each, to show nothing
 // repeats.
-import { existsSync, lstatSync, lutimesSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -33,7 +42,10 @@ interface Line {
   reason?: string;
 }
 
-async function inbox(after: 'move' | 'keep', linkedRoot = false): Promise<{ dir: string; inboxDir: string; source: InboxSource; lines: Line[]; taken: () => Promise<string[]> }> {
+async function inbox(
+  after: 'move' | 'keep',
+  linkedRoot = false,
+): Promise<{ dir: string; inboxDir: string; source: InboxSource; lines: Line[]; taken: () => Promise<string[]> }> {
   const dir = tempDir('centinela-inbox-');
   let inboxDir = join(dir, 'inbox');
   mkdirSync(inboxDir);
@@ -49,11 +61,32 @@ async function inbox(after: 'move' | 'keep', linkedRoot = false): Promise<{ dir:
       done();
     },
   });
-  const log = await createLog({ level: 'info', dir: null, stdout: true, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: sink });
-  const config = configSchema.parse({ paths: { data: join(dir, 'data') }, invoices: { inbox: inboxDir, inbox_after: after, inbox_stable_seconds: 1, inbox_rescan_seconds: 600 } });
+  const log = await createLog({
+    level: 'info',
+    dir: null,
+    stdout: true,
+    rotate: { size: 2 ** 20, keep: 1 },
+    stdoutStream: sink,
+  });
+  const config = configSchema.parse({
+    paths: { data: join(dir, 'data') },
+    invoices: { inbox: inboxDir, inbox_after: after, inbox_stable_seconds: 1, inbox_rescan_seconds: 600 },
+  });
   const intake = new IntakeRecords(t.store);
-  const source = new InboxSource({ config, intakeRecords: intake, queue: await testQueue(t.store), followers: pipelineFollowers(config, t.store), log: log.for('invoices') }, inboxDir);
-  const taken = async (): Promise<string[]> => (await intake.db.selectFrom('files').select('file_name').where('source', '=', 'inbox').execute()).map((f) => f.file_name ?? '');
+  const source = new InboxSource(
+    {
+      config,
+      intakeRecords: intake,
+      queue: await testQueue(t.store),
+      followers: pipelineFollowers(config, t.store),
+      log: log.for('invoices'),
+    },
+    inboxDir,
+  );
+  const taken = async (): Promise<string[]> =>
+    (await intake.db.selectFrom('files').select('file_name').where('source', '=', 'inbox').execute()).map(
+      (f) => f.file_name ?? '',
+    );
   return { dir, inboxDir, source, lines, taken };
 }
 
@@ -120,7 +153,12 @@ describe('inbox refusals', () => {
     for (let i = 0; i < 3; i++) await source.scan();
     expect(await taken()).toEqual([]);
     expect(readdirSync(inboxDir).sort()).toEqual(['fuera.xml', 'notas.txt', 'vacia.xml']);
-    expect(lines.filter((l) => l.level === 'WARN').map((l) => l.file).sort()).toEqual(['fuera.xml', 'notas.txt', 'vacia.xml']);
+    expect(
+      lines
+        .filter((l) => l.level === 'WARN')
+        .map((l) => l.file)
+        .sort(),
+    ).toEqual(['fuera.xml', 'notas.txt', 'vacia.xml']);
     // The empty file is written at last: now it is taken.
     drop(join(inboxDir, 'vacia.xml'), cfdi('cfdi33-real.xml'));
     await source.scan();

@@ -1,7 +1,17 @@
 // The inbox folder source: files already there at start, a file renamed in, a file written slowly, and a
 // restart with files kept in place (never taken twice).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startService } from '../src/main.ts';
@@ -35,7 +45,11 @@ async function start(dir: string, after: 'move' | 'keep' = 'move'): Promise<Serv
 }
 
 async function inboxFiles(s: Service): Promise<Array<{ sha256: string | null; file_name: string | null }>> {
-  return new IntakeRecords(s.store).db.selectFrom('files').select(['sha256', 'file_name']).where('source', '=', 'inbox').execute();
+  return new IntakeRecords(s.store).db
+    .selectFrom('files')
+    .select(['sha256', 'file_name'])
+    .where('source', '=', 'inbox')
+    .execute();
 }
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -55,9 +69,15 @@ describe('inbox folder', () => {
     renameSync(join(dir, 'late.xml.tmp'), join(dir, 'inbox/late.xml'));
     await eventually(async () => (await inboxFiles(s)).length === 2, 'renamed file taken');
     expect(new Set((await inboxFiles(s)).map((f) => f.sha256))).toEqual(new Set([sha(early), sha(late)]));
-    await eventually(() => readdirSync(join(dir, 'inbox')).filter((f) => f !== 'archive').length === 0, 'inbox emptied');
+    await eventually(
+      () => readdirSync(join(dir, 'inbox')).filter((f) => f !== 'archive').length === 0,
+      'inbox emptied',
+    );
     expect(readdirSync(join(dir, 'inbox/archive', today())).sort()).toEqual(['early.xml', 'late.xml']);
-    await eventually(async () => (await s.queue.list({ queue: 'invoice.process', states: ['done'] })).length === 2, 'both processed');
+    await eventually(
+      async () => (await s.queue.list({ queue: 'invoice.process', states: ['done'] })).length === 2,
+      'both processed',
+    );
   });
 
   it('waits for a file that is still being written, and takes it whole', async () => {

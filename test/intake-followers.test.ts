@@ -24,8 +24,22 @@ const silent: Notifier = {
 function batchJob(batchId: string): Job<BatchPayload> {
   const t = Date.now();
   return {
-    id: 1, queue: 'intake.batch', payload: { batchId }, key: `batch:${batchId}`, state: 'active', priority: 0, runAt: t, attempts: 1, maxAttempts: 5,
-    backoff: { baseMs: 10, capMs: 40 }, leaseUntil: t + 60_000, worker: 'test', lastError: null, createdAt: t, updatedAt: t, finishedAt: null,
+    id: 1,
+    queue: 'intake.batch',
+    payload: { batchId },
+    key: `batch:${batchId}`,
+    state: 'active',
+    priority: 0,
+    runAt: t,
+    attempts: 1,
+    maxAttempts: 5,
+    backoff: { baseMs: 10, capMs: 40 },
+    leaseUntil: t + 60_000,
+    worker: 'test',
+    lastError: null,
+    createdAt: t,
+    updatedAt: t,
+    finishedAt: null,
   };
 }
 
@@ -37,8 +51,18 @@ describe('pipelines registered with the intake', () => {
   });
 
   async function upload(records: IntakeRecords): Promise<{ batch: BatchRow; files: FileRow[] }> {
-    const file = (name: string, sha256: string) => ({ kind: 'video' as const, fileName: name, mimeType: 'video/mp4', size: 10, path: `/nowhere/${name}`, sha256 });
-    return records.recordUpload({ source: 'http', purpose: 'video', tags: {} }, [file('a.mp4', 'sha-a'), file('b.mp4', 'sha-b')]);
+    const file = (name: string, sha256: string) => ({
+      kind: 'video' as const,
+      fileName: name,
+      mimeType: 'video/mp4',
+      size: 10,
+      path: `/nowhere/${name}`,
+      sha256,
+    });
+    return records.recordUpload({ source: 'http', purpose: 'video', tags: {} }, [
+      file('a.mp4', 'sha-a'),
+      file('b.mp4', 'sha-b'),
+    ]);
   }
 
   it("hands a stored file to its purpose's pipeline under the pipeline's key, and nothing where none registered", async () => {
@@ -51,7 +75,9 @@ describe('pipelines registered with the intake', () => {
     await handToPipeline(queue, { video: clips }, files[0] as FileRow);
     await handToPipeline(queue, { video: clips }, files[0] as FileRow); // once per file
     const jobs = await queue.list({ queue: 'clips.process' });
-    expect(jobs.map((j) => ({ key: j.key, payload: j.payload }))).toEqual([{ key: `clips:${files[0]?.id}`, payload: { fileId: files[0]?.id } }]);
+    expect(jobs.map((j) => ({ key: j.key, payload: j.payload }))).toEqual([
+      { key: `clips:${files[0]?.id}`, payload: { fileId: files[0]?.id } },
+    ]);
   });
 
   it("follows a batch by its pipeline's standing: waits while files are not done, then ends with its summary", async () => {
@@ -65,7 +91,13 @@ describe('pipelines registered with the intake', () => {
       standing: async () => ({ files, done, summary: (say) => (summaries.push(say('probe')), '') }),
     };
     const handler = batchHandler({ records, notifier: silent, followers: { video: clips } });
-    const ctx: HandlerContext<BatchPayload> = { job: batchJob(batch.id), signal: new AbortController().signal, heartbeat: async () => {}, leaseMs: 60_000, log: await quietLog() };
+    const ctx: HandlerContext<BatchPayload> = {
+      job: batchJob(batch.id),
+      signal: new AbortController().signal,
+      heartbeat: async () => {},
+      leaseMs: 60_000,
+      log: await quietLog(),
+    };
     await expect(handler(ctx)).rejects.toBeInstanceOf(RetryAfter); // stored, yet the pipeline has not finished them
     expect((await records.batch(batch.id))?.state).toBe('closed');
     done = files.length;

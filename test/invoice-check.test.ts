@@ -36,8 +36,14 @@ describe('checkInvoiceFile', () => {
     expect(await check(Buffer.from('<cfdi:Comprobante Total="1"/>'), 'cfdi.xml')).toEqual({ ok: true, type: 'xml' });
     const goodRows = INVOICE_CSV.split('\r\n').slice(0, -1).join('\r\n');
     expect(await check(Buffer.from(goodRows), 'facturas.csv')).toEqual({ ok: true, type: 'csv' });
-    expect(await check(Buffer.from('folio,total\r\nA-1,"1,160.00"\r\n', 'latin1'), 'f.csv')).toEqual({ ok: true, type: 'csv' });
-    expect(await check(Buffer.from('folio;razón\nA-1;Compañía\n', 'latin1'), 'latin1.csv')).toEqual({ ok: true, type: 'csv' });
+    expect(await check(Buffer.from('folio,total\r\nA-1,"1,160.00"\r\n', 'latin1'), 'f.csv')).toEqual({
+      ok: true,
+      type: 'csv',
+    });
+    expect(await check(Buffer.from('folio;razón\nA-1;Compañía\n', 'latin1'), 'latin1.csv')).toEqual({
+      ok: true,
+      type: 'csv',
+    });
   });
 
   it('judges a name without an extension by its bytes alone; photo extensions are interchangeable', async () => {
@@ -61,7 +67,8 @@ describe('checkInvoiceFile', () => {
     });
     expect(await check(Buffer.alloc(50 * MB + 1), 'factura.pdf')).toEqual({
       ok: false,
-      reason: 'the file is 50.0m, over intake.max_bytes.document (50m): send a smaller file or raise intake.max_bytes.document',
+      reason:
+        'the file is 50.0m, over intake.max_bytes.document (50m): send a smaller file or raise intake.max_bytes.document',
     });
     expect(await check(Buffer.alloc(2 * 1536), 'foto.jpg', 2048)).toEqual({
       ok: false,
@@ -106,11 +113,13 @@ describe('checkInvoiceFile', () => {
     });
     expect(await check(Buffer.from('Factura A-123 total 1160'), 'factura.pdf')).toEqual({
       ok: false,
-      reason: 'the file is named .pdf but its bytes are text, not a PDF document: the file may be damaged; send it again',
+      reason:
+        'the file is named .pdf but its bytes are text, not a PDF document: the file may be damaged; send it again',
     });
     expect(await check(Buffer.from('folio,total\nA-1,1160\n'), 'cfdi.xml')).toEqual({
       ok: false,
-      reason: 'the file is named .xml but it does not start with "<": not an XML document; send the CFDI XML as the issuer sent it',
+      reason:
+        'the file is named .xml but it does not start with "<": not an XML document; send the CFDI XML as the issuer sent it',
     });
     expect(await check(Buffer.from(CFDI_XML), 'facturas.csv')).toEqual({
       ok: false,
@@ -126,7 +135,8 @@ describe('checkInvoiceFile', () => {
     });
     expect(await check(Buffer.from('solo una columna\notra\n'), 'facturas.csv')).toEqual({
       ok: false,
-      reason: 'the file is named .csv but it is not readable as CSV: its first line has no "," or ";" separating columns',
+      reason:
+        'the file is named .csv but it is not readable as CSV: its first line has no "," or ";" separating columns',
     });
     expect(await check(Buffer.from('a,b\n1\u00002\n'), 'facturas.csv')).toEqual({
       ok: false,

@@ -12,7 +12,8 @@ import {
 import { INVOICE_CSV, INVOICE_LINES, imageOnlyPdf, invoicePdf, textPdf } from './support/invoice-data.ts';
 
 // A row's error also comes as a message (for readers of either language, tested through the pipeline); here its words.
-const parseCsvInvoices = (...args: Parameters<typeof parseCsvRows>) => parseCsvRows(...args).map(({ message: _message, ...row }) => row);
+const parseCsvInvoices = (...args: Parameters<typeof parseCsvRows>) =>
+  parseCsvRows(...args).map(({ message: _message, ...row }) => row);
 
 describe('pdfText', () => {
   it('reads the text layer of a PDF, page by page', async () => {
@@ -212,7 +213,10 @@ describe('parseCsvInvoices', () => {
           currency: 'MXN',
         },
       },
-      { row: 6, error: 'the row has 6 columns but the header has 9: check for a ";" inside a value that is not quoted' },
+      {
+        row: 6,
+        error: 'the row has 6 columns but the header has 9: check for a ";" inside a value that is not quoted',
+      },
     ]);
   });
 
@@ -227,7 +231,11 @@ describe('parseCsvInvoices', () => {
 
   it('reports a mapped column the header lacks, an unclosed quote and an empty file', () => {
     expect(parseCsvInvoices('folio;importe\nA-1;100\n', { number: 'folio', total: 'Total' })).toEqual([
-      { row: 1, error: 'the header has no column "Total" (for total); its columns are: "folio", "importe". Fix the column mapping or the file.' },
+      {
+        row: 1,
+        error:
+          'the header has no column "Total" (for total); its columns are: "folio", "importe". Fix the column mapping or the file.',
+      },
     ]);
     expect(parseCsvInvoices('folio,total\n"A-1,100\n', { number: 'folio' })).toEqual([
       { row: 1, error: 'the CSV cannot be read: a quoted field opened on line 2 is never closed' },

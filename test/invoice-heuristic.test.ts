@@ -49,32 +49,60 @@ const US_INVOICE = [
 describe('heuristic on real layouts', () => {
   it('reads the Flipkart total from "Grand Total", the invoice date over the order date, and rupees', () => {
     const result = heuristicExtract(FLIPKART);
-    expect(result.fields).toMatchObject({ total: '319.00', issuedAt: '2024-01-16', currency: 'INR', number: 'FAAAEY2400123456' });
+    expect(result.fields).toMatchObject({
+      total: '319.00',
+      issuedAt: '2024-01-16',
+      currency: 'INR',
+      number: 'FAAAEY2400123456',
+    });
     expect(result.unsure).toEqual({});
     // Without the "Grand Total" line, the totals row is read to its last amount, and said to be a guess.
     const noGrand = heuristicExtract(FLIPKART.replace('Grand Total ₹ 319.00\n', ''));
     expect(noGrand.fields.total).toBe('319.00');
-    expect(noGrand.unsure.total).toBe('the "Total" line has 6 amounts (1, 319.00, 0.00, 270.34, 48.66, 319.00); the last was taken');
+    expect(noGrand.unsure.total).toBe(
+      'the "Total" line has 6 amounts (1, 319.00, 0.00, 270.34, 48.66, 319.00); the last was taken',
+    );
     expect(noGrand.review).toBe(true);
   });
 
   it('takes the US invoice date, not the due date above it, and the total the subtotal and tax add up to', () => {
     const result = heuristicExtract(US_INVOICE);
-    expect(result.fields).toMatchObject({ issuedAt: '2024-03-04', currency: 'USD', number: 'INV-2291', subtotal: '300.00', transferredTaxes: '19.00', total: '319.00' });
+    expect(result.fields).toMatchObject({
+      issuedAt: '2024-03-04',
+      currency: 'USD',
+      number: 'INV-2291',
+      subtotal: '300.00',
+      transferredTaxes: '19.00',
+      total: '319.00',
+    });
     expect(result.unsure).toEqual({});
     // With only a due date, it is not taken for the issue date.
     const dueOnly = heuristicExtract(US_INVOICE.replace('Invoice Date: March 4, 2024\n', ''));
     expect(dueOnly.fields.issuedAt).toBeUndefined();
     // ISO dates and "Date:" alone work the same, the due date still left aside.
-    const iso = heuristicExtract(US_INVOICE.replace('Due Date: April 3, 2024', 'Due Date: 2024-04-03').replace('Invoice Date: March 4, 2024', 'Date: 2024-03-04'));
+    const iso = heuristicExtract(
+      US_INVOICE.replace('Due Date: April 3, 2024', 'Due Date: 2024-04-03').replace(
+        'Invoice Date: March 4, 2024',
+        'Date: 2024-03-04',
+      ),
+    );
     expect(iso.fields.issuedAt).toBe('2024-03-04');
     // All digits, day and month both ≤ 12, on an invoice in English: read day first, but offered as a guess.
-    const numeric = heuristicExtract(US_INVOICE.replace('Due Date: April 3, 2024', 'Due Date: 04/03/2024').replace('Invoice Date: March 4, 2024', 'Invoice Date: 03/04/2024'));
+    const numeric = heuristicExtract(
+      US_INVOICE.replace('Due Date: April 3, 2024', 'Due Date: 04/03/2024').replace(
+        'Invoice Date: March 4, 2024',
+        'Invoice Date: 03/04/2024',
+      ),
+    );
     expect(numeric.fields.issuedAt).toBe('2024-04-03');
-    expect(numeric.unsure.issuedAt).toBe('03/04/2024 was read day first; on an invoice in English it may be month first');
+    expect(numeric.unsure.issuedAt).toBe(
+      '03/04/2024 was read day first; on an invoice in English it may be month first',
+    );
     expect(numeric.review).toBe(true);
     // 25/03/2024 can only be day first; and a Mexican invoice is day first.
-    expect(heuristicExtract(US_INVOICE.replace('Invoice Date: March 4, 2024', 'Invoice Date: 25/03/2024')).unsure).toEqual({});
+    expect(
+      heuristicExtract(US_INVOICE.replace('Invoice Date: March 4, 2024', 'Invoice Date: 25/03/2024')).unsure,
+    ).toEqual({});
     expect(heuristicExtract('Factura A-1\nFecha 03/04/2024\nTotal MXN 100.00').unsure).toEqual({});
   });
 
@@ -87,7 +115,9 @@ describe('heuristic on real layouts', () => {
     expect(heuristicExtract(noCode.replace('Total $319.00', 'Total US$319.00')).fields.currency).toBe('USD');
     expect(heuristicExtract(`${noCode}\nAll amounts in U.S. dollars`).fields.currency).toBe('USD');
     // A Mexican invoice (RFC, IVA) with "$" is in pesos, noted as assumed.
-    const mexican = heuristicExtract('Factura A-1\nRFC: EKU9003173C9\nFecha 12/05/2024\nSubtotal $1,000.00\nIVA $160.00\nTotal $1,160.00');
+    const mexican = heuristicExtract(
+      'Factura A-1\nRFC: EKU9003173C9\nFecha 12/05/2024\nSubtotal $1,000.00\nIVA $160.00\nTotal $1,160.00',
+    );
     expect(mexican.fields.currency).toBe('MXN');
     expect(mexican.notes).toContain('currency assumed MXN from "$"');
   });
@@ -97,8 +127,13 @@ describe('heuristic on real layouts', () => {
     const { pages } = await pdfText(textPdf(noGrand.split('\n')));
     const invoice = invoiceFromPdfText({ pages, hasText: true }, NOW);
     expect(invoice).toMatchObject({ status: 'review', total: '319.00', issued_at: '2024-01-16', currency: 'INR' });
-    expect(englishProblems(invoice.problems)).toContain('the total 319.00 is a guess: the "Total" line has 6 amounts (1, 319.00, 0.00, 270.34, 48.66, 319.00); the last was taken');
-    const dollars = invoiceFromPdfText({ pages: [US_INVOICE.replace('Amount Due (USD)', 'Amount Due').replace(', USA', '')], hasText: true }, NOW);
+    expect(englishProblems(invoice.problems)).toContain(
+      'the total 319.00 is a guess: the "Total" line has 6 amounts (1, 319.00, 0.00, 270.34, 48.66, 319.00); the last was taken',
+    );
+    const dollars = invoiceFromPdfText(
+      { pages: [US_INVOICE.replace('Amount Due (USD)', 'Amount Due').replace(', USA', '')], hasText: true },
+      NOW,
+    );
     expect(dollars.currency).toBeNull();
     expect(englishProblems(dollars.problems)).toContain('the currency could not be told ("$" without a code)');
     // The clean US invoice has every key field labelled: nothing in it is a guess.

@@ -1,7 +1,11 @@
 // Normalising invoice fields and validating them: the sum to the cent, required fields, no future dates, and a
 // model's reading cross-checked against the PDF's text.
 import { describe, expect, it } from 'vitest';
-import { latestToday, normaliseFields as normaliseMessages, validateInvoice as validateMessages } from '../src/pipeline/invoices/validate/index.ts';
+import {
+  latestToday,
+  normaliseFields as normaliseMessages,
+  validateInvoice as validateMessages,
+} from '../src/pipeline/invoices/validate/index.ts';
 import type { ValidateOptions } from '../src/pipeline/invoices/validate/index.ts';
 import { withEnglish } from './support/english.ts';
 import type { InvoiceFields } from '../src/pipeline/invoices/extract/index.ts';
@@ -11,7 +15,8 @@ const NOW = new Date('2024-06-01T12:00:00Z');
 
 // Their problems are messages: read here in English.
 const normaliseFields = (raw: Partial<InvoiceFields>) => withEnglish(normaliseMessages(raw));
-const validateInvoice = (fields: Partial<InvoiceFields>, options: ValidateOptions) => withEnglish(validateMessages(fields, options));
+const validateInvoice = (fields: Partial<InvoiceFields>, options: ValidateOptions) =>
+  withEnglish(validateMessages(fields, options));
 
 const VALID: Partial<InvoiceFields> = {
   number: 'A-123',
@@ -67,7 +72,14 @@ describe('normaliseFields', () => {
 
   it('leaves out what it cannot understand and says why', () => {
     expect(
-      normaliseFields({ issuerRfc: 'XYZ123', issuedAt: '31/02/2024', currency: 'pesos mx', uuid: 'abc', total: 'mil', number: '  ' }),
+      normaliseFields({
+        issuerRfc: 'XYZ123',
+        issuedAt: '31/02/2024',
+        currency: 'pesos mx',
+        uuid: 'abc',
+        total: 'mil',
+        number: '  ',
+      }),
     ).toEqual({
       fields: {},
       problems: [
@@ -81,15 +93,25 @@ describe('normaliseFields', () => {
   });
 
   it('maps payment method and form to the SAT catalogues, and names a value that is in neither (issue 14 item 6)', () => {
-    expect(normaliseFields({ paymentMethod: 'Pago en una sola exhibición', paymentForm: '3' }).fields).toEqual({ paymentMethod: 'PUE', paymentForm: '03' });
-    expect(normaliseFields({ paymentMethod: 'ppd', paymentForm: '04 - Tarjeta de crédito' }).fields).toEqual({ paymentMethod: 'PPD', paymentForm: '04' });
-    expect(normaliseFields({ paymentForm: 'Transferencia electrónica de fondos' }).fields).toEqual({ paymentForm: '03' });
+    expect(normaliseFields({ paymentMethod: 'Pago en una sola exhibición', paymentForm: '3' }).fields).toEqual({
+      paymentMethod: 'PUE',
+      paymentForm: '03',
+    });
+    expect(normaliseFields({ paymentMethod: 'ppd', paymentForm: '04 - Tarjeta de crédito' }).fields).toEqual({
+      paymentMethod: 'PPD',
+      paymentForm: '04',
+    });
+    expect(normaliseFields({ paymentForm: 'Transferencia electrónica de fondos' }).fields).toEqual({
+      paymentForm: '03',
+    });
     // "texto" was stored as "TEXTO": now it is left out, and the problem says which field and what it may be.
     expect(normaliseFields({ paymentMethod: 'texto', paymentForm: '07' })).toEqual({
       fields: {},
       problems: [
         'the payment method "texto" is not in the SAT catalogue: it must be PUE (one payment) or PPD (instalments or deferred)',
-        expect.stringMatching(/^the payment form "07" is not in the SAT catalogue: it must be a c_FormaPago code: 01, 02, 03, 04, 05, 06, 08, 12,/),
+        expect.stringMatching(
+          /^the payment form "07" is not in the SAT catalogue: it must be a c_FormaPago code: 01, 02, 03, 04, 05, 06, 08, 12,/,
+        ),
       ],
     });
   });
@@ -103,9 +125,23 @@ describe('validateInvoice', () => {
   it('checks subtotal − discount + transferred − withheld = total to the cent, never through floats', () => {
     // 0.1 + 0.2 is 0.30000000000000004 in floating point; as decimals it is exactly 0.30.
     expect(0.1 + 0.2 === 0.3).toBe(false);
-    const small = { number: '1', issuedAt: '2024-05-12', issuerName: 'X', subtotal: '0.10', transferredTaxes: '0.20', total: '0.30' };
+    const small = {
+      number: '1',
+      issuedAt: '2024-05-12',
+      issuerName: 'X',
+      subtotal: '0.10',
+      transferredTaxes: '0.20',
+      total: '0.30',
+    };
     expect(validateInvoice(small, { now: NOW }).ok).toBe(true);
-    const withAll = { ...VALID, subtotal: '10000.00', discount: '500.00', transferredTaxes: '1520.00', withheldTaxes: '2013.33', total: '9006.67' };
+    const withAll = {
+      ...VALID,
+      subtotal: '10000.00',
+      discount: '500.00',
+      transferredTaxes: '1520.00',
+      withheldTaxes: '2013.33',
+      total: '9006.67',
+    };
     expect(validateInvoice(withAll, { now: NOW })).toEqual({ ok: true, problems: [], review: [], unconfirmed: [] });
     expect(validateInvoice({ ...withAll, total: '9006.68' }, { now: NOW })).toEqual({
       ok: false,
@@ -142,7 +178,13 @@ describe('validateInvoice', () => {
       review: [],
       unconfirmed: [],
     });
-    const alternatives = { issuedAt: '2024-05-12', issuerName: 'Proveedor', uuid: '6F0D2C3E-1A2B-4C5D-8E9F-0A1B2C3D4E5F', total: '10.00', subtotal: '10.00' };
+    const alternatives = {
+      issuedAt: '2024-05-12',
+      issuerName: 'Proveedor',
+      uuid: '6F0D2C3E-1A2B-4C5D-8E9F-0A1B2C3D4E5F',
+      total: '10.00',
+      subtotal: '10.00',
+    };
     expect(validateInvoice(alternatives, { now: NOW }).ok).toBe(true);
   });
 
@@ -171,8 +213,20 @@ describe('validateInvoice', () => {
 
   it('cross-checks total, number and RFCs against the PDF text', () => {
     const sourceText = INVOICE_LINES.join('\n');
-    expect(validateInvoice(VALID, { now: NOW, sourceText })).toEqual({ ok: true, problems: [], review: [], unconfirmed: [] });
-    const misread = { ...VALID, number: 'A-128', issuerRfc: 'EKU9003178C9', subtotal: '1066.00', total: '1234.56', transferredTaxes: '168.56' };
+    expect(validateInvoice(VALID, { now: NOW, sourceText })).toEqual({
+      ok: true,
+      problems: [],
+      review: [],
+      unconfirmed: [],
+    });
+    const misread = {
+      ...VALID,
+      number: 'A-128',
+      issuerRfc: 'EKU9003178C9',
+      subtotal: '1066.00',
+      total: '1234.56',
+      transferredTaxes: '168.56',
+    };
     expect(validateInvoice(misread, { now: NOW, sourceText })).toEqual({
       ok: true,
       problems: [],
@@ -184,7 +238,11 @@ describe('validateInvoice', () => {
       unconfirmed: ['total', 'number', 'issuerRfc'],
     });
     // The same total written the other way ("1.160,00", "$ 1 160,00") is found.
-    expect(validateInvoice(VALID, { now: NOW, sourceText: 'A-123 EKU9003173C9 XAXX010101000 Total: $ 1 160,00' }).review).toEqual([]);
-    expect(validateInvoice(VALID, { now: NOW, sourceText: 'A-123 EKU9003173C9 XAXX010101000 Total: 1.160,00' }).review).toEqual([]);
+    expect(
+      validateInvoice(VALID, { now: NOW, sourceText: 'A-123 EKU9003173C9 XAXX010101000 Total: $ 1 160,00' }).review,
+    ).toEqual([]);
+    expect(
+      validateInvoice(VALID, { now: NOW, sourceText: 'A-123 EKU9003173C9 XAXX010101000 Total: 1.160,00' }).review,
+    ).toEqual([]);
   });
 });

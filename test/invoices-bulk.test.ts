@@ -32,13 +32,30 @@ const photo = (n: number): Buffer => Buffer.concat([PNG_HEADER, Buffer.from(`bul
 const uuidOf = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 async function fakeFor(count: number): Promise<FakeOpenAI> {
-  const fake = await startFakeOpenAI({ requestsPerMinute: 100_000, tokensPerMinute: 100_000_000, latencyMs: { min: 150, max: 350 } });
+  const fake = await startFakeOpenAI({
+    requestsPerMinute: 100_000,
+    tokensPerMinute: 100_000_000,
+    latencyMs: { min: 150, max: 350 },
+  });
   for (let n = 0; n < count; n++) {
     fake.scenario(sha256Hex(photo(n)), {
       content: {
-        number: `F-${n}`, series: null, issuedAt: '2024-05-12', currency: 'MXN', issuerRfc: 'EKU9003173C9', issuerName: 'Proveedor', receiverRfc: null,
-        receiverName: null, uuid: uuidOf(n), subtotal: '100.00', discount: null, transferredTaxes: '16.00', withheldTaxes: null, total: '116.00',
-        paymentForm: null, paymentMethod: 'PUE',
+        number: `F-${n}`,
+        series: null,
+        issuedAt: '2024-05-12',
+        currency: 'MXN',
+        issuerRfc: 'EKU9003173C9',
+        issuerName: 'Proveedor',
+        receiverRfc: null,
+        receiverName: null,
+        uuid: uuidOf(n),
+        subtotal: '100.00',
+        discount: null,
+        transferredTaxes: '16.00',
+        withheldTaxes: null,
+        total: '116.00',
+        paymentForm: null,
+        paymentMethod: 'PUE',
       },
     });
   }
@@ -68,13 +85,24 @@ async function child(dir: string, fake: FakeOpenAI): Promise<RunningService> {
 
 async function upload(url: string, count: number): Promise<string> {
   const body = new FormData();
-  for (let n = 0; n < count; n++) body.append('files', new Blob([new Uint8Array(photo(n))], { type: 'image/png' }), `factura-${n}.png`);
+  for (let n = 0; n < count; n++)
+    body.append('files', new Blob([new Uint8Array(photo(n))], { type: 'image/png' }), `factura-${n}.png`);
   const res = await fetch(`${url}/batches`, { method: 'POST', headers: AUTH, body });
   expect(res.status).toBe(200);
   return ((await res.json()) as { batch_id: string }).batch_id;
 }
 
-async function report(url: string, id: string): Promise<{ total: number; completed: number; failed: number; pending: number; is_complete: boolean; invoices: Record<string, number> }> {
+async function report(
+  url: string,
+  id: string,
+): Promise<{
+  total: number;
+  completed: number;
+  failed: number;
+  pending: number;
+  is_complete: boolean;
+  invoices: Record<string, number>;
+}> {
   return (await (await fetch(`${url}/batches/${id}`, { headers: AUTH })).json()) as never;
 }
 
@@ -88,7 +116,14 @@ async function withStore<T>(dir: string, read: (store: Store) => Promise<T>): Pr
   }
 }
 
-async function counts(dir: string): Promise<{ outcomes: number; invoices: number; uuids: number; links: number; linkedFiles: number; jobs: Record<string, number> }> {
+async function counts(dir: string): Promise<{
+  outcomes: number;
+  invoices: number;
+  uuids: number;
+  links: number;
+  linkedFiles: number;
+  jobs: Record<string, number>;
+}> {
   return withStore(dir, async (store) => {
     const db = withTables<InvoiceTables & OutcomeTables>(store);
     const outcomes = await db.selectFrom('item_outcomes').select('file_id').execute();
@@ -111,7 +146,8 @@ async function counts(dir: string): Promise<{ outcomes: number; invoices: number
 /** Answers of 200 per image: how many images were read, and how many reads were repeats. */
 function reads(fake: FakeOpenAI): { images: number; repeats: number } {
   const perImage = new Map<string, number>();
-  for (const r of fake.requests) if (r.status === 200) for (const h of r.imageHashes) perImage.set(h, (perImage.get(h) ?? 0) + 1);
+  for (const r of fake.requests)
+    if (r.status === 200) for (const h of r.imageHashes) perImage.set(h, (perImage.get(h) ?? 0) + 1);
   return { images: perImage.size, repeats: [...perImage.values()].reduce((s, n) => s + n - 1, 0) };
 }
 
@@ -132,14 +168,29 @@ describe('bulk invoice runs', () => {
     expect(atKill.jobs.active ?? 0).toBeGreaterThan(0);
 
     const second = await child(dir, openai);
-    await eventually(async () => (await report(second.url, id)).completed > atKill.outcomes + 5, 'reading again', 30_000);
+    await eventually(
+      async () => (await report(second.url, id)).completed > atKill.outcomes + 5,
+      'reading again',
+      30_000,
+    );
     // While it runs, `centinela status` (asking the service) shows the batch's progress, pace and time left.
-    const status = await runCli(['status'], { cwd: dir, env: { CENTINELA_HTTP_PORT: String(second.port), CENTINELA_API_TOKEN: TOKEN } });
+    const status = await runCli(['status'], {
+      cwd: dir,
+      env: { CENTINELA_HTTP_PORT: String(second.port), CENTINELA_API_TOKEN: TOKEN },
+    });
     expect(status.code, status.stderr).toBe(0);
-    expect(status.stdout).toMatch(new RegExp(`^batch ${id} \\(http\\): \\d+/${N} done, [\\d.]+/min, about \\d+s left; [\\d.]+ USD so far$`, 'm'));
+    expect(status.stdout).toMatch(
+      new RegExp(`^batch ${id} \\(http\\): \\d+/${N} done, [\\d.]+/min, about \\d+s left; [\\d.]+ USD so far$`, 'm'),
+    );
 
     await eventually(async () => (await report(second.url, id)).is_complete, 'all read after the restart', 90_000);
-    expect(await report(second.url, id)).toMatchObject({ total: N, completed: N, failed: 0, pending: 0, invoices: { ok: N, review: 0, duplicate: 0, error: 0 } });
+    expect(await report(second.url, id)).toMatchObject({
+      total: N,
+      completed: N,
+      failed: 0,
+      pending: 0,
+      invoices: { ok: N, review: 0, duplicate: 0, error: 0 },
+    });
     const after = await counts(dir);
     expect(after).toEqual({ outcomes: N, invoices: N, uuids: N, links: N, linkedFiles: N, jobs: { done: N } });
     // Every image was read; only requests in flight at the kill (at most one per concurrency slot) were sent again.
@@ -167,7 +218,14 @@ describe('bulk invoice runs', () => {
 
     const second = await child(dir, openai);
     await eventually(async () => (await report(second.url, id)).is_complete, 'the rest read after the restart', 90_000);
-    expect(await counts(dir)).toEqual({ outcomes: N, invoices: N, uuids: N, links: N, linkedFiles: N, jobs: { done: N } });
+    expect(await counts(dir)).toEqual({
+      outcomes: N,
+      invoices: N,
+      uuids: N,
+      links: N,
+      linkedFiles: N,
+      jobs: { done: N },
+    });
     expect(reads(openai)).toEqual({ images: N, repeats: 0 });
     expect(openai.stats.requests).toBe(N);
     expect((await second.stop('SIGINT')).code).toBe(0);

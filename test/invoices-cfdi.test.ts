@@ -36,7 +36,10 @@ describe('CFDI invoices through the bot', () => {
     service = (await startBotService(fake)).service;
     const invoices = new InvoiceRecords(service.store);
     fake.document(STAFF, { bytes: xml('cfdi40-real.xml'), fileName: 'factura.xml', mimeType: 'text/xml' });
-    await eventually(async () => (await invoices.db.selectFrom('invoices').selectAll().execute()).length === 1, 'invoice recorded');
+    await eventually(
+      async () => (await invoices.db.selectFrom('invoices').selectAll().execute()).length === 1,
+      'invoice recorded',
+    );
     const [row] = await invoices.db.selectFrom('invoices').selectAll().execute();
     const parsed = parseCfdi(xml('cfdi40-real.xml'));
     if (parsed.kind !== 'cfdi') throw new Error('fixture is a CFDI');
@@ -59,10 +62,20 @@ describe('CFDI invoices through the bot', () => {
     const invoices = new InvoiceRecords(service.store);
     const original = xml('cfdi33-real.xml');
     fake.document(STAFF, { bytes: original, fileName: 'a.xml', mimeType: 'text/xml' });
-    await eventually(async () => (await invoices.db.selectFrom('invoice_files').selectAll().execute()).length === 1, 'first file');
+    await eventually(
+      async () => (await invoices.db.selectFrom('invoice_files').selectAll().execute()).length === 1,
+      'first file',
+    );
     // Same invoice, different bytes (a trailing newline): not a byte duplicate, still the same invoice.
-    fake.document(STAFF, { bytes: Buffer.concat([original, Buffer.from('\n')]), fileName: 'b.xml', mimeType: 'text/xml' });
-    await eventually(async () => (await invoices.db.selectFrom('invoice_files').selectAll().execute()).length === 2, 'second file');
+    fake.document(STAFF, {
+      bytes: Buffer.concat([original, Buffer.from('\n')]),
+      fileName: 'b.xml',
+      mimeType: 'text/xml',
+    });
+    await eventually(
+      async () => (await invoices.db.selectFrom('invoice_files').selectAll().execute()).length === 2,
+      'second file',
+    );
     const rows = await invoices.db.selectFrom('invoices').selectAll().execute();
     expect(rows).toHaveLength(1);
     const links = await invoices.db.selectFrom('invoice_files').selectAll().execute();
@@ -73,74 +86,122 @@ describe('CFDI invoices through the bot', () => {
     fake = await startFakeBotApi();
     const started = await startBotService(fake);
     service = started.service;
-    const broken = Buffer.from('<?xml version="1.0"?><cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" Version="4.0">');
+    const broken = Buffer.from(
+      '<?xml version="1.0"?><cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" Version="4.0">',
+    );
     fake.document(STAFF, { bytes: broken, fileName: 'rota.xml', mimeType: 'text/xml' });
     const qdir = join(started.dir, 'data/quarantine');
     await eventually(() => existsSync(qdir) && readdirSync(qdir).some((f) => f.endsWith('.meta.json')), 'quarantined');
     const metaName = readdirSync(qdir).find((f) => f.endsWith('.meta.json')) as string;
-    const meta = JSON.parse(readFileSync(join(qdir, metaName), 'utf8')) as { error: string; fileName: string; quarantinedPath: string };
+    const meta = JSON.parse(readFileSync(join(qdir, metaName), 'utf8')) as {
+      error: string;
+      fileName: string;
+      quarantinedPath: string;
+    };
     expect(meta.fileName).toBe('rota.xml');
     expect(meta.error.length).toBeGreaterThan(10);
     expect(existsSync(meta.quarantinedPath)).toBe(true);
-    await eventually(async () => (await service!.queue.list({ queue: 'invoice.process', states: ['failed'] })).length === 1, 'job failed');
+    await eventually(
+      async () => (await service!.queue.list({ queue: 'invoice.process', states: ['failed'] })).length === 1,
+      'job failed',
+    );
 
     // Someone fixes the file in quarantine, then retries the job.
     writeFileSync(meta.quarantinedPath, xml('cfdi40-valid.xml'));
     fake.command(ADMIN, '/retry');
-    await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c) === 'De vuelta en la cola: 0 descargas y 1 factura (archivos #1).');
+    await fake.waitFor(
+      (c) =>
+        c.params.chat_id === ADMIN.id && textOf(c) === 'De vuelta en la cola: 0 descargas y 1 factura (archivos #1).',
+    );
     const invoices = new InvoiceRecords(service.store);
-    await eventually(async () => (await invoices.db.selectFrom('invoices').selectAll().execute()).length === 1, 'invoice after retry');
+    await eventually(
+      async () => (await invoices.db.selectFrom('invoices').selectAll().execute()).length === 1,
+      'invoice after retry',
+    );
     expect(existsSync(meta.quarantinedPath)).toBe(false);
   });
 
-  it('reads a PDF\'s text layer, sends a scan to review, and quarantines an executable named .pdf', async () => {
+  it("reads a PDF's text layer, sends a scan to review, and quarantines an executable named .pdf", async () => {
     fake = await startFakeBotApi();
     const started = await startBotService(fake);
     service = started.service;
     const invoices = new InvoiceRecords(service.store);
     fake.document(STAFF, { bytes: invoicePdf(), fileName: 'factura.pdf', mimeType: 'application/pdf' });
-    await eventually(async () => (await invoices.db.selectFrom('invoices').selectAll().execute()).length === 1, 'PDF read');
+    await eventually(
+      async () => (await invoices.db.selectFrom('invoices').selectAll().execute()).length === 1,
+      'PDF read',
+    );
     const [read] = await invoices.db.selectFrom('invoices').selectAll().execute();
-    expect(read).toMatchObject({ status: 'ok', source: 'pdf', issuer_rfc: 'EKU9003173C9', number: 'A-123', issued_at: '2024-05-12', subtotal: '1000.00', total: '1160.00' });
+    expect(read).toMatchObject({
+      status: 'ok',
+      source: 'pdf',
+      issuer_rfc: 'EKU9003173C9',
+      number: 'A-123',
+      issued_at: '2024-05-12',
+      subtotal: '1000.00',
+      total: '1160.00',
+    });
 
     fake.document(STAFF, { bytes: imageOnlyPdf(), fileName: 'escaneo.pdf', mimeType: 'application/pdf' });
     await eventually(async () => (await invoices.byStatus('review')).length === 1, 'scan in review');
     const [scan] = await invoices.byStatus('review');
     // The review copy is written just after the invoice is committed.
     await eventually(() => existsSync(join(started.dir, 'data/pending', `${scan?.id}.json`)), 'review copy written');
-    const pending = JSON.parse(readFileSync(join(started.dir, 'data/pending', `${scan?.id}.json`), 'utf8')) as { problems: string[]; file: { name: string } };
+    const pending = JSON.parse(readFileSync(join(started.dir, 'data/pending', `${scan?.id}.json`), 'utf8')) as {
+      problems: string[];
+      file: { name: string };
+    };
     expect(pending.file.name).toBe('escaneo.pdf');
     expect(pending.problems).toEqual([NO_TEXT_LAYER]);
     // Other bytes, same issuer, number, total and date: probably the same invoice, so a person decides.
-    fake.document(STAFF, { bytes: textPdf([...INVOICE_LINES, 'Gracias por su compra']), fileName: 'otra-vez.pdf', mimeType: 'application/pdf' });
+    fake.document(STAFF, {
+      bytes: textPdf([...INVOICE_LINES, 'Gracias por su compra']),
+      fileName: 'otra-vez.pdf',
+      mimeType: 'application/pdf',
+    });
     await eventually(async () => (await invoices.byStatus('review')).length === 2, 'probable duplicate in review');
     fake.command(ADMIN, '/review');
-    const reply = await fake.waitFor((c) => c.params.chat_id === ADMIN.id && textOf(c).startsWith('2 facturas esperan revisión:'));
+    const reply = await fake.waitFor(
+      (c) => c.params.chat_id === ADMIN.id && textOf(c).startsWith('2 facturas esperan revisión:'),
+    );
     expect(textOf(reply)).toContain('no tiene capa de texto');
     expect(textOf(reply)).toContain(`probablemente repite la factura #${read?.id}`);
 
     fake.document(STAFF, { bytes: windowsExecutable(), fileName: 'factura2.pdf', mimeType: 'application/pdf' });
     const qdir = join(started.dir, 'data/quarantine');
     await eventually(() => existsSync(qdir) && readdirSync(qdir).some((f) => f.endsWith('.meta.json')), 'quarantined');
-    const meta = JSON.parse(readFileSync(join(qdir, readdirSync(qdir).find((f) => f.endsWith('.meta.json')) as string), 'utf8')) as { error: string };
+    const meta = JSON.parse(
+      readFileSync(join(qdir, readdirSync(qdir).find((f) => f.endsWith('.meta.json')) as string), 'utf8'),
+    ) as { error: string };
     expect(meta.error).toContain('Windows executable');
   });
 
-  it('makes one invoice of a PDF and the XML of the same invoice, the XML\'s fields winning', async () => {
+  it("makes one invoice of a PDF and the XML of the same invoice, the XML's fields winning", async () => {
     fake = await startFakeBotApi();
     service = (await startBotService(fake)).service;
     const invoices = new InvoiceRecords(service.store);
     const parsed = parseCfdi(xml('cfdi40-real.xml'));
     if (parsed.kind !== 'cfdi') throw new Error('fixture is a CFDI');
     const c = parsed.document;
-    const pdf = textPdf([`RFC Emisor: ${c.issuer.rfc}`, `Folio fiscal: ${c.uuid}`, `Fecha ${c.issuedAt.slice(0, 10)}`, `Subtotal ${c.subtotal}`, `Total ${c.total}`]);
+    const pdf = textPdf([
+      `RFC Emisor: ${c.issuer.rfc}`,
+      `Folio fiscal: ${c.uuid}`,
+      `Fecha ${c.issuedAt.slice(0, 10)}`,
+      `Subtotal ${c.subtotal}`,
+      `Total ${c.total}`,
+    ]);
     fake.document(STAFF, { bytes: pdf, fileName: 'factura.pdf', mimeType: 'application/pdf' });
-    await eventually(async () => (await invoices.db.selectFrom('invoice_files').selectAll().execute()).length === 1, 'PDF recorded');
+    await eventually(
+      async () => (await invoices.db.selectFrom('invoice_files').selectAll().execute()).length === 1,
+      'PDF recorded',
+    );
     fake.document(STAFF, { bytes: xml('cfdi40-real.xml'), fileName: 'factura.xml', mimeType: 'text/xml' });
-    await eventually(async () => (await invoices.db.selectFrom('invoice_files').selectAll().execute()).length === 2, 'XML joined');
+    await eventually(
+      async () => (await invoices.db.selectFrom('invoice_files').selectAll().execute()).length === 2,
+      'XML joined',
+    );
     const rows = await invoices.db.selectFrom('invoices').selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ source: 'cfdi', uuid: c.uuid, total: c.total, receiver_rfc: c.receiver.rfc });
   });
 });
-

@@ -13,10 +13,18 @@ describe('invoice commands', () => {
     const cwd = tempDir('centinela-extract-');
     const ok = await runCli(['extract', join(FIXTURES, 'cfdi33-real.xml'), '--json'], { cwd });
     expect(ok.code).toBe(0);
-    const [result] = JSON.parse(ok.stdout) as Array<{ ok: boolean; kind: string; invoice: { uuid: string; total: string } }>;
+    const [result] = JSON.parse(ok.stdout) as Array<{
+      ok: boolean;
+      kind: string;
+      invoice: { uuid: string; total: string };
+    }>;
     const expected = parseCfdi(readFileSync(join(FIXTURES, 'cfdi33-real.xml')));
     if (expected.kind !== 'cfdi') throw new Error('fixture is a CFDI');
-    expect(result).toMatchObject({ ok: true, kind: 'invoice', invoice: { uuid: expected.document.uuid, total: expected.document.total } });
+    expect(result).toMatchObject({
+      ok: true,
+      kind: 'invoice',
+      invoice: { uuid: expected.document.uuid, total: expected.document.total },
+    });
 
     const bad = await runCli(['extract', join(REPO, 'package.json')], { cwd });
     expect(bad.code).toBe(1);
@@ -30,17 +38,31 @@ describe('invoice commands', () => {
     const records = new InvoiceRecords(store);
     const row = fromCfdi(parseCfdi(readFileSync(join(FIXTURES, 'cfdi40-real.xml'))));
     await records.add(row, 1, 'xml');
-    await records.add({ ...row, uuid: null, number: 'B-7', status: 'review', problems: JSON.stringify(['no extractor for this kind of file yet']) }, 2, 'source');
+    await records.add(
+      {
+        ...row,
+        uuid: null,
+        number: 'B-7',
+        status: 'review',
+        problems: JSON.stringify(['no extractor for this kind of file yet']),
+      },
+      2,
+      'source',
+    );
     await store.close();
 
     const csv = await runCli(['invoices', 'export'], { cwd });
     expect(csv.code).toBe(0);
     const lines = csv.stdout.trim().split('\n');
-    expect(lines[0]).toBe('id,status,kind,source,issued_at,series,number,uuid,issuer_rfc,issuer_name,receiver_rfc,receiver_name,currency,subtotal,discount,transferred,withheld,total,problems');
+    expect(lines[0]).toBe(
+      'id,status,kind,source,issued_at,series,number,uuid,issuer_rfc,issuer_name,receiver_rfc,receiver_name,currency,subtotal,discount,transferred,withheld,total,problems',
+    );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain(row.uuid as string);
 
-    const json = JSON.parse((await runCli(['invoices', 'export', '--format', 'json', '--since', '2020-01-01'], { cwd })).stdout) as Array<{ total: string }>;
+    const json = JSON.parse(
+      (await runCli(['invoices', 'export', '--format', 'json', '--since', '2020-01-01'], { cwd })).stdout,
+    ) as Array<{ total: string }>;
     expect(json.map((j) => j.total)).toEqual([row.total, row.total]);
     const review = await runCli(['invoices', 'review'], { cwd });
     expect(review.stdout.trim().split('\n')).toEqual([
@@ -56,7 +78,18 @@ describe('invoice commands', () => {
     const records = new InvoiceRecords(store);
     const row = fromCfdi(parseCfdi(readFileSync(join(FIXTURES, 'cfdi40-real.xml'))));
     await records.add(
-      { ...row, uuid: null, number: '+52 1', issuer_name: '=HYPERLINK("http://evil.example/","click")', receiver_name: '@SUM(A1:A9)', series: '\tx', currency: '\rcmd', total: '-116.00', subtotal: '-100.00', problems: JSON.stringify(['-1+1']) },
+      {
+        ...row,
+        uuid: null,
+        number: '+52 1',
+        issuer_name: '=HYPERLINK("http://evil.example/","click")',
+        receiver_name: '@SUM(A1:A9)',
+        series: '\tx',
+        currency: '\rcmd',
+        total: '-116.00',
+        subtotal: '-100.00',
+        problems: JSON.stringify(['-1+1']),
+      },
       1,
       'xml',
     );
@@ -79,7 +112,9 @@ describe('invoice commands', () => {
       const result = await runCli(['invoices', 'export', '--since', since], { cwd });
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
-      expect(result.stderr).toContain(`--since ${since}: not a calendar date; write YYYY-MM-DD, e.g. --since 2026-01-31`);
+      expect(result.stderr).toContain(
+        `--since ${since}: not a calendar date; write YYYY-MM-DD, e.g. --since 2026-01-31`,
+      );
     }
   });
 });

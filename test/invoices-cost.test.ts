@@ -40,9 +40,22 @@ const photo = (n: number): Buffer => Buffer.concat([PNG_HEADER, Buffer.from(`pho
 /** What the model reads from a photo: a valid invoice, or (bad sum) one that must go to review. */
 function reading(n: number, addsUp = true): Record<string, string | null> {
   return {
-    number: `F-${n}`, series: null, issuedAt: '2024-05-12', currency: 'MXN', issuerRfc: 'EKU9003173C9', issuerName: 'Proveedor', receiverRfc: null, receiverName: null,
-    uuid: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, subtotal: '100.00', discount: null, transferredTaxes: '16.00', withheldTaxes: null,
-    total: addsUp ? '116.00' : '120.00', paymentForm: null, paymentMethod: 'PUE',
+    number: `F-${n}`,
+    series: null,
+    issuedAt: '2024-05-12',
+    currency: 'MXN',
+    issuerRfc: 'EKU9003173C9',
+    issuerName: 'Proveedor',
+    receiverRfc: null,
+    receiverName: null,
+    uuid: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    subtotal: '100.00',
+    discount: null,
+    transferredTaxes: '16.00',
+    withheldTaxes: null,
+    total: addsUp ? '116.00' : '120.00',
+    paymentForm: null,
+    paymentMethod: 'PUE',
   };
 }
 
@@ -77,7 +90,16 @@ describe('invoices read by OpenAI: scans, cost and progress', () => {
     openai.scenario(sha256Hex(photo(2)), { content: reading(2, false), promptTokens: 900, completionTokens: 90 });
     // The PDF's text (no image): what it says, as the model would read it.
     openai.fallback({
-      content: { ...reading(3), number: 'A-123', uuid: null, issuedAt: '2024-05-12', receiverRfc: 'XAXX010101000', subtotal: '1000.00', transferredTaxes: '160.00', total: '1160.00' },
+      content: {
+        ...reading(3),
+        number: 'A-123',
+        uuid: null,
+        issuedAt: '2024-05-12',
+        receiverRfc: 'XAXX010101000',
+        subtotal: '1000.00',
+        transferredTaxes: '160.00',
+        total: '1160.00',
+      },
       promptTokens: 400,
       completionTokens: 50,
     });
@@ -109,7 +131,10 @@ describe('invoices read by OpenAI: scans, cost and progress', () => {
       eta_seconds: 0,
     });
     const files = r.files as Array<{ name: string; status: string; reason: string | null }>;
-    expect(files.find((f) => f.name === 'escaneo.pdf')).toMatchObject({ status: 'review', reason: NO_TEXT_LAYER_WITH_VISION });
+    expect(files.find((f) => f.name === 'escaneo.pdf')).toMatchObject({
+      status: 'review',
+      reason: NO_TEXT_LAYER_WITH_VISION,
+    });
     expect(files.find((f) => f.name === 'dos.png')?.reason).toMatch(/^the amounts do not add up/);
     // The scan was never sent: one request per photo and one for the PDF's text.
     expect(openai.stats.requests).toBe(3);
@@ -119,9 +144,16 @@ describe('invoices read by OpenAI: scans, cost and progress', () => {
   it('shows a running batch in the status with its pace and the time left', async () => {
     openai = await startFakeOpenAI({ latencyMs: 700 });
     for (const n of [1, 2, 3, 4]) openai.scenario(sha256Hex(photo(n)), { content: reading(n) });
-    service = await startService({ cwd: tempDir('centinela-eta-'), only: ['http', 'invoices'], env: openaiEnv(openai, { CENTINELA_INVOICES_OPENAI_CONCURRENCY: '1' }) });
+    service = await startService({
+      cwd: tempDir('centinela-eta-'),
+      only: ['http', 'invoices'],
+      env: openaiEnv(openai, { CENTINELA_INVOICES_OPENAI_CONCURRENCY: '1' }),
+    });
     const url = service.http?.url ?? '';
-    const id = await upload(url, [1, 2, 3, 4].map((n) => ({ name: `f${n}.png`, bytes: photo(n), type: 'image/png' })));
+    const id = await upload(
+      url,
+      [1, 2, 3, 4].map((n) => ({ name: `f${n}.png`, bytes: photo(n), type: 'image/png' })),
+    );
     await eventually(async () => ((await report(url, id)).completed as number) >= 1, 'first invoice read');
     const status = await service.status();
     const [batch] = status.batches ?? [];
@@ -132,7 +164,9 @@ describe('invoices read by OpenAI: scans, cost and progress', () => {
     expect(batch?.eta_seconds).toBeGreaterThan(0);
     // Tokens so far, priced with the config's prices (the service passes them); a report without them shows tokens.
     expect(batch?.input_tokens).toBeGreaterThan(0);
-    expect(formatStatus(status)).toMatch(new RegExp(`^batch ${id} \\(http\\): [123]/4 done, [\\d.]+/min, about \\d+s left; [\\d.]+ USD so far$`, 'm'));
+    expect(formatStatus(status)).toMatch(
+      new RegExp(`^batch ${id} \\(http\\): [123]/4 done, [\\d.]+/min, about \\d+s left; [\\d.]+ USD so far$`, 'm'),
+    );
     const unpriced = { ...status, batches: status.batches?.map(({ cost: _cost, ...b }) => b) };
     expect(formatStatus(unpriced)).toMatch(new RegExp(`^batch ${id} \\(http\\): .* left; \\d+ tokens so far$`, 'm'));
     const prices = { inputPerMillion: 1_000_000, outputPerMillion: 0, currency: 'MXN' }; // 1 MXN a token: the count shows
@@ -148,9 +182,22 @@ describe('invoices read by OpenAI: scans, cost and progress', () => {
     openai.scenario(sha256Hex(photo(3)), { content: reading(3, false), promptTokens: 1000, completionTokens: 100 });
     telegram = await startFakeBotApi();
     const dir = tempDir('centinela-summary-');
-    service = await startService({ cwd: dir, only: ['http', 'bot', 'invoices'], env: { ...botEnv(telegram, dir), ...openaiEnv(openai) } });
-    telegram.album(STAFF, [1, 2, 3].map((n) => ({ kind: 'document' as const, file: { bytes: photo(n), fileName: `foto-${n}.png`, mimeType: 'image/png' } })));
-    const summary = await telegram.waitFor((c) => c.params.chat_id === STAFF.id && textOf(c).includes('terminado'), 20_000);
+    service = await startService({
+      cwd: dir,
+      only: ['http', 'bot', 'invoices'],
+      env: { ...botEnv(telegram, dir), ...openaiEnv(openai) },
+    });
+    telegram.album(
+      STAFF,
+      [1, 2, 3].map((n) => ({
+        kind: 'document' as const,
+        file: { bytes: photo(n), fileName: `foto-${n}.png`, mimeType: 'image/png' },
+      })),
+    );
+    const summary = await telegram.waitFor(
+      (c) => c.params.chat_id === STAFF.id && textOf(c).includes('terminado'),
+      20_000,
+    );
     const text = textOf(summary);
     expect(text).toMatch(/^Lote (b_[0-9a-f]{8}) terminado: 3 guardados, 0 repetidos, 0 con problemas\./);
     expect(text).toContain('\nFacturas: 2 correctas, 1 para revisar, 0 repetidas, 0 con error.');
@@ -160,7 +207,9 @@ describe('invoices read by OpenAI: scans, cost and progress', () => {
 
     const batchId = /^Lote (b_[0-9a-f]{8})/.exec(text)?.[1] as string;
     telegram.command(STAFF, `/batch ${batchId}`);
-    const answer = textOf(await telegram.waitFor((c) => c.params.chat_id === STAFF.id && textOf(c).startsWith(batchId)));
+    const answer = textOf(
+      await telegram.waitFor((c) => c.params.chat_id === STAFF.id && textOf(c).startsWith(batchId)),
+    );
     expect(answer).toContain(`${batchId} (telegram, terminado): 3 de 3 hechos (100 %)`);
     expect(answer).toContain('facturas: 2 correctas, 1 para revisar, 0 repetidas, 0 con error');
     expect(answer).toContain('costo: 3000 tokens de entrada + 300 de salida ≈ 0.0006 USD');

@@ -13,11 +13,19 @@ interface Result {
   row?: number;
   ok: boolean;
   kind?: string;
-  invoice?: { status: string; source: string; number: string | null; issuer_rfc: string | null; total: string | null; problems: string[] };
+  invoice?: {
+    status: string;
+    source: string;
+    number: string | null;
+    issuer_rfc: string | null;
+    total: string | null;
+    problems: string[];
+  };
   error?: string;
 }
 
-const CSV_COLUMNS = '{number: Folio, issuedAt: Fecha, issuerRfc: RFC Emisor, issuerName: Emisor, subtotal: Subtotal, transferredTaxes: IVA, total: Total, currency: Moneda}';
+const CSV_COLUMNS =
+  '{number: Folio, issuedAt: Fecha, issuerRfc: RFC Emisor, issuerName: Emisor, subtotal: Subtotal, transferredTaxes: IVA, total: Total, currency: Moneda}';
 const photo = Buffer.concat([PNG_HEADER, Buffer.from('a photographed invoice')]);
 
 let openai: FakeOpenAI | null = null;
@@ -44,27 +52,45 @@ function files(): { dir: string; pdf: string; scan: string; csv: string; png: st
 }
 
 describe('centinela extract', () => {
-  it('reads a PDF\'s text layer, CSV rows and CFDI XML without a key, and says what a photo needs', async () => {
+  it("reads a PDF's text layer, CSV rows and CFDI XML without a key, and says what a photo needs", async () => {
     const f = files();
-    const run = await runCli(['extract', f.xml, f.pdf, f.scan, f.csv, f.png, f.txt, '--json'], { cwd: f.dir, env: { CENTINELA_INVOICES_CSV_COLUMNS: CSV_COLUMNS } });
+    const run = await runCli(['extract', f.xml, f.pdf, f.scan, f.csv, f.png, f.txt, '--json'], {
+      cwd: f.dir,
+      env: { CENTINELA_INVOICES_CSV_COLUMNS: CSV_COLUMNS },
+    });
     const results = JSON.parse(run.stdout) as Result[];
     expect(run.code).toBe(1); // the photo and the .txt
     const of = (file: string): Result[] => results.filter((r) => r.file === file);
     expect(of(f.xml)).toMatchObject([{ ok: true, kind: 'invoice', invoice: { source: 'cfdi' } }]);
-    expect(of(f.pdf)).toMatchObject([{ ok: true, kind: 'invoice', invoice: { source: 'pdf', number: 'A-123', issuer_rfc: 'EKU9003173C9', total: '1160.00' } }]);
+    expect(of(f.pdf)).toMatchObject([
+      {
+        ok: true,
+        kind: 'invoice',
+        invoice: { source: 'pdf', number: 'A-123', issuer_rfc: 'EKU9003173C9', total: '1160.00' },
+      },
+    ]);
     // A scan has no text layer: it goes to review, as in the pipeline, saying why.
-    expect(of(f.scan)).toMatchObject([{ ok: true, invoice: { status: 'review', problems: [expect.stringContaining('no text layer')] } }]);
+    expect(of(f.scan)).toMatchObject([
+      { ok: true, invoice: { status: 'review', problems: [expect.stringContaining('no text layer')] } },
+    ]);
     // One result per CSV row, with its line; a row missing columns is that row's error only.
     expect(of(f.csv).map((r) => [r.row, r.ok, r.invoice?.number ?? r.error])).toEqual([
       [2, true, 'A-1'],
       [5, true, 'A-2'],
       [6, false, expect.stringContaining('columns but the header has 9')],
     ]);
-    expect(of(f.png)).toEqual([{ file: f.png, ok: false, error: expect.stringMatching(/^a photo is read by OpenAI vision: set OPENAI_API_KEY/) }]);
-    expect(of(f.txt)).toEqual([{ file: f.txt, ok: false, error: expect.stringContaining('unsupported type: .txt text') }]);
+    expect(of(f.png)).toEqual([
+      { file: f.png, ok: false, error: expect.stringMatching(/^a photo is read by OpenAI vision: set OPENAI_API_KEY/) },
+    ]);
+    expect(of(f.txt)).toEqual([
+      { file: f.txt, ok: false, error: expect.stringContaining('unsupported type: .txt text') },
+    ]);
     expect(JSON.stringify(results)).not.toMatch(/maxBytes|not well-formed XML/);
 
-    const human = await runCli(['extract', f.pdf, f.csv, f.txt], { cwd: f.dir, env: { CENTINELA_INVOICES_CSV_COLUMNS: CSV_COLUMNS } });
+    const human = await runCli(['extract', f.pdf, f.csv, f.txt], {
+      cwd: f.dir,
+      env: { CENTINELA_INVOICES_CSV_COLUMNS: CSV_COLUMNS },
+    });
     expect(human.stdout).toMatch(/^✓ .*factura\.pdf: invoice \(not stamped\) EKU9003173C9 → .* total 1160\.00 MXN/m);
     expect(human.stdout).toMatch(/^✓ .*facturas\.csv, row 5: invoice /m);
     expect(human.stdout).toMatch(/^✗ .*facturas\.csv, row 6: the row has/m);
@@ -75,15 +101,38 @@ describe('centinela extract', () => {
     openai = await startFakeOpenAI();
     openai.scenario(sha256Hex(photo), {
       content: {
-        number: 'A-77', series: null, issuedAt: '2024-05-12', currency: 'MXN', issuerRfc: 'eku9003173c9', issuerName: 'Proveedor',
-        receiverRfc: null, receiverName: null, uuid: null, subtotal: '1,000.00', discount: null, transferredTaxes: '160.00',
-        withheldTaxes: null, total: '1160', paymentForm: null, paymentMethod: 'PUE',
+        number: 'A-77',
+        series: null,
+        issuedAt: '2024-05-12',
+        currency: 'MXN',
+        issuerRfc: 'eku9003173c9',
+        issuerName: 'Proveedor',
+        receiverRfc: null,
+        receiverName: null,
+        uuid: null,
+        subtotal: '1,000.00',
+        discount: null,
+        transferredTaxes: '160.00',
+        withheldTaxes: null,
+        total: '1160',
+        paymentForm: null,
+        paymentMethod: 'PUE',
       },
     });
     const f = files();
-    const run = await runCli(['extract', f.png, '--json'], { cwd: f.dir, env: { OPENAI_API_KEY: openai.apiKey, CENTINELA_INVOICES_OPENAI_BASE_URL: openai.baseURL } });
+    const run = await runCli(['extract', f.png, '--json'], {
+      cwd: f.dir,
+      env: { OPENAI_API_KEY: openai.apiKey, CENTINELA_INVOICES_OPENAI_BASE_URL: openai.baseURL },
+    });
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject([{ file: f.png, ok: true, kind: 'invoice', invoice: { source: 'vision', status: 'ok', number: 'A-77', total: '1160.00' } }]);
+    expect(JSON.parse(run.stdout)).toMatchObject([
+      {
+        file: f.png,
+        ok: true,
+        kind: 'invoice',
+        invoice: { source: 'vision', status: 'ok', number: 'A-77', total: '1160.00' },
+      },
+    ]);
     expect(run.stdout + run.stderr).not.toContain(openai.apiKey);
   });
 });

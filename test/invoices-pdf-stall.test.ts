@@ -26,7 +26,13 @@ describe('PDF reading off the event loop', () => {
     service = await startService({
       cwd: dir,
       only: ['http', 'invoices'],
-      env: { CENTINELA_HTTP_PORT: '0', CENTINELA_LOG_STDOUT: 'false', CENTINELA_QUEUE_POLL_MS: '100', CENTINELA_API_TOKEN: TOKEN, CENTINELA_INVOICES_PDF_TIMEOUT_SECONDS: '2' },
+      env: {
+        CENTINELA_HTTP_PORT: '0',
+        CENTINELA_LOG_STDOUT: 'false',
+        CENTINELA_QUEUE_POLL_MS: '100',
+        CENTINELA_API_TOKEN: TOKEN,
+        CENTINELA_INVOICES_PDF_TIMEOUT_SECONDS: '2',
+      },
     });
     const url = service.http?.url ?? '';
     const auth = { authorization: `Bearer ${TOKEN}` };
@@ -43,31 +49,50 @@ describe('PDF reading off the event loop', () => {
     delay.enable();
     let slowest = 0;
     const qdir = join(dir, 'data/quarantine');
-    await eventually(async () => {
-      const t0 = performance.now();
-      const health = await fetch(`${url}/healthz`);
-      slowest = Math.max(slowest, performance.now() - t0);
-      expect(health.status).toBe(200);
-      return existsSync(qdir) && readdirSync(qdir).some((f) => f.endsWith('.meta.json'));
-    }, 'bogus PDF quarantined', 60_000);
+    await eventually(
+      async () => {
+        const t0 = performance.now();
+        const health = await fetch(`${url}/healthz`);
+        slowest = Math.max(slowest, performance.now() - t0);
+        expect(health.status).toBe(200);
+        return existsSync(qdir) && readdirSync(qdir).some((f) => f.endsWith('.meta.json'));
+      },
+      'bogus PDF quarantined',
+      60_000,
+    );
     delay.disable();
     const stallMs = delay.max / 1e6;
-    console.log(`figure pdf_stall_max_event_loop_delay=${stallMs.toFixed(0)} ms; slowest /healthz=${slowest.toFixed(0)} ms`);
+    console.log(
+      `figure pdf_stall_max_event_loop_delay=${stallMs.toFixed(0)} ms; slowest /healthz=${slowest.toFixed(0)} ms`,
+    );
     // On the main thread this file stalled the loop for seconds; now only hashing and checking the bytes remain.
     expect(stallMs).toBeLessThan(1500);
     expect(slowest).toBeLessThan(1500);
 
-    const meta = JSON.parse(readFileSync(join(qdir, readdirSync(qdir).find((f) => f.endsWith('.meta.json')) as string), 'utf8')) as { error: string };
-    expect(meta.error).toMatch(/^reading the PDF took longer than invoices\.pdf_timeout_seconds \(2 s\) and was stopped/);
+    const meta = JSON.parse(
+      readFileSync(join(qdir, readdirSync(qdir).find((f) => f.endsWith('.meta.json')) as string), 'utf8'),
+    ) as { error: string };
+    expect(meta.error).toMatch(
+      /^reading the PDF took longer than invoices\.pdf_timeout_seconds \(2 s\) and was stopped/,
+    );
 
     // The next PDF starts a fresh reader and is read as usual.
     const next = new FormData();
     next.append('files', new Blob([new Uint8Array(invoicePdf())], { type: 'application/pdf' }), 'factura.pdf');
-    const second = (await (await fetch(`${url}/batches`, { method: 'POST', headers: auth, body: next })).json()) as { batch_id: string };
-    await eventually(async () => {
-      const r = (await (await fetch(`${url}/batches/${second.batch_id}`, { headers: auth })).json()) as { is_complete: boolean; failed: number };
-      return r.is_complete && r.failed === 0;
-    }, 'second PDF read', 30_000);
+    const second = (await (await fetch(`${url}/batches`, { method: 'POST', headers: auth, body: next })).json()) as {
+      batch_id: string;
+    };
+    await eventually(
+      async () => {
+        const r = (await (await fetch(`${url}/batches/${second.batch_id}`, { headers: auth })).json()) as {
+          is_complete: boolean;
+          failed: number;
+        };
+        return r.is_complete && r.failed === 0;
+      },
+      'second PDF read',
+      30_000,
+    );
     // With no PDF for a while the reader ends, and its memory with it.
     await eventually(() => !pdfWorkerRunning(), 'PDF reader ended when idle', 30_000);
   }, 120_000);

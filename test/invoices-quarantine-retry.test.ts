@@ -28,7 +28,12 @@ describe('retrying a quarantined invoice', () => {
     expect(more).toEqual([]);
     expect(metaName).toBe(`${name}.meta.json`);
     const fileId = (await run.files.db.selectFrom('files').select('id').executeTakeFirstOrThrow()).id;
-    const meta = () => JSON.parse(readFileSync(join(qdir, metaName as string), 'utf8')) as { retries?: number; quarantinedPath: string; error: string };
+    const meta = () =>
+      JSON.parse(readFileSync(join(qdir, metaName as string), 'utf8')) as {
+        retries?: number;
+        quarantinedPath: string;
+        error: string;
+      };
     expect(meta().retries).toBeUndefined();
 
     for (const retries of [1, 2, 3]) {

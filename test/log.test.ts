@@ -40,7 +40,10 @@ function topLevelKeys(line: string): string[] {
 /** Parses one line as a log line in the documented format, failing with the line itself when it is not. */
 function parseLine(line: string, where: string): LogLine {
   const keys = topLevelKeys(line);
-  expect(keys.filter((k, i) => keys.indexOf(k) !== i), `${where}: keys written twice in ${line}`).toEqual([]);
+  expect(
+    keys.filter((k, i) => keys.indexOf(k) !== i),
+    `${where}: keys written twice in ${line}`,
+  ).toEqual([]);
   let obj: unknown;
   try {
     obj = JSON.parse(line);
@@ -78,7 +81,9 @@ describe('a real start', () => {
       const health = await fetch(`${service.url}/healthz`, { headers: { 'x-request-id': 'req-log-test-1' } });
       expect(health.status).toBe(200);
       // Secrets in a request URL reach the request log line only masked.
-      const res = await fetch(`${service.url}/healthz?token=${BOT_TOKEN}&x=${apiToken}`, { headers: { 'x-request-id': 'req-log-test-2' } });
+      const res = await fetch(`${service.url}/healthz?token=${BOT_TOKEN}&x=${apiToken}`, {
+        headers: { 'x-request-id': 'req-log-test-2' },
+      });
       expect(res.status).toBe(200);
       await service.waitForLine((l) => l.includes('req-log-test-2'));
     } finally {
@@ -135,7 +140,10 @@ describe('createLog', () => {
     });
     const bot = log.for('bot', { request_id: 'u-8812', token: 'binding-secret-value-77' });
     bot.info(`downloading https://api.telegram.org/file/bot${BOT_TOKEN}/videos/file_1.mp4`);
-    bot.info({ file_path: `/var/lib/telegram-bot-api/${BOT_TOKEN}/videos/file_1.mp4`, job_id: 'job-42' }, 'file received');
+    bot.info(
+      { file_path: `/var/lib/telegram-bot-api/${BOT_TOKEN}/videos/file_1.mp4`, job_id: 'job-42' },
+      'file received',
+    );
     bot.info(
       {
         db: { password: 'db-password-value-88', host: 'db.internal' },
@@ -186,7 +194,10 @@ describe('createLog', () => {
     ]);
     const [download, received, nested, failed, thrown, known] = records;
     expect(download).toMatchObject({ component: 'bot', request_id: 'u-8812', token: REDACTED, level: 'INFO' });
-    expect(received).toMatchObject({ file_path: `/var/lib/telegram-bot-api/${REDACTED}/videos/file_1.mp4`, job_id: 'job-42' });
+    expect(received).toMatchObject({
+      file_path: `/var/lib/telegram-bot-api/${REDACTED}/videos/file_1.mp4`,
+      job_id: 'job-42',
+    });
     expect(nested).toMatchObject({
       db: { password: REDACTED, host: 'db.internal' },
       openai: { api_key: REDACTED },
@@ -224,7 +235,8 @@ describe('createLog', () => {
     log.for('bot').warn({ error: Object.assign(wrapped, { token: 'error-prop-token-77' }) }, 'will retry');
     await log.close();
     const text = readFileSync(join(dir, LOG_FILE_NAME), 'utf8');
-    for (const s of ['error-prop-api-key-55', 'error-prop-bearer-66', 'error-prop-token-77', TOKEN_TAIL]) expect(text).not.toContain(s);
+    for (const s of ['error-prop-api-key-55', 'error-prop-bearer-66', 'error-prop-token-77', TOKEN_TAIL])
+      expect(text).not.toContain(s);
     const [rec, retry] = fileLines(join(dir, LOG_FILE_NAME)).map((l) => parseLine(l, 'error line'));
     expect(rec?.err).toMatchObject({
       type: 'Error',
@@ -234,7 +246,11 @@ describe('createLog', () => {
       request: { headers: { authorization: REDACTED } },
     });
     expect((rec?.err as { stack: string }).stack).toMatch(/^Error: request failed with status 401\n\s+at /);
-    expect(retry?.error).toMatchObject({ type: 'Error', message: `download failed: GET /file/bot${REDACTED}/x.mp4: 502`, token: REDACTED });
+    expect(retry?.error).toMatchObject({
+      type: 'Error',
+      message: `download failed: GET /file/bot${REDACTED}/x.mp4: 502`,
+      token: REDACTED,
+    });
   });
 
   test('a cyclic object is logged without a crash and without leaking the secret-named field of the cycle', async () => {
@@ -248,15 +264,28 @@ describe('createLog', () => {
     const text = readFileSync(join(dir, LOG_FILE_NAME), 'utf8');
     expect(text).not.toContain('cyclic-password-value-77');
     const [rec] = fileLines(join(dir, LOG_FILE_NAME)).map((l) => parseLine(l, 'cyclic line'));
-    expect(rec).toMatchObject({ conn: { host: 'db.internal', password: REDACTED, self: '[Circular]' }, a: { region: 'mx' }, b: { region: 'mx' } });
+    expect(rec).toMatchObject({
+      conn: { host: 'db.internal', password: REDACTED, self: '[Circular]' },
+      a: { region: 'mx' },
+      b: { region: 'mx' },
+    });
   });
 
   test('a child that names its own component writes component once, its own; other bindings are kept', async () => {
     const lines: string[] = [];
-    const log = await createLog({ level: 'debug', dir: null, stdout: false, rotate: { size: 10 * 2 ** 20, keep: 2 }, stdoutStream: { write: (l: string) => void lines.push(l) } });
+    const log = await createLog({
+      level: 'debug',
+      dir: null,
+      stdout: false,
+      rotate: { size: 10 * 2 ** 20, keep: 2 },
+      stdoutStream: { write: (l: string) => void lines.push(l) },
+    });
     const monitor = log.for('monitor', { request_id: 'r-1' });
     monitor.child({ component: 'monitor.tail', file: '/var/log/a.log' }).warn('missing');
-    monitor.child({ component: 'monitor.tail' }).child({ component: 'monitor.tail.rotate', token: 'child-secret-token-value' }).info('rotated');
+    monitor
+      .child({ component: 'monitor.tail' })
+      .child({ component: 'monitor.tail.rotate', token: 'child-secret-token-value' })
+      .info('rotated');
     monitor.child({ file: '/var/log/b.log' }).info('plain child');
     await log.close();
     const records = lines.map((l, i) => parseLine(l.trim(), `line ${i + 1}`));
@@ -290,7 +319,13 @@ describe('createLog', () => {
   test('rotates by size, keeps `keep` old files, and centinela.log links to the newest', async () => {
     const dir = tempDir('centinela-log-');
     const keep = 2;
-    const log = await createLog({ level: 'info', dir, stdout: false, rotate: { size: 1024, keep }, stdoutStream: { write: () => {} } });
+    const log = await createLog({
+      level: 'info',
+      dir,
+      stdout: false,
+      rotate: { size: 1024, keep },
+      stdoutStream: { write: () => {} },
+    });
     const l = log.for('rotation');
     let seq = 0;
     const pad = 'r'.repeat(120);
@@ -328,8 +363,15 @@ describe('createLog', () => {
 describe('a full disk under the log folder', () => {
   test('does not crash the process: the file stops, stdout goes on', async () => {
     const dir = tempDir('centinela-diskfull-');
-    const { code, stdout: out, stderr: err } = await runOnTinyDisk('64k', dir, join(REPO, 'test/support/log-disk-full-child.ts'));
-    expect(code, `unshare + child failed (user namespaces may be disabled)\nstderr:\n${err}\nstdout tail:\n${out.slice(-2000)}`).toBe(0);
+    const {
+      code,
+      stdout: out,
+      stderr: err,
+    } = await runOnTinyDisk('64k', dir, join(REPO, 'test/support/log-disk-full-child.ts'));
+    expect(
+      code,
+      `unshare + child failed (user namespaces may be disabled)\nstderr:\n${err}\nstdout tail:\n${out.slice(-2000)}`,
+    ).toBe(0);
 
     const lines = out.split('\n').filter((l) => l !== '');
     expect(lines[lines.length - 1]).toBe('survived');

@@ -8,7 +8,8 @@ import type { Metrics } from '../src/core/metrics.ts';
 async function scrape(metrics: Metrics): Promise<Record<string, number>> {
   const text = await metrics.registry.metrics();
   const figures: Record<string, number> = {};
-  for (const m of text.matchAll(/^centinela_nodejs_eventloop_lag_(\w+)_seconds (\S+)$/gm)) figures[m[1] as string] = Number(m[2]);
+  for (const m of text.matchAll(/^centinela_nodejs_eventloop_lag_(\w+)_seconds (\S+)$/gm))
+    figures[m[1] as string] = Number(m[2]);
   return figures;
 }
 

@@ -15,7 +15,13 @@ import { STORE_KINDS, createTestStore, eventually, testQueue } from './support/s
 import type { TestStore } from './support/stores.ts';
 import { anyQueue } from './support/queues.ts';
 
-function finding(type: string, params: ActionPlan['params'], target: string, plan: Partial<ActionPlan> = {}, fields: Record<string, string> = {}): Finding {
+function finding(
+  type: string,
+  params: ActionPlan['params'],
+  target: string,
+  plan: Partial<ActionPlan> = {},
+  fields: Record<string, string> = {},
+): Finding {
   return {
     rule: 'download_timeout',
     errorType: 'download_timeout',
@@ -84,13 +90,17 @@ describe.each(STORE_KINDS)('repairs on %s', (kind) => {
 
   it('retry_job re-runs a dead job and sees it done', async () => {
     const { id, runs } = await flakyJob('test.flaky', 1);
-    const out = await (await repairs()).run(finding('retry_job', {}, `job:${id}`, {}, { job_id: String(id) }), onAttempt);
+    const out = await (
+      await repairs()
+    ).run(finding('retry_job', {}, `job:${id}`, {}, { job_id: String(id) }), onAttempt);
     expect(out).toMatchObject({ result: 'repaired', attempts: 1 });
     expect(out.detail).toContain(`job #${id}`);
     expect((await queue.get(id))?.state).toBe('done');
     expect(runs()).toBe(2);
     // Done already: nothing runs again.
-    expect((await (await repairs()).run(finding('retry_job', { job_id: id }, `job:${id}`), onAttempt)).result).toBe('repaired');
+    expect((await (await repairs()).run(finding('retry_job', { job_id: id }, `job:${id}`), onAttempt)).result).toBe(
+      'repaired',
+    );
     expect(runs()).toBe(2);
   });
 
@@ -101,14 +111,20 @@ describe.each(STORE_KINDS)('repairs on %s', (kind) => {
     expect(out).toMatchObject({ result: 'failed', attempts: 3 });
     expect(out.detail).toMatch(/failed again: download timed out \(run 4\) \(after 3 tries\)/);
     expect(waits).toEqual([1000, 2000]);
-    expect(tries).toEqual([[1, 3], [2, 3], [3, 3]]);
+    expect(tries).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
     expect(runs()).toBe(4);
 
     // One more failure to go: the fourth run works, on the second try; the last backoff value repeats.
     waits = [];
     tries = [];
     const { id: id2, runs: runs2 } = await flakyJob('test.third', 2);
-    const ok = await (await repairs()).run(finding('retry_job', { job_id: id2 }, `job:${id2}`, { attempts: 4, backoffMs: [500] }), onAttempt);
+    const ok = await (
+      await repairs()
+    ).run(finding('retry_job', { job_id: id2 }, `job:${id2}`, { attempts: 4, backoffMs: [500] }), onAttempt);
     expect(ok).toMatchObject({ result: 'repaired', attempts: 2 });
     expect(waits).toEqual([500]);
     expect(runs2()).toBe(3);
@@ -116,13 +132,17 @@ describe.each(STORE_KINDS)('repairs on %s', (kind) => {
 
   it('retry_job does not duplicate a job still waiting, and gives up on an unknown one at once', async () => {
     const { job } = await queue.enqueue(anyQueue('test.nobody'), { x: 1 }); // no worker: it stays waiting
-    const out = await (await repairs()).run(finding('retry_job', { job_id: job.id, timeout: '300ms' }, `job:${job.id}`), onAttempt);
+    const out = await (
+      await repairs()
+    ).run(finding('retry_job', { job_id: job.id, timeout: '300ms' }, `job:${job.id}`), onAttempt);
     expect(out.result).toBe('failed');
     expect(out.detail).toContain('timed out after 300ms');
     const all = await queue.list({ queue: 'test.nobody' });
     expect(all.map((j) => [j.id, j.state])).toEqual([[job.id, 'waiting']]);
 
-    const unknown = await (await repairs()).run(finding('retry_job', { job_id: 999_999 }, 'job:999999', { attempts: 3, backoffMs: [1000] }), onAttempt);
+    const unknown = await (
+      await repairs()
+    ).run(finding('retry_job', { job_id: 999_999 }, 'job:999999', { attempts: 3, backoffMs: [1000] }), onAttempt);
     expect(unknown).toMatchObject({ result: 'failed', attempts: 1 });
     expect(unknown.detail).toContain('there is no job #999999');
     expect(waits).toEqual([]);
@@ -139,7 +159,9 @@ describe.each(STORE_KINDS)('repairs on %s', (kind) => {
     clock += 10_000;
     const opened = await r.run(next(), onAttempt);
     expect(opened).toMatchObject({ result: 'breaker_open', attempts: 0 });
-    expect(opened.detail).toMatch(/repairs of media-root stopped now: more than 2 within 1m; they resume once it has stayed healthy for 30s/);
+    expect(opened.detail).toMatch(
+      /repairs of media-root stopped now: more than 2 within 1m; they resume once it has stayed healthy for 30s/,
+    );
     expect(await readdir(media)).toEqual(['f1', 'f2']);
     // Another target has its own budget.
     expect((await r.run(next('other'), onAttempt)).result).toBe('repaired');
@@ -191,7 +213,9 @@ describe.each(STORE_KINDS)('repairs on %s', (kind) => {
     const media = join(dir, 'media');
     const r = await repairs();
     for (let i = 0; i < 5; i++) {
-      expect((await r.run(finding('create_folder', { path: join(media, `s${i}`) }, 'slow'), onAttempt)).result).toBe('repaired');
+      expect((await r.run(finding('create_folder', { path: join(media, `s${i}`) }, 'slow'), onAttempt)).result).toBe(
+        'repaired',
+      );
       clock += 31_000;
     }
     // Repairs older than the window are dropped, not kept forever.
@@ -199,10 +223,20 @@ describe.each(STORE_KINDS)('repairs on %s', (kind) => {
     const kept = await db.selectFrom('monitor_repairs').select('at').where('target', '=', 'slow').execute();
     expect(kept.length).toBeLessThanOrEqual(2);
     const dry = await repairs({ dryRun: true });
-    for (let i = 0; i < 3; i++) expect((await dry.run(finding('create_folder', { path: join(media, 'd') }, 'fresh'), onAttempt)).result).toBe('dry_run');
-    for (let i = 0; i < 3; i++) expect((await r.run(finding('create_folder', { path: '/etc/x' }, 'fresh'), onAttempt)).result).toBe('refused');
-    expect((await r.run(finding('create_folder', { path: join(media, 'r1') }, 'fresh'), onAttempt)).result).toBe('repaired');
-    expect((await r.run(finding('create_folder', { path: join(media, 'r2') }, 'fresh'), onAttempt)).result).toBe('repaired');
-    expect((await r.run(finding('create_folder', { path: join(media, 'r3') }, 'fresh'), onAttempt)).result).toBe('breaker_open');
+    for (let i = 0; i < 3; i++)
+      expect((await dry.run(finding('create_folder', { path: join(media, 'd') }, 'fresh'), onAttempt)).result).toBe(
+        'dry_run',
+      );
+    for (let i = 0; i < 3; i++)
+      expect((await r.run(finding('create_folder', { path: '/etc/x' }, 'fresh'), onAttempt)).result).toBe('refused');
+    expect((await r.run(finding('create_folder', { path: join(media, 'r1') }, 'fresh'), onAttempt)).result).toBe(
+      'repaired',
+    );
+    expect((await r.run(finding('create_folder', { path: join(media, 'r2') }, 'fresh'), onAttempt)).result).toBe(
+      'repaired',
+    );
+    expect((await r.run(finding('create_folder', { path: join(media, 'r3') }, 'fresh'), onAttempt)).result).toBe(
+      'breaker_open',
+    );
   });
 });

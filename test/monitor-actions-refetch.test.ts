@@ -106,7 +106,10 @@ describe('quarantine_refetch', () => {
   async function storedVideo(): Promise<FileRow> {
     const row = await receive();
     let stored: FileRow | undefined;
-    await eventually(async () => (stored = await intake.records.file(row.id))?.state === 'stored', 'the file is stored');
+    await eventually(
+      async () => (stored = await intake.records.file(row.id))?.state === 'stored',
+      'the file is stored',
+    );
     return stored as FileRow;
   }
 
@@ -114,11 +117,24 @@ describe('quarantine_refetch', () => {
     locatorDown = true;
     const row = await receive();
     let job = (await queue.list({ queue: DOWNLOAD_QUEUE.name }))[0];
-    await eventually(async () => (job = await queue.get(job?.id ?? 0))?.state === 'dead', 'the download gave up', 30_000);
+    await eventually(
+      async () => (job = await queue.get(job?.id ?? 0))?.state === 'dead',
+      'the download gave up',
+      30_000,
+    );
     expect((await intake.records.file(row.id))?.state).toBe('failed');
     locatorDown = false;
     const id = job?.id ?? 0;
-    const out = await repairs.run({ ...corrupt('-'), rule: 'download_timeout', target: String(id), fields: { job_id: String(id) }, action: { type: 'retry_job', params: {}, attempts: 3, backoffMs: [1000] } }, async () => {});
+    const out = await repairs.run(
+      {
+        ...corrupt('-'),
+        rule: 'download_timeout',
+        target: String(id),
+        fields: { job_id: String(id) },
+        action: { type: 'retry_job', params: {}, attempts: 3, backoffMs: [1000] },
+      },
+      async () => {},
+    );
     expect(out).toMatchObject({ result: 'repaired', attempts: 1 });
     expect(out.detail).toContain(`intake file #${row.id} is stored`);
     const after = await intake.records.file(row.id);
@@ -141,7 +157,14 @@ describe('quarantine_refetch', () => {
     expect(meta).toBe(`${moved}.meta.json`);
     expect(await readFile(join(data, 'quarantine', moved), 'utf8')).toBe('garbage');
     const info = JSON.parse(await readFile(join(data, 'quarantine', meta), 'utf8')) as Record<string, unknown>;
-    expect(info).toMatchObject({ fileId: row.id, originalPath: path, fileName: 'clip.mp4', sender: 'Victor', error: `moov atom not found in ${path}`, by: 'monitor' });
+    expect(info).toMatchObject({
+      fileId: row.id,
+      originalPath: path,
+      fileName: 'clip.mp4',
+      sender: 'Victor',
+      error: `moov atom not found in ${path}`,
+      by: 'monitor',
+    });
 
     const after = await intake.records.file(row.id);
     expect(after?.state).toBe('stored');
@@ -155,7 +178,11 @@ describe('quarantine_refetch', () => {
     await writeFile(stray, 'junk');
     const out = await repairs.run(corrupt(stray, 3), async () => {});
     expect(out).toMatchObject({ result: 'failed', attempts: 1 });
-    expect(out.detail).toMatch(new RegExp(`^moved to .*quarantine/\\d{8}T\\d{6}Z_stray\\.mp4; cannot fetch again: no intake record for ${stray.replace(/[.]/g, '\\.')}$`));
+    expect(out.detail).toMatch(
+      new RegExp(
+        `^moved to .*quarantine/\\d{8}T\\d{6}Z_stray\\.mp4; cannot fetch again: no intake record for ${stray.replace(/[.]/g, '\\.')}$`,
+      ),
+    );
     expect(existsSync(stray)).toBe(false);
     expect((await readdir(join(data, 'quarantine'))).length).toBe(2);
   });
@@ -164,11 +191,20 @@ describe('quarantine_refetch', () => {
     const path = join(media, 'upload.pdf');
     await writeFile(path, 'broken pdf');
     const { files } = await intake.records.recordUpload({ source: 'http', purpose: 'invoice', tags: {} }, [
-      { kind: 'document', fileName: 'upload.pdf', mimeType: 'application/pdf', size: 10, path, sha256: 'ab'.repeat(32) },
+      {
+        kind: 'document',
+        fileName: 'upload.pdf',
+        mimeType: 'application/pdf',
+        size: 10,
+        path,
+        sha256: 'ab'.repeat(32),
+      },
     ]);
     const out = await repairs.run(corrupt(path), async () => {});
     expect(out.result).toBe('failed');
-    expect(out.detail).toContain(`cannot fetch again: intake file #${files[0]?.id} came from http without a Telegram file id`);
+    expect(out.detail).toContain(
+      `cannot fetch again: intake file #${files[0]?.id} came from http without a Telegram file id`,
+    );
     expect(existsSync(path)).toBe(false);
   });
 

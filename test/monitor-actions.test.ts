@@ -19,7 +19,11 @@ import type { TestStore } from './support/stores.ts';
 
 const ROOT = process.getuid?.() === 0;
 
-function finding(type: string, params: ActionPlan['params'], more: { fields?: Record<string, string>; target?: string; plan?: Partial<ActionPlan> } = {}): Finding {
+function finding(
+  type: string,
+  params: ActionPlan['params'],
+  more: { fields?: Record<string, string>; target?: string; plan?: Partial<ActionPlan> } = {},
+): Finding {
   return {
     rule: 'test_rule',
     errorType: 'test_error',
@@ -103,7 +107,12 @@ describe('create_folder', () => {
 
   it('fails without retrying when a file is in the way', async () => {
     await writeFile(join(media, 'taken'), 'x');
-    const out = await (await repairs()).run(finding('create_folder', { path: join(media, 'taken') }, { plan: { attempts: 3, backoffMs: [1000] } }), onAttempt);
+    const out = await (
+      await repairs()
+    ).run(
+      finding('create_folder', { path: join(media, 'taken') }, { plan: { attempts: 3, backoffMs: [1000] } }),
+      onAttempt,
+    );
     expect(out).toMatchObject({ result: 'failed', attempts: 1 });
     expect(out.detail).toMatch(/not a folder/);
     expect(waits).toEqual([]);
@@ -115,7 +124,14 @@ describe('the allowed roots', () => {
     await symlink(outside, join(media, 'link-out'));
     await symlink(join(outside, 'not-yet'), join(media, 'dangling'));
     const r = await repairs();
-    const paths = [join(outside, 'a'), join(media, '..', 'outside', 'b'), `${media}/victor/../../outside/c`, join(media, 'link-out', 'd'), join(media, 'dangling', 'e'), '/etc/centinela-test'];
+    const paths = [
+      join(outside, 'a'),
+      join(media, '..', 'outside', 'b'),
+      `${media}/victor/../../outside/c`,
+      join(media, 'link-out', 'd'),
+      join(media, 'dangling', 'e'),
+      '/etc/centinela-test',
+    ];
     for (const path of paths) {
       const out = await r.run(finding('create_folder', { path }), onAttempt);
       expect(out.result, path).toBe('refused');
@@ -154,7 +170,9 @@ describe('fix_owner', () => {
 
   it('names an unknown user', async () => {
     await writeFile(join(media, 'f'), 'x');
-    const out = await (await repairs({ owner: 'no_such_user_here' })).run(finding('fix_owner', { path: join(media, 'f') }), onAttempt);
+    const out = await (
+      await repairs({ owner: 'no_such_user_here' })
+    ).run(finding('fix_owner', { path: join(media, 'f') }), onAttempt);
     expect(out.result).toBe('failed');
     expect(out.detail).toMatch(/no_such_user_here .*not in \/etc\/passwd/);
   });
@@ -168,7 +186,9 @@ describe('fix_owner', () => {
       expect((await stat(file)).uid).toBe(65534);
       const other = join(media, 'other');
       await writeFile(other, 'y');
-      expect((await (await repairs({ owner: 'nobody' })).run(finding('fix_owner', { path: other }), onAttempt)).result).toBe('repaired');
+      expect(
+        (await (await repairs({ owner: 'nobody' })).run(finding('fix_owner', { path: other }), onAttempt)).result,
+      ).toBe('repaired');
       expect((await stat(other)).gid).toBe(65534);
     } else {
       expect(out.result).toBe('failed');
@@ -176,16 +196,21 @@ describe('fix_owner', () => {
     }
   });
 
-  it.runIf(ROOT)('changes a symlink itself, does not follow it out of the roots, and says the repair did not hold (issue 11.14)', async () => {
-    const secret = join(outside, 'secret');
-    await writeFile(secret, 's');
-    await symlink(secret, join(media, 'link'));
-    const out = await (await repairs({ owner: '65534:65534' })).run(finding('fix_owner', { path: join(media, 'link') }), onAttempt);
-    expect(out.result).toBe('failed');
-    expect(out.detail).toMatch(/target was left alone .* still denied/);
-    expect((await lstat(join(media, 'link'))).uid).toBe(65534);
-    expect((await stat(secret)).uid).toBe(0);
-  });
+  it.runIf(ROOT)(
+    'changes a symlink itself, does not follow it out of the roots, and says the repair did not hold (issue 11.14)',
+    async () => {
+      const secret = join(outside, 'secret');
+      await writeFile(secret, 's');
+      await symlink(secret, join(media, 'link'));
+      const out = await (
+        await repairs({ owner: '65534:65534' })
+      ).run(finding('fix_owner', { path: join(media, 'link') }), onAttempt);
+      expect(out.result).toBe('failed');
+      expect(out.detail).toMatch(/target was left alone .* still denied/);
+      expect((await lstat(join(media, 'link'))).uid).toBe(65534);
+      expect((await stat(secret)).uid).toBe(0);
+    },
+  );
 });
 
 describe('dry run', () => {
@@ -193,7 +218,11 @@ describe('dry run', () => {
     await writeFile(join(media, 'f'), 'x');
     const r = await repairs({ dryRun: true, owner: '65534:65534' });
     const mk = await r.run(finding('create_folder', { path: join(media, 'new') }), onAttempt);
-    expect(mk).toEqual({ result: 'dry_run', attempts: 0, detail: `dry run: would create folder ${join(media, 'new')} (mkdir -p, mode of its parent folder)` });
+    expect(mk).toEqual({
+      result: 'dry_run',
+      attempts: 0,
+      detail: `dry run: would create folder ${join(media, 'new')} (mkdir -p, mode of its parent folder)`,
+    });
     expect((await r.run(finding('fix_owner', { path: join(media, 'f') }), onAttempt)).result).toBe('dry_run');
     expect((await r.run(finding('pause_intake', { reason: 'disk full' }), onAttempt)).result).toBe('dry_run');
     expect(await readdir(media)).toEqual(['f']);
@@ -208,7 +237,10 @@ describe('dry run', () => {
 describe('pause_intake', () => {
   it('pauses intake and checks the flag; pausing again holds too; the remedy is holding, not a repair', async () => {
     const r = await repairs();
-    const out = await r.run({ ...finding('pause_intake', { reason: 'disk full at /srv/media' }), rule: 'disk' }, onAttempt);
+    const out = await r.run(
+      { ...finding('pause_intake', { reason: 'disk full at /srv/media' }), rule: 'disk' },
+      onAttempt,
+    );
     expect(out).toMatchObject({ result: 'holding' });
     expect(out.detail).toContain('intake paused: disk full at /srv/media');
     expect((await intakePaused(t.store))?.reason).toBe('disk full at /srv/media');
@@ -230,13 +262,18 @@ describe('pause_intake', () => {
     expect((await r.run(finding('pause_intake', {}), onAttempt)).result).toBe('holding');
     await resumeIntake(t.store);
     low = false;
-    expect((await r.run(finding('pause_intake', { path: join(media, 'victor', 'x.mp4') }), onAttempt)).result).toBe('holding');
+    expect((await r.run(finding('pause_intake', { path: join(media, 'victor', 'x.mp4') }), onAttempt)).result).toBe(
+      'holding',
+    );
     expect((await intakePaused(t.store))?.reason).toMatch(/^disk /);
   });
 });
 
 /** A Docker API as small as the action needs: states by name, restarts recorded. */
-function fakeDocker(states: Record<string, ContainerState>, after: Partial<ContainerState> = { status: 'running', health: null }): DockerApi & { restarts: string[] } {
+function fakeDocker(
+  states: Record<string, ContainerState>,
+  after: Partial<ContainerState> = { status: 'running', health: null },
+): DockerApi & { restarts: string[] } {
   const restarts: string[] = [];
   return {
     restarts,
@@ -258,7 +295,9 @@ function container(name: string, status: string, health: string | null = null): 
 describe('restart_container', () => {
   it('restarts a stopped container and checks it runs', async () => {
     const docker = fakeDocker({ botapi: container('botapi', 'exited') });
-    const out = await (await repairs({ docker })).run(finding('restart_container', {}, { fields: { container: 'botapi' } }), onAttempt);
+    const out = await (
+      await repairs({ docker })
+    ).run(finding('restart_container', {}, { fields: { container: 'botapi' } }), onAttempt);
     expect(out).toMatchObject({ result: 'repaired', attempts: 1 });
     expect(docker.restarts).toEqual(['botapi']);
   });
@@ -272,12 +311,19 @@ describe('restart_container', () => {
   });
 
   it('fails when it stays unhealthy, when there is no such container, and without Docker', async () => {
-    const docker = fakeDocker({ db: container('db', 'running', 'unhealthy') }, { status: 'running', health: 'unhealthy' });
-    const sick = await (await repairs({ docker })).run(finding('restart_container', { container: 'db', timeout: '1500ms' }), onAttempt);
+    const docker = fakeDocker(
+      { db: container('db', 'running', 'unhealthy') },
+      { status: 'running', health: 'unhealthy' },
+    );
+    const sick = await (
+      await repairs({ docker })
+    ).run(finding('restart_container', { container: 'db', timeout: '1500ms' }), onAttempt);
     expect(sick.result).toBe('failed');
     expect(sick.detail).toMatch(/restart container db .*timed out after 1.5s/);
     expect(docker.restarts).toEqual(['db']);
-    const missing = await (await repairs({ docker })).run(finding('restart_container', { container: 'nope' }), onAttempt);
+    const missing = await (
+      await repairs({ docker })
+    ).run(finding('restart_container', { container: 'nope' }), onAttempt);
     expect(missing).toMatchObject({ result: 'failed', detail: 'there is no container named nope' });
     const none = await (await repairs()).run(finding('restart_container', { container: 'db' }), onAttempt);
     expect(none.detail).toMatch(/Docker is not available/);
@@ -294,17 +340,24 @@ describe('restart_container', () => {
 });
 
 describe('time limits', () => {
-  it('gives up on a hung Docker call at the try\'s timeout', async () => {
+  it("gives up on a hung Docker call at the try's timeout", async () => {
     const hung: DockerApi = {
       inspect: async (name) => container(name, 'exited'),
       restart: () => new Promise(() => {}),
     };
-    const out = await (await repairs({ docker: hung })).run(finding('restart_container', { container: 'x', timeout: '200ms' }, { plan: { attempts: 2, backoffMs: [5000] } }), onAttempt);
+    const out = await (
+      await repairs({ docker: hung })
+    ).run(
+      finding('restart_container', { container: 'x', timeout: '200ms' }, { plan: { attempts: 2, backoffMs: [5000] } }),
+      onAttempt,
+    );
     expect(out).toMatchObject({ result: 'failed', attempts: 2 });
     expect(out.detail).toContain('timed out after 200ms');
     expect(waits).toEqual([5000]);
     const stuck: DockerApi = { inspect: () => new Promise(() => {}), restart: async () => {} };
-    const pre = await (await repairs({ docker: stuck })).run(finding('restart_container', { container: 'x', timeout: '100ms' }), onAttempt);
+    const pre = await (
+      await repairs({ docker: stuck })
+    ).run(finding('restart_container', { container: 'x', timeout: '100ms' }), onAttempt);
     expect(pre).toMatchObject({ result: 'failed', attempts: 0 });
     expect(pre.detail).toContain('timed out after 100ms');
   });
@@ -332,7 +385,9 @@ describe('check_bot_api', () => {
   it('asks every interval until the server answers, and never shows the token', async () => {
     const { root, calls } = await botApi(2);
     const token = '123456:SECRET-token';
-    const out = await (await repairs({ botApi: { apiRoot: root, token } })).run(finding('check_bot_api', { interval: '10s', times: 3 }), onAttempt);
+    const out = await (
+      await repairs({ botApi: { apiRoot: root, token } })
+    ).run(finding('check_bot_api', { interval: '10s', times: 3 }), onAttempt);
     expect(out).toMatchObject({ result: 'repaired', attempts: 1 });
     expect(out.detail).toContain('check 3 of 3');
     expect(calls).toEqual([`/bot${token}/getMe`, `/bot${token}/getMe`, `/bot${token}/getMe`]);
@@ -342,7 +397,9 @@ describe('check_bot_api', () => {
 
   it('fails when it never answers, and without a token', async () => {
     const { root, calls } = await botApi(99);
-    const out = await (await repairs({ botApi: { apiRoot: root, token: '1:SECRET' } })).run(finding('check_bot_api', { interval: 5000, times: '2' }), onAttempt);
+    const out = await (
+      await repairs({ botApi: { apiRoot: root, token: '1:SECRET' } })
+    ).run(finding('check_bot_api', { interval: 5000, times: '2' }), onAttempt);
     expect(out.result).toBe('failed');
     expect(out.detail).toContain('HTTP 502');
     expect(out.detail).not.toContain('SECRET');
@@ -356,15 +413,31 @@ describe('check_bot_api', () => {
 describe('parameters', () => {
   it('validate() judges a plan early: type, attempts, known parameters and their values', async () => {
     const r = await repairs();
-    const plan = (type: string, params: ActionPlan['params'], more: Partial<ActionPlan> = {}): ActionPlan => ({ type, params, attempts: 1, backoffMs: [], ...more });
-    expect(ACTION_TYPES).toEqual(['retry_job', 'create_folder', 'fix_owner', 'quarantine_refetch', 'pause_intake', 'check_bot_api', 'restart_container']);
+    const plan = (type: string, params: ActionPlan['params'], more: Partial<ActionPlan> = {}): ActionPlan => ({
+      type,
+      params,
+      attempts: 1,
+      backoffMs: [],
+      ...more,
+    });
+    expect(ACTION_TYPES).toEqual([
+      'retry_job',
+      'create_folder',
+      'fix_owner',
+      'quarantine_refetch',
+      'pause_intake',
+      'check_bot_api',
+      'restart_container',
+    ]);
     expect(r.validate(plan('retry_job', {}))).toBeNull(); // job_id comes from the rule's captured fields
     expect(r.validate(plan('check_bot_api', { interval: '10s', times: 3 }))).toBeNull();
     expect(r.validate(plan('reboot', {}))).toMatch(/unknown action type "reboot"; known types: retry_job, /);
     expect(r.validate(plan('retry_job', {}, { attempts: 0 }))).toMatch(/attempts must be a whole number of 1 or more/);
     expect(r.validate(plan('retry_job', {}, { backoffMs: [-1] }))).toMatch(/backoff/);
     expect(r.validate(plan('check_bot_api', { interval: '10x' }))).toMatch(/interval must be a duration such as 10s/);
-    expect(r.validate(plan('check_bot_api', { intervall: '10s' }))).toBe('check_bot_api: unknown parameter intervall; it takes interval, times, timeout');
+    expect(r.validate(plan('check_bot_api', { intervall: '10s' }))).toBe(
+      'check_bot_api: unknown parameter intervall; it takes interval, times, timeout',
+    );
     expect(r.validate(plan('retry_job', { job_id: 'abc' }))).toMatch(/job_id must be a whole number/);
     expect(r.validate(plan('create_folder', { path: '' }))).toMatch(/path is empty/);
   });
@@ -375,7 +448,10 @@ describe('parameters', () => {
     expect(bad).toMatchObject({ result: 'refused', attempts: 0 });
     expect(bad.detail).toMatch(/^retry_job: job_id must be a whole number/);
     const missing = await r.run(finding('create_folder', {}), onAttempt);
-    expect(missing).toMatchObject({ result: 'refused', detail: 'create_folder: path is required: the file or folder to repair' });
+    expect(missing).toMatchObject({
+      result: 'refused',
+      detail: 'create_folder: path is required: the file or folder to repair',
+    });
     expect(tries).toEqual([]);
   });
 });

@@ -35,7 +35,11 @@ describe('alert texts', () => {
   it('a grouped message cuts the seen part and keeps the reason', () => {
     const seen = `2026-01-05 14:00:00 ERROR Error: ENOENT: no such file or directory, mkdir '/etc/${'very-long-folder-name/'.repeat(10)}x'`;
     const reason = 'repair refused: /etc/x is outside the folders repairs may touch';
-    const items = [1, 2].map((id) => ({ incident: incident(id, `${seen} — ${reason}`), event: 'failed' as const, severity: 'warning' as const }));
+    const items = [1, 2].map((id) => ({
+      incident: incident(id, `${seen} — ${reason}`),
+      event: 'failed' as const,
+      severity: 'warning' as const,
+    }));
     const { html } = composeMessage(items, 'en', T);
     expect(html.split('\n').filter((l) => l.includes(reason))).toHaveLength(2);
     const single = composeMessage([items[0] as (typeof items)[number]], 'en', T).html;

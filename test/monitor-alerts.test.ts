@@ -49,14 +49,28 @@ describe.each(STORE_KINDS)('alerts on %s', (kind) => {
   let db: Kysely<OutboxTables & AlertTables>;
 
   const makeAlerts = (store: Store): Alerts =>
-    new Alerts({ store, log: quiet, chats: [ADMIN], groupWaitMs: 10 * S, repeatMs: { critical: H, warning: 4 * H }, now: () => now, lang: 'en' });
+    new Alerts({
+      store,
+      log: quiet,
+      chats: [ADMIN],
+      groupWaitMs: 10 * S,
+      repeatMs: { critical: H, warning: 4 * H },
+      now: () => now,
+      lang: 'en',
+    });
 
   /** What the outbox holds for the admin, oldest first, with the callback data of its buttons. */
   const outbox = async (): Promise<Row[]> => {
     const rows = await db.selectFrom('outbox').select(['chat_id', 'text', 'reply_markup']).orderBy('id').execute();
     return rows.map((r) => {
-      const markup = r.reply_markup ? (JSON.parse(r.reply_markup) as { inline_keyboard: Array<Array<{ callback_data: string }>> }) : null;
-      return { chat_id: Number(r.chat_id), text: r.text, buttons: markup ? markup.inline_keyboard.flat().map((b) => b.callback_data) : null };
+      const markup = r.reply_markup
+        ? (JSON.parse(r.reply_markup) as { inline_keyboard: Array<Array<{ callback_data: string }>> })
+        : null;
+      return {
+        chat_id: Number(r.chat_id),
+        text: r.text,
+        buttons: markup ? markup.inline_keyboard.flat().map((b) => b.callback_data) : null,
+      };
     });
   };
 
@@ -67,8 +81,17 @@ describe.each(STORE_KINDS)('alerts on %s', (kind) => {
     return incident;
   };
 
-  const notice = async (incidentId: number, event: NoticeEvent = 'fired'): Promise<{ state: string; muted_reason: string | null }> =>
-    db.selectFrom('alert_notices').select(['state', 'muted_reason']).where('incident_id', '=', incidentId).where('event', '=', event).orderBy('id', 'desc').executeTakeFirstOrThrow();
+  const notice = async (
+    incidentId: number,
+    event: NoticeEvent = 'fired',
+  ): Promise<{ state: string; muted_reason: string | null }> =>
+    db
+      .selectFrom('alert_notices')
+      .select(['state', 'muted_reason'])
+      .where('incident_id', '=', incidentId)
+      .where('event', '=', event)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
 
   beforeEach(async () => {
     t = await createTestStore(kind);
@@ -84,7 +107,12 @@ describe.each(STORE_KINDS)('alerts on %s', (kind) => {
   it('waits group_wait and sends incidents that arrive within it as one message; buttons only on a single-incident message', async () => {
     const a = await fire({ target: 'job-1' });
     now += 2 * S;
-    const b = await fire({ rule: 'eacces', errorType: 'permission_denied', target: '/srv/media/x', severity: 'warning' });
+    const b = await fire({
+      rule: 'eacces',
+      errorType: 'permission_denied',
+      target: '/srv/media/x',
+      severity: 'warning',
+    });
     now += 3 * S;
     const c = await fire({ target: 'job-2' });
     expect(await alerts.flush()).toBe(0);
@@ -174,7 +202,12 @@ describe.each(STORE_KINDS)('alerts on %s', (kind) => {
 
   it('mutes incidents a silence covers, by rule or by error type; silences persist and can be ended', async () => {
     const silences = new Silences(t.store, { now: () => now });
-    const byRule = await silences.add({ matcher: 'download_timeout', durationMs: H, reason: 'known outage', by: 'ana' });
+    const byRule = await silences.add({
+      matcher: 'download_timeout',
+      durationMs: H,
+      reason: 'known outage',
+      by: 'ana',
+    });
     await silences.add({ matcher: 'permission_denied', durationMs: 2 * H, reason: '', by: 'luis' });
     // Another process (a new handle on the same store) sees them: they survive a restart.
     const elsewhere = new Silences(await t.open(), { now: () => now });
@@ -192,7 +225,10 @@ describe.each(STORE_KINDS)('alerts on %s', (kind) => {
     expect(sent?.text).toContain(`#${c.id}`);
     expect(sent?.text).not.toContain(`#${a.id}`);
     expect(sent?.text).not.toContain(`#${b.id}`);
-    expect(await notice(a.id)).toEqual({ state: 'muted', muted_reason: `silence #${byRule.id} (download_timeout) until 2026-01-05 15:30 UTC` });
+    expect(await notice(a.id)).toEqual({
+      state: 'muted',
+      muted_reason: `silence #${byRule.id} (download_timeout) until 2026-01-05 15:30 UTC`,
+    });
     expect((await notice(b.id)).muted_reason).toMatch(/^silence #\d+ \(permission_denied\)/);
 
     // Ended by matcher from the other handle: the next one is told.
@@ -206,8 +242,12 @@ describe.each(STORE_KINDS)('alerts on %s', (kind) => {
     now = T0 + 3 * H;
     expect(await silences.list()).toEqual([]);
     expect(await silences.covering(b)).toBeNull();
-    await expect(silences.add({ matcher: 'two words', durationMs: H, reason: '', by: 'ana' })).rejects.toThrow(/one word/);
-    await expect(silences.add({ matcher: 'x', durationMs: 0, reason: '', by: 'ana' })).rejects.toThrow(/longer than zero/);
+    await expect(silences.add({ matcher: 'two words', durationMs: H, reason: '', by: 'ana' })).rejects.toThrow(
+      /one word/,
+    );
+    await expect(silences.add({ matcher: 'x', durationMs: 0, reason: '', by: 'ana' })).rejects.toThrow(
+      /longer than zero/,
+    );
   });
 
   it('inhibits download and send timeouts while the Bot API is down, and write failures while the disk is critical', async () => {
@@ -239,7 +279,10 @@ describe.each(STORE_KINDS)('alerts on %s', (kind) => {
     now += 10 * S;
     expect(await alerts.flush()).toBe(1);
     expect((await outbox()).at(-1)?.text).toContain(`Incident #${dl2.id}`);
-    expect(await notice(write.id)).toEqual({ state: 'muted', muted_reason: `inhibited by #${disk.id} (disk_critical)` });
+    expect(await notice(write.id)).toEqual({
+      state: 'muted',
+      muted_reason: `inhibited by #${disk.id} (disk_critical)`,
+    });
   });
 
   it('never sends info, tells a resolution only of what was told, and one flush of two processes sends once', async () => {
@@ -267,7 +310,10 @@ describe.each(STORE_KINDS)('alerts on %s', (kind) => {
     expect(rows).toHaveLength(1);
     expect(rows[0]?.text).toContain(`#${quick.id}`);
     expect(rows[0]?.text).toContain('resolved after 30 s');
-    expect(await notice(silent.id, 'resolved')).toEqual({ state: 'muted', muted_reason: 'its incident was never announced' });
+    expect(await notice(silent.id, 'resolved')).toEqual({
+      state: 'muted',
+      muted_reason: 'its incident was never announced',
+    });
   });
 
   it('formats Details in Spanish by default, escaping what came from outside', async () => {

@@ -91,7 +91,8 @@ describe.each(STORE_KINDS)('alert buttons in the outbox on %s', (kind) => {
 
   it('refuses bad buttons when the message is enqueued, saying what is wrong, and stores nothing', async () => {
     const o = await sender();
-    const enqueue = (buttons: Array<Array<{ text: string; data: string }>>): Promise<number[]> => o.enqueue({ chatId: ADMIN.id, text: 'x', buttons });
+    const enqueue = (buttons: Array<Array<{ text: string; data: string }>>): Promise<number[]> =>
+      o.enqueue({ chatId: ADMIN.id, text: 'x', buttons });
     // 33 characters but 66 bytes: the limit is Telegram's, in bytes.
     await expect(enqueue([[{ text: 'Retry', data: 'ñ'.repeat(33) }]])).rejects.toThrow(/bad buttons: .*over 64 bytes/);
     await expect(enqueue([[{ text: 'Retry', data: 'a'.repeat(65) }]])).rejects.toThrow(/over 64 bytes/);
@@ -111,7 +112,9 @@ describe.each(STORE_KINDS)('alert buttons in the outbox on %s', (kind) => {
     const alert = { text: '🔴 <b>disk_full</b> #9', dedupKey: 'inc:9:fired', buttons: BUTTONS(9) };
     await queueAdminMessage(t.store, [ADMIN.id, STAFF.id], alert);
     await queueAdminMessage(t.store, [ADMIN.id, STAFF.id], alert);
-    await expect(queueAdminMessage(t.store, [ADMIN.id], { text: 'x', buttons: [[{ text: 'R', data: 'z'.repeat(70) }]] })).rejects.toThrow(/over 64 bytes/);
+    await expect(
+      queueAdminMessage(t.store, [ADMIN.id], { text: 'x', buttons: [[{ text: 'R', data: 'z'.repeat(70) }]] }),
+    ).rejects.toThrow(/over 64 bytes/);
     const o = await sender();
     o.start();
     await sentCount(o, 2);
@@ -145,13 +148,16 @@ describe('the monitor in the admin chat', () => {
     return service;
   };
   const incidents = (): Incidents => new Incidents(service!.store, { journal: null });
-  const record = async (over: Partial<Finding> = {}): Promise<Incident> => (await incidents().record(finding(over))).incident;
+  const record = async (over: Partial<Finding> = {}): Promise<Incident> =>
+    (await incidents().record(finding(over))).incident;
 
   /** Sends a command as `from` and waits for the bot's answer in that chat. */
   const ask = async (from: FakeUser, command: string): Promise<string> => {
     const before = fake.calls.length;
     fake.command(from, command);
-    const reply = await fake.waitFor((c) => fake.calls.indexOf(c) >= before && c.method === 'sendMessage' && c.params.chat_id === from.id);
+    const reply = await fake.waitFor(
+      (c) => fake.calls.indexOf(c) >= before && c.method === 'sendMessage' && c.params.chat_id === from.id,
+    );
     return textOf(reply);
   };
   /** Presses a button as `from` and returns the answerCallbackQuery call for that press. */
@@ -167,14 +173,20 @@ describe('the monitor in the admin chat', () => {
       dedupKey: `test:${incident.id}`,
       buttons: BUTTONS(incident.id),
     });
-    const sent = await fake.waitFor((c) => c.method === 'sendMessage' && textOf(c).includes(`#${incident.id}`) && c.result !== undefined, 10_000);
+    const sent = await fake.waitFor(
+      (c) => c.method === 'sendMessage' && textOf(c).includes(`#${incident.id}`) && c.result !== undefined,
+      10_000,
+    );
     expect(sent.params.reply_markup).toEqual(KEYBOARD(incident.id));
     return (sent.result as { message_id: number }).message_id;
   };
 
   it('Retry marks the incident for the engine and answers the press', async () => {
     await start();
-    const incident = await record({ action: { type: 'create_folder', params: { path: '/srv/media' }, attempts: 1, backoffMs: [] }, notify: 'on_failure' });
+    const incident = await record({
+      action: { type: 'create_folder', params: { path: '/srv/media' }, attempts: 1, backoffMs: [] },
+      notify: 'on_failure',
+    });
     const messageId = await alert(incident);
     const answer = await press(ADMIN, `inc:retry:${incident.id}`, messageId);
     expect(String(answer.params.text)).toBe(`Reintento de #${incident.id} pedido.`);
@@ -187,11 +199,13 @@ describe('the monitor in the admin chat', () => {
     const incident = await record();
     const messageId = await alert(incident);
     const answer = await press(ADMIN, `inc:retry:${incident.id}`, messageId);
-    expect(String(answer.params.text)).toBe(`#${incident.id} no tiene reparación que repetir; /ack ${incident.id} lo da por visto.`);
+    expect(String(answer.params.text)).toBe(
+      `#${incident.id} no tiene reparación que repetir; /ack ${incident.id} lo da por visto.`,
+    );
     expect((await incidents().get(incident.id))?.retryRequested).toBe(false);
   });
 
-  it('Silence 1 h silences the incident\'s rule for an hour, by the admin who pressed', async () => {
+  it("Silence 1 h silences the incident's rule for an hour, by the admin who pressed", async () => {
     await start();
     const incident = await record();
     const messageId = await alert(incident);
@@ -213,7 +227,9 @@ describe('the monitor in the admin chat', () => {
     const before = fake.calls.length;
     const answer = await press(ADMIN, `inc:details:${incident.id}`, messageId);
     expect(String(answer.params.text)).toBe('Detalles enviados.');
-    const details = await fake.waitFor((c) => fake.calls.indexOf(c) >= before && c.method === 'sendMessage' && c.params.chat_id === ADMIN.id);
+    const details = await fake.waitFor(
+      (c) => fake.calls.indexOf(c) >= before && c.method === 'sendMessage' && c.params.chat_id === ADMIN.id,
+    );
     expect(details.params.parse_mode).toBe('HTML');
     const visible = fake.messageText(ADMIN.id, (details.result as { message_id: number }).message_id) ?? '';
     expect(visible).toContain('disk almost full: <1 GB> free & falling');
@@ -228,7 +244,10 @@ describe('the monitor in the admin chat', () => {
     const messageId = await alert(incident);
     for (const data of [`inc:retry:${incident.id}`, `inc:silence:${incident.id}`]) {
       const staff = await press(STAFF, data, messageId);
-      expect(staff.params).toMatchObject({ text: 'Solo los administradores pueden usar estos botones.', show_alert: true });
+      expect(staff.params).toMatchObject({
+        text: 'Solo los administradores pueden usar estos botones.',
+        show_alert: true,
+      });
     }
     const stranger = await press(STRANGER, `inc:retry:${incident.id}`, messageId);
     expect(String(stranger.params.text)).toContain(`your id is ${STRANGER.id}`);
@@ -241,7 +260,10 @@ describe('the monitor in the admin chat', () => {
 
   it('answers a press on an incident that does not exist, or on a button it does not know', async () => {
     await start();
-    const incident = await record({ action: { type: 'create_folder', params: { path: '/srv/media' }, attempts: 1, backoffMs: [] }, notify: 'on_failure' });
+    const incident = await record({
+      action: { type: 'create_folder', params: { path: '/srv/media' }, attempts: 1, backoffMs: [] },
+      notify: 'on_failure',
+    });
     const messageId = await alert(incident);
     for (const action of ['retry', 'silence', 'details']) {
       const gone = await press(ADMIN, `inc:${action}:99999`, messageId);
@@ -264,7 +286,13 @@ describe('the monitor in the admin chat', () => {
     await start();
     expect(await ask(ADMIN, '/errors')).toBe('No hay incidentes abiertos.');
     const disk = await record();
-    const timeout = await record({ rule: 'download-timeout', errorType: 'download_timeout', severity: 'warning', target: 'job 12', message: 'download timed out' });
+    const timeout = await record({
+      rule: 'download-timeout',
+      errorType: 'download_timeout',
+      severity: 'warning',
+      target: 'job 12',
+      message: 'download timed out',
+    });
     await incidents().record(finding()); // counted again
     const all = await ask(ADMIN, '/errors');
     expect(all).toContain('Incidentes abiertos: 2');
@@ -275,7 +303,9 @@ describe('the monitor in the admin chat', () => {
     const order = (await incidents().list({ open: true })).map((i) => `#${i.id}`);
     expect(order.sort()).toEqual([`#${disk.id}`, `#${timeout.id}`].sort());
     expect(lines.map((l) => l.split(' ')[0])).toEqual((await incidents().list({ open: true })).map((i) => `#${i.id}`));
-    expect(lines.find((l) => l.startsWith(`#${disk.id} `))).toContain('🔴 disk_full — /srv/media: disk almost full: 1 GB free (detected, 2×');
+    expect(lines.find((l) => l.startsWith(`#${disk.id} `))).toContain(
+      '🔴 disk_full — /srv/media: disk almost full: 1 GB free (detected, 2×',
+    );
     const filtered = await ask(ADMIN, '/errors download_timeout');
     expect(filtered).toContain('Incidentes abiertos de tipo download_timeout: 1');
     expect(filtered).not.toContain('disk_full');
@@ -302,12 +332,16 @@ describe('the monitor in the admin chat', () => {
     expect(await ask(ADMIN, '/silence disk_full 0m')).toMatch(/^«0m» no es una duración/);
     expect(await ask(ADMIN, '/silence disk_full 400d')).toMatch(/como mucho 365d/);
     expect(await ask(ADMIN, '/silence <x> 1h')).toMatch(/^«<x>» no es un id de regla/);
-    expect(await ask(ADMIN, `/silence disk_full 1h ${'x'.repeat(501)}`)).toBe('El motivo es demasiado largo: como mucho 500 caracteres.');
+    expect(await ask(ADMIN, `/silence disk_full 1h ${'x'.repeat(501)}`)).toBe(
+      'El motivo es demasiado largo: como mucho 500 caracteres.',
+    );
     expect(await ask(ADMIN, '/silences')).toBe('No hay silencios activos.');
 
     const done = await ask(ADMIN, '/silence disk_full 2h cambiando el disco');
     const id = /silencio #(\d+)/.exec(done)?.[1];
-    expect(done).toMatch(/^disk_full silenciado hasta \d{4}-\d\d-\d\d \d\d:\d\d UTC \(silencio #\d+; \/unsilence \d+ lo quita\)\.$/);
+    expect(done).toMatch(
+      /^disk_full silenciado hasta \d{4}-\d\d-\d\d \d\d:\d\d UTC \(silencio #\d+; \/unsilence \d+ lo quita\)\.$/,
+    );
     await ask(ADMIN, '/silence download-timeout 30m');
     const list = await ask(ADMIN, '/silences');
     expect(list).toContain(`#${id} disk_full hasta`);
@@ -317,7 +351,9 @@ describe('the monitor in the admin chat', () => {
     expect(stored.find((s) => s.matcher === 'disk_full')?.until).toBeGreaterThan(Date.now() + 7_100_000);
 
     expect(await ask(ADMIN, '/unsilence')).toMatch(/^Uso: \/unsilence/);
-    expect(await ask(ADMIN, '/unsilence nothing_such')).toBe('Ningún silencio activo coincide con nothing_such. /silences los lista.');
+    expect(await ask(ADMIN, '/unsilence nothing_such')).toBe(
+      'Ningún silencio activo coincide con nothing_such. /silences los lista.',
+    );
     expect(await ask(ADMIN, `/unsilence #${id}`)).toBe('1 silencio quitado.');
     expect(await ask(ADMIN, '/unsilence download-timeout')).toBe('1 silencio quitado.');
     expect(await ask(ADMIN, '/silences')).toBe('No hay silencios activos.');
@@ -330,20 +366,24 @@ describe('the monitor in the admin chat', () => {
     expect(await ask(ADMIN, '/ack')).toMatch(/^Uso: \/ack <id del incidente>/);
     expect(await ask(ADMIN, '/ack twelve')).toMatch(/^Uso: \/ack/);
     expect(await ask(ADMIN, '/ack 99999')).toBe('No existe el incidente #99999. /errors lista los abiertos.');
-    expect(await ask(ADMIN, `/ack #${incident.id}`)).toBe(`Incidente #${incident.id} visto: no habrá más recordatorios.`);
+    expect(await ask(ADMIN, `/ack #${incident.id}`)).toBe(
+      `Incidente #${incident.id} visto: no habrá más recordatorios.`,
+    );
     const acked = await incidents().get(incident.id);
     expect(acked?.ackedBy).toBe('Ana');
     expect(await ask(ADMIN, '/errors')).toContain(', visto por Ana');
   });
 
-  it('puts the monitor commands in the admins\' menu only', async () => {
+  it("puts the monitor commands in the admins' menu only", async () => {
     await start();
     await eventually(() => fake.commands({ type: 'chat', chat_id: STAFF.id }) !== undefined, 'menus published');
     const adminMenu = (fake.commands({ type: 'chat', chat_id: ADMIN.id }) ?? []).map((c) => c.command);
     expect(adminMenu).toEqual(expect.arrayContaining(['errors', 'silence', 'silences', 'unsilence', 'ack']));
     const staffMenu = (fake.commands({ type: 'chat', chat_id: STAFF.id }) ?? []).map((c) => c.command);
     expect(staffMenu).not.toContain('errors');
-    expect(await ask(ADMIN, '/help')).toContain('/silence — silenciar alertas: /silence <regla|tipo> <duración> [motivo]');
+    expect(await ask(ADMIN, '/help')).toContain(
+      '/silence — silenciar alertas: /silence <regla|tipo> <duración> [motivo]',
+    );
   });
 
   it('keeps silences across a restart of the service on the same data folder', async () => {

@@ -10,7 +10,16 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { configSchema } from '../src/core/config.ts';
 import type { ProbeConfig } from '../src/core/config.ts';
-import { Probes, botApiCheck, checkSelect, diskCheck, healthzCheck, heartbeatCheck, nextDiskLevel, stalledCheck } from '../src/monitor/checks/index.ts';
+import {
+  Probes,
+  botApiCheck,
+  checkSelect,
+  diskCheck,
+  healthzCheck,
+  heartbeatCheck,
+  nextDiskLevel,
+  stalledCheck,
+} from '../src/monitor/checks/index.ts';
 import type { CheckResult, Finding } from '../src/monitor/types.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi } from './fakes/telegram/index.ts';
@@ -51,7 +60,12 @@ describe('disk check', () => {
       ['/data', 6 * GiB],
       ['/media', 6 * GiB],
     ]);
-    const check = diskCheck({ paths: ['/data', '/media'], ...t, intervalMs: 30_000, statfs: async (p) => ({ free: free.get(p) ?? 0, size: 100 * GiB }) });
+    const check = diskCheck({
+      paths: ['/data', '/media'],
+      ...t,
+      intervalMs: 30_000,
+      statfs: async (p) => ({ free: free.get(p) ?? 0, size: 100 * GiB }),
+    });
     expect(check.id).toBe('disk');
     const step = async (data: number): Promise<string[]> => {
       free.set('/data', data);
@@ -70,7 +84,12 @@ describe('disk check', () => {
         severity: 'critical',
         target: '/data',
         fields: { path: '/data', free_bytes: String(1.5 * GiB), size_bytes: String(100 * GiB) },
-        action: { type: 'pause_intake', params: { reason: expect.stringContaining('/data') }, attempts: 1, backoffMs: [] },
+        action: {
+          type: 'pause_intake',
+          params: { reason: expect.stringContaining('/data') },
+          attempts: 1,
+          backoffMs: [],
+        },
         notify: 'on_failure',
       }),
     ]);
@@ -84,9 +103,22 @@ describe('disk check', () => {
   });
 
   it('refuses thresholds in the wrong order, and reports a path it cannot read', async () => {
-    expect(() => diskCheck({ paths: [], warnFree: GiB, criticalFree: 2 * GiB, clearMargin: 0, intervalMs: 1000 })).toThrow(/critical_free .* larger than disk.warn_free/);
-    const check = diskCheck({ paths: ['/x'], ...t, intervalMs: 1000, statfs: async () => Promise.reject(Object.assign(new Error('denied'), { code: 'EACCES' })) });
-    expect(findings(await check.run())).toEqual([expect.objectContaining({ errorType: 'disk_unreadable', target: '/x', message: expect.stringContaining('EACCES') })]);
+    expect(() =>
+      diskCheck({ paths: [], warnFree: GiB, criticalFree: 2 * GiB, clearMargin: 0, intervalMs: 1000 }),
+    ).toThrow(/critical_free .* larger than disk.warn_free/);
+    const check = diskCheck({
+      paths: ['/x'],
+      ...t,
+      intervalMs: 1000,
+      statfs: async () => Promise.reject(Object.assign(new Error('denied'), { code: 'EACCES' })),
+    });
+    expect(findings(await check.run())).toEqual([
+      expect.objectContaining({
+        errorType: 'disk_unreadable',
+        target: '/x',
+        message: expect.stringContaining('EACCES'),
+      }),
+    ]);
   });
 
   it('on a real 4 MiB tmpfs: filling it warns, then goes critical, and freeing it clears through the margin', async () => {
@@ -131,7 +163,13 @@ describe('Bot API check', () => {
     expect(await check.run()).toEqual([]);
     expect(await check.run()).toEqual([]);
     const [down] = findings(await check.run());
-    expect(down).toMatchObject({ rule: 'bot_api', errorType: 'bot_api_down', severity: 'critical', target: fake.apiRoot, fields: { failures: '3' } });
+    expect(down).toMatchObject({
+      rule: 'bot_api',
+      errorType: 'bot_api_down',
+      severity: 'critical',
+      target: fake.apiRoot,
+      fields: { failures: '3' },
+    });
     expect(down?.message).toContain('HTTP 502');
     expect(JSON.stringify(down)).not.toContain(fake.token);
     expect(await check.run()).toEqual([{ ok: true, rule: 'bot_api', target: fake.apiRoot }]);
@@ -171,14 +209,20 @@ describe('healthz check', () => {
     await new Promise((r) => server.close(r));
   });
 
-  it('ok on 200; service_down with the service\'s problems on 503; service_down when nothing listens', async () => {
+  it("ok on 200; service_down with the service's problems on 503; service_down when nothing listens", async () => {
     const check = healthzCheck({ url, intervalMs: 30_000, token: 'api-token-1' });
     answer = { status: 200, body: { status: 'ok' } };
     expect(await check.run()).toEqual([{ ok: true, rule: 'healthz', target: url }]);
     expect(seen.at(-1)?.authorization).toBe('Bearer api-token-1');
     answer = { status: 503, body: { status: 'unavailable', problems: ['store: unreachable', 'queue workers stuck'] } };
     const [down] = findings(await check.run());
-    expect(down).toMatchObject({ rule: 'healthz', errorType: 'service_down', severity: 'critical', target: url, fields: { status: '503' } });
+    expect(down).toMatchObject({
+      rule: 'healthz',
+      errorType: 'service_down',
+      severity: 'critical',
+      target: url,
+      fields: { status: '503' },
+    });
     expect(down?.message).toContain('HTTP 503: store: unreachable; queue workers stuck');
     const gone = healthzCheck({ url: `http://127.0.0.1:${await freePort()}/healthz`, intervalMs: 30_000 });
     expect(findings(await gone.run())[0]?.message).toMatch(/unreachable \(ECONNREFUSED\)/);
@@ -196,7 +240,19 @@ describe.each(STORE_KINDS)('heartbeats and stalled stages on %s', (kind) => {
   });
 
   const beat = (id: string, module: string, host: string, state: string, beatAt: number) =>
-    t.store.db.insertInto('heartbeats').values({ id, module, host, pid: Number(id.split(':')[1]), state, detail: null, started_at: beatAt - 1000, beat_at: beatAt }).execute();
+    t.store.db
+      .insertInto('heartbeats')
+      .values({
+        id,
+        module,
+        host,
+        pid: Number(id.split(':')[1]),
+        state,
+        detail: null,
+        started_at: beatAt - 1000,
+        beat_at: beatAt,
+      })
+      .execute();
 
   it('a heartbeat older than the limit is stale; the newest row of module@host counts; a clean stop is not an incident', async () => {
     const now = Date.now();
@@ -208,7 +264,12 @@ describe.each(STORE_KINDS)('heartbeats and stalled stages on %s', (kind) => {
     const results = await check.run();
     expect(results.filter((r) => r.ok).map((r) => (r.ok ? r.target : ''))).toEqual(['bot@a', 'monitor@b']);
     expect(findings(results)).toEqual([
-      expect.objectContaining({ rule: 'heartbeat', errorType: 'heartbeat_stale', target: 'invoices@a', fields: expect.objectContaining({ module: 'invoices', host: 'a', pid: '200' }) }),
+      expect.objectContaining({
+        rule: 'heartbeat',
+        errorType: 'heartbeat_stale',
+        target: 'invoices@a',
+        fields: expect.objectContaining({ module: 'invoices', host: 'a', pid: '200' }),
+      }),
     ]);
     expect(findings(results)[0]?.message).toContain('has not written a heartbeat for 3m');
     // Later, the bot is stale too.
@@ -231,11 +292,16 @@ describe.each(STORE_KINDS)('heartbeats and stalled stages on %s', (kind) => {
     await queue.enqueue(anyQueue('invoices'), { n: 2 });
     const [done] = await queue.list({ queue: 'invoices' }, 1);
     await at('invoices', 'waiting', t0 - 30 * MIN, t0 - 30 * MIN);
-    await t.store.db.updateTable('jobs').set({ state: 'done', updated_at: t0 - 5 * MIN, finished_at: t0 - 5 * MIN }).where('id', '=', done?.id ?? 0).execute();
+    await t.store.db
+      .updateTable('jobs')
+      .set({ state: 'done', updated_at: t0 - 5 * MIN, finished_at: t0 - 5 * MIN })
+      .where('id', '=', done?.id ?? 0)
+      .execute();
     await queue.enqueue(anyQueue('posts'), { n: 1 }, { runAt: t0 + 60 * MIN }); // scheduled for later: not waiting work
     await queue.enqueue(anyQueue('fresh'), { n: 1 });
 
-    const check = (now: number) => stalledCheck({ store: t.store, queue, stalledMs: 15 * MIN, intervalMs: 30_000, now: () => now });
+    const check = (now: number) =>
+      stalledCheck({ store: t.store, queue, stalledMs: 15 * MIN, intervalMs: 30_000, now: () => now });
     const first = await check(t0).run();
     expect(findings(first)).toEqual([
       expect.objectContaining({
@@ -247,7 +313,11 @@ describe.each(STORE_KINDS)('heartbeats and stalled stages on %s', (kind) => {
       }),
     ]);
     expect(findings(first)[0]?.message).toContain('no job of it has ever been worked on');
-    expect(first.filter((r) => r.ok).map((r) => (r.ok ? `${r.rule}|${r.target}` : ''))).toEqual(['queue_stalled|fresh', 'queue_stalled|invoices', 'queue_stalled|posts']);
+    expect(first.filter((r) => r.ok).map((r) => (r.ok ? `${r.rule}|${r.target}` : ''))).toEqual([
+      'queue_stalled|fresh',
+      'queue_stalled|invoices',
+      'queue_stalled|posts',
+    ]);
     // Eleven minutes on, the invoices worker's last finish is 16 minutes old; the fresh job has waited 11.
     const later = findings(await check(t0 + 11 * MIN).run());
     expect(later.map((f) => f.target)).toEqual(['invoices', 'videos']);
@@ -258,14 +328,27 @@ describe.each(STORE_KINDS)('heartbeats and stalled stages on %s', (kind) => {
     const queue = await testQueue(t.store);
     const t0 = Date.now();
     const schedule = (name: string, cron: string, nextRunAt: number) =>
-      t.store.db.insertInto('schedules').values({ name, queue: name, cron, tz: null, payload: 'null', next_run_at: nextRunAt, updated_at: t0 }).execute();
+      t.store.db
+        .insertInto('schedules')
+        .values({ name, queue: name, cron, tz: null, payload: 'null', next_run_at: nextRunAt, updated_at: t0 })
+        .execute();
     await schedule('sync-drive', '*/5 * * * *', t0 - 6 * MIN); // due 6 min ago, every 5 min: overdue
     await schedule('report', '0 * * * *', t0 - 30 * MIN); // hourly, 30 min late: not yet
     await schedule('prune', '17 3 * * *', t0 + 60 * MIN);
-    const results = await stalledCheck({ store: t.store, queue, stalledMs: 15 * MIN, intervalMs: 30_000, now: () => t0 }).run();
+    const results = await stalledCheck({
+      store: t.store,
+      queue,
+      stalledMs: 15 * MIN,
+      intervalMs: 30_000,
+      now: () => t0,
+    }).run();
     const overdue = results.filter((r) => (r.ok ? r.rule : r.finding.rule) === 'schedule_overdue');
     expect(verdicts(overdue)).toEqual(['ok', 'ok', 'schedule_overdue']);
-    expect(findings(overdue)[0]).toMatchObject({ target: 'sync-drive', severity: 'warning', fields: { schedule: 'sync-drive', queue: 'sync-drive' } });
+    expect(findings(overdue)[0]).toMatchObject({
+      target: 'sync-drive',
+      severity: 'warning',
+      fields: { schedule: 'sync-drive', queue: 'sync-drive' },
+    });
     expect(findings(overdue)[0]?.message).toContain('was due 6m ago');
   });
 });
@@ -277,8 +360,14 @@ describe('pipeline probes', () => {
   let ts: TestStore;
   const probes: Probes[] = [];
 
-  const parse = (list: Array<Record<string, unknown>>): ProbeConfig[] => configSchema.parse({ monitor: { probes: list } }).monitor.probes;
-  const make = async (list: Array<Record<string, unknown>>, now: () => number = Date.now, env: NodeJS.ProcessEnv = { LOADER_DB: db.url }, intervalMs = 30_000): Promise<Probes> => {
+  const parse = (list: Array<Record<string, unknown>>): ProbeConfig[] =>
+    configSchema.parse({ monitor: { probes: list } }).monitor.probes;
+  const make = async (
+    list: Array<Record<string, unknown>>,
+    now: () => number = Date.now,
+    env: NodeJS.ProcessEnv = { LOADER_DB: db.url },
+    intervalMs = 30_000,
+  ): Promise<Probes> => {
     const p = new Probes({ probes: parse(list), env, intervalMs, store: ts.store, log: await quietLog(), now });
     probes.push(p);
     return p;
@@ -330,9 +419,18 @@ describe('pipeline probes', () => {
       writeFileSync(join(dir, name), '{}');
       utimesSync(join(dir, name), old, old);
     }
-    const p = await make([{ name: 'exports', kind: 'newest_file', glob: `${dir}/*.json`, max_age: '6h', severity: 'critical' }], () => t0);
+    const p = await make(
+      [{ name: 'exports', kind: 'newest_file', glob: `${dir}/*.json`, max_age: '6h', severity: 'critical' }],
+      () => t0,
+    );
     const [stale] = findings(await p.check.run());
-    expect(stale).toMatchObject({ rule: 'probe', errorType: 'probe_stale', severity: 'critical', target: 'exports', fields: expect.objectContaining({ count: '2' }) });
+    expect(stale).toMatchObject({
+      rule: 'probe',
+      errorType: 'probe_stale',
+      severity: 'critical',
+      target: 'exports',
+      fields: expect.objectContaining({ count: '2' }),
+    });
     expect(stale?.message).toContain('nothing new for 7h');
     expect(p.snapshot()[0]?.newestAt).toBe(old * 1000);
     writeFileSync(join(dir, '3.json'), '{}');
@@ -340,10 +438,22 @@ describe('pipeline probes', () => {
     expect(p.snapshot()[0]?.count).toBe(3);
   });
 
-  it('sql_count on PostgreSQL, read-only, with staleness from the count\'s growth', async () => {
+  it("sql_count on PostgreSQL, read-only, with staleness from the count's growth", async () => {
     await client.query("insert into loaded (body) values ('a'), ('b'), ('c')");
     let now = Date.now();
-    const p = await make([{ name: 'loaded', stage: 'loaded', kind: 'sql_count', sql: 'select count(*) from loaded;', database_url_env: 'LOADER_DB', max_age: '1h' }], () => now);
+    const p = await make(
+      [
+        {
+          name: 'loaded',
+          stage: 'loaded',
+          kind: 'sql_count',
+          sql: 'select count(*) from loaded;',
+          database_url_env: 'LOADER_DB',
+          max_age: '1h',
+        },
+      ],
+      () => now,
+    );
     expect(verdicts(await p.check.run())).toEqual(['ok']);
     await client.query("insert into loaded (body) values ('d'), ('e'), ('f')");
     expect(verdicts(await p.check.run())).toEqual(['ok']);
@@ -358,7 +468,15 @@ describe('pipeline probes', () => {
   it('a restart does not resolve a stalled sql_count: its first measurement is compared with the stored one (12.2)', async () => {
     await client.query("insert into loaded (body) values ('a'), ('b')");
     let now = Date.now();
-    const list = [{ name: 'loaded', kind: 'sql_count', sql: 'select count(*) from loaded', database_url_env: 'LOADER_DB', max_age: '1h' }];
+    const list = [
+      {
+        name: 'loaded',
+        kind: 'sql_count',
+        sql: 'select count(*) from loaded',
+        database_url_env: 'LOADER_DB',
+        max_age: '1h',
+      },
+    ];
     const before = await make(list, () => now);
     expect(verdicts(await before.check.run())).toEqual(['ok']);
     await client.query("insert into loaded (body) values ('c')");
@@ -398,7 +516,17 @@ describe('pipeline probes', () => {
     const p = await make(
       [
         { name: 'scraped', stage: 'scraped', kind: 'lines', glob: `${dir}/*.jsonl`, unit: 'items' },
-        { name: 'loaded', stage: 'loaded', kind: 'sql_count', sql: 'select count(*) from loaded', database_url_env: 'LOADER_DB', unit: 'items', min_ratio_of: 'scraped', min_ratio: 0.5, window: '15m' },
+        {
+          name: 'loaded',
+          stage: 'loaded',
+          kind: 'sql_count',
+          sql: 'select count(*) from loaded',
+          database_url_env: 'LOADER_DB',
+          unit: 'items',
+          min_ratio_of: 'scraped',
+          min_ratio: 0.5,
+          window: '15m',
+        },
       ],
       () => now,
       undefined,
@@ -418,15 +546,28 @@ describe('pipeline probes', () => {
     expect(seen, 'the stall was never seen').not.toBeNull();
     expect((seen ?? 0) - stoppedAt).toBeLessThanOrEqual(15 * MIN + interval);
     const [ratio] = findings(await p.check.run());
-    expect(ratio).toMatchObject({ target: 'loaded', errorType: 'probe_ratio', fields: expect.objectContaining({ of: 'scraped', window: '15m' }) });
-    expect(ratio?.message).toMatch(/loaded \(loaded\): \d+ items in the last 15m against \d+ of scraped \(\d+%\), under min_ratio 50%/);
+    expect(ratio).toMatchObject({
+      target: 'loaded',
+      errorType: 'probe_ratio',
+      fields: expect.objectContaining({ of: 'scraped', window: '15m' }),
+    });
+    expect(ratio?.message).toMatch(
+      /loaded \(loaded\): \d+ items in the last 15m against \d+ of scraped \(\d+%\), under min_ratio 50%/,
+    );
     // Cumulatively it still looks healthy (8,600 loaded of under 10,000 scraped): the old ratio would wait for days.
     const [scraped = 0, loaded = 0] = p.snapshot().map((s) => s.count ?? 0);
     expect(loaded).toBe(8600);
     expect(loaded / scraped).toBeGreaterThan(0.85);
 
     // /status (and `centinela status`, from the store) shows each probe by name with its value, unit and age.
-    const report = await buildStatus({ store: ts.store, queueStats: async () => [], modules: [], startedAt: null, diskPaths: [], log: { file: null, problem: null } });
+    const report = await buildStatus({
+      store: ts.store,
+      queueStats: async () => [],
+      modules: [],
+      startedAt: null,
+      diskPaths: [],
+      log: { file: null, problem: null },
+    });
     expect(report.probes?.map((x) => [x.name, x.value, x.unit])).toEqual([
       ['loaded', 8600, 'items'],
       ['scraped', scraped, 'items'],
@@ -444,21 +585,44 @@ describe('pipeline probes', () => {
     await expect(
       make([
         { name: 'files', kind: 'newest_file', glob: '*.x', unit: 'items' },
-        { name: 'fresh', kind: 'sql_value', sql: 'select now()', database_url_env: 'LOADER_DB', max_age: '1h', min_ratio_of: 'files' },
+        {
+          name: 'fresh',
+          kind: 'sql_value',
+          sql: 'select now()',
+          database_url_env: 'LOADER_DB',
+          max_age: '1h',
+          min_ratio_of: 'files',
+        },
       ]),
     ).rejects.toThrow(/probe fresh: min_ratio_of compares counts, and fresh measures a time/);
   });
 
-  it('sql_value: the newest row\'s time (a table updated in place or pruned), or a number whose change is news (12.7)', async () => {
+  it("sql_value: the newest row's time (a table updated in place or pruned), or a number whose change is news (12.7)", async () => {
     await client.query('create table if not exists docs (id int primary key, loaded_at timestamptz, version int)');
     await client.query('truncate docs');
     const t0 = Date.now();
     let now = t0;
-    await client.query('insert into docs values (1, $1, 1), (2, $2, 1)', [new Date(t0 - 3 * 3_600_000), new Date(t0 - 30 * MIN)]);
+    await client.query('insert into docs values (1, $1, 1), (2, $2, 1)', [
+      new Date(t0 - 3 * 3_600_000),
+      new Date(t0 - 30 * MIN),
+    ]);
     const p = await make(
       [
-        { name: 'fresh', kind: 'sql_value', sql: 'select max(loaded_at) from docs', database_url_env: 'LOADER_DB', max_age: '1h' },
-        { name: 'versions', kind: 'sql_value', value: 'number', sql: 'select max(version) from docs', database_url_env: 'LOADER_DB', max_age: '1h' },
+        {
+          name: 'fresh',
+          kind: 'sql_value',
+          sql: 'select max(loaded_at) from docs',
+          database_url_env: 'LOADER_DB',
+          max_age: '1h',
+        },
+        {
+          name: 'versions',
+          kind: 'sql_value',
+          value: 'number',
+          sql: 'select max(version) from docs',
+          database_url_env: 'LOADER_DB',
+          max_age: '1h',
+        },
       ],
       () => now,
     );
@@ -483,16 +647,32 @@ describe('pipeline probes', () => {
     const file = join(dir, 'loader.db');
     const { DatabaseSync } = await import('node:sqlite');
     const writer = new DatabaseSync(file);
-    writer.exec("create table items (id integer primary key, loaded_at text); insert into items (loaded_at) values (datetime('now', '-10 minutes')), (datetime('now', '-2 minutes'))");
-    writer.exec('create table big (n integer); with recursive s(n) as (select 1 union all select n + 1 from s where n < 2000) insert into big select n from s');
+    writer.exec(
+      "create table items (id integer primary key, loaded_at text); insert into items (loaded_at) values (datetime('now', '-10 minutes')), (datetime('now', '-2 minutes'))",
+    );
+    writer.exec(
+      'create table big (n integer); with recursive s(n) as (select 1 union all select n + 1 from s where n < 2000) insert into big select n from s',
+    );
     writer.close();
     const before = readFileSync(file);
     const p = await make(
       [
         { name: 'rows', kind: 'sql_count', sql: 'select count(*) from items', database_url_env: 'SQLITE_DB' },
-        { name: 'newest', kind: 'sql_value', sql: 'select max(loaded_at) from items', database_url_env: 'SQLITE_DB', max_age: '5m' },
+        {
+          name: 'newest',
+          kind: 'sql_value',
+          sql: 'select max(loaded_at) from items',
+          database_url_env: 'SQLITE_DB',
+          max_age: '5m',
+        },
         // A query that would run for minutes: stopped at its timeout, in a worker, while the event loop goes on.
-        { name: 'slow', kind: 'sql_count', sql: 'select count(*) from big a, big b, big c', database_url_env: 'SQLITE_DB', timeout: '300ms' },
+        {
+          name: 'slow',
+          kind: 'sql_count',
+          sql: 'select count(*) from big a, big b, big c',
+          database_url_env: 'SQLITE_DB',
+          timeout: '300ms',
+        },
         { name: 'mysql', kind: 'sql_count', sql: 'select count(*) from items', database_url_env: 'MYSQL_DB' },
       ],
       Date.now,
@@ -506,36 +686,52 @@ describe('pipeline probes', () => {
     expect(p.snapshot()[0]).toMatchObject({ count: 2, unit: 'rows' });
     expect(Date.now() - (p.snapshot()[1]?.newestAt ?? 0)).toBeLessThan(3 * MIN); // SQLite's UTC text read as UTC
     const [slow, mysql] = findings(results);
-    expect(slow?.message).toMatch(/probe slow: the query failed \(canceling statement due to statement timeout \(300 ms\)\)/);
+    expect(slow?.message).toMatch(
+      /probe slow: the query failed \(canceling statement due to statement timeout \(300 ms\)\)/,
+    );
     expect(mysql?.message).toMatch(/probe mysql: cannot connect to its database \(.*ECONNREFUSED/);
     expect(JSON.stringify([results, p.snapshot()])).not.toMatch(/my-s3cr3t/);
     expect(readFileSync(file).equals(before)).toBe(true); // read-only: the file is untouched
-    await expect(make([{ name: 'x', kind: 'sql_count', sql: 'select 1', database_url_env: 'ODD' }], Date.now, { ODD: 'oracle://x' })).rejects.toThrow(
-      /probe x: its database URL is neither postgres/,
-    );
+    await expect(
+      make([{ name: 'x', kind: 'sql_count', sql: 'select 1', database_url_env: 'ODD' }], Date.now, {
+        ODD: 'oracle://x',
+      }),
+    ).rejects.toThrow(/probe x: its database URL is neither postgres/);
   });
 
   it('refuses anything but one SELECT, enforces READ ONLY in the database, and keeps the URL out of errors', async () => {
     expect(() => checkSelect('p', 'delete from loaded')).toThrow(/must be a SELECT, but it starts with "delete"/);
     expect(() => checkSelect('p', 'select 1; drop table loaded')).toThrow(/more than one statement/);
     expect(checkSelect('p', '  SELECT count(*) FROM loaded ;  ')).toBe('SELECT count(*) FROM loaded');
-    await expect(make([{ name: 'bad', kind: 'sql_count', sql: 'update loaded set body = null', database_url_env: 'LOADER_DB' }])).rejects.toThrow(/probe bad: sql must be a SELECT/);
-    await expect(make([{ name: 'noenv', kind: 'sql_count', sql: 'select 1', database_url_env: 'NOPE' }])).rejects.toThrow(/NOPE \(database_url_env\) is not set/);
-    await expect(make([{ name: 'r', kind: 'lines', glob: '*.x', min_ratio_of: 'ghost' }])).rejects.toThrow(/min_ratio_of names "ghost"/);
+    await expect(
+      make([{ name: 'bad', kind: 'sql_count', sql: 'update loaded set body = null', database_url_env: 'LOADER_DB' }]),
+    ).rejects.toThrow(/probe bad: sql must be a SELECT/);
+    await expect(
+      make([{ name: 'noenv', kind: 'sql_count', sql: 'select 1', database_url_env: 'NOPE' }]),
+    ).rejects.toThrow(/NOPE \(database_url_env\) is not set/);
+    await expect(make([{ name: 'r', kind: 'lines', glob: '*.x', min_ratio_of: 'ghost' }])).rejects.toThrow(
+      /min_ratio_of names "ghost"/,
+    );
 
     // A SELECT that writes (nextval) fails inside the READ ONLY transaction; two columns are not one number.
-    const p = await make([
-      { name: 'writes', kind: 'sql_count', sql: "select nextval('counter')", database_url_env: 'LOADER_DB' },
-      { name: 'wide', kind: 'sql_count', sql: 'select 1, 2', database_url_env: 'LOADER_DB' },
-      { name: 'down', kind: 'sql_count', sql: 'select 1', database_url_env: 'DOWN_DB' },
-    ], Date.now, { LOADER_DB: db.url, DOWN_DB: `postgres://loader:s3cr3t-pw@127.0.0.1:${await freePort()}/x` });
+    const p = await make(
+      [
+        { name: 'writes', kind: 'sql_count', sql: "select nextval('counter')", database_url_env: 'LOADER_DB' },
+        { name: 'wide', kind: 'sql_count', sql: 'select 1, 2', database_url_env: 'LOADER_DB' },
+        { name: 'down', kind: 'sql_count', sql: 'select 1', database_url_env: 'DOWN_DB' },
+      ],
+      Date.now,
+      { LOADER_DB: db.url, DOWN_DB: `postgres://loader:s3cr3t-pw@127.0.0.1:${await freePort()}/x` },
+    );
     const results = findings(await p.check.run());
     expect(results.map((f) => f.errorType)).toEqual(['probe_failed', 'probe_failed', 'probe_failed']);
     expect(results[0]?.message).toMatch(/read-only transaction/);
     expect(results[1]?.message).toContain('one row with one column');
     expect(results[2]?.message).toMatch(/cannot connect to its database \(.*ECONNREFUSED/);
     expect(JSON.stringify([results, p.snapshot()])).not.toMatch(/s3cr3t-pw/);
-    const { rows } = await client.query<{ last_value: string; is_called: boolean }>('select last_value, is_called from counter');
+    const { rows } = await client.query<{ last_value: string; is_called: boolean }>(
+      'select last_value, is_called from counter',
+    );
     expect(rows[0]?.is_called).toBe(false); // nextval never took effect
   });
 });

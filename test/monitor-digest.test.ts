@@ -28,7 +28,15 @@ describe.each(STORE_KINDS)('the daily repair digest on %s', (kind) => {
     queue = await testQueue(t.store);
     now = DUE - 30 * H;
     incidents = new Incidents(t.store, { journal: null, now: () => now });
-    alerts = new Alerts({ store: t.store, log: quiet, chats: [1], groupWaitMs: 0, repeatMs: { critical: H, warning: 4 * H }, now: () => now, lang: 'en' });
+    alerts = new Alerts({
+      store: t.store,
+      log: quiet,
+      chats: [1],
+      groupWaitMs: 0,
+      repeatMs: { critical: H, warning: 4 * H },
+      now: () => now,
+      lang: 'en',
+    });
   });
 
   afterEach(async () => {
@@ -53,14 +61,23 @@ describe.each(STORE_KINDS)('the daily repair digest on %s', (kind) => {
     await incidents.resolve('container_down', target);
   };
   const outbox = async (): Promise<string[]> => {
-    const rows = await t.store.db.selectFrom('outbox' as never).select('text' as never).orderBy('id' as never).execute();
+    const rows = await t.store.db
+      .selectFrom('outbox' as never)
+      .select('text' as never)
+      .orderBy('id' as never)
+      .execute();
     return (rows as Array<{ text: string }>).map((r) => r.text);
   };
-  const digestJobsDone = async (): Promise<number> => (await queue.list({ queue: DIGEST_SCHEDULE, states: ['done'] })).length;
+  const digestJobsDone = async (): Promise<number> =>
+    (await queue.list({ queue: DIGEST_SCHEDULE, states: ['done'] })).length;
   /** The digest time comes at `due`: the schedule's tick falls due, the queue enqueues it, a worker runs it. */
   const tickAt = async (due: number): Promise<void> => {
     const before = await digestJobsDone();
-    const moved = await t.store.db.updateTable('schedules').set({ next_run_at: due }).where('name', '=', DIGEST_SCHEDULE).executeTakeFirst();
+    const moved = await t.store.db
+      .updateTable('schedules')
+      .set({ next_run_at: due })
+      .where('name', '=', DIGEST_SCHEDULE)
+      .executeTakeFirst();
     expect(Number(moved.numUpdatedRows)).toBe(1);
     await queue.maintain();
     await eventually(async () => (await digestJobsDone()) === before + 1, 'the digest tick to run');
@@ -72,11 +89,17 @@ describe.each(STORE_KINDS)('the daily repair digest on %s', (kind) => {
     await repaired('scraper', DUE - 1 * MIN);
     await repaired('vectorizer', DUE + 1 * H); // after the digest time: tomorrow's digest
     await scheduleRepairDigest(queue, t.store, alerts, '08:00');
-    const row = await t.store.db.selectFrom('schedules').select(['cron', 'tz']).where('name', '=', DIGEST_SCHEDULE).executeTakeFirstOrThrow();
+    const row = await t.store.db
+      .selectFrom('schedules')
+      .select(['cron', 'tz'])
+      .where('name', '=', DIGEST_SCHEDULE)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ cron: '0 8 * * *', tz: 'UTC' });
 
     await tickAt(DUE);
-    expect(await outbox()).toEqual(['🟠 Daily digest: 4 repairs in the 24 h to 2026-01-05 08:00 UTC\nloader ×3\nscraper ×1']);
+    expect(await outbox()).toEqual([
+      '🟠 Daily digest: 4 repairs in the 24 h to 2026-01-05 08:00 UTC\nloader ×3\nscraper ×1',
+    ]);
 
     // The same tick run again (another process, a retried job) and a late tick of the same day: still one message.
     await tickAt(DUE);
@@ -103,7 +126,9 @@ describe.each(STORE_KINDS)('the daily repair digest on %s', (kind) => {
     const digest = configSchema.parse({}).alerts.digest;
     expect(digest).toBe('');
     await scheduleRepairDigest(queue, t.store, alerts, digest);
-    expect(await t.store.db.selectFrom('schedules').select('name').where('name', '=', DIGEST_SCHEDULE).execute()).toEqual([]);
+    expect(
+      await t.store.db.selectFrom('schedules').select('name').where('name', '=', DIGEST_SCHEDULE).execute(),
+    ).toEqual([]);
     await queue.maintain();
     expect(await queue.list({ queue: DIGEST_SCHEDULE })).toEqual([]);
     expect(await outbox()).toEqual([]);

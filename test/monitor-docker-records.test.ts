@@ -22,7 +22,11 @@ const TRACEBACK = [
   '    load(batch)',
   'psycopg.OperationalError: connection to server at "db" failed',
 ].join('\n');
-const NODE_STACK = ["TypeError: Cannot read properties of undefined (reading 'id')", '    at embed (/app/vectorize.js:22:31)', '    at main (/app/vectorize.js:40:3)'].join('\n');
+const NODE_STACK = [
+  "TypeError: Cannot read properties of undefined (reading 'id')",
+  '    at embed (/app/vectorize.js:22:31)',
+  '    at main (/app/vectorize.js:40:3)',
+].join('\n');
 
 describe('container logs as records', () => {
   let fake: FakeDocker;
@@ -78,8 +82,17 @@ describe('container logs as records', () => {
     const rules = loadRules(SHIPPED_RULES);
     const found = records.map((r) => rules.match(r)).filter((f) => f !== null);
     expect(found).toEqual([
-      expect.objectContaining({ rule: 'python_traceback', errorType: 'python_exception', target: 'loader', fields: expect.objectContaining({ exception: 'psycopg.OperationalError: connection to server at "db" failed' }) }),
-      expect.objectContaining({ rule: 'node_exception', target: 'vectorizer', fields: expect.objectContaining({ exception: "TypeError: Cannot read properties of undefined (reading 'id')" }) }),
+      expect.objectContaining({
+        rule: 'python_traceback',
+        errorType: 'python_exception',
+        target: 'loader',
+        fields: expect.objectContaining({ exception: 'psycopg.OperationalError: connection to server at "db" failed' }),
+      }),
+      expect.objectContaining({
+        rule: 'node_exception',
+        target: 'vectorizer',
+        fields: expect.objectContaining({ exception: "TypeError: Cannot read properties of undefined (reading 'id')" }),
+      }),
     ]);
   });
 
@@ -101,17 +114,21 @@ describe('container logs as records', () => {
 });
 
 describe('centinela rules test --source docker:NAME', () => {
-  it('tests a log as a container\'s: its rules apply and its multiline_start joins the lines', async () => {
+  it("tests a log as a container's: its rules apply and its multiline_start joins the lines", async () => {
     const cwd = tempDir('centinela-rules-source-');
     const log = join(cwd, 'loader.log');
     // The first line is a print() without a level: after a line with one (INFO …) the tailer, reading one stream,
     // would take the Traceback, which has none, for its continuation (the follower keeps stdout and stderr apart).
     writeFileSync(log, `loading batch 7\n${TRACEBACK}\nINFO retrying\n`);
-    const env = { CENTINELA_MONITOR_CONTAINERS: JSON.stringify([{ name: 'loader', logs: true, multiline_start: PYTHON_START }]) };
+    const env = {
+      CENTINELA_MONITOR_CONTAINERS: JSON.stringify([{ name: 'loader', logs: true, multiline_start: PYTHON_START }]),
+    };
     const asContainer = await runCli(['rules', 'test', '--log', log, '--source', 'docker:loader'], { cwd, env });
     expect(asContainer.code).toBe(0);
     expect(asContainer.stdout).toContain(`log: ${log} as docker:loader: 3 records, 1 would trigger a rule`);
-    expect(asContainer.stdout).toMatch(/python_traceback: 1\n\s+line 2: Traceback \(most recent call last\):\n\s+→ no action; target loader, warning, notify always/);
+    expect(asContainer.stdout).toMatch(
+      /python_traceback: 1\n\s+line 2: Traceback \(most recent call last\):\n\s+→ no action; target loader, warning, notify always/,
+    );
     const asFile = await runCli(['rules', 'test', '--log', log], { cwd, env });
     expect(asFile.stdout).toContain(`log: ${log}: 4 records, 0 would trigger a rule`);
     const bad = await runCli(['rules', 'test', '--log', log, '--source', 'loader'], { cwd, env });

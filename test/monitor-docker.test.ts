@@ -21,7 +21,8 @@ function captureLog(): { log: Logger; lines: Array<{ level: number; msg: string 
   const lines: Array<{ level: number; msg: string }> = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as { level: number; msg: string });
+      for (const l of chunk.toString().split('\n').filter(Boolean))
+        lines.push(JSON.parse(l) as { level: number; msg: string });
       done();
     },
   });
@@ -65,7 +66,9 @@ describe('Docker log stream decoding', () => {
     const bytes = Buffer.from('2025-03-01T10:00:00Z señal ✓\r\n');
     const cut = bytes.indexOf(0xc3) + 1; // inside "ñ"
     const lines = [...d.push(bytes.subarray(0, cut)), ...d.push(bytes.subarray(cut))];
-    expect(lines).toEqual([{ stream: 'stdout', ns: BigInt(Date.parse('2025-03-01T10:00:00Z')) * 1_000_000n, text: 'señal ✓' }]);
+    expect(lines).toEqual([
+      { stream: 'stdout', ns: BigInt(Date.parse('2025-03-01T10:00:00Z')) * 1_000_000n, text: 'señal ✓' },
+    ]);
   });
 
   it('writes since as seconds.nanoseconds and reads it back', () => {
@@ -94,7 +97,11 @@ describe('Docker watch against the fake Engine API', () => {
     await t.cleanup();
   });
 
-  function watch(containers: WatchedContainer[], log: Logger = captureLog().log, socket = fake.socketPath): DockerWatch {
+  function watch(
+    containers: WatchedContainer[],
+    log: Logger = captureLog().log,
+    socket = fake.socketPath,
+  ): DockerWatch {
     const w = new DockerWatch({
       socket,
       containers,
@@ -180,8 +187,15 @@ describe('Docker watch against the fake Engine API', () => {
     await eventually(() => fake.openStreams('events') === 1, 'the event stream is open');
     fake.setHealth('web', 'unhealthy');
     await eventually(() => findings(results).length === 1, 'health_status seen');
-    expect(findings(results)[0]).toMatchObject({ errorType: 'container_unhealthy', target: 'web', action: { type: 'restart_container' } });
-    expect(findings(await w.check.run())[0]).toMatchObject({ errorType: 'container_unhealthy', fields: { health: 'unhealthy' } });
+    expect(findings(results)[0]).toMatchObject({
+      errorType: 'container_unhealthy',
+      target: 'web',
+      action: { type: 'restart_container' },
+    });
+    expect(findings(await w.check.run())[0]).toMatchObject({
+      errorType: 'container_unhealthy',
+      fields: { health: 'unhealthy' },
+    });
     fake.setHealth('web', 'healthy');
     expect(oks(await w.check.run())).toContain('docker|web');
   });
@@ -236,16 +250,27 @@ describe('Docker watch against the fake Engine API', () => {
     await w.start();
     await eventually(() => fake.openStreams() === 2, 'events and logs streams open');
     await fake.offline(true);
-    await eventually(() => findings(results).some((f) => f.errorType === 'docker_unreachable'), 'unreachable seen at once');
+    await eventually(
+      () => findings(results).some((f) => f.errorType === 'docker_unreachable'),
+      'unreachable seen at once',
+    );
     const checked = await w.check.run();
     expect(findings(checked)).toEqual([
-      expect.objectContaining({ rule: 'docker_unreachable', target: fake.socketPath, severity: 'critical', fields: { socket: fake.socketPath } }),
+      expect.objectContaining({
+        rule: 'docker_unreachable',
+        target: fake.socketPath,
+        severity: 'critical',
+        fields: { socket: fake.socketPath },
+      }),
     ]);
     expect(findings(checked)[0]?.message).toMatch(/no socket at that path|nothing listens/);
     // Let the loops retry many times (20 ms doubling to 200 ms) while Docker is away.
     await new Promise((r) => setTimeout(r, 700));
     const warnings = lines.filter((l) => l.level === 40);
-    expect(warnings.map((l) => l.msg).sort()).toEqual(['Docker events: lost; retrying with backoff', 'log of container web: lost; retrying with backoff']);
+    expect(warnings.map((l) => l.msg).sort()).toEqual([
+      'Docker events: lost; retrying with backoff',
+      'log of container web: lost; retrying with backoff',
+    ]);
     expect(findings(results).filter((f) => f.errorType === 'docker_unreachable')).toHaveLength(1);
 
     // While the stream was down the container crashed and came back: the reconnect replays it from the break.
@@ -265,7 +290,11 @@ describe('Docker watch against the fake Engine API', () => {
     await w.start();
     const checked = findings(await w.check.run());
     expect(checked).toHaveLength(1);
-    expect(checked[0]).toMatchObject({ rule: 'docker_unreachable', errorType: 'docker_unreachable', target: `${fake.socketPath}.missing` });
+    expect(checked[0]).toMatchObject({
+      rule: 'docker_unreachable',
+      errorType: 'docker_unreachable',
+      target: `${fake.socketPath}.missing`,
+    });
     expect(checked[0]?.message).toContain('ENOENT');
   });
 
@@ -314,7 +343,11 @@ describe.each(STORE_KINDS)('container logs with a since-checkpoint on %s', (kind
     fake.log('app', 'plain warning', 'stderr');
     await eventually(() => records.length === 2, 'two lines');
     expect(records).toEqual([
-      { source: 'docker:app', text: '{"level":"error","msg":"db timeout","job_id":"42"}', json: { level: 'error', msg: 'db timeout', job_id: '42' } },
+      {
+        source: 'docker:app',
+        text: '{"level":"error","msg":"db timeout","job_id":"42"}',
+        json: { level: 'error', msg: 'db timeout', job_id: '42' },
+      },
       { source: 'docker:app', text: 'plain warning', json: null },
     ]);
     await first.stop();

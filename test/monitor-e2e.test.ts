@@ -27,7 +27,11 @@ let appLog: string;
 let media: string;
 let incidents: Incidents;
 
-const adminMessages = (): string[] => fake.sent(ADMIN.id).filter((c) => c.method === 'sendMessage').map(textOf);
+const adminMessages = (): string[] =>
+  fake
+    .sent(ADMIN.id)
+    .filter((c) => c.method === 'sendMessage')
+    .map(textOf);
 
 async function incidentOf(rule: string, states: readonly string[]): Promise<Incident> {
   let found: Incident | undefined;
@@ -51,12 +55,16 @@ beforeAll(async () => {
   dir = tempDir('centinela-monitor-e2e-');
   appLog = join(dir, 'app.log');
   writeFileSync(appLog, '');
-  ({ service } = await startBotService(fake, {
-    CENTINELA_ALERTS_GROUP_WAIT: '200ms',
-    CENTINELA_MONITOR_FROM: 'beginning',
-    CENTINELA_MONITOR_OWNER: '65534:65534',
-    CENTINELA_MONITOR_LOGS: JSON.stringify([appLog]),
-  }, dir));
+  ({ service } = await startBotService(
+    fake,
+    {
+      CENTINELA_ALERTS_GROUP_WAIT: '200ms',
+      CENTINELA_MONITOR_FROM: 'beginning',
+      CENTINELA_MONITOR_OWNER: '65534:65534',
+      CENTINELA_MONITOR_LOGS: JSON.stringify([appLog]),
+    },
+    dir,
+  ));
   media = service.config.paths.media;
   incidents = new Incidents(service.store, { journal: null });
 }, 60_000);
@@ -78,7 +86,9 @@ describe('the shipped rules, end to end', () => {
   });
 
   test('a missing folder outside the allowed roots is refused, and the admins are told', async () => {
-    logLine(`2026-11-22 10:00:01 ERROR Error: ENOENT: no such file or directory, mkdir '/etc/centinela-should-not-exist'`);
+    logLine(
+      `2026-11-22 10:00:01 ERROR Error: ENOENT: no such file or directory, mkdir '/etc/centinela-should-not-exist'`,
+    );
     // Refused: the incident stays open (pending) and the admins are told (issue 11.7).
     const incident = await incidentOf('folder_missing', ['pending']);
     expect(incident.message).toMatch(/allowed|roots|outside the folders/i);
@@ -132,7 +142,10 @@ describe('the shipped rules, end to end', () => {
       if (runs === 1) throw new PermanentError('the file download did not finish within 300 s');
     });
     const { job } = await service.queue.enqueue(anyQueue('test.download'), {}, { maxAttempts: 1 });
-    await eventually(async () => ['failed', 'dead'].includes((await service.queue.get(job.id))?.state ?? ''), `job ${job.id} failed`);
+    await eventually(
+      async () => ['failed', 'dead'].includes((await service.queue.get(job.id))?.state ?? ''),
+      `job ${job.id} failed`,
+    );
     logLine(`2026-11-22 10:00:02 ERROR download timeout for job ${job.id} (model victor)`);
     const incident = await incidentOf('download_timeout', ['solved']);
     expect(incident.fields.model).toBe('victor');
@@ -148,7 +161,10 @@ describe('the shipped rules, end to end', () => {
       throw new PermanentError('the file download did not finish within 300 s');
     });
     const { job } = await service.queue.enqueue(anyQueue('test.download-broken'), {}, { maxAttempts: 1 });
-    await eventually(async () => ['failed', 'dead'].includes((await service.queue.get(job.id))?.state ?? ''), `job ${job.id} failed`);
+    await eventually(
+      async () => ['failed', 'dead'].includes((await service.queue.get(job.id))?.state ?? ''),
+      `job ${job.id} failed`,
+    );
     logLine(`2026-11-22 10:00:03 ERROR download timeout for job ${job.id}`);
     const incident = await incidentOf('download_timeout', ['pending']);
     expect(incident.attempt).toBe(3);
@@ -157,15 +173,19 @@ describe('the shipped rules, end to end', () => {
   }, 30_000);
 
   test('Bot API server unreachable: getMe answers, so the incident is solved quietly', async () => {
-    logLine(`{"level":"ERROR","component":"bot","err":{"type":"HttpError","message":"Network request for 'getMe' failed!"},"msg":"cannot reach the Bot API"}`);
+    logLine(
+      `{"level":"ERROR","component":"bot","err":{"type":"HttpError","message":"Network request for 'getMe' failed!"},"msg":"cannot reach the Bot API"}`,
+    );
     await incidentOf('bot_api_unreachable', ['solved']);
     expect(adminMessages().some((t) => t.includes('bot_api'))).toBe(false);
   });
 
-  test("a user's message that says \"permission denied\" triggers nothing", async () => {
+  test('a user\'s message that says "permission denied" triggers nothing', async () => {
     const before = (await incidents.list({ limit: 1000 })).length;
     logLine('{"level":"INFO","component":"bot","msg":"video received","caption":"permission denied lol"}');
-    logLine('{"level":"ERROR","component":"bot","msg":"update handler failed","caption":"EACCES: permission denied, open \'/etc/shadow\'"}');
+    logLine(
+      '{"level":"ERROR","component":"bot","msg":"update handler failed","caption":"EACCES: permission denied, open \'/etc/shadow\'"}',
+    );
     // A line after them that does match proves the two were read.
     const folder = join(media, 'marker');
     logLine(`Error: ENOENT: no such file or directory, mkdir '${folder}'`);
@@ -198,7 +218,9 @@ describe('storms', () => {
       expect(Date.now() - t0).toBeLessThan(10_000);
       // Every line was read: the disk_full incidents count 1,000 between them.
       const counted = async (): Promise<number> =>
-        (await stormIncidents.list({ limit: 1000 })).filter((i) => i.rule === 'disk_full').reduce((n, i) => n + i.count, 0);
+        (await stormIncidents.list({ limit: 1000 }))
+          .filter((i) => i.rule === 'disk_full')
+          .reduce((n, i) => n + i.count, 0);
       await eventually(async () => (await counted()) === 1000, 'all 1,000 lines counted', 20_000);
       await new Promise((r) => setTimeout(r, 2500)); // past group_wait and the flush tick
       const alerts = stormFake
@@ -232,12 +254,25 @@ describe('the monitor alone', () => {
     try {
       expect(alone.modules.map((m) => m.name)).toEqual(['monitor']);
       const aloneIncidents = new Incidents(alone.store, { journal: null });
-      await eventually(async () => (await aloneIncidents.list({ open: true })).some((i) => i.errorType === 'service_down'), 'service_down incident', 10_000);
+      await eventually(
+        async () => (await aloneIncidents.list({ open: true })).some((i) => i.errorType === 'service_down'),
+        'service_down incident',
+        10_000,
+      );
       // The daily repair digest is a cron schedule that the monitor's process works (issue 12.4): its tick, once due, runs.
-      const digest = await sql<{ cron: string; tz: string }>`select cron, tz from schedules where name = 'monitor.digest'`.execute(alone.store.db);
+      const digest = await sql<{
+        cron: string;
+        tz: string;
+      }>`select cron, tz from schedules where name = 'monitor.digest'`.execute(alone.store.db);
       expect(digest.rows).toEqual([{ cron: '0 8 * * *', tz: 'UTC' }]);
-      await sql`update schedules set next_run_at = ${Date.now() - 1} where name = 'monitor.digest'`.execute(alone.store.db);
-      await eventually(async () => (await alone.queue.list({ queue: 'monitor.digest', states: ['done'] })).length === 1, 'the digest tick to run', 10_000);
+      await sql`update schedules set next_run_at = ${Date.now() - 1} where name = 'monitor.digest'`.execute(
+        alone.store.db,
+      );
+      await eventually(
+        async () => (await alone.queue.list({ queue: 'monitor.digest', states: ['done'] })).length === 1,
+        'the digest tick to run',
+        10_000,
+      );
     } finally {
       await alone.stop('test done');
     }
@@ -264,11 +299,18 @@ describe('a crash-looping container', () => {
     });
     try {
       const loopIncidents = new Incidents(svc.store, { journal: null });
-      const ofApi = async (): Promise<Incident[]> => (await loopIncidents.list({ limit: 100 })).filter((i) => i.target === 'api');
+      const ofApi = async (): Promise<Incident[]> =>
+        (await loopIncidents.list({ limit: 100 })).filter((i) => i.target === 'api');
       // Each crash comes after the previous restart was seen to hold.
       for (let crash = 1; crash <= 4; crash++) {
         docker.exit('api');
-        await eventually(async () => (await ofApi()).length === crash && (await ofApi()).every((i) => !['detected', 'retrying'].includes(i.state)), `crash ${crash} handled`, 15_000);
+        await eventually(
+          async () =>
+            (await ofApi()).length === crash &&
+            (await ofApi()).every((i) => !['detected', 'retrying'].includes(i.state)),
+          `crash ${crash} handled`,
+          15_000,
+        );
         if (crash < 4) expect(docker.restarts.length).toBe(crash);
         docker.start('api');
       }

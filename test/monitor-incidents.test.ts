@@ -55,11 +55,26 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
   it('counts a finding on the open incident of its fingerprint, and opens a new one for another target or once closed', async () => {
     const first = await incidents.record(finding());
     expect(first.isNew).toBe(true);
-    expect(first.incident).toMatchObject({ fingerprint: 'download_timeout|job-42', state: 'detected', count: 1, firstSeen: T0, lastSeen: T0, action: 'retry_job', attempt: 0, maxAttempts: 3 });
+    expect(first.incident).toMatchObject({
+      fingerprint: 'download_timeout|job-42',
+      state: 'detected',
+      count: 1,
+      firstSeen: T0,
+      lastSeen: T0,
+      action: 'retry_job',
+      attempt: 0,
+      maxAttempts: 3,
+    });
     now += 5000;
     const again = await incidents.record(finding({ message: 'download timed out again' }));
     expect(again.isNew).toBe(false);
-    expect(again.incident).toMatchObject({ id: first.incident.id, count: 2, firstSeen: T0, lastSeen: T0 + 5000, message: 'download timed out again' });
+    expect(again.incident).toMatchObject({
+      id: first.incident.id,
+      count: 2,
+      firstSeen: T0,
+      lastSeen: T0 + 5000,
+      message: 'download timed out again',
+    });
 
     const other = await incidents.record(finding({ target: 'job-43' }));
     expect(other.isNew).toBe(true);
@@ -74,7 +89,9 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
 
   it('keeps one incident when two store handles (two processes) record the same finding at once', async () => {
     const second = new Incidents(await t.open(), { journal: null, now: () => now });
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? second : incidents).record(finding())));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? second : incidents).record(finding())),
+    );
     expect(results.filter((r) => r.isNew)).toHaveLength(1);
     expect(new Set(results.map((r) => r.incident.id)).size).toBe(1);
     const all = await incidents.list();
@@ -91,7 +108,13 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     await incidents.setState(incident.id, 'pending', { message: 'job re-run, waiting for it' });
     now += 3000;
     const solved = await incidents.setState(incident.id, 'solved', { message: 'job 42 done' });
-    expect(solved).toMatchObject({ state: 'solved', resolvedAt: T0 + 6000, message: 'job 42 done', attempt: 1, maxAttempts: 3 });
+    expect(solved).toMatchObject({
+      state: 'solved',
+      resolvedAt: T0 + 6000,
+      message: 'job 42 done',
+      attempt: 1,
+      maxAttempts: 3,
+    });
 
     expect(await incidents.events(incident.id)).toEqual([
       { at: T0, state: 'detected', detail: 'download timed out after 30 s' },
@@ -117,12 +140,22 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
       count: 2,
     });
     // No model or video among the fields: null, not absent.
-    const disk = await incidents.record(finding({ rule: 'disk', errorType: 'disk_low', target: '/srv', fields: { path: '/srv' }, action: null }));
-    expect(journal(file).at(-1)).toMatchObject({ id: disk.incident.id, model: null, video: null, action: null, max_attempts: 0 });
+    const disk = await incidents.record(
+      finding({ rule: 'disk', errorType: 'disk_low', target: '/srv', fields: { path: '/srv' }, action: null }),
+    );
+    expect(journal(file).at(-1)).toMatchObject({
+      id: disk.incident.id,
+      model: null,
+      video: null,
+      action: null,
+      max_attempts: 0,
+    });
   });
 
   it('resolves the open incident of a rule and target, with the time it took, and only once', async () => {
-    const { incident } = await incidents.record(finding({ rule: 'disk', errorType: 'disk_critical', target: '/srv/media', severity: 'critical', action: null }));
+    const { incident } = await incidents.record(
+      finding({ rule: 'disk', errorType: 'disk_critical', target: '/srv/media', severity: 'critical', action: null }),
+    );
     now += 3 * MIN;
     const solved = await incidents.resolve('disk', '/srv/media');
     expect(solved).toMatchObject({ id: incident.id, state: 'solved', resolvedAt: T0 + 3 * MIN });
@@ -132,17 +165,31 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
   });
 
   it('solves quiet incidents that have no repair running and are not watched by a check', async () => {
-    const quiet = (await incidents.record(finding({ rule: 'corrupt_file', errorType: 'corrupt_file', target: 'a.mp4', action: null }))).incident;
+    const quiet = (
+      await incidents.record(
+        finding({ rule: 'corrupt_file', errorType: 'corrupt_file', target: 'a.mp4', action: null }),
+      )
+    ).incident;
     const repairing = (await incidents.record(finding({ target: 'job-7' }))).incident;
     await incidents.setState(repairing.id, 'retrying', { attempt: 1 });
-    const checked = (await incidents.record(finding({ rule: 'disk', errorType: 'disk_low', target: '/srv', action: null }))).incident;
+    const checked = (
+      await incidents.record(finding({ rule: 'disk', errorType: 'disk_low', target: '/srv', action: null }))
+    ).incident;
     now += 10 * MIN;
-    const fresh = (await incidents.record(finding({ rule: 'corrupt_file', errorType: 'corrupt_file', target: 'b.mp4', action: null }))).incident;
+    const fresh = (
+      await incidents.record(
+        finding({ rule: 'corrupt_file', errorType: 'corrupt_file', target: 'b.mp4', action: null }),
+      )
+    ).incident;
     now += 6 * MIN;
     const solved = await incidents.resolveQuiet(15 * MIN, ['disk']);
     expect(solved.map((i) => i.id)).toEqual([quiet.id]);
     expect(solved[0]).toMatchObject({ state: 'solved', resolvedAt: now });
-    expect((await incidents.events(quiet.id)).at(-1)).toEqual({ at: now, state: 'solved', detail: 'no new occurrence for 15 min' });
+    expect((await incidents.events(quiet.id)).at(-1)).toEqual({
+      at: now,
+      state: 'solved',
+      detail: 'no new occurrence for 15 min',
+    });
     const open = (await incidents.open()).map((i) => i.id);
     expect(open).toEqual([repairing.id, checked.id, fresh.id]);
     expect(await incidents.resolveQuiet(15 * MIN, ['disk'])).toEqual([]);
@@ -175,7 +222,11 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
   it('lists newest first with filters, and counts incidents by type', async () => {
     const a = (await incidents.record(finding({ target: 'job-1' }))).incident;
     now += 1000;
-    const b = (await incidents.record(finding({ rule: 'eacces', errorType: 'permission_denied', target: '/srv/x', action: null }))).incident;
+    const b = (
+      await incidents.record(
+        finding({ rule: 'eacces', errorType: 'permission_denied', target: '/srv/x', action: null }),
+      )
+    ).incident;
     now += 1000;
     const c = (await incidents.record(finding({ target: 'job-2' }))).incident;
     await incidents.setState(c.id, 'failed');
@@ -195,13 +246,17 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
 
   it('refuses bad changes with a clear error, and will not reopen an incident whose fingerprint is open again', async () => {
     const { incident } = await incidents.record(finding());
-    await expect(incidents.setState(incident.id, 'exploded' as never)).rejects.toThrow(/unknown state.*detected, retrying/);
+    await expect(incidents.setState(incident.id, 'exploded' as never)).rejects.toThrow(
+      /unknown state.*detected, retrying/,
+    );
     await expect(incidents.setState(777, 'solved')).rejects.toThrow(/incident #777 does not exist/);
     await expect(incidents.setState(incident.id, 'retrying', { attempt: -1 })).rejects.toThrow(/attempt/);
     await expect(incidents.record(finding({ rule: '' }))).rejects.toThrow(/not a valid finding.*rule/);
     await incidents.setState(incident.id, 'failed');
     const newer = await incidents.record(finding());
-    await expect(incidents.setState(incident.id, 'retrying')).rejects.toThrow(/cannot be reopened.*another incident with its fingerprint is open/);
+    await expect(incidents.setState(incident.id, 'retrying')).rejects.toThrow(
+      /cannot be reopened.*another incident with its fingerprint is open/,
+    );
     expect((await incidents.get(incident.id))?.state).toBe('failed');
     await incidents.setState(newer.incident.id, 'solved');
     expect((await incidents.setState(incident.id, 'retrying', { attempt: 1 })).resolvedAt).toBeNull();
@@ -244,7 +299,11 @@ describe('centinela incidents', () => {
     const incidents = new Incidents(store, { journal: null });
     const a = (await incidents.record(finding())).incident;
     await incidents.record(finding());
-    const b = (await incidents.record(finding({ rule: 'disk', errorType: 'disk_critical', target: '/srv/media', severity: 'critical', action: null }))).incident;
+    const b = (
+      await incidents.record(
+        finding({ rule: 'disk', errorType: 'disk_critical', target: '/srv/media', severity: 'critical', action: null }),
+      )
+    ).incident;
     await incidents.setState(b.id, 'solved');
     await store.close();
 
@@ -252,7 +311,9 @@ describe('centinela incidents', () => {
     expect(table.code).toBe(0);
     const [header, ...rest] = table.stdout.split('\n');
     expect(header).toMatch(/^ID\s+STATE\s+SEVERITY\s+TYPE\s+COUNT\s+LAST SEEN \(UTC\)\s+TARGET\s+MESSAGE$/);
-    expect(rest.find((l) => l.startsWith(`#${a.id} `))).toMatch(/detected\s+warning\s+download_timeout\s+2\s+.*job-42\s+download timed out after 30 s$/);
+    expect(rest.find((l) => l.startsWith(`#${a.id} `))).toMatch(
+      /detected\s+warning\s+download_timeout\s+2\s+.*job-42\s+download timed out after 30 s$/,
+    );
     expect(rest.find((l) => l.startsWith(`#${b.id} `))).toMatch(/solved\s+critical\s+disk_critical\s+1\s/);
     expect(table.stdout).toMatch(/by type:\n\s+disk_critical\s+1 \(0 open\)\n\s+download_timeout\s+1 \(1 open\)\n$/);
 
@@ -264,7 +325,9 @@ describe('centinela incidents', () => {
     const typed = await runCli(['incidents', '--type', 'disk_critical', '--limit', '5'], { cwd });
     expect(typed.stdout).toContain(`#${b.id} `);
     expect(typed.stdout).not.toContain(`#${a.id} `);
-    expect((await runCli(['incidents', '--open', '--type', 'nothing_like_it'], { cwd })).stdout).toBe('no open incidents of type nothing_like_it\n');
+    expect((await runCli(['incidents', '--open', '--type', 'nothing_like_it'], { cwd })).stdout).toBe(
+      'no open incidents of type nothing_like_it\n',
+    );
 
     const bad = await runCli(['incidents', '--limit', 'many'], { cwd });
     expect(bad.code).toBe(2);

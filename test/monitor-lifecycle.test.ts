@@ -68,7 +68,15 @@ describe.each(STORE_KINDS)('the incident lifecycle on %s', (kind) => {
     docker = new Containers();
     free = 100 * MiB;
     incidents = new Incidents(t.store, { journal: null, now: () => now });
-    alerts = new Alerts({ store: t.store, log: quiet, chats: [1], groupWaitMs: 0, repeatMs: { critical: H, warning: 4 * H }, now: () => now, lang: 'en' });
+    alerts = new Alerts({
+      store: t.store,
+      log: quiet,
+      chats: [1],
+      groupWaitMs: 0,
+      repeatMs: { critical: H, warning: 4 * H },
+      now: () => now,
+      lang: 'en',
+    });
     repairs = await testRepairs({
       store: t.store,
       queue,
@@ -80,8 +88,24 @@ describe.each(STORE_KINDS)('the incident lifecycle on %s', (kind) => {
       docker,
       diskLow: async () => free < 5 * MiB,
     });
-    engine = new MonitorEngine({ incidents, alerts, repairs, rules: RULES, log: quiet, repairsWarnAfter: 3, now: () => now, mediaRoot: media });
-    disk = diskCheck({ paths: [media], warnFree: 20 * MiB, criticalFree: 5 * MiB, clearMargin: MiB, intervalMs: 1000, statfs: async () => ({ free, size: 1024 * MiB }) });
+    engine = new MonitorEngine({
+      incidents,
+      alerts,
+      repairs,
+      rules: RULES,
+      log: quiet,
+      repairsWarnAfter: 3,
+      now: () => now,
+      mediaRoot: media,
+    });
+    disk = diskCheck({
+      paths: [media],
+      warnFree: 20 * MiB,
+      criticalFree: 5 * MiB,
+      clearMargin: MiB,
+      intervalMs: 1000,
+      statfs: async () => ({ free, size: 1024 * MiB }),
+    });
   });
 
   afterEach(async () => {
@@ -111,7 +135,11 @@ describe.each(STORE_KINDS)('the incident lifecycle on %s', (kind) => {
   /** The texts the alerts queued in the outbox so far (after a flush). */
   const sent = async (): Promise<string[]> => {
     await alerts.flush();
-    const rows = await t.store.db.selectFrom('outbox' as never).select('text' as never).orderBy('id' as never).execute();
+    const rows = await t.store.db
+      .selectFrom('outbox' as never)
+      .select('text' as never)
+      .orderBy('id' as never)
+      .execute();
     return (rows as Array<{ text: string }>).map((r) => r.text);
   };
   const all = async (): Promise<Incident[]> => (await incidents.list({ limit: 1000 })).sort((a, b) => a.id - b.id);
@@ -155,7 +183,10 @@ describe.each(STORE_KINDS)('the incident lifecycle on %s', (kind) => {
   });
 
   it('an ENOSPC line pauses intake only for a path under the roots or a low disk, and the pause lifts when the disk check has room (issue 11.3)', async () => {
-    await lines("Error: ENOSPC: no space left on device, open '/mnt/other/x.bin'", 'Error: ENOSPC: no space left on device, write');
+    await lines(
+      "Error: ENOSPC: no space left on device, open '/mnt/other/x.bin'",
+      'Error: ENOSPC: no space left on device, write',
+    );
     expect(await intakePaused(t.store)).toBeNull();
     expect((await all()).map((i) => i.state)).toEqual(['pending']);
     await checkDisk();
@@ -248,7 +279,10 @@ describe.each(STORE_KINDS)('the incident lifecycle on %s', (kind) => {
   });
 
   it('model and video are filled from a path under the media root (issue 11.14)', async () => {
-    await lines(`Error: EACCES: permission denied, open '${join(media, 'victor', '2026-01', 'clip.mp4')}'`, `Error: ENOENT: no such file or directory, mkdir '${join(media, 'ana')}'`);
+    await lines(
+      `Error: EACCES: permission denied, open '${join(media, 'victor', '2026-01', 'clip.mp4')}'`,
+      `Error: ENOENT: no such file or directory, mkdir '${join(media, 'ana')}'`,
+    );
     const [chown, folder] = await all();
     expect(chown?.fields).toMatchObject({ model: 'victor', video: 'clip.mp4' });
     expect(folder?.fields).toMatchObject({ model: 'ana' });
@@ -257,7 +291,9 @@ describe.each(STORE_KINDS)('the incident lifecycle on %s', (kind) => {
   it('incident numbers count incidents, not repeats (issue 12.8)', async () => {
     free = 15 * MiB;
     for (let i = 0; i < 20; i++) await checkDisk();
-    await lines(...Array.from({ length: 20 }, () => "Error: ENOENT: no such file or directory, mkdir '/etc/centinela-y'"));
+    await lines(
+      ...Array.from({ length: 20 }, () => "Error: ENOENT: no such file or directory, mkdir '/etc/centinela-y'"),
+    );
     const ids = (await all()).map((i) => i.id);
     expect(ids).toHaveLength(2);
     expect((ids[1] as number) - (ids[0] as number)).toBe(1);

@@ -34,7 +34,9 @@ describe('centinela rules test', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`✗ ${join(cwd, 'bad.yaml')}: 2 problems in the monitor rules`);
     expect(run.stdout).toContain(`line 4: rule "a": match[0].regex: the regex 'ERROR (' does not compile`);
-    expect(run.stdout).toMatch(/line 5: rule "a": action\.type: "restart" is not an action; the action types are retry_job, .*restart_container/);
+    expect(run.stdout).toMatch(
+      /line 5: rule "a": action\.type: "restart" is not an action; the action types are retry_job, .*restart_container/,
+    );
   });
 
   it('exits 1 when a sample fails, marking it ✗ with the reason', async () => {
@@ -76,8 +78,12 @@ describe('centinela rules test', () => {
     const report = run.stdout.slice(run.stdout.indexOf('\nlog: '));
     // As the live tailer reads it: the unheaded ENOENT lines under the ERROR line belong to its record.
     expect(report).toContain(`log: ${join(cwd, 'app.log')}: 3 records, 1 would trigger a rule`);
-    expect(report).toContain('  download_timeout: 1\n    line 2: 2026-01-05 14:30:20 ERROR download timeout for job 42 (model victor)');
-    expect(report).toContain('→ retry_job job_id=42 model=victor (3 attempts, waits 1s 2s 4s); target 42, warning, notify on_failure');
+    expect(report).toContain(
+      '  download_timeout: 1\n    line 2: 2026-01-05 14:30:20 ERROR download timeout for job 42 (model victor)',
+    );
+    expect(report).toContain(
+      '→ retry_job job_id=42 model=victor (3 attempts, waits 1s 2s 4s); target 42, warning, notify on_failure',
+    );
     expect(report).not.toContain('folder_missing'); // its examples and their redaction: 'shows up to three examples per rule'
     expect(run.stdout).not.toContain(TOKEN);
   });
@@ -107,7 +113,16 @@ describe('centinela rules test', () => {
     // The live tailer, from the beginning, its pending record flushed at once.
     const t = await createTestStore('sqlite');
     const tailed: LogRecord[] = [];
-    const tailer = new Tailer({ store: t.store, log: await quietLog(), files: [file], from: 'beginning', maxLineBytes, multilineStart: /^\S/, idleFlushMs: 0, onRecords: async (r) => void tailed.push(...r) });
+    const tailer = new Tailer({
+      store: t.store,
+      log: await quietLog(),
+      files: [file],
+      from: 'beginning',
+      maxLineBytes,
+      multilineStart: /^\S/,
+      idleFlushMs: 0,
+      onRecords: async (r) => void tailed.push(...r),
+    });
     try {
       await tailer.drain();
       await tailer.drain();
@@ -122,7 +137,11 @@ describe('centinela rules test', () => {
 
     // What rules test reads is those records, each with the number of its first line.
     const read: Array<{ record: LogRecord; line: number }> = [];
-    await readNumberedRecords(file, { maxLineBytes, multilineStart: /^\S/, source: file }, (record, line) => void read.push({ record, line }));
+    await readNumberedRecords(
+      file,
+      { maxLineBytes, multilineStart: /^\S/, source: file },
+      (record, line) => void read.push({ record, line }),
+    );
     expect(read.map((r) => r.record)).toEqual(tailed);
     expect(read.map((r) => r.line)).toEqual([1, 2, 7, 8, 10, 11, 13, 14]);
 
@@ -131,7 +150,10 @@ describe('centinela rules test', () => {
     const hits = new Map<string, number>();
     for (const f of tailed.map((r) => set.match(r))) if (f) hits.set(f.rule, (hits.get(f.rule) ?? 0) + 1);
     expect(hits.size).toBeGreaterThan(1);
-    const run = await runCli(['rules', 'test', '--log', 'app.log'], { cwd, env: { CENTINELA_MONITOR_MAX_LINE_BYTES: String(maxLineBytes) } });
+    const run = await runCli(['rules', 'test', '--log', 'app.log'], {
+      cwd,
+      env: { CENTINELA_MONITOR_MAX_LINE_BYTES: String(maxLineBytes) },
+    });
     expect(run.code).toBe(0);
     const report = run.stdout.slice(run.stdout.indexOf('\nlog: '));
     const matched = [...hits.values()].reduce((a, b) => a + b, 0);
@@ -154,7 +176,9 @@ describe('centinela rules test', () => {
     expect(report).toContain(`log: ${join(cwd, 'app.log')}: 3 records, 2 would trigger a rule`);
     expect(report).toContain('  folder_missing: 2\n    line 2: ');
     expect(report).toContain('    line 4: ');
-    expect(report).toContain('→ create_folder path=/srv/media/ana (1 attempt); target /srv/media/ana, warning, notify on_failure');
+    expect(report).toContain(
+      '→ create_folder path=/srv/media/ana (1 attempt); target /srv/media/ana, warning, notify on_failure',
+    );
     expect(run.stdout).not.toContain(TOKEN);
     expect(report).toContain('/srv/media/[redacted]/x.mp4');
   });
@@ -174,7 +198,10 @@ describe('centinela rules test', () => {
   it('the service refuses to start on a bad rules file: exit 78 (configuration) with each problem', async () => {
     const cwd = tempDir('centinela-rules-start-');
     writeFileSync(join(cwd, 'bad.yaml'), 'version: 1\nrules:\n  - id: x\n    match: "("\n');
-    const run = await runCli(['start'], { cwd, env: { CENTINELA_MONITOR_RULES: 'bad.yaml', CENTINELA_HTTP_PORT: '0', CENTINELA_LOG_STDOUT: 'false' } });
+    const run = await runCli(['start'], {
+      cwd,
+      env: { CENTINELA_MONITOR_RULES: 'bad.yaml', CENTINELA_HTTP_PORT: '0', CENTINELA_LOG_STDOUT: 'false' },
+    });
     expect(run.code).toBe(78);
     expect(run.stderr).toMatch(/bad\.yaml: \d+ problems? in the monitor rules/);
     expect(run.stderr).toMatch(/rule "x"/);

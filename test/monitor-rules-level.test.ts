@@ -22,10 +22,22 @@ function findings(...lines: string[]): Array<Finding | null> {
 }
 
 describe('what counts as an error record', () => {
-  it("a caption logged at INFO with a newline is one INFO record: no pause, no chown, no folder", () => {
-    expect(findings('2026-01-05 14:30:20,123 INFO bot: caption from @pepe: nice clip', "Error: ENOSPC: no space left on device, write")).toEqual([null]);
-    expect(findings('INFO:bot:caption: lol', "Error: EACCES: permission denied, open '/srv/media/victor/x.mp4'")).toEqual([null]);
-    expect(findings('[2026-01-05 14:30:20] [info] caption: x', "Error: ENOENT: no such file or directory, mkdir '/srv/media/x/y'")).toEqual([null]);
+  it('a caption logged at INFO with a newline is one INFO record: no pause, no chown, no folder', () => {
+    expect(
+      findings(
+        '2026-01-05 14:30:20,123 INFO bot: caption from @pepe: nice clip',
+        'Error: ENOSPC: no space left on device, write',
+      ),
+    ).toEqual([null]);
+    expect(
+      findings('INFO:bot:caption: lol', "Error: EACCES: permission denied, open '/srv/media/victor/x.mp4'"),
+    ).toEqual([null]);
+    expect(
+      findings(
+        '[2026-01-05 14:30:20] [info] caption: x',
+        "Error: ENOENT: no such file or directory, mkdir '/srv/media/x/y'",
+      ),
+    ).toEqual([null]);
   });
 
   it('a handled error logged with its traceback at INFO or DEBUG triggers nothing; the same at ERROR does', () => {
@@ -53,16 +65,27 @@ describe('what counts as an error record', () => {
       { level: 'Info', msg: 'handled', err },
     ];
     for (const line of quietOnes) expect(rules.match(toRecord(JSON.stringify(line))), JSON.stringify(line)).toBeNull();
-    const loud = [{ level: 50, msg: 'x', err }, { severity: 'ERROR', msg: 'x', err }, { levelname: 'ERROR', msg: 'x', err }, { 'log.level': 'error', msg: 'x', err }];
-    for (const line of loud) expect(rules.match(toRecord(JSON.stringify(line)))?.rule, JSON.stringify(line)).toBe('folder_missing');
+    const loud = [
+      { level: 50, msg: 'x', err },
+      { severity: 'ERROR', msg: 'x', err },
+      { levelname: 'ERROR', msg: 'x', err },
+      { 'log.level': 'error', msg: 'x', err },
+    ];
+    for (const line of loud)
+      expect(rules.match(toRecord(JSON.stringify(line)))?.rule, JSON.stringify(line)).toBe('folder_missing');
   });
 
   it('a plain-text log without levels still counts; a JSON line is never continued', () => {
-    expect(findings("Error: ENOENT: no such file or directory, mkdir '/srv/media/a'", "Error: ENOENT: no such file or directory, mkdir '/srv/media/b'").map((f) => f?.target)).toEqual([
-      '/srv/media/a',
-      '/srv/media/b',
-    ]);
-    const out = findings('{"level":"INFO","msg":"video received","caption":"x"}', "Error: ENOENT: no such file or directory, mkdir '/srv/media/c'");
+    expect(
+      findings(
+        "Error: ENOENT: no such file or directory, mkdir '/srv/media/a'",
+        "Error: ENOENT: no such file or directory, mkdir '/srv/media/b'",
+      ).map((f) => f?.target),
+    ).toEqual(['/srv/media/a', '/srv/media/b']);
+    const out = findings(
+      '{"level":"INFO","msg":"video received","caption":"x"}',
+      "Error: ENOENT: no such file or directory, mkdir '/srv/media/c'",
+    );
     expect(out.map((f) => f?.target ?? null)).toEqual([null, '/srv/media/c']);
   });
 });

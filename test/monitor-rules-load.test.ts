@@ -25,39 +25,71 @@ describe('rules file problems', () => {
   });
 
   it('reports unknown keys with the key they probably meant', () => {
-    const problems = problemsOf(`min_levl: WARN\nrules:\n${rule(`    descripton: x\n    action: {type: create_folder, atempts: 2}\n    match: {regx: 'x'}\n    samples: {match: [x]}\n`)}`);
-    expect(problems).toContain('line 1: min_levl: unknown key; did you mean min_level? (the keys here are version, define, min_level, ignore, rules)');
-    expect(problems.some((p) => /^line 5: rule "r": descripton: unknown key; did you mean description\?/.test(p))).toBe(true);
-    expect(problems.some((p) => /^line 6: rule "r": action\.atempts: unknown key; did you mean attempts\?/.test(p))).toBe(true);
-    expect(problems.some((p) => /^line 7: rule "r": match\[0\]\.regx: unknown key; did you mean regex\?/.test(p))).toBe(true);
+    const problems = problemsOf(
+      `min_levl: WARN\nrules:\n${rule(`    descripton: x\n    action: {type: create_folder, atempts: 2}\n    match: {regx: 'x'}\n    samples: {match: [x]}\n`)}`,
+    );
+    expect(problems).toContain(
+      'line 1: min_levl: unknown key; did you mean min_level? (the keys here are version, define, min_level, ignore, rules)',
+    );
+    expect(problems.some((p) => /^line 5: rule "r": descripton: unknown key; did you mean description\?/.test(p))).toBe(
+      true,
+    );
+    expect(
+      problems.some((p) => /^line 6: rule "r": action\.atempts: unknown key; did you mean attempts\?/.test(p)),
+    ).toBe(true);
+    expect(problems.some((p) => /^line 7: rule "r": match\[0\]\.regx: unknown key; did you mean regex\?/.test(p))).toBe(
+      true,
+    );
   });
 
   it('reports a regex that does not compile, and g or y flags', () => {
-    const problems = problemsOf(`rules:\n${rule("    match: ['ERROR (?<path>x', {fields: {msg: '/x/g'}}]\n    samples: {match: ['ERROR x']}\n")}`);
-    expect(problems).toContain(`line 4: rule "r": match[0].regex: the regex 'ERROR (?<path>x' does not compile: Unterminated group`);
+    const problems = problemsOf(
+      `rules:\n${rule("    match: ['ERROR (?<path>x', {fields: {msg: '/x/g'}}]\n    samples: {match: ['ERROR x']}\n")}`,
+    );
+    expect(problems).toContain(
+      `line 4: rule "r": match[0].regex: the regex 'ERROR (?<path>x' does not compile: Unterminated group`,
+    );
     expect(problems.some((p) => p.includes('match[1].fields.msg: flags "g" are not allowed'))).toBe(true);
   });
 
   it('reports a rule without a positive sample', () => {
-    const problems = problemsOf(`rules:\n${rule("    match: x\n    samples: {no_match: [y]}\n")}`);
-    expect(problems).toEqual(['line 2: rule "r": has no positive sample: add samples.match with at least one log line this rule must match (and the fields it must yield)']);
+    const problems = problemsOf(`rules:\n${rule('    match: x\n    samples: {no_match: [y]}\n')}`);
+    expect(problems).toEqual([
+      'line 2: rule "r": has no positive sample: add samples.match with at least one log line this rule must match (and the fields it must yield)',
+    ]);
   });
 
   it('reports duplicate ids with both lines', () => {
     const problems = problemsOf(`rules:\n${rule(ok, 'same')}${rule(ok, 'same')}`);
-    expect(problems).toEqual(['line 6: rule "same": id: the id is also used by rule #1 (line 2); rule ids must be unique: rename one']);
+    expect(problems).toEqual([
+      'line 6: rule "same": id: the id is also used by rule #1 (line 2); rule ids must be unique: rename one',
+    ]);
   });
 
   it('reports an unknown action type with the known ones, and bad action parameters', () => {
     const problems = problemsOf(
       `rules:\n${rule(`    action: {type: reboot}\n${ok}`, 'a')}${rule(`    action: {type: check_bot_api, params: {interval: soon, every: 3}, attempts: 3}\n${ok}`, 'b')}${rule(`    action: {type: retry_job, backoff: [1x]}\n${ok}`, 'c')}`,
     );
-    expect(problems).toContain(`line 4: rule "a": action.type: "reboot" is not an action; the action types are ${RULE_ACTION_TYPES.join(', ')}`);
-    expect(problems).toContain(`line 9: rule "b": action.params.interval: expected a duration such as '10s' or '1m', got "soon"`);
-    expect(problems).toContain('line 9: rule "b": action.params.every: check_bot_api takes no such parameter; it takes interval, times, timeout');
-    expect(problems.some((p) => p.startsWith('line 9: rule "b": action.attempts: 3 attempts but no backoff'))).toBe(true);
-    expect(problems).toContain('line 14: rule "c": action.backoff[0]: "1x" is not a duration; write it as 500ms, 1s, 2m');
-    expect(problems.some((p) => p.startsWith('line 14: rule "c": action: retry_job needs job_id: capture it in every match alternative'))).toBe(true);
+    expect(problems).toContain(
+      `line 4: rule "a": action.type: "reboot" is not an action; the action types are ${RULE_ACTION_TYPES.join(', ')}`,
+    );
+    expect(problems).toContain(
+      `line 9: rule "b": action.params.interval: expected a duration such as '10s' or '1m', got "soon"`,
+    );
+    expect(problems).toContain(
+      'line 9: rule "b": action.params.every: check_bot_api takes no such parameter; it takes interval, times, timeout',
+    );
+    expect(problems.some((p) => p.startsWith('line 9: rule "b": action.attempts: 3 attempts but no backoff'))).toBe(
+      true,
+    );
+    expect(problems).toContain(
+      'line 14: rule "c": action.backoff[0]: "1x" is not a duration; write it as 500ms, 1s, 2m',
+    );
+    expect(
+      problems.some((p) =>
+        p.startsWith('line 14: rule "c": action: retry_job needs job_id: capture it in every match alternative'),
+      ),
+    ).toBe(true);
   });
 
   it('accepts an action field captured by every alternative, and refuses one that only some capture', () => {
@@ -69,13 +101,19 @@ describe('rules file problems', () => {
   });
 
   it('reports defines that are missing or do not compile', () => {
-    const problems = problemsOf(`define:\n  broken: '(?<a>'\nrules:\n${rule("    match: '{{nope}}x'\n    samples: {match: [x]}\n")}`);
+    const problems = problemsOf(
+      `define:\n  broken: '(?<a>'\nrules:\n${rule("    match: '{{nope}}x'\n    samples: {match: [x]}\n")}`,
+    );
     expect(problems).toContain(`line 2: define.broken: '(?<a>' does not compile: Unterminated group`);
-    expect(problems).toContain('line 6: rule "r": match[0].regex: {{nope}} is not defined; add it under define: at the top of the file');
+    expect(problems).toContain(
+      'line 6: rule "r": match[0].regex: {{nope}} is not defined; add it under define: at the top of the file',
+    );
   });
 
   it('reports bad values, missing keys and target fields that are never captured', () => {
-    const problems = problemsOf(`rules:\n  - id: Bad-Id\n    match: x\n    severity: huge\n    notify: sometimes\n    target: '{path}'\n    samples: {match: [x]}\n`);
+    const problems = problemsOf(
+      `rules:\n  - id: Bad-Id\n    match: x\n    severity: huge\n    notify: sometimes\n    target: '{path}'\n    samples: {match: [x]}\n`,
+    );
     expect(problems).toEqual(
       expect.arrayContaining([
         'line 2: rule "Bad-Id": id: an id of lowercase letters, digits and _ (download_timeout), got "Bad-Id"',
@@ -85,7 +123,9 @@ describe('rules file problems', () => {
     );
     expect(problems.some((p) => p.startsWith('line 5: rule "Bad-Id": notify: '))).toBe(true);
     const target = problemsOf(`rules:\n${rule("    match: x\n    target: '{path}'\n    samples: {match: [x]}\n")}`);
-    expect(target).toEqual(['line 5: rule "r": target: {path} is never captured; capture it (a named group or capture:) or change the template']);
+    expect(target).toEqual([
+      'line 5: rule "r": target: {path} is never captured; capture it (a named group or capture:) or change the template',
+    ]);
     expect(problemsOf('rules: []\n')).toEqual(['line 1: rules: at least one rule, got a list']);
   });
 
@@ -109,7 +149,10 @@ describe('rules file problems', () => {
   it('lists every problem of the file in one error whose message names the file', () => {
     const dir = tempDir('centinela-rules-');
     const file = join(dir, 'rules.yaml');
-    writeFileSync(file, `rules:\n${rule("    match: '('\n    samples: {match: [x]}\n", 'a')}${rule('    match: x\n', 'b')}`);
+    writeFileSync(
+      file,
+      `rules:\n${rule("    match: '('\n    samples: {match: [x]}\n", 'a')}${rule('    match: x\n', 'b')}`,
+    );
     let error: unknown;
     try {
       loadRules(file);

@@ -48,7 +48,10 @@ describe('real Node errors, caused in a child process', () => {
     const dir = tempDir('centinela-real-errors-');
     const script = join(dir, 'errors.cjs');
     writeFileSync(script, SCRIPT);
-    const run = spawnSync(process.execPath, [script, resolve('package.json'), dir], { encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(process.execPath, [script, resolve('package.json'), dir], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(run.status).toBe(0);
     const pinoFound = rulesOf(run.stdout);
     expect(run.stdout).toContain('"level":30'); // the INFO copies were written

@@ -13,7 +13,11 @@ const match = (set: RuleSet, line: string, source?: string) => set.match(toRecor
 
 describe('toRecord', () => {
   it('parses one JSON object a line and leaves everything else as text', () => {
-    expect(toRecord('{"level":"ERROR","msg":"x"}\n', 'a.log')).toEqual({ source: 'a.log', text: '{"level":"ERROR","msg":"x"}', json: { level: 'ERROR', msg: 'x' } });
+    expect(toRecord('{"level":"ERROR","msg":"x"}\n', 'a.log')).toEqual({
+      source: 'a.log',
+      text: '{"level":"ERROR","msg":"x"}',
+      json: { level: 'ERROR', msg: 'x' },
+    });
     expect(toRecord('  {"a":1}  \r\n').json).toEqual({ a: 1 });
     expect(toRecord('["an","array"]').json).toBeNull();
     expect(toRecord('{"broken":').json).toBeNull();
@@ -33,12 +37,17 @@ describe('anchoring', () => {
 
   it('matches from the start of each field of a JSON record’s text view', () => {
     expect(match(set, '{"level":"ERROR","msg":"ERROR disk /srv"}')?.fields).toEqual({ path: '/srv' });
-    expect(match(set, '{"level":"ERROR","msg":"oops","err":{"message":"ERROR disk /e"}}')?.fields).toEqual({ path: '/e' });
+    expect(match(set, '{"level":"ERROR","msg":"oops","err":{"message":"ERROR disk /e"}}')?.fields).toEqual({
+      path: '/e',
+    });
     expect(match(set, '{"level":"ERROR","msg":"seen ERROR disk /srv"}')).toBeNull();
   });
 
   it('expands defines, and gives the anchored sources to tools that need them', () => {
-    const set = oneRule(`    match: ['{{lvl}} (?<n>\\d+)', {fields: {level: ERROR}}]\n    samples: {match: ['ERROR 1']}`, "define: {lvl: 'ERROR|WARN'}");
+    const set = oneRule(
+      `    match: ['{{lvl}} (?<n>\\d+)', {fields: {level: ERROR}}]\n    samples: {match: ['ERROR 1']}`,
+      "define: {lvl: 'ERROR|WARN'}",
+    );
     expect(regexSources(set)).toEqual(['^(?:(?:ERROR|WARN) (?<n>\\d+))']);
     expect(match(set, 'WARN 7')?.fields).toEqual({ n: '7' });
   });
@@ -52,28 +61,59 @@ describe('anchoring', () => {
 });
 
 describe('what users typed is never matched as an error', () => {
-  const set = oneRule(`    match: '(?:Error: )?EACCES: permission denied, \\w+ ''(?<path>/[^'']+)'''\n    samples: {match: ["Error: EACCES: permission denied, open '/x'"]}`);
+  const set = oneRule(
+    `    match: '(?:Error: )?EACCES: permission denied, \\w+ ''(?<path>/[^'']+)'''\n    samples: {match: ["Error: EACCES: permission denied, open '/x'"]}`,
+  );
 
   it('ignores captions, texts and file names in JSON records, at any level', () => {
     const fields = ['caption', 'text', 'file_name', 'message', 'title', 'username'];
     for (const field of fields) {
-      expect(match(set, JSON.stringify({ level: 'ERROR', msg: 'update handler failed', [field]: "EACCES: permission denied, open '/etc/shadow'" }))).toBeNull();
+      expect(
+        match(
+          set,
+          JSON.stringify({
+            level: 'ERROR',
+            msg: 'update handler failed',
+            [field]: "EACCES: permission denied, open '/etc/shadow'",
+          }),
+        ),
+      ).toBeNull();
     }
     // The same words in the error field are an error.
-    expect(match(set, JSON.stringify({ level: 'ERROR', msg: 'failed', error: "EACCES: permission denied, open '/etc/shadow'" }))?.fields).toEqual({ path: '/etc/shadow' });
+    expect(
+      match(
+        set,
+        JSON.stringify({ level: 'ERROR', msg: 'failed', error: "EACCES: permission denied, open '/etc/shadow'" }),
+      )?.fields,
+    ).toEqual({ path: '/etc/shadow' });
   });
 
   it('does not look inside nested user data either', () => {
-    expect(match(set, JSON.stringify({ level: 'ERROR', msg: 'x', update: { message: { text: "EACCES: permission denied, open '/a'" } } }))).toBeNull();
+    expect(
+      match(
+        set,
+        JSON.stringify({
+          level: 'ERROR',
+          msg: 'x',
+          update: { message: { text: "EACCES: permission denied, open '/a'" } },
+        }),
+      ),
+    ).toBeNull();
   });
 
   it('refuses rules that would read user text', () => {
-    expect(() => oneRule(`    match: {fields: {caption: '/.*denied/'}}\n    samples: {match: ['{"caption":"denied"}']}`)).toThrow(/caption" carries what users typed/);
-    expect(() => oneRule(`    match: x\n    capture: {who: update.message.text}\n    samples: {match: [x]}`)).toThrow(/"message" carries what users typed/);
+    expect(() =>
+      oneRule(`    match: {fields: {caption: '/.*denied/'}}\n    samples: {match: ['{"caption":"denied"}']}`),
+    ).toThrow(/caption" carries what users typed/);
+    expect(() => oneRule(`    match: x\n    capture: {who: update.message.text}\n    samples: {match: [x]}`)).toThrow(
+      /"message" carries what users typed/,
+    );
   });
 
   it('reads the fields of err, which is error data, whatever their names', () => {
-    const set = oneRule(`    match: {fields: {err.name: HttpError}}\n    capture: {detail: err.message}\n    samples: {match: [{line: '{"err":{"name":"HttpError","message":"down"}}', fields: {detail: down}}]}`);
+    const set = oneRule(
+      `    match: {fields: {err.name: HttpError}}\n    capture: {detail: err.message}\n    samples: {match: [{line: '{"err":{"name":"HttpError","message":"down"}}', fields: {detail: down}}]}`,
+    );
     expect(match(set, '{"err":{"name":"HttpError","message":"refused"}}')?.fields).toEqual({ detail: 'refused' });
   });
 });
@@ -86,7 +126,13 @@ describe('JSON conditions', () => {
       '    samples: {match: [\'{"component":"queue","level":"WARN","attempt":3,"err":{"code":"ENOENT"},"msg":"job failed"}\']}',
     ].join('\n'),
   );
-  const base = { component: 'queue', level: 'ERROR', attempt: 3, err: { code: 'ENOENT' }, msg: 'job is dead: out of attempts' };
+  const base = {
+    component: 'queue',
+    level: 'ERROR',
+    attempt: 3,
+    err: { code: 'ENOENT' },
+    msg: 'job is dead: out of attempts',
+  };
 
   it('needs every condition: equality, any of a list, numbers, nested paths and anchored regexes', () => {
     expect(match(set, JSON.stringify(base))?.fields).toEqual({ outcome: 'is dead' });
@@ -111,12 +157,17 @@ describe('JSON conditions', () => {
     expect(match(levels, '{"level":50,"msg":"boom"}')).not.toBeNull(); // pino's numbers
     expect(match(levels, '{"level":30,"msg":"boom"}')).toBeNull();
     expect(match(levels, '{"msg":"boom"}')).not.toBeNull(); // no level: not skipped
-    const info = oneRule(`    match: {fields: {level: INFO}, regex: boom}\n    samples: {match: ['{"level":"INFO","msg":"boom"}']}`, 'min_level: ERROR');
+    const info = oneRule(
+      `    match: {fields: {level: INFO}, regex: boom}\n    samples: {match: ['{"level":"INFO","msg":"boom"}']}`,
+      'min_level: ERROR',
+    );
     expect(match(info, '{"level":"INFO","msg":"boom"}')).not.toBeNull();
   });
 
   it('tests the record source, capturing from it', () => {
-    const src = oneRule(`    match: {source: 'docker:(?<container>bot-api\\w*)', regex: FATAL}\n    samples: {match: [{line: FATAL, source: docker:bot-api}]}`);
+    const src = oneRule(
+      `    match: {source: 'docker:(?<container>bot-api\\w*)', regex: FATAL}\n    samples: {match: [{line: FATAL, source: docker:bot-api}]}`,
+    );
     expect(match(src, 'FATAL x', 'docker:bot-api2')?.fields).toEqual({ container: 'bot-api2' });
     expect(match(src, 'FATAL x', 'docker:nginx')).toBeNull();
   });
@@ -152,26 +203,40 @@ rules:
   });
 
   it('ignores apply at any level, even when min_level would skip their bare regexes', () => {
-    const s = oneRule(`    match: {fields: {level: INFO}, regex: 'boom'}\n    ignore: ['boom quietly']\n    samples: {match: ['{"level":"INFO","msg":"boom"}']}`);
+    const s = oneRule(
+      `    match: {fields: {level: INFO}, regex: 'boom'}\n    ignore: ['boom quietly']\n    samples: {match: ['{"level":"INFO","msg":"boom"}']}`,
+    );
     expect(match(s, '{"level":"INFO","msg":"boom quietly"}')).toBeNull();
   });
 });
 
 describe('captures, target and the finding', () => {
   it('copies JSON fields by path, as text; named groups win', () => {
-    const set = oneRule(`    match: {fields: {level: ERROR}, regex: 'failed(?: for (?<model>\\w+))?'}\n    capture: {job_id: job_id, model: model, code: err.code}\n    samples: {match: ['{"level":"ERROR","msg":"failed"}']}`);
+    const set = oneRule(
+      `    match: {fields: {level: ERROR}, regex: 'failed(?: for (?<model>\\w+))?'}\n    capture: {job_id: job_id, model: model, code: err.code}\n    samples: {match: ['{"level":"ERROR","msg":"failed"}']}`,
+    );
     const f = match(set, '{"level":"ERROR","msg":"failed for ana","job_id":42,"model":"victor","err":{"code":"EIO"}}');
     expect(f?.fields).toEqual({ job_id: '42', model: 'ana', code: 'EIO' });
-    expect(match(set, '{"level":"ERROR","msg":"failed","model":"victor","err":{}}')?.fields).toEqual({ model: 'victor' });
+    expect(match(set, '{"level":"ERROR","msg":"failed","model":"victor","err":{}}')?.fields).toEqual({
+      model: 'victor',
+    });
     // A sample may write an expected number bare: fields are compared as text.
-    expect(() => oneRule(`    match: {fields: {level: ERROR}}\n    capture: {job_id: job_id}\n    samples: {match: [{line: '{"level":"ERROR","job_id":42}', fields: {job_id: 42}, target: 42}]}`)).not.toThrow();
+    expect(() =>
+      oneRule(
+        `    match: {fields: {level: ERROR}}\n    capture: {job_id: job_id}\n    samples: {match: [{line: '{"level":"ERROR","job_id":42}', fields: {job_id: 42}, target: 42}]}`,
+      ),
+    ).not.toThrow();
   });
 
   it('builds the target from the template, else from path, job_id, container, video, model, else the rule id', () => {
-    const template = oneRule(`    match: 'x (?<path>/\\S+)(?: (?<video>\\S+))?'\n    target: 'file:{path}:{video}'\n    samples: {match: [{line: 'x /a b', target: 'file:/a:b'}]}`);
+    const template = oneRule(
+      `    match: 'x (?<path>/\\S+)(?: (?<video>\\S+))?'\n    target: 'file:{path}:{video}'\n    samples: {match: [{line: 'x /a b', target: 'file:/a:b'}]}`,
+    );
     expect(match(template, 'x /a b')?.target).toBe('file:/a:b');
     expect(match(template, 'x /a')?.target).toBe('/a'); // {video} missing: the default
-    const byDefault = oneRule(`    match: 'x(?: job (?<job_id>\\d+))?(?: model (?<model>\\w+))?(?: path (?<path>\\S+))?'\n    samples: {match: [x]}`);
+    const byDefault = oneRule(
+      `    match: 'x(?: job (?<job_id>\\d+))?(?: model (?<model>\\w+))?(?: path (?<path>\\S+))?'\n    samples: {match: [x]}`,
+    );
     expect(match(byDefault, 'x job 4 model v path /p')?.target).toBe('/p');
     expect(match(byDefault, 'x job 4 model v')?.target).toBe('4');
     expect(match(byDefault, 'x model v')?.target).toBe('v');
@@ -200,12 +265,19 @@ describe('captures, target and the finding', () => {
       action: { type: 'quarantine_refetch', params: {}, attempts: 3, backoffMs: [1000, 2000, 500] },
       notify: 'on_failure',
     });
-    expect(oneRule("    match: x\n    samples: {match: [x]}").rules[0]).toMatchObject({ errorType: 'r', severity: 'warning', notify: 'always', action: null });
+    expect(oneRule('    match: x\n    samples: {match: [x]}').rules[0]).toMatchObject({
+      errorType: 'r',
+      severity: 'warning',
+      notify: 'always',
+      action: null,
+    });
   });
 
   it('joins message and error of a JSON record into the finding’s message', () => {
     const set = oneRule("    match: 'EIO'\n    samples: {match: [EIO]}");
-    expect(match(set, '{"level":"ERROR","msg":"cannot read","err":{"message":"EIO: i/o error","code":"EIO"}}')?.message).toBe('cannot read: EIO: i/o error');
+    expect(
+      match(set, '{"level":"ERROR","msg":"cannot read","err":{"message":"EIO: i/o error","code":"EIO"}}')?.message,
+    ).toBe('cannot read: EIO: i/o error');
   });
 });
 

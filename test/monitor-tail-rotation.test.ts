@@ -26,7 +26,10 @@ interface WriterOptions {
 
 function runWriter(options: WriterOptions): Promise<string> {
   return new Promise((ok, fail) => {
-    const proc = spawn(process.execPath, [WRITER], { env: cleanEnv({ LOG_WRITER: JSON.stringify(options) }), stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [WRITER], {
+      env: cleanEnv({ LOG_WRITER: JSON.stringify(options) }),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.on('exit', (code) => (code === 0 ? ok(out.trim()) : fail(new Error(`the log writer exited with ${code}`))));
@@ -55,55 +58,62 @@ describe('rotation while a writer process writes 100,000 lines', () => {
     ['copytruncate', 'app.log*'],
     // A plain path: the copy (app.log.1) is found beside it by identity (issue 11.11).
     ['copytruncate', 'app.log'],
-  ] as const)('%s five times, tailing %s: every line exactly once', async (mode, pattern) => {
-    const seen = new Map<number, number>();
-    let total = 0;
-    let malformed = 0;
-    tailer = new Tailer({
-      store: t.store,
-      log: await quietLog(),
-      files: [join(dir, pattern)],
-      from: 'beginning',
-      maxLineBytes: 4096,
-      multilineStart: /^\S/,
-      pollMs: 50,
-      idleFlushMs: 50,
-      onRecords: async (records) => {
-        for (const r of records) {
-          total++;
-          const m = LINE.exec(r.text);
-          if (!m) {
-            malformed++;
-            continue;
+  ] as const)(
+    '%s five times, tailing %s: every line exactly once',
+    async (mode, pattern) => {
+      const seen = new Map<number, number>();
+      let total = 0;
+      let malformed = 0;
+      tailer = new Tailer({
+        store: t.store,
+        log: await quietLog(),
+        files: [join(dir, pattern)],
+        from: 'beginning',
+        maxLineBytes: 4096,
+        multilineStart: /^\S/,
+        pollMs: 50,
+        idleFlushMs: 50,
+        onRecords: async (records) => {
+          for (const r of records) {
+            total++;
+            const m = LINE.exec(r.text);
+            if (!m) {
+              malformed++;
+              continue;
+            }
+            const n = Number(m[1]);
+            seen.set(n, (seen.get(n) ?? 0) + 1);
           }
-          const n = Number(m[1]);
-          seen.set(n, (seen.get(n) ?? 0) + 1);
-        }
-      },
-    });
-    await tailer.start();
-    expect(await runWriter({ dir, mode, lines: LINES, rotations: 5, keep: 3, linesPerSecond: 25_000 })).toBe(`done ${LINES}`);
-    const current = tailer;
-    await eventually(
-      async () => {
-        await current.drain();
-        return total >= LINES;
-      },
-      'every line delivered',
-      60_000,
-    );
-    await current.drain(); // nothing more may come
-    expect(malformed).toBe(0);
-    expect(total).toBe(LINES);
-    expect(seen.size).toBe(LINES);
-    expect([...seen.values()].every((c) => c === 1)).toBe(true);
-    expect(Math.min(...seen.keys())).toBe(1);
-    expect(Math.max(...seen.keys())).toBe(LINES);
-  }, 120_000);
+        },
+      });
+      await tailer.start();
+      expect(await runWriter({ dir, mode, lines: LINES, rotations: 5, keep: 3, linesPerSecond: 25_000 })).toBe(
+        `done ${LINES}`,
+      );
+      const current = tailer;
+      await eventually(
+        async () => {
+          await current.drain();
+          return total >= LINES;
+        },
+        'every line delivered',
+        60_000,
+      );
+      await current.drain(); // nothing more may come
+      expect(malformed).toBe(0);
+      expect(total).toBe(LINES);
+      expect(seen.size).toBe(LINES);
+      expect([...seen.values()].every((c) => c === 1)).toBe(true);
+      expect(Math.min(...seen.keys())).toBe(1);
+      expect(Math.max(...seen.keys())).toBe(LINES);
+    },
+    120_000,
+  );
 
   it('copy-truncate of a plain path with lines not yet read: they are read from the copy found by identity; with no copy a WARN says lines may be lost (issue 11.11)', async () => {
     const file = join(dir, 'app.log');
-    const lines = (from: number, n: number): string => Array.from({ length: n }, (_, i) => `${String(from + i).padStart(7, '0')} INFO worker abcdefghij\n`).join('');
+    const lines = (from: number, n: number): string =>
+      Array.from({ length: n }, (_, i) => `${String(from + i).padStart(7, '0')} INFO worker abcdefghij\n`).join('');
     const seen: number[] = [];
     const make = async (): Promise<Tailer> =>
       new Tailer({
@@ -163,7 +173,8 @@ describe('rotation while a writer process writes 100,000 lines', () => {
 
   it('copy-truncate of a plain path while the service was down: the lines past the checkpoint are read from the copy (issue 11.11)', async () => {
     const file = join(dir, 'app.log');
-    const lines = (from: number, n: number): string => Array.from({ length: n }, (_, i) => `${String(from + i).padStart(7, '0')} INFO worker abcdefghij\n`).join('');
+    const lines = (from: number, n: number): string =>
+      Array.from({ length: n }, (_, i) => `${String(from + i).padStart(7, '0')} INFO worker abcdefghij\n`).join('');
     const seen: number[] = [];
     const make = async (): Promise<Tailer> =>
       new Tailer({
@@ -196,7 +207,8 @@ describe('rotation while a writer process writes 100,000 lines', () => {
     // The tick lists app.log.1 half copied, then finds app.log truncated and takes the (by then whole) copy up from
     // the old offset. The listing's older, shorter size of the copy must not read as a truncation of it.
     const file = join(dir, 'app.log');
-    const lines = (from: number, n: number): string => Array.from({ length: n }, (_, i) => `${String(from + i).padStart(7, '0')} INFO worker abcdefghij\n`).join('');
+    const lines = (from: number, n: number): string =>
+      Array.from({ length: n }, (_, i) => `${String(from + i).padStart(7, '0')} INFO worker abcdefghij\n`).join('');
     const content = lines(1, 1000);
     const half = content.length / 2;
     const seen: number[] = [];
@@ -222,7 +234,16 @@ describe('rotation while a writer process writes 100,000 lines', () => {
     truncateSync(file, 0);
     appendFileSync(file, lines(2001, 5));
     await tailer.drain();
-    const want = [...Array.from({ length: 1000 }, (_, i) => i + 1), 2001, 2002, 2003, 2004, 2005, ...Array.from({ length: 10 }, (_, i) => 5001 + i), ...Array.from({ length: 10 }, (_, i) => 6001 + i)];
+    const want = [
+      ...Array.from({ length: 1000 }, (_, i) => i + 1),
+      2001,
+      2002,
+      2003,
+      2004,
+      2005,
+      ...Array.from({ length: 10 }, (_, i) => 5001 + i),
+      ...Array.from({ length: 10 }, (_, i) => 6001 + i),
+    ];
     expect([...seen].sort((a, b) => a - b)).toEqual(want);
   });
 });

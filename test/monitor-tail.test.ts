@@ -1,7 +1,21 @@
 // The log tailer on real files in temp folders and a real store: partial lines, multi-line records, cut lines,
 // first sight, truncation, deletion, JSON, restarts (SQLite and PostgreSQL), symlinks repointed like pino-roll's,
 // chokidar's signals, and problems logged once.
-import { appendFileSync, chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLog } from '../src/core/log.ts';
@@ -80,7 +94,11 @@ describe('reading records', () => {
     writeFileSync(file, 'Error: boom\r\n    at f (a.js:1:2)\n    at g (b.js:3:4)\nnext line\n\n\tat orphan\nlast\n');
     const run = tail([file]);
     await run.tailer.drain();
-    expect(run.texts()).toEqual(['Error: boom\n    at f (a.js:1:2)\n    at g (b.js:3:4)', 'next line\n\tat orphan', 'last']);
+    expect(run.texts()).toEqual([
+      'Error: boom\n    at f (a.js:1:2)\n    at g (b.js:3:4)',
+      'next line\n\tat orphan',
+      'last',
+    ]);
   });
 
   it('flushes a pending multi-line record after the idle time, on the injected clock, not before', async () => {
@@ -106,7 +124,14 @@ describe('reading records', () => {
     await run.tailer.drain();
     appendFileSync(file, `${'y'.repeat(40)}\na${'é'.repeat(20)}\nok\n`);
     await run.tailer.drain();
-    expect(run.texts()).toEqual(['short', `${'x'.repeat(16)}${CUT_MARK}`, 'after', `${'y'.repeat(16)}${CUT_MARK}`, `a${'é'.repeat(7)}${CUT_MARK}`, 'ok']);
+    expect(run.texts()).toEqual([
+      'short',
+      `${'x'.repeat(16)}${CUT_MARK}`,
+      'after',
+      `${'y'.repeat(16)}${CUT_MARK}`,
+      `a${'é'.repeat(7)}${CUT_MARK}`,
+      'ok',
+    ]);
   });
 
   it('splits a multi-line record that would outgrow max_line_bytes, losing no line', async () => {
@@ -175,7 +200,8 @@ describe('reading records', () => {
 
   it('copy-truncate seen in either order: the copy goes on where the original was, nothing twice, nothing lost', async () => {
     const file = join(dir, 'app.log');
-    const block = (p: string): string => Array.from({ length: 100 }, (_, i) => `${p} ${i} ${'z'.repeat(20)}`).join('\n') + '\n';
+    const block = (p: string): string =>
+      Array.from({ length: 100 }, (_, i) => `${p} ${i} ${'z'.repeat(20)}`).join('\n') + '\n';
     writeFileSync(file, block('a'));
     const run = tail([`${file}*`]);
     await run.tailer.drain();
@@ -197,7 +223,9 @@ describe('reading records', () => {
     appendFileSync(file, 'f1\n');
     await run.tailer.drain();
     await run.tailer.drain();
-    const expected = [...block('a').split('\n'), 'b1', 'b2', 'c1', ...block('d').split('\n'), 'e1', 'e2', 'f1'].filter(Boolean);
+    const expected = [...block('a').split('\n'), 'b1', 'b2', 'c1', ...block('d').split('\n'), 'e1', 'e2', 'f1'].filter(
+      Boolean,
+    );
     expect([...run.texts()].sort()).toEqual(expected.sort());
   });
 
@@ -306,7 +334,8 @@ describe('reading records', () => {
 
   it('parses a line that is one JSON object, and only such a line', async () => {
     const file = join(dir, 'app.log');
-    const json = '{"ts":"2026-01-05T14:30:20.123Z","level":"ERROR","component":"bot","msg":"video failed","model":"victor"}';
+    const json =
+      '{"ts":"2026-01-05T14:30:20.123Z","level":"ERROR","component":"bot","msg":"video failed","model":"victor"}';
     writeFileSync(file, `${json}\n[1,2]\nplain text\n{not json}\n"{}"\n`);
     const run = tail([file]);
     await run.tailer.drain();
@@ -319,7 +348,11 @@ describe('reading records', () => {
     writeFileSync(file, Array.from({ length: 2500 }, (_, i) => `line ${i}`).join('\n')); // no newline at the end
     const batches: number[] = [];
     const texts: string[] = [];
-    const result = await readRecordsFromFile(file, { maxLineBytes: 1024, multilineStart: /^\S/, onRecords: (r) => void (batches.push(r.length), texts.push(...r.map((x) => x.text))) });
+    const result = await readRecordsFromFile(file, {
+      maxLineBytes: 1024,
+      multilineStart: /^\S/,
+      onRecords: (r) => void (batches.push(r.length), texts.push(...r.map((x) => x.text))),
+    });
     expect(result.records).toBe(2500);
     expect(batches).toEqual([1000, 1000, 500]);
     expect(texts.at(-1)).toBe('line 2499');
@@ -348,7 +381,12 @@ describe.each(STORE_KINDS)('checkpoints on %s', (kind) => {
     expect(second.texts()).toEqual(['after 1', 'after 2']);
     const rows = await withTables<TailTables>(t.store).selectFrom('tail_checkpoints').selectAll().execute();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ path: file, state: 'live', fp_len: 1024, byte_offset: statSync(file).size - 'partial'.length });
+    expect(rows[0]).toMatchObject({
+      path: file,
+      state: 'live',
+      fp_len: 1024,
+      byte_offset: statSync(file).size - 'partial'.length,
+    });
   });
 
   it('keeps the checkpoint when onRecords fails, retries the batch, and a restart re-delivers what was never handled', async () => {
@@ -422,7 +460,12 @@ describe('symlinks, signals and problems', () => {
 
   it('reads every line the service logs through real pino-roll rotations exactly once', async () => {
     const logs = join(dir, 'logs');
-    const service = await createLog({ level: 'info', dir: logs, stdout: false, rotate: { size: 32 * 1024, keep: 100 } });
+    const service = await createLog({
+      level: 'info',
+      dir: logs,
+      stdout: false,
+      rotate: { size: 32 * 1024, keep: 100 },
+    });
     const run = tail([join(logs, 'centinela.log')], { pollMs: 50 });
     await run.tailer.start();
     const total = 3000;
@@ -460,7 +503,15 @@ describe('symlinks, signals and problems', () => {
 
   it('logs a missing file, an unmatched glob and a non-file once each, keeps looking, and says when they are fine', async () => {
     const lines: string[] = [];
-    const captured = (await createLog({ level: 'info', dir: null, stdout: false, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: { write: (l: string) => void lines.push(l) } })).root;
+    const captured = (
+      await createLog({
+        level: 'info',
+        dir: null,
+        stdout: false,
+        rotate: { size: 2 ** 20, keep: 1 },
+        stdoutStream: { write: (l: string) => void lines.push(l) },
+      })
+    ).root;
     const missing = join(dir, 'missing.log');
     const notFile = join(dir, 'folder.log');
     mkdirSync(notFile);

@@ -45,15 +45,26 @@ async function npmStart(ownGroup: boolean): Promise<NpmStart> {
   copyFileSync(join(REPO, 'package.json'), join(cwd, 'package.json'));
   for (const link of ['bin', 'node_modules']) symlinkSync(join(REPO, link), join(cwd, link));
   const port = await freePort();
-  const npm = spawn('npm', ['start'], { cwd, env: cleanEnv({ CENTINELA_HTTP_PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'], detached: ownGroup });
+  const npm = spawn('npm', ['start'], {
+    cwd,
+    env: cleanEnv({ CENTINELA_HTTP_PORT: String(port) }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: ownGroup,
+  });
   let out = '';
   npm.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   npm.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((ok) => npm.on('exit', (code) => ok(code)));
   const url = `http://127.0.0.1:${port}`;
-  await eventually(async () => (await fetch(`${url}/healthz`).catch(() => null))?.status === 200, 'npm start to answer /healthz', 30_000);
+  await eventually(
+    async () => (await fetch(`${url}/healthz`).catch(() => null))?.status === 200,
+    'npm start to answer /healthz',
+    30_000,
+  );
   const token = readFileSync(join(cwd, 'data/api-token'), 'utf8').trim();
-  const status = (await (await fetch(`${url}/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as { pid: number };
+  const status = (await (await fetch(`${url}/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+    pid: number;
+  };
   const s = { npm, url, pid: status.pid, output: () => out, exited };
   started.push(s);
   return s;
@@ -70,7 +81,15 @@ function alive(pid: number): boolean {
 
 async function expectStopped(s: NpmStart): Promise<void> {
   await s.exited;
-  await eventually(async () => (await fetch(`${s.url}/healthz`).then(() => 'answers', () => 'closed')) === 'closed', 'the port to stop answering', 15_000);
+  await eventually(
+    async () =>
+      (await fetch(`${s.url}/healthz`).then(
+        () => 'answers',
+        () => 'closed',
+      )) === 'closed',
+    'the port to stop answering',
+    15_000,
+  );
   await eventually(async () => !alive(s.pid), `the service (pid ${s.pid}) to be gone`, 15_000);
   // The clean stop ran to its end: modules stopped, jobs released, the store closed.
   expect(s.output()).toContain('"msg":"stopped"');
@@ -97,12 +116,27 @@ describe('npm start', () => {
     await expectStopped(s);
   });
 
-  test('under npm, the same signal again within a second is npm\'s copy of it: one clean stop, the running job finished', async () => {
+  test("under npm, the same signal again within a second is npm's copy of it: one clean stop, the running job finished", async () => {
     // What a terminal does to `npm start`: the service gets the Ctrl-C, then npm's forwarded copy. Sent here by
     // hand, the copy after the stop has begun, so that it cannot merge with the first in the kernel.
-    const svc = await startService({ script: join(REPO, 'test/support/slow-service.ts'), env: { npm_lifecycle_event: 'start', CENTINELA_QUEUE_POLL_MS: '100' } });
-    const store = openStore({ dataDir: join(svc.cwd, 'data'), sqliteSynchronous: 'normal', busyTimeoutMs: 5000, poolSize: 1 });
-    const queue = new Queue({ store, log: pino({ level: 'silent' }), pollMs: 100, leaseMs: 60_000, maxAttempts: 5, backoff: { baseMs: 1000, capMs: 60_000 } });
+    const svc = await startService({
+      script: join(REPO, 'test/support/slow-service.ts'),
+      env: { npm_lifecycle_event: 'start', CENTINELA_QUEUE_POLL_MS: '100' },
+    });
+    const store = openStore({
+      dataDir: join(svc.cwd, 'data'),
+      sqliteSynchronous: 'normal',
+      busyTimeoutMs: 5000,
+      poolSize: 1,
+    });
+    const queue = new Queue({
+      store,
+      log: pino({ level: 'silent' }),
+      pollMs: 100,
+      leaseMs: 60_000,
+      maxAttempts: 5,
+      backoff: { baseMs: 1000, capMs: 60_000 },
+    });
     // The queue test/support/slow-service.ts works (importing it here would start a service in this process).
     const { id } = (await queue.enqueue(anyQueue('test.slow'), { ms: 1500 })).job;
     await store.close();

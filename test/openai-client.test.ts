@@ -54,9 +54,17 @@ describe('throttle', () => {
     vi.useRealTimers();
   });
 
-  function clocked(o: { rpm: number; tpm: number; concurrency?: number }): { throttle: Throttle; tick(ms: number): void } {
+  function clocked(o: { rpm: number; tpm: number; concurrency?: number }): {
+    throttle: Throttle;
+    tick(ms: number): void;
+  } {
     let t = 0;
-    const throttle = new Throttle({ requestsPerMinute: o.rpm, tokensPerMinute: o.tpm, concurrency: o.concurrency ?? 1000, now: () => t });
+    const throttle = new Throttle({
+      requestsPerMinute: o.rpm,
+      tokensPerMinute: o.tpm,
+      concurrency: o.concurrency ?? 1000,
+      now: () => t,
+    });
     return { throttle, tick: (ms) => void (t += ms) };
   }
 
@@ -116,7 +124,11 @@ describe('throttle', () => {
     expect(throttle.requests.level).toBeCloseTo(5, 5);
     const a = await throttle.acquire(0);
     await throttle.acquire(0);
-    const limits = { 'x-ratelimit-limit-requests': '600', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1m0s' };
+    const limits = {
+      'x-ratelimit-limit-requests': '600',
+      'x-ratelimit-remaining-requests': '0',
+      'x-ratelimit-reset-requests': '1m0s',
+    };
     throttle.observe(headersOf(limits), a);
     expect(throttle.requests.level).toBeCloseTo(-1, 5);
     // a server that says more than we think never raises our level
@@ -126,7 +138,12 @@ describe('throttle', () => {
 
   test('FIFO waiters wake when the bucket allows, without polling', async () => {
     vi.useFakeTimers();
-    const throttle = new Throttle({ requestsPerMinute: 60, tokensPerMinute: 1e6, concurrency: 100, now: () => Date.now() });
+    const throttle = new Throttle({
+      requestsPerMinute: 60,
+      tokensPerMinute: 1e6,
+      concurrency: 100,
+      now: () => Date.now(),
+    });
     await throttle.acquire(1); // the burst at 60/min is one request
     const order: number[] = [];
     const a = throttle.acquire(1).then(() => order.push(1));
@@ -144,7 +161,12 @@ describe('throttle', () => {
   test('a large request at the head is not overtaken by small ones', async () => {
     vi.useFakeTimers();
     // 1000 tokens a second, a burst of 500
-    const throttle = new Throttle({ requestsPerMinute: 1000, tokensPerMinute: 60_000, concurrency: 100, now: () => Date.now() });
+    const throttle = new Throttle({
+      requestsPerMinute: 1000,
+      tokensPerMinute: 60_000,
+      concurrency: 100,
+      now: () => Date.now(),
+    });
     await throttle.acquire(5000); // 4500 in debt
     const order: string[] = [];
     const big = throttle.acquire(3000).then(() => order.push('big'));
@@ -160,7 +182,12 @@ describe('throttle', () => {
 
   test('concurrency cap, pause after a 429, abort while waiting', async () => {
     vi.useFakeTimers();
-    const throttle = new Throttle({ requestsPerMinute: 1e6, tokensPerMinute: 1e9, concurrency: 2, now: () => Date.now() });
+    const throttle = new Throttle({
+      requestsPerMinute: 1e6,
+      tokensPerMinute: 1e9,
+      concurrency: 2,
+      now: () => Date.now(),
+    });
     const p1 = await throttle.acquire(1);
     await throttle.acquire(1);
     let third = false;
@@ -189,7 +216,13 @@ describe('throttle', () => {
 
   test('provider failing: nothing goes but one probe at a time, doubling its wait; an answer lets everyone go', async () => {
     vi.useFakeTimers();
-    const throttle = new Throttle({ requestsPerMinute: 1e6, tokensPerMinute: 1e9, concurrency: 10, probe: { minMs: 100, maxMs: 300 }, now: () => Date.now() });
+    const throttle = new Throttle({
+      requestsPerMinute: 1e6,
+      tokensPerMinute: 1e9,
+      concurrency: 10,
+      probe: { minMs: 100, maxMs: 300 },
+      now: () => Date.now(),
+    });
     const first = await throttle.acquire(1);
     throttle.serverFailed(first);
     throttle.release(first);
@@ -256,15 +289,28 @@ describe('OpenAIClient against the fake OpenAI', () => {
     const { fake, client } = await start({}, { prices: { inputPerMillion: 2, outputPerMillion: 8, currency: 'USD' } });
     const image = png('invoice-1');
     fake.scenario(sha256Hex(image), { content: { vendor: 'ACME', total: 12.5 }, completionTokens: 20 });
-    const result = await client.extract({ images: [{ mime: 'image/png', bytes: image }], text: 'Read this invoice.', schema: SCHEMA, maxTokens: 300 });
+    const result = await client.extract({
+      images: [{ mime: 'image/png', bytes: image }],
+      text: 'Read this invoice.',
+      schema: SCHEMA,
+      maxTokens: 300,
+    });
     expect(result.data).toEqual({ vendor: 'ACME', total: 12.5 });
     expect(result.attempts).toBe(1);
     const [req] = fake.requests;
     expect(req?.imageHashes).toEqual([sha256Hex(image)]);
     expect(req?.model).toBe('gpt-4o-mini');
     // The strict JSON schema is made from the zod definition the answer is checked against.
-    const schema = { type: 'object', additionalProperties: false, required: ['vendor', 'total'], properties: { vendor: { type: 'string' }, total: { type: 'number' } } };
-    expect(req?.responseFormat).toEqual({ type: 'json_schema', json_schema: { name: 'invoice', strict: true, schema } });
+    const schema = {
+      type: 'object',
+      additionalProperties: false,
+      required: ['vendor', 'total'],
+      properties: { vendor: { type: 'string' }, total: { type: 'number' } },
+    };
+    expect(req?.responseFormat).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'invoice', strict: true, schema },
+    });
     // The fake charges prompt estimate + max_tokens at admission and reports the same estimate as usage.
     expect(result.usage.prompt).toBe((req?.chargedTokens ?? 0) - 300);
     expect(result.usage.completion).toBe(20);
@@ -279,19 +325,25 @@ describe('OpenAIClient against the fake OpenAI', () => {
     const { fake, client } = await start();
     fake.fallback({ content: { vendor: 'X', total: 1 }, promptTokens: 2000, completionTokens: 10 });
     let last = 0;
-    for (let i = 0; i < 5; i++) last = (await client.extract({ images: [{ mime: 'image/png', bytes: png(`c${i}`) }], schema: SCHEMA })).costUsd;
+    for (let i = 0; i < 5; i++)
+      last = (await client.extract({ images: [{ mime: 'image/png', bytes: png(`c${i}`) }], schema: SCHEMA })).costUsd;
     expect(last).toBeCloseTo((2000 * 0.15 + 10 * 0.6) / 1e6, 12);
     expect(client.calibration.ratio).toBeGreaterThan(2); // the estimate is ~800 tokens, the usage says 2000
   });
 
   test('an answer that breaks the schema is a failed attempt; after the last, an error saying which field and how', async () => {
-    const { fake, client } = await start({}, { maxAttempts: 3, prices: { inputPerMillion: 1, outputPerMillion: 1, currency: 'USD' } });
+    const { fake, client } = await start(
+      {},
+      { maxAttempts: 3, prices: { inputPerMillion: 1, outputPerMillion: 1, currency: 'USD' } },
+    );
     // A number where a string is required, a required field missing: sent on demand, as a compatible server may.
     fake.fallback({ content: { vendor: 42 }, breaksSchema: true, promptTokens: 100, completionTokens: 10 });
     const err = await client.extract({ text: 'x', schema: SCHEMA }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BrokenAnswerError);
     const e = err as BrokenAnswerError;
-    expect(e.message).toBe("the model's answer does not match the schema: vendor is a number where string is required; total is missing");
+    expect(e.message).toBe(
+      "the model's answer does not match the schema: vendor is a number where string is required; total is missing",
+    );
     expect(e.retryable).toBe(false);
     expect(e.attempts).toBe(3);
     expect(fake.stats.requests).toBe(3);
@@ -315,7 +367,9 @@ describe('OpenAIClient against the fake OpenAI', () => {
     const other = new OpenAI({ baseURL: fake.baseURL, apiKey: fake.apiKey, maxRetries: 0 });
     const drain = async (): Promise<void> => {
       while (fake.stats.rateLimited === 0) {
-        await other.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).catch(() => undefined);
+        await other.chat.completions
+          .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+          .catch(() => undefined);
       }
     };
     await Promise.all(Array.from({ length: 20 }, drain));
@@ -323,7 +377,9 @@ describe('OpenAIClient against the fake OpenAI', () => {
     fake.fallback({ content: { vendor: 'V', total: 1 } });
     const n = 30;
     const results = await Promise.all(
-      Array.from({ length: n }, (_, i) => client.extract({ images: [{ mime: 'image/png', bytes: png(`storm-${i}`) }], schema: SCHEMA })),
+      Array.from({ length: n }, (_, i) =>
+        client.extract({ images: [{ mime: 'image/png', bytes: png(`storm-${i}`) }], schema: SCHEMA }),
+      ),
     );
     const after = fake.stats;
     expect(results.every((r) => (r.data as { vendor: string }).vendor === 'V')).toBe(true);
@@ -337,13 +393,18 @@ describe('OpenAIClient against the fake OpenAI', () => {
 
   test('limits enforced per second (as OpenAI quantizes them): an even pace uses the whole limit with no 429', async () => {
     // 1200/min = 20 a second; a concurrency that would let a minute's worth out at once.
-    const { fake, client } = await start({ requestsPerMinute: 1200, tokensPerMinute: 10_000_000, windowMs: 1000 }, { requestsPerMinute: 1200, concurrency: 64 });
+    const { fake, client } = await start(
+      { requestsPerMinute: 1200, tokensPerMinute: 10_000_000, windowMs: 1000 },
+      { requestsPerMinute: 1200, concurrency: 64 },
+    );
     fake.fallback({ content: { vendor: 'V', total: 1 } });
     const n = 60;
     const done: number[] = [];
     await Promise.all(
       Array.from({ length: n }, (_, i) =>
-        client.extract({ images: [{ mime: 'image/png', bytes: png(`even-${i}`) }], schema: SCHEMA }).then(() => done.push(Date.now())),
+        client
+          .extract({ images: [{ mime: 'image/png', bytes: png(`even-${i}`) }], schema: SCHEMA })
+          .then(() => done.push(Date.now())),
       ),
     );
     expect(fake.stats.rateLimited).toBe(0);
@@ -355,13 +416,20 @@ describe('OpenAIClient against the fake OpenAI', () => {
 
   test('learns the token limit from the headers: the configured one is only where it starts', async () => {
     // Configured 20,000 tokens/min (about 11 requests/min of ~1,800 tokens); the server says 2,000,000.
-    const { fake, client } = await start({ requestsPerMinute: 6000, tokensPerMinute: 2_000_000 }, { tokensPerMinute: 20_000, concurrency: 16 });
+    const { fake, client } = await start(
+      { requestsPerMinute: 6000, tokensPerMinute: 2_000_000 },
+      { tokensPerMinute: 20_000, concurrency: 16 },
+    );
     fake.fallback({ content: { vendor: 'V', total: 1 } });
     await client.extract({ images: [{ mime: 'image/png', bytes: png('first') }], schema: SCHEMA });
     expect(client.throttle.tokens.limit).toBe(2_000_000);
     expect(client.throttle.requests.limit).toBe(6000);
     const t0 = Date.now();
-    await Promise.all(Array.from({ length: 30 }, (_, i) => client.extract({ images: [{ mime: 'image/png', bytes: png(`learned-${i}`) }], schema: SCHEMA })));
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        client.extract({ images: [{ mime: 'image/png', bytes: png(`learned-${i}`) }], schema: SCHEMA }),
+      ),
+    );
     // At 20,000 tokens/min these would take minutes; at 2,000,000 about 1.6 s.
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect(fake.stats.rateLimited).toBe(0);
@@ -383,7 +451,9 @@ describe('OpenAIClient against the fake OpenAI', () => {
     fake.fallback({ content: { vendor: 'V', total: 5 } });
     fake.mode({ status: 500 });
     const n = 24;
-    const results = Promise.allSettled(Array.from({ length: n }, (_, i) => client.extract({ text: `outage ${i}`, schema: SCHEMA })));
+    const results = Promise.allSettled(
+      Array.from({ length: n }, (_, i) => client.extract({ text: `outage ${i}`, schema: SCHEMA })),
+    );
     // The first wave (the concurrency of 8) fails, then only probes go.
     await eventually(() => fake.stats.errors >= 12, 'probes during the outage');
     expect(client.throttle.outageMs).not.toBeNull();
@@ -410,7 +480,9 @@ describe('OpenAIClient against the fake OpenAI', () => {
     const { fake, client } = await start({}, { onQuotaExhausted: (m) => alerts.push(m) });
     fake.fallback({ content: { vendor: 'V', total: 3 } });
     fake.mode('insufficient_quota');
-    const first = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => client.extract({ text: `q${i}`, schema: SCHEMA })));
+    const first = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) => client.extract({ text: `q${i}`, schema: SCHEMA })),
+    );
     expect(first.every((r) => r.status === 'rejected' && r.reason instanceof QuotaExhaustedError)).toBe(true);
     const sent = fake.stats.requests;
     expect(sent).toBeLessThanOrEqual(5); // not retried
@@ -439,11 +511,21 @@ describe('OpenAIClient against the fake OpenAI', () => {
 
   test('a 404 (a base URL without /v1) says where the requests went and which setting to check', async () => {
     const { fake } = await start();
-    const bare = new OpenAIClient({ apiKey: fake.apiKey, baseURL: fake.baseURL.replace(/\/v1$/, ''), requestsPerMinute: 60, tokensPerMinute: 1e6, concurrency: 1, timeoutMs: 5000, log: silent });
+    const bare = new OpenAIClient({
+      apiKey: fake.apiKey,
+      baseURL: fake.baseURL.replace(/\/v1$/, ''),
+      requestsPerMinute: 60,
+      tokensPerMinute: 1e6,
+      concurrency: 1,
+      timeoutMs: 5000,
+      log: silent,
+    });
     const err = await bare.extract({ text: 'x', schema: SCHEMA }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAIRequestError);
     expect((err as Error).message).toMatch(/\(404\): Invalid URL \(POST \/chat\/completions\)/);
-    expect((err as Error).message).toContain(`requests go to ${fake.baseURL.replace(/\/v1$/, '')}/chat/completions: check invoices.openai.base_url, which usually ends in /v1`);
+    expect((err as Error).message).toContain(
+      `requests go to ${fake.baseURL.replace(/\/v1$/, '')}/chat/completions: check invoices.openai.base_url, which usually ends in /v1`,
+    );
     expect(bare.totals.requests).toBe(1); // not retried
   });
 

@@ -37,7 +37,11 @@ describe.each(STORE_KINDS)('outbox under faults on %s', (kind) => {
     o.start();
     await eventually(async () => (await o.stats()).counts.sent === 1, 'sent', 40_000);
     // Every request that reached the server has been carried out.
-    await eventually(() => fake.calls.filter((c) => c.method === 'sendMessage').length === fake.requests('sendMessage'), 'all answered', 40_000);
+    await eventually(
+      () => fake.calls.filter((c) => c.method === 'sendMessage').length === fake.requests('sendMessage'),
+      'all answered',
+      40_000,
+    );
     expect(fake.sent(ALICE).map((c) => c.params.text)).toEqual(['disk almost full']);
   }, 60_000);
 

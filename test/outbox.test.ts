@@ -4,7 +4,15 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { escapeHtml, html, htmlToPlain, queueAdminMessage, queueMessage, splitMessage, trusted } from '../src/outbox/index.ts';
+import {
+  escapeHtml,
+  html,
+  htmlToPlain,
+  queueAdminMessage,
+  queueMessage,
+  splitMessage,
+  trusted,
+} from '../src/outbox/index.ts';
 import type { Outbox, OutboxDeps, OutboxTables } from '../src/outbox/index.ts';
 import { startFakeBotApi } from './fakes/telegram/index.ts';
 import type { FakeBotApi, SentCall } from './fakes/telegram/index.ts';
@@ -22,7 +30,9 @@ describe('escaping and splitting', () => {
     const name = '<script>&';
     expect(html`<b>${name}</b> ${3} ${null}${['<', '>']}`).toBe('<b>&lt;script&gt;&amp;</b> 3 &lt;&gt;');
     expect(html`<i>${trusted(html`<b>${'x<y'}</b>`)}</i>`).toBe('<i><b>x&lt;y</b></i>');
-    expect(htmlToPlain('<b>disk</b> &lt;full&gt; &amp; <a href="https://x/?a=1&amp;b=2">more</a> &#128165;')).toBe('disk <full> & more 💥');
+    expect(htmlToPlain('<b>disk</b> &lt;full&gt; &amp; <a href="https://x/?a=1&amp;b=2">more</a> &#128165;')).toBe(
+      'disk <full> & more 💥',
+    );
   });
 
   it('splits long plain text at line breaks, and a single over-long line hard, without breaking a surrogate pair', () => {
@@ -135,7 +145,10 @@ describe.each(STORE_KINDS)('outbox on %s', (kind) => {
   it('keeps messages while Telegram is offline and delivers them after, without leaking the token', async () => {
     await fake.offline(true);
     const o = await outbox();
-    const ids = [...(await o.enqueue({ chatId: ALICE, text: 'one' })), ...(await o.enqueue({ chatId: ALICE, text: 'two' }))];
+    const ids = [
+      ...(await o.enqueue({ chatId: ALICE, text: 'one' })),
+      ...(await o.enqueue({ chatId: ALICE, text: 'two' })),
+    ];
     o.start();
     await eventually(async () => ((await o.get(ids[0] ?? 0))?.attempts ?? 0) >= 2, 'retried while offline');
     const waiting = await o.get(ids[0] ?? 0);
@@ -170,7 +183,11 @@ describe.each(STORE_KINDS)('outbox on %s', (kind) => {
     await first.stop(1000);
     // A process that died mid-send: its claim is still there, its lease has run out.
     const db = t.store.db as unknown as Kysely<OutboxTables>;
-    await db.updateTable('outbox').set({ state: 'sending', claimed_by: 'dead:1#1', lease_until: Date.now() - 1 }).where('id', '=', id3 ?? 0).execute();
+    await db
+      .updateTable('outbox')
+      .set({ state: 'sending', claimed_by: 'dead:1#1', lease_until: Date.now() - 1 })
+      .where('id', '=', id3 ?? 0)
+      .execute();
     await fake.offline(false);
 
     const second = await outbox();

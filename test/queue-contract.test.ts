@@ -183,7 +183,10 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
       triedHere++;
       throw new NotHere('the file is not on this machine');
     });
-    await eventually(async () => (await here.get(job.id))?.lastError === 'NotHere: the file is not on this machine', 'released by here');
+    await eventually(
+      async () => (await here.get(job.id))?.lastError === 'NotHere: the file is not on this machine',
+      'released by here',
+    );
     const released = await here.get(job.id);
     expect(released).toMatchObject({ state: 'waiting', attempts: 0 });
     const elsewhere = await queue();
@@ -227,14 +230,16 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
     const running = await q.enqueue(anyQueue('c'), 'now');
     let sawAbort = false;
     let started = false;
-    q.work(anyQueue('c'), (ctx: HandlerContext) =>
-      new Promise<void>((resolve) => {
-        started = true;
-        ctx.signal.addEventListener('abort', () => {
-          sawAbort = true;
-          resolve(); // a handler that ignores the abort and "succeeds" must not overwrite the cancel
-        });
-      }),
+    q.work(
+      anyQueue('c'),
+      (ctx: HandlerContext) =>
+        new Promise<void>((resolve) => {
+          started = true;
+          ctx.signal.addEventListener('abort', () => {
+            sawAbort = true;
+            resolve(); // a handler that ignores the abort and "succeeds" must not overwrite the cancel
+          });
+        }),
     );
     await eventually(() => started, 'handler started');
     expect(await q.cancel(running.job.id)).toBe(true);
@@ -258,11 +263,13 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
     const q = await queue({ leaseMs: 60_000 });
     const { job } = await q.enqueue(anyQueue('stop'), {});
     let started = false;
-    q.work(anyQueue('stop'), ({ signal }) =>
-      new Promise<void>((_, reject) => {
-        started = true;
-        signal.addEventListener('abort', () => reject(signal.reason as Error));
-      }),
+    q.work(
+      anyQueue('stop'),
+      ({ signal }) =>
+        new Promise<void>((_, reject) => {
+          started = true;
+          signal.addEventListener('abort', () => reject(signal.reason as Error));
+        }),
     );
     await eventually(() => started, 'handler started');
     await q.stop(100);
@@ -292,7 +299,11 @@ describe.each(STORE_KINDS)('queue on %s', (kind) => {
 
   it('rejects a bad cron expression or time zone with a message that says which', async () => {
     const q = await queue();
-    await expect(q.schedule(anyQueue('bad'), '61 * * * *', {})).rejects.toThrow(/invalid cron expression "61 \* \* \* \*"/);
-    await expect(q.schedule(anyQueue('bad'), '0 3 * * *', {}, { tz: 'Mars/Olympus' })).rejects.toThrow(/unknown time zone "Mars\/Olympus"/);
+    await expect(q.schedule(anyQueue('bad'), '61 * * * *', {})).rejects.toThrow(
+      /invalid cron expression "61 \* \* \* \*"/,
+    );
+    await expect(q.schedule(anyQueue('bad'), '0 3 * * *', {}, { tz: 'Mars/Olympus' })).rejects.toThrow(
+      /unknown time zone "Mars\/Olympus"/,
+    );
   });
 });

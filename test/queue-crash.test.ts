@@ -12,7 +12,10 @@ import { anyQueue } from './support/queues.ts';
 
 const CHILD = join(REPO, 'test/support/queue-child.ts');
 
-function worker(spec: StoreSpec, opts: { queue: string; concurrency: number; leaseMs: number; sleepMs: number }): { proc: ChildProcess; exit: Promise<number | null> } {
+function worker(
+  spec: StoreSpec,
+  opts: { queue: string; concurrency: number; leaseMs: number; sleepMs: number },
+): { proc: ChildProcess; exit: Promise<number | null> } {
   const proc = spawn(process.execPath, [CHILD], {
     env: cleanEnv({ QUEUE_CHILD: JSON.stringify({ spec, ...opts }) }),
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -48,7 +51,10 @@ describe.each(STORE_KINDS)('crash on %s', (kind) => {
 
     const first = worker(store.spec, { queue: 'crash', concurrency: 4, leaseMs: 1500, sleepMs: 150 });
     // Kill it while jobs are in flight: some effects written, some jobs still active.
-    await eventually(async () => (await count(store, sql<{ n: number }>`select count(*) as n from effects`)) >= 8, 'first worker made progress');
+    await eventually(
+      async () => (await count(store, sql<{ n: number }>`select count(*) as n from effects`)) >= 8,
+      'first worker made progress',
+    );
     await eventually(async () => (await q.list({ queue: 'crash', states: ['active'] })).length > 0, 'a job in flight');
     first.proc.kill('SIGKILL');
     expect(await first.exit).toBeNull();
@@ -84,14 +90,20 @@ describe('concurrency on postgres', () => {
     await createEffectTables(store);
     const q = await testQueue(store.store);
     await sql`insert into jobs (queue, payload, state, priority, run_at, attempts, max_attempts, backoff_base_ms, backoff_cap_ms, created_at, updated_at)
-      select 'drain', '{}', 'waiting', 0, ${Date.now()}, 0, 5, 10, 100, ${Date.now()}, ${Date.now()} from generate_series(1, 2000)`.execute(store.store.db);
-    const workers = [1, 2, 3, 4].map(() => worker(store.spec, { queue: 'drain', concurrency: 4, leaseMs: 30_000, sleepMs: 0 }));
+      select 'drain', '{}', 'waiting', 0, ${Date.now()}, 0, 5, 10, 100, ${Date.now()}, ${Date.now()} from generate_series(1, 2000)`.execute(
+      store.store.db,
+    );
+    const workers = [1, 2, 3, 4].map(() =>
+      worker(store.spec, { queue: 'drain', concurrency: 4, leaseMs: 30_000, sleepMs: 0 }),
+    );
     for (const w of workers) expect(await w.exit).toBe(0);
 
     expect(await count(store, sql<{ n: number }>`select count(*) as n from runs`)).toBe(2000);
     expect(await count(store, sql<{ n: number }>`select count(distinct job_id) as n from runs`)).toBe(2000);
     expect(await count(store, sql<{ n: number }>`select count(*) as n from jobs where state = 'done'`)).toBe(2000);
-    const perProcess = await sql<{ pid: number; n: number }>`select pid, count(*) as n from runs group by pid`.execute(store.store.db);
+    const perProcess = await sql<{ pid: number; n: number }>`select pid, count(*) as n from runs group by pid`.execute(
+      store.store.db,
+    );
     expect(perProcess.rows.length).toBe(4);
     for (const row of perProcess.rows) expect(Number(row.n)).toBeGreaterThan(0);
     await q.stop(1000);

@@ -9,7 +9,11 @@ import { STORE_KINDS, createTestStore, eventually, testQueue } from './support/s
 import type { TestStore } from './support/stores.ts';
 import { anyQueue } from './support/queues.ts';
 
-const FILES = defineQueue({ name: 'typed.files', payload: z.object({ fileId: z.number().int().positive() }), key: (p) => `typed.files:${p.fileId}` });
+const FILES = defineQueue({
+  name: 'typed.files',
+  payload: z.object({ fileId: z.number().int().positive() }),
+  key: (p) => `typed.files:${p.fileId}`,
+});
 
 describe.each(STORE_KINDS)('declared queues on %s', (kind) => {
   let t: TestStore;
@@ -37,12 +41,18 @@ describe.each(STORE_KINDS)('declared queues on %s', (kind) => {
     await eventually(async () => (await q.get(job.id))?.state === 'dead', 'job dead');
     const dead = await q.get(job.id);
     expect(dead?.attempts).toBe(1);
-    expect(dead?.lastError).toContain(`queue typed.files: the payload of job #${job.id} does not match the queue's schema (fileId: `);
+    expect(dead?.lastError).toContain(
+      `queue typed.files: the payload of job #${job.id} does not match the queue's schema (fileId: `,
+    );
     expect(dead?.lastError).toContain(`centinela jobs retry ${job.id}`);
     expect(seen).toEqual([]);
 
     // Fixed, it runs again like any dead job.
-    await t.store.db.updateTable('jobs').set({ payload: JSON.stringify({ fileId: 42 }) }).where('id', '=', job.id).execute();
+    await t.store.db
+      .updateTable('jobs')
+      .set({ payload: JSON.stringify({ fileId: 42 }) })
+      .where('id', '=', job.id)
+      .execute();
     expect((await q.retry({ ids: [job.id] })).retried).toEqual([job.id]);
     await eventually(async () => (await q.get(job.id))?.state === 'done', 'job done after the fix');
     expect(seen).toEqual([42]);
@@ -55,7 +65,11 @@ describe.each(STORE_KINDS)('declared queues on %s', (kind) => {
     expect(first.job.key).toBe('typed.files:7');
     expect(again.created).toBe(false);
     expect(again.job.id).toBe(first.job.id);
-    await t.store.db.updateTable('jobs').set({ payload: JSON.stringify({ fileId: 7, extra: 'dropped' }) }).where('id', '=', first.job.id).execute();
+    await t.store.db
+      .updateTable('jobs')
+      .set({ payload: JSON.stringify({ fileId: 7, extra: 'dropped' }) })
+      .where('id', '=', first.job.id)
+      .execute();
     const seen: unknown[] = [];
     q.work(FILES, async ({ job }) => void seen.push(job.payload));
     await eventually(() => seen.length === 1, 'job ran');
@@ -94,9 +108,13 @@ describe.each(STORE_KINDS)('declared queues on %s', (kind) => {
 
   it('refuses a schedule whose payload does not match its queue, and lists schedules by name', async () => {
     const q = await queue();
-    await expect(q.schedule(FILES, '0 3 * * *', { fileId: 0 })).rejects.toThrow(/schedule typed\.files: its payload does not match queue typed\.files's schema \(fileId: /);
+    await expect(q.schedule(FILES, '0 3 * * *', { fileId: 0 })).rejects.toThrow(
+      /schedule typed\.files: its payload does not match queue typed\.files's schema \(fileId: /,
+    );
     await q.schedule(FILES, '0 3 * * *', { fileId: 9 }, { name: 'typed.nightly', tz: 'UTC' });
     const schedules = await new JobRecords(t.store).schedules();
-    expect(schedules.map((s) => [s.name, s.queue, s.cron, s.tz])).toEqual([['typed.nightly', 'typed.files', '0 3 * * *', 'UTC']]);
+    expect(schedules.map((s) => [s.name, s.queue, s.cron, s.tz])).toEqual([
+      ['typed.nightly', 'typed.files', '0 3 * * *', 'UTC'],
+    ]);
   });
 });

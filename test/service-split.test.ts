@@ -24,18 +24,33 @@ describe('--only http', () => {
     const database = await createDatabase(inject('postgresUrl'));
     drop = database.drop;
     const data = tempDir('centinela-shared-data-');
-    const env = { DATABASE_URL: database.url, CENTINELA_PATHS_DATA: data, CENTINELA_API_TOKEN: TOKEN, CENTINELA_QUEUE_POLL_MS: '200' };
+    const env = {
+      DATABASE_URL: database.url,
+      CENTINELA_PATHS_DATA: data,
+      CENTINELA_API_TOKEN: TOKEN,
+      CENTINELA_QUEUE_POLL_MS: '200',
+    };
     const http = await startService({ args: ['--only', 'http'], env });
     services.push(http);
     const body = new FormData();
     for (const name of ['cfdi33-real.xml', 'cfdi40-real.xml']) {
-      body.append('files', new Blob([new Uint8Array(readFileSync(join(REPO, 'test/fixtures/cfdi', name)))], { type: 'text/xml' }), name);
+      body.append(
+        'files',
+        new Blob([new Uint8Array(readFileSync(join(REPO, 'test/fixtures/cfdi', name)))], { type: 'text/xml' }),
+        name,
+      );
     }
-    const res = await fetch(`${http.url}/batches`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body });
+    const res = await fetch(`${http.url}/batches`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body,
+    });
     expect(res.status).toBe(200);
     const { batch_id: batchId } = (await res.json()) as { batch_id: string };
     const report = async (): Promise<Record<string, unknown>> =>
-      (await (await fetch(`${http.url}/batches/${batchId}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as Record<string, unknown>;
+      (await (
+        await fetch(`${http.url}/batches/${batchId}`, { headers: { authorization: `Bearer ${TOKEN}` } })
+      ).json()) as Record<string, unknown>;
     expect(await report()).toMatchObject({ total: 2, pending: 2, is_complete: false });
 
     services.push(await startService({ args: ['--only', 'invoices,http'], env }));
@@ -59,12 +74,24 @@ describe('centinela status and crashed processes', () => {
         started_at: now - 3_600_000,
         beat_at: now - ago,
       });
-      await t.store.db.insertInto('heartbeats').values([beat(101, 1000), beat(102, 60_000), beat(103, PROCESS_GONE_AFTER_MS + 60_000)]).execute();
-      const report = await buildStatus({ store: t.store, queueStats: async () => [], modules: [], startedAt: null, diskPaths: [], log: { file: null, problem: null } });
+      await t.store.db
+        .insertInto('heartbeats')
+        .values([beat(101, 1000), beat(102, 60_000), beat(103, PROCESS_GONE_AFTER_MS + 60_000)])
+        .execute();
+      const report = await buildStatus({
+        store: t.store,
+        queueStats: async () => [],
+        modules: [],
+        startedAt: null,
+        diskPaths: [],
+        log: { file: null, problem: null },
+      });
       expect(report.processes.map((p) => p.pid).sort()).toEqual([101, 102]);
       const text = formatStatus(report);
       expect(text).toMatch(/process invoices on h pid 101: running, last beat 1s ago/);
-      expect(text).toMatch(/process invoices on h pid 102: GONE, no heartbeat for 60s \(crashed, killed or hung\); no longer listed after 10m/);
+      expect(text).toMatch(
+        /process invoices on h pid 102: GONE, no heartbeat for 60s \(crashed, killed or hung\); no longer listed after 10m/,
+      );
       expect(text).not.toContain('pid 103');
     } finally {
       await t.cleanup();

@@ -24,7 +24,8 @@ const folders: string[] = [];
 afterEach(async () => {
   const services = running.splice(0);
   await Promise.all(services.map((s) => s.stop('SIGKILL')));
-  for (const dir of [...folders.splice(0), ...services.map((s) => s.cwd)]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [...folders.splice(0), ...services.map((s) => s.cwd)])
+    rmSync(dir, { recursive: true, force: true });
 });
 
 describe('control API', () => {
@@ -151,12 +152,16 @@ describe('centinela jobs', () => {
       expect(metrics).toMatch(/^centinela_job_duration_seconds_count\{queue="test\.slow",outcome="dead"\} 1$/m);
       // The status summary lists the latest job failures for the admin.
       const status = await runCli(['status'], { cwd: svc.cwd, env: { CENTINELA_HTTP_PORT: String(svc.port) } });
-      expect(status.stdout).toMatch(new RegExp(`^error: job ${dead.id} \\(test\\.slow\\) dead .*: boom: no such invoice$`, 'm'));
+      expect(status.stdout).toMatch(
+        new RegExp(`^error: job ${dead.id} \\(test\\.slow\\) dead .*: boom: no such invoice$`, 'm'),
+      );
       expect(await svc.stop()).toEqual({ code: 0, signal: null });
 
       const list = await runCli(['jobs', 'list', '--state', 'dead'], { cwd: svc.cwd });
       expect(list.code).toBe(0);
-      expect(list.stdout).toMatch(new RegExp(`^#${dead.id} test\\.slow dead attempts 1/1 at .*last error: boom: no such invoice$`, 'm'));
+      expect(list.stdout).toMatch(
+        new RegExp(`^#${dead.id} test\\.slow dead attempts 1/1 at .*last error: boom: no such invoice$`, 'm'),
+      );
       expect(list.stdout).not.toContain(`#${idle.id} `);
 
       const listJson = await runCli(['jobs', 'list', '--state', 'dead', '--json'], { cwd: svc.cwd });
@@ -237,7 +242,9 @@ describe('shutdown', () => {
   });
 
   test('after shutdown.timeout_seconds the job is aborted and released without using up an attempt', async () => {
-    const svc = track(await startService({ script: SLOW_SERVICE, env: { ...FAST_POLL, CENTINELA_SHUTDOWN_TIMEOUT_SECONDS: '1' } }));
+    const svc = track(
+      await startService({ script: SLOW_SERVICE, env: { ...FAST_POLL, CENTINELA_SHUTDOWN_TIMEOUT_SECONDS: '1' } }),
+    );
     const id = await enqueueSlow(svc, { ms: 10_000 });
     await waitFor(() => existsSync(join(svc.cwd, `started-${id}`)), 'the job to start');
 
@@ -279,7 +286,9 @@ describe('health', () => {
       expect(health.status).toBe(503);
       const body = health.json() as { status: string; problems: string[] };
       expect(body.status).toBe('unavailable');
-      expect(body.problems).toEqual([expect.stringMatching(/^store unreachable \(postgres postgres:\/\/postgres@127\.0\.0\.1:\d+\/t_[0-9a-f]+\): /)]);
+      expect(body.problems).toEqual([
+        expect.stringMatching(/^store unreachable \(postgres postgres:\/\/postgres@127\.0\.0\.1:\d+\/t_[0-9a-f]+\): /),
+      ]);
 
       expect(await svc.stop()).toEqual({ code: 0, signal: null });
     } finally {
@@ -302,7 +311,11 @@ function track(svc: RunningService): RunningService {
   return svc;
 }
 
-async function get(svc: RunningService, path: string, token?: string): Promise<{ status: number; headers: Headers; text: string; json(): unknown }> {
+async function get(
+  svc: RunningService,
+  path: string,
+  token?: string,
+): Promise<{ status: number; headers: Headers; text: string; json(): unknown }> {
   const res = await fetch(`${svc.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as unknown };
@@ -310,7 +323,12 @@ async function get(svc: RunningService, path: string, token?: string): Promise<{
 
 /** A second Queue on the service's SQLite file, as another process would open it. */
 function openQueue(cwd: string): { queue: Queue; close(): Promise<void> } {
-  const store = openStore({ dataDir: join(cwd, 'data'), sqliteSynchronous: 'normal', busyTimeoutMs: 5000, poolSize: 1 });
+  const store = openStore({
+    dataDir: join(cwd, 'data'),
+    sqliteSynchronous: 'normal',
+    busyTimeoutMs: 5000,
+    poolSize: 1,
+  });
   const queue = new Queue({
     store,
     log: pino({ level: 'silent' }),

@@ -29,15 +29,28 @@ describe('paths.data shared by the processes of one store', () => {
     const shared = join(tempDir('centinela-mounts-'), 'centinela-shared-data');
     symlinkSync(real, shared);
     const other = tempDir('centinela-other-');
-    const env = (data: string) => ({ DATABASE_URL: database.url, CENTINELA_PATHS_DATA: data, CENTINELA_API_TOKEN: TOKEN, CENTINELA_QUEUE_POLL_MS: '200' });
+    const env = (data: string) => ({
+      DATABASE_URL: database.url,
+      CENTINELA_PATHS_DATA: data,
+      CENTINELA_API_TOKEN: TOKEN,
+      CENTINELA_QUEUE_POLL_MS: '200',
+    });
 
     const receiver = await startService({ args: ['--only', 'http'], env: env(shared) });
     services.push(receiver);
     const body = new FormData();
     for (const name of ['cfdi33-real.xml', 'cfdi40-real.xml']) {
-      body.append('files', new Blob([new Uint8Array(readFileSync(join(REPO, 'test/fixtures/cfdi', name)))], { type: 'text/xml' }), name);
+      body.append(
+        'files',
+        new Blob([new Uint8Array(readFileSync(join(REPO, 'test/fixtures/cfdi', name)))], { type: 'text/xml' }),
+        name,
+      );
     }
-    const res = await fetch(`${receiver.url}/batches`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body });
+    const res = await fetch(`${receiver.url}/batches`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body,
+    });
     expect(res.status).toBe(200);
     // A worker on "another machine" whose paths.data is not the shared folder.
     unlinkSync(shared);
@@ -49,22 +62,40 @@ describe('paths.data shared by the processes of one store', () => {
     await client.connect();
     try {
       const jobs = async () =>
-        (await client.query("select state, attempts, last_error from jobs where queue = 'invoice.process' order by id")).rows as Array<{ state: string; attempts: number; last_error: string | null }>;
+        (await client.query("select state, attempts, last_error from jobs where queue = 'invoice.process' order by id"))
+          .rows as Array<{ state: string; attempts: number; last_error: string | null }>;
       // The stranger tried both and gave them back, attempts untouched.
-      await eventually(async () => (await jobs()).every((j) => j.last_error?.includes('cannot be read on this machine') && j.state === 'waiting'), 'released by the stranger', 20_000);
+      await eventually(
+        async () =>
+          (await jobs()).every(
+            (j) => j.last_error?.includes('cannot be read on this machine') && j.state === 'waiting',
+          ),
+        'released by the stranger',
+        20_000,
+      );
       expect((await jobs()).map((j) => j.attempts)).toEqual([0, 0]);
 
       const doctorWrong = await runCli(['doctor'], { cwd: tempDir(), env: env(other) });
-      expect(doctorWrong.stdout).toMatch(/✗ paths\.data \(\S+centinela-other-\S+\) is not the data folder the other processes on this store use \(it has no \.centinela-data-id\)/);
+      expect(doctorWrong.stdout).toMatch(
+        /✗ paths\.data \(\S+centinela-other-\S+\) is not the data folder the other processes on this store use \(it has no \.centinela-data-id\)/,
+      );
 
       // A worker with the shared folder does the work; each file once, one attempt.
       symlinkSync(real, shared);
       const doctorRight = await runCli(['doctor'], { cwd: tempDir(), env: env(shared) });
-      expect(doctorRight.stdout).toMatch(/✓ paths\.data \S+centinela-shared-data is the data folder this store's processes share/);
+      expect(doctorRight.stdout).toMatch(
+        /✓ paths\.data \S+centinela-shared-data is the data folder this store's processes share/,
+      );
       services.push(await startService({ args: ['--only', 'invoices,http'], env: env(shared) }));
-      await eventually(async () => (await jobs()).every((j) => j.state === 'done'), 'done by the worker that has the files', 30_000);
+      await eventually(
+        async () => (await jobs()).every((j) => j.state === 'done'),
+        'done by the worker that has the files',
+        30_000,
+      );
       expect((await jobs()).map((j) => j.attempts)).toEqual([1, 1]);
-      const outcomes = (await client.query('select outcome from item_outcomes order by file_id')).rows.map((r: { outcome: string }) => r.outcome);
+      const outcomes = (await client.query('select outcome from item_outcomes order by file_id')).rows.map(
+        (r: { outcome: string }) => r.outcome,
+      );
       expect(outcomes).toEqual(['ok', 'ok']);
     } finally {
       await client.end();

@@ -30,7 +30,14 @@ describe('partial downloads', () => {
     const parts = join(root, 'data', 'parts');
     const stop = new AbortController();
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/file`;
-    const download = downloadFile({ url, toDir: media, name: 'clip.mp4', maxBytes: 10 * 1024 * 1024, signal: stop.signal, partDir: parts });
+    const download = downloadFile({
+      url,
+      toDir: media,
+      name: 'clip.mp4',
+      maxBytes: 10 * 1024 * 1024,
+      signal: stop.signal,
+      partDir: parts,
+    });
     download.catch(() => {});
     await eventually(() => existsSync(parts) && readdirSync(parts).length === 1, 'a part in the parts folder');
     expect(readdirSync(parts)[0]).toBe(`${process.pid}-clip.mp4.part`);
@@ -47,6 +54,8 @@ describe('partial downloads', () => {
     writeFileSync(join(parts, `${process.pid}-mine.mp4.part`), 'x');
     writeFileSync(join(parts, `${process.ppid}-parent.mp4.part`), 'x');
     expect(await cleanOrphanParts(parts)).toEqual(['999999999-dead.mp4.part']);
-    expect(readdirSync(parts).sort()).toEqual([`${process.pid}-mine.mp4.part`, `${process.ppid}-parent.mp4.part`].sort());
+    expect(readdirSync(parts).sort()).toEqual(
+      [`${process.pid}-mine.mp4.part`, `${process.ppid}-parent.mp4.part`].sort(),
+    );
   });
 });

@@ -8,7 +8,14 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { StoreFileError, checkRoom, copyLocalFile, downloadFile, mediaName, remapPath } from '../src/pipeline/intake/store-file/index.ts';
+import {
+  StoreFileError,
+  checkRoom,
+  copyLocalFile,
+  downloadFile,
+  mediaName,
+  remapPath,
+} from '../src/pipeline/intake/store-file/index.ts';
 import { measureLocalCopy } from './support/copy-bench.ts';
 import { REPO, tempDir } from './support/service.ts';
 import { runOnTinyDisk } from './support/tiny-disk.ts';
@@ -43,7 +50,11 @@ describe('mediaName', () => {
   });
 
   test('extensions: lower-cased, [a-z0-9]{1,8}, else bin', () => {
-    const ext = (e: string): string => mediaName(new Date(2025, 5, 6), e).split('.').slice(1).join('.');
+    const ext = (e: string): string =>
+      mediaName(new Date(2025, 5, 6), e)
+        .split('.')
+        .slice(1)
+        .join('.');
     expect(ext('MP4')).toBe('mp4');
     expect(ext('.mov')).toBe('mov');
     expect(ext('mkv2')).toBe('mkv2');
@@ -67,12 +78,16 @@ describe('remapPath', () => {
   const remap = { from: '/var/lib/telegram-bot-api', to: '/srv/tba' };
 
   test('replaces a whole-segment prefix', () => {
-    expect(remapPath(`/var/lib/telegram-bot-api/${TOKEN}/videos/file_1.mp4`, remap)).toBe(`/srv/tba/${TOKEN}/videos/file_1.mp4`);
+    expect(remapPath(`/var/lib/telegram-bot-api/${TOKEN}/videos/file_1.mp4`, remap)).toBe(
+      `/srv/tba/${TOKEN}/videos/file_1.mp4`,
+    );
     expect(remapPath('/var/lib/telegram-bot-api', remap)).toBe('/srv/tba');
   });
 
   test('trailing slashes on from and to do not matter', () => {
-    expect(remapPath('/var/lib/telegram-bot-api/a.mp4', { from: '/var/lib/telegram-bot-api/', to: '/srv/tba/' })).toBe('/srv/tba/a.mp4');
+    expect(remapPath('/var/lib/telegram-bot-api/a.mp4', { from: '/var/lib/telegram-bot-api/', to: '/srv/tba/' })).toBe(
+      '/srv/tba/a.mp4',
+    );
   });
 
   test('a prefix that is not a whole segment is not remapped', () => {
@@ -81,7 +96,9 @@ describe('remapPath', () => {
   });
 
   test('an empty from leaves the path as it is', () => {
-    expect(remapPath('/var/lib/telegram-bot-api/a.mp4', { from: '', to: '/srv/tba' })).toBe('/var/lib/telegram-bot-api/a.mp4');
+    expect(remapPath('/var/lib/telegram-bot-api/a.mp4', { from: '', to: '/srv/tba' })).toBe(
+      '/var/lib/telegram-bot-api/a.mp4',
+    );
   });
 
   test('from "/" puts to in front of every path', () => {
@@ -93,16 +110,18 @@ describe('remapPath', () => {
   });
 
   test('rejects a result that is not absolute', () => {
-    expect(() => remapPath('/var/lib/telegram-bot-api/a.mp4', { from: '/var/lib/telegram-bot-api', to: 'relative/dir' })).toThrow(
-      /not an absolute path.*local_path_remap/,
-    );
+    expect(() =>
+      remapPath('/var/lib/telegram-bot-api/a.mp4', { from: '/var/lib/telegram-bot-api', to: 'relative/dir' }),
+    ).toThrow(/not an absolute path.*local_path_remap/);
     expect(() => remapPath('videos/a.mp4', { from: '', to: '' })).toThrow(/not an absolute path/);
   });
 
   test('rejects ".." segments, before and after the remap', () => {
     expect(() => remapPath('/var/lib/telegram-bot-api/../../etc/passwd', remap)).toThrow(/"\.\."/);
     expect(() => remapPath('/a/../b', { from: '', to: '' })).toThrow(/"\.\."/);
-    expect(() => remapPath('/var/lib/telegram-bot-api/a.mp4', { from: '/var/lib/telegram-bot-api', to: '/srv/../etc' })).toThrow(/"\.\."/);
+    expect(() =>
+      remapPath('/var/lib/telegram-bot-api/a.mp4', { from: '/var/lib/telegram-bot-api', to: '/srv/../etc' }),
+    ).toThrow(/"\.\."/);
     // ".." inside a name is not a segment
     expect(remapPath('/var/lib/telegram-bot-api/a..b.mp4', remap)).toBe('/srv/tba/a..b.mp4');
   });
@@ -163,7 +182,14 @@ describe('copyLocalFile', () => {
     const src = join(root, 'to-delete.mp4');
     const data = randomFile(src, 3 * MB);
     const toDir = join(root, 'deleted');
-    const stored = await copyLocalFile({ from: src, toDir, name: 'v.mp4', maxBytes: 10 * MB, signal: never(), deleteSource: true });
+    const stored = await copyLocalFile({
+      from: src,
+      toDir,
+      name: 'v.mp4',
+      maxBytes: 10 * MB,
+      signal: never(),
+      deleteSource: true,
+    });
     expect(stored.sha256).toBe(sha256(data));
     expect(stored.sourceDeleteError).toBeUndefined();
     expect(existsSync(src)).toBe(false);
@@ -173,7 +199,13 @@ describe('copyLocalFile', () => {
   test('an empty file is copied too', async () => {
     const src = join(root, 'empty.bin');
     writeFileSync(src, '');
-    const stored = await copyLocalFile({ from: src, toDir: join(root, 'empty'), name: 'e.bin', maxBytes: MB, signal: never() });
+    const stored = await copyLocalFile({
+      from: src,
+      toDir: join(root, 'empty'),
+      name: 'e.bin',
+      maxBytes: MB,
+      signal: never(),
+    });
     expect(stored).toMatchObject({ size: 0, sha256: sha256(Buffer.alloc(0)) });
   });
 
@@ -182,13 +214,17 @@ describe('copyLocalFile', () => {
     const from = join(root, TOKEN, 'videos', 'file_9.mp4');
     const err = await failure(copyLocalFile({ from, toDir, name: 'v.mp4', maxBytes: MB, signal: never() }));
     expect(err.code).toBe('missing');
-    expect(err.message).toMatch(/the Bot API server's file is missing at .*file_9\.mp4: check telegram\.local_path_remap/);
+    expect(err.message).toMatch(
+      /the Bot API server's file is missing at .*file_9\.mp4: check telegram\.local_path_remap/,
+    );
     expect(err.message).not.toContain(TOKEN); // the server's folder is named after the bot token
     expect(existsSync(toDir)).toBe(false);
   });
 
   test('a folder instead of a file: a clear error', async () => {
-    const err = await failure(copyLocalFile({ from: root, toDir: join(root, 'dir-out'), name: 'v.mp4', maxBytes: MB, signal: never() }));
+    const err = await failure(
+      copyLocalFile({ from: root, toDir: join(root, 'dir-out'), name: 'v.mp4', maxBytes: MB, signal: never() }),
+    );
     expect(err.code).toBe('missing');
     expect(err.message).toMatch(/not a regular file/);
   });
@@ -198,7 +234,14 @@ describe('copyLocalFile', () => {
     randomFile(src, 2 * MB + 1);
     const toDir = join(root, 'big-out');
     const err = await failure(
-      copyLocalFile({ from: src, toDir, name: 'v.mp4', maxBytes: 2 * MB, limitName: 'intake.max_bytes.video', signal: never() }),
+      copyLocalFile({
+        from: src,
+        toDir,
+        name: 'v.mp4',
+        maxBytes: 2 * MB,
+        limitName: 'intake.max_bytes.video',
+        signal: never(),
+      }),
     );
     expect(err.code).toBe('too_big');
     expect(err.message).toContain(`is ${2 * MB + 1} bytes, over intake.max_bytes.video (2m)`);
@@ -211,7 +254,14 @@ describe('copyLocalFile', () => {
     randomFile(src, MB);
     const toDir = join(root, 'room-out');
     const err = await failure(
-      copyLocalFile({ from: src, toDir, name: 'v.mp4', maxBytes: 2 * MB, signal: never(), criticalFreeBytes: Number.MAX_SAFE_INTEGER }),
+      copyLocalFile({
+        from: src,
+        toDir,
+        name: 'v.mp4',
+        maxBytes: 2 * MB,
+        signal: never(),
+        criticalFreeBytes: Number.MAX_SAFE_INTEGER,
+      }),
     );
     expect(err.code).toBe('no_room');
     expect(err.message).toMatch(/disk\.critical_free/);
@@ -250,7 +300,15 @@ describe('copyLocalFile', () => {
   test('an already aborted signal copies nothing', async () => {
     const src = join(root, 'pre-abort.bin');
     randomFile(src, MB);
-    const err = await failure(copyLocalFile({ from: src, toDir: join(root, 'pre-abort'), name: 'v', maxBytes: 2 * MB, signal: AbortSignal.abort() }));
+    const err = await failure(
+      copyLocalFile({
+        from: src,
+        toDir: join(root, 'pre-abort'),
+        name: 'v',
+        maxBytes: 2 * MB,
+        signal: AbortSignal.abort(),
+      }),
+    );
     expect(err.code).toBe('aborted');
     expect(existsSync(join(root, 'pre-abort'))).toBe(false);
   });
@@ -297,9 +355,9 @@ describe('copyLocalFile', () => {
   });
 
   test('a name with a folder in it is refused', async () => {
-    await expect(copyLocalFile({ from: '/etc/hostname', toDir: root, name: '../x', maxBytes: MB, signal: never() })).rejects.toThrow(
-      /not a plain file name/,
-    );
+    await expect(
+      copyLocalFile({ from: '/etc/hostname', toDir: root, name: '../x', maxBytes: MB, signal: never() }),
+    ).rejects.toThrow(/not a plain file name/);
   });
 });
 
@@ -355,7 +413,14 @@ describe('downloadFile', () => {
 
   test('200: stored with the SHA-256 of the body', async () => {
     const toDir = join(root, 'ok');
-    const stored = await downloadFile({ url: `${base}/ok.mp4`, toDir, name: 'f.mp4', maxBytes: 20 * MB, expectedSize: body.length, signal: never() });
+    const stored = await downloadFile({
+      url: `${base}/ok.mp4`,
+      toDir,
+      name: 'f.mp4',
+      maxBytes: 20 * MB,
+      expectedSize: body.length,
+      signal: never(),
+    });
     expect(stored).toEqual({ path: join(toDir, 'f.mp4'), sha256: sha256(body), size: body.length });
     expect(sha256(readFileSync(stored.path))).toBe(sha256(body));
     expect(readdirSync(toDir)).toEqual(['f.mp4']);
@@ -363,14 +428,22 @@ describe('downloadFile', () => {
 
   test('a chunked body without content-length is stored too', async () => {
     const toDir = join(root, 'chunked');
-    const stored = await downloadFile({ url: `${base}/chunked.pdf`, toDir, name: 'f.pdf', maxBytes: 20 * MB, signal: never() });
+    const stored = await downloadFile({
+      url: `${base}/chunked.pdf`,
+      toDir,
+      name: 'f.pdf',
+      maxBytes: 20 * MB,
+      signal: never(),
+    });
     expect(stored.sha256).toBe(sha256(body));
     expect(stored.size).toBe(body.length);
   });
 
   test('404: an http error that names the status and not the URL or the token', async () => {
     const toDir = join(root, 'missing');
-    const err = await failure(downloadFile({ url: `${base}/missing.mp4`, toDir, name: 'f.mp4', maxBytes: 20 * MB, signal: never() }));
+    const err = await failure(
+      downloadFile({ url: `${base}/missing.mp4`, toDir, name: 'f.mp4', maxBytes: 20 * MB, signal: never() }),
+    );
     expect(err.code).toBe('http');
     expect(err.status).toBe(404);
     expect(err.message).toMatch(/^the Bot API file download answered 404/);
@@ -383,7 +456,9 @@ describe('downloadFile', () => {
 
   test('a body cut short (socket destroyed): truncated, no .part left', async () => {
     const toDir = join(root, 'short');
-    const err = await failure(downloadFile({ url: `${base}/short.mp4`, toDir, name: 'f.mp4', maxBytes: 20 * MB, signal: never() }));
+    const err = await failure(
+      downloadFile({ url: `${base}/short.mp4`, toDir, name: 'f.mp4', maxBytes: 20 * MB, signal: never() }),
+    );
     expect(err.code).toBe('truncated');
     expect(err.message).not.toContain(TOKEN);
     expect(readdirSync(toDir)).toEqual([]);
@@ -392,7 +467,14 @@ describe('downloadFile', () => {
   test('content-length over maxBytes: too_big, nothing written', async () => {
     const toDir = join(root, 'huge');
     const err = await failure(
-      downloadFile({ url: `${base}/huge.mp4`, toDir, name: 'f.mp4', maxBytes: 20 * MB, limitName: 'intake.max_bytes.photo', signal: never() }),
+      downloadFile({
+        url: `${base}/huge.mp4`,
+        toDir,
+        name: 'f.mp4',
+        maxBytes: 20 * MB,
+        limitName: 'intake.max_bytes.photo',
+        signal: never(),
+      }),
     );
     expect(err.code).toBe('too_big');
     expect(err.message).toContain(`${50 * MB} bytes, over intake.max_bytes.photo (20m)`);
@@ -401,7 +483,9 @@ describe('downloadFile', () => {
 
   test('a chunked body that grows over maxBytes: too_big, no .part left', async () => {
     const toDir = join(root, 'chunked-big');
-    const err = await failure(downloadFile({ url: `${base}/chunked.pdf`, toDir, name: 'f.pdf', maxBytes: 2 * MB, signal: never() }));
+    const err = await failure(
+      downloadFile({ url: `${base}/chunked.pdf`, toDir, name: 'f.pdf', maxBytes: 2 * MB, signal: never() }),
+    );
     expect(err.code).toBe('too_big');
     expect(readdirSync(toDir)).toEqual([]);
   });
@@ -409,7 +493,14 @@ describe('downloadFile', () => {
   test('a size other than the one Telegram announced is an error', async () => {
     const toDir = join(root, 'mismatch');
     const err = await failure(
-      downloadFile({ url: `${base}/ok.mp4`, toDir, name: 'f.mp4', maxBytes: 20 * MB, expectedSize: body.length + 1, signal: never() }),
+      downloadFile({
+        url: `${base}/ok.mp4`,
+        toDir,
+        name: 'f.mp4',
+        maxBytes: 20 * MB,
+        expectedSize: body.length + 1,
+        signal: never(),
+      }),
     );
     expect(err.code).toBe('truncated');
     expect(existsSync(toDir)).toBe(false);
@@ -417,7 +508,14 @@ describe('downloadFile', () => {
 
   test('a file_size over maxBytes is refused without asking the server', async () => {
     const err = await failure(
-      downloadFile({ url: `${base}/nothing-here`, toDir: join(root, 'x'), name: 'f', maxBytes: MB, expectedSize: 2 * MB, signal: never() }),
+      downloadFile({
+        url: `${base}/nothing-here`,
+        toDir: join(root, 'x'),
+        name: 'f',
+        maxBytes: MB,
+        expectedSize: 2 * MB,
+        signal: never(),
+      }),
     );
     expect(err.code).toBe('too_big');
   });
@@ -425,7 +523,13 @@ describe('downloadFile', () => {
   test('aborting mid-body removes the .part file', async () => {
     const toDir = join(root, 'abort');
     const controller = new AbortController();
-    const p = downloadFile({ url: `${base}/stall.mp4`, toDir, name: 'f.mp4', maxBytes: 20 * MB, signal: controller.signal });
+    const p = downloadFile({
+      url: `${base}/stall.mp4`,
+      toDir,
+      name: 'f.mp4',
+      maxBytes: 20 * MB,
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 200);
     const err = await failure(p);
     expect(err.code).toBe('aborted');
@@ -434,7 +538,16 @@ describe('downloadFile', () => {
 
   test('a stalled body times out: an http error, no .part left', async () => {
     const toDir = join(root, 'timeout');
-    const err = await failure(downloadFile({ url: `${base}/stall.mp4`, toDir, name: 'f.mp4', maxBytes: 20 * MB, signal: never(), timeoutMs: 300 }));
+    const err = await failure(
+      downloadFile({
+        url: `${base}/stall.mp4`,
+        toDir,
+        name: 'f.mp4',
+        maxBytes: 20 * MB,
+        signal: never(),
+        timeoutMs: 300,
+      }),
+    );
     expect(err.code).toBe('http');
     expect(err.message).toMatch(/did not finish within/);
     expect(readdirSync(toDir)).toEqual([]);
@@ -446,7 +559,13 @@ describe('downloadFile', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((ok) => closed.close(() => ok()));
     const err = await failure(
-      downloadFile({ url: `http://127.0.0.1:${port}/file/bot${TOKEN}/x.mp4`, toDir: join(root, 'down'), name: 'f', maxBytes: MB, signal: never() }),
+      downloadFile({
+        url: `http://127.0.0.1:${port}/file/bot${TOKEN}/x.mp4`,
+        toDir: join(root, 'down'),
+        name: 'f',
+        maxBytes: MB,
+        signal: never(),
+      }),
     );
     expect(err.code).toBe('http');
     expect(err.message).not.toContain(TOKEN);
@@ -461,11 +580,21 @@ describe('a full disk', () => {
     try {
       const source = join(srcDir, 'video.mp4');
       randomFile(source, 3 * MB);
-      const { code, stdout: out, stderr: err } = await runOnTinyDisk('1m', dir, join(REPO, 'test/support/store-file-disk-full-child.ts'), [source]);
-      expect(code, `unshare + child failed (user namespaces may be disabled)\nstderr:\n${err}\nstdout:\n${out}`).toBe(0);
+      const {
+        code,
+        stdout: out,
+        stderr: err,
+      } = await runOnTinyDisk('1m', dir, join(REPO, 'test/support/store-file-disk-full-child.ts'), [source]);
+      expect(code, `unshare + child failed (user namespaces may be disabled)\nstderr:\n${err}\nstdout:\n${out}`).toBe(
+        0,
+      );
       const line = out.split('\n').find((l) => l.startsWith('{"probe":"store-file-disk-full"'));
       expect(line, `the child reports\nstderr:\n${err}`).toBeDefined();
-      const report = JSON.parse(line ?? '{}') as { fsBytes: number; copy: Record<string, unknown>; download: Record<string, unknown> };
+      const report = JSON.parse(line ?? '{}') as {
+        fsBytes: number;
+        copy: Record<string, unknown>;
+        download: Record<string, unknown>;
+      };
       expect(report.fsBytes).toBe(MB); // it really was the tiny tmpfs
       for (const result of [report.copy, report.download]) {
         expect(result).toMatchObject({ code: 'io', systemCode: 'ENOSPC', left: [] });

@@ -39,10 +39,19 @@ function upload(url: string, token: string, files: Array<{ name: string; bytes: 
 
 /** CFDI files made different by a trailing comment (the same five invoices: most are duplicates, each an outcome). */
 function invoiceFiles(n: number, tag: string): Array<{ name: string; bytes: Buffer }> {
-  const names = ['cfdi33-real.xml', 'cfdi40-real.xml', 'cfdi40-valid.xml', 'cfdi33-valid.xml', 'created-with-discounts-40.xml'];
+  const names = [
+    'cfdi33-real.xml',
+    'cfdi40-real.xml',
+    'cfdi40-valid.xml',
+    'cfdi33-valid.xml',
+    'created-with-discounts-40.xml',
+  ];
   return Array.from({ length: n }, (_, i) => {
     const name = names[i % names.length] as string;
-    return { name: `${tag}-${i}-${name}`, bytes: Buffer.concat([readFileSync(join(FIXTURES, name)), Buffer.from(`\n<!-- ${tag} ${i} -->\n`)]) };
+    return {
+      name: `${tag}-${i}-${name}`,
+      bytes: Buffer.concat([readFileSync(join(FIXTURES, name)), Buffer.from(`\n<!-- ${tag} ${i} -->\n`)]),
+    };
   });
 }
 
@@ -74,22 +83,34 @@ describe('PostgreSQL stopped and started mid-batch', () => {
     const { batch_id: batchId } = (await res.json()) as { batch_id: string };
 
     // Stop the server while the batch is being worked on: some files done, most still to do.
-    await eventually(async () => (await query<{ n: string }>('select count(*) as n from item_outcomes'))[0]?.n !== '0', 'first outcomes', 30_000);
+    await eventually(
+      async () => (await query<{ n: string }>('select count(*) as n from item_outcomes'))[0]?.n !== '0',
+      'first outcomes',
+      30_000,
+    );
     await server.halt();
     const haltedAt = Date.now();
 
     // Still up: /healthz says what is wrong, naming the store (without its password), and uploads get a 503.
     let health: { status: number; body: { problems?: string[] } } = { status: 0, body: {} };
-    await eventually(async () => {
-      const r = await fetch(`${url}/healthz`);
-      health = { status: r.status, body: (await r.json()) as { problems?: string[] } };
-      return health.status === 503;
-    }, '/healthz 503', 20_000);
-    expect(health.body.problems?.join('\n')).toMatch(/store unreachable \(postgres postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres\)/);
+    await eventually(
+      async () => {
+        const r = await fetch(`${url}/healthz`);
+        health = { status: r.status, body: (await r.json()) as { problems?: string[] } };
+        return health.status === 503;
+      },
+      '/healthz 503',
+      20_000,
+    );
+    expect(health.body.problems?.join('\n')).toMatch(
+      /store unreachable \(postgres postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres\)/,
+    );
     const refused = await upload(url, token, invoiceFiles(2, 'down'));
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('5');
-    expect(((await refused.json()) as { error: string }).error).toContain('the store (postgres postgres://postgres@127.0.0.1');
+    expect(((await refused.json()) as { error: string }).error).toContain(
+      'the store (postgres postgres://postgres@127.0.0.1',
+    );
     // Long enough for every worker loop to have hit the outage.
     await eventually(() => Date.now() - haltedAt > 3000, 'three seconds of outage');
     expect(service.proc.exitCode).toBeNull();
@@ -97,9 +118,19 @@ describe('PostgreSQL stopped and started mid-batch', () => {
     await server.resume();
     const resumedAt = Date.now();
     const status = async (): Promise<Record<string, number | boolean>> =>
-      (await (await fetch(`${url}/batches/${batchId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, number | boolean>;
-    await eventually(async () => (await query('select 1 from jobs where finished_at > $1 and state = $2 limit 1', [resumedAt, 'done'])).length > 0, 'a job done after the restart', 30_000);
-    const [first] = await query<{ at: string }>('select min(finished_at) as at from jobs where finished_at > $1', [resumedAt]);
+      (await (
+        await fetch(`${url}/batches/${batchId}`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as Record<string, number | boolean>;
+    await eventually(
+      async () =>
+        (await query('select 1 from jobs where finished_at > $1 and state = $2 limit 1', [resumedAt, 'done'])).length >
+        0,
+      'a job done after the restart',
+      30_000,
+    );
+    const [first] = await query<{ at: string }>('select min(finished_at) as at from jobs where finished_at > $1', [
+      resumedAt,
+    ]);
     const firstJobMs = Number(first?.at) - resumedAt;
     await eventually(async () => (await status()).is_complete === true, 'batch complete', 60_000);
 
@@ -114,12 +145,18 @@ describe('PostgreSQL stopped and started mid-batch', () => {
     const lost = files.filter((f) => f.outcomes === '0').length;
     const doubled = files.filter((f) => Number(f.outcomes) > 1 || Number(f.links) > 1).length;
     expect({ lost, doubled }).toEqual({ lost: 0, doubled: 0 });
-    const jobs = await query<{ state: string; n: string }>("select state, count(*) as n from jobs where queue = 'invoice.process' group by state");
+    const jobs = await query<{ state: string; n: string }>(
+      "select state, count(*) as n from jobs where queue = 'invoice.process' group by state",
+    );
     expect(jobs).toEqual([{ state: 'done', n: String(FILES) }]);
     expect((await status()).failed).toBe(0);
 
     // The outage became an incident once the store could record it; the next check resolved it.
-    await eventually(async () => (await query("select 1 from incidents where rule = 'store'")).length > 0, 'store incident', 20_000);
+    await eventually(
+      async () => (await query("select 1 from incidents where rule = 'store'")).length > 0,
+      'store incident',
+      20_000,
+    );
     const [incident] = await query<{ message: string }>("select message from incidents where rule = 'store'");
     expect(incident?.message).toMatch(/was unreachable for about \d+s/);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -127,10 +164,21 @@ describe('PostgreSQL stopped and started mid-batch', () => {
     expect(service.stderr()).not.toContain('uncaught');
     expect(service.lines.join('\n')).not.toContain('uncaught exception');
     // The stop landed mid-batch: jobs were still to finish after it.
-    const after = await query<{ n: string }>("select count(*) as n from jobs where queue = 'invoice.process' and finished_at > $1", [haltedAt]);
+    const after = await query<{ n: string }>(
+      "select count(*) as n from jobs where queue = 'invoice.process' and finished_at > $1",
+      [haltedAt],
+    );
     expect(Number(after[0]?.n)).toBeGreaterThan(0);
-    if (process.env.OUTAGE_DEBUG) process.stdout.write(`${service.lines.filter((l) => /unreachable|released|WARN|ERROR/.test(l)).slice(0, 40).join('\n')}\n`);
-    process.stdout.write(`store outage: first job done ${firstJobMs} ms after the server was back; files lost ${lost}, doubled ${doubled}\n`);
+    if (process.env.OUTAGE_DEBUG)
+      process.stdout.write(
+        `${service.lines
+          .filter((l) => /unreachable|released|WARN|ERROR/.test(l))
+          .slice(0, 40)
+          .join('\n')}\n`,
+      );
+    process.stdout.write(
+      `store outage: first job done ${firstJobMs} ms after the server was back; files lost ${lost}, doubled ${doubled}\n`,
+    );
     expect((await service.stop()).code).toBe(0);
     service = null;
   }, 180_000);
@@ -156,10 +204,23 @@ describe.each(STORE_KINDS)('an upload when the store goes away half way, on %s',
         writeFileSync(path, `<x n="${i}"/>`);
         return { fileName: name, mimeType: 'text/xml', size: 10, path, sha256: `sha-${i}-${kind}` };
       });
-      await expect(recordInvoiceFiles(new IntakeRecords(t.store), queue, pipelineFollowers(configSchema.parse({}), t.store), 'http', {}, files)).rejects.toThrow('Connection terminated');
+      await expect(
+        recordInvoiceFiles(
+          new IntakeRecords(t.store),
+          queue,
+          pipelineFollowers(configSchema.parse({}), t.store),
+          'http',
+          {},
+          files,
+        ),
+      ).rejects.toThrow('Connection terminated');
       const rows = await t.store.db.selectFrom('jobs').select('id').execute();
       const recorded = await new IntakeRecords(t.store).db.selectFrom('files').select('id').execute();
-      expect({ jobs: rows.length, files: recorded.length, onDisk: files.filter((f) => existsSync(f.path)).length }).toEqual({ jobs: 0, files: 0, onDisk: 0 });
+      expect({
+        jobs: rows.length,
+        files: recorded.length,
+        onDisk: files.filter((f) => existsSync(f.path)).length,
+      }).toEqual({ jobs: 0, files: 0, onDisk: 0 });
       await base.stop(100);
     } finally {
       await t.cleanup();

@@ -19,11 +19,44 @@ const certs = tempDir('centinela-tls-');
 /** A CA and a server certificate it signed for 127.0.0.1 and localhost (openssl, as an operator would). */
 function makeCertificates(): { cert: string; key: string } {
   const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: certs, stdio: 'ignore' });
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=Centinela Test CA');
+  ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Centinela Test CA',
+  );
   ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
   writeFileSync(join(certs, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'san.ext');
-  return { cert: readFileSync(join(certs, 'server.crt'), 'utf8'), key: readFileSync(join(certs, 'server.key'), 'utf8') };
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.crt',
+    '-days',
+    '2',
+    '-extfile',
+    'san.ext',
+  );
+  return {
+    cert: readFileSync(join(certs, 'server.crt'), 'utf8'),
+    key: readFileSync(join(certs, 'server.key'), 'utf8'),
+  };
 }
 
 beforeAll(async () => {
@@ -44,7 +77,9 @@ function url(params: Record<string, string>): string {
 async function encrypted(databaseUrl: string): Promise<boolean> {
   const store = await openSpec({ kind: 'postgres', dataDir: tempDir(), databaseUrl });
   try {
-    const { rows } = await sql<{ ssl: boolean }>`select ssl from pg_stat_ssl where pid = pg_backend_pid()`.execute(store.db);
+    const { rows } = await sql<{ ssl: boolean }>`select ssl from pg_stat_ssl where pid = pg_backend_pid()`.execute(
+      store.db,
+    );
     return rows[0]?.ssl === true;
   } finally {
     await store.close();
@@ -63,19 +98,34 @@ describe('PostgreSQL over TLS', () => {
   });
 
   it('verify-full without the CA is refused in one line that says what to do, with no driver warning', async () => {
-    const r = await runCli(['start'], { cwd: tempDir(), env: { DATABASE_URL: url({ sslmode: 'verify-full' }), CENTINELA_LOG_STDOUT: 'false' } });
+    const r = await runCli(['start'], {
+      cwd: tempDir(),
+      env: { DATABASE_URL: url({ sslmode: 'verify-full' }), CENTINELA_LOG_STDOUT: 'false' },
+    });
     expect(r.code).toBe(78);
     expect(r.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^centinela: DATABASE_URL \(postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres\): TLS: the server's certificate was not accepted \(unable to verify the first certificate\); give its CA with sslrootcert=/),
+      expect.stringMatching(
+        /^centinela: DATABASE_URL \(postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres\): TLS: the server's certificate was not accepted \(unable to verify the first certificate\); give its CA with sslrootcert=/,
+      ),
     ]);
   });
 
   it('sslmode=require prints no driver warning, and a CA file that is not there is one line', async () => {
     const ok = await runCli(['doctor'], { cwd: tempDir(), env: { DATABASE_URL: url({ sslmode: 'require' }) } });
     expect(ok.stderr).not.toContain('SECURITY WARNING');
-    const missing = await runCli(['start'], { cwd: tempDir(), env: { DATABASE_URL: url({ sslmode: 'verify-full', sslrootcert: join(certs, 'nope.crt') }), CENTINELA_LOG_STDOUT: 'false' } });
+    const missing = await runCli(['start'], {
+      cwd: tempDir(),
+      env: {
+        DATABASE_URL: url({ sslmode: 'verify-full', sslrootcert: join(certs, 'nope.crt') }),
+        CENTINELA_LOG_STDOUT: 'false',
+      },
+    });
     expect(missing.code).toBe(78);
-    expect(missing.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^centinela: DATABASE_URL: sslrootcert=\S+nope\.crt cannot be read \(ENOENT\); put the file there/)]);
+    expect(missing.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^centinela: DATABASE_URL: sslrootcert=\S+nope\.crt cannot be read \(ENOENT\); put the file there/,
+      ),
+    ]);
   });
 
   it('reads sslmode as libpq does and leaves other URLs as they are', () => {
@@ -85,7 +135,9 @@ describe('PostgreSQL over TLS', () => {
     expect(pgConnectionString(`${base}?sslmode=disable`)).toBe(`${base}?sslmode=disable`);
     expect(pgConnectionString(`${base}?sslmode=require`)).toBe(`${base}?sslmode=require&uselibpqcompat=true`);
     expect(pgConnectionString(`${base}?sslmode=allow`)).toBe(`${base}?sslmode=prefer&uselibpqcompat=true`);
-    expect(() => pgConnectionString(`${base}?sslmode=strict`)).toThrow(/sslmode=strict is not a mode; use one of disable, allow, prefer, require, verify-ca, verify-full, no-verify/);
+    expect(() => pgConnectionString(`${base}?sslmode=strict`)).toThrow(
+      /sslmode=strict is not a mode; use one of disable, allow, prefer, require, verify-ca, verify-full, no-verify/,
+    );
     expect(() => pgConnectionString(`${base}?sslmode=verify-ca`)).toThrow(/verify-ca needs sslrootcert/);
   });
 });

@@ -29,7 +29,10 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     const later: StoreMigration = {
       name: '0900_later',
       async up(d) {
-        await d.schema.createTable('later_things').addColumn('id', 'integer', (c) => c.primaryKey()).execute();
+        await d.schema
+          .createTable('later_things')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .execute();
       },
     };
     expect(await pendingMigrations(db, t.store.kind, [...MIGRATIONS, later])).toEqual(['0900_later']);
@@ -47,13 +50,17 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
         await sql`create table jobs (id integer)`.execute(d); // jobs exists already
       },
     };
-    await expect(migrateToLatest(t.store.db as never, t.store.kind, [...MIGRATIONS, broken])).rejects.toThrow(/migration 0901_broken failed/);
+    await expect(migrateToLatest(t.store.db as never, t.store.kind, [...MIGRATIONS, broken])).rejects.toThrow(
+      /migration 0901_broken failed/,
+    );
   });
 
   it('enforces one live job per key in the database itself', async () => {
     t = await createTestStore(kind);
     const now = Date.now();
-    const row = (state: string) => sql`insert into jobs (queue, payload, key, state, priority, run_at, attempts, max_attempts, backoff_base_ms, backoff_cap_ms, created_at, updated_at)
+    const row = (
+      state: string,
+    ) => sql`insert into jobs (queue, payload, key, state, priority, run_at, attempts, max_attempts, backoff_base_ms, backoff_cap_ms, created_at, updated_at)
       values ('q', '{}', 'same', ${state}, 0, ${now}, 0, 1, 1, 1, ${now}, ${now})`;
     await row('done').execute(t.store.db);
     await row('done').execute(t.store.db); // finished jobs may share a key
@@ -64,7 +71,9 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
   it('returns integer times and ids as numbers', async () => {
     t = await createTestStore(kind);
     const now = Date.now();
-    await sql`insert into heartbeats (id, module, host, pid, state, started_at, beat_at) values ('x', 'm', 'h', 1, 'running', ${now}, ${now})`.execute(t.store.db);
+    await sql`insert into heartbeats (id, module, host, pid, state, started_at, beat_at) values ('x', 'm', 'h', 1, 'running', ${now}, ${now})`.execute(
+      t.store.db,
+    );
     const beat = await t.store.db.selectFrom('heartbeats').selectAll().executeTakeFirstOrThrow();
     expect(beat.beat_at).toBe(now);
     expect(typeof beat.beat_at).toBe('number');

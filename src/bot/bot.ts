@@ -133,18 +133,28 @@ export class BotModule implements Module {
     const { config, token } = this.#d;
     const bot = this.#bot;
     const api = this.#plainApi;
-    const gotMe = await this.#untilAnswered('getMe', async (signal) => {
-      bot.botInfo = await api.getMe(signal as never);
-    }, firstTryDone);
+    const gotMe = await this.#untilAnswered(
+      'getMe',
+      async (signal) => {
+        bot.botInfo = await api.getMe(signal as never);
+      },
+      firstTryDone,
+    );
     if (!gotMe) return;
     this.outbox.telegramAnswered();
-    await this.commands.publish(bot.api, this.#users).catch((err: unknown) => this.#log.warn({ err }, 'could not set the command menus'));
+    await this.commands
+      .publish(bot.api, this.#users)
+      .catch((err: unknown) => this.#log.warn({ err }, 'could not set the command menus'));
     this.intake.work(new TelegramFiles(bot.api, token, config.telegram), notifier, this.#log);
     this.#ready = true;
     if (config.telegram.webhook_url) {
       const url = config.telegram.webhook_url;
       const set = await this.#untilAnswered('setWebhook', async (signal) => {
-        await api.setWebhook(url, { secret_token: webhookSecret(token), allowed_updates: [...ALLOWED_UPDATES] }, signal as never);
+        await api.setWebhook(
+          url,
+          { secret_token: webhookSecret(token), allowed_updates: [...ALLOWED_UPDATES] },
+          signal as never,
+        );
       });
       if (!set) return;
       await this.#setHealth('running', null);
@@ -159,14 +169,21 @@ export class BotModule implements Module {
       });
       void this.#runner.task()?.catch((err: unknown) => this.#pollingFailed(err));
     }
-    this.#log.info({ bot: bot.botInfo.username, api_root: config.telegram.api_root, local_mode: config.telegram.local_mode }, 'Telegram intake on');
+    this.#log.info(
+      { bot: bot.botInfo.username, api_root: config.telegram.api_root, local_mode: config.telegram.local_mode },
+      'Telegram intake on',
+    );
   }
 
   /**
    * Calls the Bot API until it answers, however long that takes: false when the token is refused (401, final) or
    * the module stops. Each failure waits at most polling.ts's cap, so the answer is seen soon after an outage.
    */
-  async #untilAnswered(method: string, call: (signal: AbortSignal) => Promise<void>, failedOnce: () => void = () => {}): Promise<boolean> {
+  async #untilAnswered(
+    method: string,
+    call: (signal: AbortSignal) => Promise<void>,
+    failedOnce: () => void = () => {},
+  ): Promise<boolean> {
     const signal = this.#stopping.signal;
     for (let failures = 0; !signal.aborted; ) {
       try {
@@ -175,16 +192,28 @@ export class BotModule implements Module {
       } catch (err) {
         if (signal.aborted) return false;
         if (err instanceof GrammyError && err.error_code === 401) {
-          this.#log.error({ error: err.description }, 'Telegram refused the bot token (401 Unauthorized): Telegram intake is off; set the right TELEGRAM_BOT_TOKEN and restart');
-          await this.#setHealth('off', 'the Bot API refused the token (401): set the right TELEGRAM_BOT_TOKEN and restart');
+          this.#log.error(
+            { error: err.description },
+            'Telegram refused the bot token (401 Unauthorized): Telegram intake is off; set the right TELEGRAM_BOT_TOKEN and restart',
+          );
+          await this.#setHealth(
+            'off',
+            'the Bot API refused the token (401): set the right TELEGRAM_BOT_TOKEN and restart',
+          );
           return false;
         }
         failures++;
         const wait = retryDelayMs(err, failures);
         if (failures === 1 || failures % LOG_EVERY_FAILURES === 0) {
-          this.#log.warn({ error: describe(err), failures }, `the Bot API does not answer ${method} yet: Telegram intake waits and tries again`);
+          this.#log.warn(
+            { error: describe(err), failures },
+            `the Bot API does not answer ${method} yet: Telegram intake waits and tries again`,
+          );
         }
-        await this.#setHealth('waiting', `the Bot API does not answer: ${describe(err)} (${failures} tries; trying again every ${Math.ceil(wait / 1000)} s or less)`);
+        await this.#setHealth(
+          'waiting',
+          `the Bot API does not answer: ${describe(err)} (${failures} tries; trying again every ${Math.ceil(wait / 1000)} s or less)`,
+        );
         failedOnce();
         await pause(wait, signal);
       }
@@ -197,7 +226,8 @@ export class BotModule implements Module {
     const was = this.#health.state;
     this.#health.lastOkAt = Date.now();
     if (was !== 'running') {
-      if (was === 'waiting' && this.#health.detail?.startsWith('polls fail')) this.#log.info('Telegram answers again: updates flow');
+      if (was === 'waiting' && this.#health.detail?.startsWith('polls fail'))
+        this.#log.info('Telegram answers again: updates flow');
       this.outbox.telegramAnswered();
       await this.#setHealth('running', null);
     } else if (Date.now() - this.#healthWrittenAt >= HEALTH_WRITE_EVERY_MS) {
@@ -209,7 +239,8 @@ export class BotModule implements Module {
     if (failures === 1 || failures % LOG_EVERY_FAILURES === 0) {
       this.#log.warn({ error: describe(err), failures, retry_in_ms: wait }, 'Telegram polling failed; trying again');
     }
-    if (this.#health.state === 'running' || failures === 1) await this.#setHealth('waiting', `polls fail: ${describe(err)}`);
+    if (this.#health.state === 'running' || failures === 1)
+      await this.#setHealth('waiting', `polls fail: ${describe(err)}`);
   }
 
   /** The module status (for /status and /healthz) and the shared source health (for the monitor) in one place. */
@@ -219,16 +250,24 @@ export class BotModule implements Module {
     const mode = this.#d.config.telegram.webhook_url ? 'webhook' : 'long polling';
     this.#state =
       state === 'running'
-        ? { state: 'running', detail: `@${this.#bot.botInfo.username}, ${mode}${this.#d.config.telegram.local_mode ? ', local Bot API server' : ''}` }
+        ? {
+            state: 'running',
+            detail: `@${this.#bot.botInfo.username}, ${mode}${this.#d.config.telegram.local_mode ? ', local Bot API server' : ''}`,
+          }
         : state === 'stopped'
           ? { state: 'stopped' }
-          : { state: state === 'off' ? 'off' : 'degraded', detail: `Telegram intake is not running: ${detail ?? state}` };
+          : {
+              state: state === 'off' ? 'off' : 'degraded',
+              detail: `Telegram intake is not running: ${detail ?? state}`,
+            };
     await this.#writeHealth();
   }
 
   async #writeHealth(): Promise<void> {
     this.#healthWrittenAt = Date.now();
-    await writeSourceHealth(this.#d.store, 'telegram', this.#health).catch((err: unknown) => this.#log.warn({ err }, 'could not record the state of Telegram intake'));
+    await writeSourceHealth(this.#d.store, 'telegram', this.#health).catch((err: unknown) =>
+      this.#log.warn({ err }, 'could not record the state of Telegram intake'),
+    );
   }
 
   /**
@@ -239,7 +278,8 @@ export class BotModule implements Module {
     const secret = Buffer.from(webhookSecret(this.#d.token));
     app.post(WEBHOOK_PATH, async (req, reply) => {
       const given = Buffer.from(String(req.headers['x-telegram-bot-api-secret-token'] ?? ''));
-      if (given.length !== secret.length || !timingSafeEqual(given, secret)) return reply.code(401).send({ error: 'wrong secret token' });
+      if (given.length !== secret.length || !timingSafeEqual(given, secret))
+        return reply.code(401).send({ error: 'wrong secret token' });
       if (!this.#ready) return reply.code(503).send({ error: 'the bot is starting' }); // Telegram retries later
       const update = req.body as Update;
       if (typeof update?.update_id !== 'number') return reply.code(400).send({ error: 'not a Telegram update' });
@@ -263,12 +303,16 @@ export class BotModule implements Module {
 
   #routes(bot: Bot, notifier: TelegramNotifier): void {
     const { config } = this.#d;
-    bot.catch((err) => this.#log.error({ err: err.error, request_id: `u-${err.ctx.update.update_id}` }, 'update handler failed'));
+    bot.catch((err) =>
+      this.#log.error({ err: err.error, request_id: `u-${err.ctx.update.update_id}` }, 'update handler failed'),
+    );
     bot.use(async (ctx, next) => {
       const chat = ctx.chat;
       // Groups only if listed; elsewhere stay silent (a bot added to a random group must not chatter). An admin
       // group gets the alerts, so presses on their buttons count there too.
-      const listed = config.telegram.groups.includes(chat?.id ?? 0) || (ctx.callbackQuery !== undefined && config.telegram.admin_chats.includes(chat?.id ?? 0));
+      const listed =
+        config.telegram.groups.includes(chat?.id ?? 0) ||
+        (ctx.callbackQuery !== undefined && config.telegram.admin_chats.includes(chat?.id ?? 0));
       if (chat && chat.type !== 'private' && !listed) return;
       const user = this.#users.get(ctx.from?.id);
       if (!user) {
@@ -281,7 +325,13 @@ export class BotModule implements Module {
       const user = this.#users.get(ctx.from.id);
       if (!user) return;
       const log = this.#log.child({ request_id: `u-${ctx.update.update_id}` });
-      await handleCallback(ctx, user, { records: this.#monitor, t: this.#t, log, store: this.#d.store, dataDir: this.#d.config.paths.data });
+      await handleCallback(ctx, user, {
+        records: this.#monitor,
+        t: this.#t,
+        log,
+        store: this.#d.store,
+        dataDir: this.#d.config.paths.data,
+      });
     });
     bot.on('message:text', async (ctx) => {
       const user = this.#users.get(ctx.from.id);
@@ -305,7 +355,8 @@ export class BotModule implements Module {
   async #refuse(ctx: Context): Promise<void> {
     const from = ctx.from;
     if (!from) return;
-    const name = [from.first_name, from.last_name].filter(Boolean).join(' ') + (from.username ? ` (@${from.username})` : '');
+    const name =
+      [from.first_name, from.last_name].filter(Boolean).join(' ') + (from.username ? ` (@${from.username})` : '');
     const refusal = this.#t.t(langOf(from.language_code), 'refused', { id: String(from.id) });
     // A press on a button is answered where it was made (the spinner stops), not with a message in the chat.
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: refusal, show_alert: true });
@@ -323,7 +374,9 @@ export class BotModule implements Module {
   #pollingFailed(err: unknown): void {
     const conflict = err instanceof GrammyError && err.error_code === 409;
     if (!conflict) {
-      const why = isFinal(err) ? 'the Bot API refused the token (401): set the right TELEGRAM_BOT_TOKEN and restart' : `polling stopped: ${describe(err)}`;
+      const why = isFinal(err)
+        ? 'the Bot API refused the token (401): set the right TELEGRAM_BOT_TOKEN and restart'
+        : `polling stopped: ${describe(err)}`;
       void this.#setHealth('off', why);
       this.#log.error({ err }, `Telegram polling stopped: ${why}`);
       return;
@@ -357,5 +410,5 @@ export class BotModule implements Module {
 }
 
 function describe(err: unknown): string {
-  return err instanceof GrammyError ? `${err.error_code} ${err.description}` : (err as Error)?.message ?? String(err);
+  return err instanceof GrammyError ? `${err.error_code} ${err.description}` : ((err as Error)?.message ?? String(err));
 }

@@ -14,7 +14,14 @@ import { reviewKeyboard } from './review-buttons.ts';
 
 const EVERYONE = ['admin', 'staff', 'model'] as const;
 
-export function registerBuiltins(commands: Commands, intake: Intake, status: () => Promise<StatusReport>, store: Store, queue: Queue, prices: Prices): void {
+export function registerBuiltins(
+  commands: Commands,
+  intake: Intake,
+  status: () => Promise<StatusReport>,
+  store: Store,
+  queue: Queue,
+  prices: Prices,
+): void {
   commands.register({
     name: 'start',
     roles: EVERYONE,
@@ -39,7 +46,9 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
     run: async ({ ctx, t }) => {
       const report = await status();
       const paused = await intake.paused();
-      await ctx.reply(`${formatStatus(report, { say: t })}${paused ? `\n${t('status-paused', { reason: paused.reason })}` : ''}`);
+      await ctx.reply(
+        `${formatStatus(report, { say: t })}${paused ? `\n${t('status-paused', { reason: paused.reason })}` : ''}`,
+      );
     },
   });
   commands.register({
@@ -91,15 +100,26 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
       }
       // Each invoice with its file ids, the #N that /batch shows and /retry takes (issue 10.10).
       const filesOf = await records.fileIdsOf(rows.map((r) => r.id));
-      const files = (ids: readonly number[] = []): string => (ids.length ? t('review-files', { count: ids.length, files: ids.map((id) => `#${id}`).join(', ') }) : t('review-no-file'));
+      const files = (ids: readonly number[] = []): string =>
+        ids.length
+          ? t('review-files', { count: ids.length, files: ids.map((id) => `#${id}`).join(', ') })
+          : t('review-no-file');
       // Reasons kept as messages are read in the admin's language; older ones as they were written.
       const problems = (r: InvoiceRow): string => renderAll(readStored(r.problems), t) || t('review-no-problem');
       // 20 lines must fit one message (4,096 characters): a long reason is cut; `centinela invoices review` has it whole.
       const line = (r: InvoiceRow): string =>
-        t('review-line', { id: String(r.id), files: files(filesOf.get(r.id)), issuer: r.issuer_rfc ?? r.issuer_name ?? t('review-no-issuer'), total: r.total ?? t('review-no-total'), problems: problems(r) });
+        t('review-line', {
+          id: String(r.id),
+          files: files(filesOf.get(r.id)),
+          issuer: r.issuer_rfc ?? r.issuer_name ?? t('review-no-issuer'),
+          total: r.total ?? t('review-no-total'),
+          problems: problems(r),
+        });
       const lines = rows.map(line).map((l) => (l.length > 190 ? `${l.slice(0, 189)}…` : l));
       // Approve or reject each one with its buttons.
-      await ctx.reply(`${t('review-title', { count: rows.length })}\n${lines.join('\n')}`, { reply_markup: { inline_keyboard: reviewKeyboard(rows, t) } });
+      await ctx.reply(`${t('review-title', { count: rows.length })}\n${lines.join('\n')}`, {
+        reply_markup: { inline_keyboard: reviewKeyboard(rows, t) },
+      });
     },
   });
   commands.register({
@@ -123,7 +143,11 @@ export function registerBuiltins(commands: Commands, intake: Intake, status: () 
       const downloads = report.retried.filter((r) => r.queue === DOWNLOAD_QUEUE.name);
       const files = [...new Set(report.retried.map((r) => r.fileId).filter((id) => id !== null))].map((id) => `#${id}`);
       const answer = report.retried.length
-        ? t('retried', { downloads: downloads.length, invoices: report.retried.length - downloads.length, files: files.join(', ') || '—' })
+        ? t('retried', {
+            downloads: downloads.length,
+            invoices: report.retried.length - downloads.length,
+            files: files.join(', ') || '—',
+          })
         : t('retried-none');
       await ctx.reply([answer, ...notes].join('\n'));
     },

@@ -74,7 +74,13 @@ export async function handleCallback(ctx: Context, user: BotUser, deps: Callback
   await ctx.answerCallbackQuery({ text: answer });
 }
 
-async function act(ctx: Context, user: BotUser, press: { action: IncidentButton; id: number }, { incidents, silences }: MonitorRecords, t: T): Promise<string> {
+async function act(
+  ctx: Context,
+  user: BotUser,
+  press: { action: IncidentButton; id: number },
+  { incidents, silences }: MonitorRecords,
+  t: T,
+): Promise<string> {
   const id = String(press.id);
   const incident = await incidents.get(press.id);
   if (!incident) return t('button-gone', { id });
@@ -86,11 +92,18 @@ async function act(ctx: Context, user: BotUser, press: { action: IncidentButton;
       if (incident.action === null) return t('button-retry-no-repair', { id });
       return (await incidents.requestRetry(press.id)) ? t('button-retry-done', { id }) : t('button-gone', { id });
     case 'silence': {
-      const s = await silences.add({ matcher: incident.rule, durationMs: SILENCE_BUTTON_MS, reason: 'button', by: user.name });
+      const s = await silences.add({
+        matcher: incident.rule,
+        durationMs: SILENCE_BUTTON_MS,
+        reason: 'button',
+        by: user.name,
+      });
       return t('button-silence-done', { rule: s.matcher, until: formatTime(s.until) });
     }
     case 'details':
-      await ctx.api.sendMessage(ctx.chat?.id ?? user.id, await details(incident, incidents, user.language, t), { parse_mode: 'HTML' });
+      await ctx.api.sendMessage(ctx.chat?.id ?? user.id, await details(incident, incidents, user.language, t), {
+        parse_mode: 'HTML',
+      });
       return t('button-details-done');
   }
 }
@@ -100,7 +113,10 @@ async function details(incident: Incident, incidents: MonitorRecords['incidents'
   const events = await incidents.events(incident.id);
   const lines = [...events]
     .reverse()
-    .map((e) => `${escapeHtml(formatTime(e.at))} <b>${escapeHtml(e.state)}</b>${e.detail ? ` — ${escapeHtml(e.detail)}` : ''}`);
+    .map(
+      (e) =>
+        `${escapeHtml(formatTime(e.at))} <b>${escapeHtml(e.state)}</b>${e.detail ? ` — ${escapeHtml(e.detail)}` : ''}`,
+    );
   const head = [formatIncident(incident, lang), '', `<b>${escapeHtml(t('details-events'))}</b>`];
   return fitMessage(head, lines, (n) => escapeHtml(t('details-more', { count: n })));
 }

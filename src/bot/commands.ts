@@ -65,7 +65,9 @@ export class Commands {
       await api.setMyCommands(this.#menu(publicCommands, lang), { language_code: lang === 'es' ? undefined : lang });
     }
     for (const user of users.all()) {
-      await api.setMyCommands(this.#menu(this.for(user.role), user.language), { scope: { type: 'chat', chat_id: user.id } });
+      await api.setMyCommands(this.#menu(this.for(user.role), user.language), {
+        scope: { type: 'chat', chat_id: user.id },
+      });
     }
   }
 

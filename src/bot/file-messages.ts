@@ -50,7 +50,11 @@ export async function handleFileMessage(ctx: Context, user: BotUser, d: FileMess
   }
   if (!d.config.telegram.local_mode && incoming.size !== null && incoming.size > CLOUD_DOWNLOAD_LIMIT) {
     await ctx.reply(t('too-big-cloud', { size: formatBytes(incoming.size) }));
-    await d.notifier.alertAdmins('admin-cloud-limit', { name: user.name, size: formatBytes(incoming.size) }, `cloud-limit:${new Date().toISOString().slice(0, 10)}`);
+    await d.notifier.alertAdmins(
+      'admin-cloud-limit',
+      { name: user.name, size: formatBytes(incoming.size) },
+      `cloud-limit:${new Date().toISOString().slice(0, 10)}`,
+    );
     return;
   }
 
@@ -81,15 +85,29 @@ export async function handleFileMessage(ctx: Context, user: BotUser, d: FileMess
       // An album item that comes after its album's receipt went out gets a receipt of its own (issue 10.7).
       const album = msg.media_group_id !== undefined && batch.state === 'open';
       const receipt = receiptOf(purpose, incoming, batch.id, paused !== null, album, newBatch);
-      if (receipt) await d.notifier.send(chatId, user.language, receipt.key, receipt.vars, `receipt:file:${file.id}`, trx);
+      if (receipt)
+        await d.notifier.send(chatId, user.language, receipt.key, receipt.vars, `receipt:file:${file.id}`, trx);
     },
   );
   if (!result.created) {
-    d.log.info({ update_id: ctx.update.update_id, file_id: result.file.id }, 'update seen before: nothing recorded twice');
+    d.log.info(
+      { update_id: ctx.update.update_id, file_id: result.file.id },
+      'update seen before: nothing recorded twice',
+    );
     return;
   }
   d.notifier.committed?.();
-  d.log.info({ file_id: result.file.id, batch: result.batch.id, kind: incoming.kind, purpose, bytes: incoming.size, user: user.name }, 'file received');
+  d.log.info(
+    {
+      file_id: result.file.id,
+      batch: result.batch.id,
+      kind: incoming.kind,
+      purpose,
+      bytes: incoming.size,
+      user: user.name,
+    },
+    'file received',
+  );
 }
 
 /** What a file's sender is told at once: nothing for an album item (the album gets one receipt when complete). */
@@ -105,29 +123,54 @@ function receiptOf(
   if (album) return null;
   if (purpose === 'invoice') return { key: 'receipt-invoice', vars: { batch: batchId } };
   // Telegram does not always give a size: then none is shown (never "0 B").
-  return incoming.size ? { key: 'receipt-video', vars: { size: formatBytes(incoming.size) } } : { key: 'receipt-video-nosize', vars: {} };
+  return incoming.size
+    ? { key: 'receipt-video', vars: { size: formatBytes(incoming.size) } }
+    : { key: 'receipt-video-nosize', vars: {} };
 }
 
 function fileOf(msg: NonNullable<Context['message']>): Incoming | null {
   if (msg.video) {
     const v = msg.video;
-    return { kind: 'video', telegramFileId: v.file_id, telegramFileUniqueId: v.file_unique_id, fileName: v.file_name ?? null, mimeType: v.mime_type ?? null, size: v.file_size ?? null };
+    return {
+      kind: 'video',
+      telegramFileId: v.file_id,
+      telegramFileUniqueId: v.file_unique_id,
+      fileName: v.file_name ?? null,
+      mimeType: v.mime_type ?? null,
+      size: v.file_size ?? null,
+    };
   }
   if (msg.document) {
     const f = msg.document;
-    return { kind: 'document', telegramFileId: f.file_id, telegramFileUniqueId: f.file_unique_id, fileName: f.file_name ?? null, mimeType: f.mime_type ?? null, size: f.file_size ?? null };
+    return {
+      kind: 'document',
+      telegramFileId: f.file_id,
+      telegramFileUniqueId: f.file_unique_id,
+      fileName: f.file_name ?? null,
+      mimeType: f.mime_type ?? null,
+      size: f.file_size ?? null,
+    };
   }
   if (msg.photo?.length) {
     const p = msg.photo[msg.photo.length - 1]; // the largest size comes last
     if (!p) return null;
-    return { kind: 'photo', telegramFileId: p.file_id, telegramFileUniqueId: p.file_unique_id, fileName: null, mimeType: 'image/jpeg', size: p.file_size ?? null };
+    return {
+      kind: 'photo',
+      telegramFileId: p.file_id,
+      telegramFileUniqueId: p.file_unique_id,
+      fileName: null,
+      mimeType: 'image/jpeg',
+      size: p.file_size ?? null,
+    };
   }
   return null;
 }
 
 /** Videos from models go to their folder; invoices from staff (and admins) to the invoice pipeline. */
 function purposeOf(user: BotUser, f: Incoming): Purpose | null {
-  const isVideo = f.kind === 'video' || (f.kind === 'document' && (/^video\//i.test(f.mimeType ?? '') || VIDEO_NAME.test(f.fileName ?? '')));
+  const isVideo =
+    f.kind === 'video' ||
+    (f.kind === 'document' && (/^video\//i.test(f.mimeType ?? '') || VIDEO_NAME.test(f.fileName ?? '')));
   if (isVideo) return user.folder ? 'video' : null;
   if (user.role === 'model') return null;
   if (f.kind === 'photo') return 'invoice';

@@ -8,7 +8,12 @@ import { Maintenance, maintenanceTargets } from '../monitor/index.ts';
 import type { Commands } from './commands.ts';
 import { formatTime } from '../core/format.ts';
 
-export function registerMaintenanceCommand(commands: Commands, store: Store, monitor: Config['monitor'], log: Logger): void {
+export function registerMaintenanceCommand(
+  commands: Commands,
+  store: Store,
+  monitor: Config['monitor'],
+  log: Logger,
+): void {
   let windows: Maintenance | null = null;
   commands.register({
     name: 'maintenance',
@@ -21,12 +26,16 @@ export function registerMaintenanceCommand(commands: Commands, store: Store, mon
       try {
         if (target === undefined) {
           const active = await windows.active();
-          const lines = active.map((w) => t('maintenance-line', { target: w.target, until: formatTime(w.until), by: w.by, reason: w.reason || '—' }));
+          const lines = active.map((w) =>
+            t('maintenance-line', { target: w.target, until: formatTime(w.until), by: w.by, reason: w.reason || '—' }),
+          );
           await ctx.reply(active.length === 0 ? t('maintenance-none') : [t('maintenance-title'), ...lines].join('\n'));
           return;
         }
         if (duration === 'off') {
-          await ctx.reply((await windows.end(target)) ? t('maintenance-ended', { target }) : t('maintenance-not-active', { target }));
+          await ctx.reply(
+            (await windows.end(target)) ? t('maintenance-ended', { target }) : t('maintenance-not-active', { target }),
+          );
           return;
         }
         const durationMs = duration === undefined ? null : parseDuration(duration);

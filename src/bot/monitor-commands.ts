@@ -38,7 +38,13 @@ const SEVERITY_MARK: Record<Incident['severity'], string> = { critical: '🔴', 
  * Lines under a head, cut to fit one Telegram message. `hidden` lines were left out already; the lines left out in
  * all are counted in a last line, `more(n)`.
  */
-export function fitMessage(head: string[], lines: string[], more: (n: number) => string, hidden = 0, limit = MAX_MESSAGE_LENGTH): string {
+export function fitMessage(
+  head: string[],
+  lines: string[],
+  more: (n: number) => string,
+  hidden = 0,
+  limit = MAX_MESSAGE_LENGTH,
+): string {
   const out = [...head];
   let length = out.join('\n').length;
   for (const [i, line] of lines.entries()) {
@@ -84,7 +90,9 @@ async function errors({ ctx, args, t }: CommandCall, { incidents }: MonitorRecor
     await ctx.reply(t('errors-usage'));
     return;
   }
-  const counts = (await incidents.countsByType()).filter((c) => c.open > 0 && (type === undefined || c.errorType === type));
+  const counts = (await incidents.countsByType()).filter(
+    (c) => c.open > 0 && (type === undefined || c.errorType === type),
+  );
   const open = counts.reduce((n, c) => n + c.open, 0);
   const list = await incidents.list({ open: true, type, limit: ERRORS_SHOWN });
   if (list.length === 0) {
@@ -92,7 +100,9 @@ async function errors({ ctx, args, t }: CommandCall, { incidents }: MonitorRecor
     return;
   }
   const total = Math.max(open, list.length);
-  const head = [type === undefined ? t('errors-title', { count: total }) : t('errors-title-type', { type, count: total })];
+  const head = [
+    type === undefined ? t('errors-title', { count: total }) : t('errors-title-type', { type, count: total }),
+  ];
   if (type === undefined) {
     const shown = counts.slice(0, TYPES_SHOWN).map((c) => `${c.errorType} ${c.open}/${c.count}`);
     head.push(`${t('errors-by-type')} ${shown.join(' · ')}${counts.length > TYPES_SHOWN ? ' · …' : ''}`);
@@ -153,7 +163,13 @@ async function listSilences({ ctx, t }: CommandCall, { silences }: MonitorRecord
     return;
   }
   const lines = list.map((s) =>
-    t('silences-line', { id: String(s.id), matcher: s.matcher, until: formatTime(s.until), by: s.by, reason: s.reason === '' ? '—' : s.reason }),
+    t('silences-line', {
+      id: String(s.id),
+      matcher: s.matcher,
+      until: formatTime(s.until),
+      by: s.by,
+      reason: s.reason === '' ? '—' : s.reason,
+    }),
   );
   await ctx.reply(fitMessage([t('silences-title')], lines, (n) => t('silences-more', { count: n })));
 }

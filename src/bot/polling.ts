@@ -64,7 +64,12 @@ export function startPolling(o: PollingOptions): RunnerHandle {
         const timeout = confirmed ? o.timeoutSeconds : 0;
         const cut = AbortSignal.any([signal, AbortSignal.timeout((timeout + POLL_GRACE_SECONDS) * 1000)]);
         const updates = await o.api.getUpdates(
-          { offset, limit: Math.max(1, Math.min(batchSize, 100)), timeout, allowed_updates: [...o.allowedUpdates] as never },
+          {
+            offset,
+            limit: Math.max(1, Math.min(batchSize, 100)),
+            timeout,
+            allowed_updates: [...o.allowedUpdates] as never,
+          },
           cut as unknown as GrammySignal,
         );
         confirmed = true;

@@ -23,10 +23,19 @@ export function reviewKeyboard(rows: readonly InvoiceRow[], t: T): InlineKeyboar
 }
 
 /** Takes the decision for an admin's press; the answer to show them. */
-export async function pressReviewButton(press: { action: 'approve' | 'reject'; id: number }, user: BotUser, store: Store, dataDir: string, t: T): Promise<string> {
+export async function pressReviewButton(
+  press: { action: 'approve' | 'reject'; id: number },
+  user: BotUser,
+  store: Store,
+  dataDir: string,
+  t: T,
+): Promise<string> {
   try {
     const by = `${user.name} (telegram ${user.id})`;
-    await new ReviewRecords(store, dataDir).decide(press.id, { decision: press.action === 'approve' ? 'approved' : 'rejected', by });
+    await new ReviewRecords(store, dataDir).decide(press.id, {
+      decision: press.action === 'approve' ? 'approved' : 'rejected',
+      by,
+    });
     return t(press.action === 'approve' ? 'review-approved' : 'review-rejected', { id: String(press.id) });
   } catch (err) {
     if (err instanceof ReviewError) return err.message;

@@ -30,14 +30,18 @@ export class TelegramFiles implements FileLocator {
       path = (await this.#api.getFile(file.file_id, signal as unknown as Parameters<Api['getFile']>[1])).file_path;
     } catch (err) {
       if (err instanceof GrammyError && /file is too big/i.test(err.description)) {
-        throw new PermanentError('Telegram refuses to give bots files over 20 MB: set up a local Bot API server (telegram.local_mode)');
+        throw new PermanentError(
+          'Telegram refuses to give bots files over 20 MB: set up a local Bot API server (telegram.local_mode)',
+        );
       }
       throw err;
     }
     if (!path) throw new Error('getFile answered without a file_path; Telegram may still be preparing the file');
     if (this.#config.local_mode) {
       if (!isAbsolute(path)) {
-        throw new PermanentError('telegram.local_mode is true but the Bot API server gave a relative file path: is it running with --local?');
+        throw new PermanentError(
+          'telegram.local_mode is true but the Bot API server gave a relative file path: is it running with --local?',
+        );
       }
       return { kind: 'local', path: remapPath(path, this.#config.local_path_remap) };
     }
@@ -61,7 +65,14 @@ export class TelegramNotifier implements Notifier {
     this.#adminChats = adminChats;
   }
 
-  async tell(chatId: number, lang: string, key: string, vars?: Record<string, string | number>, edit?: number, signal?: AbortSignal): Promise<number | undefined> {
+  async tell(
+    chatId: number,
+    lang: string,
+    key: string,
+    vars?: Record<string, string | number>,
+    edit?: number,
+    signal?: AbortSignal,
+  ): Promise<number | undefined> {
     const text = this.#t.t((lang === 'en' ? 'en' : 'es') satisfies Lang, key, vars);
     // grammY types its signal with the abort-controller shim; Node's AbortSignal is what it uses at run time.
     const sig = signal as unknown as Parameters<Api['sendMessage']>[3];
@@ -76,7 +87,14 @@ export class TelegramNotifier implements Notifier {
     return (await this.#api.sendMessage(chatId, text, undefined, sig)).message_id;
   }
 
-  async send(chatId: number, lang: string, key: string, vars: Record<string, string | number>, dedupKey: string, db?: unknown): Promise<void> {
+  async send(
+    chatId: number,
+    lang: string,
+    key: string,
+    vars: Record<string, string | number>,
+    dedupKey: string,
+    db?: unknown,
+  ): Promise<void> {
     const text = this.#t.t((lang === 'en' ? 'en' : 'es') satisfies Lang, key, vars);
     await this.#outbox.enqueue({ chatId, text, format: 'plain', dedupKey }, db as Parameters<Outbox['enqueue']>[1]);
   }
@@ -86,8 +104,14 @@ export class TelegramNotifier implements Notifier {
   }
 
   async alertAdmins(key: string, vars: Record<string, string | number>, dedupKey?: string): Promise<void> {
-    const safe = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? escapeHtml(v) : v]));
-    await this.#outbox.enqueueMany(this.#adminChats, { text: this.#t.t(this.#adminLang, key, safe), format: 'html', dedupKey });
+    const safe = Object.fromEntries(
+      Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? escapeHtml(v) : v]),
+    );
+    await this.#outbox.enqueueMany(this.#adminChats, {
+      text: this.#t.t(this.#adminLang, key, safe),
+      format: 'html',
+      dedupKey,
+    });
   }
 
   text(lang: string, key: string, vars?: Record<string, string | number>): string {

@@ -35,7 +35,9 @@ export async function firstRefusalToday(store: Store, userId: number, name: stri
   const inserted = await db
     .insertInto('refused_senders')
     .values({ user_id: userId, day, name, count: 1 })
-    .onConflict((oc) => oc.columns(['user_id', 'day']).doUpdateSet((eb) => ({ count: eb('refused_senders.count', '+', 1) })))
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'day']).doUpdateSet((eb) => ({ count: eb('refused_senders.count', '+', 1) })),
+    )
     .returning('count')
     .executeTakeFirst();
   return inserted?.count === 1;

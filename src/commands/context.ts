@@ -20,7 +20,14 @@ export async function openContext(configFile: string | undefined): Promise<Comma
   // Opening the store may create it (a command run before the first start): as private as the service's own.
   usePrivateModes(loaded.config.paths.group_readable);
   // Commands print for people; only warnings and errors of the modules they use go to stderr... as JSON lines.
-  const log = await createLog({ level: 'warn', dir: null, stdout: false, rotate: loaded.config.log.rotate, secrets: Object.values(loaded.secrets), stdoutStream: process.stderr });
+  const log = await createLog({
+    level: 'warn',
+    dir: null,
+    stdout: false,
+    rotate: loaded.config.log.rotate,
+    secrets: Object.values(loaded.secrets),
+    stdoutStream: process.stderr,
+  });
   const store = await openMigratedStore(loaded.config, loaded.secrets);
   const queue = queueFor(loaded.config, store, log);
   return {

@@ -25,7 +25,10 @@ export async function monitorChecks(config: Config, env: NodeJS.ProcessEnv = pro
 
 type MonitorApi = typeof MonitorIndex;
 
-async function dockerChecks(m: Config['monitor'], { checkContainers, describeDockerError, openDocker }: MonitorApi): Promise<DoctorCheck[]> {
+async function dockerChecks(
+  m: Config['monitor'],
+  { checkContainers, describeDockerError, openDocker }: MonitorApi,
+): Promise<DoctorCheck[]> {
   if (m.containers.length === 0) return [];
   let containers;
   try {
@@ -35,31 +38,62 @@ async function dockerChecks(m: Config['monitor'], { checkContainers, describeDoc
   }
   const socket = m.docker_socket;
   const fixSocket = 'start Docker, or set monitor.docker_socket to its socket (docker context inspect shows it)';
-  if (!socket) return [{ ok: false, text: 'monitor.docker_socket is empty but monitor.containers lists containers', fix: fixSocket }];
+  if (!socket)
+    return [
+      { ok: false, text: 'monitor.docker_socket is empty but monitor.containers lists containers', fix: fixSocket },
+    ];
   try {
-    if (!statSync(socket).isSocket()) return [{ ok: false, text: `Docker socket ${socket} is not a socket`, fix: fixSocket }];
+    if (!statSync(socket).isSocket())
+      return [{ ok: false, text: `Docker socket ${socket} is not a socket`, fix: fixSocket }];
   } catch (err) {
-    return [{ ok: false, text: `Docker socket ${socket} does not exist (${(err as NodeJS.ErrnoException).code ?? 'error'})`, fix: fixSocket }];
+    return [
+      {
+        ok: false,
+        text: `Docker socket ${socket} does not exist (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        fix: fixSocket,
+      },
+    ];
   }
   try {
     accessSync(socket, constants.R_OK | constants.W_OK);
   } catch {
-    return [{ ok: false, text: `Docker socket ${socket}: permission denied for this user`, fix: 'add the service user to the docker group (usermod -aG docker USER), then log in again' }];
+    return [
+      {
+        ok: false,
+        text: `Docker socket ${socket}: permission denied for this user`,
+        fix: 'add the service user to the docker group (usermod -aG docker USER), then log in again',
+      },
+    ];
   }
   const docker = await openDocker(socket);
   try {
     await docker.ping();
   } catch (err) {
-    return [{ ok: false, text: `Docker at ${socket} does not answer _ping: ${describeDockerError(err)}`, fix: 'check that the Docker daemon runs (systemctl status docker)' }];
+    return [
+      {
+        ok: false,
+        text: `Docker at ${socket} does not answer _ping: ${describeDockerError(err)}`,
+        fix: 'check that the Docker daemon runs (systemctl status docker)',
+      },
+    ];
   }
   const checks: DoctorCheck[] = [{ ok: true, text: `Docker at ${socket} answers` }];
   for (const c of containers) {
     try {
       const info = await docker.describe(c.name);
       if (info.status === 'missing') {
-        checks.push({ ok: false, text: `container ${c.name} does not exist`, fix: 'create it, or remove it from monitor.containers (docker ps -a lists the names)' });
+        checks.push({
+          ok: false,
+          text: `container ${c.name} does not exist`,
+          fix: 'create it, or remove it from monitor.containers (docker ps -a lists the names)',
+        });
       } else if (info.status !== 'running') {
-        checks.push({ ok: false, optional: true, text: `container ${c.name} is ${info.status}`, fix: `docker start ${c.name}, or /maintenance ${c.name} <duration> while it is down on purpose` });
+        checks.push({
+          ok: false,
+          optional: true,
+          text: `container ${c.name} is ${info.status}`,
+          fix: `docker start ${c.name}, or /maintenance ${c.name} <duration> while it is down on purpose`,
+        });
       } else {
         checks.push({ ok: true, text: `container ${c.name} running${info.health ? ` (${info.health})` : ''}` });
       }
@@ -70,20 +104,43 @@ async function dockerChecks(m: Config['monitor'], { checkContainers, describeDoc
   return checks;
 }
 
-async function probeChecks(m: Config['monitor'], env: NodeJS.ProcessEnv, { Probes, unitOf }: MonitorApi): Promise<DoctorCheck[]> {
+async function probeChecks(
+  m: Config['monitor'],
+  env: NodeJS.ProcessEnv,
+  { Probes, unitOf }: MonitorApi,
+): Promise<DoctorCheck[]> {
   if (m.probes.length === 0) return [];
   let probes: Probes;
   try {
     // Measured once, quietly: each line below says what went wrong.
     probes = new Probes({ probes: m.probes, env, intervalMs: 30_000, log: pino({ level: 'silent' }), store: null });
   } catch (err) {
-    return [{ ok: false, text: (err as Error).message, fix: 'fix monitor.probes or the environment; start refuses them as they are' }];
+    return [
+      {
+        ok: false,
+        text: (err as Error).message,
+        fix: 'fix monitor.probes or the environment; start refuses them as they are',
+      },
+    ];
   }
   try {
     return (await probes.tryEach()).map(({ probe, error, count, newestAt }): DoctorCheck => {
       const name = `probe ${probe.name} (${probe.kind})`;
-      if (error) return { ok: false, text: `${name}: ${error.replace(`probe ${probe.name}: `, '')}`, fix: probe.glob ? 'check the glob and the folder\'s permissions' : `check the query and the database in ${probe.database_url_env}` };
-      if (probe.glob && count === 0) return { ok: false, optional: true, text: `${name}: ${probe.glob} matches no file`, fix: 'check the glob (relative paths start at the service\'s working folder)' };
+      if (error)
+        return {
+          ok: false,
+          text: `${name}: ${error.replace(`probe ${probe.name}: `, '')}`,
+          fix: probe.glob
+            ? "check the glob and the folder's permissions"
+            : `check the query and the database in ${probe.database_url_env}`,
+        };
+      if (probe.glob && count === 0)
+        return {
+          ok: false,
+          optional: true,
+          text: `${name}: ${probe.glob} matches no file`,
+          fix: "check the glob (relative paths start at the service's working folder)",
+        };
       const value = count === null ? '' : `${count} ${unitOf(probe)}`;
       const newest = newestAt === null ? '' : `${value ? ', ' : ''}newest ${new Date(newestAt).toISOString()}`;
       return { ok: true, text: `${name}: ${value}${newest || (value ? '' : 'nothing yet')}` };

@@ -28,9 +28,15 @@ export async function doctor(_args: string[], configFile: string | undefined): P
     // The same check `centinela start` runs first: what it refuses, doctor refuses.
     loaded = checkConfiguration({ file: configFile });
     const rules = loaded.config.monitor.rules ? rulesFile(loaded) : 'the shipped rules';
-    checks.push({ ok: true, text: `configuration valid (${loaded.file ?? 'defaults and environment; no config file'}; monitor rules: ${rules})` });
+    checks.push({
+      ok: true,
+      text: `configuration valid (${loaded.file ?? 'defaults and environment; no config file'}; monitor rules: ${rules})`,
+    });
   } catch (err) {
-    const fix = (err as Error).name === 'RulesError' ? 'fix the rules named above; `centinela rules test` shows each' : 'fix the keys named above; config/centinela.example.yaml lists them all';
+    const fix =
+      (err as Error).name === 'RulesError'
+        ? 'fix the rules named above; `centinela rules test` shows each'
+        : 'fix the keys named above; config/centinela.example.yaml lists them all';
     print([{ ok: false, text: (err as Error).message, fix }]);
     return 1;
   }
@@ -52,7 +58,9 @@ export async function doctor(_args: string[], configFile: string | undefined): P
   checks.push({
     ok: Boolean(secrets.TELEGRAM_BOT_TOKEN),
     optional: true,
-    text: secrets.TELEGRAM_BOT_TOKEN ? 'TELEGRAM_BOT_TOKEN is set' : 'TELEGRAM_BOT_TOKEN is not set: Telegram intake is off',
+    text: secrets.TELEGRAM_BOT_TOKEN
+      ? 'TELEGRAM_BOT_TOKEN is set'
+      : 'TELEGRAM_BOT_TOKEN is not set: Telegram intake is off',
     fix: 'create a bot with @BotFather and set TELEGRAM_BOT_TOKEN',
   });
   checks.push(tool('ffprobe', 'video probing (duration, codec)', 'apt-get install ffmpeg'));
@@ -63,7 +71,9 @@ export async function doctor(_args: string[], configFile: string | undefined): P
 
 function print(checks: Check[]): void {
   for (const c of checks) {
-    process.stdout.write(`${c.ok ? '✓' : c.optional ? '!' : '✗'} ${c.text}${!c.ok && c.fix ? `\n    fix: ${c.fix}` : ''}\n`);
+    process.stdout.write(
+      `${c.ok ? '✓' : c.optional ? '!' : '✗'} ${c.text}${!c.ok && c.fix ? `\n    fix: ${c.fix}` : ''}\n`,
+    );
   }
 }
 
@@ -71,7 +81,11 @@ function nodeVersion(): Check {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   // The same floor as bin/centinela.js and package.json's engines: type stripping without a flag.
   const ok = major > 22 || (major === 22 && minor >= 18);
-  return { ok, text: `Node.js ${process.version}`, fix: 'install Node.js 22 LTS or run through npm, which uses the Node 22 in node_modules' };
+  return {
+    ok,
+    text: `Node.js ${process.version}`,
+    fix: 'install Node.js 22 LTS or run through npm, which uses the Node 22 in node_modules',
+  };
 }
 
 function writable(name: string, dir: string): Check {
@@ -83,7 +97,11 @@ function writable(name: string, dir: string): Check {
     accessSync(probe, constants.W_OK | constants.X_OK);
     return { ok: true, text: `${name} ${dir} ${probe === dir ? 'is writable' : 'will be created at start'}` };
   } catch (err) {
-    return { ok: false, text: `${name} ${dir}: ${(err as Error).message}`, fix: `create it and give the service's user write access (chown) or set ${name} elsewhere` };
+    return {
+      ok: false,
+      text: `${name} ${dir}: ${(err as Error).message}`,
+      fix: `create it and give the service's user write access (chown) or set ${name} elsewhere`,
+    };
   }
 }
 
@@ -93,8 +111,14 @@ async function freeDisk(dir: string, disk: Config['disk']): Promise<Check> {
     const { free } = await readFreeSpace(dir);
     const { warn_free: warn, critical_free: critical } = disk;
     const text = `free disk at ${dir}: ${formatBytes(free)}`;
-    if (free < critical) return { ok: false, text: `${text} (below ${formatBytes(critical)}: intake would pause)`, fix: 'free space or move the folder to a larger disk' };
-    if (free < warn) return { ok: false, optional: true, text: `${text} (below ${formatBytes(warn)})`, fix: 'free space soon' };
+    if (free < critical)
+      return {
+        ok: false,
+        text: `${text} (below ${formatBytes(critical)}: intake would pause)`,
+        fix: 'free space or move the folder to a larger disk',
+      };
+    if (free < warn)
+      return { ok: false, optional: true, text: `${text} (below ${formatBytes(warn)})`, fix: 'free space soon' };
     return { ok: true, text };
   } catch (err) {
     return { ok: false, optional: true, text: `free disk at ${dir}: ${(err as Error).message}` };
@@ -120,7 +144,11 @@ async function storeCheck({ config, secrets }: LoadedConfig): Promise<Check> {
     await store.ping();
     const pending = await pendingMigrations(store.db as never, store.kind, MIGRATIONS);
     if (pending.length) {
-      return { ok: false, text: `store ${store.kind} ${store.location} is reachable but ${pending.length} migration(s) have not run: ${pending.join(', ')}`, fix: 'run `centinela start` (migrations run at start)' };
+      return {
+        ok: false,
+        text: `store ${store.kind} ${store.location} is reachable but ${pending.length} migration(s) have not run: ${pending.join(', ')}`,
+        fix: 'run `centinela start` (migrations run at start)',
+      };
     }
     return { ok: true, text: `store ${store.kind} ${store.location} reachable and migrated` };
   } catch (err) {
@@ -131,7 +159,10 @@ async function storeCheck({ config, secrets }: LoadedConfig): Promise<Check> {
     return {
       ok: false,
       text: `store ${kind} ${store?.location ?? (secrets.DATABASE_URL ? describeUrl(secrets.DATABASE_URL) : config.paths.data)} unreachable: ${(err as Error).message}`,
-      fix: kind === 'postgres' ? 'check DATABASE_URL, that the server runs and accepts this host' : 'check that paths.data is writable',
+      fix:
+        kind === 'postgres'
+          ? 'check DATABASE_URL, that the server runs and accepts this host'
+          : 'check that paths.data is writable',
     };
   } finally {
     await store?.close();
@@ -143,7 +174,12 @@ async function serviceCheck(host: string, port: number): Promise<Check> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
     const body = (await res.json()) as { status?: string; problems?: string[] };
-    return { ok: res.ok, optional: true, text: `service at ${url}: ${body.status}${body.problems ? ` (${body.problems.join('; ')})` : ''}`, fix: 'see the service log (logs/centinela.log)' };
+    return {
+      ok: res.ok,
+      optional: true,
+      text: `service at ${url}: ${body.status}${body.problems ? ` (${body.problems.join('; ')})` : ''}`,
+      fix: 'see the service log (logs/centinela.log)',
+    };
   } catch {
     return { ok: true, optional: true, text: `no service answers at ${url} (not running, or another host/port)` };
   }
@@ -160,4 +196,3 @@ function tool(name: string, purpose: string, install: string): Check {
   });
   return { ok: found, optional: true, text: `${name} ${found ? 'found' : 'not found'} (${purpose})`, fix: install };
 }
-

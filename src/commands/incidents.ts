@@ -22,9 +22,11 @@ export async function incidents(args: string[], configFile: string | undefined):
     allowPositionals: false,
   });
   const limit = values.limit === undefined ? DEFAULT_LIMIT : Number(values.limit);
-  if (!Number.isInteger(limit) || limit <= 0 || limit > 10_000) throw new UsageError(`--limit ${values.limit}: a whole number from 1 to 10000`);
+  if (!Number.isInteger(limit) || limit <= 0 || limit > 10_000)
+    throw new UsageError(`--limit ${values.limit}: a whole number from 1 to 10000`);
   const type = values.type?.trim();
-  if (values.type !== undefined && !type) throw new UsageError('--type: name an error type, such as download_timeout (see the counts by type)');
+  if (values.type !== undefined && !type)
+    throw new UsageError('--type: name an error type, such as download_timeout (see the counts by type)');
   const open = values.open ?? false;
 
   const ctx = await openContext(configFile);
@@ -66,8 +68,11 @@ export function renderIncidents(
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   // The message column is last and unpadded: long ones wrap in the terminal rather than widen every row.
-  const line = (cells: string[]): string => cells.map((cell, c) => (c === cells.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join('  ');
-  const byType = counts.map((c) => `  ${c.errorType.padEnd(Math.max(...counts.map((x) => x.errorType.length)))}  ${c.count} (${c.open} open)`);
+  const line = (cells: string[]): string =>
+    cells.map((cell, c) => (c === cells.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join('  ');
+  const byType = counts.map(
+    (c) => `  ${c.errorType.padEnd(Math.max(...counts.map((x) => x.errorType.length)))}  ${c.count} (${c.open} open)`,
+  );
   return `${[line(header), ...rows.map(line)].join('\n')}\n\nby type:\n${byType.join('\n')}\n`;
 }
 

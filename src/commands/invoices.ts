@@ -9,7 +9,27 @@ import type { InvoiceRow } from '../pipeline/invoices/index.ts';
 import { UsageError } from '../usage-error.ts';
 import { openContext } from './context.ts';
 
-const COLUMNS = ['id', 'status', 'kind', 'source', 'issued_at', 'series', 'number', 'uuid', 'issuer_rfc', 'issuer_name', 'receiver_rfc', 'receiver_name', 'currency', 'subtotal', 'discount', 'transferred', 'withheld', 'total', 'problems'] as const;
+const COLUMNS = [
+  'id',
+  'status',
+  'kind',
+  'source',
+  'issued_at',
+  'series',
+  'number',
+  'uuid',
+  'issuer_rfc',
+  'issuer_name',
+  'receiver_rfc',
+  'receiver_name',
+  'currency',
+  'subtotal',
+  'discount',
+  'transferred',
+  'withheld',
+  'total',
+  'problems',
+] as const;
 
 export async function invoices(args: string[], configFile: string | undefined): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -27,7 +47,8 @@ export async function invoices(args: string[], configFile: string | undefined): 
   });
   const [action, target] = positionals;
   if (action === 'approve' || action === 'reject') return decide(action, target, values, configFile);
-  if (action !== 'review' && action !== 'export') throw new UsageError('invoices: say review, approve, reject or export');
+  if (action !== 'review' && action !== 'export')
+    throw new UsageError('invoices: say review, approve, reject or export');
   const format = values.format ?? (values.json ? 'json' : 'csv');
   if (format !== 'csv' && format !== 'json') throw new UsageError(`--format ${format}: csv or json`);
   if (values.since !== undefined && !isCalendarDate(values.since)) {
@@ -43,11 +64,15 @@ export async function invoices(args: string[], configFile: string | undefined): 
     if (action === 'review' && format === 'csv' && !values.format) {
       // As /review shows them: the invoice and its files (the #N that /batch shows and retry takes), a word for what is missing.
       const filesOf = await records.fileIdsOf(rows.map((r) => r.id));
-      const files = (ids: readonly number[] = []): string => (ids.length ? `${ids.length === 1 ? 'file' : 'files'} ${ids.map((id) => `#${id}`).join(', ')}` : 'no file');
+      const files = (ids: readonly number[] = []): string =>
+        ids.length ? `${ids.length === 1 ? 'file' : 'files'} ${ids.map((id) => `#${id}`).join(', ')}` : 'no file';
       const line = (r: InvoiceRow): string =>
         `invoice #${r.id} · ${files(filesOf.get(r.id))} · ${r.kind} · ${r.issuer_rfc ?? r.issuer_name ?? 'no issuer RFC'} · ${r.total ?? 'no total'}: ${renderAll(readStored(r.problems), english) || 'no reason recorded'}`;
       process.stdout.write(rows.length ? `${rows.map(line).join('\n')}\n` : 'nothing waits for review\n');
-      if (rows.length) process.stdout.write(`decide: centinela invoices approve ID [--field total=1160.00 ...] | centinela invoices reject ID [--reason TEXT]\n`);
+      if (rows.length)
+        process.stdout.write(
+          `decide: centinela invoices approve ID [--field total=1160.00 ...] | centinela invoices reject ID [--reason TEXT]\n`,
+        );
       return 0;
     }
     process.stdout.write(format === 'json' ? `${JSON.stringify(rows.map(plain), null, 2)}\n` : toCsv(rows));
@@ -65,14 +90,21 @@ async function decide(
   configFile: string | undefined,
 ): Promise<number> {
   const id = Number(target?.replace(/^#/, '')); // "#12" as the review lists write it
-  if (!target || !Number.isInteger(id) || id <= 0) throw new UsageError(`invoices ${action}: name the invoice by its id (the #N that \`centinela invoices review\` shows)`);
+  if (!target || !Number.isInteger(id) || id <= 0)
+    throw new UsageError(
+      `invoices ${action}: name the invoice by its id (the #N that \`centinela invoices review\` shows)`,
+    );
   const fields: Record<string, string> = {};
   for (const pair of values.field ?? []) {
     const at = pair.indexOf('=');
-    if (at <= 0) throw new UsageError(`--field ${pair}: write FIELD=VALUE, e.g. --field total=1160.00 (fields: ${CORRECTABLE_FIELDS.join(', ')})`);
+    if (at <= 0)
+      throw new UsageError(
+        `--field ${pair}: write FIELD=VALUE, e.g. --field total=1160.00 (fields: ${CORRECTABLE_FIELDS.join(', ')})`,
+      );
     fields[pair.slice(0, at).trim()] = pair.slice(at + 1);
   }
-  if (action === 'reject' && Object.keys(fields).length > 0) throw new UsageError('invoices reject takes no --field: corrections are for approve');
+  if (action === 'reject' && Object.keys(fields).length > 0)
+    throw new UsageError('invoices reject takes no --field: corrections are for approve');
   const by = `${values.by ?? (process.env.USER || userInfo().username)} (cli)`;
   const ctx = await openContext(configFile);
   try {
@@ -83,11 +115,23 @@ async function decide(
       if (err instanceof ReviewError) throw new UsageError(err.message);
       throw err;
     }
-    const { invoice, review } = await reviews.decide(id, { decision: action === 'approve' ? 'approved' : 'rejected', by, fields, reason: values.reason });
-    if (values.json) process.stdout.write(`${JSON.stringify({ invoice: plain(invoice), review: { ...review, changes: JSON.parse(review.changes) as unknown } }, null, 2)}\n`);
+    const { invoice, review } = await reviews.decide(id, {
+      decision: action === 'approve' ? 'approved' : 'rejected',
+      by,
+      fields,
+      reason: values.reason,
+    });
+    if (values.json)
+      process.stdout.write(
+        `${JSON.stringify({ invoice: plain(invoice), review: { ...review, changes: JSON.parse(review.changes) as unknown } }, null, 2)}\n`,
+      );
     else {
-      const changes = Object.entries(JSON.parse(review.changes) as Record<string, { from: unknown; to: unknown }>).map(([k, c]) => `${k} ${String(c.from ?? '∅')} → ${String(c.to)}`);
-      process.stdout.write(`invoice #${invoice.id} ${review.decision} by ${review.by_name} at ${new Date(Number(review.at)).toISOString()}${changes.length ? `; ${changes.join(', ')}` : ''}\n`);
+      const changes = Object.entries(JSON.parse(review.changes) as Record<string, { from: unknown; to: unknown }>).map(
+        ([k, c]) => `${k} ${String(c.from ?? '∅')} → ${String(c.to)}`,
+      );
+      process.stdout.write(
+        `invoice #${invoice.id} ${review.decision} by ${review.by_name} at ${new Date(Number(review.at)).toISOString()}${changes.length ? `; ${changes.join(', ')}` : ''}\n`,
+      );
     }
     return 0;
   } catch (err) {
@@ -123,6 +167,9 @@ export function csvCell(v: unknown): string {
 function toCsv(rows: InvoiceRow[]): string {
   const cell = csvCell;
   const lines = [COLUMNS.join(',')];
-  for (const r of rows) lines.push(COLUMNS.map((c) => cell(c === 'problems' ? renderAll(readStored(r.problems), english) : r[c])).join(','));
+  for (const r of rows)
+    lines.push(
+      COLUMNS.map((c) => cell(c === 'problems' ? renderAll(readStored(r.problems), english) : r[c])).join(','),
+    );
   return `${lines.join('\n')}\n`;
 }

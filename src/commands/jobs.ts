@@ -21,14 +21,16 @@ export async function jobs(args: string[], configFile: string | undefined): Prom
   const [action, ...rest] = positionals;
   const states = (values.state ?? []).flatMap((s) => s.split(','));
   for (const s of states) {
-    if (!(JOB_STATES as readonly string[]).includes(s)) throw new UsageError(`--state ${s}: the states are ${JOB_STATES.join(', ')}`);
+    if (!(JOB_STATES as readonly string[]).includes(s))
+      throw new UsageError(`--state ${s}: the states are ${JOB_STATES.join(', ')}`);
   }
   const ids = rest.map((r) => {
     const n = Number(r);
     if (!Number.isInteger(n) || n <= 0) throw new UsageError(`"${r}" is not a job id (a positive whole number)`);
     return n;
   });
-  if (action !== 'list' && action !== 'retry' && action !== 'cancel') throw new UsageError('jobs: say list, retry or cancel');
+  if (action !== 'list' && action !== 'retry' && action !== 'cancel')
+    throw new UsageError('jobs: say list, retry or cancel');
   if (action === 'cancel' && ids.length === 0) throw new UsageError('jobs cancel: name the job ids to cancel');
   const limit = values.limit ? Number(values.limit) : 50;
   if (!Number.isInteger(limit) || limit <= 0) throw new UsageError(`--limit ${values.limit}: a positive whole number`);
@@ -45,7 +47,8 @@ export async function jobs(args: string[], configFile: string | undefined): Prom
     if (action === 'retry') {
       const { retried, skipped } = await ctx.queue.retry(filter);
       process.stdout.write(`retried ${retried.length} job(s)${retried.length ? `: ${retried.join(', ')}` : ''}\n`);
-      if (skipped.length) process.stdout.write(`skipped ${skipped.length}: another live job holds the same key: ${skipped.join(', ')}\n`);
+      if (skipped.length)
+        process.stdout.write(`skipped ${skipped.length}: another live job holds the same key: ${skipped.join(', ')}\n`);
       return 0;
     }
     let failed = 0;

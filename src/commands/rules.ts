@@ -19,13 +19,21 @@ const EXAMPLES = 3;
 export async function rules(args: string[], configFile: string | undefined): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { rules: { type: 'string' }, log: { type: 'string' }, source: { type: 'string' }, config: { type: 'string' } },
+    options: {
+      rules: { type: 'string' },
+      log: { type: 'string' },
+      source: { type: 'string' },
+      config: { type: 'string' },
+    },
     allowPositionals: true,
   });
   if (positionals.length !== 1 || positionals[0] !== 'test') throw new UsageError(`rules: say \`centinela ${USAGE}\``);
-  if (values.source !== undefined && !values.log) throw new UsageError('rules test: --source names where the --log lines come from; give --log FILE too');
+  if (values.source !== undefined && !values.log)
+    throw new UsageError('rules test: --source names where the --log lines come from; give --log FILE too');
   if (values.source !== undefined && !/^docker:[\w.-]+$/.test(values.source)) {
-    throw new UsageError(`rules test: --source ${values.source}: say docker:<container>, as rules see a container's log`);
+    throw new UsageError(
+      `rules test: --source ${values.source}: say docker:<container>, as rules see a container's log`,
+    );
   }
   const monitor = monitorSettings(configFile);
   const file = values.rules ? resolve(values.rules) : monitor.rules ? resolve(monitor.rules) : SHIPPED_RULES;
@@ -75,7 +83,9 @@ async function scanLog(set: RuleSet, path: string, monitor: Config['monitor'], s
   }
   // A container's log is joined by its own multiline_start when it has one.
   const container = monitor.containers.find((c) => `docker:${c.name.replace(/^\//, '')}` === source);
-  const [key, pattern] = container?.multiline_start ? [`monitor.containers (${container.name}).multiline_start`, container.multiline_start] : ['monitor.multiline_start', monitor.multiline_start];
+  const [key, pattern] = container?.multiline_start
+    ? [`monitor.containers (${container.name}).multiline_start`, container.multiline_start]
+    : ['monitor.multiline_start', monitor.multiline_start];
   let startsRecord: RegExp;
   try {
     startsRecord = new RegExp(pattern);
@@ -86,23 +96,29 @@ async function scanLog(set: RuleSet, path: string, monitor: Config['monitor'], s
   let records = 0;
   let matched = 0;
   try {
-    await readNumberedRecords(path, { maxLineBytes: monitor.max_line_bytes, multilineStart: startsRecord, source }, (record, lineNo) => {
-      records++;
-      const finding = set.match(record);
-      const hit = finding ? hits.get(finding.rule) : undefined;
-      if (finding && hit) {
-        matched++;
-        hit.count++;
-        if (hit.examples.length < EXAMPLES) hit.examples.push({ lineNo, text: record.text, finding });
-      }
-    });
+    await readNumberedRecords(
+      path,
+      { maxLineBytes: monitor.max_line_bytes, multilineStart: startsRecord, source },
+      (record, lineNo) => {
+        records++;
+        const finding = set.match(record);
+        const hit = finding ? hits.get(finding.rule) : undefined;
+        if (finding && hit) {
+          matched++;
+          hit.count++;
+          if (hit.examples.length < EXAMPLES) hit.examples.push({ lineNo, text: record.text, finding });
+        }
+      },
+    );
   } catch (err) {
     process.stderr.write(`centinela: cannot read the log ${path}: ${(err as Error).message}\n`);
     return false;
   }
 
   out('');
-  out(`log: ${path}${source === path ? '' : ` as ${source}`}: ${records} record${records === 1 ? '' : 's'}, ${matched} would trigger a rule`);
+  out(
+    `log: ${path}${source === path ? '' : ` as ${source}`}: ${records} record${records === 1 ? '' : 's'}, ${matched} would trigger a rule`,
+  );
   for (const [rule, hit] of hits) {
     if (hit.count === 0) continue;
     out(`  ${rule}: ${hit.count}`);

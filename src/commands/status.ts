@@ -10,14 +10,21 @@ import { serviceUrl } from './service-url.ts';
 export const SERVICE_DOWN_EXIT_CODE = 3;
 
 export async function status(args: string[], configFile: string | undefined): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, config: { type: 'string' } }, allowPositionals: true });
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: 'boolean' }, config: { type: 'string' } },
+    allowPositionals: true,
+  });
   const { config, secrets } = loadConfig({ file: configFile });
   const token = secrets.CENTINELA_API_TOKEN ?? readApiToken(config.paths.data);
   const url = `${serviceUrl(config.http.host, config.http.port)}/status`;
   let report: StatusReport | null = null;
   let why = '';
   try {
-    const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(3000) });
+    const res = await fetch(url, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      signal: AbortSignal.timeout(3000),
+    });
     if (res.status === 401) {
       why = `the service at ${url} refused the token: set CENTINELA_API_TOKEN to the service's token or run this where data/api-token is readable`;
     } else if (!res.ok) why = `the service at ${url} answered ${res.status}`;

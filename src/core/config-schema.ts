@@ -3,7 +3,6 @@
 import { closest } from 'fastest-levenshtein';
 import { z } from 'zod';
 
-
 /**
  * An OpenAI-compatible endpoint is the URL up to /v1 (OpenAI answers 404 to /chat/completions elsewhere): a URL with
  * no path gets /v1 added; any other path (…/v1, or another server's own such as …/v1beta/openai) is kept as it is.
@@ -11,7 +10,10 @@ import { z } from 'zod';
 const openaiBaseUrl = z
   .string()
   .trim()
-  .refine((v) => v === '' || (/^https?:\/\//i.test(v) && URL.canParse(v)), 'an http(s) URL such as https://api.openai.com/v1, or empty for OpenAI')
+  .refine(
+    (v) => v === '' || (/^https?:\/\//i.test(v) && URL.canParse(v)),
+    'an http(s) URL such as https://api.openai.com/v1, or empty for OpenAI',
+  )
   .transform((v) => {
     if (v === '') return v;
     const url = v.replace(/\/+$/, '');
@@ -48,25 +50,48 @@ const probeSchema = z
     stage: z.string().default('').describe('pipeline stage it measures, for /status (scraped, loaded, vectorized)'),
     kind: z.enum(['lines', 'newest_file', 'sql_count', 'sql_value']),
     glob: z.string().default('').describe('lines, newest_file: files to look at'),
-    sql: z.string().default('').describe('sql_count: one read-only SELECT returning one number; sql_value: one returning a time or a number'),
-    database_url_env: z.string().default('').describe('sql_*: environment variable holding the database URL (postgres://, mysql://, sqlite:/path)'),
-    value: z.enum(['timestamp', 'number']).default('timestamp').describe('sql_value: the query returns the newest item\'s time, or a number whose change is news'),
-    unit: z.string().regex(/^\w*$/, 'one word, such as items').default('').describe('what it counts, for /status and ratios; default lines, files, rows or value'),
+    sql: z
+      .string()
+      .default('')
+      .describe('sql_count: one read-only SELECT returning one number; sql_value: one returning a time or a number'),
+    database_url_env: z
+      .string()
+      .default('')
+      .describe('sql_*: environment variable holding the database URL (postgres://, mysql://, sqlite:/path)'),
+    value: z
+      .enum(['timestamp', 'number'])
+      .default('timestamp')
+      .describe("sql_value: the query returns the newest item's time, or a number whose change is news"),
+    unit: z
+      .string()
+      .regex(/^\w*$/, 'one word, such as items')
+      .default('')
+      .describe('what it counts, for /status and ratios; default lines, files, rows or value'),
     max_age: duration.optional().describe('a problem when nothing new has appeared for this long'),
-    min_ratio_of: z.string().default('').describe('another probe\'s name: a problem when this probe grew by under min_ratio of what that one grew within the window'),
+    min_ratio_of: z
+      .string()
+      .default('')
+      .describe(
+        "another probe's name: a problem when this probe grew by under min_ratio of what that one grew within the window",
+      ),
     min_ratio: z.number().min(0).max(1).default(0.5),
-    window: duration.prefault('15m').describe('the time over which min_ratio compares the two probes\' growth'),
+    window: duration.prefault('15m').describe("the time over which min_ratio compares the two probes' growth"),
     timeout: duration.prefault('15s').describe('sql_*: the statement timeout'),
     severity: z.enum(['warning', 'critical']).default('warning'),
   })
   .strict()
   .superRefine((p, ctx) => {
-    if ((p.kind === 'lines' || p.kind === 'newest_file') && !p.glob) ctx.addIssue({ code: 'custom', message: `a ${p.kind} probe needs a glob`, path: ['glob'] });
+    if ((p.kind === 'lines' || p.kind === 'newest_file') && !p.glob)
+      ctx.addIssue({ code: 'custom', message: `a ${p.kind} probe needs a glob`, path: ['glob'] });
     if ((p.kind === 'sql_count' || p.kind === 'sql_value') && (!p.sql || !p.database_url_env)) {
       ctx.addIssue({ code: 'custom', message: `a ${p.kind} probe needs sql and database_url_env`, path: ['sql'] });
     }
     if (p.kind === 'sql_value' && p.value === 'timestamp' && !p.max_age) {
-      ctx.addIssue({ code: 'custom', message: 'a sql_value probe of a timestamp needs max_age (how old the newest item may be)', path: ['max_age'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a sql_value probe of a timestamp needs max_age (how old the newest item may be)',
+        path: ['max_age'],
+      });
     }
   });
 
@@ -74,8 +99,22 @@ export type ProbeConfig = z.infer<typeof probeSchema>;
 
 /** The invoice fields a CSV column can be read into: the pipeline's InvoiceFields (a test keeps the two equal). */
 export const CSV_FIELDS = [
-  'number', 'series', 'issuedAt', 'currency', 'issuerRfc', 'issuerName', 'receiverRfc', 'receiverName', 'uuid',
-  'subtotal', 'discount', 'transferredTaxes', 'withheldTaxes', 'total', 'paymentForm', 'paymentMethod',
+  'number',
+  'series',
+  'issuedAt',
+  'currency',
+  'issuerRfc',
+  'issuerName',
+  'receiverRfc',
+  'receiverName',
+  'uuid',
+  'subtotal',
+  'discount',
+  'transferredTaxes',
+  'withheldTaxes',
+  'total',
+  'paymentForm',
+  'paymentMethod',
 ] as const;
 
 /** A misspelt field would silently never be read, and an empty mapping reads no row: both stop start-up. */
@@ -83,10 +122,17 @@ function checkCsvColumns(mapping: Record<string, string>, ctx: z.RefinementCtx):
   const fields: readonly string[] = CSV_FIELDS;
   for (const key of Object.keys(mapping)) {
     if (fields.includes(key)) continue;
-    ctx.addIssue({ code: 'custom', path: [key], message: `not an invoice field (did you mean ${closest(key, [...fields])}?); the fields are ${fields.join(', ')}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: [key],
+      message: `not an invoice field (did you mean ${closest(key, [...fields])}?); the fields are ${fields.join(', ')}`,
+    });
   }
   if (Object.keys(mapping).length === 0) {
-    ctx.addIssue({ code: 'custom', message: `maps no field, so no CSV row could be read; map at least total, issuedAt, issuerRfc and number (the fields are ${fields.join(', ')})` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `maps no field, so no CSV row could be read; map at least total, issuedAt, issuerRfc and number (the fields are ${fields.join(', ')})`,
+    });
   }
 }
 
@@ -105,17 +151,23 @@ export const configSchema = z
       .object({
         data: z.string().min(1).default('./data').describe('store (SQLite), API token, pending and quarantine files'),
         logs: z.string().min(1).default('./logs').describe('centinela.log (rotated) and incidents.jsonl'),
-        media: z.string().min(1).default('./media').describe('creators\' videos, one folder per creator'),
+        media: z.string().min(1).default('./media').describe("creators' videos, one folder per creator"),
         group_readable: z
           .boolean()
           .default(false)
-          .describe('let the service\'s group read data, logs and media (files 0640, folders 0750); false: only its user (0600, 0700)'),
+          .describe(
+            "let the service's group read data, logs and media (files 0640, folders 0750); false: only its user (0600, 0700)",
+          ),
       })
       .strict()
       .prefault({}),
     http: z
       .object({
-        host: z.string().min(1).default('127.0.0.1').describe('address of the control API; keep it on loopback unless a proxy guards it'),
+        host: z
+          .string()
+          .min(1)
+          .default('127.0.0.1')
+          .describe('address of the control API; keep it on loopback unless a proxy guards it'),
         port: z.number().int().min(0).max(65535).default(8787).describe('port of the control API (0 picks a free one)'),
       })
       .strict()
@@ -140,19 +192,43 @@ export const configSchema = z
           .enum(['normal', 'full'])
           .default('normal')
           .describe('SQLite durability: normal survives a crash of the process, full also a power cut (slower)'),
-        busy_timeout_ms: z.number().int().min(0).default(5000).describe('how long SQLite waits for another process\'s write lock'),
+        busy_timeout_ms: z
+          .number()
+          .int()
+          .min(0)
+          .default(5000)
+          .describe("how long SQLite waits for another process's write lock"),
         pool_size: z.number().int().min(1).max(100).default(10).describe('PostgreSQL connections per process'),
       })
       .strict()
       .prefault({}),
     queue: z
       .object({
-        poll_ms: z.number().int().min(10).default(1000).describe('how often an idle worker looks for work written by other processes'),
-        lease_seconds: z.number().int().min(1).default(60).describe('a claimed job returns to the queue if its worker is silent this long'),
+        poll_ms: z
+          .number()
+          .int()
+          .min(10)
+          .default(1000)
+          .describe('how often an idle worker looks for work written by other processes'),
+        lease_seconds: z
+          .number()
+          .int()
+          .min(1)
+          .default(60)
+          .describe('a claimed job returns to the queue if its worker is silent this long'),
         max_attempts: z.number().int().min(1).default(5).describe('default attempts per job before it is dead'),
-        backoff_base_seconds: z.number().positive().default(1).describe('first retry waits up to this long (full jitter, doubling)'),
+        backoff_base_seconds: z
+          .number()
+          .positive()
+          .default(1)
+          .describe('first retry waits up to this long (full jitter, doubling)'),
         backoff_cap_seconds: z.number().positive().default(300).describe('no retry waits longer than this'),
-        keep_finished_days: z.number().int().min(1).default(14).describe('done and cancelled jobs older than this are pruned daily'),
+        keep_finished_days: z
+          .number()
+          .int()
+          .min(1)
+          .default(14)
+          .describe('done and cancelled jobs older than this are pruned daily'),
       })
       .strict()
       .prefault({}),
@@ -164,23 +240,40 @@ export const configSchema = z
           .transform((v) => v.replace(/\/+$/, ''))
           .default('https://api.telegram.org')
           .describe('Bot API server; http://127.0.0.1:8081 for a local telegram-bot-api server (files up to 2 GB)'),
-        local_mode: z.boolean().default(false).describe('the server runs with --local: getFile gives a path on its disk, read from there'),
+        local_mode: z
+          .boolean()
+          .default(false)
+          .describe('the server runs with --local: getFile gives a path on its disk, read from there'),
         local_path_remap: z
           .object({
-            from: z.string().default('').describe('prefix of the server\'s file paths (e.g. /var/lib/telegram-bot-api inside its container)'),
-            to: z.string().default('').describe('the same folder as this process sees it (e.g. the docker volume on the host)'),
+            from: z
+              .string()
+              .default('')
+              .describe("prefix of the server's file paths (e.g. /var/lib/telegram-bot-api inside its container)"),
+            to: z
+              .string()
+              .default('')
+              .describe('the same folder as this process sees it (e.g. the docker volume on the host)'),
           })
           .strict()
           .prefault({}),
-        delete_after_copy: z.boolean().default(false).describe('local mode: delete the server\'s copy once the file is safely stored'),
-        webhook_url: z.string().default('').describe('public HTTPS URL that reaches /telegram/webhook on the control API; empty: long polling'),
+        delete_after_copy: z
+          .boolean()
+          .default(false)
+          .describe("local mode: delete the server's copy once the file is safely stored"),
+        webhook_url: z
+          .string()
+          .default('')
+          .describe('public HTTPS URL that reaches /telegram/webhook on the control API; empty: long polling'),
         poll_timeout_seconds: z
           .number()
           .int()
           .min(1)
           .max(50)
           .default(30)
-          .describe('long polling: how long one getUpdates waits for updates; a poll that takes 5 s longer is cut and asked again'),
+          .describe(
+            'long polling: how long one getUpdates waits for updates; a poll that takes 5 s longer is cut and asked again',
+          ),
         poll_stalled_after: duration
           .prefault('2m')
           .describe('the monitor raises telegram_polling_stalled when no poll has come back for this long'),
@@ -203,7 +296,10 @@ export const configSchema = z
           .default([])
           .refine((users) => new Set(users.map((u) => u.id)).size === users.length, 'each user id may appear only once')
           .describe('who may use the bot: [{id, name, role: admin|staff|model, folder (models), language: es|en}]'),
-        admin_chats: z.array(z.number().int()).default([]).describe('chats that receive alerts (a user id, or a group id starting with -)'),
+        admin_chats: z
+          .array(z.number().int())
+          .default([])
+          .describe('chats that receive alerts (a user id, or a group id starting with -)'),
         groups: z.array(z.number().int()).default([]).describe('group chats the bot answers in; others are ignored'),
       })
       .strict()
@@ -218,8 +314,18 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
-        album_wait_ms: z.number().int().min(100).default(1500).describe('an album (or a run of single files) closes after this long without a new item'),
-        batch_window_seconds: z.number().int().min(0).default(10).describe('files sent one by one within this window form one batch'),
+        album_wait_ms: z
+          .number()
+          .int()
+          .min(100)
+          .default(1500)
+          .describe('an album (or a run of single files) closes after this long without a new item'),
+        batch_window_seconds: z
+          .number()
+          .int()
+          .min(0)
+          .default(10)
+          .describe('files sent one by one within this window form one batch'),
         download_concurrency: z.number().int().min(1).default(3).describe('files downloaded at the same time'),
       })
       .strict()
@@ -227,15 +333,30 @@ export const configSchema = z
     invoices: z
       .object({
         inbox: z.string().default('').describe('folder watched for invoice files (PDF, XML, CSV, photos); empty: off'),
-        inbox_after: z.enum(['move', 'keep']).default('move').describe('after a file is taken: move it to <inbox>/archive/YYYY-MM-DD/, or leave it'),
-        inbox_stable_seconds: z.number().int().min(1).default(3).describe('a file is taken once its size and time have not changed for this long'),
-        inbox_rescan_seconds: z.number().int().min(5).default(60).describe('how often the whole folder is scanned for what events missed'),
+        inbox_after: z
+          .enum(['move', 'keep'])
+          .default('move')
+          .describe('after a file is taken: move it to <inbox>/archive/YYYY-MM-DD/, or leave it'),
+        inbox_stable_seconds: z
+          .number()
+          .int()
+          .min(1)
+          .default(3)
+          .describe('a file is taken once its size and time have not changed for this long'),
+        inbox_rescan_seconds: z
+          .number()
+          .int()
+          .min(5)
+          .default(60)
+          .describe('how often the whole folder is scanned for what events missed'),
         pdf_timeout_seconds: z
           .number()
           .int()
           .min(1)
           .default(30)
-          .describe("a PDF whose text takes longer to read is stopped and quarantined (read apart, so the service never waits for it)"),
+          .describe(
+            'a PDF whose text takes longer to read is stopped and quarantined (read apart, so the service never waits for it)',
+          ),
         csv_columns: z
           .record(z.string(), z.string().min(1))
           .default({
@@ -254,10 +375,16 @@ export const configSchema = z
             total: 'total',
           })
           .superRefine(checkCsvColumns)
-          .describe('CSV invoices: field → column header (case and spaces ignored); one invoice per row. Mapped columns must all exist'),
+          .describe(
+            'CSV invoices: field → column header (case and spaces ignored); one invoice per row. Mapped columns must all exist',
+          ),
         price_per_million_tokens: z
           .object({
-            input: z.number().min(0).default(0.15).describe('price of 1M input tokens, in price_currency (gpt-4o-mini: 0.15 USD)'),
+            input: z
+              .number()
+              .min(0)
+              .default(0.15)
+              .describe('price of 1M input tokens, in price_currency (gpt-4o-mini: 0.15 USD)'),
             output: z.number().min(0).default(0.6).describe('price of 1M output tokens (gpt-4o-mini: 0.60 USD)'),
           })
           .strict()
@@ -269,14 +396,46 @@ export const configSchema = z
           .describe("currency of the prices above and of each batch's cost (a 3-letter code)"),
         openai: z
           .object({
-            model: z.string().min(1).default('gpt-4o-mini').describe('model for photos and PDF text (structured outputs); used when OPENAI_API_KEY is set'),
+            model: z
+              .string()
+              .min(1)
+              .default('gpt-4o-mini')
+              .describe('model for photos and PDF text (structured outputs); used when OPENAI_API_KEY is set'),
             base_url: openaiBaseUrl
               .default('')
-              .describe("another OpenAI-compatible endpoint, up to /v1 (added when the URL has no path); empty: OpenAI's"),
-            requests_per_minute: z.number().int().min(1).default(500).describe('your account\'s request limit for the model: where pacing starts until OpenAI\'s answers give the real one'),
-            tokens_per_minute: z.number().int().min(1).default(200000).describe('your account\'s token limit for the model: where pacing starts until OpenAI\'s answers give the real one'),
-            concurrency: z.number().int().min(1).default(16).describe('requests in flight at most: requests per second × seconds of the slowest answers, so that the pace, not this cap, sets the rate'),
-            timeout_seconds: z.number().int().min(1).default(60).describe('one attempt\'s time limit; a timeout is retried'),
+              .describe(
+                "another OpenAI-compatible endpoint, up to /v1 (added when the URL has no path); empty: OpenAI's",
+              ),
+            requests_per_minute: z
+              .number()
+              .int()
+              .min(1)
+              .default(500)
+              .describe(
+                "your account's request limit for the model: where pacing starts until OpenAI's answers give the real one",
+              ),
+            tokens_per_minute: z
+              .number()
+              .int()
+              .min(1)
+              .default(200000)
+              .describe(
+                "your account's token limit for the model: where pacing starts until OpenAI's answers give the real one",
+              ),
+            concurrency: z
+              .number()
+              .int()
+              .min(1)
+              .default(16)
+              .describe(
+                'requests in flight at most: requests per second × seconds of the slowest answers, so that the pace, not this cap, sets the rate',
+              ),
+            timeout_seconds: z
+              .number()
+              .int()
+              .min(1)
+              .default(60)
+              .describe("one attempt's time limit; a timeout is retried"),
           })
           .strict()
           .prefault({}),
@@ -286,15 +445,27 @@ export const configSchema = z
     disk: z
       .object({
         warn_free: size.prefault('5g').describe('warn when a data, media or logs folder has less free space than this'),
-        critical_free: size.prefault('2g').describe('pause intake when a download would leave less free space than this'),
-        clear_margin: size.prefault('512m').describe('a disk alert clears only when free space is above its threshold plus this'),
+        critical_free: size
+          .prefault('2g')
+          .describe('pause intake when a download would leave less free space than this'),
+        clear_margin: size
+          .prefault('512m')
+          .describe('a disk alert clears only when free space is above its threshold plus this'),
       })
       .strict()
       .prefault({}),
     alerts: z
       .object({
-        fallback_webhook: z.string().default('').describe('URL that receives (POST, JSON) what Telegram could not take in time; empty: none'),
-        fallback_after_seconds: z.number().int().min(1).default(300).describe('how long an admin message may wait for Telegram before the fallback'),
+        fallback_webhook: z
+          .string()
+          .default('')
+          .describe('URL that receives (POST, JSON) what Telegram could not take in time; empty: none'),
+        fallback_after_seconds: z
+          .number()
+          .int()
+          .min(1)
+          .default(300)
+          .describe('how long an admin message may wait for Telegram before the fallback'),
         group_wait: duration.prefault('10s').describe('incidents that fire within this long go out as one message'),
         repeat: z
           .object({
@@ -307,18 +478,31 @@ export const configSchema = z
           .string()
           .regex(/^(|([01]\d|2[0-3]):[0-5]\d)$/, 'a time of day as HH:MM in UTC (08:00), or "" for no digest')
           .default('')
-          .describe('time of day (HH:MM, UTC) of a daily message listing the targets repaired in the 24 h before; empty: none'),
+          .describe(
+            'time of day (HH:MM, UTC) of a daily message listing the targets repaired in the 24 h before; empty: none',
+          ),
       })
       .strict()
       .prefault({}),
     monitor: z
       .object({
         rules: z.string().default('').describe('rules file; empty: the shipped config/rules.yaml'),
-        logs: z.array(z.string().min(1)).default([]).describe('more log files or globs to tail besides logs/centinela.log'),
-        from: z.enum(['end', 'beginning']).default('end').describe('where to start reading a file seen for the first time'),
+        logs: z
+          .array(z.string().min(1))
+          .default([])
+          .describe('more log files or globs to tail besides logs/centinela.log'),
+        from: z
+          .enum(['end', 'beginning'])
+          .default('end')
+          .describe('where to start reading a file seen for the first time'),
         max_line_bytes: z.number().int().min(256).default(65536).describe('longer lines are cut to this length'),
-        multiline_start: regexString.default('^\\S').describe('a line matching this starts a record; others (indented stack-trace lines) join the previous one'),
-        allowed_roots: z.array(z.string().min(1)).default([]).describe('folders repairs may touch, besides paths.media and paths.data'),
+        multiline_start: regexString
+          .default('^\\S')
+          .describe('a line matching this starts a record; others (indented stack-trace lines) join the previous one'),
+        allowed_roots: z
+          .array(z.string().min(1))
+          .default([])
+          .describe('folders repairs may touch, besides paths.media and paths.data'),
         owner: z
           .string()
           .regex(/^(|\d+:\d+|[a-z_][a-z0-9_-]*)$/, 'uid:gid (1000:1000) or a user name')
@@ -328,9 +512,16 @@ export const configSchema = z
         check_interval: duration.prefault('30s').describe('default interval of the periodic checks'),
         breaker: z
           .object({
-            max_repairs: z.number().int().min(1).default(5).describe('repairs of one target within the window before repairing stops'),
+            max_repairs: z
+              .number()
+              .int()
+              .min(1)
+              .default(5)
+              .describe('repairs of one target within the window before repairing stops'),
             window: duration.prefault('15m').describe('the window repairs are counted in'),
-            healthy_for: duration.prefault('30m').describe('a target must stay healthy this long before its count resets'),
+            healthy_for: duration
+              .prefault('30m')
+              .describe('a target must stay healthy this long before its count resets'),
           })
           .strict()
           .prefault({}),
@@ -339,8 +530,13 @@ export const configSchema = z
           .int()
           .min(0)
           .default(3)
-          .describe('after this many repairs of one target in a day (UTC) the admins get one warning with the count; 0: never'),
-        disk_paths: z.array(z.string().min(1)).default([]).describe('folders whose free space is checked besides data, media and logs'),
+          .describe(
+            'after this many repairs of one target in a day (UTC) the admins get one warning with the count; 0: never',
+          ),
+        disk_paths: z
+          .array(z.string().min(1))
+          .default([])
+          .describe('folders whose free space is checked besides data, media and logs'),
         docker_socket: z.string().default('/var/run/docker.sock').describe('the Docker Engine API socket'),
         containers: z
           .array(
@@ -349,7 +545,10 @@ export const configSchema = z
                 name: z.string().min(1),
                 logs: z.boolean().default(false).describe('tail its logs through the rules'),
                 restart: z.boolean().default(false).describe('restart it when it stops or turns unhealthy'),
-                multiline_start: z.string().default('').describe('its log\'s record start; empty: monitor.multiline_start'),
+                multiline_start: z
+                  .string()
+                  .default('')
+                  .describe("its log's record start; empty: monitor.multiline_start"),
               })
               .strict(),
           )
@@ -357,25 +556,39 @@ export const configSchema = z
           .describe('containers that must run: [{name, logs, restart, multiline_start}]; empty: Docker is not checked'),
         bot_api: z
           .object({
-            check: z.enum(['auto', 'on', 'off']).default('auto').describe('check the Bot API server with getMe; auto: when telegram.local_mode'),
+            check: z
+              .enum(['auto', 'on', 'off'])
+              .default('auto')
+              .describe('check the Bot API server with getMe; auto: when telegram.local_mode'),
             interval: duration.prefault('10s').describe('time between two getMe calls'),
             failures: z.number().int().min(1).default(3).describe('failures in a row before it is critical'),
           })
           .strict()
           .prefault({}),
         heartbeat_stale: duration.prefault('2m').describe('a module whose heartbeat is older than this is an incident'),
-        watch_url: z.string().default('').describe('alone (--only monitor): the main service\'s /healthz URL to watch'),
-        stalled_after: duration.prefault('15m').describe('a queue with work waiting and no progress this long is stalled'),
-        probes: z.array(probeSchema).default([]).describe('pipeline probes: [{name, stage, kind: lines|newest_file|sql_count|sql_value, glob|sql, database_url_env, value, unit, max_age, min_ratio_of, min_ratio, window, timeout, severity}]'),
+        watch_url: z.string().default('').describe("alone (--only monitor): the main service's /healthz URL to watch"),
+        stalled_after: duration
+          .prefault('15m')
+          .describe('a queue with work waiting and no progress this long is stalled'),
+        probes: z
+          .array(probeSchema)
+          .default([])
+          .describe(
+            'pipeline probes: [{name, stage, kind: lines|newest_file|sql_count|sql_value, glob|sql, database_url_env, value, unit, max_age, min_ratio_of, min_ratio, window, timeout, severity}]',
+          ),
       })
       .strict()
       .prefault({}),
     shutdown: z
       .object({
-        timeout_seconds: z.number().int().min(0).default(30).describe('on SIGTERM, how long running jobs may finish before their leases are released'),
+        timeout_seconds: z
+          .number()
+          .int()
+          .min(0)
+          .default(30)
+          .describe('on SIGTERM, how long running jobs may finish before their leases are released'),
       })
       .strict()
       .prefault({}),
   })
   .strict();
-

@@ -82,7 +82,8 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
 function pickFile(explicit: string | undefined, cwd: string, problems: string[]): string | null {
   if (explicit) {
     const path = resolve(cwd, explicit);
-    if (!existsSync(path)) problems.push(`config file ${path} does not exist; copy config/centinela.example.yaml there or fix the path`);
+    if (!existsSync(path))
+      problems.push(`config file ${path} does not exist; copy config/centinela.example.yaml there or fix the path`);
     return existsSync(path) ? path : null;
   }
   const path = resolve(cwd, 'config/centinela.yaml');
@@ -146,12 +147,15 @@ function describeIssue(
   const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
     const leaves = [...known.values()].map((p) => p.join('.'));
-    const sections = [...new Set([...known.values()].flatMap((p) => p.slice(1).map((_, i) => p.slice(0, i + 1).join('.'))))];
+    const sections = [
+      ...new Set([...known.values()].flatMap((p) => p.slice(1).map((_, i) => p.slice(0, i + 1).join('.')))),
+    ];
     return issue.keys.map((key) => {
       const full = [...path, key].join('.');
       const where = origin.get(full) ?? firstOrigin(origin, full);
       const secret = secretInside([...path, key], getPath(raw, [...path, key]));
-      if (secret) return `${full}: secrets are read only from the environment; remove it from ${where} and set ${secret}`;
+      if (secret)
+        return `${full}: secrets are read only from the environment; remove it from ${where} and set ${secret}`;
       // A misspelt section (a mapping) is compared with the sections, a misspelt setting with the settings.
       const value = getPath(raw, [...path, key]);
       const candidates = value !== null && typeof value === 'object' && !Array.isArray(value) ? sections : leaves;
@@ -163,7 +167,9 @@ function describeIssue(
   const where = path.map((_, i) => origin.get(path.slice(0, path.length - i).join('.'))).find(Boolean);
   // A custom check's message says all there is to say; a type or format error also shows what it got.
   const got = issue.code === 'custom' ? '' : `, got ${showValue(getPath(raw, path))}`;
-  return [`${dotted}: ${issue.message.replace(/^Invalid (input|option): /, '').replace(/, received \w+$/, '')}${got}${where ? ` (from ${where})` : ''}`];
+  return [
+    `${dotted}: ${issue.message.replace(/^Invalid (input|option): /, '').replace(/, received \w+$/, '')}${got}${where ? ` (from ${where})` : ''}`,
+  ];
 }
 
 /**
@@ -198,7 +204,8 @@ function readSecrets(env: NodeJS.ProcessEnv, problems: string[]): Secrets {
 }
 
 function leafPaths(value: unknown, prefix: string[] = []): string[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return prefix.length ? [prefix.join('.')] : [];
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return prefix.length ? [prefix.join('.')] : [];
   return Object.entries(value).flatMap(([k, v]) => leafPaths(v, [...prefix, k]));
 }
 

@@ -54,10 +54,13 @@ export function registerEventLoopLag(registry: Registry, prefix: string): void {
     registry.removeSingleMetric(name);
     // As in prom-client, the first gauge's collect sets every figure at once, then starts a new window: a scrape
     // collects the metrics in the order they were registered.
-    const collect = gauges.size > 0 ? undefined : (): void => {
-      for (const [s, gauge] of gauges) gauge.set(read[s]());
-      histogram.reset();
-    };
+    const collect =
+      gauges.size > 0
+        ? undefined
+        : (): void => {
+            for (const [s, gauge] of gauges) gauge.set(read[s]());
+            histogram.reset();
+          };
     gauges.set(stat, new Gauge({ name, help, registers: [registry], collect }));
   }
 }

@@ -33,7 +33,9 @@ export function tightenModes(paths: readonly string[], groupReadable: boolean): 
       changed.push(`${path} ${mode.toString(8)} → ${narrowed.toString(8)}`);
     } catch (err) {
       // Another user's folder (a shared media mount): said in the log, not fatal.
-      changed.push(`${path} ${mode.toString(8)} left as it is: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      changed.push(
+        `${path} ${mode.toString(8)} left as it is: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
   }
   return changed;

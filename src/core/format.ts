@@ -64,7 +64,11 @@ export function formatBinaryBytes(bytes: number): string {
 
 /** A size as the settings write it, for texts that name a setting: 52428800 → "50m", 1536 → "1.5k", 999 → "999 bytes". */
 export function formatSizeSetting(bytes: number): string {
-  const units: Array<[string, number]> = [['g', 1024 ** 3], ['m', 1024 ** 2], ['k', 1024]];
+  const units: Array<[string, number]> = [
+    ['g', 1024 ** 3],
+    ['m', 1024 ** 2],
+    ['k', 1024],
+  ];
   for (const [unit, size] of units) {
     if (bytes >= size) {
       const value = bytes / size;

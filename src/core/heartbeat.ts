@@ -75,12 +75,19 @@ export class Heartbeats {
         .insertInto('heartbeats')
         .values(rows)
         .onConflict((oc) =>
-          oc.column('id').doUpdateSet((eb) => ({ state: eb.ref('excluded.state'), detail: eb.ref('excluded.detail'), beat_at: eb.ref('excluded.beat_at') })),
+          oc.column('id').doUpdateSet((eb) => ({
+            state: eb.ref('excluded.state'),
+            detail: eb.ref('excluded.detail'),
+            beat_at: eb.ref('excluded.beat_at'),
+          })),
         )
         .execute();
       if (now - this.#lastPrune > 60_000) {
         this.#lastPrune = now;
-        await this.#store.db.deleteFrom('heartbeats').where('beat_at', '<', now - HEARTBEAT_KEEP_MS).execute();
+        await this.#store.db
+          .deleteFrom('heartbeats')
+          .where('beat_at', '<', now - HEARTBEAT_KEEP_MS)
+          .execute();
       }
     } catch (err) {
       this.#log.warn({ err }, 'could not write heartbeat');
@@ -89,7 +96,12 @@ export class Heartbeats {
 }
 
 export async function readHeartbeats(store: Store): Promise<ProcessBeat[]> {
-  const rows = await store.db.selectFrom('heartbeats').selectAll().orderBy('module').orderBy('beat_at', 'desc').execute();
+  const rows = await store.db
+    .selectFrom('heartbeats')
+    .selectAll()
+    .orderBy('module')
+    .orderBy('beat_at', 'desc')
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     module: r.module,

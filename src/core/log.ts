@@ -36,7 +36,14 @@ export interface Log {
 }
 
 export const LOG_FILE_NAME = 'centinela.log';
-const LEVEL_NAMES: Record<string, string> = { trace: 'DEBUG', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR' };
+const LEVEL_NAMES: Record<string, string> = {
+  trace: 'DEBUG',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+  fatal: 'ERROR',
+};
 // Names that end like a secret: bot_token, apiKey, db_password. Not prompt_tokens (a count) or keyframes.
 const SECRET_KEY = /(token|secret|passw(or)?d|authorization|credentials?|(^|_|api)key)$/i;
 // A Telegram bot token: <bot id>:<35 characters>. It also appears inside Bot API file URLs and paths.
@@ -114,7 +121,8 @@ export async function createLog(options: LogOptions): Promise<Log> {
   root.child = function (this: Logger, bindings, childOptions) {
     const own = redactFields(bindings);
     const inherited = this.bindings();
-    if (this === root || !Object.keys(own).some((key) => key in inherited)) return pinoChild.call(this, own, childOptions);
+    if (this === root || !Object.keys(own).some((key) => key in inherited))
+      return pinoChild.call(this, own, childOptions);
     const merged: Record<string, unknown> = { ...inherited, ...own };
     for (const key of rootKeys) if (!(key in own)) delete merged[key];
     return pinoChild.call(root, merged, { level: this.level, ...childOptions });
@@ -210,7 +218,8 @@ export function redactFields<T extends Record<string, unknown>>(obj: T): T {
 function redactObject(obj: Record<string, unknown>, ancestors: Set<object>): Record<string, unknown> {
   ancestors.add(obj);
   const inner = (v: unknown): unknown => {
-    if (v instanceof Error) return redactObject(Object.fromEntries(Object.entries(pino.stdSerializers.err(v))), ancestors);
+    if (v instanceof Error)
+      return redactObject(Object.fromEntries(Object.entries(pino.stdSerializers.err(v))), ancestors);
     if (!isPlainObject(v)) return v;
     return ancestors.has(v) ? '[Circular]' : redactObject(v, ancestors);
   };
@@ -218,7 +227,8 @@ function redactObject(obj: Record<string, unknown>, ancestors: Set<object>): Rec
   for (const [key, value] of Object.entries(obj)) {
     let next = value;
     if (SECRET_KEY.test(key) && value !== null && value !== undefined) next = REDACTED;
-    else if (Array.isArray(value)) next = value.some((v) => v instanceof Error || isPlainObject(v)) ? value.map(inner) : value;
+    else if (Array.isArray(value))
+      next = value.some((v) => v instanceof Error || isPlainObject(v)) ? value.map(inner) : value;
     else next = inner(value);
     if (next !== value) {
       copy ??= { ...obj };

@@ -6,7 +6,11 @@ import { defineQueue } from './queue/index.ts';
 import type { Queue } from './queue/index.ts';
 
 /** Housekeeping ticks of a cron schedule (the schedule keys each tick). */
-export const MAINTENANCE_QUEUE = defineQueue({ name: 'maintenance', payload: z.object({ task: z.literal('prune') }), key: () => null });
+export const MAINTENANCE_QUEUE = defineQueue({
+  name: 'maintenance',
+  payload: z.object({ task: z.literal('prune') }),
+  key: () => null,
+});
 
 export class MaintenanceModule implements Module {
   readonly name = 'maintenance';

@@ -42,7 +42,8 @@ export function createMetrics(): Metrics {
     async collect() {
       if (!queue) return;
       this.reset();
-      for (const s of await stats(queue)) for (const [state, n] of Object.entries(s.counts)) this.set({ queue: s.queue, state }, n);
+      for (const s of await stats(queue))
+        for (const [state, n] of Object.entries(s.counts)) this.set({ queue: s.queue, state }, n);
     },
   });
   new Gauge({

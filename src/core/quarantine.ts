@@ -15,10 +15,20 @@ export function quarantineDir(dataDir: string): string {
  * new path. A file of the same name quarantined in the same second gets a numbered name instead of replacing it.
  * `name` keeps a name it had in quarantine before (a retry that failed again), so names never grow.
  */
-export async function quarantineFile(dataDir: string, path: string, now: Date, meta: object, after: object = {}, name?: string): Promise<string> {
+export async function quarantineFile(
+  dataDir: string,
+  path: string,
+  now: Date,
+  meta: object,
+  after: object = {},
+  name?: string,
+): Promise<string> {
   const dir = quarantineDir(dataDir);
   await mkdir(dir, { recursive: true });
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   let target = join(dir, name ?? `${stamp}_${basename(path)}`);
   for (let n = 2; await exists(target); n++) target = join(dir, `${stamp}_${n}_${basename(path)}`);
   try {

@@ -21,8 +21,13 @@ export async function sharedDataProblem(store: Store, dataDir: string, claim: bo
   let recorded = row?.value ?? null;
   if (recorded === null && claim) {
     const id = here || randomBytes(12).toString('hex');
-    await store.db.insertInto('settings').values({ key: KEY, value: id, updated_at: Date.now() }).onConflict((oc) => oc.column('key').doNothing()).execute();
-    recorded = (await store.db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirstOrThrow()).value;
+    await store.db
+      .insertInto('settings')
+      .values({ key: KEY, value: id, updated_at: Date.now() })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    recorded = (await store.db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirstOrThrow())
+      .value;
     if (!here && recorded === id) await writeFile(file, `${id}\n`, { mode: 0o600 });
   }
   if (recorded === null || recorded === here) return null;

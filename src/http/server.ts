@@ -38,16 +38,22 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     // The matched route, not req.url: a probe may add a query string (/healthz?source=docker).
     if (req.routeOptions.url === '/healthz' || deps.publicPaths?.includes(req.routeOptions.url ?? '')) return;
     if (!bearerMatches(req.headers.authorization, deps.token)) {
-      await reply
-        .code(401)
-        .header('www-authenticate', 'Bearer')
-        .send({ error: 'missing or wrong bearer token: send "Authorization: Bearer <token>" with CENTINELA_API_TOKEN or the token in data/api-token' });
+      await reply.code(401).header('www-authenticate', 'Bearer').send({
+        error:
+          'missing or wrong bearer token: send "Authorization: Bearer <token>" with CENTINELA_API_TOKEN or the token in data/api-token',
+      });
     }
   });
 
   app.addHook('onResponse', async (req, reply) => {
     deps.log.debug(
-      { request_id: req.id, method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        request_id: req.id,
+        method: req.method,
+        url: req.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       'http request',
     );
   });
@@ -55,16 +61,24 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   app.setErrorHandler(async (err: Error & { statusCode?: number }, req, reply) => {
     if (isStoreUnavailable(err)) {
       // An outage, not a bug: the client may send the same request again once the store answers.
-      deps.log.warn({ request_id: req.id, url: req.url, error: err.message }, 'http request refused: the store is unreachable');
+      deps.log.warn(
+        { request_id: req.id, url: req.url, error: err.message },
+        'http request refused: the store is unreachable',
+      );
       const store = deps.storeLocation ? ` (${deps.storeLocation})` : '';
       return reply
         .code(503)
         .header('retry-after', '5')
-        .send({ error: `the store${store} is unreachable; nothing of this request was kept: send it again in a few seconds`, request_id: req.id });
+        .send({
+          error: `the store${store} is unreachable; nothing of this request was kept: send it again in a few seconds`,
+          request_id: req.id,
+        });
     }
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) deps.log.error({ err, request_id: req.id, url: req.url }, 'http request failed');
-    await reply.code(status).send({ error: status >= 500 ? 'internal error; see the service log' : err.message, request_id: req.id });
+    await reply
+      .code(status)
+      .send({ error: status >= 500 ? 'internal error; see the service log' : err.message, request_id: req.id });
   });
 
   app.setNotFoundHandler(async (req, reply) => {

@@ -20,7 +20,8 @@ export interface DiskPauseDeps {
 export async function liftDiskPause(d: DiskPauseDeps, results: readonly CheckResult[]): Promise<void> {
   if (results.some((r) => !r.ok && r.finding.severity === 'critical')) return;
   const paused = await intakePaused(d.store);
-  if (paused?.reason.startsWith(DISK_PAUSE_PREFIX) && (await resumeIntake(d.store))) d.log.info({ reason: paused.reason }, 'disk has room again: intake resumed');
+  if (paused?.reason.startsWith(DISK_PAUSE_PREFIX) && (await resumeIntake(d.store)))
+    d.log.info({ reason: paused.reason }, 'disk has room again: intake resumed');
   for (const open of await d.incidents.open()) {
     // The disk check's own incidents resolve by its healthy results; these are the log rules' (disk_full).
     if (open.action !== 'pause_intake' || open.rule === 'disk' || open.state !== 'pending') continue;

@@ -56,7 +56,8 @@ export class MonitorEngine {
   async onRecords(records: readonly LogRecord[]): Promise<void> {
     for (const record of records) {
       // The monitor's own lines describe repairs; matching them would make the monitor chase itself.
-      if (record.json && typeof record.json.component === 'string' && record.json.component.startsWith('monitor')) continue;
+      if (record.json && typeof record.json.component === 'string' && record.json.component.startsWith('monitor'))
+        continue;
       const finding = this.#deps.rules.match(record);
       if (finding) await this.#found(finding, HELD_MS);
     }
@@ -123,7 +124,9 @@ export class MonitorEngine {
   async #retry(incident: Incident): Promise<void> {
     const finding = this.#findings.get(incident.fingerprint) ?? this.#findingFromRule(incident);
     if (!finding?.action) {
-      await this.#deps.incidents.setState(incident.id, 'failed', { message: `${incident.message} — no repair is known for this incident; repair it by hand` });
+      await this.#deps.incidents.setState(incident.id, 'failed', {
+        message: `${incident.message} — no repair is known for this incident; repair it by hand`,
+      });
       return;
     }
     this.#startRepair(incident, finding);
@@ -132,7 +135,9 @@ export class MonitorEngine {
   #startRepair(incident: Incident, finding: Finding): void {
     if (this.#repairing.has(incident.fingerprint)) return;
     const run = this.#repair(incident, finding)
-      .catch((err: unknown) => this.#deps.log.error({ err, incident: incident.id }, 'repair crashed (a bug); the incident stays open'))
+      .catch((err: unknown) =>
+        this.#deps.log.error({ err, incident: incident.id }, 'repair crashed (a bug); the incident stays open'),
+      )
       .finally(() => this.#repairing.delete(incident.fingerprint));
     this.#repairing.set(incident.fingerprint, run);
   }
@@ -143,7 +148,17 @@ export class MonitorEngine {
     const outcome = await repairs.run(finding, async (attempt, maxAttempts) => {
       await incidents.setState(incident.id, 'retrying', { attempt, maxAttempts, action: action ?? undefined });
     });
-    log.info({ incident: incident.id, rule: finding.rule, target: finding.target, action, result: outcome.result, attempts: outcome.attempts }, outcome.detail);
+    log.info(
+      {
+        incident: incident.id,
+        rule: finding.rule,
+        target: finding.target,
+        action,
+        result: outcome.result,
+        attempts: outcome.attempts,
+      },
+      outcome.detail,
+    );
     if (outcome.attempts > 0) await this.#warnIfFrequent(finding);
     const message = `${finding.message} — ${outcome.detail}`;
     switch (outcome.result) {
@@ -161,7 +176,8 @@ export class MonitorEngine {
       case 'dry_run':
       case 'skipped': {
         const pending = await incidents.setState(incident.id, 'pending', { message });
-        if (finding.notify !== 'always') await this.#announce(pending, 'fired', finding.notify === 'never' ? 'never' : 'always');
+        if (finding.notify !== 'always')
+          await this.#announce(pending, 'fired', finding.notify === 'never' ? 'never' : 'always');
         return;
       }
       case 'breaker_open': {
@@ -172,7 +188,9 @@ export class MonitorEngine {
       }
       case 'failed':
       case 'refused': {
-        const failed = await incidents.setState(incident.id, 'pending', { message: `${finding.message} — repair ${outcome.result}: ${outcome.detail}` });
+        const failed = await incidents.setState(incident.id, 'pending', {
+          message: `${finding.message} — repair ${outcome.result}: ${outcome.detail}`,
+        });
         await this.#announce(failed, 'failed', finding.notify === 'never' ? 'never' : 'always');
         return;
       }
@@ -193,7 +211,11 @@ export class MonitorEngine {
     );
   }
 
-  async #announce(incident: Incident, event: 'fired' | 'failed' | 'resolved', notify: Finding['notify']): Promise<void> {
+  async #announce(
+    incident: Incident,
+    event: 'fired' | 'failed' | 'resolved',
+    notify: Finding['notify'],
+  ): Promise<void> {
     if (notify === 'never' || (notify === 'on_failure' && event !== 'failed')) return;
     await this.#deps.alerts.notify(incident, event);
   }
@@ -233,7 +255,8 @@ export function withMedia(finding: Finding, mediaRoot: string | undefined): Find
   const parts = path.slice(root.length).split('/').filter(Boolean);
   const fields = { ...finding.fields };
   if (!fields.model && parts.length > 1) fields.model = parts[0] as string;
-  else if (!fields.model && parts.length === 1 && !VIDEO_FILE.test(parts[0] as string)) fields.model = parts[0] as string;
+  else if (!fields.model && parts.length === 1 && !VIDEO_FILE.test(parts[0] as string))
+    fields.model = parts[0] as string;
   const last = parts.at(-1);
   if (!fields.video && last && VIDEO_FILE.test(last)) fields.video = last.replace(/\.part$/i, '');
   return { ...finding, fields };

@@ -18,7 +18,9 @@ function parseObject(text: string): Record<string, unknown> | null {
   if (text.charCodeAt(start) !== 0x7b || text.charCodeAt(end) !== 0x7d) return null; // { … }
   try {
     const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }

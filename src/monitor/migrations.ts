@@ -8,4 +8,11 @@ import { maintenanceMigration } from './maintenance/maintenance.ts';
 import { tailMigration } from './tail/migration.ts';
 
 /** The monitor's tables, in the order their names sort. */
-export const MONITOR_MIGRATIONS: readonly StoreMigration[] = [tailMigration, incidentsMigration, repairsMigration, dockerMigration, probesMigration, maintenanceMigration];
+export const MONITOR_MIGRATIONS: readonly StoreMigration[] = [
+  tailMigration,
+  incidentsMigration,
+  repairsMigration,
+  dockerMigration,
+  probesMigration,
+  maintenanceMigration,
+];

@@ -11,7 +11,17 @@ import type { Store } from '../core/store/index.ts';
 import { Repairs } from './actions/index.ts';
 import { liftDiskPause } from './disk-pause.ts';
 import { Alerts, scheduleRepairDigest } from './alerts/index.ts';
-import { CHECK_RULES, Probes, botApiCheck, diskCheck, healthzCheck, heartbeatCheck, stalledCheck, storeCheck, telegramPollingCheck } from './checks/index.ts';
+import {
+  CHECK_RULES,
+  Probes,
+  botApiCheck,
+  diskCheck,
+  healthzCheck,
+  heartbeatCheck,
+  stalledCheck,
+  storeCheck,
+  telegramPollingCheck,
+} from './checks/index.ts';
 import type { ProbeSnapshot } from './checks/index.ts';
 import { DockerWatch } from './docker/index.ts';
 import { MonitorEngine } from './engine.ts';
@@ -75,7 +85,10 @@ export class MonitorModule implements Module {
     // Maintenance windows hold back findings about their targets and mute reminders of their incidents.
     const pause = new MaintenancePause(store);
     this.#pause = pause;
-    const incidents = new Incidents(store, { journal: join(config.paths.logs, 'incidents.jsonl'), log: log.child({ component: 'monitor.incidents' }) });
+    const incidents = new Incidents(store, {
+      journal: join(config.paths.logs, 'incidents.jsonl'),
+      log: log.child({ component: 'monitor.incidents' }),
+    });
     const alerts = new Alerts({
       store,
       log: log.child({ component: 'monitor.alerts' }),
@@ -116,7 +129,15 @@ export class MonitorModule implements Module {
       breaker: { maxRepairs: m.breaker.max_repairs, windowMs: m.breaker.window, healthyForMs: m.breaker.healthy_for },
       diskLow: () => this.#diskLow(),
     });
-    const engine = new MonitorEngine({ incidents, alerts, repairs, rules, log, repairsWarnAfter: m.repairs_warn_after, mediaRoot: resolve(config.paths.media) });
+    const engine = new MonitorEngine({
+      incidents,
+      alerts,
+      repairs,
+      rules,
+      log,
+      repairsWarnAfter: m.repairs_warn_after,
+      mediaRoot: resolve(config.paths.media),
+    });
     this.#engine = engine;
     this.#alerts = alerts;
     this.#incidents = incidents;
@@ -166,7 +187,10 @@ export class MonitorModule implements Module {
     if (this.#stopped) return { state: 'stopped' };
     // Probes and maintenance windows are in the status report's own sections (read from the store).
     const problems = [...new Set(this.#failing.values())];
-    return { state: problems.length > 0 ? 'degraded' : 'running', detail: problems.length > 0 ? problems.join('; ') : undefined };
+    return {
+      state: problems.length > 0 ? 'degraded' : 'running',
+      detail: problems.length > 0 ? problems.join('; ') : undefined,
+    };
   }
 
   /** The incidents store, for /status and commands in this process. */
@@ -202,14 +226,27 @@ export class MonitorModule implements Module {
     }
     if (botApi && secrets.TELEGRAM_BOT_TOKEN) {
       checks.push(
-        botApiCheck({ apiRoot: config.telegram.api_root, token: secrets.TELEGRAM_BOT_TOKEN, intervalMs: m.bot_api.interval, failures: m.bot_api.failures, intake }),
+        botApiCheck({
+          apiRoot: config.telegram.api_root,
+          token: secrets.TELEGRAM_BOT_TOKEN,
+          intervalMs: m.bot_api.interval,
+          failures: m.bot_api.failures,
+          intake,
+        }),
       );
     } else if (botApi) {
       log.warn('monitor.bot_api.check is on but TELEGRAM_BOT_TOKEN is not set: the Bot API server is not checked');
     }
-    if (alone && m.watch_url) checks.push(healthzCheck({ url: m.watch_url, intervalMs, token: secrets.CENTINELA_API_TOKEN }));
+    if (alone && m.watch_url)
+      checks.push(healthzCheck({ url: m.watch_url, intervalMs, token: secrets.CENTINELA_API_TOKEN }));
     if (m.probes.length > 0) {
-      this.#probes = new Probes({ probes: m.probes, env: process.env, intervalMs, store, log: log.child({ component: 'monitor.probes' }) });
+      this.#probes = new Probes({
+        probes: m.probes,
+        env: process.env,
+        intervalMs,
+        store,
+        log: log.child({ component: 'monitor.probes' }),
+      });
       checks.push(this.#probes.check);
     }
     return checks;
@@ -218,12 +255,23 @@ export class MonitorModule implements Module {
   /** The disk check's folders, measured against disk.critical_free (pause_intake asks before a log line pauses). */
   #diskPaths(): string[] {
     const { config } = this.#deps;
-    return [...new Set([config.paths.data, config.paths.media, config.paths.logs, ...config.monitor.disk_paths].map((p) => resolve(p)))];
+    return [
+      ...new Set(
+        [config.paths.data, config.paths.media, config.paths.logs, ...config.monitor.disk_paths].map((p) => resolve(p)),
+      ),
+    ];
   }
 
   async #diskLow(): Promise<boolean> {
     const critical = this.#deps.config.disk.critical_free;
-    const free = await Promise.all(this.#diskPaths().map((p) => readFreeSpace(p).then((s) => s.free, () => Number.POSITIVE_INFINITY)));
+    const free = await Promise.all(
+      this.#diskPaths().map((p) =>
+        readFreeSpace(p).then(
+          (s) => s.free,
+          () => Number.POSITIVE_INFINITY,
+        ),
+      ),
+    );
     return free.some((f) => f < critical);
   }
 
@@ -231,7 +279,10 @@ export class MonitorModule implements Module {
     const results = await check.run();
     await this.#onResults(results);
     if (check.id === 'disk' && this.#incidents && this.#alerts) {
-      await liftDiskPause({ store: this.#deps.store, incidents: this.#incidents, alerts: this.#alerts, log: this.#deps.log }, results);
+      await liftDiskPause(
+        { store: this.#deps.store, incidents: this.#incidents, alerts: this.#alerts, log: this.#deps.log },
+        results,
+      );
     }
   }
 

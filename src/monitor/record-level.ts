@@ -39,7 +39,8 @@ const SOURCE_PREFIX = /^(?:[\w.-]+ *\| ?)?(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\
 /** An ISO-like timestamp, bracketed or not, and what tools put after it (` - `, `,`). */
 const TIMESTAMP = /^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?(?: *-)? */;
 /** A level word at the start: `ERROR`, `[error]`, `ERROR:root:`, `ERROR in app:`, after an optional `logger.name - `. */
-const LEVEL_WORD = /^(?:[\w.]+ - )?\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|CRIT|trace|debug|info|notice|warn|warning|error|fatal|critical)\]?(?=[\s:\]-]|$)/;
+const LEVEL_WORD =
+  /^(?:[\w.]+ - )?\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|CRIT|trace|debug|info|notice|warn|warning|error|fatal|critical)\]?(?=[\s:\]-]|$)/;
 
 /** The rank of a plain-text line's header level, or undefined when it has none. Lower-case words count only in brackets or after a timestamp. */
 export function textLevel(line: string): number | undefined {

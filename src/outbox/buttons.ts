@@ -21,7 +21,12 @@ const buttonSchema = z
   .strict();
 
 const keyboardSchema = z
-  .array(z.array(buttonSchema).min(1, 'a row of buttons is empty').max(MAX_BUTTONS_PER_ROW, `at most ${MAX_BUTTONS_PER_ROW} buttons a row`))
+  .array(
+    z
+      .array(buttonSchema)
+      .min(1, 'a row of buttons is empty')
+      .max(MAX_BUTTONS_PER_ROW, `at most ${MAX_BUTTONS_PER_ROW} buttons a row`),
+  )
   .min(1, 'no rows of buttons: leave `buttons` out instead');
 
 /** Telegram's inline keyboard for rows of buttons; throws, saying which button is wrong, when Telegram would refuse it. */
@@ -32,9 +37,13 @@ export function inlineKeyboard(buttons: readonly (readonly InlineButton[])[]): I
 }
 
 /** The reply markup a message is stored with, and which part of a split message carries it. */
-export function markupOf(message: Pick<OutboxMessage, 'buttons' | 'replyMarkup'>): { replyMarkup: string | null; markupOn: 'first' | 'last' } {
+export function markupOf(message: Pick<OutboxMessage, 'buttons' | 'replyMarkup'>): {
+  replyMarkup: string | null;
+  markupOn: 'first' | 'last';
+} {
   if (message.buttons !== undefined) {
-    if (message.replyMarkup !== undefined) throw new Error('outbox: a message takes `buttons` or `replyMarkup`, not both');
+    if (message.replyMarkup !== undefined)
+      throw new Error('outbox: a message takes `buttons` or `replyMarkup`, not both');
     return { replyMarkup: JSON.stringify(inlineKeyboard(message.buttons)), markupOn: 'first' };
   }
   return { replyMarkup: message.replyMarkup ? JSON.stringify(message.replyMarkup) : null, markupOn: 'last' };

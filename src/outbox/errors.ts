@@ -22,7 +22,8 @@ export function classifySendError(err: unknown, secrets: readonly string[]): Sen
   const error = describeError(err, secrets);
   if (err instanceof GrammyError) {
     const code = err.error_code;
-    if (code === 429) return { kind: 'flood', retryAfterMs: (err.parameters.retry_after ?? DEFAULT_RETRY_AFTER_S) * 1000, error };
+    if (code === 429)
+      return { kind: 'flood', retryAfterMs: (err.parameters.retry_after ?? DEFAULT_RETRY_AFTER_S) * 1000, error };
     const migrated = err.parameters.migrate_to_chat_id;
     if (typeof migrated === 'number') return { kind: 'migrated', chatId: migrated, error };
     if (code === 400 && /can't parse entities/i.test(err.description)) return { kind: 'parse', error };
@@ -38,7 +39,8 @@ export function describeError(err: unknown, secrets: readonly string[]): string 
   let text: string;
   if (err instanceof GrammyError) text = `telegram ${err.error_code}: ${err.description}`;
   else if (err instanceof HttpError) text = `${err.message}${reasonOf(err.error)}`;
-  else if (err instanceof Error) text = `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}${reasonOf(err.cause)}`;
+  else if (err instanceof Error)
+    text = `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}${reasonOf(err.cause)}`;
   else text = String(err);
   text = redactText(text, secrets);
   return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;

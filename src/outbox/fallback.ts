@@ -27,7 +27,11 @@ export async function postFallback(url: string, body: FallbackBody, signal: Abor
     const cause = (err as { cause?: { code?: unknown } }).cause;
     const code = typeof cause?.code === 'string' ? ` (${cause.code})` : '';
     const name = (err as Error).name;
-    throw new Error(name === 'TimeoutError' || name === 'AbortError' ? 'fallback webhook did not answer in time' : `fallback webhook unreachable${code}`);
+    throw new Error(
+      name === 'TimeoutError' || name === 'AbortError'
+        ? 'fallback webhook did not answer in time'
+        : `fallback webhook unreachable${code}`,
+    );
   }
   await res.body?.cancel().catch(() => {});
   if (!res.ok) throw new Error(`fallback webhook answered HTTP ${res.status}`);

@@ -19,7 +19,9 @@ export function trusted(markup: string): TrustedHtml {
 }
 
 function isTrusted(value: unknown): value is TrustedHtml {
-  return typeof value === 'object' && value !== null && typeof (value as { trustedHtml?: unknown }).trustedHtml === 'string';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { trustedHtml?: unknown }).trustedHtml === 'string'
+  );
 }
 
 function interpolate(value: unknown): string {

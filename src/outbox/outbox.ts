@@ -147,7 +147,10 @@ export class Outbox {
     const left = [...this.#inFlight.keys()];
     if (left.length > 0) {
       await releaseClaims(this.#db, left, Date.now()).catch((err: unknown) => {
-        this.#d.log.warn({ err: describeError(err, this.#secrets) }, 'could not give back claimed messages; their leases will expire');
+        this.#d.log.warn(
+          { err: describeError(err, this.#secrets) },
+          'could not give back claimed messages; their leases will expire',
+        );
       });
     }
   }
@@ -172,7 +175,11 @@ export class Outbox {
   async #run(): Promise<void> {
     let failures = 0;
     const released = await releaseDeadClaims(this.#db, this.#workerId, processAlive, Date.now()).catch(() => 0);
-    if (released > 0) this.#d.log.warn({ messages: released }, 'admin messages a killed sender of this machine held returned to the outbox');
+    if (released > 0)
+      this.#d.log.warn(
+        { messages: released },
+        'admin messages a killed sender of this machine held returned to the outbox',
+      );
     while (!this.#stopping) {
       let wait: number;
       this.#poked = false;
@@ -183,7 +190,10 @@ export class Outbox {
       } catch (err) {
         failures++;
         if (failures === 1 || failures % 60 === 0) {
-          this.#d.log.error({ err: describeError(err, this.#secrets), failures }, 'outbox cannot read the store; will retry');
+          this.#d.log.error(
+            { err: describeError(err, this.#secrets), failures },
+            'outbox cannot read the store; will retry',
+          );
         }
         wait = Math.min(30_000, this.#o.pollMs * 2 ** Math.min(failures, 5));
       }
@@ -209,14 +219,19 @@ export class Outbox {
     const db = this.#db;
     let now = Date.now();
     const expired = await releaseExpired(db, now);
-    if (expired > 0) this.#d.log.warn({ messages: expired }, 'admin messages of a silent sender returned to the outbox (lease expired)');
+    if (expired > 0)
+      this.#d.log.warn(
+        { messages: expired },
+        'admin messages of a silent sender returned to the outbox (lease expired)',
+      );
     if (this.#d.fallbackWebhook) await this.#startFallbacks(now);
     const api = this.#d.api;
     if (this.#answered) {
       this.#answered = false;
       this.#backedOff = false;
       const released = await releaseBackoffs(db, now);
-      if (released > 0) this.#d.log.info({ messages: released }, 'Telegram answers again: admin messages waiting out a backoff go now');
+      if (released > 0)
+        this.#d.log.info({ messages: released }, 'Telegram answers again: admin messages waiting out a backoff go now');
     } else if (api && this.#backedOff) this.#probe(api, now);
 
     let wake = now + this.#o.pollMs;
@@ -238,8 +253,13 @@ export class Outbox {
           continue;
         }
         const token = this.#token();
-        const pacing = { intervalMs: this.#o.intervalMs, burst: this.#o.burst, perMinute: head.chat_id < 0 ? this.#o.groupPerMinute : null };
-        if (await claimHead(db, head, token, Date.now() + this.#o.leaseMs, pacing, Date.now())) this.#track(token, head.chat_id, (signal) => this.#send(api, head, token, signal));
+        const pacing = {
+          intervalMs: this.#o.intervalMs,
+          burst: this.#o.burst,
+          perMinute: head.chat_id < 0 ? this.#o.groupPerMinute : null,
+        };
+        if (await claimHead(db, head, token, Date.now() + this.#o.leaseMs, pacing, Date.now()))
+          this.#track(token, head.chat_id, (signal) => this.#send(api, head, token, signal));
       }
     }
     const due = await nextDueAt(db, Date.now());
@@ -267,7 +287,11 @@ export class Outbox {
    * When pacing lets this chat have its next call: at most `burst` calls in any burst × interval (a call a second
    * sustained, a short burst at once), and for a group so many deliveries a minute.
    */
-  #freeAt(chatId: number, activity: ReadonlyArray<{ chat_id: number; tried_at: number | null; sent_at: number | null }>, now: number): number {
+  #freeAt(
+    chatId: number,
+    activity: ReadonlyArray<{ chat_id: number; tried_at: number | null; sent_at: number | null }>,
+    now: number,
+  ): number {
     let freeAt = now;
     const mine = activity.filter((a) => a.chat_id === chatId);
     const { burst, intervalMs } = this.#o;
@@ -304,7 +328,10 @@ export class Outbox {
     entry.done = work(controller.signal)
       .catch((err: unknown) => {
         // Recording the outcome failed (store down): the lease expires and the message goes again.
-        this.#d.log.error({ err: describeError(err, this.#secrets) }, 'could not record what became of an admin message; it goes again after its lease');
+        this.#d.log.error(
+          { err: describeError(err, this.#secrets) },
+          'could not record what became of an admin message; it goes again after its lease',
+        );
       })
       .finally(() => {
         this.#inFlight.delete(token);
@@ -329,7 +356,13 @@ export class Outbox {
       const now = Date.now();
       if (stop.aborted) {
         // Telegram may or may not have it: giving it back risks a repeat, keeping it would lose it.
-        await finishClaim(db, row.id, token, { state: 'pending', next_at: now, last_error: 'sender stopped during the call' }, now);
+        await finishClaim(
+          db,
+          row.id,
+          token,
+          { state: 'pending', next_at: now, last_error: 'sender stopped during the call' },
+          now,
+        );
         return;
       }
       const failure = classifySendError(err, this.#secrets);
@@ -344,25 +377,50 @@ export class Outbox {
         case 'parse': {
           const plain = htmlToPlain(row.text);
           if (row.format === 'html' && plain.trim() !== '') {
-            await finishClaim(db, row.id, token, { state: 'pending', text: plain, format: 'plain', next_at: now, last_error: failure.error }, now);
-            log.warn({ error: failure.error }, 'Telegram could not parse the HTML of an admin message; sending it as plain text');
+            await finishClaim(
+              db,
+              row.id,
+              token,
+              { state: 'pending', text: plain, format: 'plain', next_at: now, last_error: failure.error },
+              now,
+            );
+            log.warn(
+              { error: failure.error },
+              'Telegram could not parse the HTML of an admin message; sending it as plain text',
+            );
             return;
           }
           break;
         }
         case 'migrated': {
-          await finishClaim(db, row.id, token, { state: 'pending', chat_id: failure.chatId, next_at: now, last_error: failure.error }, now);
+          await finishClaim(
+            db,
+            row.id,
+            token,
+            { state: 'pending', chat_id: failure.chatId, next_at: now, last_error: failure.error },
+            now,
+          );
           const moved = await moveChat(db, row.chat_id, failure.chatId, now);
-          log.warn({ new_chat_id: failure.chatId, messages: moved + 1 }, 'the group became a supergroup: its admin messages follow it');
+          log.warn(
+            { new_chat_id: failure.chatId, messages: moved + 1 },
+            'the group became a supergroup: its admin messages follow it',
+          );
           return;
         }
         case 'transient': {
           this.#backedOff = true;
           const attempts = row.attempts + 1;
           const delay = Math.max(this.#o.backoff.baseMs, fullJitterDelay(attempts, this.#o.backoff));
-          await finishClaim(db, row.id, token, { state: 'pending', attempts, next_at: now + delay, last_error: failure.error }, now);
+          await finishClaim(
+            db,
+            row.id,
+            token,
+            { state: 'pending', attempts, next_at: now + delay, last_error: failure.error },
+            now,
+          );
           const fields = { error: failure.error, attempts, retry_in_ms: delay };
-          if (attempts === 1 || attempts % 10 === 0) log.warn(fields, 'Telegram did not take an admin message; will retry');
+          if (attempts === 1 || attempts % 10 === 0)
+            log.warn(fields, 'Telegram did not take an admin message; will retry');
           else log.debug(fields, 'Telegram did not take an admin message; will retry');
           return;
         }
@@ -375,7 +433,15 @@ export class Outbox {
     }
     const now = Date.now();
     if (this.#backedOff) this.telegramAnswered();
-    if (!(await finishClaim(db, row.id, token, { state: 'sent', message_id: messageId, sent_at: now, last_error: null }, now))) {
+    if (
+      !(await finishClaim(
+        db,
+        row.id,
+        token,
+        { state: 'sent', message_id: messageId, sent_at: now, last_error: null },
+        now,
+      ))
+    ) {
       log.warn('an admin message was sent after its claim expired: another sender may send it again');
     }
   }
@@ -405,7 +471,8 @@ export class Outbox {
   async #fallback(row: OutboxRow, token: string, stop: AbortSignal): Promise<void> {
     const db = this.#db;
     const log = this.#d.log.child({ outbox_id: row.id, chat_id: row.chat_id });
-    const reason = row.last_error ?? (this.#d.api ? 'Telegram has not taken it yet' : 'Telegram is not configured (no bot token)');
+    const reason =
+      row.last_error ?? (this.#d.api ? 'Telegram has not taken it yet' : 'Telegram is not configured (no bot token)');
     const body = {
       id: row.id,
       chat_id: Number(row.chat_id),
@@ -414,7 +481,11 @@ export class Outbox {
       reason,
     };
     try {
-      await postFallback(this.#d.fallbackWebhook, body, AbortSignal.any([stop, AbortSignal.timeout(this.#o.webhookTimeoutMs)]));
+      await postFallback(
+        this.#d.fallbackWebhook,
+        body,
+        AbortSignal.any([stop, AbortSignal.timeout(this.#o.webhookTimeoutMs)]),
+      );
     } catch (err) {
       const now = Date.now();
       if (stop.aborted) {
@@ -423,12 +494,24 @@ export class Outbox {
       }
       const attempts = row.fallback_attempts + 1;
       const delay = Math.max(this.#o.backoff.baseMs, fullJitterDelay(attempts, this.#o.backoff));
-      await finishClaim(db, row.id, token, { state: 'pending', fallback_attempts: attempts, fallback_next_at: now + delay }, now);
-      log.warn({ error: describeError(err, this.#secrets), attempts, retry_in_ms: delay }, 'the fallback webhook did not take an admin message; will retry');
+      await finishClaim(
+        db,
+        row.id,
+        token,
+        { state: 'pending', fallback_attempts: attempts, fallback_next_at: now + delay },
+        now,
+      );
+      log.warn(
+        { error: describeError(err, this.#secrets), attempts, retry_in_ms: delay },
+        'the fallback webhook did not take an admin message; will retry',
+      );
       return;
     }
     const now = Date.now();
     await finishClaim(db, row.id, token, { state: 'fallback', sent_at: now }, now);
-    log.warn({ waited_ms: now - Number(row.created_at), reason }, 'admin message went to the fallback webhook: Telegram did not take it in time');
+    log.warn(
+      { waited_ms: now - Number(row.created_at), reason },
+      'admin message went to the fallback webhook: Telegram did not take it in time',
+    );
   }
 }

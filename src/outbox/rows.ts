@@ -31,14 +31,20 @@ export interface NewMessage {
  * On PostgreSQL a lock per chat makes ids of one chat follow commit order, so that the parts of two messages
  * enqueued at once never interleave and a sender never passes over a message not yet committed.
  */
-export async function insertMessage(db: OutboxDb, kind: Store['kind'], message: NewMessage, now: number): Promise<number[]> {
+export async function insertMessage(
+  db: OutboxDb,
+  kind: Store['kind'],
+  message: NewMessage,
+  now: number,
+): Promise<number[]> {
   if (db.isTransaction) return insertParts(db, kind, message, now);
   return db.transaction().execute((trx) => insertParts(trx, kind, message, now));
 }
 
 async function insertParts(trx: OutboxDb, kind: Store['kind'], message: NewMessage, now: number): Promise<number[]> {
   {
-    if (kind === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${`outbox:${message.chatId}`}, 0))`.execute(trx);
+    if (kind === 'postgres')
+      await sql`select pg_advisory_xact_lock(hashtextextended(${`outbox:${message.chatId}`}, 0))`.execute(trx);
     const ids: number[] = [];
     const markupAt = message.markupOn === 'first' ? 0 : message.parts.length - 1;
     for (const [i, part] of message.parts.entries()) {
@@ -123,7 +129,14 @@ export interface Pacing {
  * Claims a chat's first message for a call to Telegram: it must still be pending, due and first in its chat, and
  * the chat's pacing must allow a call now (checked here again, so that two processes cannot both pass it).
  */
-export async function claimHead(db: OutboxDb, row: OutboxRow, token: string, leaseUntil: number, pacing: Pacing, now: number): Promise<boolean> {
+export async function claimHead(
+  db: OutboxDb,
+  row: OutboxRow,
+  token: string,
+  leaseUntil: number,
+  pacing: Pacing,
+  now: number,
+): Promise<boolean> {
   let q = db
     .updateTable('outbox')
     .set({ state: 'sending', claimed_by: token, lease_until: leaseUntil, tried_at: now, updated_at: now })
@@ -171,7 +184,12 @@ export async function claimHead(db: OutboxDb, row: OutboxRow, token: string, lea
 }
 
 /** Pending messages that have waited longer than the fallback allows, and whose last webhook failure has cooled off. */
-export async function fallbackDue(db: OutboxDb, createdBefore: number, now: number, limit: number): Promise<OutboxRow[]> {
+export async function fallbackDue(
+  db: OutboxDb,
+  createdBefore: number,
+  now: number,
+  limit: number,
+): Promise<OutboxRow[]> {
   return db
     .selectFrom('outbox')
     .selectAll()
@@ -183,7 +201,13 @@ export async function fallbackDue(db: OutboxDb, createdBefore: number, now: numb
     .execute();
 }
 
-export async function claimForFallback(db: OutboxDb, id: number, token: string, leaseUntil: number, now: number): Promise<boolean> {
+export async function claimForFallback(
+  db: OutboxDb,
+  id: number,
+  token: string,
+  leaseUntil: number,
+  now: number,
+): Promise<boolean> {
   const r = await db
     .updateTable('outbox')
     .set({ state: 'sending', claimed_by: token, lease_until: leaseUntil, updated_at: now })
@@ -194,7 +218,13 @@ export async function claimForFallback(db: OutboxDb, id: number, token: string, 
 }
 
 /** Records the outcome of a claim; false when the claim is no longer ours (its lease expired and another took it). */
-export async function finishClaim(db: OutboxDb, id: number, token: string, set: Updateable<OutboxTable>, now: number): Promise<boolean> {
+export async function finishClaim(
+  db: OutboxDb,
+  id: number,
+  token: string,
+  set: Updateable<OutboxTable>,
+  now: number,
+): Promise<boolean> {
   const r = await db
     .updateTable('outbox')
     .set({ ...set, lease_until: null, claimed_by: null, updated_at: now })
@@ -247,9 +277,20 @@ export async function releaseExpired(db: OutboxDb, now: number): Promise<number>
  * Claims held by senders of this host (`me`: this sender's `host:pid:random`) whose process is gone (a SIGKILL mid-send) go back to pending at once instead
  * of blocking their chat until the lease ends. Their outcome is unknown either way; the lease would release them too.
  */
-export async function releaseDeadClaims(db: OutboxDb, me: string, alive: (pid: number) => boolean, now: number): Promise<number> {
+export async function releaseDeadClaims(
+  db: OutboxDb,
+  me: string,
+  alive: (pid: number) => boolean,
+  now: number,
+): Promise<number> {
   const [host = '', ownPid] = me.split(':');
-  const claims = await db.selectFrom('outbox').select('claimed_by').distinct().where('state', '=', 'sending').where('claimed_by', 'like', `${host}:%`).execute();
+  const claims = await db
+    .selectFrom('outbox')
+    .select('claimed_by')
+    .distinct()
+    .where('state', '=', 'sending')
+    .where('claimed_by', 'like', `${host}:%`)
+    .execute();
   const dead = claims
     .map((c) => c.claimed_by)
     .filter((c): c is string => c !== null)

@@ -22,7 +22,11 @@ export function onMessageQueued(wake: () => void): () => void {
  * above 4,096 characters), or [] when `dedupKey` was already used. Bad buttons throw here, not at send time.
  * Given `trx`, a transaction of the caller, the message is written in it: kept only if it commits.
  */
-export async function queueMessage(store: Store, message: OutboxMessage & { chatId: number }, trx?: Kysely<Database>): Promise<number[]> {
+export async function queueMessage(
+  store: Store,
+  message: OutboxMessage & { chatId: number },
+  trx?: Kysely<Database>,
+): Promise<number[]> {
   const { chatId, text } = message;
   if (!Number.isSafeInteger(chatId) || chatId === 0) throw new Error(`outbox: not a chat id: ${String(chatId)}`);
   if (text.trim() === '') throw new Error('outbox: the message text is empty');
@@ -31,14 +35,23 @@ export async function queueMessage(store: Store, message: OutboxMessage & { chat
   const parts = splitMessage(text, format);
   if (parts.length === 0) throw new Error('outbox: the message has no visible text');
   const target = trx ? (trx as unknown as OutboxDb) : outboxDb(store);
-  const ids = await insertMessage(target, store.kind, { chatId, parts, ...markup, dedupKey: message.dedupKey ?? null }, Date.now());
+  const ids = await insertMessage(
+    target,
+    store.kind,
+    { chatId, parts, ...markup, dedupKey: message.dedupKey ?? null },
+    Date.now(),
+  );
   // In the caller's transaction the row is not visible yet: the caller pokes the sender after its commit.
   if (ids.length > 0 && !trx) for (const wake of listeners) wake();
   return ids;
 }
 
 /** The same message to each admin chat (every chat in `chats`, once); a dedupKey applies per chat. */
-export async function queueAdminMessage(store: Store, chats: readonly number[], message: OutboxMessage): Promise<number[]> {
+export async function queueAdminMessage(
+  store: Store,
+  chats: readonly number[],
+  message: OutboxMessage,
+): Promise<number[]> {
   const ids: number[] = [];
   for (const chatId of new Set(chats)) {
     const dedupKey = message.dedupKey === undefined ? undefined : `${message.dedupKey}@${chatId}`;

@@ -43,7 +43,11 @@ export function botEnv(fake: FakeBotApi, dir: string, extra: Record<string, stri
   };
 }
 
-export async function startBotService(fake: FakeBotApi, extra: Record<string, string> = {}, dir = tempDir('centinela-bot-')): Promise<{ service: Service; dir: string }> {
+export async function startBotService(
+  fake: FakeBotApi,
+  extra: Record<string, string> = {},
+  dir = tempDir('centinela-bot-'),
+): Promise<{ service: Service; dir: string }> {
   const service = await startService({ env: botEnv(fake, dir, extra), cwd: dir });
   return { service, dir };
 }

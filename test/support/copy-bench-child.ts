@@ -15,8 +15,16 @@ process.stdout.write('ready\n');
 await once(process.stdin, 'data');
 process.stdin.pause();
 const started = performance.now();
-const stored = await copyLocalFile({ from, toDir, name, maxBytes: Number.MAX_SAFE_INTEGER, signal: new AbortController().signal });
+const stored = await copyLocalFile({
+  from,
+  toDir,
+  name,
+  maxBytes: Number.MAX_SAFE_INTEGER,
+  signal: new AbortController().signal,
+});
 const ms = performance.now() - started;
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-process.stdout.write(`${JSON.stringify({ ms, sha256: stored.sha256, size: stored.size, path: stored.path, hwmKb: hwm ? Number(hwm[1]) : null })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ms, sha256: stored.sha256, size: stored.size, path: stored.path, hwmKb: hwm ? Number(hwm[1]) : null })}\n`,
+);
 process.exit(0);

@@ -63,7 +63,9 @@ export async function measureLocalCopy(sizeBytes: number, dir: string, rounds = 
     const timeCopy = async (): Promise<{ ms: number; hwmKb: number }> => {
       const r = await runChild(src, dir, outName, settle);
       if (r.sha256 !== expected || r.size !== sizeBytes) {
-        throw new Error(`copyLocalFile stored ${r.size} bytes with sha256 ${r.sha256}; the source has ${sizeBytes} bytes, ${expected}`);
+        throw new Error(
+          `copyLocalFile stored ${r.size} bytes with sha256 ${r.sha256}; the source has ${sizeBytes} bytes, ${expected}`,
+        );
       }
       return r;
     };
@@ -165,7 +167,12 @@ function runChild(
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`copy-bench-child exited ${code}: ${err.trim()}`));
       try {
-        const r = JSON.parse(out.trim().split('\n').pop() ?? '') as { ms: number; hwmKb: number | null; sha256: string; size: number };
+        const r = JSON.parse(out.trim().split('\n').pop() ?? '') as {
+          ms: number;
+          hwmKb: number | null;
+          sha256: string;
+          size: number;
+        };
         resolve({ ms: r.ms, hwmKb: r.hwmKb ?? 0, sha256: r.sha256, size: r.size });
       } catch {
         reject(new Error(`copy-bench-child printed no result: ${out.trim()} ${err.trim()}`));

@@ -15,9 +15,12 @@ export const englishReason = (stored: string | null | undefined): string | null 
 export const englishProblems = (stored: string): string[] => englishList(readStored(stored));
 
 /** The same object with its `problems` and `review` lists in English. */
-export function withEnglish<T extends { problems: StoredText[]; review?: StoredText[] }>(r: T): Omit<T, 'problems' | 'review'> & { problems: string[]; review?: string[] } {
+export function withEnglish<T extends { problems: StoredText[]; review?: StoredText[] }>(
+  r: T,
+): Omit<T, 'problems' | 'review'> & { problems: string[]; review?: string[] } {
   return { ...r, problems: englishList(r.problems), ...(r.review ? { review: englishList(r.review) } : {}) };
 }
 
 /** Outcome rows with their reasons in English. */
-export const englishOutcomes = <T extends { reason: string | null }>(rows: T[]): T[] => rows.map((o) => ({ ...o, reason: englishReason(o.reason) ?? null }));
+export const englishOutcomes = <T extends { reason: string | null }>(rows: T[]): T[] =>
+  rows.map((o) => ({ ...o, reason: englishReason(o.reason) ?? null }));

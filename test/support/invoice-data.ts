@@ -34,7 +34,14 @@ const escapePdf = (text: string): string => text.replace(/[\\()]/g, (c) => `\\${
 
 /** A one-page PDF whose text layer holds these lines (Helvetica, WinAnsi: Latin-1 text only). */
 export function textPdf(lines: readonly string[]): Buffer {
-  const content = ['BT', '/F1 11 Tf', '14 TL', '50 780 Td', ...lines.map((line) => `(${escapePdf(line)}) Tj T*`), 'ET'].join('\n');
+  const content = [
+    'BT',
+    '/F1 11 Tf',
+    '14 TL',
+    '50 780 Td',
+    ...lines.map((line) => `(${escapePdf(line)}) Tj T*`),
+    'ET',
+  ].join('\n');
   return buildPdf([
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
@@ -50,7 +57,10 @@ export function imageOnlyPdf(): Buffer {
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
     '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] /Resources << /XObject << /Im1 4 0 R >> >> /Contents 5 0 R >>',
-    stream('\x80\x40\x40\x80', '/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8'),
+    stream(
+      '\x80\x40\x40\x80',
+      '/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8',
+    ),
     stream('q 500 0 0 700 50 70 cm /Im1 Do Q'),
   ]);
 }
@@ -100,7 +110,8 @@ export function windowsExecutable(): Buffer {
   return bytes;
 }
 
-export const CFDI_XML = '\uFEFF  <?xml version="1.0" encoding="UTF-8"?>\n<cfdi:Comprobante Version="4.0" Total="1160.00"/>\n';
+export const CFDI_XML =
+  '\uFEFF  <?xml version="1.0" encoding="UTF-8"?>\n<cfdi:Comprobante Version="4.0" Total="1160.00"/>\n';
 
 export const INVOICE_CSV = [
   'Folio;Fecha;RFC Emisor;Emisor;Subtotal;IVA;Total;Moneda;Concepto',

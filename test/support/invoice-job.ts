@@ -26,16 +26,34 @@ export interface InvoiceRunner {
   rerun(fileId: number): Promise<OutcomeRow[]>;
 }
 
-export async function invoiceRunner(store: Store, dataDir: string, openai: OpenAIClient | null = null): Promise<InvoiceRunner> {
+export async function invoiceRunner(
+  store: Store,
+  dataDir: string,
+  openai: OpenAIClient | null = null,
+): Promise<InvoiceRunner> {
   const log = await quietLog();
   const files = new IntakeRecords(store);
   const invoices = new InvoiceRecords(store);
   const outcomes = new OutcomeRecords(store);
-  const handler = processHandler({ dataDir, maxBytes: 1024 * 1024, openai, intakeRecords: files, invoices, outcomes, csvColumns: { total: 'total' } });
+  const handler = processHandler({
+    dataDir,
+    maxBytes: 1024 * 1024,
+    openai,
+    intakeRecords: files,
+    invoices,
+    outcomes,
+    csvColumns: { total: 'total' },
+  });
   const incoming = join(dataDir, 'incoming');
   mkdirSync(incoming, { recursive: true });
   let n = 0;
-  const ctx = (fileId: number): HandlerContext<{ fileId: number }> => ({ job: job(fileId), signal: new AbortController().signal, heartbeat: async () => {}, leaseMs: 60_000, log });
+  const ctx = (fileId: number): HandlerContext<{ fileId: number }> => ({
+    job: job(fileId),
+    signal: new AbortController().signal,
+    heartbeat: async () => {},
+    leaseMs: 60_000,
+    log,
+  });
   return {
     files,
     invoices,
@@ -45,7 +63,11 @@ export async function invoiceRunner(store: Store, dataDir: string, openai: OpenA
       const path = join(incoming, `${++n}_${name}`);
       writeFileSync(path, content);
       const sha256 = createHash('sha256').update(content).digest('hex');
-      const [file] = (await files.recordUpload({ source: 'http', purpose: 'invoice', tags: {} }, [{ kind, fileName: name, mimeType: null, size: content.length, path, sha256 }])).files as [FileRow];
+      const [file] = (
+        await files.recordUpload({ source: 'http', purpose: 'invoice', tags: {} }, [
+          { kind, fileName: name, mimeType: null, size: content.length, path, sha256 },
+        ])
+      ).files as [FileRow];
       await handler(ctx(file.id));
       return { file, outcomes: englishOutcomes(await outcomes.forFile(file.id)) };
     },
@@ -59,7 +81,21 @@ export async function invoiceRunner(store: Store, dataDir: string, openai: OpenA
 function job(fileId: number): Job<{ fileId: number }> {
   const t = Date.now();
   return {
-    id: fileId, queue: 'invoice.process', payload: { fileId }, key: `invoice.process:${fileId}`, state: 'active', priority: 0, runAt: t, attempts: 1, maxAttempts: 5,
-    backoff: { baseMs: 10, capMs: 40 }, leaseUntil: t + 60_000, worker: 'test', lastError: null, createdAt: t, updatedAt: t, finishedAt: null,
+    id: fileId,
+    queue: 'invoice.process',
+    payload: { fileId },
+    key: `invoice.process:${fileId}`,
+    state: 'active',
+    priority: 0,
+    runAt: t,
+    attempts: 1,
+    maxAttempts: 5,
+    backoff: { baseMs: 10, capMs: 40 },
+    leaseUntil: t + 60_000,
+    worker: 'test',
+    lastError: null,
+    createdAt: t,
+    updatedAt: t,
+    finishedAt: null,
   };
 }

@@ -23,7 +23,8 @@ out.info('survived');
 const problem = log.fileProblem();
 await log.close();
 let fileBytes = 0;
-for (const name of readdirSync(dir)) if (/^centinela\.\d+\.log$/.test(name)) fileBytes += statSync(join(dir, name)).size;
+for (const name of readdirSync(dir))
+  if (/^centinela\.\d+\.log$/.test(name)) fileBytes += statSync(join(dir, name)).size;
 let fileLastLine = '';
 try {
   fileLastLine = readFileSync(join(dir, 'centinela.log'), 'utf8').trimEnd().split('\n').pop() ?? '';

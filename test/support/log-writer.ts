@@ -2,7 +2,16 @@
 // given rate, in bursts of varied size, and rotates the file itself between two writes (so the rotation loses
 // nothing on the writer's side), by rename (logrotate's default) or by copy-truncate. Options come as JSON in
 // LOG_WRITER; it prints `done <lines>` when finished.
-import { closeSync, copyFileSync, existsSync, ftruncateSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  ftruncateSync,
+  openSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';

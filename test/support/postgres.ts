@@ -1,7 +1,17 @@
 // Throwaway PostgreSQL clusters for tests, built from the local PostgreSQL binaries.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, chownSync, constants, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chownSync,
+  constants,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +20,8 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 
 const run = promisify(execFile);
-const INSTALL_HINT = 'install the PostgreSQL server with: apt-get update && apt-get install -y postgresql (Debian/Ubuntu)';
+const INSTALL_HINT =
+  'install the PostgreSQL server with: apt-get update && apt-get install -y postgresql (Debian/Ubuntu)';
 
 export interface PostgresServer {
   url: string;
@@ -68,7 +79,9 @@ function findBinaries(): Binaries {
     candidates.push(...versions.map((v) => join(root, v, 'bin')));
   }
   try {
-    candidates.push(execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    candidates.push(
+      execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+    );
   } catch {
     // No pg_config: fall through to PATH.
   }
@@ -87,9 +100,12 @@ function findBinaries(): Binaries {
 
 /** Numeric uid/gid of `nobody` from /etc/passwd (its primary group is nogroup on Debian, nobody elsewhere). */
 function nobodyIds(): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('nobody:'));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('nobody:'));
   const [, , uid, gid] = line?.split(':') ?? [];
-  if (uid === undefined || gid === undefined) throw new Error('cannot run PostgreSQL as root, and no "nobody" user exists');
+  if (uid === undefined || gid === undefined)
+    throw new Error('cannot run PostgreSQL as root, and no "nobody" user exists');
   return { uid: Number(uid), gid: Number(gid) };
 }
 
@@ -113,7 +129,9 @@ function asUser(): Runner {
 function assertTraversable(dir: string): void {
   for (let d = dirname(dir); ; d = dirname(d)) {
     if ((statSync(d).mode & 0o001) === 0) {
-      throw new Error(`"${d}" is not traversable by other users, so "nobody" cannot reach ${dir}; set TMPDIR to e.g. /tmp`);
+      throw new Error(
+        `"${d}" is not traversable by other users, so "nobody" cannot reach ${dir}; set TMPDIR to e.g. /tmp`,
+      );
     }
     if (dirname(d) === d) return;
   }
@@ -155,7 +173,9 @@ function logTail(logFile: string): string {
  * fsync false trades durability for speed; `password` makes TCP logins check it (scram-sha-256) instead of trusting
  * anyone; `ssl` turns TLS on with the given certificate and key (PEM text).
  */
-export async function startPostgres(opts: { fsync?: boolean; password?: string; ssl?: { cert: string; key: string } } = {}): Promise<PostgresServer> {
+export async function startPostgres(
+  opts: { fsync?: boolean; password?: string; ssl?: { cert: string; key: string } } = {},
+): Promise<PostgresServer> {
   const bins = findBinaries();
   const runner = asUser();
   const exec = (file: string, args: string[], cwd: string) =>
@@ -179,18 +199,26 @@ export async function startPostgres(opts: { fsync?: boolean; password?: string; 
       if (runner.uid >= 0) chownSync(pwfile, runner.uid, runner.gid);
       auth = ['--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`];
     }
-    await exec(bins.initdb, ['-D', dataDir, ...auth, '-U', 'postgres', '--no-locale', '-E', 'UTF8', '--no-sync', '--no-instructions'], dir);
+    await exec(
+      bins.initdb,
+      ['-D', dataDir, ...auth, '-U', 'postgres', '--no-locale', '-E', 'UTF8', '--no-sync', '--no-instructions'],
+      dir,
+    );
     let tls = '';
     if (opts.ssl) {
       // The server refuses a key file others can read; it lives in the cluster folder, owned by the server's user.
-      for (const [name, text] of [['server.crt', opts.ssl.cert], ['server.key', opts.ssl.key]] as const) {
+      for (const [name, text] of [
+        ['server.crt', opts.ssl.cert],
+        ['server.key', opts.ssl.key],
+      ] as const) {
         writeFileSync(join(dataDir, name), text, { mode: 0o600 });
         if (runner.uid >= 0) chownSync(join(dataDir, name), runner.uid, runner.gid);
       }
       tls = ' -c ssl=on';
     }
 
-    const durability = (opts.fsync === false ? ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off' : '') + tls;
+    const durability =
+      (opts.fsync === false ? ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off' : '') + tls;
     // The port may be taken between freePort() and the bind; retry a few times on a new one.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
@@ -258,7 +286,10 @@ export async function createDatabase(serverUrl: string): Promise<TestDatabase> {
   let dropping: Promise<void> | undefined;
   const drop = (): Promise<void> =>
     (dropping ??= admin(async (c) => {
-      await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+      await c.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [name],
+      );
       await c.query(`DROP DATABASE IF EXISTS "${name}"`);
     }));
   return { url: url.toString(), drop };

@@ -18,14 +18,29 @@ interface ChildOptions {
 
 const options = JSON.parse(process.env.QUEUE_CHILD ?? '{}') as ChildOptions;
 const store = await openSpec(options.spec);
-const log = await createLog({ level: 'error', dir: null, stdout: false, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: process.stderr });
-const queue = new Queue({ store, log: log.root, pollMs: 50, leaseMs: options.leaseMs, maxAttempts: 5, backoff: { baseMs: 10, capMs: 100 } });
+const log = await createLog({
+  level: 'error',
+  dir: null,
+  stdout: false,
+  rotate: { size: 2 ** 20, keep: 1 },
+  stdoutStream: process.stderr,
+});
+const queue = new Queue({
+  store,
+  log: log.root,
+  pollMs: 50,
+  leaseMs: options.leaseMs,
+  maxAttempts: 5,
+  backoff: { baseMs: 10, capMs: 100 },
+});
 
 queue.work(
   anyQueue(options.queue),
   async ({ job }) => {
     await sql`insert into runs (job_id, pid) values (${job.id}, ${process.pid})`.execute(store.db);
-    await sql`insert into effects (job_id, pid) values (${job.id}, ${process.pid}) on conflict (job_id) do nothing`.execute(store.db);
+    await sql`insert into effects (job_id, pid) values (${job.id}, ${process.pid}) on conflict (job_id) do nothing`.execute(
+      store.db,
+    );
     if (options.sleepMs > 0) await new Promise((r) => setTimeout(r, options.sleepMs));
   },
   { concurrency: options.concurrency },

@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { defineQueue } from '../../src/core/queue/index.ts';
 import type { QueueDefinition } from '../../src/core/queue/index.ts';
 
-export function anyQueue(name: string, key: (payload: unknown) => string | null = () => null): QueueDefinition<unknown> {
+export function anyQueue(
+  name: string,
+  key: (payload: unknown) => string | null = () => null,
+): QueueDefinition<unknown> {
   return defineQueue({ name, payload: z.unknown(), key });
 }

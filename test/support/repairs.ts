@@ -8,5 +8,12 @@ type Given = Pick<RepairDeps, 'store' | 'queue' | 'allowedRoots' | 'dataDir' | '
 
 /** Repairs with a quiet log, no owner, no Docker, no Bot API and not a dry run, unless `deps` says otherwise. */
 export async function testRepairs(deps: Given): Promise<Repairs> {
-  return new Repairs({ log: await quietLog(), owner: '', docker: null, botApi: { apiRoot: '', token: null }, dryRun: false, ...deps });
+  return new Repairs({
+    log: await quietLog(),
+    owner: '',
+    docker: null,
+    botApi: { apiRoot: '', token: null },
+    dryRun: false,
+    ...deps,
+  });
 }

@@ -42,9 +42,16 @@ export interface RunResult {
 }
 
 /** Runs a CLI command to its end. */
-export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<RunResult> {
+export function runCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
+): Promise<RunResult> {
   return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd,
+      env: cleanEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -79,7 +86,14 @@ export interface RunningService {
  * until /healthz answers 200.
  */
 export async function startService(
-  options: { cwd?: string; env?: Record<string, string>; args?: string[]; script?: string; timeoutMs?: number; umask?: '022' | '027' | '077' } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string>;
+    args?: string[];
+    script?: string;
+    timeoutMs?: number;
+    umask?: '022' | '027' | '077';
+  } = {},
 ): Promise<RunningService> {
   const cwd = options.cwd ?? tempDir();
   const port = await freePort();
@@ -105,7 +119,9 @@ export async function startService(
     for (const w of waiters) w();
   });
   proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) => proc.on('exit', (code, signal) => ok({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
+    proc.on('exit', (code, signal) => ok({ code, signal })),
+  );
   const url = `http://127.0.0.1:${port}`;
 
   const waitForLine = (test: (line: string) => boolean, timeoutMs = 15_000): Promise<string> =>
@@ -128,7 +144,10 @@ export async function startService(
 
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`service exited with ${proc.exitCode}\nstdout:\n${lines.join('\n')}${pending}\nstderr:\n${stderr}`);
+    if (proc.exitCode !== null)
+      throw new Error(
+        `service exited with ${proc.exitCode}\nstdout:\n${lines.join('\n')}${pending}\nstderr:\n${stderr}`,
+      );
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
       if (res.status === 200) break;

@@ -14,7 +14,9 @@ if (!source || !dir) {
 }
 
 const describe = (err: unknown): Record<string, unknown> =>
-  err instanceof StoreFileError ? { code: err.code, systemCode: err.systemCode, message: err.message } : { unexpected: String(err) };
+  err instanceof StoreFileError
+    ? { code: err.code, systemCode: err.systemCode, message: err.message }
+    : { unexpected: String(err) };
 const fs = statfsSync(dir);
 const signal = new AbortController().signal;
 
@@ -35,12 +37,20 @@ await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
 const port = (server.address() as AddressInfo).port;
 let download: Record<string, unknown> = { stored: true };
 try {
-  await downloadFile({ url: `http://127.0.0.1:${port}/file/bot1/x`, toDir: join(dir, 'download'), name: 'doc.pdf', maxBytes: 1024 ** 3, signal });
+  await downloadFile({
+    url: `http://127.0.0.1:${port}/file/bot1/x`,
+    toDir: join(dir, 'download'),
+    name: 'doc.pdf',
+    maxBytes: 1024 ** 3,
+    signal,
+  });
 } catch (err) {
   download = describe(err);
 }
 download.left = readdirSync(join(dir, 'download'));
 server.close();
 
-process.stdout.write(`${JSON.stringify({ probe: 'store-file-disk-full', fsBytes: fs.blocks * fs.bsize, copy, download })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ probe: 'store-file-disk-full', fsBytes: fs.blocks * fs.bsize, copy, download })}\n`,
+);
 process.exit(0);

@@ -53,7 +53,15 @@ export async function createTestStore(kind: StoreKindName): Promise<TestStore> {
 let quiet: Logger | null = null;
 /** A logger that writes only errors, to stderr: tests read outcomes from the store, not from logs. */
 export async function quietLog(): Promise<Logger> {
-  quiet ??= (await createLog({ level: 'error', dir: null, stdout: false, rotate: { size: 2 ** 20, keep: 1 }, stdoutStream: process.stderr })).root;
+  quiet ??= (
+    await createLog({
+      level: 'error',
+      dir: null,
+      stdout: false,
+      rotate: { size: 2 ** 20, keep: 1 },
+      stdoutStream: process.stderr,
+    })
+  ).root;
   return quiet;
 }
 
@@ -70,7 +78,11 @@ export async function testQueue(store: Store, options: Partial<QueueOptions> = {
 }
 
 /** Polls until `check` is true or the time is up (then fails with `what`). */
-export async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);

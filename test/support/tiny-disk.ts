@@ -9,7 +9,12 @@ export interface TinyDiskRun {
 }
 
 /** Mounts a `size` tmpfs (e.g. '64k', '1m') on `dir`, then runs `node script ...args dir`. */
-export async function runOnTinyDisk(size: string, dir: string, script: string, args: string[] = []): Promise<TinyDiskRun> {
+export async function runOnTinyDisk(
+  size: string,
+  dir: string,
+  script: string,
+  args: string[] = [],
+): Promise<TinyDiskRun> {
   const probe = spawnSync('unshare', ['--version'], { encoding: 'utf8' });
   if (probe.error) {
     throw new Error(
@@ -18,7 +23,18 @@ export async function runOnTinyDisk(size: string, dir: string, script: string, a
   }
   const child = spawn(
     'unshare',
-    ['-Urm', 'sh', '-c', `mount -t tmpfs -o size=${size} tmpfs "$1" && shift && exec "$@"`, 'sh', dir, process.execPath, script, ...args, dir],
+    [
+      '-Urm',
+      'sh',
+      '-c',
+      `mount -t tmpfs -o size=${size} tmpfs "$1" && shift && exec "$@"`,
+      'sh',
+      dir,
+      process.execPath,
+      script,
+      ...args,
+      dir,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';

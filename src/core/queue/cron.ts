@@ -54,7 +54,14 @@ export async function upsertSchedule(
   validateSchedule(cron, tz);
   const row = { name, queue, cron, tz: tz ?? null, payload: JSON.stringify(payload ?? null) };
   const existing = await db.selectFrom('schedules').selectAll().where('name', '=', name).executeTakeFirst();
-  if (existing && existing.cron === row.cron && existing.tz === row.tz && existing.queue === row.queue && existing.payload === row.payload) return;
+  if (
+    existing &&
+    existing.cron === row.cron &&
+    existing.tz === row.tz &&
+    existing.queue === row.queue &&
+    existing.payload === row.payload
+  )
+    return;
   const values = { ...row, next_run_at: nextRun(cron, row.tz), updated_at: now };
   await db
     .insertInto('schedules')
@@ -84,7 +91,11 @@ export async function enqueueDueTicks(
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) return false; // another process took this tick
       const payload = JSON.parse(s.payload) as unknown;
-      await insertJob(trx, { ...defaults, queue: s.queue, payload, key: `cron:${s.name}:${s.next_run_at}`, runAt: s.next_run_at }, now);
+      await insertJob(
+        trx,
+        { ...defaults, queue: s.queue, payload, key: `cron:${s.name}:${s.next_run_at}`, runAt: s.next_run_at },
+        now,
+      );
       return true;
     });
     if (won) enqueued++;

@@ -21,20 +21,34 @@ export async function releaseDeadWorkersOnHost(
   const host = hostname();
   const prefix = `${host}:`;
   // Few distinct workers hold jobs at a time: filtering them here keeps LIKE and its escaping out of the SQL.
-  const holders = await db.selectFrom('jobs').select('worker').distinct().where('state', '=', 'active').where('worker', '<>', me).execute();
+  const holders = await db
+    .selectFrom('jobs')
+    .select('worker')
+    .distinct()
+    .where('state', '=', 'active')
+    .where('worker', '<>', me)
+    .execute();
   const released: Array<{ worker: string; jobs: number }> = [];
   for (const { worker } of holders) {
     if (!worker?.startsWith(prefix)) continue;
     const pid = Number(worker.slice(prefix.length).split(':')[0]);
     if (pid !== process.pid && running(pid)) continue;
-    const rows = await db.selectFrom('heartbeats').select(['id', 'state', 'beat_at']).where('host', '=', host).where('pid', '=', pid).execute();
+    const rows = await db
+      .selectFrom('heartbeats')
+      .select(['id', 'state', 'beat_at'])
+      .where('host', '=', host)
+      .where('pid', '=', pid)
+      .execute();
     const beats = rows.filter((b) => b.id.startsWith(`${worker}:`));
     // No heartbeat at all: not a service process (a tool, a test) or one that died before its first beat: its lease decides.
     if (beats.length === 0) continue;
     if (beats.some((b) => b.state !== 'stopped' && b.beat_at > now - DEAD_AFTER_MS)) continue;
     const r = await db
       .updateTable('jobs')
-      .set({ ...abandonedJob(now, `its process (${worker}) died on this host; released at the start of another`), run_at: now })
+      .set({
+        ...abandonedJob(now, `its process (${worker}) died on this host; released at the start of another`),
+        run_at: now,
+      })
       .where('state', '=', 'active')
       .where('worker', '=', worker)
       .executeTakeFirst();

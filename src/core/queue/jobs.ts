@@ -66,11 +66,21 @@ export async function insertJob(db: Db, job: NewJob, now: number): Promise<{ job
     const row = await db
       .insertInto('jobs')
       .values(values)
-      .onConflict((oc) => oc.column('key').where(sql<boolean>`state in ('waiting', 'active')`).doNothing())
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .where(sql<boolean>`state in ('waiting', 'active')`)
+          .doNothing(),
+      )
       .returningAll()
       .executeTakeFirst();
     if (row) return { job: toJob(row), created: true };
-    const existing = await db.selectFrom('jobs').selectAll().where('key', '=', job.key).where('state', 'in', LIVE).executeTakeFirst();
+    const existing = await db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('key', '=', job.key)
+      .where('state', 'in', LIVE)
+      .executeTakeFirst();
     if (existing) return { job: toJob(existing), created: false };
   }
   throw new Error(`could not enqueue job with key ${job.key}: it kept changing state`);
@@ -191,7 +201,14 @@ export async function releaseExpired(db: Db, now: number): Promise<number> {
 export async function releaseWorker(db: Db, worker: string, now: number): Promise<number> {
   const r = await db
     .updateTable('jobs')
-    .set({ state: 'waiting', attempts: sql`attempts - 1`, lease_until: null, worker: null, run_at: now, updated_at: now })
+    .set({
+      state: 'waiting',
+      attempts: sql`attempts - 1`,
+      lease_until: null,
+      worker: null,
+      run_at: now,
+      updated_at: now,
+    })
     .where('worker', '=', worker)
     .where('state', '=', 'active')
     .executeTakeFirst();
@@ -221,7 +238,15 @@ export async function requeueJob(db: Db, id: number, now: number): Promise<boole
   try {
     const r = await db
       .updateTable('jobs')
-      .set({ state: 'waiting', attempts: 0, run_at: now, lease_until: null, worker: null, finished_at: null, updated_at: now })
+      .set({
+        state: 'waiting',
+        attempts: 0,
+        run_at: now,
+        lease_until: null,
+        worker: null,
+        finished_at: null,
+        updated_at: now,
+      })
       .where('id', '=', id)
       .where('state', 'not in', LIVE)
       .executeTakeFirst();

@@ -62,7 +62,11 @@ export class Queue {
   }
 
   /** Adds a job to the declared queue, keyed by the declaration; a live job with the same key is returned instead. */
-  async enqueue<P>(queue: QueueDefinition<P>, payload: P, options: EnqueueOptions = {}): Promise<{ job: Job; created: boolean }> {
+  async enqueue<P>(
+    queue: QueueDefinition<P>,
+    payload: P,
+    options: EnqueueOptions = {},
+  ): Promise<{ job: Job; created: boolean }> {
     const now = Date.now();
     const runAt = options.runAt instanceof Date ? options.runAt.getTime() : (options.runAt ?? now);
     const result = await insertJob(
@@ -113,7 +117,10 @@ export class Queue {
   async schedule<P>(queue: QueueDefinition<P>, cron: string, payload: P, options: ScheduleOptions = {}): Promise<void> {
     const name = options.name ?? queue.name;
     const checked = queue.payload.safeParse(payload);
-    if (!checked.success) throw new Error(`schedule ${name}: its payload does not match queue ${queue.name}'s schema (${describePayloadError(checked.error)})`);
+    if (!checked.success)
+      throw new Error(
+        `schedule ${name}: its payload does not match queue ${queue.name}'s schema (${describePayloadError(checked.error)})`,
+      );
     await upsertSchedule(this.#o.store.db, name, cron, queue.name, payload, options.tz, Date.now());
     this.#startMaintenance();
   }
@@ -135,8 +142,12 @@ export class Queue {
 
   /** Puts failed and dead jobs (or those the filter names) back to waiting with fresh attempts. */
   async retry(filter: JobFilter = {}): Promise<{ retried: number[]; skipped: number[] }> {
-    const states = filter.states?.length ? filter.states.filter((s) => s !== 'waiting' && s !== 'active') : (['failed', 'dead'] as const);
-    const rows = await selectJobs(this.#o.store.db, { ...filter, states: [...states] }).select('id').execute();
+    const states = filter.states?.length
+      ? filter.states.filter((s) => s !== 'waiting' && s !== 'active')
+      : (['failed', 'dead'] as const);
+    const rows = await selectJobs(this.#o.store.db, { ...filter, states: [...states] })
+      .select('id')
+      .execute();
     const retried: number[] = [];
     const skipped: number[] = [];
     for (const { id } of rows) ((await requeueJob(this.#o.store.db, id, Date.now())) ? retried : skipped).push(id);
@@ -198,13 +209,17 @@ export class Queue {
     const now = Date.now();
     const db = this.#o.store.db;
     const expired = await releaseExpired(db, now);
-    if (expired > 0) this.#o.log.warn({ jobs: expired }, 'jobs of a silent worker returned to the queue (lease expired)');
+    if (expired > 0)
+      this.#o.log.warn({ jobs: expired }, 'jobs of a silent worker returned to the queue (lease expired)');
     let orphans = 0;
     if (now - this.#lastDeadCheck >= DEAD_CHECK_MS) {
       this.#lastDeadCheck = now;
       for (const r of await releaseDeadWorkersOnHost(db, this.workerId, now)) {
         orphans += r.jobs;
-        this.#o.log.warn({ worker: r.worker, jobs: r.jobs }, 'jobs of a dead process on this host returned to the queue without waiting for their lease');
+        this.#o.log.warn(
+          { worker: r.worker, jobs: r.jobs },
+          'jobs of a dead process on this host returned to the queue without waiting for their lease',
+        );
       }
     }
     const ticks = await enqueueDueTicks(
@@ -235,7 +250,11 @@ export class Queue {
         })
         .catch((err: unknown) => {
           if (failures++ % 60 !== 0) return;
-          if (isStoreUnavailable(err)) this.#o.log.warn({ error: (err as Error).message }, 'the store is unreachable: queue maintenance waits for it');
+          if (isStoreUnavailable(err))
+            this.#o.log.warn(
+              { error: (err as Error).message },
+              'the store is unreachable: queue maintenance waits for it',
+            );
           else this.#o.log.error({ err }, 'queue maintenance failed; will retry');
         })
         .finally(() => (running = false));

@@ -63,7 +63,13 @@ export class JobRecords {
 
   /** The latest jobs that failed for good (failed or dead), newest first. */
   async recentFailures(limit: number): Promise<Job[]> {
-    const rows = await this.#db.selectFrom('jobs').selectAll().where('state', 'in', ['failed', 'dead']).orderBy('finished_at', 'desc').limit(limit).execute();
+    const rows = await this.#db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('state', 'in', ['failed', 'dead'])
+      .orderBy('finished_at', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map(toJob);
   }
 
@@ -72,7 +78,11 @@ export class JobRecords {
     const [due, progress] = await Promise.all([
       this.#db
         .selectFrom('jobs')
-        .select(['queue', (eb) => eb.fn.min<number>('run_at').as('oldest'), (eb) => eb.fn.countAll<number>().as('waiting')])
+        .select([
+          'queue',
+          (eb) => eb.fn.min<number>('run_at').as('oldest'),
+          (eb) => eb.fn.countAll<number>().as('waiting'),
+        ])
         .where('state', '=', 'waiting')
         .where('run_at', '<=', now)
         .groupBy('queue')
@@ -86,18 +96,36 @@ export class JobRecords {
         .execute(),
     ]);
     const last = new Map(progress.map((r) => [r.queue, Number(r.last)]));
-    return new Map(due.map((r) => [r.queue, { oldestDue: Number(r.oldest), waiting: Number(r.waiting), lastProgress: last.get(r.queue) ?? null }]));
+    return new Map(
+      due.map((r) => [
+        r.queue,
+        { oldestDue: Number(r.oldest), waiting: Number(r.waiting), lastProgress: last.get(r.queue) ?? null },
+      ]),
+    );
   }
 
   /** Every cron schedule, by name. */
   async schedules(): Promise<ScheduleRecord[]> {
-    const rows = await this.#db.selectFrom('schedules').select(['name', 'queue', 'cron', 'tz', 'next_run_at']).orderBy('name').execute();
-    return rows.map((s) => ({ name: s.name, queue: s.queue, cron: s.cron, tz: s.tz, nextRunAt: Number(s.next_run_at) }));
+    const rows = await this.#db
+      .selectFrom('schedules')
+      .select(['name', 'queue', 'cron', 'tz', 'next_run_at'])
+      .orderBy('name')
+      .execute();
+    return rows.map((s) => ({
+      name: s.name,
+      queue: s.queue,
+      cron: s.cron,
+      tz: s.tz,
+      nextRunAt: Number(s.next_run_at),
+    }));
   }
 }
 
 function keyOf<P>(queue: QueueDefinition<P>, payload: P): string {
   const key = queue.key(payload);
-  if (key === null) throw new Error(`queue ${queue.name} makes no key for ${JSON.stringify(payload)}: its jobs cannot be found by payload`);
+  if (key === null)
+    throw new Error(
+      `queue ${queue.name} makes no key for ${JSON.stringify(payload)}: its jobs cannot be found by payload`,
+    );
   return key;
 }

@@ -97,11 +97,17 @@ export class Worker<P> {
     ]);
     clearTimeout(timer);
     if (timedOut) {
-      this.#d.log.warn({ queue: this.queue, jobs: [...this.#running.keys()] }, 'shutdown timeout: releasing running jobs');
+      this.#d.log.warn(
+        { queue: this.queue, jobs: [...this.#running.keys()] },
+        'shutdown timeout: releasing running jobs',
+      );
       this.#shutdownAborted = true;
       for (const r of this.#running.values()) r.controller.abort(new Error('shutdown: out of time'));
       // Give aborted handlers a moment to unwind so their release is recorded before the store closes.
-      await Promise.race([Promise.all([...this.#running.values()].map((r) => r.done)), new Promise((r) => setTimeout(r, 1000).unref())]);
+      await Promise.race([
+        Promise.all([...this.#running.values()].map((r) => r.done)),
+        new Promise((r) => setTimeout(r, 1000).unref()),
+      ]);
     }
     // Outcomes an outage held back: one last try, else the clean stop's release gives those jobs back.
     await this.flushUnrecorded().catch(() => {});
@@ -118,7 +124,16 @@ export class Worker<P> {
       if (free > 0) {
         try {
           await this.flushUnrecorded();
-          const jobs = await claimJobs(this.#d.store.db, this.#d.store.kind, queue, free, this.#d.workerId, this.#d.leaseMs, Date.now(), this.#notHereIds());
+          const jobs = await claimJobs(
+            this.#d.store.db,
+            this.#d.store.kind,
+            queue,
+            free,
+            this.#d.workerId,
+            this.#d.leaseMs,
+            Date.now(),
+            this.#notHereIds(),
+          );
           claimed = jobs.length;
           for (const job of jobs) this.#start(job);
           if (failures > 0) log.info({ queue }, 'store reachable again: claiming resumes');
@@ -126,14 +141,19 @@ export class Worker<P> {
         } catch (err) {
           failures++;
           if (failures === 1 || failures % 60 === 0) {
-            if (isStoreUnavailable(err)) log.warn({ queue, error: describeError(err), failures }, 'the store is unreachable: claiming waits for it');
+            if (isStoreUnavailable(err))
+              log.warn(
+                { queue, error: describeError(err), failures },
+                'the store is unreachable: claiming waits for it',
+              );
             else log.error({ err, queue, failures }, 'cannot claim jobs; will retry');
           }
         }
       }
       if (claimed > 0 && claimed === free) continue; // probably more due: go again at once
       // While the store is away, look again every few seconds at most: work resumes soon after it answers.
-      const wait = failures > 0 ? Math.min(Math.max(pollMs, OUTAGE_POLL_CAP_MS), pollMs * 2 ** Math.min(failures, 5)) : pollMs;
+      const wait =
+        failures > 0 ? Math.min(Math.max(pollMs, OUTAGE_POLL_CAP_MS), pollMs * 2 ** Math.min(failures, 5)) : pollMs;
       await this.#sleep(wait);
     }
   }
@@ -156,7 +176,12 @@ export class Worker<P> {
   #start(job: Job): void {
     const controller = new AbortController();
     const started = Date.now();
-    const log = this.#d.log.child({ request_id: `job-${job.id}`, job_id: job.id, queue: job.queue, attempt: job.attempts });
+    const log = this.#d.log.child({
+      request_id: `job-${job.id}`,
+      job_id: job.id,
+      queue: job.queue,
+      attempt: job.attempts,
+    });
     const running: Running = {
       job,
       controller,
@@ -179,7 +204,13 @@ export class Worker<P> {
       let record: () => Promise<JobOutcome>;
       try {
         const payload = this.#payload(job);
-        await this.#d.handler({ job: { ...job, payload }, signal: controller.signal, heartbeat, leaseMs: this.#d.leaseMs, log });
+        await this.#d.handler({
+          job: { ...job, payload },
+          signal: controller.signal,
+          heartbeat,
+          leaseMs: this.#d.leaseMs,
+          log,
+        });
         record = async () => ((await this.#complete(job)) ? 'done' : 'lost');
       } catch (err) {
         record = () => this.#failed(job, err, log);
@@ -222,11 +253,15 @@ export class Worker<P> {
       outcome = await record();
     } catch (err) {
       if (!isStoreUnavailable(err)) throw err;
-      log.warn({ error: describeError(err) }, 'the store is unreachable: the outcome of this job is written once it answers');
+      log.warn(
+        { error: describeError(err) },
+        'the store is unreachable: the outcome of this job is written once it answers',
+      );
       this.#unrecorded.push({ job, record, log, started });
       return;
     }
-    if (outcome === 'lost') log.warn('job finished but was no longer ours (cancelled or lease lost); its outcome is not recorded');
+    if (outcome === 'lost')
+      log.warn('job finished but was no longer ours (cancelled or lease lost); its outcome is not recorded');
     this.#d.onFinish?.(job.queue, outcome, Date.now() - started);
   }
 
@@ -242,7 +277,10 @@ export class Worker<P> {
           const next = this.#unrecorded[0] as Unrecorded;
           const outcome = await next.record();
           this.#unrecorded.shift();
-          if (outcome === 'lost') next.log.warn('outcome written late: the job was no longer ours (its lease ran out during the outage); it runs again');
+          if (outcome === 'lost')
+            next.log.warn(
+              'outcome written late: the job was no longer ours (its lease ran out during the outage); it runs again',
+            );
           this.#d.onFinish?.(next.job.queue, outcome, Date.now() - next.started);
         }
       } finally {
@@ -262,7 +300,12 @@ export class Worker<P> {
       if (this.#completions.length > 1) return;
       setImmediate(() => {
         const batch = this.#completions.splice(0);
-        completeJobs(this.#d.store.db, batch.map((b) => b.job), this.#d.workerId, Date.now()).then(
+        completeJobs(
+          this.#d.store.db,
+          batch.map((b) => b.job),
+          this.#d.workerId,
+          Date.now(),
+        ).then(
           (done) => batch.forEach((b) => b.resolve(done.has(b.job.id))),
           (err: unknown) => batch.forEach((b) => b.reject(err)),
         );
@@ -272,7 +315,10 @@ export class Worker<P> {
 
   /** A handler that forgets to heartbeat loses its lease; abort it so it stops touching what is no longer its. */
   #leaseTimer(job: Job, controller: AbortController, ms: number): NodeJS.Timeout {
-    const timer = setTimeout(() => controller.abort(new Error(`lease of job ${job.id} expired: call heartbeat() during long work`)), ms);
+    const timer = setTimeout(
+      () => controller.abort(new Error(`lease of job ${job.id} expired: call heartbeat() during long work`)),
+      ms,
+    );
     timer.unref();
     return timer;
   }
@@ -289,7 +335,8 @@ export class Worker<P> {
       // Not the job's fault: give it back at once with its attempt, as a clean stop does.
       const why = this.#shutdownAborted ? 'released at shutdown' : `released: the store was unreachable (${message})`;
       const ok = await failJob(db, job, { state: 'waiting', runAt: now, refundAttempt: true }, why, now);
-      if (ok && !this.#shutdownAborted) log.warn({ error: message }, 'the store was unreachable: job released without using up an attempt');
+      if (ok && !this.#shutdownAborted)
+        log.warn({ error: message }, 'the store was unreachable: job released without using up an attempt');
       return ok ? 'retry' : 'lost';
     }
     if (err instanceof NotHere) {
@@ -301,7 +348,13 @@ export class Worker<P> {
     }
     if (err instanceof RetryAfter) {
       log.info({ retry_in_s: err.seconds }, `job deferred: ${message}`);
-      const ok = await failJob(db, job, { state: 'waiting', runAt: now + err.seconds * 1000, refundAttempt: true }, message, now);
+      const ok = await failJob(
+        db,
+        job,
+        { state: 'waiting', runAt: now + err.seconds * 1000, refundAttempt: true },
+        message,
+        now,
+      );
       return ok ? 'retry' : 'lost';
     }
     if (err instanceof PermanentError) {
@@ -325,4 +378,7 @@ function describeError(err: unknown): string {
 }
 
 /** What the queue needs of a worker loop, whatever its payload type. */
-export type WorkerLoop = Pick<Worker<unknown>, 'queue' | 'busy' | 'lastLoopAt' | 'start' | 'poke' | 'abort' | 'stop' | 'flushUnrecorded'>;
+export type WorkerLoop = Pick<
+  Worker<unknown>,
+  'queue' | 'busy' | 'lastLoopAt' | 'start' | 'poke' | 'abort' | 'stop' | 'flushUnrecorded'
+>;

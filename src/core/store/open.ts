@@ -32,7 +32,11 @@ export function openStore(options: StoreOptions): Store {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize);
   mkdirSync(options.dataDir, { recursive: true });
   const file = join(options.dataDir, 'centinela.db');
-  const { dialect } = openSqlite({ file, synchronous: options.sqliteSynchronous, busyTimeoutMs: options.busyTimeoutMs });
+  const { dialect } = openSqlite({
+    file,
+    synchronous: options.sqliteSynchronous,
+    busyTimeoutMs: options.busyTimeoutMs,
+  });
   return wrap(new Kysely<Database>({ dialect }), 'sqlite', file);
 }
 
@@ -45,7 +49,9 @@ function openPostgres(url: string, poolSize: number): Store {
     // int8 (bigint: ids, epoch-ms times, counts) as numbers: every value we keep is far below 2^53.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+        oid === 20
+          ? (v: string) => Number(v)
+          : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
     },
   });
   // A client that loses its server (PostgreSQL stopped or restarted: 57P01) emits 'error'. The pool listens only

@@ -41,9 +41,12 @@ export function pgConnectionString(url: string): string {
     }
   }
   if (mode === 'verify-ca' && u.searchParams.get('sslrootcert') === null) {
-    throw new DatabaseUrlError('DATABASE_URL: sslmode=verify-ca needs sslrootcert=/path/to/ca.crt (the CA that signed the server); or use sslmode=verify-full');
+    throw new DatabaseUrlError(
+      'DATABASE_URL: sslmode=verify-ca needs sslrootcert=/path/to/ca.crt (the CA that signed the server); or use sslmode=verify-full',
+    );
   }
-  if (mode === null || mode === 'no-verify' || mode === 'disable' || u.searchParams.get('uselibpqcompat') !== null) return url;
+  if (mode === null || mode === 'no-verify' || mode === 'disable' || u.searchParams.get('uselibpqcompat') !== null)
+    return url;
   if (mode === 'allow') u.searchParams.set('sslmode', 'prefer'); // node-postgres has no allow; prefer is the nearest
   u.searchParams.set('uselibpqcompat', 'true');
   return u.toString();

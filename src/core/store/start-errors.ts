@@ -42,14 +42,19 @@ export function storeConfigProblem(err: unknown, databaseUrl: string | undefined
   const message = (typeof e?.message === 'string' ? e.message : String(err)).split('\n')[0] ?? '';
   const url = `DATABASE_URL (${maskDatabaseUrl(databaseUrl)})`;
   const user = safeUser(databaseUrl);
-  if (code === '28P01') return `${url}: the server refused the password of user "${user}"; put the right password in DATABASE_URL (Supabase: Project Settings → Database)`;
-  if (code === '28000') return `${url}: the server refused the login (${message}); check the user name in DATABASE_URL and that the server lets this host in (pg_hba.conf)`;
-  if (code === '3D000') return `${url}: ${message}; create it (createdb) or name an existing database at the end of DATABASE_URL`;
-  if (code === '42501') return `${url}: ${message}; the user needs the right to create tables in this database (GRANT CREATE) to run the migrations`;
+  if (code === '28P01')
+    return `${url}: the server refused the password of user "${user}"; put the right password in DATABASE_URL (Supabase: Project Settings → Database)`;
+  if (code === '28000')
+    return `${url}: the server refused the login (${message}); check the user name in DATABASE_URL and that the server lets this host in (pg_hba.conf)`;
+  if (code === '3D000')
+    return `${url}: ${message}; create it (createdb) or name an existing database at the end of DATABASE_URL`;
+  if (code === '42501')
+    return `${url}: ${message}; the user needs the right to create tables in this database (GRANT CREATE) to run the migrations`;
   if (TLS_CODES.has(code)) {
     return `${url}: TLS: the server's certificate was not accepted (${message}); give its CA with sslrootcert=/path/to/ca.crt and sslmode=verify-full (Supabase: download the CA from Project Settings → Database), or sslmode=require to encrypt without checking`;
   }
-  if (/does not support SSL/i.test(message)) return `${url}: ${message}; set sslmode=disable, or turn ssl on in the server`;
+  if (/does not support SSL/i.test(message))
+    return `${url}: ${message}; set sslmode=disable, or turn ssl on in the server`;
   return null;
 }
 

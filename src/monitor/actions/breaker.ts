@@ -49,7 +49,11 @@ export class Breaker {
         .where('at', '>', since)
         .executeTakeFirstOrThrow();
       if (Number(counted.n) >= this.#s.maxRepairs) {
-        await trx.updateTable('monitor_breakers').set({ opened_at: now, updated_at: now }).where('target', '=', target).execute();
+        await trx
+          .updateTable('monitor_breakers')
+          .set({ opened_at: now, updated_at: now })
+          .where('target', '=', target)
+          .execute();
         return { ok: false, detail: this.#openText(target, now, true) };
       }
       // Repairs older than the window no longer count (the open state, not the log, is what stays); a closed
@@ -64,17 +68,31 @@ export class Breaker {
   /** The target is healthy now: the first call starts its healthy period; a call after healthyForMs resets its count. */
   async healthy(target: string): Promise<void> {
     const now = this.#now();
-    const row = await this.#db.selectFrom('monitor_breakers').select(['healthy_since']).where('target', '=', target).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('monitor_breakers')
+      .select(['healthy_since'])
+      .where('target', '=', target)
+      .executeTakeFirst();
     if (!row) return; // never repaired, or reset already: nothing to remember
     if (row.healthy_since === null) {
-      await this.#db.updateTable('monitor_breakers').set({ healthy_since: now, updated_at: now }).where('target', '=', target).where('healthy_since', 'is', null).execute();
+      await this.#db
+        .updateTable('monitor_breakers')
+        .set({ healthy_since: now, updated_at: now })
+        .where('target', '=', target)
+        .where('healthy_since', 'is', null)
+        .execute();
       return;
     }
     if (now - row.healthy_since < this.#s.healthyForMs) return;
     await this.#db.transaction().execute(async (trx) => {
       // Guarded by healthy_since: a problem seen meanwhile (which cleared it) keeps the count.
-      const gone = await trx.deleteFrom('monitor_breakers').where('target', '=', target).where('healthy_since', '=', row.healthy_since).executeTakeFirst();
-      if (Number(gone.numDeletedRows) === 1) await trx.deleteFrom('monitor_repairs').where('target', '=', target).execute();
+      const gone = await trx
+        .deleteFrom('monitor_breakers')
+        .where('target', '=', target)
+        .where('healthy_since', '=', row.healthy_since)
+        .executeTakeFirst();
+      if (Number(gone.numDeletedRows) === 1)
+        await trx.deleteFrom('monitor_repairs').where('target', '=', target).execute();
     });
   }
 
@@ -90,10 +108,23 @@ export class Breaker {
  * updated_at is when a problem was last seen (or its healthy period began): a stopped target quiet for healthyForMs
  * starts over with a fresh budget.
  */
-async function unhealthy(db: Kysely<Database & RepairTables>, target: string, now: number, healthyForMs: number): Promise<number | null> {
-  const before = await db.selectFrom('monitor_breakers').select(['opened_at', 'updated_at']).where('target', '=', target).executeTakeFirst();
+async function unhealthy(
+  db: Kysely<Database & RepairTables>,
+  target: string,
+  now: number,
+  healthyForMs: number,
+): Promise<number | null> {
+  const before = await db
+    .selectFrom('monitor_breakers')
+    .select(['opened_at', 'updated_at'])
+    .where('target', '=', target)
+    .executeTakeFirst();
   if (before && before.opened_at !== null && now - Number(before.updated_at) >= healthyForMs) {
-    await db.deleteFrom('monitor_breakers').where('target', '=', target).where('updated_at', '=', before.updated_at).execute();
+    await db
+      .deleteFrom('monitor_breakers')
+      .where('target', '=', target)
+      .where('updated_at', '=', before.updated_at)
+      .execute();
     await db.deleteFrom('monitor_repairs').where('target', '=', target).execute();
   }
   const row = await db

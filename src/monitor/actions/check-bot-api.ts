@@ -25,7 +25,9 @@ export const checkBotApi: Action<Params> = {
   timeoutMs: (p) => p.timeout ?? p.times * (p.interval + pingMs(p)) + 1000,
   describe: (p) => `ask the Bot API server (getMe) up to ${p.times} times, ${formatDuration(p.interval)} apart`,
   async precheck(_p, ctx) {
-    return ctx.botApi.token ? null : { result: 'failed', detail: 'cannot ask the Bot API server: TELEGRAM_BOT_TOKEN is not set' };
+    return ctx.botApi.token
+      ? null
+      : { result: 'failed', detail: 'cannot ask the Bot API server: TELEGRAM_BOT_TOKEN is not set' };
   },
   async attempt(p, ctx) {
     const { apiRoot, token } = ctx.botApi;

@@ -14,7 +14,10 @@ export async function confine(path: string, roots: readonly string[], followFina
   let real: string;
   let realRoots: string[];
   try {
-    real = followFinal || dirname(abs) === abs ? await realpathDeep(abs) : `${trimSep(await realpathDeep(dirname(abs)))}${sep}${basename(abs)}`;
+    real =
+      followFinal || dirname(abs) === abs
+        ? await realpathDeep(abs)
+        : `${trimSep(await realpathDeep(dirname(abs)))}${sep}${basename(abs)}`;
     realRoots = await Promise.all(roots.map((r) => realpathDeep(resolve(r))));
   } catch (err) {
     return { ok: false, reason: `cannot tell where ${path} leads: ${(err as Error).message}` };

@@ -23,7 +23,10 @@ export const createFolder: Action<Params> = {
   async attempt(p, ctx) {
     const real = ctx.real(p.path);
     const before = await statOrNull(real);
-    if (before) return before.isDirectory() ? ok(`${real} exists already`) : fail(`${real} exists and is not a folder: move it away by hand`, true);
+    if (before)
+      return before.isDirectory()
+        ? ok(`${real} exists already`)
+        : fail(`${real} exists and is not a folder: move it away by hand`, true);
     const mode = await parentMode(real);
     const first = await mkdir(real, { recursive: true, mode });
     const created = first ? chain(first, real) : [];

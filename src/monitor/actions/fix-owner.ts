@@ -17,9 +17,14 @@ export const fixOwner: Action<Params> = {
   schema,
   path: { key: 'path', followFinal: false },
   timeoutMs: (p) => p.timeout ?? 10_000,
-  describe: (p, ctx) => `give ${ctx.real(p.path)} to monitor.owner (chown, not following a symlink out of the allowed roots)`,
+  describe: (p, ctx) =>
+    `give ${ctx.real(p.path)} to monitor.owner (chown, not following a symlink out of the allowed roots)`,
   async precheck(_p, ctx) {
-    if (!ctx.owner) return { result: 'failed', detail: 'no owner to give the file to: set monitor.owner (uid:gid such as 1000:1000, or a user name)' };
+    if (!ctx.owner)
+      return {
+        result: 'failed',
+        detail: 'no owner to give the file to: set monitor.owner (uid:gid such as 1000:1000, or a user name)',
+      };
     try {
       await resolveOwner(ctx.owner);
       return null;
@@ -47,14 +52,19 @@ export const fixOwner: Action<Params> = {
         changed.push(target.real);
       } else {
         // The link's owner does not decide who may read through it: the permission error stays, so it did not hold.
-        return fail(`${real} now belongs to ${ctx.owner}, but it is a symlink whose target was left alone (${target.reason}), so reading through it is still denied; fix the target's owner by hand`, true);
+        return fail(
+          `${real} now belongs to ${ctx.owner}, but it is a symlink whose target was left alone (${target.reason}), so reading through it is still denied; fix the target's owner by hand`,
+          true,
+        );
       }
     }
     for (const path of changed) {
       const wrong = await notOwned(path, owner);
       if (wrong) return fail(wrong);
     }
-    return ok(`${changed.join(' and ')} now belong${changed.length > 1 ? '' : 's'} to ${ctx.owner} (${owner.uid}:${owner.gid})`);
+    return ok(
+      `${changed.join(' and ')} now belong${changed.length > 1 ? '' : 's'} to ${ctx.owner} (${owner.uid}:${owner.gid})`,
+    );
   },
 };
 
@@ -67,7 +77,10 @@ async function giveAway(change: () => Promise<void>, path: string, owner: string
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'EPERM') throw err;
     const uid = process.getuid?.();
-    return fail(`cannot give ${path} to ${owner}: the monitor runs as uid ${uid ?? '?'} and only root may change a file's owner; run the monitor as root or run chown by hand`, true);
+    return fail(
+      `cannot give ${path} to ${owner}: the monitor runs as uid ${uid ?? '?'} and only root may change a file's owner; run the monitor as root or run chown by hand`,
+      true,
+    );
   }
 }
 

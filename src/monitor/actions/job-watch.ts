@@ -12,8 +12,10 @@ export async function watchJob(queue: Queue, id: number, signal: AbortSignal): P
     const job = await queue.get(id);
     if (!job) return fail(`job #${id} no longer exists (pruned or deleted)`, true);
     if (job.state === 'done') return ok(`job #${id} (${job.queue}) is done`);
-    if (job.state === 'failed' || job.state === 'dead') return fail(`job #${id} (${job.queue}) failed again: ${job.lastError ?? 'no error recorded'}`);
-    if (job.state === 'cancelled') return fail(`job #${id} (${job.queue}) was cancelled meanwhile; not running it again`, true);
+    if (job.state === 'failed' || job.state === 'dead')
+      return fail(`job #${id} (${job.queue}) failed again: ${job.lastError ?? 'no error recorded'}`);
+    if (job.state === 'cancelled')
+      return fail(`job #${id} (${job.queue}) was cancelled meanwhile; not running it again`, true);
     await sleep(POLL_MS, undefined, { signal });
   }
 }

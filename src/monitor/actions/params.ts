@@ -6,26 +6,38 @@ import { parseDuration } from '../../core/config.ts';
 
 /** A duration: milliseconds as a number or digits, or '500ms', '10s', '5m', '1h', '2d'. */
 export function durationParam(name: string) {
-  return z.union([z.number(), z.string()], { error: `${name} must be a duration such as 10s or a number of milliseconds` }).transform((v, ctx) => {
-    const ms = typeof v === 'number' ? v : /^\d+$/.test(v.trim()) ? Number(v.trim()) : parseDuration(v.trim());
-    if (ms === null || !Number.isInteger(ms) || ms < 0) {
-      ctx.addIssue({ code: 'custom', message: `${name} must be a duration such as 10s or a number of milliseconds, not ${JSON.stringify(v)}` });
-      return z.NEVER;
-    }
-    return ms;
-  }).describe("a duration such as '10s' or '1m'");
+  return z
+    .union([z.number(), z.string()], { error: `${name} must be a duration such as 10s or a number of milliseconds` })
+    .transform((v, ctx) => {
+      const ms = typeof v === 'number' ? v : /^\d+$/.test(v.trim()) ? Number(v.trim()) : parseDuration(v.trim());
+      if (ms === null || !Number.isInteger(ms) || ms < 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} must be a duration such as 10s or a number of milliseconds, not ${JSON.stringify(v)}`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .describe("a duration such as '10s' or '1m'");
 }
 
 /** A positive whole number, given as a number or as digits. */
 export function countParam(name: string, example: string) {
-  return z.union([z.number(), z.string()], { error: `${name} is required: a whole number such as ${example}` }).transform((v, ctx) => {
-    const n = typeof v === 'number' ? v : /^\d+$/.test(v.trim()) ? Number(v.trim()) : NaN;
-    if (!Number.isSafeInteger(n) || n < 1) {
-      ctx.addIssue({ code: 'custom', message: `${name} must be a whole number of 1 or more such as ${example}, not ${JSON.stringify(v)}` });
-      return z.NEVER;
-    }
-    return n;
-  }).describe(`a whole number of 1 or more such as ${example}`);
+  return z
+    .union([z.number(), z.string()], { error: `${name} is required: a whole number such as ${example}` })
+    .transform((v, ctx) => {
+      const n = typeof v === 'number' ? v : /^\d+$/.test(v.trim()) ? Number(v.trim()) : NaN;
+      if (!Number.isSafeInteger(n) || n < 1) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} must be a whole number of 1 or more such as ${example}, not ${JSON.stringify(v)}`,
+        });
+        return z.NEVER;
+      }
+      return n;
+    })
+    .describe(`a whole number of 1 or more such as ${example}`);
 }
 
 export const pathParam = z
@@ -52,7 +64,8 @@ export function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((i) => {
       const key = i.path.map(String).join('.');
-      if (i.code === 'unrecognized_keys') return `unknown parameter${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`;
+      if (i.code === 'unrecognized_keys')
+        return `unknown parameter${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`;
       return key && !i.message.startsWith(key) ? `${key}: ${i.message}` : i.message;
     })
     .join('; ');

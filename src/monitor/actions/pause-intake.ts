@@ -40,6 +40,8 @@ export const pauseIntake: Action<Params> = {
     const first = await pause(ctx.store, reason);
     const state = await intakePaused(ctx.store);
     if (!state) return fail('intake is still not paused after pausing it');
-    return holding(`${first ? `intake paused: ${reason}` : `intake was paused already (${state.reason})`}; it resumes when the disk check sees room again`);
+    return holding(
+      `${first ? `intake paused: ${reason}` : `intake was paused already (${state.reason})`}; it resumes when the disk check sees room again`,
+    );
   },
 };

@@ -30,29 +30,55 @@ export const quarantineRefetch: Action<Params> = {
       const s = await stat(real).catch(() => null);
       if (s?.isDirectory()) return fail(`${real} is a folder, not a file: nothing to quarantine`, true);
       if (s) {
-        const refetch = row ? `downloaded again by the monitor (intake file #${row.id})` : `not possible: no intake record for ${p.path}`;
-        const meta = { fileId: row?.id ?? null, originalPath: real, fileName: row?.file_name ?? null, sender: row?.sender_name ?? null, sha256: row?.sha256 ?? null, error: ctx.finding.message, refetch };
+        const refetch = row
+          ? `downloaded again by the monitor (intake file #${row.id})`
+          : `not possible: no intake record for ${p.path}`;
+        const meta = {
+          fileId: row?.id ?? null,
+          originalPath: real,
+          fileName: row?.file_name ?? null,
+          sender: row?.sender_name ?? null,
+          sha256: row?.sha256 ?? null,
+          error: ctx.finding.message,
+          refetch,
+        };
         moved = await quarantineFile(ctx.dataDir, real, new Date(ctx.now()), meta, { by: 'monitor' });
         ctx.memo.set('quarantined', moved);
-        ctx.log.info({ path: real, quarantined: moved, file_id: row?.id ?? null }, 'repair: corrupt file moved to quarantine');
+        ctx.log.info(
+          { path: real, quarantined: moved, file_id: row?.id ?? null },
+          'repair: corrupt file moved to quarantine',
+        );
       } else if (!row) {
         return fail(`nothing at ${real} and no intake record for it: nothing to quarantine or fetch again`, true);
       }
     }
     const where = moved ? `moved to ${moved}; ` : '';
     if (!row) return fail(`${where}cannot fetch again: no intake record for ${p.path}`, true);
-    if (!row.file_id) return fail(`${where}cannot fetch again: intake file #${row.id} came from ${row.source} without a Telegram file id; ask for the file again`, true);
+    if (!row.file_id)
+      return fail(
+        `${where}cannot fetch again: intake file #${row.id} came from ${row.source} without a Telegram file id; ask for the file again`,
+        true,
+      );
     return fetchAgain(records, ctx, row.id, where);
   },
 };
 
-async function fetchAgain(records: IntakeRecords, ctx: ActionContext, fileId: number, where: string): Promise<TryResult> {
+async function fetchAgain(
+  records: IntakeRecords,
+  ctx: ActionContext,
+  fileId: number,
+  where: string,
+): Promise<TryResult> {
   const now = await records.file(fileId);
   if (!now) return fail(`${where}intake file #${fileId} no longer exists`, true);
   if (now.state === 'stored' && (await isFile(now.path))) return ok(`${where}fetched again: ${now.path}`);
   if (now.state !== 'received') {
     // The download job does nothing for a file that is not 'received' (it treats it as done).
-    await records.updateFile(fileId, { state: 'received', sha256: null, error: 'the stored copy was corrupt: moved to quarantine, fetching it again' });
+    await records.updateFile(fileId, {
+      state: 'received',
+      sha256: null,
+      error: 'the stored copy was corrupt: moved to quarantine, fetching it again',
+    });
   }
   const { job } = await ctx.queue.enqueue(DOWNLOAD_QUEUE, { fileId });
   ctx.log.info({ file_id: fileId, job_id: job.id }, 'repair: file queued for download again');
@@ -60,12 +86,20 @@ async function fetchAgain(records: IntakeRecords, ctx: ActionContext, fileId: nu
   if (!watched.ok) return { ...watched, detail: `${where}${watched.detail}` };
   const after = await records.file(fileId);
   if (after?.state === 'stored' && (await isFile(after.path))) return ok(`${where}fetched again: ${after.path}`);
-  if (after?.state === 'duplicate') return fail(`${where}fetched again, but the bytes equal intake file #${after.duplicate_of ?? '?'}`, true);
-  return fail(`${where}download job #${job.id} finished, yet intake file #${fileId} is ${after?.state ?? 'gone'}${after?.error ? `: ${after.error}` : ''}`);
+  if (after?.state === 'duplicate')
+    return fail(`${where}fetched again, but the bytes equal intake file #${after.duplicate_of ?? '?'}`, true);
+  return fail(
+    `${where}download job #${job.id} finished, yet intake file #${fileId} is ${after?.state ?? 'gone'}${after?.error ? `: ${after.error}` : ''}`,
+  );
 }
 
 /** The intake record whose stored path is `path` (stored paths may be relative), or the one job_id's payload names. */
-async function findRecord(records: IntakeRecords, ctx: ActionContext, p: Params, real: string): Promise<FileRow | undefined> {
+async function findRecord(
+  records: IntakeRecords,
+  ctx: ActionContext,
+  p: Params,
+  real: string,
+): Promise<FileRow | undefined> {
   const same = async (stored: string | null): Promise<boolean> => {
     if (stored === null) return false;
     if (stored === p.path || resolve(stored) === resolve(p.path)) return true;
@@ -73,7 +107,13 @@ async function findRecord(records: IntakeRecords, ctx: ActionContext, p: Params,
     return (await realParent(stored)) === real;
   };
   // LIKE only narrows the rows (its wildcards may match more); `same` decides.
-  const rows = await records.db.selectFrom('files').selectAll().where('path', 'like', `%${basename(real)}`).orderBy('id', 'desc').limit(50).execute();
+  const rows = await records.db
+    .selectFrom('files')
+    .selectAll()
+    .where('path', 'like', `%${basename(real)}`)
+    .orderBy('id', 'desc')
+    .limit(50)
+    .execute();
   for (const r of rows) if (await same(r.path)) return r;
   if (p.job_id === undefined) return undefined;
   const job = await ctx.queue.get(p.job_id);

@@ -12,7 +12,15 @@ import { quarantineRefetch } from './quarantine-refetch.ts';
 import { restartContainer } from './restart-container.ts';
 import { retryJob } from './retry-job.ts';
 
-const ALL: readonly AnyAction[] = [retryJob, createFolder, fixOwner, quarantineRefetch, pauseIntake, checkBotApi, restartContainer];
+const ALL: readonly AnyAction[] = [
+  retryJob,
+  createFolder,
+  fixOwner,
+  quarantineRefetch,
+  pauseIntake,
+  checkBotApi,
+  restartContainer,
+];
 
 export const ACTIONS: ReadonlyMap<string, AnyAction> = new Map(ALL.map((a) => [a.type, a]));
 export const ACTION_TYPES: readonly string[] = ALL.map((a) => a.type);
@@ -26,9 +34,12 @@ export function actionParams(type: string): ReadonlyMap<string, z.ZodType> | und
 
 /** What is wrong with a plan's type, attempts and backoff, or null. */
 export function planProblem(plan: ActionPlan): string | null {
-  if (!ACTIONS.has(plan.type)) return `unknown action type ${JSON.stringify(plan.type)}; known types: ${ACTION_TYPES.join(', ')}`;
-  if (!Number.isSafeInteger(plan.attempts) || plan.attempts < 1) return `${plan.type}: attempts must be a whole number of 1 or more, not ${plan.attempts}`;
-  if (plan.backoffMs.some((ms) => !Number.isFinite(ms) || ms < 0)) return `${plan.type}: backoff waits must be durations of 0 or more`;
+  if (!ACTIONS.has(plan.type))
+    return `unknown action type ${JSON.stringify(plan.type)}; known types: ${ACTION_TYPES.join(', ')}`;
+  if (!Number.isSafeInteger(plan.attempts) || plan.attempts < 1)
+    return `${plan.type}: attempts must be a whole number of 1 or more, not ${plan.attempts}`;
+  if (plan.backoffMs.some((ms) => !Number.isFinite(ms) || ms < 0))
+    return `${plan.type}: backoff waits must be durations of 0 or more`;
   return null;
 }
 
@@ -42,9 +53,12 @@ export function validatePlan(plan: ActionPlan): string | null {
   const action = ACTIONS.get(plan.type) as AnyAction;
   const known = [...(actionParams(plan.type)?.keys() ?? [])];
   const unknown = Object.keys(plan.params).filter((k) => !known.includes(k));
-  if (unknown.length) return `${plan.type}: unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; it takes ${known.join(', ')}`;
+  if (unknown.length)
+    return `${plan.type}: unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; it takes ${known.join(', ')}`;
   const parsed = action.schema.safeParse(plan.params);
   if (parsed.success) return null;
-  const present = parsed.error.issues.filter((i) => i.path.length === 0 || Object.hasOwn(plan.params, String(i.path[0])));
+  const present = parsed.error.issues.filter(
+    (i) => i.path.length === 0 || Object.hasOwn(plan.params, String(i.path[0])),
+  );
   return present.length ? `${plan.type}: ${describeIssues(new z.ZodError(present))}` : null;
 }

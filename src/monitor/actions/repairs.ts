@@ -58,7 +58,10 @@ export class Repairs {
   }
 
   /** Tries the finding's plan: up to plan.attempts tries, waiting plan.backoffMs between them (the last value repeats), each try with its own timeout, then its check; onAttempt is awaited before each try so the incident shows 'retrying' n/max. */
-  async run(finding: Finding, onAttempt: (attempt: number, maxAttempts: number) => Promise<void>): Promise<RepairOutcome> {
+  async run(
+    finding: Finding,
+    onAttempt: (attempt: number, maxAttempts: number) => Promise<void>,
+  ): Promise<RepairOutcome> {
     const plan = finding.action;
     if (!plan) return done('skipped', 0, 'no repair is configured for this problem');
     const problem = planProblem(plan);
@@ -113,7 +116,10 @@ export class Repairs {
     };
     const limit = action.timeoutMs(params);
     if (action.precheck) {
-      const pre = await withTimeout(limit, (signal) => action.precheck?.(params, { ...base, signal }) ?? Promise.resolve(null)).catch((err: unknown) => ({
+      const pre = await withTimeout(
+        limit,
+        (signal) => action.precheck?.(params, { ...base, signal }) ?? Promise.resolve(null),
+      ).catch((err: unknown) => ({
         result: 'failed' as const,
         detail: `${plan.type}: could not look before repairing: ${errorText(err)}`,
       }));
@@ -127,7 +133,14 @@ export class Repairs {
       log.error(`repair not run: ${claim.detail}`);
       return done('breaker_open', 0, claim.detail);
     }
-    return this.#tries(plan, limit, (signal) => action.attempt(params, { ...base, signal }), () => action.describe(params, { real }), log, onAttempt);
+    return this.#tries(
+      plan,
+      limit,
+      (signal) => action.attempt(params, { ...base, signal }),
+      () => action.describe(params, { real }),
+      log,
+      onAttempt,
+    );
   }
 
   /** A problem was seen again on the target (a repeat that repairs nothing): its healthy period starts over. */

@@ -27,21 +27,27 @@ export const restartContainer: Action<Params> = {
     if (!ctx.docker) return { result: 'failed', detail: NO_DOCKER };
     const state = await ctx.docker.inspect(p.container);
     if (state.status === 'missing') return { result: 'failed', detail: `there is no container named ${p.container}` };
-    if (state.status === 'restarting') return { result: 'skipped', detail: `container ${p.container} is restarting already; left alone` };
+    if (state.status === 'restarting')
+      return { result: 'skipped', detail: `container ${p.container} is restarting already; left alone` };
     return null;
   },
   async attempt(p, ctx) {
     const docker = ctx.docker;
     if (!docker) return fail(NO_DOCKER, true);
     const before = await docker.inspect(p.container);
-    if (before.status === 'restarting') return fail(`container ${p.container} is restarting (by Docker's restart policy); waiting for it`);
+    if (before.status === 'restarting')
+      return fail(`container ${p.container} is restarting (by Docker's restart policy); waiting for it`);
     await docker.restart(p.container);
     // Polled until it runs: a health check may take a moment to leave 'unhealthy'; the try's time limit ends it.
     for (;;) {
       const s = await docker.inspect(p.container);
-      if (s.status === 'running' && s.health !== 'unhealthy') return ok(`container ${p.container} runs again${s.health ? ` (${s.health})` : ''}`);
+      if (s.status === 'running' && s.health !== 'unhealthy')
+        return ok(`container ${p.container} runs again${s.health ? ` (${s.health})` : ''}`);
       if (s.status === 'missing') return fail(`container ${p.container} disappeared during the restart`, true);
-      ctx.log.debug({ container: p.container, status: s.status, health: s.health }, 'repair: waiting for the container to run');
+      ctx.log.debug(
+        { container: p.container, status: s.status, health: s.health },
+        'repair: waiting for the container to run',
+      );
       await sleep(POLL_MS, undefined, { signal: ctx.signal });
     }
   },

@@ -20,7 +20,8 @@ export const retryJob: Action<Params> = {
     const id = p.job_id;
     const job = await ctx.queue.get(id);
     if (!job) return fail(`there is no job #${id}: check the job_id the rule captured`, true);
-    if (job.state === 'cancelled') return fail(`job #${id} (${job.queue}) was cancelled by someone; not running it again`, true);
+    if (job.state === 'cancelled')
+      return fail(`job #${id} (${job.queue}) was cancelled by someone; not running it again`, true);
     const fileId = downloadFileId(job);
     const records = new IntakeRecords(ctx.store);
     // A download marked done while its file stayed failed (run again before its file was opened) runs once more.
@@ -31,7 +32,11 @@ export const retryJob: Action<Params> = {
       if (!retried.includes(id)) {
         const now = await ctx.queue.get(id);
         // Retry skips a job whose unique key another live job holds now: that job does the work.
-        if (now && (now.state === 'failed' || now.state === 'dead')) return fail(`job #${id} (${job.queue}) cannot run again: another live job holds its key ${job.key ?? ''}`, true);
+        if (now && (now.state === 'failed' || now.state === 'dead'))
+          return fail(
+            `job #${id} (${job.queue}) cannot run again: another live job holds its key ${job.key ?? ''}`,
+            true,
+          );
       } else {
         ctx.log.info({ job_id: id, queue: job.queue }, 'repair: job queued again');
       }
@@ -52,6 +57,9 @@ function downloadFileId(job: Job): number | null {
 /** A download job that is done holds only if its file arrived (stored, or found to be a duplicate). */
 async function fileOutcome(ctx: ActionContext, fileId: number, watched: TryResult): Promise<TryResult> {
   const file = await new IntakeRecords(ctx.store).file(fileId);
-  if (file?.state === 'stored' || file?.state === 'duplicate') return ok(`${watched.detail}; intake file #${fileId} is ${file.state}`);
-  return fail(`${watched.detail}, yet intake file #${fileId} is ${file?.state ?? 'gone'}${file?.error ? `: ${file.error}` : ''}`);
+  if (file?.state === 'stored' || file?.state === 'duplicate')
+    return ok(`${watched.detail}; intake file #${fileId} is ${file.state}`);
+  return fail(
+    `${watched.detail}, yet intake file #${fileId} is ${file?.state ?? 'gone'}${file?.error ? `: ${file.error}` : ''}`,
+  );
 }

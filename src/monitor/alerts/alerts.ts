@@ -51,11 +51,14 @@ export class Alerts {
 
   constructor(deps: AlertsDeps) {
     const { groupWaitMs, repeatMs } = deps;
-    if (!Number.isFinite(groupWaitMs) || groupWaitMs < 0) throw new Error(`alerts.group_wait must be 0 or more milliseconds, not ${groupWaitMs}`);
+    if (!Number.isFinite(groupWaitMs) || groupWaitMs < 0)
+      throw new Error(`alerts.group_wait must be 0 or more milliseconds, not ${groupWaitMs}`);
     for (const [severity, ms] of Object.entries(repeatMs)) {
-      if (!Number.isFinite(ms) || ms <= 0) throw new Error(`alerts.repeat.${severity} must be a positive duration, not ${ms}`);
+      if (!Number.isFinite(ms) || ms <= 0)
+        throw new Error(`alerts.repeat.${severity} must be a positive duration, not ${ms}`);
     }
-    if (deps.lang !== undefined && deps.lang !== 'es' && deps.lang !== 'en') throw new Error(`alerts: language ${String(deps.lang)} is not es or en`);
+    if (deps.lang !== undefined && deps.lang !== 'es' && deps.lang !== 'en')
+      throw new Error(`alerts: language ${String(deps.lang)} is not es or en`);
     this.#d = deps;
     this.#now = deps.now ?? Date.now;
     this.#lang = deps.lang ?? 'es';
@@ -65,12 +68,22 @@ export class Alerts {
 
   /** Queues news of an incident; nothing is sent here. 'info' severity is never sent. */
   async notify(incident: Incident, event: AlertEvent): Promise<void> {
-    if (!ALERT_EVENTS.includes(event)) throw new Error(`alerts: unknown event ${String(event)}; say fired, failed or resolved`);
+    if (!ALERT_EVENTS.includes(event))
+      throw new Error(`alerts: unknown event ${String(event)}; say fired, failed or resolved`);
     if (incident.severity === 'info') return;
     // An incident fires once per severity, however often it is reported (a storm counts on it); failure and resolution are
     // news again each time the incident's state changes.
-    const dedupKey = event === 'fired' ? `${incident.id}:fired:${incident.severity}` : `${incident.id}:${event}:${incident.stateChangedAt}`;
-    await this.#notices.queue({ incidentId: incident.id, event, severity: incident.severity, dedupKey, now: this.#now() });
+    const dedupKey =
+      event === 'fired'
+        ? `${incident.id}:fired:${incident.severity}`
+        : `${incident.id}:${event}:${incident.stateChangedAt}`;
+    await this.#notices.queue({
+      incidentId: incident.id,
+      event,
+      severity: incident.severity,
+      dedupKey,
+      now: this.#now(),
+    });
   }
 
   /** A message about no one incident (a target repaired too often), queued once per dedup key. */
@@ -109,14 +122,21 @@ export class Alerts {
         verdicts.push({ notices: group, item: null, mutedBecause: 'the incident no longer exists' });
         continue;
       }
-      const severity = group.reduce<Severity>((worst, n) => (RANK[n.severity] > RANK[worst] ? n.severity : worst), incident.severity);
+      const severity = group.reduce<Severity>(
+        (worst, n) => (RANK[n.severity] > RANK[worst] ? n.severity : worst),
+        incident.severity,
+      );
       let mutedBecause: string | null;
       if (newest.event !== 'resolved') mutedBecause = await this.#mutedBecause(incident, inhibitors);
       else if (announced.has(id)) mutedBecause = null;
       // Fired and resolved within one group_wait: told as resolved, unless its news would have been muted.
       else if (group.some((n) => n.event !== 'resolved')) mutedBecause = await this.#mutedBecause(incident, inhibitors);
       else mutedBecause = 'its incident was never announced';
-      verdicts.push({ notices: group, item: mutedBecause ? null : { incident, event: newest.event, severity }, mutedBecause });
+      verdicts.push({
+        notices: group,
+        item: mutedBecause ? null : { incident, event: newest.event, severity },
+        mutedBecause,
+      });
     }
     return this.#deliver(claim, verdicts, now);
   }
@@ -135,7 +155,11 @@ export class Alerts {
       const notice = await this.#notices.claimReminder(c, claim, now);
       if (!notice) continue; // another process reminds of it
       const mutedBecause = await this.#mutedBecause(c.incident, inhibitors);
-      verdicts.push({ notices: [notice], item: mutedBecause ? null : { incident: c.incident, event: 'reminder', severity: c.incident.severity }, mutedBecause });
+      verdicts.push({
+        notices: [notice],
+        item: mutedBecause ? null : { incident: c.incident, event: 'reminder', severity: c.incident.severity },
+        mutedBecause,
+      });
     }
     return this.#deliver(claim, verdicts, now);
   }
@@ -163,12 +187,21 @@ export class Alerts {
         throw err;
       }
     }
-    await this.#notices.finish(claim, verdicts.filter((v) => v.item).flatMap((v) => v.notices.map((n) => n.id)), 'sent', null, now);
+    await this.#notices.finish(
+      claim,
+      verdicts.filter((v) => v.item).flatMap((v) => v.notices.map((n) => n.id)),
+      'sent',
+      null,
+      now,
+    );
     const muted = new Map<string, number[]>();
     for (const v of verdicts) {
       if (!v.mutedBecause) continue;
       muted.set(v.mutedBecause, [...(muted.get(v.mutedBecause) ?? []), ...v.notices.map((n) => n.id)]);
-      this.#d.log.debug({ incidents: [...new Set(v.notices.map((n) => n.incidentId))], reason: v.mutedBecause }, 'alert muted');
+      this.#d.log.debug(
+        { incidents: [...new Set(v.notices.map((n) => n.incidentId))], reason: v.mutedBecause },
+        'alert muted',
+      );
     }
     for (const [reason, ids] of muted) await this.#notices.finish(claim, ids, 'muted', reason, now);
     return items.length > 0 ? 1 : 0;
@@ -180,6 +213,11 @@ export class Alerts {
       this.#warnedNoChats = true;
       log.warn('an alert has nowhere to go: set telegram.admin_chats to receive alerts in Telegram');
     }
-    await queueAdminMessage(store, chats, { text: message.html, format: 'html', dedupKey, buttons: message.buttons ?? undefined });
+    await queueAdminMessage(store, chats, {
+      text: message.html,
+      format: 'html',
+      dedupKey,
+      buttons: message.buttons ?? undefined,
+    });
   }
 }

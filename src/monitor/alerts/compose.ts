@@ -25,7 +25,8 @@ const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 export function composeMessage(items: readonly AlertItem[], lang: Lang, now: number): AlertMessage {
   const t = STRINGS[lang];
   const first = items[0];
-  if (!first) throw new Error('composeMessage: no news to send (a bug: flush composes only when something is to be sent)');
+  if (!first)
+    throw new Error('composeMessage: no news to send (a bug: flush composes only when something is to be sent)');
   if (items.length === 1) {
     const id = first.incident.id;
     const details = { text: t.details, data: `inc:details:${id}` };
@@ -44,5 +45,5 @@ export function composeMessage(items: readonly AlertItem[], lang: Lang, now: num
   );
   const lines = sorted.slice(0, MAX_LISTED).map((item) => alertLine(item, lang, now));
   if (sorted.length > MAX_LISTED) lines.push(escapeHtml(t.andMore(sorted.length - MAX_LISTED)));
-  return { html: html`🔔 <b>${t.incidents(items.length)}</b>\n${trusted(lines.join('\n'))}`, buttons: null };
+  return { html: html`🔔 <b>${t.incidents(items.length)}</b> ${trusted(lines.join('\n'))}`, buttons: null };
 }

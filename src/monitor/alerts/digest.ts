@@ -37,7 +37,10 @@ export async function sendRepairDigest(store: Store, alerts: Alerts, time: strin
   const stamp = new Date(due).toISOString();
   const lines = runs.map((r) => `${r.target} ×${r.repairs}`);
   await alerts.warn(
-    [`Daily digest: ${total} ${total === 1 ? 'repair' : 'repairs'} in the 24 h to ${stamp.slice(0, 10)} ${stamp.slice(11, 16)} UTC`, ...lines].join('\n'),
+    [
+      `Daily digest: ${total} ${total === 1 ? 'repair' : 'repairs'} in the 24 h to ${stamp.slice(0, 10)} ${stamp.slice(11, 16)} UTC`,
+      ...lines,
+    ].join('\n'),
     `digest:${stamp.slice(0, 10)}`,
   );
   return true;

@@ -58,7 +58,7 @@ export function alertBlock(item: AlertItem, lang: Lang, now: number): string {
   const { incident: i, event, severity } = item;
   const t = STRINGS[lang];
   if (event === 'resolved') {
-    return html`✅ <b>#${i.id}</b> ${code(i.errorType)} · ${code(i.target)}\n${t.resolvedAfter(resolvedFor(i, now))}`;
+    return html`✅ <b>#${i.id}</b> ${code(i.errorType)} · ${code(i.target)} ${t.resolvedAfter(resolvedFor(i, now))}`;
   }
   const title = event === 'failed' ? t.failed : t.fired;
   const lines = [
@@ -89,14 +89,17 @@ export function formatIncident(i: Incident, lang: Lang = 'es'): string {
   const fields = Object.entries(i.fields).map(([k, v]) => html`${k}=${code(cut(v, 200))}`);
   const attempts = i.attempt > 0 ? ` (${i.attempt}/${i.maxAttempts || i.attempt})` : '';
   const lines = [
-    html`${SEVERITY_MARK[i.severity]} <b>#${i.id} ${i.errorType}</b> · ${t.severity[i.severity]} · ${t.state[i.state]}${attempts}`,
+    html`${SEVERITY_MARK[i.severity]} <b>#${i.id} ${i.errorType}</b> · ${t.severity[i.severity]} ·
+      ${t.state[i.state]}${attempts}`,
     html`${t.rule}: ${code(i.rule)} · ${t.target}: ${code(i.target)}`,
     escapeHtml(cut(i.message, DETAILS_MESSAGE_CHARS)),
     i.action ? html`${t.action}: ${code(i.action)}` : null,
     fields.length ? html`${t.fields}: ${trusted(fields.join(', '))}` : null,
     html`${t.times}: ${i.count} · ${t.firstSeen}: ${formatTime(i.firstSeen)} · ${t.lastSeen}: ${formatTime(i.lastSeen)}`,
     i.ackedBy ? escapeHtml(t.ackedBy(i.ackedBy, formatTime(i.ackedAt ?? i.stateChangedAt))) : null,
-    i.resolvedAt !== null ? html`${t.resolvedAt}: ${formatTime(i.resolvedAt)} (${formatDurationSpaced(i.resolvedAt - i.firstSeen)})` : null,
+    i.resolvedAt !== null
+      ? html`${t.resolvedAt}: ${formatTime(i.resolvedAt)} (${formatDurationSpaced(i.resolvedAt - i.firstSeen)})`
+      : null,
   ];
   return lines.filter((l): l is string => Boolean(l)).join('\n');
 }

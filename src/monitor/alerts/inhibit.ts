@@ -18,7 +18,11 @@ export const INHIBIT_RULES: readonly InhibitRule[] = [
 export const INHIBITING_TYPES: readonly string[] = [...new Set(INHIBIT_RULES.flatMap((r) => r.sources))];
 
 /** The open incident (of those given) that mutes news of `errorType`, or null. */
-export function inhibitorOf<T extends { id: number; errorType: string }>(errorType: string, selfId: number, openSources: readonly T[]): T | null {
+export function inhibitorOf<T extends { id: number; errorType: string }>(
+  errorType: string,
+  selfId: number,
+  openSources: readonly T[],
+): T | null {
   for (const rule of INHIBIT_RULES) {
     if (!rule.targets.includes(errorType)) continue;
     const source = openSources.find((s) => s.id !== selfId && rule.sources.includes(s.errorType));

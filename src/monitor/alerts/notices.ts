@@ -37,10 +37,23 @@ export class NoticeRecords {
   }
 
   /** Queues news; the same dedup key twice queues it once. */
-  async queue(n: { incidentId: number; event: NoticeEvent; severity: Severity; dedupKey: string; now: number }): Promise<void> {
+  async queue(n: {
+    incidentId: number;
+    event: NoticeEvent;
+    severity: Severity;
+    dedupKey: string;
+    now: number;
+  }): Promise<void> {
     await this.#db
       .insertInto('alert_notices')
-      .values({ incident_id: n.incidentId, event: n.event, severity: n.severity, dedup_key: n.dedupKey, state: 'queued', created_at: n.now })
+      .values({
+        incident_id: n.incidentId,
+        event: n.event,
+        severity: n.severity,
+        dedup_key: n.dedupKey,
+        state: 'queued',
+        created_at: n.now,
+      })
       .onConflict((oc) => oc.column('dedup_key').doNothing())
       .execute();
   }
@@ -48,18 +61,42 @@ export class NoticeRecords {
   /** Gives back claims older than the lease: reminders are dropped (made again), other news is queued again. */
   async releaseStale(now: number): Promise<void> {
     const before = now - CLAIM_LEASE_MS;
-    await this.#db.deleteFrom('alert_notices').where('state', '=', 'sending').where('event', '=', 'reminder').where('claimed_at', '<', before).execute();
-    await this.#db.updateTable('alert_notices').set({ state: 'queued', claim: null, claimed_at: null }).where('state', '=', 'sending').where('claimed_at', '<', before).execute();
+    await this.#db
+      .deleteFrom('alert_notices')
+      .where('state', '=', 'sending')
+      .where('event', '=', 'reminder')
+      .where('claimed_at', '<', before)
+      .execute();
+    await this.#db
+      .updateTable('alert_notices')
+      .set({ state: 'queued', claim: null, claimed_at: null })
+      .where('state', '=', 'sending')
+      .where('claimed_at', '<', before)
+      .execute();
   }
 
   /** Gives back one claim at once (its message could not be queued). */
   async release(claim: string): Promise<void> {
-    await this.#db.deleteFrom('alert_notices').where('claim', '=', claim).where('state', '=', 'sending').where('event', '=', 'reminder').execute();
-    await this.#db.updateTable('alert_notices').set({ state: 'queued', claim: null, claimed_at: null }).where('claim', '=', claim).where('state', '=', 'sending').execute();
+    await this.#db
+      .deleteFrom('alert_notices')
+      .where('claim', '=', claim)
+      .where('state', '=', 'sending')
+      .where('event', '=', 'reminder')
+      .execute();
+    await this.#db
+      .updateTable('alert_notices')
+      .set({ state: 'queued', claim: null, claimed_at: null })
+      .where('claim', '=', claim)
+      .where('state', '=', 'sending')
+      .execute();
   }
 
   async oldestQueuedAt(): Promise<number | null> {
-    const row = await this.#db.selectFrom('alert_notices').select((eb) => eb.fn.min<number | null>('created_at').as('oldest')).where('state', '=', 'queued').executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('alert_notices')
+      .select((eb) => eb.fn.min<number | null>('created_at').as('oldest'))
+      .where('state', '=', 'queued')
+      .executeTakeFirst();
     return row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest);
   }
 
@@ -72,7 +109,12 @@ export class NoticeRecords {
       .where('state', '=', 'queued')
       .returning(['id', 'incident_id', 'event', 'severity'])
       .execute();
-    const notices = rows.map((r) => ({ id: Number(r.id), incidentId: Number(r.incident_id), event: r.event, severity: r.severity }));
+    const notices = rows.map((r) => ({
+      id: Number(r.id),
+      incidentId: Number(r.incident_id),
+      event: r.event,
+      severity: r.severity,
+    }));
     return { claim, notices: notices.sort((a, b) => a.id - b.id) };
   }
 
@@ -93,10 +135,18 @@ export class NoticeRecords {
       .onConflict((oc) => oc.column('dedup_key').doNothing())
       .returning(['id'])
       .executeTakeFirst();
-    return row ? { id: Number(row.id), incidentId: c.incident.id, event: 'reminder', severity: c.incident.severity } : null;
+    return row
+      ? { id: Number(row.id), incidentId: c.incident.id, event: 'reminder', severity: c.incident.severity }
+      : null;
   }
 
-  async finish(claim: string, ids: readonly number[], state: NoticeState, reason: string | null, now: number): Promise<void> {
+  async finish(
+    claim: string,
+    ids: readonly number[],
+    state: NoticeState,
+    reason: string | null,
+    now: number,
+  ): Promise<void> {
     if (ids.length === 0) return;
     await this.#db
       .updateTable('alert_notices')
@@ -108,13 +158,22 @@ export class NoticeRecords {
 
   async incidents(ids: readonly number[]): Promise<Map<number, Incident>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.#db.selectFrom('incidents').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+    const rows = await this.#db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
     return new Map(rows.map((r) => [Number(r.id), toIncident(r)]));
   }
 
   /** Open incidents that can inhibit others (bot_api_down, disk_critical, …). */
   async openInhibitors(): Promise<Incident[]> {
-    const rows = await this.#db.selectFrom('incidents').selectAll().where('state', 'in', OPEN_STATES).where('error_type', 'in', INHIBITING_TYPES).execute();
+    const rows = await this.#db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('state', 'in', OPEN_STATES)
+      .where('error_type', 'in', INHIBITING_TYPES)
+      .execute();
     return rows.map(toIncident);
   }
 
@@ -143,7 +202,11 @@ export class NoticeRecords {
         (eb) =>
           eb
             .selectFrom('alert_notices')
-            .select((e) => ['incident_id', e.fn.max<number>('id').as('last_id'), e.fn.max<number>('done_at').as('last_at')])
+            .select((e) => [
+              'incident_id',
+              e.fn.max<number>('id').as('last_id'),
+              e.fn.max<number>('done_at').as('last_at'),
+            ])
             .where('state', 'in', ['sent', 'muted'])
             .groupBy('incident_id')
             .as('n'),
@@ -158,12 +221,20 @@ export class NoticeRecords {
       .where((eb) =>
         eb.not(
           eb.exists(
-            eb.selectFrom('alert_notices as q').select('q.id').whereRef('q.incident_id', '=', 'i.id').where('q.state', 'in', ['queued', 'sending']),
+            eb
+              .selectFrom('alert_notices as q')
+              .select('q.id')
+              .whereRef('q.incident_id', '=', 'i.id')
+              .where('q.state', 'in', ['queued', 'sending']),
           ),
         ),
       )
       .orderBy('i.id')
       .execute();
-    return rows.map(({ last_id, last_at, ...row }) => ({ incident: toIncident(row), lastNoticeId: Number(last_id), lastNoticeAt: Number(last_at) }));
+    return rows.map(({ last_id, last_at, ...row }) => ({
+      incident: toIncident(row),
+      lastNoticeId: Number(last_id),
+      lastNoticeAt: Number(last_at),
+    }));
   }
 }

@@ -48,10 +48,14 @@ export class Silences {
   /** matcher: a rule id or an error_type. */
   async add(s: { matcher: string; durationMs: number; reason: string; by: string }): Promise<Silence> {
     const parsed = newSilenceSchema.safeParse(s);
-    if (!parsed.success) throw new Error(`silence: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(`silence: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const { matcher, durationMs, reason, by } = parsed.data;
     const now = this.#now();
-    await this.#db.deleteFrom('silences').where('until', '<', now - KEEP_EXPIRED_MS).execute();
+    await this.#db
+      .deleteFrom('silences')
+      .where('until', '<', now - KEEP_EXPIRED_MS)
+      .execute();
     const row = await this.#db
       .insertInto('silences')
       .values({ matcher, until: now + durationMs, reason, created_by: by, created_at: now })
@@ -62,7 +66,13 @@ export class Silences {
 
   /** The active ones, ending soonest first. */
   async list(): Promise<Silence[]> {
-    const rows = await this.#db.selectFrom('silences').selectAll().where('until', '>', this.#now()).orderBy('until').orderBy('id').execute();
+    const rows = await this.#db
+      .selectFrom('silences')
+      .selectAll()
+      .where('until', '>', this.#now())
+      .orderBy('until')
+      .orderBy('id')
+      .execute();
     return rows.map(toSilence);
   }
 
@@ -89,6 +99,20 @@ export class Silences {
   }
 }
 
-function toSilence(r: { id: number; matcher: string; until: number; reason: string; created_by: string; created_at: number }): Silence {
-  return { id: Number(r.id), matcher: r.matcher, until: Number(r.until), reason: r.reason, by: r.created_by, createdAt: Number(r.created_at) };
+function toSilence(r: {
+  id: number;
+  matcher: string;
+  until: number;
+  reason: string;
+  created_by: string;
+  created_at: number;
+}): Silence {
+  return {
+    id: Number(r.id),
+    matcher: r.matcher,
+    until: Number(r.until),
+    reason: r.reason,
+    by: r.created_by,
+    createdAt: Number(r.created_at),
+  };
 }

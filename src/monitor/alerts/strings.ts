@@ -31,7 +31,14 @@ export interface AlertStrings {
 export const STRINGS: Record<Lang, AlertStrings> = {
   es: {
     severity: { critical: 'CRÍTICO', warning: 'aviso', info: 'info' },
-    state: { detected: 'detectado', retrying: 'reintentando', pending: 'en espera', suppressed: 'silenciado', solved: 'resuelto', failed: 'falló' },
+    state: {
+      detected: 'detectado',
+      retrying: 'reintentando',
+      pending: 'en espera',
+      suppressed: 'silenciado',
+      solved: 'resuelto',
+      failed: 'falló',
+    },
     fired: 'Incidente',
     failed: 'La reparación falló',
     reminder: (d) => `Sigue abierto desde hace ${d}`,
@@ -54,7 +61,14 @@ export const STRINGS: Record<Lang, AlertStrings> = {
   },
   en: {
     severity: { critical: 'CRITICAL', warning: 'warning', info: 'info' },
-    state: { detected: 'detected', retrying: 'retrying', pending: 'pending', suppressed: 'suppressed', solved: 'solved', failed: 'failed' },
+    state: {
+      detected: 'detected',
+      retrying: 'retrying',
+      pending: 'pending',
+      suppressed: 'suppressed',
+      solved: 'solved',
+      failed: 'failed',
+    },
     fired: 'Incident',
     failed: 'Repair failed',
     reminder: (d) => `Still open after ${d}`,

@@ -19,7 +19,8 @@ export function botApiCheck(o: BotApiCheckOptions): Check {
   if (!Number.isInteger(o.failures) || o.failures < 1) {
     throw new Error(`monitor.bot_api.failures must be a whole number of 1 or more, got ${o.failures}`);
   }
-  if (!o.token) throw new Error('the Bot API check needs the bot token: set TELEGRAM_BOT_TOKEN or turn monitor.bot_api.check off');
+  if (!o.token)
+    throw new Error('the Bot API check needs the bot token: set TELEGRAM_BOT_TOKEN or turn monitor.bot_api.check off');
   const target = o.apiRoot.replace(/\/+$/, '');
   // A getMe answers in milliseconds; waiting longer than the interval would overlap the next run.
   const timeoutMs = o.timeoutMs ?? Math.min(5_000, Math.max(1_000, o.intervalMs));

@@ -31,7 +31,11 @@ export interface DiskCheckOptions extends DiskThresholds {
 }
 
 export function diskCheck(o: DiskCheckOptions): Check {
-  for (const [name, v] of [['disk.warn_free', o.warnFree], ['disk.critical_free', o.criticalFree], ['disk.clear_margin', o.clearMargin]] as const) {
+  for (const [name, v] of [
+    ['disk.warn_free', o.warnFree],
+    ['disk.critical_free', o.criticalFree],
+    ['disk.clear_margin', o.clearMargin],
+  ] as const) {
     if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a size of 0 or more (such as 2g), got ${v}`);
   }
   if (o.criticalFree > o.warnFree) {
@@ -71,7 +75,9 @@ export function diskCheck(o: DiskCheckOptions): Check {
         target: path,
         message: `${have}, under disk.critical_free (${formatBinaryBytes(o.criticalFree)}): intake pauses until space is freed`,
         fields,
-        action: once('pause_intake', { reason: `disk ${path} has ${formatBinaryBytes(space.free)} free, under disk.critical_free` }),
+        action: once('pause_intake', {
+          reason: `disk ${path} has ${formatBinaryBytes(space.free)} free, under disk.critical_free`,
+        }),
       });
     }
     return problem({

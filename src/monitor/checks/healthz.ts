@@ -18,7 +18,9 @@ export function healthzCheck(o: HealthzCheckOptions): Check {
   try {
     url = new URL(o.url);
   } catch {
-    throw new Error(`monitor.watch_url is not a URL: "${o.url}"; use the main service's address, such as http://127.0.0.1:8787/healthz`);
+    throw new Error(
+      `monitor.watch_url is not a URL: "${o.url}"; use the main service's address, such as http://127.0.0.1:8787/healthz`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Error(`monitor.watch_url must be http(s), got ${url.protocol}; use e.g. http://127.0.0.1:8787/healthz`);
@@ -32,7 +34,14 @@ export function healthzCheck(o: HealthzCheckOptions): Check {
   const headers: Record<string, string> = o.token ? { authorization: `Bearer ${o.token}` } : {};
 
   const down = (why: string, status: string) =>
-    problem({ rule: 'healthz', errorType: 'service_down', severity: 'critical', target, message: `${target} ${why}`, fields: { url: target, status } });
+    problem({
+      rule: 'healthz',
+      errorType: 'service_down',
+      severity: 'critical',
+      target,
+      message: `${target} ${why}`,
+      fields: { url: target, status },
+    });
 
   return {
     id: 'healthz',

@@ -42,7 +42,12 @@ export function heartbeatCheck(o: HeartbeatCheckOptions): Check {
             severity: 'critical',
             target,
             message: `${beat.module} on ${beat.host} (pid ${beat.pid}) has not written a heartbeat for ${formatDuration(age)} (limit ${formatDuration(o.staleMs)}): the process died or hangs`,
-            fields: { module: beat.module, host: beat.host, pid: String(beat.pid), last_beat_at: new Date(beat.beatAt).toISOString() },
+            fields: {
+              module: beat.module,
+              host: beat.host,
+              pid: String(beat.pid),
+              last_beat_at: new Date(beat.beatAt).toISOString(),
+            },
           }),
         );
       }

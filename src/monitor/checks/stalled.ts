@@ -35,7 +35,10 @@ export function stalledCheck(o: StalledCheckOptions): Check {
           results.push(healthy('queue_stalled', name));
           continue;
         }
-        const progress = a.lastProgress == null ? 'no job of it has ever been worked on' : `the last progress was ${formatDuration(idleMs)} ago`;
+        const progress =
+          a.lastProgress == null
+            ? 'no job of it has ever been worked on'
+            : `the last progress was ${formatDuration(idleMs)} ago`;
         results.push(
           problem({
             rule: 'queue_stalled',
@@ -43,7 +46,11 @@ export function stalledCheck(o: StalledCheckOptions): Check {
             severity: 'warning',
             target: name,
             message: `queue ${name} has ${a.waiting} job(s) waiting, the oldest for ${formatDuration(waitedMs)}, and ${progress}: its worker is not running or hangs`,
-            fields: { queue: name, waiting: String(a.waiting), oldest_waiting_seconds: String(Math.round(waitedMs / 1000)) },
+            fields: {
+              queue: name,
+              waiting: String(a.waiting),
+              oldest_waiting_seconds: String(Math.round(waitedMs / 1000)),
+            },
           }),
         );
       }

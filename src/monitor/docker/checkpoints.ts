@@ -35,7 +35,11 @@ export class LogCheckpoints {
   }
 
   async get(container: string): Promise<bigint | null> {
-    const row = await this.#db.selectFrom('monitor_docker_logs').select('since_ns').where('container', '=', container).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('monitor_docker_logs')
+      .select('since_ns')
+      .where('container', '=', container)
+      .executeTakeFirst();
     return row && /^\d+$/.test(row.since_ns) ? BigInt(row.since_ns) : null;
   }
 

@@ -47,17 +47,31 @@ export class ContainerCheck {
     const info = await engine.describe(c.name);
     const before = this.#restartCounts.get(c.name);
     this.#restartCounts.set(c.name, info.restartCount);
-    if (info.status === 'missing') return containerDown(c, 'does not exist: create it, or remove it from monitor.containers', { status: 'missing' }, false);
+    if (info.status === 'missing')
+      return containerDown(
+        c,
+        'does not exist: create it, or remove it from monitor.containers',
+        { status: 'missing' },
+        false,
+      );
     const fields = { status: info.status, restart_count: String(info.restartCount) };
     if (info.status !== 'running') {
-      const how = info.status === 'exited' || info.status === 'dead' ? ` (exit code ${info.exitCode}${info.oomKilled ? ', killed for lack of memory' : ''})` : '';
+      const how =
+        info.status === 'exited' || info.status === 'dead'
+          ? ` (exit code ${info.exitCode}${info.oomKilled ? ', killed for lack of memory' : ''})`
+          : '';
       return containerDown(c, `is ${info.status}${how}, not running`, { ...fields, exit_code: String(info.exitCode) });
     }
     if (before !== undefined && info.restartCount > before) {
       const n = info.restartCount - before;
-      return containerDown(c, `was restarted ${n} time(s) by Docker since the last check: it keeps crashing (see its log)`, fields);
+      return containerDown(
+        c,
+        `was restarted ${n} time(s) by Docker since the last check: it keeps crashing (see its log)`,
+        fields,
+      );
     }
-    if (info.health === 'unhealthy') return containerUnhealthy(c, 'is unhealthy: its health check fails', { ...fields, health: 'unhealthy' });
+    if (info.health === 'unhealthy')
+      return containerUnhealthy(c, 'is unhealthy: its health check fails', { ...fields, health: 'unhealthy' });
     return containerOk(c);
   }
 }

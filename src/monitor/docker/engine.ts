@@ -28,7 +28,10 @@ export interface DockerEngine {
    */
   events(o: { sinceMs: number | null; containers: string[]; signal: AbortSignal }): Promise<AsyncIterable<DockerEvent>>;
   /** Opens the container's log from `sinceNs` on, followed while it runs; lines come in batches as they arrive. */
-  logs(name: string, o: { sinceNs: bigint; tty: boolean; signal: AbortSignal }): Promise<AsyncIterable<ContainerLogLine[]>>;
+  logs(
+    name: string,
+    o: { sinceNs: bigint; tty: boolean; signal: AbortSignal },
+  ): Promise<AsyncIterable<ContainerLogLine[]>>;
 }
 
 const CALL_TIMEOUT_MS = 10_000;
@@ -41,7 +44,10 @@ const WATCHED_EVENTS = ['die', 'oom', 'kill', 'health_status'];
 type PingWithOptions = (o: { abortSignal: AbortSignal }) => Promise<unknown>;
 
 export async function openDocker(socket: string): Promise<DockerApi & DockerEngine> {
-  if (!socket) throw new Error('monitor.docker_socket is empty: set it to the Docker Engine API socket, such as /var/run/docker.sock');
+  if (!socket)
+    throw new Error(
+      'monitor.docker_socket is empty: set it to the Docker Engine API socket, such as /var/run/docker.sock',
+    );
   const { default: Docker } = await import('dockerode');
   const docker = new Docker({ socketPath: socket });
 
@@ -50,11 +56,24 @@ export async function openDocker(socket: string): Promise<DockerApi & DockerEngi
     try {
       raw = await docker.getContainer(name).inspect({ abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
     } catch (err) {
-      if (statusOf(err) === 404) return { name, id: '', status: 'missing', health: null, restartCount: 0, exitCode: 0, oomKilled: false, tty: false };
+      if (statusOf(err) === 404)
+        return {
+          name,
+          id: '',
+          status: 'missing',
+          health: null,
+          restartCount: 0,
+          exitCode: 0,
+          oomKilled: false,
+          tty: false,
+        };
       throw err;
     }
     const parsed = inspectSchema.safeParse(raw);
-    if (!parsed.success) throw new Error(`Docker answered an inspect of ${name} in an unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    if (!parsed.success)
+      throw new Error(
+        `Docker answered an inspect of ${name} in an unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      );
     const c = parsed.data;
     return {
       name,
@@ -71,7 +90,9 @@ export async function openDocker(socket: string): Promise<DockerApi & DockerEngi
   return {
     socket,
     async ping() {
-      await (docker.ping.bind(docker) as unknown as PingWithOptions)({ abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+      await (docker.ping.bind(docker) as unknown as PingWithOptions)({
+        abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+      });
     },
     describe,
     async inspect(name) {
@@ -86,7 +107,10 @@ export async function openDocker(socket: string): Promise<DockerApi & DockerEngi
   };
 }
 
-async function events(docker: Dockerode, o: { sinceMs: number | null; containers: string[]; signal: AbortSignal }): Promise<AsyncIterable<DockerEvent>> {
+async function events(
+  docker: Dockerode,
+  o: { sinceMs: number | null; containers: string[]; signal: AbortSignal },
+): Promise<AsyncIterable<DockerEvent>> {
   const stream = await docker.getEvents({
     ...(o.sinceMs === null ? {} : { since: Math.floor(o.sinceMs / 1000) }),
     filters: { type: ['container'], event: WATCHED_EVENTS, container: o.containers },
@@ -116,7 +140,11 @@ async function* parseEvents(stream: NodeJS.ReadableStream): AsyncIterable<Docker
   }
 }
 
-async function logs(docker: Dockerode, name: string, o: { sinceNs: bigint; tty: boolean; signal: AbortSignal }): Promise<AsyncIterable<ContainerLogLine[]>> {
+async function logs(
+  docker: Dockerode,
+  name: string,
+  o: { sinceNs: bigint; tty: boolean; signal: AbortSignal },
+): Promise<AsyncIterable<ContainerLogLine[]>> {
   const stream = await docker.getContainer(name).logs({
     follow: true,
     stdout: true,

@@ -27,7 +27,12 @@ export function dockerReachable(socket: string): CheckResult {
 }
 
 /** A container that is not running (or crash-loops); a restart is attached when the config allows one and it exists. */
-export function containerDown(c: WatchedContainer, why: string, fields: Record<string, string> = {}, exists = true): CheckResult {
+export function containerDown(
+  c: WatchedContainer,
+  why: string,
+  fields: Record<string, string> = {},
+  exists = true,
+): CheckResult {
   return problem({
     rule: 'docker',
     errorType: 'container_down',

@@ -71,6 +71,10 @@ export class LogDecoder {
     // A line without a stamp (the cut tail of a long line) takes the previous line's time.
     const text = ns === null ? line : line.slice(space + 1);
     if (ns !== null) this.#lastNs = ns;
-    out.push({ stream, ns: ns ?? this.#lastNs, text: text.length > MAX_LINE_CHARS ? text.slice(0, MAX_LINE_CHARS) : text });
+    out.push({
+      stream,
+      ns: ns ?? this.#lastNs,
+      text: text.length > MAX_LINE_CHARS ? text.slice(0, MAX_LINE_CHARS) : text,
+    });
   }
 }

@@ -16,7 +16,8 @@ export class ContainerRecords {
   #lastNs = 0n;
 
   constructor(container: string, multilineStart: RegExp, maxRecordChars: number) {
-    const make = (stream: Stream): RecordAssembler<Stream> => new RecordAssembler(stream, `docker:${container}`, multilineStart, maxRecordChars);
+    const make = (stream: Stream): RecordAssembler<Stream> =>
+      new RecordAssembler(stream, `docker:${container}`, multilineStart, maxRecordChars);
     this.#assemblers = { stdout: make('stdout'), stderr: make('stderr') };
   }
 

@@ -71,7 +71,12 @@ export class DockerWatch {
     for (const c of containers.filter((x) => x.logs)) {
       const multilineStart = c.multiline_start ? new RegExp(c.multiline_start) : (this.#o.multilineStart ?? /^\S/);
       const maxRecordChars = this.#o.maxLineBytes ?? 65_536;
-      this.#loops.push(followLogs({ engine, container: c.name, checkpoints, log, retry, multilineStart, maxRecordChars, onRecords }, signal));
+      this.#loops.push(
+        followLogs(
+          { engine, container: c.name, checkpoints, log, retry, multilineStart, maxRecordChars, onRecords },
+          signal,
+        ),
+      );
     }
   }
 
@@ -96,7 +101,9 @@ export function checkContainers(list: readonly WatchedContainer[]): WatchedConta
     try {
       if (c.multiline_start) new RegExp(c.multiline_start);
     } catch (err) {
-      throw new Error(`monitor.containers: ${name}: multiline_start is not a regex (${(err as Error).message}); fix it or leave it empty`);
+      throw new Error(
+        `monitor.containers: ${name}: multiline_start is not a regex (${(err as Error).message}); fix it or leave it empty`,
+      );
     }
   }
   return containers;

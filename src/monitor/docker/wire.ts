@@ -12,7 +12,10 @@ export const inspectSchema = z.object({
     OOMKilled: z.boolean().catch(false),
     Health: z.object({ Status: z.string() }).nullish(),
   }),
-  Config: z.object({ Tty: z.boolean().catch(false) }).partial().nullish(),
+  Config: z
+    .object({ Tty: z.boolean().catch(false) })
+    .partial()
+    .nullish(),
 });
 
 const eventSchema = z.object({
@@ -42,5 +45,12 @@ export function toEvent(raw: unknown): DockerEvent | null {
   const e = parsed.data;
   const attributes = e.Actor.Attributes ?? {};
   const timeNano = e.timeNano ?? e.time * 1e9;
-  return { action: e.Action, container: (attributes.name ?? '').replace(/^\//, ''), id: e.Actor.ID, attributes, at: Math.floor(timeNano / 1e6), timeNano };
+  return {
+    action: e.Action,
+    container: (attributes.name ?? '').replace(/^\//, ''),
+    id: e.Actor.ID,
+    attributes,
+    at: Math.floor(timeNano / 1e6),
+    timeNano,
+  };
 }

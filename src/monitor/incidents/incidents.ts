@@ -67,10 +67,16 @@ export class Incidents {
     const f = checkFinding(finding);
     const now = this.#now();
     const key = fingerprint(f.rule, f.target);
-    const open = await this.db.selectFrom('incidents').select(['id', 'severity', 'state']).where('fingerprint', '=', key).where('state', 'in', OPEN_STATES).executeTakeFirst();
+    const open = await this.db
+      .selectFrom('incidents')
+      .select(['id', 'severity', 'state'])
+      .where('fingerprint', '=', key)
+      .where('state', 'in', OPEN_STATES)
+      .executeTakeFirst();
     if (open) {
       const counted = await this.#count(Number(open.id), f, now, OPEN_STATES, true);
-      if (counted) return { incident: counted, isNew: false, raised: RANK[counted.severity] > RANK[open.severity], held: false };
+      if (counted)
+        return { incident: counted, isNew: false, raised: RANK[counted.severity] > RANK[open.severity], held: false };
     }
     const heldWithinMs = options.heldWithinMs ?? 0;
     if (!open && heldWithinMs > 0) {
@@ -135,7 +141,13 @@ export class Incidents {
    * repair has spoken (pending: failed, refused, holding: its message says why) and the finding is no news (same
    * severity). Decided in the statement itself: a repair may set its verdict between our read and this write.
    */
-  async #count(id: number, f: ReturnType<typeof checkFinding>, now: number, states: readonly IncidentState[], describe: boolean): Promise<Incident | null> {
+  async #count(
+    id: number,
+    f: ReturnType<typeof checkFinding>,
+    now: number,
+    states: readonly IncidentState[],
+    describe: boolean,
+  ): Promise<Incident | null> {
     const row = await this.db
       .updateTable('incidents')
       // The latest finding describes the problem now (a disk going from low to critical keeps its incident).
@@ -147,7 +159,12 @@ export class Incidents {
           count: eb('count', '+', 1),
           last_seen: now,
           ...(describe
-            ? { message: fresh('message', f.message), fields: fresh('fields', JSON.stringify(f.fields)), error_type: fresh('error_type', f.errorType), severity: f.severity }
+            ? {
+                message: fresh('message', f.message),
+                fields: fresh('fields', JSON.stringify(f.fields)),
+                error_type: fresh('error_type', f.errorType),
+                severity: f.severity,
+              }
             : {}),
         };
       })
@@ -159,7 +176,11 @@ export class Incidents {
   }
 
   /** Moves an incident to a state with a timestamped event and a journal line. */
-  async setState(id: number, state: IncidentState, change?: { attempt?: number; maxAttempts?: number; action?: string; message?: string }): Promise<Incident> {
+  async setState(
+    id: number,
+    state: IncidentState,
+    change?: { attempt?: number; maxAttempts?: number; action?: string; message?: string },
+  ): Promise<Incident> {
     const incident = await this.#transition(checkId(id), checkState(state), checkChange(change), {});
     if (!incident) throw new Error(`incident #${id} does not exist: list incidents with \`centinela incidents\``);
     return incident;
@@ -193,7 +214,11 @@ export class Incidents {
     let q = this.db.selectFrom('incidents').selectAll();
     if (f.open) q = q.where('state', 'in', OPEN_STATES);
     if (f.type) q = q.where('error_type', '=', f.type);
-    const rows = await q.orderBy('last_seen', 'desc').orderBy('id', 'desc').limit(f.limit ?? DEFAULT_LIMIT).execute();
+    const rows = await q
+      .orderBy('last_seen', 'desc')
+      .orderBy('id', 'desc')
+      .limit(f.limit ?? DEFAULT_LIMIT)
+      .execute();
     return rows.map(toIncident);
   }
 
@@ -202,7 +227,11 @@ export class Incidents {
     const f = checkFilter(filter);
     let q = this.db
       .selectFrom('incidents')
-      .select((eb) => ['error_type', eb.fn.countAll<number>().as('count'), sql<number>`sum(case when ${OPEN_PREDICATE} then 1 else 0 end)`.as('open')])
+      .select((eb) => [
+        'error_type',
+        eb.fn.countAll<number>().as('count'),
+        sql<number>`sum(case when ${OPEN_PREDICATE} then 1 else 0 end)`.as('open'),
+      ])
       .groupBy('error_type');
     if (f.open) q = q.where('state', 'in', OPEN_STATES);
     const rows = await q.execute();
@@ -213,7 +242,12 @@ export class Incidents {
 
   /** State changes (and acks, retry presses) of an incident, oldest first. */
   async events(id: number): Promise<IncidentEvent[]> {
-    const rows = await this.db.selectFrom('incident_events').select(['at', 'state', 'detail']).where('incident_id', '=', checkId(id)).orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('incident_events')
+      .select(['at', 'state', 'detail'])
+      .where('incident_id', '=', checkId(id))
+      .orderBy('id')
+      .execute();
     return rows.map((r) => ({ at: Number(r.at), state: r.state, detail: r.detail }));
   }
 
@@ -221,7 +255,12 @@ export class Incidents {
   async ack(id: number, by: string): Promise<Incident | null> {
     const who = checkName(by, 'acknowledged it');
     const now = this.#now();
-    const row = await this.db.updateTable('incidents').set({ acked_by: who, acked_at: now }).where('id', '=', checkId(id)).returningAll().executeTakeFirst();
+    const row = await this.db
+      .updateTable('incidents')
+      .set({ acked_by: who, acked_at: now })
+      .where('id', '=', checkId(id))
+      .returningAll()
+      .executeTakeFirst();
     if (!row) return null;
     const incident = toIncident(row);
     await this.#event(incident.id, now, incident.state, `acknowledged by ${who}`);
@@ -230,7 +269,12 @@ export class Incidents {
 
   /** The Retry button: marks it; the engine takes the mark (takeRetryRequests) and runs the repair again. */
   async requestRetry(id: number): Promise<Incident | null> {
-    const row = await this.db.updateTable('incidents').set({ retry_requested: 1 }).where('id', '=', checkId(id)).returningAll().executeTakeFirst();
+    const row = await this.db
+      .updateTable('incidents')
+      .set({ retry_requested: 1 })
+      .where('id', '=', checkId(id))
+      .returningAll()
+      .executeTakeFirst();
     if (!row) return null;
     const incident = toIncident(row);
     await this.#event(incident.id, this.#now(), incident.state, 'retry requested');
@@ -239,18 +283,29 @@ export class Incidents {
 
   /** Incidents whose Retry was pressed, clearing the marks in the same statement: one process gets each. */
   async takeRetryRequests(): Promise<Incident[]> {
-    const rows = await this.db.updateTable('incidents').set({ retry_requested: 0 }).where('retry_requested', '=', 1).returningAll().execute();
+    const rows = await this.db
+      .updateTable('incidents')
+      .set({ retry_requested: 0 })
+      .where('retry_requested', '=', 1)
+      .returningAll()
+      .execute();
     return rows.map(toIncident).sort((a, b) => a.id - b.id);
   }
 
   async open(): Promise<Incident[]> {
-    const rows = await this.db.selectFrom('incidents').selectAll().where('state', 'in', OPEN_STATES).orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('state', 'in', OPEN_STATES)
+      .orderBy('id')
+      .execute();
     return rows.map(toIncident);
   }
 
   /** Open incidents with no repair and no news for `quietMs` → solved (log-rule incidents have no check to resolve them). */
   async resolveQuiet(quietMs: number, exceptRules: readonly string[] = []): Promise<Incident[]> {
-    if (!Number.isFinite(quietMs) || quietMs <= 0) throw new Error(`resolveQuiet: quietMs must be a positive number of milliseconds, not ${quietMs}`);
+    if (!Number.isFinite(quietMs) || quietMs <= 0)
+      throw new Error(`resolveQuiet: quietMs must be a positive number of milliseconds, not ${quietMs}`);
     const cutoff = this.#now() - quietMs;
     let q = this.db
       .selectFrom('incidents')
@@ -263,14 +318,26 @@ export class Incidents {
     const solved: Incident[] = [];
     for (const { id } of quiet) {
       const detail = `no new occurrence for ${Math.round(quietMs / 60_000)} min`;
-      const incident = await this.#transition(Number(id), 'solved', {}, { states: IDLE_STATES, seenBefore: cutoff }, detail);
+      const incident = await this.#transition(
+        Number(id),
+        'solved',
+        {},
+        { states: IDLE_STATES, seenBefore: cutoff },
+        detail,
+      );
       if (incident) solved.push(incident);
     }
     return solved;
   }
 
   /** Writes a state change if the guard still holds; null when the incident is gone or moved on. */
-  async #transition(id: number, state: IncidentState, change: StateChange, guard: Guard, detail?: string): Promise<Incident | null> {
+  async #transition(
+    id: number,
+    state: IncidentState,
+    change: StateChange,
+    guard: Guard,
+    detail?: string,
+  ): Promise<Incident | null> {
     const now = this.#now();
     const closing = !isOpen(state);
     let q = this.db
@@ -293,7 +360,9 @@ export class Incidents {
       .executeTakeFirst()
       .catch((err: unknown) => {
         if (!isUniqueViolation(err)) throw err;
-        throw new Error(`incident #${id} cannot be reopened as ${state}: another incident with its fingerprint is open; work on that one (centinela incidents --open)`);
+        throw new Error(
+          `incident #${id} cannot be reopened as ${state}: another incident with its fingerprint is open; work on that one (centinela incidents --open)`,
+        );
       });
     if (!row) return null;
     const incident = toIncident(row);
@@ -315,7 +384,8 @@ export class Incidents {
 function describeChange(change: StateChange): string | null {
   const parts: string[] = [];
   if (change.action) parts.push(change.action);
-  if (change.attempt !== undefined) parts.push(`attempt ${change.attempt}${change.maxAttempts ? `/${change.maxAttempts}` : ''}`);
+  if (change.attempt !== undefined)
+    parts.push(`attempt ${change.attempt}${change.maxAttempts ? `/${change.maxAttempts}` : ''}`);
   const head = parts.join(' ');
   if (change.message) return head ? `${head}: ${change.message}` : change.message;
   return head || null;

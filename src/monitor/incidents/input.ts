@@ -4,7 +4,14 @@ import { z } from 'zod';
 import { SEVERITIES } from '../types.ts';
 import type { Finding, IncidentState } from '../types.ts';
 
-export const INCIDENT_STATES = ['detected', 'retrying', 'pending', 'suppressed', 'solved', 'failed'] as const satisfies readonly IncidentState[];
+export const INCIDENT_STATES = [
+  'detected',
+  'retrying',
+  'pending',
+  'suppressed',
+  'solved',
+  'failed',
+] as const satisfies readonly IncidentState[];
 
 const findingSchema = z.object({
   rule: z.string().min(1, 'a finding needs the id of its rule or check'),
@@ -53,7 +60,11 @@ export function checkChange(change: unknown): StateChange {
 }
 
 export function checkState(state: unknown): IncidentState {
-  return check(z.enum(INCIDENT_STATES), state, `incident: unknown state (the states are ${INCIDENT_STATES.join(', ')})`);
+  return check(
+    z.enum(INCIDENT_STATES),
+    state,
+    `incident: unknown state (the states are ${INCIDENT_STATES.join(', ')})`,
+  );
 }
 
 export function checkFilter(filter: unknown): IncidentFilter {

@@ -73,7 +73,8 @@ export class Journal {
       }
     } catch (err) {
       // Once per outage, not once per line: a full disk would otherwise flood the log it is also filling.
-      if (!this.#failing) this.#report('warn', err, 'cannot write the incident journal; incidents are still kept in the store');
+      if (!this.#failing)
+        this.#report('warn', err, 'cannot write the incident journal; incidents are still kept in the store');
       this.#failing = true;
     }
   }

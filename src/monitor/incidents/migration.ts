@@ -30,7 +30,9 @@ export const incidentsMigration: StoreMigration = {
       .addColumn('retry_requested', 'integer', (c) => c.notNull().defaultTo(0))
       .execute();
     // One open incident per fingerprint, whichever process records it: record() upserts on this index.
-    await sql`create unique index incidents_open_fingerprint on incidents (fingerprint) where state in ${sql.raw(OPEN_STATES_SQL)}`.execute(db);
+    await sql`create unique index incidents_open_fingerprint on incidents (fingerprint) where state in ${sql.raw(OPEN_STATES_SQL)}`.execute(
+      db,
+    );
     await db.schema.createIndex('incidents_last_seen').on('incidents').columns(['last_seen', 'id']).execute();
     await db.schema.createIndex('incidents_type').on('incidents').columns(['error_type', 'state']).execute();
     await sql`create index incidents_retry on incidents (id) where retry_requested = 1`.execute(db);
@@ -41,7 +43,11 @@ export const incidentsMigration: StoreMigration = {
       .addColumn('state', 'text', (c) => c.notNull())
       .addColumn('detail', 'text')
       .execute();
-    await db.schema.createIndex('incident_events_incident').on('incident_events').columns(['incident_id', 'id']).execute();
+    await db.schema
+      .createIndex('incident_events_incident')
+      .on('incident_events')
+      .columns(['incident_id', 'id'])
+      .execute();
 
     await addAutoId(db.schema.createTable('silences'), kind)
       .addColumn('matcher', 'text', (c) => c.notNull())

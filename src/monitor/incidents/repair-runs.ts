@@ -10,7 +10,12 @@ export interface RepairRuns {
 }
 
 /** Repairs started since `since` (ms) and before `until` if given, by target, most first; only `target`'s when given. */
-export async function repairRunsSince(store: Store, since: number, target?: string, until?: number): Promise<RepairRuns[]> {
+export async function repairRunsSince(
+  store: Store,
+  since: number,
+  target?: string,
+  until?: number,
+): Promise<RepairRuns[]> {
   const db = withTables<IncidentTables>(store);
   let q = db
     .selectFrom('incident_events as e')
@@ -23,7 +28,9 @@ export async function repairRunsSince(store: Store, since: number, target?: stri
   if (target !== undefined) q = q.where('i.target', '=', target);
   if (until !== undefined) q = q.where('e.at', '<', until);
   const rows = await q.execute();
-  return rows.map((r) => ({ target: r.target, repairs: Number(r.n) })).sort((a, b) => b.repairs - a.repairs || a.target.localeCompare(b.target));
+  return rows
+    .map((r) => ({ target: r.target, repairs: Number(r.n) }))
+    .sort((a, b) => b.repairs - a.repairs || a.target.localeCompare(b.target));
 }
 
 /** Midnight UTC of the day `now` falls in: "today" for repair counts. */

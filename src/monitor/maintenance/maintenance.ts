@@ -46,13 +46,20 @@ export const MAX_MAINTENANCE_MS = 31 * 86_400_000;
 
 const newWindow = z.object({
   target: z.string().trim().min(1, 'say which container or probe').max(200),
-  durationMs: z.number().int().positive('the duration must be longer than zero').max(MAX_MAINTENANCE_MS, 'a maintenance window lasts at most 31 days'),
+  durationMs: z
+    .number()
+    .int()
+    .positive('the duration must be longer than zero')
+    .max(MAX_MAINTENANCE_MS, 'a maintenance window lasts at most 31 days'),
   reason: z.string().trim().max(500, 'the reason is at most 500 characters'),
   by: z.string().trim().min(1).max(200),
 });
 
 /** The names maintenance can cover: the configured containers and probes. */
-export function maintenanceTargets(monitor: { containers: ReadonlyArray<{ name: string }>; probes: ReadonlyArray<{ name: string }> }): string[] {
+export function maintenanceTargets(monitor: {
+  containers: ReadonlyArray<{ name: string }>;
+  probes: ReadonlyArray<{ name: string }>;
+}): string[] {
   return [...monitor.containers.map((c) => c.name.replace(/^\//, '')), ...monitor.probes.map((p) => p.name)];
 }
 
@@ -66,7 +73,10 @@ export class Maintenance {
   }
 
   /** Starts (or moves the end of) the window of a target; `targets` are the names it may cover. */
-  async start(w: { target: string; durationMs: number; reason: string; by: string }, targets: readonly string[]): Promise<MaintenanceWindow> {
+  async start(
+    w: { target: string; durationMs: number; reason: string; by: string },
+    targets: readonly string[],
+  ): Promise<MaintenanceWindow> {
     const parsed = newWindow.safeParse(w);
     if (!parsed.success) throw new Error(`maintenance: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     const { target, durationMs, reason, by } = parsed.data;
@@ -80,20 +90,38 @@ export class Maintenance {
     await this.#db
       .insertInto('monitor_maintenance')
       .values(values)
-      .onConflict((oc) => oc.column('target').doUpdateSet({ until: values.until, reason, created_by: by, created_at: now }))
+      .onConflict((oc) =>
+        oc.column('target').doUpdateSet({ until: values.until, reason, created_by: by, created_at: now }),
+      )
       .execute();
     return { target, until: values.until, reason, by, createdAt: now };
   }
 
   /** Ends a target's window now; whether one was active. */
   async end(target: string): Promise<boolean> {
-    const result = await this.#db.deleteFrom('monitor_maintenance').where('target', '=', target.trim()).where('until', '>', this.#now()).executeTakeFirst();
+    const result = await this.#db
+      .deleteFrom('monitor_maintenance')
+      .where('target', '=', target.trim())
+      .where('until', '>', this.#now())
+      .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 
   /** Active windows, ending soonest first. */
   async active(): Promise<MaintenanceWindow[]> {
-    const rows = await this.#db.selectFrom('monitor_maintenance').selectAll().where('until', '>', this.#now()).orderBy('until').orderBy('target').execute();
-    return rows.map((r) => ({ target: r.target, until: Number(r.until), reason: r.reason, by: r.created_by, createdAt: Number(r.created_at) }));
+    const rows = await this.#db
+      .selectFrom('monitor_maintenance')
+      .selectAll()
+      .where('until', '>', this.#now())
+      .orderBy('until')
+      .orderBy('target')
+      .execute();
+    return rows.map((r) => ({
+      target: r.target,
+      until: Number(r.until),
+      reason: r.reason,
+      by: r.created_by,
+      createdAt: Number(r.created_at),
+    }));
   }
 }

@@ -9,7 +9,12 @@ import type { RawAlternative, RawRule } from './schema.ts';
 /** Fields a target falls back to, in this order, when the rule sets no template; else the rule id. */
 export const DEFAULT_TARGET_FIELDS = ['path', 'job_id', 'container', 'video', 'model'] as const;
 
-export function compileAlternatives(raw: readonly RawAlternative[], where: string, defines: ReadonlyMap<string, string>, problems: Problem[]): Alternative[] {
+export function compileAlternatives(
+  raw: readonly RawAlternative[],
+  where: string,
+  defines: ReadonlyMap<string, string>,
+  problems: Problem[],
+): Alternative[] {
   const out: Alternative[] = [];
   for (const [i, alt] of raw.entries()) {
     const at = [where, i];
@@ -33,7 +38,10 @@ export function compileAlternatives(raw: readonly RawAlternative[], where: strin
       const path = key.split('.');
       const userText = userTextIn(path);
       if (userText) {
-        problems.push({ path: [...at, 'fields', key], message: `"${userText}" carries what users typed; rules never look at it (match on msg, error or err.* instead)` });
+        problems.push({
+          path: [...at, 'fields', key],
+          message: `"${userText}" carries what users typed; rules never look at it (match on msg, error or err.* instead)`,
+        });
         bad = true;
         continue;
       }
@@ -54,7 +62,10 @@ export function compileAlternatives(raw: readonly RawAlternative[], where: strin
   return out;
 }
 
-export function compileRule(raw: RawRule, defines: ReadonlyMap<string, string>): { rule: CompiledRule | null; problems: Problem[] } {
+export function compileRule(
+  raw: RawRule,
+  defines: ReadonlyMap<string, string>,
+): { rule: CompiledRule | null; problems: Problem[] } {
   const problems: Problem[] = [];
   const match = compileAlternatives(raw.match, 'match', defines, problems);
   const ignore = compileAlternatives(raw.ignore, 'ignore', defines, problems);
@@ -63,20 +74,28 @@ export function compileRule(raw: RawRule, defines: ReadonlyMap<string, string>):
   for (const [name, key] of Object.entries(raw.capture)) {
     const path = key.split('.');
     const userText = userTextIn(path);
-    if (userText) problems.push({ path: ['capture', name], message: `"${userText}" carries what users typed; rules never capture it` });
+    if (userText)
+      problems.push({
+        path: ['capture', name],
+        message: `"${userText}" carries what users typed; rules never capture it`,
+      });
     else capture.push([name, path]);
   }
   const captured = new Set([...capture.map(([n]) => n), ...match.flatMap((a) => [...a.groups])]);
   // A field is certain when every alternative yields it: by a named group, or (JSON-only alternatives) by capture.
   const certain = (name: string): boolean =>
-    match.length === raw.match.length && match.every((a) => a.groups.has(name) || (a.conditions.length > 0 && capture.some(([n]) => n === name)));
+    match.length === raw.match.length &&
+    match.every((a) => a.groups.has(name) || (a.conditions.length > 0 && capture.some(([n]) => n === name)));
 
   let target: TemplatePart[] | null = null;
   if (raw.target !== undefined) {
     target = parseTemplate(raw.target);
     for (const part of target) {
       if ('field' in part && !captured.has(part.field)) {
-        problems.push({ path: ['target'], message: `{${part.field}} is never captured; capture it (a named group or capture:) or change the template` });
+        problems.push({
+          path: ['target'],
+          message: `{${part.field}} is never captured; capture it (a named group or capture:) or change the template`,
+        });
       }
     }
   }
@@ -89,7 +108,11 @@ export function compileRule(raw: RawRule, defines: ReadonlyMap<string, string>):
   }
 
   if (raw.samples.match.length === 0) {
-    problems.push({ path: [], message: 'has no positive sample: add samples.match with at least one log line this rule must match (and the fields it must yield)' });
+    problems.push({
+      path: [],
+      message:
+        'has no positive sample: add samples.match with at least one log line this rule must match (and the fields it must yield)',
+    });
   }
   if (problems.length > 0) return { rule: null, problems };
   return {

@@ -20,7 +20,9 @@ export class RulesError extends Error {
   readonly problems: string[];
   constructor(source: string, problems: string[]) {
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    super(`${source}: ${count} in the monitor rules (fix them, then check with \`centinela rules test\`):\n  - ${problems.join('\n  - ')}`);
+    super(
+      `${source}: ${count} in the monitor rules (fix them, then check with \`centinela rules test\`):\n  - ${problems.join('\n  - ')}`,
+    );
     this.name = 'RulesError';
     this.problems = problems;
   }
@@ -37,7 +39,9 @@ export function loadRules(file: string, options: ParseOptions = {}): RuleSet {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new RulesError(file, [`cannot read the rules file (${code}): point monitor.rules (or --rules) at a readable file, or leave monitor.rules empty for the shipped rules`]);
+    throw new RulesError(file, [
+      `cannot read the rules file (${code}): point monitor.rules (or --rules) at a readable file, or leave monitor.rules empty for the shipped rules`,
+    ]);
   }
   return parseRules(text, file, options);
 }
@@ -46,7 +50,10 @@ export function parseRules(text: string, source: string, options: ParseOptions =
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) {
-    throw new RulesError(source, doc.errors.map((e) => `line ${lines.linePos(e.pos[0]).line}: not valid YAML: ${e.message.split('\n')[0]}`));
+    throw new RulesError(
+      source,
+      doc.errors.map((e) => `line ${lines.linePos(e.pos[0]).line}: not valid YAML: ${e.message.split('\n')[0]}`),
+    );
   }
   const data: unknown = doc.toJS();
   const where = locator(doc, lines);
@@ -84,12 +91,18 @@ export function parseRules(text: string, source: string, options: ParseOptions =
     const base = ['rules', index];
     if (id !== undefined) {
       const earlier = firstIndex.get(id);
-      if (earlier !== undefined) report([...base, 'id'], `the id is also used by rule #${earlier + 1} (line ${where(['rules', earlier])}); rule ids must be unique: rename one`, id);
+      if (earlier !== undefined)
+        report(
+          [...base, 'id'],
+          `the id is also used by rule #${earlier + 1} (line ${where(['rules', earlier])}); rule ids must be unique: rename one`,
+          id,
+        );
       else firstIndex.set(id, index);
     }
     const parsed = ruleSchema.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) describeIssue(issue, base, data, (path, message) => report(path, message, id));
+      for (const issue of parsed.error.issues)
+        describeIssue(issue, base, data, (path, message) => report(path, message, id));
       continue;
     }
     const { rule, problems: ruleProblems } = compileRule(parsed.data, defines);
@@ -109,7 +122,10 @@ export function parseRules(text: string, source: string, options: ParseOptions =
     const results = checkRuleSamples(set, rule);
     for (const [k, r] of results.entries()) {
       if (r.ok) continue;
-      const path = r.expected === 'match' ? ['rules', index, 'samples', 'match', k] : ['rules', index, 'samples', 'no_match', k - rule.samples.match.length];
+      const path =
+        r.expected === 'match'
+          ? ['rules', index, 'samples', 'match', k]
+          : ['rules', index, 'samples', 'no_match', k - rule.samples.match.length];
       report(path, `${shorten(r.line)}: ${r.problem}; fix the rule or the sample`, rule.id);
     }
   }
@@ -117,11 +133,20 @@ export function parseRules(text: string, source: string, options: ParseOptions =
   return set;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, base: Path, data: unknown, report: (path: Path, message: string) => void): void {
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  base: Path,
+  data: unknown,
+  report: (path: Path, message: string) => void,
+): void {
   const path = [...base, ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))];
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeys(path);
-    for (const key of issue.keys) report([...path, key], `unknown key${known.length ? `; did you mean ${closest(key, known)}? (the keys here are ${known.join(', ')})` : ''}`);
+    for (const key of issue.keys)
+      report(
+        [...path, key],
+        `unknown key${known.length ? `; did you mean ${closest(key, known)}? (the keys here are ${known.join(', ')})` : ''}`,
+      );
     return;
   }
   const value = getPath(data, path);

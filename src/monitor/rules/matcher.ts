@@ -54,7 +54,11 @@ export function regexSources(set: RuleSet): string[] {
 }
 
 /** The regex matches (those with named groups) of the first alternative that matches, or null. */
-function firstMatch(alternatives: readonly Alternative[], record: LogRecord, levelOk: boolean): readonly RegExpExecArray[] | null {
+function firstMatch(
+  alternatives: readonly Alternative[],
+  record: LogRecord,
+  levelOk: boolean,
+): readonly RegExpExecArray[] | null {
   for (const alt of alternatives) {
     const found = matchAlternative(alt, record, levelOk);
     if (found !== null) return found;
@@ -113,12 +117,14 @@ function finding(rule: CompiledRule, record: LogRecord, found: readonly RegExpEx
   if (record.json !== null) {
     for (const [name, path] of rule.capture) {
       const v = getPath(record.json, path);
-      if (typeof v === 'string' ? v !== '' : typeof v === 'number' || typeof v === 'boolean') fields[name] = redactText(String(v));
+      if (typeof v === 'string' ? v !== '' : typeof v === 'number' || typeof v === 'boolean')
+        fields[name] = redactText(String(v));
     }
   }
   // Named groups win over captured JSON fields: they are the more specific reading of the same record.
   for (const m of found) {
-    for (const [name, value] of Object.entries(m.groups ?? {})) if (value !== undefined && value !== '') fields[name] = redactText(value);
+    for (const [name, value] of Object.entries(m.groups ?? {}))
+      if (value !== undefined && value !== '') fields[name] = redactText(value);
   }
   return {
     rule: rule.id,

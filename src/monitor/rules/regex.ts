@@ -13,7 +13,8 @@ const ALLOWED_FLAGS = /^[imsu]*$/;
  * they make a shared regex keep state (lastIndex) between records.
  */
 export function compileAnchored(body: string, flags: string, defines: ReadonlyMap<string, string>): Compiled {
-  if (!ALLOWED_FLAGS.test(flags)) return { ok: false, problem: `flags "${flags}" are not allowed; use only i, m, s or u` };
+  if (!ALLOWED_FLAGS.test(flags))
+    return { ok: false, problem: `flags "${flags}" are not allowed; use only i, m, s or u` };
   const expanded = expandDefines(body, defines);
   if (!expanded.ok) return expanded;
   try {
@@ -30,7 +31,10 @@ export function slashRegex(value: string): { body: string; flags: string } | nul
   return m ? { body: m[1] as string, flags: m[2] as string } : null;
 }
 
-function expandDefines(body: string, defines: ReadonlyMap<string, string>): { ok: true; text: string } | { ok: false; problem: string } {
+function expandDefines(
+  body: string,
+  defines: ReadonlyMap<string, string>,
+): { ok: true; text: string } | { ok: false; problem: string } {
   const unknown: string[] = [];
   const text = body.replace(DEFINE_REF, (whole, name: string) => {
     const value = defines.get(name);
@@ -39,13 +43,19 @@ function expandDefines(body: string, defines: ReadonlyMap<string, string>): { ok
   });
   if (unknown.length > 0) {
     const known = [...defines.keys()];
-    return { ok: false, problem: `{{${unknown[0]}}} is not defined; ${known.length ? `the defines are ${known.join(', ')}` : 'add it under define: at the top of the file'}` };
+    return {
+      ok: false,
+      problem: `{{${unknown[0]}}} is not defined; ${known.length ? `the defines are ${known.join(', ')}` : 'add it under define: at the top of the file'}`,
+    };
   }
   return { ok: true, text };
 }
 
 /** Defines may use earlier defines; each is expanded in file order. */
-export function resolveDefines(raw: Record<string, string>): { defines: Map<string, string>; problems: Array<{ name: string; message: string }> } {
+export function resolveDefines(raw: Record<string, string>): {
+  defines: Map<string, string>;
+  problems: Array<{ name: string; message: string }>;
+} {
   const defines = new Map<string, string>();
   const problems: Array<{ name: string; message: string }> = [];
   for (const [name, body] of Object.entries(raw)) {

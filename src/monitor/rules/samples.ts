@@ -32,14 +32,22 @@ export function checkRuleSamples(set: RuleSet, rule: Rule): SampleResult[] {
     }
     const wrong = Object.entries(sample.fields ?? {})
       .filter(([name, value]) => finding.fields[name] !== value)
-      .map(([name, value]) => `${name} is ${finding.fields[name] === undefined ? 'not captured' : JSON.stringify(finding.fields[name])}, expected ${JSON.stringify(value)}`);
-    if (sample.target !== undefined && finding.target !== sample.target) wrong.push(`target is ${JSON.stringify(finding.target)}, expected ${JSON.stringify(sample.target)}`);
+      .map(
+        ([name, value]) =>
+          `${name} is ${finding.fields[name] === undefined ? 'not captured' : JSON.stringify(finding.fields[name])}, expected ${JSON.stringify(value)}`,
+      );
+    if (sample.target !== undefined && finding.target !== sample.target)
+      wrong.push(`target is ${JSON.stringify(finding.target)}, expected ${JSON.stringify(sample.target)}`);
     results.push(wrong.length ? { ...base, ok: false, problem: wrong.join('; ') } : { ...base, ok: true });
   }
   for (const sample of rule.samples.noMatch) {
     const finding = set.match(toRecord(sample.line, sample.source ?? 'sample'));
     const base = { rule: rule.id, line: sample.line, expected: 'no_match' as const };
-    results.push(finding?.rule === rule.id ? { ...base, ok: false, problem: `it matches (fields ${JSON.stringify(finding.fields)})` } : { ...base, ok: true });
+    results.push(
+      finding?.rule === rule.id
+        ? { ...base, ok: false, problem: `it matches (fields ${JSON.stringify(finding.fields)})` }
+        : { ...base, ok: true },
+    );
   }
   return results;
 }

@@ -9,19 +9,28 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 /** One item or a list of them → a list. */
 const listOf = <T extends z.ZodType>(item: T, min = 0) =>
-  z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(item).min(min, `at least ${min} item${min === 1 ? '' : 's'}`));
+  z.preprocess(
+    (v) => (v === undefined || Array.isArray(v) ? v : [v]),
+    z.array(item).min(min, `at least ${min} item${min === 1 ? '' : 's'}`),
+  );
 
 /** A match or ignore alternative: a bare string is a regex. */
 const alternativeObject = z
   .object({
     source: z.string().min(1).optional().describe('regex on the record source: a file path or docker:<container>'),
-    fields: z.record(z.string().min(1), z.union([scalar, z.array(scalar).min(1)])).optional().describe('conditions on JSON fields (JSON records only)'),
+    fields: z
+      .record(z.string().min(1), z.union([scalar, z.array(scalar).min(1)]))
+      .optional()
+      .describe('conditions on JSON fields (JSON records only)'),
     regex: z.string().min(1).optional().describe('regex on the text view of a JSON record or on the whole text record'),
   })
   .strict();
 const alternative = z.preprocess(
   (v) => (typeof v === 'string' ? { regex: v } : v),
-  alternativeObject.refine((a) => a.source !== undefined || a.fields !== undefined || a.regex !== undefined, 'an alternative needs regex, fields or source'),
+  alternativeObject.refine(
+    (a) => a.source !== undefined || a.fields !== undefined || a.regex !== undefined,
+    'an alternative needs regex, fields or source',
+  ),
 );
 export type RawAlternative = z.infer<typeof alternative>;
 
@@ -61,7 +70,9 @@ export const ruleSchema = z
     description: z.string().min(1),
     match: listOf(alternative, 1),
     ignore: listOf(alternative).default([]),
-    capture: z.record(z.string().regex(NAME, 'a field name of lowercase letters, digits and _'), z.string().min(1)).default({}),
+    capture: z
+      .record(z.string().regex(NAME, 'a field name of lowercase letters, digits and _'), z.string().min(1))
+      .default({}),
     target: z.string().min(1).optional(),
     error_type: z.string().regex(NAME, 'lowercase letters, digits and _').optional(),
     severity: z.enum(SEVERITIES).default('warning'),
@@ -76,8 +87,13 @@ export type RawRule = z.infer<typeof ruleSchema>;
 export const fileSchema = z
   .object({
     version: z.literal(1).optional(),
-    define: z.record(z.string().regex(/^[A-Za-z_][\w-]*$/, 'a name of letters, digits, _ and -'), z.string().min(1)).default({}),
-    min_level: z.enum(MIN_LEVELS).default('WARN').describe('JSON records below this level are not matched by bare regexes'),
+    define: z
+      .record(z.string().regex(/^[A-Za-z_][\w-]*$/, 'a name of letters, digits, _ and -'), z.string().min(1))
+      .default({}),
+    min_level: z
+      .enum(MIN_LEVELS)
+      .default('WARN')
+      .describe('JSON records below this level are not matched by bare regexes'),
     ignore: listOf(alternative).default([]),
     rules: z.array(z.unknown()).min(1, 'at least one rule'),
   })

@@ -39,7 +39,9 @@ export class CheckpointRecords {
     return rows.map((row) => {
       const parsed = rowSchema.safeParse(row);
       if (!parsed.success) {
-        throw new Error(`tail_checkpoints row ${String(row.id)} is malformed (${parsed.error.issues[0]?.message ?? 'invalid'}); delete that row to re-read the file`);
+        throw new Error(
+          `tail_checkpoints row ${String(row.id)} is malformed (${parsed.error.issues[0]?.message ?? 'invalid'}); delete that row to re-read the file`,
+        );
       }
       return parsed.data;
     });
@@ -68,6 +70,10 @@ export class CheckpointRecords {
 
   /** Deletes finished and retired rows older than `before` (epoch ms). */
   async prune(before: number): Promise<void> {
-    await this.#db.deleteFrom('tail_checkpoints').where('state', '<>', 'live').where('updated_at', '<', before).execute();
+    await this.#db
+      .deleteFrom('tail_checkpoints')
+      .where('state', '<>', 'live')
+      .where('updated_at', '<', before)
+      .execute();
   }
 }

@@ -47,7 +47,15 @@ export class Delivery {
         this.error = err;
         this.retryAt = this.#d.now() + this.#d.retryMs;
         const message = (err as Error | null)?.message ?? String(err);
-        this.#d.problems.report('deliver', { subject: 'onRecords', condition: message, message: `handling ${n} log records failed; they are kept and offered again` }, err);
+        this.#d.problems.report(
+          'deliver',
+          {
+            subject: 'onRecords',
+            condition: message,
+            message: `handling ${n} log records failed; they are kept and offered again`,
+          },
+          err,
+        );
         return false;
       }
       this.#d.problems.clear('deliver', 'onRecords', 'log records are handled again');
@@ -69,7 +77,15 @@ export class Delivery {
       this.#d.ledger.saved(rows);
       this.#d.problems.clear('store', 'tail_checkpoints', 'tail checkpoints are saved again');
     } catch (err) {
-      this.#d.problems.report('store', { subject: 'tail_checkpoints', condition: 'save', message: 'cannot save the tail checkpoints; tried again with the next batch' }, err);
+      this.#d.problems.report(
+        'store',
+        {
+          subject: 'tail_checkpoints',
+          condition: 'save',
+          message: 'cannot save the tail checkpoints; tried again with the next batch',
+        },
+        err,
+      );
     }
   }
 }

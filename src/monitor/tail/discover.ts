@@ -37,7 +37,9 @@ export function toPatterns(files: readonly string[], cwd: string): Pattern[] {
   });
 }
 
-export async function discover(patterns: readonly Pattern[]): Promise<{ found: Map<string, Found>; problems: Problem[] }> {
+export async function discover(
+  patterns: readonly Pattern[],
+): Promise<{ found: Map<string, Found>; problems: Problem[] }> {
   const found = new Map<string, Found>();
   const problems: Problem[] = [];
   for (const pattern of patterns) {
@@ -48,11 +50,19 @@ export async function discover(patterns: readonly Pattern[]): Promise<{ found: M
         for await (const path of glob(pattern.abs)) if (!COMPRESSED.test(path)) paths.push(resolve(path));
         paths.sort();
       } catch (err) {
-        problems.push({ subject: pattern.raw, condition: codeOf(err), message: `cannot list the files of ${pattern.raw}: ${(err as Error).message}` });
+        problems.push({
+          subject: pattern.raw,
+          condition: codeOf(err),
+          message: `cannot list the files of ${pattern.raw}: ${(err as Error).message}`,
+        });
         continue;
       }
       if (paths.length === 0) {
-        problems.push({ subject: pattern.raw, condition: 'no-match', message: `no file matches ${pattern.raw} yet; it is looked for again` });
+        problems.push({
+          subject: pattern.raw,
+          condition: 'no-match',
+          message: `no file matches ${pattern.raw} yet; it is looked for again`,
+        });
         continue;
       }
     } else {
@@ -62,7 +72,11 @@ export async function discover(patterns: readonly Pattern[]): Promise<{ found: M
       try {
         const st = await stat(path, { bigint: true });
         if (!st.isFile()) {
-          problems.push({ subject: path, condition: 'not-file', message: `${path} is not a regular file; only files can be tailed` });
+          problems.push({
+            subject: path,
+            condition: 'not-file',
+            message: `${path} is not a regular file; only files can be tailed`,
+          });
           continue;
         }
         const id = identityOf(st);

@@ -138,7 +138,13 @@ export class TailFile {
   }
 
   #snapshot(): ReaderState {
-    return { readPos: this.readPos, fp: this.fp, head: this.head, splitter: this.#splitter.snapshot(), pending: this.#assembler.snapshot() };
+    return {
+      readPos: this.readPos,
+      fp: this.fp,
+      head: this.head,
+      splitter: this.#splitter.snapshot(),
+      pending: this.#assembler.snapshot(),
+    };
   }
 
   #restore(s: ReaderState): void {

@@ -38,7 +38,11 @@ export class Ledger {
 
   /** Keeps a file's state before its truncation, so that its rotated copy continues from `offset`. */
   retire(row: Omit<CheckpointRow, 'id' | 'state'>): void {
-    const retired: CheckpointRow = { ...row, id: `${row.dev}:${row.ino}@${row.fingerprint.slice(0, 16)}`, state: 'retired' };
+    const retired: CheckpointRow = {
+      ...row,
+      id: `${row.dev}:${row.ino}@${row.fingerprint.slice(0, 16)}`,
+      state: 'retired',
+    };
     this.retired = [retired, ...this.retired.filter((r) => r.id !== retired.id)].slice(0, MAX_RETIRED);
     this.#extra.set(retired.id, retired);
   }
@@ -51,7 +55,8 @@ export class Ledger {
 
   /** Rows loaded at start whose file was not found in the first pass: finished (pruned after a while). */
   forgetUnseen(now: number): void {
-    for (const row of this.known.values()) if (row.state === 'live') this.#extra.set(row.id, { ...row, state: 'gone', updated_at: now });
+    for (const row of this.known.values())
+      if (row.state === 'live') this.#extra.set(row.id, { ...row, state: 'gone', updated_at: now });
   }
 
   /** Every row that differs from what was last written. */

@@ -82,7 +82,11 @@ export class LineSplitter {
   }
 
   snapshot(): SplitterState {
-    return { carry: Buffer.from(this.#carry.subarray(0, this.#carryLen)), lineStart: this.#lineStart, skipping: this.#skipping };
+    return {
+      carry: Buffer.from(this.#carry.subarray(0, this.#carryLen)),
+      lineStart: this.#lineStart,
+      skipping: this.#skipping,
+    };
   }
 
   restore(state: SplitterState): void {

@@ -56,7 +56,8 @@ export function place(head: Buffer, size: number, ctx: PlaceContext): Placement 
   if (head.length === 0) return { kind: 'hold' };
   // A copy of a file still being read: the copy-truncate is half done. Wait for the truncation (then the copy
   // matches a retired checkpoint above), else its lines would be read twice.
-  if (!ctx.holdExpired) for (const f of ctx.live) if (f.status === 'live' && mayBeCopyOf(head, f.head)) return { kind: 'hold' };
+  if (!ctx.holdExpired)
+    for (const f of ctx.live) if (f.status === 'live' && mayBeCopyOf(head, f.head)) return { kind: 'hold' };
   if (ctx.pathSeen || !ctx.firstPass) return { kind: 'start', at: 0, retire };
   return { kind: 'start', at: ctx.from === 'end' ? 'end' : 0, retire };
 }

@@ -16,7 +16,10 @@ export class ProblemLog {
     const active = this.#kind(kind);
     if (active.get(problem.subject) === problem.condition) return;
     active.set(problem.subject, problem.condition);
-    this.#log.warn({ subject: problem.subject, condition: problem.condition, ...(err ? { err } : {}) }, problem.message);
+    this.#log.warn(
+      { subject: problem.subject, condition: problem.condition, ...(err ? { err } : {}) },
+      problem.message,
+    );
   }
 
   clear(kind: string, subject: string, message: string): void {
@@ -26,7 +29,8 @@ export class ProblemLog {
   /** The problems of one kind seen in a full pass: those reported before and not seen now are over. */
   sync(kind: string, problems: readonly Problem[], resolved: (subject: string) => string): void {
     const now = new Set(problems.map((p) => p.subject));
-    for (const subject of [...this.#kind(kind).keys()]) if (!now.has(subject)) this.clear(kind, subject, resolved(subject));
+    for (const subject of [...this.#kind(kind).keys()])
+      if (!now.has(subject)) this.clear(kind, subject, resolved(subject));
     for (const p of problems) this.report(kind, p);
   }
 

@@ -17,7 +17,10 @@ export interface ReadFileOptions {
 }
 
 /** Reads `path` from its start to its end (its last line too, with or without a newline). */
-export async function readRecordsFromFile(path: string, options: ReadFileOptions): Promise<{ records: number; bytes: number }> {
+export async function readRecordsFromFile(
+  path: string,
+  options: ReadFileOptions,
+): Promise<{ records: number; bytes: number }> {
   const fh = await open(path, 'r');
   try {
     const id = identityOf(await fh.stat({ bigint: true }));
@@ -59,7 +62,11 @@ export interface NumberedRecordOptions {
  * Reads `path` from start to end as the tailer reads a log (the same line splitting, cutting and joining), and
  * hands on each record with the number of its first line (from 1): what `centinela rules test --log` shows.
  */
-export async function readNumberedRecords(path: string, options: NumberedRecordOptions, onRecord: (record: LogRecord, line: number) => void): Promise<void> {
+export async function readNumberedRecords(
+  path: string,
+  options: NumberedRecordOptions,
+  onRecord: (record: LogRecord, line: number) => void,
+): Promise<void> {
   const splitter = new LineSplitter(options.maxLineBytes, 0);
   const assembler = new RecordAssembler(null, options.source, options.multilineStart, options.maxLineBytes);
   // Lines go to the assembler numbered instead of by byte offsets, so that a record's start is its first line.

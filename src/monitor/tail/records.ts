@@ -50,7 +50,8 @@ export class RecordAssembler<O> implements LineSink {
     if (text.length === 0) return; // an empty line carries nothing
     const p = this.#pending;
     // A JSON line is whole: nothing continues it (joining would only spoil its parse).
-    const continues = p !== null && !isJsonLine(p.text) && (!this.#start.test(text) || (p.headed === true && !hasHeader(text)));
+    const continues =
+      p !== null && !isJsonLine(p.text) && (!this.#start.test(text) || (p.headed === true && !hasHeader(text)));
     if (p !== null && continues && p.text.length + text.length < this.#maxChars) {
       p.text += `\n${text}`;
       p.end = end;

@@ -11,13 +11,18 @@ import type { Fingerprint } from './identity.ts';
 const COMPRESSED = /\.(?:gz|bz2|xz|zst|lz4|zip)$/;
 
 /** The uncompressed sibling of `source` whose head is `fp`, other than the files in `skip` (by identity key); or null. */
-export async function findRotatedCopy(source: string, fp: Fingerprint, skip: ReadonlySet<string>): Promise<Found | null> {
+export async function findRotatedCopy(
+  source: string,
+  fp: Fingerprint,
+  skip: ReadonlySet<string>,
+): Promise<Found | null> {
   if (fp.len < FP_BYTES / 4) return null; // too short to tell a copy from a file that merely starts alike
   const dir = dirname(source);
   const base = basename(source);
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
-    if (name === base || !name.startsWith(base) || !'.-_'.includes(name.charAt(base.length)) || COMPRESSED.test(name)) continue;
+    if (name === base || !name.startsWith(base) || !'.-_'.includes(name.charAt(base.length)) || COMPRESSED.test(name))
+      continue;
     const path = join(dir, name);
     const fh = await open(path, 'r').catch(() => null);
     if (!fh) continue;

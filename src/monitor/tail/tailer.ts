@@ -88,8 +88,16 @@ export class Tailer {
     if (this.#started) return;
     this.#started = true;
     await this.#ready();
-    this.#watcher = new ChangeWatcher(this.#patterns, () => this.#targets, () => this.#request(SETTLE_MS), (err) =>
-      this.#problems.report('watch', { subject: 'watcher', condition: codeOf(err), message: `watching the log files failed (${(err as Error).message}); the ${this.#c.pollMs} ms poll goes on` }),
+    this.#watcher = new ChangeWatcher(
+      this.#patterns,
+      () => this.#targets,
+      () => this.#request(SETTLE_MS),
+      (err) =>
+        this.#problems.report('watch', {
+          subject: 'watcher',
+          condition: codeOf(err),
+          message: `watching the log files failed (${(err as Error).message}); the ${this.#c.pollMs} ms poll goes on`,
+        }),
     );
     await this.#watcher.start();
     this.#poll = setInterval(() => this.#request(0), this.#c.pollMs);
@@ -116,7 +124,10 @@ export class Tailer {
     await this.#ready();
     await this.#enqueue(true);
     const err = this.#delivery.error;
-    if (err !== null) throw new Error(`onRecords failed: ${(err as Error | null)?.message ?? String(err)}; the batch is kept and offered again`);
+    if (err !== null)
+      throw new Error(
+        `onRecords failed: ${(err as Error | null)?.message ?? String(err)}; the batch is kept and offered again`,
+      );
   }
 
   stats(): { files: number; records: number; bytes: number } {
@@ -160,7 +171,15 @@ export class Tailer {
         await this.#tick(final);
         this.#problems.clear('tick', 'tick', 'reading the log files works again');
       } catch (err) {
-        this.#problems.report('tick', { subject: 'tick', condition: (err as Error).message, message: `reading the log files failed: ${(err as Error).message}; tried again` }, err);
+        this.#problems.report(
+          'tick',
+          {
+            subject: 'tick',
+            condition: (err as Error).message,
+            message: `reading the log files failed: ${(err as Error).message}; tried again`,
+          },
+          err,
+        );
         if (final) throw err;
       }
     });
@@ -178,7 +197,8 @@ export class Tailer {
     const files = this.#ledger.files;
 
     for (const f of files.values()) {
-      if (f.status === 'live' && !found.has(f.id.key)) f.status = 'draining'; // rotated away, or deleted
+      if (f.status === 'live' && !found.has(f.id.key))
+        f.status = 'draining'; // rotated away, or deleted
       else if (f.status === 'draining' && found.has(f.id.key)) f.status = 'live'; // renamed back
     }
     // Rotated-away files first: the old file is read to its end before the new one.
@@ -256,7 +276,15 @@ export class Tailer {
     f.acked = f.durablePos;
     const offset = f.readPos;
     const fp = f.fp;
-    this.#ledger.retire({ path: f.source, dev: f.id.dev, ino: f.id.ino, fingerprint: f.fp.hash, fp_len: f.fp.len, byte_offset: f.acked, updated_at: this.#now() });
+    this.#ledger.retire({
+      path: f.source,
+      dev: f.id.dev,
+      ino: f.id.ino,
+      fingerprint: f.fp.hash,
+      fp_len: f.fp.len,
+      byte_offset: f.acked,
+      updated_at: this.#now(),
+    });
     f.restart(0);
     this.#log.info({ file: f.source }, 'log file truncated or replaced; reading it from its start');
     const seen = this.#sizes.get(f.id.key) ?? 0;
@@ -302,7 +330,15 @@ export class Tailer {
     } catch (err) {
       const code = codeOf(err);
       if (code !== 'ENOENT') {
-        this.#problems.report('open', { subject: hit.source, condition: code, message: `cannot open ${hit.source} (${code}); give the service's user read access` }, err);
+        this.#problems.report(
+          'open',
+          {
+            subject: hit.source,
+            condition: code,
+            message: `cannot open ${hit.source} (${code}); give the service's user read access`,
+          },
+          err,
+        );
       }
       return true;
     }
@@ -315,12 +351,22 @@ export class Tailer {
     }
     if (!placed) return true;
     const { id, head, at, retired } = placed;
-    const f = new TailFile(id, fh, hit.source, at, head, { maxLineBytes: this.#c.maxLineBytes, multilineStart: this.#c.multilineStart });
+    const f = new TailFile(id, fh, hit.source, at, head, {
+      maxLineBytes: this.#c.maxLineBytes,
+      multilineStart: this.#c.multilineStart,
+    });
     this.#ledger.add(f);
     await this.#watchTarget(hit.source);
     if ((await this.#readAll(f, now, final)) === null) return false;
     // Truncated while the service was down: the rest of what it held may be in its rotated copy.
-    if (retired && retired.byte_offset > 0) return this.#followCopy(hit.source, { hash: retired.fingerprint, len: retired.fp_len }, retired.byte_offset, 0, now);
+    if (retired && retired.byte_offset > 0)
+      return this.#followCopy(
+        hit.source,
+        { hash: retired.fingerprint, len: retired.fp_len },
+        retired.byte_offset,
+        0,
+        now,
+      );
     return true;
   }
 

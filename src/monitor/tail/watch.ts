@@ -17,7 +17,12 @@ export class ChangeWatcher {
   readonly #added = new Set<string>();
 
   /** `extra`: paths that matter besides the patterns (the current targets of symlinks). */
-  constructor(patterns: readonly Pattern[], extra: () => ReadonlySet<string>, onChange: () => void, onError: (err: unknown) => void) {
+  constructor(
+    patterns: readonly Pattern[],
+    extra: () => ReadonlySet<string>,
+    onChange: () => void,
+    onError: (err: unknown) => void,
+  ) {
     this.#patterns = patterns;
     this.#extra = extra;
     this.#onChange = onChange;

@@ -12,7 +12,11 @@ import { FINAL_FILE_STATES } from './records.ts';
 import type { BatchRow, FileRow, IntakeRecords } from './records.ts';
 
 /** One follower job per batch at a time. */
-export const BATCH_QUEUE = defineQueue({ name: 'intake.batch', payload: z.object({ batchId: z.string().min(1) }), key: (p) => `batch:${p.batchId}` });
+export const BATCH_QUEUE = defineQueue({
+  name: 'intake.batch',
+  payload: z.object({ batchId: z.string().min(1) }),
+  key: (p) => `batch:${p.batchId}`,
+});
 /** How often the progress message may change: Telegram rate-limits edits, and people need no more. */
 export const PROGRESS_EVERY_S = 3;
 
@@ -34,7 +38,10 @@ export function batchHandler(d: BatchDeps) {
     const show = async (done: number, total: number): Promise<void> => {
       const bounded = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1000, Math.floor(leaseMs / 3)))]);
       await progress(records, notifier, batch as BatchRow, done, total, bounded).catch((err: unknown) => {
-        log.warn({ batch: job.payload.batchId, error: (err as Error).message }, 'could not update the progress message; the next round tries again');
+        log.warn(
+          { batch: job.payload.batchId, error: (err as Error).message },
+          'could not update the progress message; the next round tries again',
+        );
       });
     };
     let batch = await records.batch(job.payload.batchId);
@@ -46,7 +53,9 @@ export function batchHandler(d: BatchDeps) {
       batch = (await records.batch(batch.id)) as BatchRow;
     }
     const follower = d.followers[batch.purpose];
-    const standing = follower?.standing ? await follower.standing(batch, now()) : await storedStanding(records, notifier, batch);
+    const standing = follower?.standing
+      ? await follower.standing(batch, now())
+      : await storedStanding(records, notifier, batch);
     const { files, done } = standing;
     if (done < files.length) {
       await show(done, files.length);
@@ -54,7 +63,13 @@ export function batchHandler(d: BatchDeps) {
     }
     await show(files.length, files.length);
     const lang = batch.language;
-    await summarise(records, notifier, batch, files, standing.summary((key, vars) => notifier.text(lang, key, vars)));
+    await summarise(
+      records,
+      notifier,
+      batch,
+      files,
+      standing.summary((key, vars) => notifier.text(lang, key, vars)),
+    );
   };
 }
 
@@ -71,7 +86,13 @@ async function close(records: IntakeRecords, notifier: Notifier, batch: BatchRow
   if (batch.chat_id !== null && batch.media_group_id !== null) {
     const files = await records.batchFiles(batch.id);
     const key = batch.purpose === 'video' ? 'receipt-batch-videos' : 'receipt-batch';
-    await notifier.send(batch.chat_id, batch.language, key, { count: files.length, batch: batch.id }, `receipt:batch:${batch.id}`);
+    await notifier.send(
+      batch.chat_id,
+      batch.language,
+      key,
+      { count: files.length, batch: batch.id },
+      `receipt:batch:${batch.id}`,
+    );
     await records.updateBatch(batch.id, { state: 'closed' });
     return;
   }
@@ -83,12 +104,26 @@ async function close(records: IntakeRecords, notifier: Notifier, batch: BatchRow
  * that lost a race (its count is not above the one recorded) shows nothing, and the count is recorded only if
  * it is still the newest.
  */
-async function progress(records: IntakeRecords, notifier: Notifier, batch: BatchRow, done: number, total: number, signal: AbortSignal): Promise<void> {
+async function progress(
+  records: IntakeRecords,
+  notifier: Notifier,
+  batch: BatchRow,
+  done: number,
+  total: number,
+  signal: AbortSignal,
+): Promise<void> {
   if (batch.chat_id === null || total < 2) return;
   const now = await records.batch(batch.id);
   if (!now || now.state === 'done' || (now.progress_done !== null && now.progress_done >= done)) return;
   const vars = { batch: batch.id, done, total };
-  const id = await notifier.tell(batch.chat_id, batch.language, 'batch-progress', vars, now.progress_message_id ?? undefined, signal);
+  const id = await notifier.tell(
+    batch.chat_id,
+    batch.language,
+    'batch-progress',
+    vars,
+    now.progress_message_id ?? undefined,
+    signal,
+  );
   await records.advanceProgress(batch.id, done, id ?? null);
 }
 
@@ -110,12 +145,29 @@ function plainReason(f: FileRow): string {
   return 'problem-failed';
 }
 
-async function summarise(records: IntakeRecords, notifier: Notifier, batch: BatchRow, files: FileRow[], problems: string): Promise<void> {
+async function summarise(
+  records: IntakeRecords,
+  notifier: Notifier,
+  batch: BatchRow,
+  files: FileRow[],
+  problems: string,
+): Promise<void> {
   if (batch.chat_id !== null) {
     const count = (state: string): number => files.filter((f) => f.state === state).length;
-    const vars = { batch: batch.id, stored: count('stored'), duplicates: count('duplicate'), failed: count('failed') + count('rejected') };
+    const vars = {
+      batch: batch.id,
+      stored: count('stored'),
+      duplicates: count('duplicate'),
+      failed: count('failed') + count('rejected'),
+    };
     // A new message, not an edit of the progress one: Telegram notifies of new messages only. Durable, and once.
-    await notifier.send(batch.chat_id, batch.language, 'batch-summary', { ...vars, problems }, `summary:batch:${batch.id}`);
+    await notifier.send(
+      batch.chat_id,
+      batch.language,
+      'batch-summary',
+      { ...vars, problems },
+      `summary:batch:${batch.id}`,
+    );
   }
   await records.updateBatch(batch.id, { state: 'done' });
 }

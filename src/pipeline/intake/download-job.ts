@@ -19,9 +19,12 @@ import type { FileLocator, Notifier } from './ports.ts';
 import type { FileRow, IntakeRecords } from './records.ts';
 import { StoreFileError, checkRoom, copyLocalFile, downloadFile, mediaName } from './store-file/index.ts';
 
-
 /** One download per file at a time. */
-export const DOWNLOAD_QUEUE = defineQueue({ name: 'intake.download', payload: fileJobPayload, key: (p) => `download:${p.fileId}` });
+export const DOWNLOAD_QUEUE = defineQueue({
+  name: 'intake.download',
+  payload: fileJobPayload,
+  key: (p) => `download:${p.fileId}`,
+});
 
 export interface DownloadDeps {
   config: Config;
@@ -54,14 +57,35 @@ export function downloadHandler(d: DownloadDeps) {
     const keepAlive = setInterval(() => void heartbeat().catch(() => {}), Math.max(500, leaseMs / 3));
     try {
       const plan = await d.locator.locate(file, signal);
-      const name = file.purpose === 'video' ? mediaName(new Date(), extensionOf(file)) : incomingFileName(file.file_name ?? `file.${extensionOf(file)}`, String(file.id));
+      const name =
+        file.purpose === 'video'
+          ? mediaName(new Date(), extensionOf(file))
+          : incomingFileName(file.file_name ?? `file.${extensionOf(file)}`, String(file.id));
       const limitKind = file.purpose === 'video' ? 'video' : file.kind;
       const maxBytes = d.config.intake.max_bytes[limitKind];
       const limitName = `intake.max_bytes.${limitKind}`;
       const stored =
         plan.kind === 'local'
-          ? await copyLocalFile({ from: plan.path, toDir: dir, name, maxBytes, limitName, signal, deleteSource: d.config.telegram.delete_after_copy, partDir: partsDir(d.config) })
-          : await downloadFile({ url: plan.url, toDir: dir, name, maxBytes, limitName, expectedSize: file.size ?? undefined, signal, partDir: partsDir(d.config) });
+          ? await copyLocalFile({
+              from: plan.path,
+              toDir: dir,
+              name,
+              maxBytes,
+              limitName,
+              signal,
+              deleteSource: d.config.telegram.delete_after_copy,
+              partDir: partsDir(d.config),
+            })
+          : await downloadFile({
+              url: plan.url,
+              toDir: dir,
+              name,
+              maxBytes,
+              limitName,
+              expectedSize: file.size ?? undefined,
+              signal,
+              partDir: partsDir(d.config),
+            });
 
       if (file.purpose === 'video') {
         const why = await notAVideo(stored.path);
@@ -73,23 +97,43 @@ export function downloadHandler(d: DownloadDeps) {
       const earlier = await d.records.sameBytes(stored.sha256, file.sender_id, file.id);
       if (earlier) {
         await rm(stored.path, { force: true });
-        await d.records.updateFile(file.id, { state: 'duplicate', duplicate_of: earlier.id, sha256: stored.sha256, size: stored.size });
+        await d.records.updateFile(file.id, {
+          state: 'duplicate',
+          duplicate_of: earlier.id,
+          sha256: stored.sha256,
+          size: stored.size,
+        });
         log.info({ file_id: file.id, duplicate_of: earlier.id }, 'same bytes received before from this sender');
         if (file.chat_id !== null) {
           const date = new Date(earlier.created_at).toISOString().slice(0, 10);
-          await d.notifier.send(file.chat_id, await langOf(d, file), 'already-received', { date }, `duplicate:file:${file.id}`);
+          await d.notifier.send(
+            file.chat_id,
+            await langOf(d, file),
+            'already-received',
+            { date },
+            `duplicate:file:${file.id}`,
+          );
         }
         return;
       }
-      await d.records.updateFile(file.id, { state: 'stored', path: stored.path, sha256: stored.sha256, size: stored.size, error: null });
+      await d.records.updateFile(file.id, {
+        state: 'stored',
+        path: stored.path,
+        sha256: stored.sha256,
+        size: stored.size,
+        error: null,
+      });
       log.info({ file_id: file.id, path: stored.path, bytes: stored.size }, 'file stored');
       await handToPipeline(d.queue, d.followers, file);
     } catch (err: unknown) {
-      const permanent = err instanceof PermanentError || (err instanceof StoreFileError && (err.code === 'too_big' || isPermanentHttp(err.status)));
+      const permanent =
+        err instanceof PermanentError ||
+        (err instanceof StoreFileError && (err.code === 'too_big' || isPermanentHttp(err.status)));
       if (permanent || job.attempts >= job.maxAttempts) {
         // The batch must finish: the file is failed with the reason, and `centinela jobs retry` can try again.
         await d.records.updateFile(file.id, { state: 'failed', error: (err as Error).message });
-        if (permanent && !(err instanceof PermanentError)) throw new PermanentError((err as Error).message, { cause: err });
+        if (permanent && !(err instanceof PermanentError))
+          throw new PermanentError((err as Error).message, { cause: err });
       }
       throw err;
     } finally {
@@ -114,18 +158,39 @@ function destination(config: Config, file: FileRow): string {
 }
 
 /** A "video" whose bytes are something else: out of the creator's folder into quarantine, and they are told. */
-async function refuseVideo(d: DownloadDeps, file: FileRow, path: string, why: string, log: HandlerContext<FileJobPayload>['log']): Promise<void> {
-  const kept = await quarantineFile(d.config.paths.data, path, new Date(), { fileId: file.id, fileName: file.file_name, sender: file.sender_name, error: why, by: 'intake' });
+async function refuseVideo(
+  d: DownloadDeps,
+  file: FileRow,
+  path: string,
+  why: string,
+  log: HandlerContext<FileJobPayload>['log'],
+): Promise<void> {
+  const kept = await quarantineFile(d.config.paths.data, path, new Date(), {
+    fileId: file.id,
+    fileName: file.file_name,
+    sender: file.sender_name,
+    error: why,
+    by: 'intake',
+  });
   await d.records.updateFile(file.id, { state: 'rejected', path: null, error: `not a video: ${why}` });
-  log.warn({ file_id: file.id, file_name: file.file_name, quarantined: kept, reason: why }, 'a file sent as a video is not one: refused');
-  if (file.chat_id !== null) await d.notifier.send(file.chat_id, await langOf(d, file), 'not-a-video', {}, `not-video:file:${file.id}`);
+  log.warn(
+    { file_id: file.id, file_name: file.file_name, quarantined: kept, reason: why },
+    'a file sent as a video is not one: refused',
+  );
+  if (file.chat_id !== null)
+    await d.notifier.send(file.chat_id, await langOf(d, file), 'not-a-video', {}, `not-video:file:${file.id}`);
 }
 
 async function onDiskFull(d: DownloadDeps, file: FileRow, dir: string, free: number): Promise<void> {
   const first = await pauseIntake(d.store, `disk almost full at ${dir}`);
   if (!first) return;
-  await d.notifier.alertAdmins('admin-disk-full', { dir, free: formatBytes(free), critical: formatSizeSetting(d.config.disk.critical_free) }, `disk-full:${new Date().toISOString().slice(0, 13)}`);
-  if (file.chat_id !== null) await d.notifier.send(file.chat_id, await langOf(d, file), 'paused-later', {}, `paused:file:${file.id}`);
+  await d.notifier.alertAdmins(
+    'admin-disk-full',
+    { dir, free: formatBytes(free), critical: formatSizeSetting(d.config.disk.critical_free) },
+    `disk-full:${new Date().toISOString().slice(0, 13)}`,
+  );
+  if (file.chat_id !== null)
+    await d.notifier.send(file.chat_id, await langOf(d, file), 'paused-later', {}, `paused:file:${file.id}`);
 }
 
 async function langOf(d: DownloadDeps, file: FileRow): Promise<string> {
@@ -148,7 +213,9 @@ const MIME_EXT: Record<string, string> = {
 };
 
 export function extensionOf(file: Pick<FileRow, 'file_name' | 'mime_type' | 'kind'>): string {
-  const fromName = extname(file.file_name ?? '').slice(1).toLowerCase();
+  const fromName = extname(file.file_name ?? '')
+    .slice(1)
+    .toLowerCase();
   if (/^[a-z0-9]{1,8}$/.test(fromName)) return fromName;
   return MIME_EXT[file.mime_type ?? ''] ?? (file.kind === 'photo' ? 'jpg' : file.kind === 'video' ? 'mp4' : 'bin');
 }

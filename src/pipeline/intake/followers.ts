@@ -29,7 +29,12 @@ export interface PipelineFollower {
 export type Followers = Readonly<Partial<Record<Purpose, PipelineFollower>>>;
 
 /** Enqueues a stored file on its pipeline's queue, once per file whatever source it came from. */
-export async function handToPipeline(queue: Queue, followers: Followers, file: Pick<FileRow, 'id' | 'purpose'>, within?: Kysely<Database>): Promise<void> {
+export async function handToPipeline(
+  queue: Queue,
+  followers: Followers,
+  file: Pick<FileRow, 'id' | 'purpose'>,
+  within?: Kysely<Database>,
+): Promise<void> {
   const follower = followers[file.purpose];
   if (!follower) return; // no pipeline for this purpose in this composition: the file stays stored
   await queue.enqueue(follower.queue, { fileId: file.id }, { within });

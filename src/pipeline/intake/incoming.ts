@@ -16,6 +16,9 @@ export function incomingFileName(name: string, prefix = `${Date.now()}_${randomB
 /** A sender's file name as a file name of ours: no folders, no leading dots, letters, digits, `._ -` only, 120 at most. */
 export function safeName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? 'file';
-  const clean = base.replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^\.+/, '_').slice(-120);
+  const clean = base
+    .replace(/[^\p{L}\p{N}._ -]/gu, '_')
+    .replace(/^\.+/, '_')
+    .slice(-120);
   return clean || 'file';
 }

@@ -42,7 +42,13 @@ export class Intake {
     language: string,
     also?: Parameters<IntakeRecords['record']>[4],
   ): Promise<{ file: FileRow; batch: BatchRow; created: boolean; newBatch: boolean }> {
-    const result = await this.records.record(file, language, this.#config.intake.batch_window_seconds * 1000, this.#config.intake.album_wait_ms, also);
+    const result = await this.records.record(
+      file,
+      language,
+      this.#config.intake.batch_window_seconds * 1000,
+      this.#config.intake.album_wait_ms,
+      also,
+    );
     if (!result.created) return result;
     await this.#queue.enqueue(DOWNLOAD_QUEUE, { fileId: result.file.id }, { maxAttempts: DOWNLOAD_ATTEMPTS });
     await this.#queue.enqueue(BATCH_QUEUE, { batchId: result.batch.id }, { runAt: result.batch.closes_at });
@@ -53,11 +59,25 @@ export class Intake {
   work(locator: FileLocator, notifier: Notifier, log?: Logger): void {
     // Parts left by a crashed process: removed before any download of this one starts.
     void cleanOrphanParts(partsDir(this.#config)).then((removed) => {
-      if (removed.length > 0) log?.warn({ files: removed.length, folder: partsDir(this.#config) }, 'removed partial downloads left by a crash');
+      if (removed.length > 0)
+        log?.warn(
+          { files: removed.length, folder: partsDir(this.#config) },
+          'removed partial downloads left by a crash',
+        );
     });
-    const deps = { config: this.#config, store: this.#store, queue: this.#queue, records: this.records, followers: this.followers, locator, notifier };
+    const deps = {
+      config: this.#config,
+      store: this.#store,
+      queue: this.#queue,
+      records: this.records,
+      followers: this.followers,
+      locator,
+      notifier,
+    };
     this.#queue.work(DOWNLOAD_QUEUE, downloadHandler(deps), { concurrency: this.#config.intake.download_concurrency });
-    this.#queue.work(BATCH_QUEUE, batchHandler({ records: this.records, notifier, followers: this.followers }), { concurrency: 4 });
+    this.#queue.work(BATCH_QUEUE, batchHandler({ records: this.records, notifier, followers: this.followers }), {
+      concurrency: 4,
+    });
   }
 
   paused(): Promise<PauseState | null> {

@@ -53,7 +53,9 @@ export const intakeMigration: StoreMigration = {
       .execute();
     // A re-delivered update (after a crash) must not record its file twice.
     await sql`create unique index files_update on files (update_id) where update_id is not null`.execute(db);
-    await sql`create unique index files_message on files (file_unique_id, chat_id, message_id) where file_unique_id is not null`.execute(db);
+    await sql`create unique index files_message on files (file_unique_id, chat_id, message_id) where file_unique_id is not null`.execute(
+      db,
+    );
     await db.schema.createIndex('files_sha').on('files').columns(['sha256', 'sender_id']).execute();
     await db.schema.createIndex('files_batch').on('files').column('batch_id').execute();
   },

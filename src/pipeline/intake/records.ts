@@ -116,17 +116,34 @@ export class IntakeRecords {
       const seen = await trx
         .selectFrom('files')
         .selectAll()
-        .where((eb) => eb.or([eb('update_id', '=', file.updateId), eb.and([eb('chat_id', '=', file.chatId), eb('message_id', '=', file.messageId), eb('file_unique_id', '=', file.telegramFileUniqueId)])]))
+        .where((eb) =>
+          eb.or([
+            eb('update_id', '=', file.updateId),
+            eb.and([
+              eb('chat_id', '=', file.chatId),
+              eb('message_id', '=', file.messageId),
+              eb('file_unique_id', '=', file.telegramFileUniqueId),
+            ]),
+          ]),
+        )
         .executeTakeFirst();
       if (seen) {
-        const batch = await trx.selectFrom('batches').selectAll().where('id', '=', seen.batch_id as string).executeTakeFirstOrThrow();
+        const batch = await trx
+          .selectFrom('batches')
+          .selectAll()
+          .where('id', '=', seen.batch_id as string)
+          .executeTakeFirstOrThrow();
         return { file: seen, batch, created: false, newBatch: false };
       }
       const closesAt = now + (file.mediaGroupId ? albumWaitMs : Math.max(albumWaitMs, windowMs));
       let batch = await this.#openBatch(trx, file, now);
       let newBatch = false;
       if (batch) {
-        await trx.updateTable('batches').set({ closes_at: closesAt, updated_at: now }).where('id', '=', batch.id).execute();
+        await trx
+          .updateTable('batches')
+          .set({ closes_at: closesAt, updated_at: now })
+          .where('id', '=', batch.id)
+          .execute();
         batch = { ...batch, closes_at: closesAt, updated_at: now };
       } else {
         const fresh: BatchRow = {
@@ -147,9 +164,16 @@ export class IntakeRecords {
           created_at: now,
           updated_at: now,
         };
-        const inserted = await trx.insertInto('batches').values(fresh).onConflict((oc) => oc.column('id').doNothing()).returningAll().executeTakeFirst();
+        const inserted = await trx
+          .insertInto('batches')
+          .values(fresh)
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returningAll()
+          .executeTakeFirst();
         newBatch = inserted !== undefined;
-        batch = inserted ?? (await trx.selectFrom('batches').selectAll().where('id', '=', fresh.id).executeTakeFirstOrThrow());
+        batch =
+          inserted ??
+          (await trx.selectFrom('batches').selectAll().where('id', '=', fresh.id).executeTakeFirstOrThrow());
       }
       const row = await trx
         .insertInto('files')
@@ -184,7 +208,12 @@ export class IntakeRecords {
   /** The open batch this file belongs to: its album's, or the sender's recent run of single files. */
   async #openBatch(trx: Db, file: NewFile, now: number): Promise<BatchRow | undefined> {
     // An album's batch is found by its id (see albumBatchId); otherwise the sender's open run of single files.
-    if (file.mediaGroupId) return trx.selectFrom('batches').selectAll().where('id', '=', albumBatchId(file.chatId, file.mediaGroupId)).executeTakeFirst();
+    if (file.mediaGroupId)
+      return trx
+        .selectFrom('batches')
+        .selectAll()
+        .where('id', '=', albumBatchId(file.chatId, file.mediaGroupId))
+        .executeTakeFirst();
     return trx
       .selectFrom('batches')
       .selectAll()
@@ -206,7 +235,14 @@ export class IntakeRecords {
    */
   async recordUpload(
     batch: { source: string; purpose: Purpose; tags: Record<string, string> },
-    files: Array<{ kind: FileKind; fileName: string; mimeType: string | null; size: number; path: string; sha256: string }>,
+    files: Array<{
+      kind: FileKind;
+      fileName: string;
+      mimeType: string | null;
+      size: number;
+      path: string;
+      sha256: string;
+    }>,
     inside?: (trx: Kysely<Database>, files: FileRow[]) => Promise<void>,
   ): Promise<{ batch: BatchRow; files: FileRow[] }> {
     const now = Date.now();
@@ -234,7 +270,13 @@ export class IntakeRecords {
       const firstStored = new Map<string, number>();
       const hashes = [...new Set(files.map((f) => f.sha256))];
       for (let i = 0; i < hashes.length; i += IN_CHUNK) {
-        const rows = await trx.selectFrom('files').select(['id', 'sha256']).where('sha256', 'in', hashes.slice(i, i + IN_CHUNK)).where('state', '=', 'stored').orderBy('id').execute();
+        const rows = await trx
+          .selectFrom('files')
+          .select(['id', 'sha256'])
+          .where('sha256', 'in', hashes.slice(i, i + IN_CHUNK))
+          .where('state', '=', 'stored')
+          .orderBy('id')
+          .execute();
         for (const r of rows) if (r.sha256 !== null && !firstStored.has(r.sha256)) firstStored.set(r.sha256, r.id);
       }
       const out: FileRow[] = [];
@@ -291,29 +333,57 @@ export class IntakeRecords {
    */
   async batchesWithWork(fileIds: readonly number[], limit: number): Promise<BatchRow[]> {
     const batchIds = new Set<string>();
-    const arriving = await this.db.selectFrom('files').select('batch_id').distinct().where('state', '=', 'received').execute();
+    const arriving = await this.db
+      .selectFrom('files')
+      .select('batch_id')
+      .distinct()
+      .where('state', '=', 'received')
+      .execute();
     for (const r of arriving) if (r.batch_id) batchIds.add(r.batch_id);
     for (let i = 0; i < fileIds.length; i += IN_CHUNK) {
-      const rows = await this.db.selectFrom('files').select('batch_id').distinct().where('id', 'in', fileIds.slice(i, i + IN_CHUNK)).execute();
+      const rows = await this.db
+        .selectFrom('files')
+        .select('batch_id')
+        .distinct()
+        .where('id', 'in', fileIds.slice(i, i + IN_CHUNK))
+        .execute();
       for (const r of rows) if (r.batch_id) batchIds.add(r.batch_id);
     }
     if (batchIds.size === 0) return [];
-    return this.db.selectFrom('batches').selectAll().where('id', 'in', [...batchIds].slice(0, 1000)).orderBy('created_at', 'desc').limit(limit).execute();
+    return this.db
+      .selectFrom('batches')
+      .selectAll()
+      .where('id', 'in', [...batchIds].slice(0, 1000))
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   async updateFile(id: number, patch: Partial<Omit<FileRow, 'id'>>): Promise<void> {
-    await this.db.updateTable('files').set({ ...patch, updated_at: Date.now() }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('files')
+      .set({ ...patch, updated_at: Date.now() })
+      .where('id', '=', id)
+      .execute();
   }
 
   async updateBatch(id: string, patch: Partial<Omit<BatchRow, 'id'>>): Promise<void> {
-    await this.db.updateTable('batches').set({ ...patch, updated_at: Date.now() }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('batches')
+      .set({ ...patch, updated_at: Date.now() })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Records the progress shown, only if it is newer than what is recorded (runs of one batch job may race). */
   async advanceProgress(id: string, done: number, messageId: number | null): Promise<void> {
     await this.db
       .updateTable('batches')
-      .set((eb) => ({ progress_done: done, progress_message_id: eb.fn.coalesce('progress_message_id', eb.val(messageId)), updated_at: Date.now() }))
+      .set((eb) => ({
+        progress_done: done,
+        progress_message_id: eb.fn.coalesce('progress_message_id', eb.val(messageId)),
+        updated_at: Date.now(),
+      }))
       .where('id', '=', id)
       .where((eb) => eb.or([eb('progress_done', 'is', null), eb('progress_done', '<', done)]))
       .execute();
@@ -321,12 +391,22 @@ export class IntakeRecords {
 
   /** A file with these bytes recorded from `source` before (the inbox takes a file once), if any. */
   async fromSource(source: string, sha256: string): Promise<Pick<FileRow, 'id'> | undefined> {
-    return this.db.selectFrom('files').select('id').where('sha256', '=', sha256).where('source', '=', source).executeTakeFirst();
+    return this.db
+      .selectFrom('files')
+      .select('id')
+      .where('sha256', '=', sha256)
+      .where('source', '=', source)
+      .executeTakeFirst();
   }
 
   /** The stored file with the same bytes from the same sender, if any: "already received on <date>". */
   async sameBytes(sha256: string, senderId: number | null, exceptId: number): Promise<FileRow | undefined> {
-    let q = this.db.selectFrom('files').selectAll().where('sha256', '=', sha256).where('state', '=', 'stored').where('id', '!=', exceptId);
+    let q = this.db
+      .selectFrom('files')
+      .selectAll()
+      .where('sha256', '=', sha256)
+      .where('state', '=', 'stored')
+      .where('id', '!=', exceptId);
     q = senderId === null ? q.where('sender_id', 'is', null) : q.where('sender_id', '=', senderId);
     return q.orderBy('id').executeTakeFirst();
   }

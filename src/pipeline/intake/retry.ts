@@ -27,10 +27,18 @@ const FAILED = ['failed', 'dead'] as const;
 
 export type NothingCode = 'unknown' | 'live' | 'no-job' | 'not-failed';
 
-export async function retryFiles(queue: Queue, store: Store, followers: Followers, request: RetryRequest = {}): Promise<RetryReport> {
+export async function retryFiles(
+  queue: Queue,
+  store: Store,
+  followers: Followers,
+  request: RetryRequest = {},
+): Promise<RetryReport> {
   const pipelines = Object.values(followers).filter((f): f is PipelineFollower => f !== undefined);
   const queues = [...(request.pipelinesOnly ? [] : [DOWNLOAD_QUEUE]), ...pipelines.map((f) => f.queue)];
-  const failed = await jobsOf(store, queues, { states: FAILED, payloads: request.fileIds?.map((fileId) => ({ fileId })) });
+  const failed = await jobsOf(store, queues, {
+    states: FAILED,
+    payloads: request.fileIds?.map((fileId) => ({ fileId })),
+  });
   const report: RetryReport = { retried: [], skipped: [], nothing: [] };
   if (failed.length > 0) {
     const { retried, skipped } = await queue.retry({ ids: failed.map((j) => j.id) });
@@ -42,7 +50,9 @@ export async function retryFiles(queue: Queue, store: Store, followers: Follower
     }
     // A download that gave up left its file failed, and the download job does nothing for a file that is not
     // 'received': the file goes back with its job, or the retry would run and do nothing.
-    const downloads = report.retried.filter((r) => r.queue === DOWNLOAD_QUEUE.name && r.fileId !== null).map((r) => r.fileId as number);
+    const downloads = report.retried
+      .filter((r) => r.queue === DOWNLOAD_QUEUE.name && r.fileId !== null)
+      .map((r) => r.fileId as number);
     if (downloads.length > 0) {
       await new IntakeRecords(store).db
         .updateTable('files')
@@ -59,16 +69,39 @@ export async function retryFiles(queue: Queue, store: Store, followers: Follower
 }
 
 /** Why each named file has nothing to run again: one read of the files and one of their jobs. */
-async function whyNothing(store: Store, fileIds: readonly number[], queues: FileQueue[]): Promise<RetryReport['nothing']> {
-  const known = new Set((await new IntakeRecords(store).db.selectFrom('files').select('id').where('id', 'in', [...fileIds]).execute()).map((f) => f.id));
+async function whyNothing(
+  store: Store,
+  fileIds: readonly number[],
+  queues: FileQueue[],
+): Promise<RetryReport['nothing']> {
+  const known = new Set(
+    (
+      await new IntakeRecords(store).db
+        .selectFrom('files')
+        .select('id')
+        .where('id', 'in', [...fileIds])
+        .execute()
+    ).map((f) => f.id),
+  );
   const jobs = await jobsOf(store, queues, { payloads: fileIds.map((fileId) => ({ fileId })) });
-  return fileIds.map((fileId) => ({ fileId, ...reasonFor(fileId, known.has(fileId), jobs.filter((j) => j.payload?.fileId === fileId).map((j) => j.state)) }));
+  return fileIds.map((fileId) => ({
+    fileId,
+    ...reasonFor(
+      fileId,
+      known.has(fileId),
+      jobs.filter((j) => j.payload?.fileId === fileId).map((j) => j.state),
+    ),
+  }));
 }
 
 type FileQueue = QueueDefinition<FileJobPayload>;
 
 /** The jobs of these queues the filter names, oldest first. */
-async function jobsOf(store: Store, queues: FileQueue[], filter: JobsOf<FileJobPayload>): Promise<Array<Job<FileJobPayload | null>>> {
+async function jobsOf(
+  store: Store,
+  queues: FileQueue[],
+  filter: JobsOf<FileJobPayload>,
+): Promise<Array<Job<FileJobPayload | null>>> {
   const records = new JobRecords(store);
   const all = await Promise.all(queues.map((q) => records.of(q, filter)));
   return all.flat().sort((a, b) => a.id - b.id);
@@ -76,7 +109,11 @@ async function jobsOf(store: Store, queues: FileQueue[], filter: JobsOf<FileJobP
 
 function reasonFor(fileId: number, exists: boolean, states: readonly string[]): { code: NothingCode; reason: string } {
   if (!exists) return { code: 'unknown', reason: `there is no file #${fileId}` };
-  if (states.some((s) => s === 'waiting' || s === 'active')) return { code: 'live', reason: `file #${fileId} is waiting or being processed already` };
+  if (states.some((s) => s === 'waiting' || s === 'active'))
+    return { code: 'live', reason: `file #${fileId} is waiting or being processed already` };
   if (states.length === 0) return { code: 'no-job', reason: `file #${fileId} has no job to run again` };
-  return { code: 'not-failed', reason: `file #${fileId} did not fail (its jobs are ${[...new Set(states)].join(', ')})` };
+  return {
+    code: 'not-failed',
+    reason: `file #${fileId} did not fail (its jobs are ${[...new Set(states)].join(', ')})`,
+  };
 }

@@ -29,7 +29,16 @@ export function batchReport(p: BatchProgress, prices: Prices): BatchReport {
         status: f.status,
         reason: inEnglish(f.reason),
         invoice_id: whole?.recordId ?? null,
-        ...(rows.length ? { rows: rows.map((r) => ({ row: r.item, status: r.outcome, reason: inEnglish(r.reason), invoice_id: r.recordId })) } : {}),
+        ...(rows.length
+          ? {
+              rows: rows.map((r) => ({
+                row: r.item,
+                status: r.outcome,
+                reason: inEnglish(r.reason),
+                invoice_id: r.recordId,
+              })),
+            }
+          : {}),
       };
     }),
   };

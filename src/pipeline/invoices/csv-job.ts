@@ -15,12 +15,16 @@ import { keepForReview, reject } from './job-support.ts';
 import type { ProcessDeps } from './job-support.ts';
 
 /** A CSV file's rows (each with its fields or its own error), or why the file as a whole cannot be read. */
-export function csvInvoiceRows(bytes: Buffer, columns: CsvColumnMapping): { rows: CsvInvoiceRow[] } | { error: MessageRef } {
+export function csvInvoiceRows(
+  bytes: Buffer,
+  columns: CsvColumnMapping,
+): { rows: CsvInvoiceRow[] } | { error: MessageRef } {
   const text = decodeText(bytes);
   if (text === null) return { error: { key: 'csv-not-text' } };
   const read = readCsvInvoices(text, columns);
   // The reader's own words (a column missing, a quote never closed) are technical and stay as written.
-  if (read.fileError) return { error: { key: 'csv-line', vars: { line: String(read.fileError.row), detail: read.fileError.error } } };
+  if (read.fileError)
+    return { error: { key: 'csv-line', vars: { line: String(read.fileError.row), detail: read.fileError.error } } };
   if (read.rows.length === 0) return { error: { key: 'csv-no-rows' } };
   return { rows: read.rows };
 }
@@ -46,7 +50,9 @@ export async function processCsv(
       continue;
     }
     if (!row.fields) {
-      const reason = row.message ?? (row.error === undefined ? { key: 'csv-row-unreadable' } : { key: 'csv-row', vars: { detail: row.error } });
+      const reason =
+        row.message ??
+        (row.error === undefined ? { key: 'csv-row-unreadable' } : { key: 'csv-row', vars: { detail: row.error } });
       await d.outcomes.put({ fileId: file.id, item: row.row, outcome: 'error', reason: storeTexts([reason]) });
       counts.error++;
       continue;

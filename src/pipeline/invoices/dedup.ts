@@ -17,9 +17,44 @@ type Eb = ExpressionBuilder<Database & InvoiceTables & OutcomeTables, 'invoices'
 
 // Company forms, as words once punctuation is gone, dropped from the end of a name.
 const COMPANY_FORMS = [
-  'S A B DE C V', 'S A P I DE C V', 'S A DE C V', 'S DE R L DE C V', 'S DE R L', 'S C', 'S A', 'A C', 'SAPI DE CV', 'SAB DE CV', 'SA DE CV',
-  'S DE RL DE CV', 'S DE RL', 'SA', 'SC', 'AC', 'PRIVATE LIMITED', 'PVT LTD', 'PVT', 'LTD', 'LIMITED', 'LLC', 'L L C', 'INC', 'CORP', 'CORPORATION', 'CO',
-  'GMBH', 'AG', 'SL', 'S L', 'SAS', 'S A S', 'BV', 'B V', 'PLC', 'SRL', 'S R L',
+  'S A B DE C V',
+  'S A P I DE C V',
+  'S A DE C V',
+  'S DE R L DE C V',
+  'S DE R L',
+  'S C',
+  'S A',
+  'A C',
+  'SAPI DE CV',
+  'SAB DE CV',
+  'SA DE CV',
+  'S DE RL DE CV',
+  'S DE RL',
+  'SA',
+  'SC',
+  'AC',
+  'PRIVATE LIMITED',
+  'PVT LTD',
+  'PVT',
+  'LTD',
+  'LIMITED',
+  'LLC',
+  'L L C',
+  'INC',
+  'CORP',
+  'CORPORATION',
+  'CO',
+  'GMBH',
+  'AG',
+  'SL',
+  'S L',
+  'SAS',
+  'S A S',
+  'BV',
+  'B V',
+  'PLC',
+  'SRL',
+  'S R L',
 ].sort((a, b) => b.length - a.length);
 
 /** "Flipkart Internet Pvt. Ltd." and "FLIPKART INTERNET PRIVATE LIMITED" → "FLIPKART INTERNET"; "" for nothing. */
@@ -44,7 +79,10 @@ export function normaliseIssuerName(name: string | null): string {
   return words;
 }
 
-function sameIssuer(a: Pick<InvoiceRow, 'issuer_rfc' | 'issuer_name'>, b: Pick<InvoiceRow, 'issuer_rfc' | 'issuer_name'>): boolean {
+function sameIssuer(
+  a: Pick<InvoiceRow, 'issuer_rfc' | 'issuer_name'>,
+  b: Pick<InvoiceRow, 'issuer_rfc' | 'issuer_name'>,
+): boolean {
   if (a.issuer_rfc !== null && b.issuer_rfc !== null) return a.issuer_rfc === b.issuer_rfc;
   const name = normaliseIssuerName(a.issuer_name);
   return name !== '' && name === normaliseIssuerName(b.issuer_name);
@@ -91,13 +129,25 @@ export async function findSame(trx: Trx, invoice: NewInvoice): Promise<Same | un
     .orderBy('id')
     .executeTakeFirst();
   if (!row) return undefined;
-  const vars = { kind: invoice.kind, issuer: row.issuer_rfc ?? row.issuer_name ?? '?', date: String(row.issued_at), total: String(row.total) };
+  const vars = {
+    kind: invoice.kind,
+    issuer: row.issuer_rfc ?? row.issuer_name ?? '?',
+    date: String(row.issued_at),
+    total: String(row.total),
+  };
   return { row, why: { key: 'same-why-unstamped', vars } };
 }
 
 /** An invoice this reading probably is (same issuer, number, total and issue date, no UUID to tell): its id. */
 export async function findProbable(trx: Trx, invoice: NewInvoice): Promise<number | undefined> {
-  if (invoice.uuid || !invoice.number || !invoice.total || !invoice.issued_at || (!invoice.issuer_rfc && !invoice.issuer_name)) return undefined;
+  if (
+    invoice.uuid ||
+    !invoice.number ||
+    !invoice.total ||
+    !invoice.issued_at ||
+    (!invoice.issuer_rfc && !invoice.issuer_name)
+  )
+    return undefined;
   const candidates = await trx
     .selectFrom('invoices')
     .select(['id', 'issuer_rfc', 'issuer_name'])

@@ -58,7 +58,8 @@ export function fromCfdi(result: CfdiResult): NewInvoice {
  * in either language; a warning not listed here stays as written.
  */
 function warningMessage(warning: string): StoredText {
-  if (warning === 'No TimbreFiscalDigital: the document is not stamped, so uuid is null.') return { key: 'cfdi-not-stamped' };
+  if (warning === 'No TimbreFiscalDigital: the document is not stamped, so uuid is null.')
+    return { key: 'cfdi-not-stamped' };
   if (warning === 'Type P document without a Pagos complement.') return { key: 'cfdi-no-pagos' };
   const empty = /^(\S+) is empty; the RFC was recorded as null\.$/.exec(warning);
   if (empty) return { key: 'cfdi-empty-rfc', vars: { field: empty[1] as string } };

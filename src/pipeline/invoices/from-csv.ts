@@ -9,5 +9,10 @@ export function invoiceFromCsvRow(raw: Partial<InvoiceFields>, row: number, now:
   const { fields, problems } = normaliseFields(raw);
   const check = validateInvoice(fields, { now });
   const all = [...problems, ...check.problems, ...check.review];
-  return invoiceFromFields(fields, { status: all.length === 0 ? 'ok' : 'review', source: 'csv', problems: all, data: { row, fields } });
+  return invoiceFromFields(fields, {
+    status: all.length === 0 ? 'ok' : 'review',
+    source: 'csv',
+    problems: all,
+    data: { row, fields },
+  });
 }

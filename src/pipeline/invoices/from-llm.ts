@@ -39,7 +39,10 @@ const DESCRIPTIONS: Record<keyof InvoiceFields, string> = {
 export const INVOICE_SCHEMA = {
   name: 'invoice',
   zod: z.strictObject(
-    Object.fromEntries(INVOICE_FIELD_NAMES.map((f) => [f, z.string().nullable().describe(DESCRIPTIONS[f])])) as Record<InvoiceFieldName, z.ZodNullable<z.ZodString>>,
+    Object.fromEntries(INVOICE_FIELD_NAMES.map((f) => [f, z.string().nullable().describe(DESCRIPTIONS[f])])) as Record<
+      InvoiceFieldName,
+      z.ZodNullable<z.ZodString>
+    >,
   ),
 };
 
@@ -59,15 +62,25 @@ export interface LlmReading {
   tokens: Tokens;
 }
 
-export async function invoiceFromLlm(client: OpenAIClient, input: LlmInput, now: Date, signal?: AbortSignal): Promise<LlmReading> {
+export async function invoiceFromLlm(
+  client: OpenAIClient,
+  input: LlmInput,
+  now: Date,
+  signal?: AbortSignal,
+): Promise<LlmReading> {
   let result;
   try {
-    result = await client.extract({ images: input.images, text: input.text, schema: INVOICE_SCHEMA, system: SYSTEM }, signal);
+    result = await client.extract(
+      { images: input.images, text: input.text, schema: INVOICE_SCHEMA, system: SYSTEM },
+      signal,
+    );
   } catch (err) {
     if (err instanceof BrokenAnswerError) return brokenAnswer(err, input);
     throw err;
   }
-  const raw = Object.fromEntries(Object.entries(result.data).filter(([, v]) => typeof v === 'string' && v.trim() !== '')) as Partial<InvoiceFields>;
+  const raw = Object.fromEntries(
+    Object.entries(result.data).filter(([, v]) => typeof v === 'string' && v.trim() !== ''),
+  ) as Partial<InvoiceFields>;
   const { fields, problems } = normaliseFields(raw);
   const check = validateInvoice(fields, { now, sourceText: input.text });
   const all = [...problems, ...check.problems, ...check.review];
@@ -92,11 +105,14 @@ function brokenAnswer(err: BrokenAnswerError, input: LlmInput): LlmReading {
   return {
     costUsd: err.costUsd,
     tokens: { input: usage.prompt, output: usage.completion },
-    invoice: invoiceFromFields({}, {
-      status: 'review',
-      source: input.images ? 'vision' : 'llm',
-      problems: [{ key: 'invoice-model-broken', vars: { detail: err.message, attempts: String(err.attempts) } }],
-      data: { usage, costUsd: err.costUsd, attempts: err.attempts },
-    }),
+    invoice: invoiceFromFields(
+      {},
+      {
+        status: 'review',
+        source: input.images ? 'vision' : 'llm',
+        problems: [{ key: 'invoice-model-broken', vars: { detail: err.message, attempts: String(err.attempts) } }],
+        data: { usage, costUsd: err.costUsd, attempts: err.attempts },
+      },
+    ),
   };
 }

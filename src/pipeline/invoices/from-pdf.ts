@@ -32,15 +32,27 @@ export function invoiceFromPdfText(text: PdfText, now: Date, vision = false): Ne
   const check = validateInvoice(fields, { now, sourceText: joined });
   // A value read without a label that settles it is offered to the reviewer as a guess, never as a reading.
   // The extractor's own notes (why, notes) are technical and stay as written.
-  const guesses = (Object.entries(extracted.unsure) as Array<[keyof InvoiceFields, string]>).map(([field, why]): StoredText => {
-    const value = fields[field];
-    return value === undefined ? { key: 'invoice-field-unknown', vars: { field: fieldRef(field), why } } : { key: 'invoice-field-guess', vars: { field: fieldRef(field), value, why } };
-  });
+  const guesses = (Object.entries(extracted.unsure) as Array<[keyof InvoiceFields, string]>).map(
+    ([field, why]): StoredText => {
+      const value = fields[field];
+      return value === undefined
+        ? { key: 'invoice-field-unknown', vars: { field: fieldRef(field), why } }
+        : { key: 'invoice-field-guess', vars: { field: fieldRef(field), value, why } };
+    },
+  );
   const lowConfidence: StoredText[] =
-    extracted.confidence < REVIEW_THRESHOLD ? [{ key: 'invoice-low-confidence', vars: { confidence: extracted.confidence.toFixed(2), notes: extracted.notes.join('; ') } }] : [];
+    extracted.confidence < REVIEW_THRESHOLD
+      ? [
+          {
+            key: 'invoice-low-confidence',
+            vars: { confidence: extracted.confidence.toFixed(2), notes: extracted.notes.join('; ') },
+          },
+        ]
+      : [];
   const problems = [...normaliseProblems, ...check.problems, ...check.review, ...guesses, ...lowConfidence];
   return invoiceFromFields(fields, {
-    status: check.ok && check.review.length === 0 && !extracted.review && normaliseProblems.length === 0 ? 'ok' : 'review',
+    status:
+      check.ok && check.review.length === 0 && !extracted.review && normaliseProblems.length === 0 ? 'ok' : 'review',
     source: 'pdf',
     problems,
     data: { fields, confidence: extracted.confidence, notes: extracted.notes, unsure: extracted.unsure },

@@ -38,7 +38,12 @@ export async function keepForReview(dataDir: string, invoice: InvoiceRow, file: 
   if (invoice.status !== 'review') return;
   const dir = join(dataDir, 'pending');
   await mkdir(dir, { recursive: true });
-  const copy = { ...invoice, problems: readStored(invoice.problems).map((p) => render(p, english)), data: JSON.parse(invoice.data) as unknown, file: { id: file.id, name: file.file_name, path: file.path } };
+  const copy = {
+    ...invoice,
+    problems: readStored(invoice.problems).map((p) => render(p, english)),
+    data: JSON.parse(invoice.data) as unknown,
+    file: { id: file.id, name: file.file_name, path: file.path },
+  };
   await writeFileAtomic(join(dir, `${invoice.id}.json`), `${JSON.stringify(copy, null, 2)}\n`);
 }
 
@@ -46,13 +51,26 @@ export async function keepForReview(dataDir: string, invoice: InvoiceRow, file: 
  * Quarantines the file with the reason, records the error as the file's outcome and fails the job for good
  * (`centinela retry` or /retry runs it again).
  */
-export async function reject(d: ProcessDeps, file: FileRow, path: string, why: StoredText, log: Logger): Promise<never> {
+export async function reject(
+  d: ProcessDeps,
+  file: FileRow,
+  path: string,
+  why: StoredText,
+  log: Logger,
+): Promise<never> {
   // The outcome keeps the message (read in each reader's language); the file record, the quarantine note and the
   // log have it in English.
   const reason = render(why, english);
   // A file retried out of quarantine goes back under the name it had there.
   const again = dirname(path) === retriedDir(d.dataDir) ? basename(path) : undefined;
-  const info = { fileId: file.id, originalPath: path, fileName: file.file_name, sender: file.sender_name, sha256: file.sha256, error: reason };
+  const info = {
+    fileId: file.id,
+    originalPath: path,
+    fileName: file.file_name,
+    sender: file.sender_name,
+    sha256: file.sha256,
+    error: reason,
+  };
   const moved = await quarantine(d.dataDir, info, new Date(), again);
   await d.intakeRecords.updateFile(file.id, { path: moved, error: reason });
   await d.outcomes.put({ fileId: file.id, item: WHOLE_FILE, outcome: 'error', reason: storeTexts([why]) });

@@ -58,10 +58,15 @@ export class InvoicesModule implements Module {
       pdfTimeoutMs: this.#config.invoices.pdf_timeout_seconds * 1000,
     };
     // With OpenAI, enough jobs in flight to use the whole rate limit; the client's throttle paces them.
-    this.#queue.work(INVOICE_QUEUE, processHandler(deps), { concurrency: this.#openai ? this.#config.invoices.openai.concurrency : 4 });
+    this.#queue.work(INVOICE_QUEUE, processHandler(deps), {
+      concurrency: this.#openai ? this.#config.invoices.openai.concurrency : 4,
+    });
     if (this.#config.invoices.inbox) {
       const followers = { invoice: invoiceFollower(this.#store, pricesFrom(this.#config)) };
-      this.#inbox = new InboxSource({ config: this.#config, intakeRecords: deps.intakeRecords, queue: this.#queue, followers, log: this.#log }, this.#config.invoices.inbox);
+      this.#inbox = new InboxSource(
+        { config: this.#config, intakeRecords: deps.intakeRecords, queue: this.#queue, followers, log: this.#log },
+        this.#config.invoices.inbox,
+      );
       await this.#inbox.start();
     }
     const csv = `CSV one invoice per row (${Object.keys(csvColumns).length} columns mapped)`;
@@ -80,11 +85,16 @@ export class InvoicesModule implements Module {
     const { admin_chats } = this.#config.telegram;
     const store = this.#store;
     const log = this.#log;
-    this.#openai = await openAIFromConfig(this.#config, key, log, (message) =>
-      void queueAdminMessage(store, admin_chats, {
-        text: html`🔴 <b>OpenAI: out of credit</b>\n${message}\nInvoices wait (none is failed) and go on by themselves within 10 minutes of adding credit.`,
-        dedupKey: `openai-quota:${new Date().toISOString().slice(0, 13)}`,
-      }).catch((err: unknown) => log.error({ err }, 'could not queue the out-of-credit alert')),
+    this.#openai = await openAIFromConfig(
+      this.#config,
+      key,
+      log,
+      (message) =>
+        void queueAdminMessage(store, admin_chats, {
+          text: html`🔴 <b>OpenAI: out of credit</b> ${message} Invoices wait (none is failed) and go on by themselves
+            within 10 minutes of adding credit.`,
+          dedupKey: `openai-quota:${new Date().toISOString().slice(0, 13)}`,
+        }).catch((err: unknown) => log.error({ err }, 'could not queue the out-of-credit alert')),
     );
   }
 

@@ -5,7 +5,12 @@ import type { Logger } from '../../core/log.ts';
 import type { OpenAIClient } from './openai/index.ts';
 import { pricesFrom } from './outcomes/index.ts';
 
-export async function openAIFromConfig(config: Config, apiKey: string, log: Logger, onQuotaExhausted?: (message: string) => void): Promise<OpenAIClient> {
+export async function openAIFromConfig(
+  config: Config,
+  apiKey: string,
+  log: Logger,
+  onQuotaExhausted?: (message: string) => void,
+): Promise<OpenAIClient> {
   const { OpenAIClient } = await import('./openai/index.ts');
   const o = config.invoices.openai;
   return new OpenAIClient({

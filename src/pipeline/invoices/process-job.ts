@@ -20,7 +20,6 @@ import { forgetQuarantine, quarantineDir, retriedDir } from './quarantine.ts';
 import { UnreadableFile, readInvoiceFile } from './read-file.ts';
 import { storeTexts } from '../../core/messages.ts';
 
-
 /** How long invoices wait when the account is out of credit before one of them asks OpenAI again. */
 export const QUOTA_WAIT_S = 600;
 /** How long an invoice waits in the queue when OpenAI failed for everyone through all its attempts (the client probes). */
@@ -43,7 +42,12 @@ export function processHandler(d: ProcessDeps) {
     // A request may wait for the rate limit and retry for minutes, and a CSV may be long: keep the lease.
     const keepAlive = setInterval(() => void ctx.heartbeat().catch(() => {}), Math.max(500, ctx.leaseMs / 3));
     try {
-      await processFile(d, ctx, file, recorded.filter((o) => o.item !== WHOLE_FILE));
+      await processFile(
+        d,
+        ctx,
+        file,
+        recorded.filter((o) => o.item !== WHOLE_FILE),
+      );
     } catch (err) {
       throw await failure(d, ctx, file, err, credit);
     } finally {
@@ -71,22 +75,51 @@ async function processFile(d: ProcessDeps, ctx: Ctx, file: FileRow, recorded: Ou
 }
 
 /** The file's invoices (one, or one per CSV row) recorded with their outcomes; a file that cannot be read quarantined. */
-async function recordInvoices(d: ProcessDeps, ctx: Ctx, file: FileRow, path: string, bytes: Buffer, recorded: OutcomeRow[]): Promise<void> {
+async function recordInvoices(
+  d: ProcessDeps,
+  ctx: Ctx,
+  file: FileRow,
+  path: string,
+  bytes: Buffer,
+  recorded: OutcomeRow[],
+): Promise<void> {
   const { log, signal } = ctx;
   // A CSV row of the wrong width is that row's error, not the file's.
-  const checked = await checkInvoiceFile({ bytes, fileName: file.file_name ?? basename(path), maxBytes: d.maxBytes, csvRows: 'row' });
+  const checked = await checkInvoiceFile({
+    bytes,
+    fileName: file.file_name ?? basename(path),
+    maxBytes: d.maxBytes,
+    csvRows: 'row',
+  });
   if (!checked.ok) return reject(d, file, path, checked.message, log);
   if (checked.type === 'csv') return processCsv(d, ctx, file, path, bytes, recorded);
   let reading;
   try {
-    reading = await readInvoiceFile(checked.type, bytes, d.openai, new Date((d.now ?? Date.now)()), signal, { pdfTimeoutMs: d.pdfTimeoutMs });
+    reading = await readInvoiceFile(checked.type, bytes, d.openai, new Date((d.now ?? Date.now)()), signal, {
+      pdfTimeoutMs: d.pdfTimeoutMs,
+    });
   } catch (err) {
-    if (err instanceof UnreadableFile) return reject(d, file, path, { key: 'invoice-unreadable', vars: { detail: err.message } }, log);
+    if (err instanceof UnreadableFile)
+      return reject(d, file, path, { key: 'invoice-unreadable', vars: { detail: err.message } }, log);
     throw err;
   }
-  const added = await d.invoices.add(reading.invoice, file.id, reading.role, { item: WHOLE_FILE, tokens: reading.tokens, duplicateWhen: 'same-role' });
+  const added = await d.invoices.add(reading.invoice, file.id, reading.role, {
+    item: WHOLE_FILE,
+    tokens: reading.tokens,
+    duplicateWhen: 'same-role',
+  });
   const { invoice } = added;
-  log.info({ file_id: file.id, invoice_id: invoice.id, outcome: added.outcome, source: invoice.source, uuid: invoice.uuid, tokens: reading.tokens.input + reading.tokens.output }, 'invoice recorded');
+  log.info(
+    {
+      file_id: file.id,
+      invoice_id: invoice.id,
+      outcome: added.outcome,
+      source: invoice.source,
+      uuid: invoice.uuid,
+      tokens: reading.tokens.input + reading.tokens.output,
+    },
+    'invoice recorded',
+  );
   if (added.outcome === 'review') await keepForReview(d.dataDir, invoice, file);
 }
 
@@ -102,14 +135,33 @@ async function failure(d: ProcessDeps, ctx: Ctx, file: FileRow, err: unknown, cr
   }
   if (err instanceof ProviderOutageError) return new RetryAfter(OUTAGE_WAIT_S, err.message);
   // An outage of the store is not the file's fault: no error outcome; the queue gives the job back.
-  if (err instanceof RetryAfter || err instanceof PermanentError || err instanceof NotHere || ctx.signal.aborted || isStoreUnavailable(err)) return err;
+  if (
+    err instanceof RetryAfter ||
+    err instanceof PermanentError ||
+    err instanceof NotHere ||
+    ctx.signal.aborted ||
+    isStoreUnavailable(err)
+  )
+    return err;
   const permanent = err instanceof OpenAIRequestError && !err.retryable;
   if (!permanent && ctx.job.attempts < ctx.job.maxAttempts) return err;
   const reason = err instanceof Error ? err.message : String(err);
-  const tokens: Tokens | undefined = err instanceof InvalidOutputError && err.usage ? { input: err.usage.prompt, output: err.usage.completion } : undefined;
+  const tokens: Tokens | undefined =
+    err instanceof InvalidOutputError && err.usage
+      ? { input: err.usage.prompt, output: err.usage.completion }
+      : undefined;
   // The error's own text (an OpenAI message, a parser's) stays for the admins, behind a lead in the reader's language.
-  await d.outcomes.put({ fileId: file.id, item: WHOLE_FILE, outcome: 'error', reason: storeTexts([{ key: 'invoice-unreadable', vars: { detail: reason } }]), tokens });
-  ctx.log.warn({ file_id: file.id, reason }, 'invoice could not be read: recorded as an error (centinela retry runs it again)');
+  await d.outcomes.put({
+    fileId: file.id,
+    item: WHOLE_FILE,
+    outcome: 'error',
+    reason: storeTexts([{ key: 'invoice-unreadable', vars: { detail: reason } }]),
+    tokens,
+  });
+  ctx.log.warn(
+    { file_id: file.id, reason },
+    'invoice could not be read: recorded as an error (centinela retry runs it again)',
+  );
   return permanent ? new PermanentError(reason, { cause: err }) : err;
 }
 
@@ -122,8 +174,12 @@ export const NOT_HERE_FOR_MS = 15 * 60_000;
  * after NOT_HERE_FOR_MS it is an ordinary failure, so a file deleted for good still ends with an outcome.
  */
 function notHere(err: NodeJS.ErrnoException, path: string, createdAt: number, now: number): Error {
-  if (!['ENOENT', 'EACCES', 'ENOTDIR', 'EPERM'].includes(err.code ?? '') || now - createdAt >= NOT_HERE_FOR_MS) return err;
-  return new NotHere(`${path} cannot be read on this machine (${err.code}): paths.data must be the folder every worker shares`, { cause: err });
+  if (!['ENOENT', 'EACCES', 'ENOTDIR', 'EPERM'].includes(err.code ?? '') || now - createdAt >= NOT_HERE_FOR_MS)
+    return err;
+  return new NotHere(
+    `${path} cannot be read on this machine (${err.code}): paths.data must be the folder every worker shares`,
+    { cause: err },
+  );
 }
 
 interface CreditProbe {

@@ -25,10 +25,22 @@ export interface QuarantineInfo {
  * Moves the file into quarantine and writes its meta file; returns the new path. `again` is the quarantine name of a
  * retried file that failed again: it keeps that name and its meta counts one retry more.
  */
-export async function quarantine(dataDir: string, info: QuarantineInfo, now = new Date(), again?: string): Promise<string> {
+export async function quarantine(
+  dataDir: string,
+  info: QuarantineInfo,
+  now = new Date(),
+  again?: string,
+): Promise<string> {
   const retry = `fix the cause (or the file, here), then: centinela retry --invoices ${info.fileId}`;
   const retries = again === undefined ? 0 : (await previousRetries(dataDir, again)) + 1;
-  return quarantineFile(dataDir, info.originalPath, now, { ...info, ...(retries ? { retries } : {}) }, { retry }, again);
+  return quarantineFile(
+    dataDir,
+    info.originalPath,
+    now,
+    { ...info, ...(retries ? { retries } : {}) },
+    { retry },
+    again,
+  );
 }
 
 /** A retried file was read: its quarantine meta file no longer describes anything. */
@@ -40,7 +52,9 @@ export async function forgetQuarantine(dataDir: string, name: string): Promise<v
 
 async function previousRetries(dataDir: string, name: string): Promise<number> {
   try {
-    const meta = JSON.parse(await readFile(join(quarantineDir(dataDir), `${name}.meta.json`), 'utf8')) as { retries?: unknown };
+    const meta = JSON.parse(await readFile(join(quarantineDir(dataDir), `${name}.meta.json`), 'utf8')) as {
+      retries?: unknown;
+    };
     return typeof meta.retries === 'number' ? meta.retries : 0;
   } catch {
     return 0; // no meta (removed by hand): count from here

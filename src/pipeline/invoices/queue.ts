@@ -3,4 +3,8 @@
 import { defineQueue } from '../../core/queue/index.ts';
 import { fileJobPayload } from '../intake/index.ts';
 
-export const INVOICE_QUEUE = defineQueue({ name: 'invoice.process', payload: fileJobPayload, key: (p) => `invoice.process:${p.fileId}` });
+export const INVOICE_QUEUE = defineQueue({
+  name: 'invoice.process',
+  payload: fileJobPayload,
+  key: (p) => `invoice.process:${p.fileId}`,
+});

@@ -60,7 +60,13 @@ export async function readInvoiceFile(
  * heuristic reads it. A scan (no text layer) goes to review either way: vision would need its pages rendered as
  * images, and there is no renderer here.
  */
-async function readPdf(bytes: Buffer, openai: OpenAIClient | null, now: Date, signal: AbortSignal, timeoutMs?: number): Promise<{ invoice: NewInvoice; tokens: Tokens }> {
+async function readPdf(
+  bytes: Buffer,
+  openai: OpenAIClient | null,
+  now: Date,
+  signal: AbortSignal,
+  timeoutMs?: number,
+): Promise<{ invoice: NewInvoice; tokens: Tokens }> {
   let text: PdfText;
   try {
     text = await pdfText(bytes, { timeoutMs, signal });

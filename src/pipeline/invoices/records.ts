@@ -110,7 +110,12 @@ export class InvoiceRecords {
   async fileIdsOf(invoiceIds: readonly number[]): Promise<Map<number, number[]>> {
     const files = new Map<number, number[]>();
     if (invoiceIds.length === 0) return files;
-    const rows = await this.db.selectFrom('invoice_files').select(['invoice_id', 'file_id']).where('invoice_id', 'in', invoiceIds).orderBy('file_id').execute();
+    const rows = await this.db
+      .selectFrom('invoice_files')
+      .select(['invoice_id', 'file_id'])
+      .where('invoice_id', 'in', invoiceIds)
+      .orderBy('file_id')
+      .execute();
     for (const r of rows) files.set(r.invoice_id, [...(files.get(r.invoice_id) ?? []), r.file_id]);
     return files;
   }
@@ -125,25 +130,46 @@ export class InvoiceRecords {
     const now = Date.now();
     return this.db.transaction().execute(async (trx) => {
       if (item) {
-        const done = await trx.selectFrom('item_outcomes').selectAll().where('file_id', '=', fileId).where('item', '=', item.item).executeTakeFirst();
-        const row = done?.record_id ? await trx.selectFrom('invoices').selectAll().where('id', '=', done.record_id).executeTakeFirst() : undefined;
+        const done = await trx
+          .selectFrom('item_outcomes')
+          .selectAll()
+          .where('file_id', '=', fileId)
+          .where('item', '=', item.item)
+          .executeTakeFirst();
+        const row = done?.record_id
+          ? await trx.selectFrom('invoices').selectAll().where('id', '=', done.record_id).executeTakeFirst()
+          : undefined;
         if (done && row) return { invoice: row, existing: true, outcome: done.outcome };
       }
       const same = await findSame(trx, invoice);
       if (same) {
-        const duplicate = item ? item.duplicateWhen === 'exists' || (await hasFileOfRole(trx, same.row.id, role, fileId)) : false;
-        await trx.insertInto('invoice_files').values({ invoice_id: same.row.id, file_id: fileId, role }).onConflict((oc) => oc.doNothing()).execute();
+        const duplicate = item
+          ? item.duplicateWhen === 'exists' || (await hasFileOfRole(trx, same.row.id, role, fileId))
+          : false;
+        await trx
+          .insertInto('invoice_files')
+          .values({ invoice_id: same.row.id, file_id: fileId, role })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
         let row = same.row;
         // The XML is the invoice's legal form: when it arrives after its PDF, its fields replace the PDF's reading.
         // An invoice a person rejected stays rejected: another file of it is a duplicate of that decision.
         const rejected = row.status === 'rejected';
         if (invoice.source === 'cfdi' && row.source !== 'cfdi') {
           const status = rejected ? 'rejected' : invoice.status;
-          row = await trx.updateTable('invoices').set({ ...invoice, status, updated_at: now }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
+          row = await trx
+            .updateTable('invoices')
+            .set({ ...invoice, status, updated_at: now })
+            .where('id', '=', row.id)
+            .returningAll()
+            .executeTakeFirstOrThrow();
         }
         const outcome: ItemOutcome = duplicate || row.status === 'rejected' ? 'duplicate' : row.status;
         if (item) {
-          const sameAs = { key: rejected ? 'invoice-same-as-rejected' : 'invoice-same-as', vars: { id: String(row.id), why: same.why } };
+          const sameAs = {
+            key: rejected ? 'invoice-same-as-rejected' : 'invoice-same-as',
+            vars: { id: String(row.id), why: same.why },
+          };
           const reason = duplicate || rejected ? storeTexts([sameAs]) : reasonOf(row);
           await insertOutcome(trx, { fileId, item, outcome, recordId: row.id, reason }, now);
         }
@@ -152,24 +178,40 @@ export class InvoiceRecords {
       // Without a UUID, the same issuer, number, total and date is probably the same invoice: a person decides.
       const probable = await findProbable(trx, invoice);
       if (probable !== undefined) {
-        const problems = [...readStored(invoice.problems), { key: 'invoice-probable-duplicate', vars: { id: String(probable) } }];
+        const problems = [
+          ...readStored(invoice.problems),
+          { key: 'invoice-probable-duplicate', vars: { id: String(probable) } },
+        ];
         invoice = { ...invoice, status: 'review', problems: JSON.stringify(problems) };
       }
       try {
-        const row = await trx.insertInto('invoices').values({ ...invoice, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
+        const row = await trx
+          .insertInto('invoices')
+          .values({ ...invoice, created_at: now, updated_at: now })
+          .returningAll()
+          .executeTakeFirstOrThrow();
         await trx.insertInto('invoice_files').values({ invoice_id: row.id, file_id: fileId, role }).execute();
         const outcome = invoice.status === 'rejected' ? 'review' : invoice.status; // a new reading is never rejected
         if (item) await insertOutcome(trx, { fileId, item, outcome, recordId: row.id, reason: reasonOf(row) }, now);
         return { invoice: row, existing: false, outcome };
       } catch (err) {
-        if (isUniqueViolation(err)) throw new Error(`invoice ${invoice.uuid} was recorded by another worker at the same time; the job will retry`);
+        if (isUniqueViolation(err))
+          throw new Error(
+            `invoice ${invoice.uuid} was recorded by another worker at the same time; the job will retry`,
+          );
         throw err;
       }
     });
   }
 
   async byStatus(status: InvoiceStatus, limit = 100): Promise<InvoiceRow[]> {
-    return this.db.selectFrom('invoices').selectAll().where('status', '=', status).orderBy('id', 'desc').limit(limit).execute();
+    return this.db
+      .selectFrom('invoices')
+      .selectAll()
+      .where('status', '=', status)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
   }
 }
 
@@ -190,9 +232,25 @@ function reasonOf(row: InvoiceRow): string | null {
   return storeTexts(readStored(row.problems)) ?? row.status;
 }
 
-async function insertOutcome(trx: Trx, o: { fileId: number; item: ItemOf; outcome: ItemOutcome; recordId: number; reason: string | null }, now: number): Promise<void> {
+async function insertOutcome(
+  trx: Trx,
+  o: { fileId: number; item: ItemOf; outcome: ItemOutcome; recordId: number; reason: string | null },
+  now: number,
+): Promise<void> {
   await trx
     .insertInto('item_outcomes')
-    .values(outcomeValues({ fileId: o.fileId, item: o.item.item, outcome: o.outcome, recordId: o.recordId, reason: o.reason, tokens: o.item.tokens }, now))
+    .values(
+      outcomeValues(
+        {
+          fileId: o.fileId,
+          item: o.item.item,
+          outcome: o.outcome,
+          recordId: o.recordId,
+          reason: o.reason,
+          tokens: o.item.tokens,
+        },
+        now,
+      ),
+    )
     .execute();
 }

@@ -34,7 +34,21 @@ export class ReviewError extends Error {
   }
 }
 
-type CorrectableColumn = 'number' | 'series' | 'issued_at' | 'currency' | 'issuer_rfc' | 'issuer_name' | 'receiver_rfc' | 'receiver_name' | 'uuid' | 'subtotal' | 'discount' | 'transferred' | 'withheld' | 'total';
+type CorrectableColumn =
+  | 'number'
+  | 'series'
+  | 'issued_at'
+  | 'currency'
+  | 'issuer_rfc'
+  | 'issuer_name'
+  | 'receiver_rfc'
+  | 'receiver_name'
+  | 'uuid'
+  | 'subtotal'
+  | 'discount'
+  | 'transferred'
+  | 'withheld'
+  | 'total';
 type Corrections = Partial<Record<CorrectableColumn, string>>;
 
 /** The invoice fields a correction may set, by their field name, and the column each is kept in. */
@@ -84,7 +98,10 @@ export class ReviewRecords {
     const raw: Partial<Record<InvoiceFieldName, string>> = {};
     for (const [name, value] of Object.entries(fields)) {
       const field = fieldOf(name);
-      if (field === null) throw new ReviewError(`"${name}" is not a field a review can correct; the fields are ${CORRECTABLE_FIELDS.join(', ')}`);
+      if (field === null)
+        throw new ReviewError(
+          `"${name}" is not a field a review can correct; the fields are ${CORRECTABLE_FIELDS.join(', ')}`,
+        );
       raw[field] = value;
     }
     const { fields: normalised, problems } = normaliseFields(raw);
@@ -100,7 +117,8 @@ export class ReviewRecords {
   /** Approves or rejects an invoice waiting for review, in one transaction with its record. */
   async decide(invoiceId: number, d: Decision): Promise<{ invoice: InvoiceRow; review: InvoiceReviewRow }> {
     const set = d.decision === 'approved' ? this.corrections(d.fields ?? {}) : {};
-    if (d.decision === 'rejected' && d.fields && Object.keys(d.fields).length > 0) throw new ReviewError('a rejected invoice takes no corrections (--field is for approve)');
+    if (d.decision === 'rejected' && d.fields && Object.keys(d.fields).length > 0)
+      throw new ReviewError('a rejected invoice takes no corrections (--field is for approve)');
     const at = Date.now();
     let result;
     try {
@@ -108,9 +126,18 @@ export class ReviewRecords {
         const invoice = await trx.selectFrom('invoices').selectAll().where('id', '=', invoiceId).executeTakeFirst();
         if (!invoice) throw new ReviewError(`there is no invoice #${invoiceId}`);
         if (invoice.status !== 'review') {
-          const last = await trx.selectFrom('invoice_reviews').selectAll().where('invoice_id', '=', invoiceId).orderBy('id', 'desc').executeTakeFirst();
-          const when = last ? ` (${last.decision} by ${last.by_name} at ${new Date(Number(last.at)).toISOString()})` : '';
-          throw new ReviewError(`invoice #${invoiceId} is ${invoice.status}${when}, not waiting for review: nothing was changed`);
+          const last = await trx
+            .selectFrom('invoice_reviews')
+            .selectAll()
+            .where('invoice_id', '=', invoiceId)
+            .orderBy('id', 'desc')
+            .executeTakeFirst();
+          const when = last
+            ? ` (${last.decision} by ${last.by_name} at ${new Date(Number(last.at)).toISOString()})`
+            : '';
+          throw new ReviewError(
+            `invoice #${invoiceId} is ${invoice.status}${when}, not waiting for review: nothing was changed`,
+          );
         }
         const changes = Object.fromEntries(
           Object.entries(set)
@@ -118,16 +145,31 @@ export class ReviewRecords {
             .map(([column, value]) => [column, { from: invoice[column as CorrectableColumn], to: value }]),
         );
         const status = d.decision === 'approved' ? 'ok' : 'rejected';
-        const updated = await trx.updateTable('invoices').set({ ...set, status, updated_at: at }).where('id', '=', invoiceId).returningAll().executeTakeFirstOrThrow();
+        const updated = await trx
+          .updateTable('invoices')
+          .set({ ...set, status, updated_at: at })
+          .where('id', '=', invoiceId)
+          .returningAll()
+          .executeTakeFirstOrThrow();
         const review = await trx
           .insertInto('invoice_reviews')
-          .values({ invoice_id: invoiceId, decision: d.decision, by_name: d.by, at, changes: JSON.stringify(changes), reason: d.reason ?? null })
+          .values({
+            invoice_id: invoiceId,
+            decision: d.decision,
+            by_name: d.by,
+            at,
+            changes: JSON.stringify(changes),
+            reason: d.reason ?? null,
+          })
           .returningAll()
           .executeTakeFirstOrThrow();
         return { invoice: updated, review };
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ReviewError(`invoice #${invoiceId} was not changed: another invoice has that issuer RFC and UUID already`);
+      if (isUniqueViolation(err))
+        throw new ReviewError(
+          `invoice #${invoiceId} was not changed: another invoice has that issuer RFC and UUID already`,
+        );
       throw err;
     }
     if (this.#dataDir) await rm(join(this.#dataDir, 'pending', `${invoiceId}.json`), { force: true });
@@ -135,6 +177,11 @@ export class ReviewRecords {
   }
 
   async of(invoiceId: number): Promise<InvoiceReviewRow[]> {
-    return this.db.selectFrom('invoice_reviews').selectAll().where('invoice_id', '=', invoiceId).orderBy('id').execute();
+    return this.db
+      .selectFrom('invoice_reviews')
+      .selectAll()
+      .where('invoice_id', '=', invoiceId)
+      .orderBy('id')
+      .execute();
   }
 }

@@ -78,7 +78,12 @@ export function uploadRoutes(d: UploadDeps): (app: FastifyInstance) => void {
   // busboy cuts a file at the larger limit; each file is then held to its own kind's limit (limitOf).
   const fileSize = Math.max(document, photo);
   // busboy's own default of 1,000 parts would otherwise refuse a request before our limits apply.
-  const limits = { fileSize, files: MAX_FILES_PER_REQUEST, fields: MAX_FIELDS_PER_REQUEST, parts: MAX_FILES_PER_REQUEST + MAX_FIELDS_PER_REQUEST };
+  const limits = {
+    fileSize,
+    files: MAX_FILES_PER_REQUEST,
+    fields: MAX_FIELDS_PER_REQUEST,
+    parts: MAX_FILES_PER_REQUEST + MAX_FIELDS_PER_REQUEST,
+  };
   return (app) => {
     void app.register(async (scope) => {
       await cleanStaleUploads(d.config.paths.data, d.log);
@@ -86,7 +91,11 @@ export function uploadRoutes(d: UploadDeps): (app: FastifyInstance) => void {
       await scope.register(multipart, { limits, throwFileSizeLimit: false });
       scope.post('/batches', async (req) => upload(d, req, { only: null, tags: ['company', 'user'] }));
       scope.post<{ Querystring: { company_id?: string; user_id?: string } }>('/sessions/batch-upload/', async (req) => {
-        return upload(d, req, { only: 'files', tags: [], extra: { company: req.query.company_id, user: req.query.user_id } });
+        return upload(d, req, {
+          only: 'files',
+          tags: [],
+          extra: { company: req.query.company_id, user: req.query.user_id },
+        });
       });
       scope.get<{ Params: { id: string } }>('/batches/:id', async (req, reply) => {
         const report = await d.report(req.params.id);
@@ -113,7 +122,10 @@ async function upload(
   d: UploadDeps,
   req: FastifyRequest,
   o: { only: string | null; tags: string[]; extra?: Record<string, string | undefined> },
-): Promise<{ batch_id: string | null; files: Array<{ name: string; status: 'accepted' | 'rejected'; reason?: string; file_id?: number }> }> {
+): Promise<{
+  batch_id: string | null;
+  files: Array<{ name: string; status: 'accepted' | 'rejected'; reason?: string; file_id?: number }>;
+}> {
   if (!req.isMultipart()) throw new UploadRefused(415, 'send the files as multipart/form-data');
   const dir = incomingDir(d.config.paths.data);
   await mkdir(dir, { recursive: true });
@@ -136,7 +148,11 @@ async function upload(
       }
       if (!INVOICE_FILE_NAME.test(name)) {
         part.file.resume();
-        rejected.push({ name, status: 'rejected', reason: `unsupported file type ${extname(name) || '(none)'}: send PDF, XML, CSV or a JPEG/PNG/WebP photo` });
+        rejected.push({
+          name,
+          status: 'rejected',
+          reason: `unsupported file type ${extname(name) || '(none)'}: send PDF, XML, CSV or a JPEG/PNG/WebP photo`,
+        });
         continue;
       }
       const temp = join(dir, uploadPartName());
@@ -155,7 +171,11 @@ async function upload(
       await pipeline(part.file, tap, createWriteStream(temp));
       if (part.file.truncated || size > limit.bytes) {
         await rm(temp, { force: true });
-        rejected.push({ name, status: 'rejected', reason: `over ${limit.setting} (${formatSizeSetting(limit.bytes)}): send a smaller file or raise ${limit.setting}` });
+        rejected.push({
+          name,
+          status: 'rejected',
+          reason: `over ${limit.setting} (${formatSizeSetting(limit.bytes)}): send a smaller file or raise ${limit.setting}`,
+        });
       } else if (size === 0) {
         await rm(temp, { force: true });
         rejected.push({ name, status: 'rejected', reason: 'the file is empty' });
@@ -166,9 +186,15 @@ async function upload(
     }
   } catch (caught) {
     // The client went away, sent a broken body or too many parts: nothing of this upload is kept or recorded.
-    await Promise.all([...received.map((r) => r.temp), ...(current ? [current] : [])].map((path) => rm(path, { force: true })));
+    await Promise.all(
+      [...received.map((r) => r.temp), ...(current ? [current] : [])].map((path) => rm(path, { force: true })),
+    );
     const err = uploadError(caught);
-    if (err instanceof UploadRefused) d.log.warn({ status: err.statusCode, reason: err.message, files: received.length }, 'upload refused: nothing recorded');
+    if (err instanceof UploadRefused)
+      d.log.warn(
+        { status: err.statusCode, reason: err.message, files: received.length },
+        'upload refused: nothing recorded',
+      );
     else d.log.error({ err, files: received.length }, 'upload failed: nothing recorded');
     throw err;
   }
@@ -184,9 +210,15 @@ async function upload(
     tags,
     finals.map((f) => ({ fileName: f.fileName, mimeType: f.mimeType, size: f.size, path: f.path, sha256: f.sha256 })),
   );
-  d.log.info({ batch: recorded.batch.id, accepted: recorded.files.length, rejected: rejected.length, tags }, 'upload recorded');
+  d.log.info(
+    { batch: recorded.batch.id, accepted: recorded.files.length, rejected: rejected.length, tags },
+    'upload recorded',
+  );
   return {
     batch_id: recorded.batch.id,
-    files: [...recorded.files.map((f) => ({ name: f.file_name ?? '', status: 'accepted' as const, file_id: f.id })), ...rejected],
+    files: [
+      ...recorded.files.map((f) => ({ name: f.file_name ?? '', status: 'accepted' as const, file_id: f.id })),
+      ...rejected,
+    ],
   };
 }

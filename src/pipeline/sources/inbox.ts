@@ -66,7 +66,9 @@ export class InboxSource {
     });
     this.#watcher.on('add', (path) => void this.#take(path));
     this.#watcher.on('change', (path) => void this.#take(path));
-    this.#watcher.on('error', (err) => this.#d.log.error({ err }, 'watching the inbox failed; the periodic scan goes on'));
+    this.#watcher.on('error', (err) =>
+      this.#d.log.error({ err }, 'watching the inbox failed; the periodic scan goes on'),
+    );
     await this.scan();
     this.#rescan = setInterval(() => void this.scan(), this.#d.config.invoices.inbox_rescan_seconds * 1000);
     this.#rescan.unref();
@@ -109,19 +111,35 @@ export class InboxSource {
         const real = await realpath(path).catch(() => null);
         if (real === null || dirname(real) !== (await this.#realDir())) {
           const where = real === null ? 'nothing (a broken link)' : `${real}, outside the inbox`;
-          return await this.#refuse(path, name, entry, `it is a symbolic link to ${where}: links are taken only when they point inside the inbox; copy the file in instead`);
+          return await this.#refuse(
+            path,
+            name,
+            entry,
+            `it is a symbolic link to ${where}: links are taken only when they point inside the inbox; copy the file in instead`,
+          );
         }
         source = real;
       } else if (!entry.isFile()) return;
       if (!INVOICE_FILE_NAME.test(name)) {
-        return await this.#refuse(path, name, entry, `not an invoice file type (${extname(name) || 'no extension'}): send PDF, XML, CSV or a JPEG/PNG/WebP photo`);
+        return await this.#refuse(
+          path,
+          name,
+          entry,
+          `not an invoice file type (${extname(name) || 'no extension'}): send PDF, XML, CSV or a JPEG/PNG/WebP photo`,
+        );
       }
       // One open file for hashing and copying, not followed if it is a link: what is checked is what is read.
       const file = await open(source, constants.O_RDONLY | constants.O_NOFOLLOW);
       try {
         const st = await file.stat();
         if (!st.isFile()) return await this.#refuse(path, name, entry, 'it is not a regular file');
-        if (st.size === 0) return await this.#refuse(path, name, entry, 'the file is empty: write the whole file elsewhere, then move it into the inbox');
+        if (st.size === 0)
+          return await this.#refuse(
+            path,
+            name,
+            entry,
+            'the file is empty: write the whole file elsewhere, then move it into the inbox',
+          );
         const sha256 = await hashFile(file);
         const seen = await this.#d.intakeRecords.fromSource('inbox', sha256);
         if (!seen) await this.#record(file, name, st.size, sha256);
@@ -133,7 +151,10 @@ export class InboxSource {
         await this.#moveInto(ARCHIVE, path, name).catch((err: unknown) => {
           // Taken (it is never taken twice), but it stays: say so once, not at every scan.
           this.#refused.remember(path, entry);
-          this.#d.log.error({ err, file: name }, 'inbox: file taken but it could not be moved to archive/; it is left where it is');
+          this.#d.log.error(
+            { err, file: name },
+            'inbox: file taken but it could not be moved to archive/; it is left where it is',
+          );
         });
       }
     } catch (err) {
@@ -151,7 +172,10 @@ export class InboxSource {
     if (this.#d.config.invoices.inbox_after === 'move') {
       const moved = await this.#moveInto(REJECTED, path, name).catch(() => null);
       if (moved) {
-        this.#d.log.warn({ file: name, moved_to: moved, reason }, `inbox: file not taken, moved to ${REJECTED}/: ${reason}`);
+        this.#d.log.warn(
+          { file: name, moved_to: moved, reason },
+          `inbox: file not taken, moved to ${REJECTED}/: ${reason}`,
+        );
         return;
       }
     }
@@ -165,9 +189,14 @@ export class InboxSource {
     await mkdir(dir, { recursive: true });
     const target = join(dir, incomingFileName(name));
     await pipeline(file.createReadStream({ start: 0, autoClose: false }), createWriteStream(target));
-    const { batch, files } = await recordInvoiceFiles(this.#d.intakeRecords, this.#d.queue, this.#d.followers, 'inbox', {}, [
-      { fileName: safeName(name), mimeType: null, size, path: target, sha256 },
-    ]);
+    const { batch, files } = await recordInvoiceFiles(
+      this.#d.intakeRecords,
+      this.#d.queue,
+      this.#d.followers,
+      'inbox',
+      {},
+      [{ fileName: safeName(name), mimeType: null, size, path: target, sha256 }],
+    );
     this.#d.log.info({ file: name, batch: batch.id, file_id: files[0]?.id }, 'inbox: file taken');
   }
 

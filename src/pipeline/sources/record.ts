@@ -31,9 +31,13 @@ export async function recordInvoiceFiles(
   let recorded;
   try {
     // The jobs are queued in the recording's transaction: all of the upload or none of it, even if the store goes.
-    recorded = await intakeRecords.recordUpload({ source, purpose: 'invoice', tags }, files.map((f) => ({ ...f, kind: invoiceKindOf(f.fileName) })), async (trx, rows) => {
-      for (const f of rows) if (f.state === 'stored') await handToPipeline(queue, followers, f, trx);
-    });
+    recorded = await intakeRecords.recordUpload(
+      { source, purpose: 'invoice', tags },
+      files.map((f) => ({ ...f, kind: invoiceKindOf(f.fileName) })),
+      async (trx, rows) => {
+        for (const f of rows) if (f.state === 'stored') await handToPipeline(queue, followers, f, trx);
+      },
+    );
     const next = followers.invoice?.queue;
     if (next) queue.poke(next);
   } catch (err) {

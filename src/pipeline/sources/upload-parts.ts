@@ -14,7 +14,6 @@ export function uploadPartName(): string {
   return `.upload-${process.pid}-${randomBytes(6).toString('hex')}.part`;
 }
 
-
 /** Removes stale upload parts under <data>/incoming/*\/; returns how many. Never throws: a start must not fail on it. */
 export async function cleanStaleUploads(dataDir: string, log: Logger, now = Date.now()): Promise<number> {
   const incoming = join(dataDir, 'incoming');
@@ -31,7 +30,13 @@ export async function cleanStaleUploads(dataDir: string, log: Logger, now = Date
       if (!st?.isFile()) continue;
       const writerGone = m[1] !== undefined && Number(m[1]) !== process.pid && !processAlive(Number(m[1]));
       if (!writerGone && now - st.mtimeMs < DAY_MS) continue;
-      if (await rm(path, { force: true }).then(() => true, () => false)) removed++;
+      if (
+        await rm(path, { force: true }).then(
+          () => true,
+          () => false,
+        )
+      )
+        removed++;
     }
   }
   if (removed > 0) log.info({ removed, dir: incoming }, 'removed unfinished uploads left by a stopped process');

@@ -106,7 +106,11 @@ export class FakeContainer {
       ProcessLabel: '',
       AppArmorProfile: '',
       ExecIDs: null,
-      HostConfig: { NetworkMode: 'bridge', RestartPolicy: { Name: this.restartPolicy, MaximumRetryCount: 0 }, LogConfig: { Type: 'json-file', Config: {} } },
+      HostConfig: {
+        NetworkMode: 'bridge',
+        RestartPolicy: { Name: this.restartPolicy, MaximumRetryCount: 0 },
+        LogConfig: { Type: 'json-file', Config: {} },
+      },
       Mounts: [],
       Config: {
         Hostname: this.id.slice(0, 12),
@@ -118,9 +122,14 @@ export class FakeContainer {
         Cmd: ['sh', '-c', 'run'],
         Image: this.image,
         Labels: this.labels,
-        ...(this.healthcheck ? { Healthcheck: { Test: ['CMD-SHELL', 'true'], Interval: 30_000_000_000, Retries: 3 } } : {}),
+        ...(this.healthcheck
+          ? { Healthcheck: { Test: ['CMD-SHELL', 'true'], Interval: 30_000_000_000, Retries: 3 } }
+          : {}),
       },
-      NetworkSettings: { Networks: { bridge: { IPAddress: '172.17.0.2', Gateway: '172.17.0.1', NetworkID: '' } }, Ports: {} },
+      NetworkSettings: {
+        Networks: { bridge: { IPAddress: '172.17.0.2', Gateway: '172.17.0.1', NetworkID: '' } },
+        Ports: {},
+      },
     };
   }
 
@@ -144,7 +153,8 @@ export class FakeContainer {
 
   /** "Up 5 seconds (healthy)", "Exited (1) 3 seconds ago", "Restarting (1) 2 seconds ago": what `docker ps` shows. */
   statusText(): string {
-    const ago = (ns: bigint | null): string => `${Math.max(0, Math.round((Date.now() - Number((ns ?? 0n) / 1_000_000n)) / 1000))} seconds`;
+    const ago = (ns: bigint | null): string =>
+      `${Math.max(0, Math.round((Date.now() - Number((ns ?? 0n) / 1_000_000n)) / 1000))} seconds`;
     if (this.status === 'running' || this.status === 'paused') {
       const health = this.healthcheck ? ` (${this.health === 'starting' ? 'health: starting' : this.health})` : '';
       return `Up ${ago(this.startedAt)}${this.status === 'paused' ? ' (Paused)' : health}`;

@@ -22,9 +22,14 @@ export function parseFilters(raw: string | null): EventFilters {
   } catch {
     throw new Error(`invalid filter '${raw}'`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`invalid filter '${raw}'`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`invalid filter '${raw}'`);
   for (const [key, value] of Object.entries(parsed)) {
-    const values = Array.isArray(value) ? value.map(String) : typeof value === 'object' && value !== null ? Object.keys(value) : null;
+    const values = Array.isArray(value)
+      ? value.map(String)
+      : typeof value === 'object' && value !== null
+        ? Object.keys(value)
+        : null;
     if (!values) throw new Error(`invalid filter '${raw}'`);
     out.set(key, new Set(values));
   }
@@ -39,9 +44,14 @@ export function eventMatches(ev: DockerEventMessage, filters: EventFilters): boo
     let ok: boolean;
     if (key === 'type') ok = values.has(ev.Type);
     else if (key === 'event') ok = values.has(ev.Action) || values.has(ev.Action.split(':')[0] ?? '');
-    else if (key === 'container') ok = [...values].some((v) => v === name || (v.length >= 4 && ev.Actor.ID.startsWith(v)));
+    else if (key === 'container')
+      ok = [...values].some((v) => v === name || (v.length >= 4 && ev.Actor.ID.startsWith(v)));
     else if (key === 'image') ok = values.has(ev.Actor.Attributes.image ?? '');
-    else if (key === 'label') ok = [...values].some((v) => { const [k, want] = v.split('='); return k !== undefined && k in ev.Actor.Attributes && (want === undefined || ev.Actor.Attributes[k] === want); });
+    else if (key === 'label')
+      ok = [...values].some((v) => {
+        const [k, want] = v.split('=');
+        return k !== undefined && k in ev.Actor.Attributes && (want === undefined || ev.Actor.Attributes[k] === want);
+      });
     else if (key === 'scope') ok = values.has(ev.scope);
     else ok = true; // daemon, network, volume, …: no such events here
     if (!ok) return false;
@@ -49,6 +59,18 @@ export function eventMatches(ev: DockerEventMessage, filters: EventFilters): boo
   return true;
 }
 
-export function eventMessage(action: string, id: string, attributes: Record<string, string>, ns: bigint): DockerEventMessage {
-  return { Type: 'container', Action: action, Actor: { ID: id, Attributes: attributes }, scope: 'local', time: Number(ns / 1_000_000_000n), timeNano: Number(ns) };
+export function eventMessage(
+  action: string,
+  id: string,
+  attributes: Record<string, string>,
+  ns: bigint,
+): DockerEventMessage {
+  return {
+    Type: 'container',
+    Action: action,
+    Actor: { ID: id, Attributes: attributes },
+    scope: 'local',
+    time: Number(ns / 1_000_000_000n),
+    timeNano: Number(ns),
+  };
 }

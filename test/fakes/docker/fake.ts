@@ -12,7 +12,15 @@ import * as routes from './routes.ts';
 import type { Daemon, EventSub, LogSub } from './routes.ts';
 import { UnixHttpServer } from './server.ts';
 import { nowNs } from './time.ts';
-import type { FakeContainerSpec, FakeDocker, FakeDockerOptions, FakeDockerRequest, FakeFault, FakeHealth, FakeRoute } from './types.ts';
+import type {
+  FakeContainerSpec,
+  FakeDocker,
+  FakeDockerOptions,
+  FakeDockerRequest,
+  FakeFault,
+  FakeHealth,
+  FakeRoute,
+} from './types.ts';
 
 class FakeDockerDaemon implements FakeDocker, Daemon {
   readonly http: UnixHttpServer;
@@ -121,7 +129,8 @@ class FakeDockerDaemon implements FakeDocker, Daemon {
     for (const part of text.replace(/\n$/, '').split('\n')) {
       const line = { ns: nowNs(), stream: stream === 'stdout' ? (1 as const) : (2 as const), text: part };
       c.logs.push(line);
-      for (const sub of this.logSubs) if (sub.container === c && wanted(line, sub.query)) sub.res.write(encodeLine(line, sub.query, c.tty));
+      for (const sub of this.logSubs)
+        if (sub.container === c && wanted(line, sub.query)) sub.res.write(encodeLine(line, sub.query, c.tty));
     }
   }
 
@@ -197,7 +206,13 @@ class FakeDockerDaemon implements FakeDocker, Daemon {
     const url = new URL(req.url ?? '/', 'http://docker');
     const path = url.pathname.replace(/^\/v\d+\.\d+(?=\/)/, '');
     const found = routes.routeOf(req.method ?? 'GET', path);
-    this.requests.push({ method: req.method ?? 'GET', path, route: found?.route ?? null, query: Object.fromEntries(url.searchParams), at: Date.now() });
+    this.requests.push({
+      method: req.method ?? 'GET',
+      path,
+      route: found?.route ?? null,
+      query: Object.fromEntries(url.searchParams),
+      at: Date.now(),
+    });
     if (!found) return this.http.error(res, 404, 'page not found');
     const faults = this.#faults.get(found.route);
     const fault = faults?.[0];
@@ -212,13 +227,20 @@ class FakeDockerDaemon implements FakeDocker, Daemon {
     }
     const id = found.id ?? '';
     switch (found.route) {
-      case 'ping': return routes.ping(this, req, res);
-      case 'version': return routes.version(this, res);
-      case 'list': return routes.list(this, url.searchParams, res);
-      case 'inspect': return routes.inspect(this, id, res);
-      case 'restart': return routes.restart(this, id, res);
-      case 'logs': return routes.logs(this, id, url.searchParams, req, res);
-      case 'events': return routes.events(this, url.searchParams, req, res);
+      case 'ping':
+        return routes.ping(this, req, res);
+      case 'version':
+        return routes.version(this, res);
+      case 'list':
+        return routes.list(this, url.searchParams, res);
+      case 'inspect':
+        return routes.inspect(this, id, res);
+      case 'restart':
+        return routes.restart(this, id, res);
+      case 'logs':
+        return routes.logs(this, id, url.searchParams, req, res);
+      case 'events':
+        return routes.events(this, url.searchParams, req, res);
     }
   }
 }

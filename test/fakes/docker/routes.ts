@@ -53,14 +53,25 @@ export function routeOf(method: string, path: string): { route: FakeRoute; id?: 
 const flag = (q: Query, name: string): boolean => ['1', 'true', 'True'].includes(q.get(name) ?? '');
 
 export function ping(d: Daemon, req: IncomingMessage, res: ServerResponse): void {
-  res.writeHead(200, { ...d.http.headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache, no-store, must-revalidate', Pragma: 'no-cache' });
+  res.writeHead(200, {
+    ...d.http.headers,
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-cache, no-store, must-revalidate',
+    Pragma: 'no-cache',
+  });
   res.end(req.method === 'HEAD' ? undefined : 'OK');
 }
 
 export function version(d: Daemon, res: ServerResponse): void {
   d.http.json(res, 200, {
     Platform: { Name: 'Docker Engine - Community' },
-    Components: [{ Name: 'Engine', Version: '29.0.0', Details: { ApiVersion: d.apiVersion, Arch: 'amd64', Os: 'linux', MinAPIVersion: '1.24' } }],
+    Components: [
+      {
+        Name: 'Engine',
+        Version: '29.0.0',
+        Details: { ApiVersion: d.apiVersion, Arch: 'amd64', Os: 'linux', MinAPIVersion: '1.24' },
+      },
+    ],
     Version: '29.0.0',
     ApiVersion: d.apiVersion,
     MinAPIVersion: '1.24',
@@ -91,7 +102,11 @@ export function list(d: Daemon, q: Query, res: ServerResponse): void {
     if (id?.size && ![...id].some((v) => c.id.startsWith(v))) return false;
     return true;
   });
-  d.http.json(res, 200, out.map((c) => c.summary()));
+  d.http.json(
+    res,
+    200,
+    out.map((c) => c.summary()),
+  );
 }
 
 export function inspect(d: Daemon, id: string, res: ServerResponse): void {
@@ -112,11 +127,19 @@ export function logs(d: Daemon, id: string, q: Query, req: IncomingMessage, res:
   if (!c) return d.http.error(res, 404, `No such container: ${id}`);
   let query: LogQuery;
   try {
-    query = { stdout: flag(q, 'stdout'), stderr: flag(q, 'stderr'), since: parseTimeParam(q.get('since')), until: parseTimeParam(q.get('until')), timestamps: flag(q, 'timestamps'), tail: parseTail(q.get('tail')) };
+    query = {
+      stdout: flag(q, 'stdout'),
+      stderr: flag(q, 'stderr'),
+      since: parseTimeParam(q.get('since')),
+      until: parseTimeParam(q.get('until')),
+      timestamps: flag(q, 'timestamps'),
+      tail: parseTail(q.get('tail')),
+    };
   } catch (err) {
     return d.http.error(res, 400, (err as Error).message);
   }
-  if (!query.stdout && !query.stderr) return d.http.error(res, 400, 'Bad parameters: you must choose at least one stream');
+  if (!query.stdout && !query.stderr)
+    return d.http.error(res, 400, 'Bad parameters: you must choose at least one stream');
   d.http.stream(res, c.tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream');
   for (const line of selectLines(c.logs, query)) res.write(encodeLine(line, query, c.tty));
   // Docker ends a followed log when the container is not running (or stops later).

@@ -29,7 +29,8 @@ export function parseTimeParam(value: string | null): bigint | null {
   const date = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(value);
   if (date) {
     const seconds = Date.parse(`${date[1]}${date[3]}`) / 1000;
-    if (Number.isFinite(seconds)) return BigInt(seconds) * 1_000_000_000n + BigInt((date[2] ?? '').padEnd(9, '0') || '0');
+    if (Number.isFinite(seconds))
+      return BigInt(seconds) * 1_000_000_000n + BigInt((date[2] ?? '').padEnd(9, '0') || '0');
   }
   throw new Error(`invalid value for time: ${value}`);
 }

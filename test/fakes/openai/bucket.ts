@@ -79,7 +79,13 @@ export function formatDuration(ms: number): string {
   const h = Math.floor(whole / 3_600_000);
   const m = Math.floor((whole % 3_600_000) / 60_000);
   const sMs = whole % 60_000;
-  const s = `${Math.floor(sMs / 1000)}${sMs % 1000 ? `.${String(sMs % 1000).padStart(3, '0').replace(/0+$/, '')}` : ''}s`;
+  const s = `${Math.floor(sMs / 1000)}${
+    sMs % 1000
+      ? `.${String(sMs % 1000)
+          .padStart(3, '0')
+          .replace(/0+$/, '')}`
+      : ''
+  }s`;
   if (h) return `${h}h${m}m${s}`;
   if (m) return `${m}m${s}`;
   return s;

@@ -7,7 +7,14 @@ export class OpenAIError extends Error {
   readonly code: string | null;
   readonly headers: Record<string, string>;
 
-  constructor(status: number, message: string, type: string, code: string | null = null, param: string | null = null, headers: Record<string, string> = {}) {
+  constructor(
+    status: number,
+    message: string,
+    type: string,
+    code: string | null = null,
+    param: string | null = null,
+    headers: Record<string, string> = {},
+  ) {
     super(message);
     this.status = status;
     this.type = type;
@@ -49,7 +56,11 @@ export function insufficientQuota(): OpenAIError {
 export function serverError(status: 500 | 502 | 503 | 529): OpenAIError {
   switch (status) {
     case 500:
-      return new OpenAIError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error');
+      return new OpenAIError(
+        500,
+        'The server had an error while processing your request. Sorry about that!',
+        'server_error',
+      );
     case 502:
       return new OpenAIError(502, 'Bad gateway.', 'server_error');
     case 503:

@@ -16,7 +16,14 @@ import { OpenAIError, insufficientQuota, invalidApiKey, invalidRequest, notFound
 import { parseRequest } from './request.ts';
 import type { ParsedRequest } from './request.ts';
 import { fitToSchema, leastFit } from './schema.ts';
-import type { FakeOpenAI, FakeOpenAIMode, FakeOpenAIOptions, FakeOpenAIStats, RecordedRequest, Scenario } from './types.ts';
+import type {
+  FakeOpenAI,
+  FakeOpenAIMode,
+  FakeOpenAIOptions,
+  FakeOpenAIStats,
+  RecordedRequest,
+  Scenario,
+} from './types.ts';
 
 export const DEFAULT_API_KEY = 'sk-test-fake';
 export const DEFAULT_RPM = 500;
@@ -26,7 +33,8 @@ const MAX_BODY = 64 * 1024 * 1024;
 const ORG = 'org-fake';
 
 function checkLimit(name: string, v: number | undefined): void {
-  if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new Error(`fake OpenAI: ${name} must be a positive number, got ${v}`);
+  if (v !== undefined && !(Number.isFinite(v) && v > 0))
+    throw new Error(`fake OpenAI: ${name} must be a positive number, got ${v}`);
 }
 
 export class Fake implements FakeOpenAI {
@@ -60,7 +68,8 @@ export class Fake implements FakeOpenAI {
     this.tpm = new Bucket(options.tokensPerMinute ?? DEFAULT_TPM, now);
     checkLimit('windowMs', options.windowMs);
     const w = options.windowMs;
-    this.windows = w === undefined ? null : { rpm: new Bucket(this.rpm.limit, now, w), tpm: new Bucket(this.tpm.limit, now, w) };
+    this.windows =
+      w === undefined ? null : { rpm: new Bucket(this.rpm.limit, now, w), tpm: new Bucket(this.tpm.limit, now, w) };
     const l = options.latencyMs ?? 0;
     this.latency = typeof l === 'number' ? { min: l, max: l } : { min: l.min, max: Math.max(l.min, l.max) };
     this.server = createServer((req, res) => {
@@ -113,7 +122,8 @@ export class Fake implements FakeOpenAI {
   setLimits(l: { requestsPerMinute?: number; tokensPerMinute?: number }): void {
     checkLimit('requestsPerMinute', l.requestsPerMinute);
     checkLimit('tokensPerMinute', l.tokensPerMinute);
-    if (l.requestsPerMinute !== undefined) for (const b of [this.rpm, this.windows?.rpm]) b?.setLimit(l.requestsPerMinute);
+    if (l.requestsPerMinute !== undefined)
+      for (const b of [this.rpm, this.windows?.rpm]) b?.setLimit(l.requestsPerMinute);
     if (l.tokensPerMinute !== undefined) for (const b of [this.tpm, this.windows?.tpm]) b?.setLimit(l.tokensPerMinute);
   }
 
@@ -187,8 +197,20 @@ export class Fake implements FakeOpenAI {
     };
   }
 
-  private record(at: number, p: ParsedRequest | undefined, status: number, chargedTokens?: number, rateLimited = false): void {
-    const r: RecordedRequest = { at, model: p?.model ?? '', imageHashes: p?.imageHashes ?? [], textHash: p?.textHash ?? '', status };
+  private record(
+    at: number,
+    p: ParsedRequest | undefined,
+    status: number,
+    chargedTokens?: number,
+    rateLimited = false,
+  ): void {
+    const r: RecordedRequest = {
+      at,
+      model: p?.model ?? '',
+      imageHashes: p?.imageHashes ?? [],
+      textHash: p?.textHash ?? '',
+      status,
+    };
     if (p?.responseFormat !== undefined) r.responseFormat = p.responseFormat;
     if (chargedTokens !== undefined) r.chargedTokens = chargedTokens;
     this.requests.push(r);
@@ -297,12 +319,18 @@ export class Fake implements FakeOpenAI {
       scenario = this.scenarios.get(key);
       if (scenario) break;
     }
-    scenario ??= this.fallbackAnswer ?? { content: p.strictSchema ? (leastFit(p.strictSchema) as Record<string, unknown>) : {} };
+    scenario ??= this.fallbackAnswer ?? {
+      content: p.strictSchema ? (leastFit(p.strictSchema) as Record<string, unknown>) : {},
+    };
     let value: unknown = scenario.content;
     if (typeof value !== 'string' && p.strictSchema && !scenario.breaksSchema) {
       const fit = fitToSchema(value, p.strictSchema);
       if ('problem' in fit)
-        return new OpenAIError(500, `fake OpenAI: the scenario cannot fit the request's strict schema (${fit.problem}); mark it breaksSchema to send it anyway`, 'server_error');
+        return new OpenAIError(
+          500,
+          `fake OpenAI: the scenario cannot fit the request's strict schema (${fit.problem}); mark it breaksSchema to send it anyway`,
+          'server_error',
+        );
       value = fit.value;
     }
     let content = typeof value === 'string' ? value : JSON.stringify(value);
@@ -321,14 +349,24 @@ export class Fake implements FakeOpenAI {
       created: Math.floor(Date.now() / 1000),
       model: p.model,
       choices: [
-        { index: 0, message: { role: 'assistant', content, refusal: null, annotations: [] }, logprobs: null, finish_reason: finish },
+        {
+          index: 0,
+          message: { role: 'assistant', content, refusal: null, annotations: [] },
+          logprobs: null,
+          finish_reason: finish,
+        },
       ],
       usage: {
         prompt_tokens: promptTokens,
         completion_tokens: completionTokens,
         total_tokens: promptTokens + completionTokens,
         prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-        completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+        completion_tokens_details: {
+          reasoning_tokens: 0,
+          audio_tokens: 0,
+          accepted_prediction_tokens: 0,
+          rejected_prediction_tokens: 0,
+        },
       },
       service_tier: 'default',
       system_fingerprint: 'fp_fake0000',

@@ -3,4 +3,11 @@
 export { DEFAULT_API_KEY, DEFAULT_RPM, DEFAULT_TPM, startFakeOpenAI } from './fake.ts';
 export { formatDuration } from './bucket.ts';
 export { IMAGE_TOKENS, parseRequest, sha256Hex } from './request.ts';
-export type { FakeOpenAI, FakeOpenAIMode, FakeOpenAIOptions, FakeOpenAIStats, RecordedRequest, Scenario } from './types.ts';
+export type {
+  FakeOpenAI,
+  FakeOpenAIMode,
+  FakeOpenAIOptions,
+  FakeOpenAIStats,
+  RecordedRequest,
+  Scenario,
+} from './types.ts';

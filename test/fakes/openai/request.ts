@@ -42,7 +42,8 @@ function imageFormatOk(bytes: Buffer): boolean {
   if (bytes.length >= 8 && bytes.readUInt32BE(0) === 0x89504e47) return true; // PNG
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return true; // JPEG
   if (bytes.length >= 4 && bytes.toString('latin1', 0, 4) === 'GIF8') return true;
-  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return true;
+  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP')
+    return true;
   return false;
 }
 
@@ -61,20 +62,38 @@ interface Acc {
 }
 
 function parsePart(part: unknown, param: string, acc: Acc): void {
-  if (!isRecord(part)) throw invalidRequest(`Invalid type for '${param}': expected an object, but got ${typeof part} instead.`, param, 'invalid_type');
+  if (!isRecord(part))
+    throw invalidRequest(
+      `Invalid type for '${param}': expected an object, but got ${typeof part} instead.`,
+      param,
+      'invalid_type',
+    );
   switch (part.type) {
     case 'text':
-      if (typeof part.text !== 'string') throw invalidRequest(`Missing required parameter: '${param}.text'.`, `${param}.text`, 'missing_required_parameter');
+      if (typeof part.text !== 'string')
+        throw invalidRequest(
+          `Missing required parameter: '${param}.text'.`,
+          `${param}.text`,
+          'missing_required_parameter',
+        );
       acc.texts.push(part.text);
       acc.tokens += Math.ceil(part.text.length / 4);
       return;
     case 'image_url': {
       const image = part.image_url;
       if (!isRecord(image) || typeof image.url !== 'string')
-        throw invalidRequest(`Missing required parameter: '${param}.image_url.url'.`, `${param}.image_url.url`, 'missing_required_parameter');
+        throw invalidRequest(
+          `Missing required parameter: '${param}.image_url.url'.`,
+          `${param}.image_url.url`,
+          'missing_required_parameter',
+        );
       const detail = image.detail ?? 'auto';
       if (detail !== 'auto' && detail !== 'low' && detail !== 'high')
-        throw invalidRequest(`Invalid value: '${String(detail)}'. Supported values are: 'auto', 'low', and 'high'.`, `${param}.image_url.detail`, 'invalid_value');
+        throw invalidRequest(
+          `Invalid value: '${String(detail)}'. Supported values are: 'auto', 'low', and 'high'.`,
+          `${param}.image_url.detail`,
+          'invalid_value',
+        );
       acc.tokens += detail === 'low' ? IMAGE_TOKENS.low : IMAGE_TOKENS.high;
       if (/^https?:\/\//i.test(image.url)) {
         // The fake fetches nothing: a URL is keyed by its text.
@@ -82,7 +101,12 @@ function parsePart(part: unknown, param: string, acc: Acc): void {
         return;
       }
       const m = IMAGE_MIME.exec(image.url);
-      if (!m) throw invalidRequest("Invalid 'image_url'. Expected a base64-encoded data URL with an image MIME type (e.g. 'data:image/png;base64,aW1nIGJ5dGVzIGhlcmU='), but got an invalid value.", `${param}.image_url.url`, 'invalid_image_url');
+      if (!m)
+        throw invalidRequest(
+          "Invalid 'image_url'. Expected a base64-encoded data URL with an image MIME type (e.g. 'data:image/png;base64,aW1nIGJ5dGVzIGhlcmU='), but got an invalid value.",
+          `${param}.image_url.url`,
+          'invalid_image_url',
+        );
       const bytes = Buffer.from(image.url.slice(m[0].length), 'base64');
       if (!imageFormatOk(bytes)) throw unsupportedImage(`${param}.image_url.url`);
       acc.imageHashes.push(sha256Hex(bytes));
@@ -93,7 +117,11 @@ function parsePart(part: unknown, param: string, acc: Acc): void {
       const data = isRecord(file) ? file.file_data : undefined;
       const m = typeof data === 'string' ? /^data:[^;,]+;base64,/.exec(data) : null;
       if (typeof data !== 'string' || !m)
-        throw invalidRequest(`Missing or invalid '${param}.file.file_data': the fake takes only base64 data URLs.`, `${param}.file.file_data`, 'invalid_value');
+        throw invalidRequest(
+          `Missing or invalid '${param}.file.file_data': the fake takes only base64 data URLs.`,
+          `${param}.file.file_data`,
+          'invalid_value',
+        );
       acc.imageHashes.push(sha256Hex(Buffer.from(data.slice(m[0].length), 'base64')));
       acc.tokens += IMAGE_TOKENS.high;
       return;
@@ -113,25 +141,51 @@ function positiveInt(body: Record<string, unknown>, name: string): number | unde
   const v = body[name];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
-    throw invalidRequest(`Invalid '${name}': integer below minimum value. Expected a value >= 1, but got ${JSON.stringify(v)} instead.`, name, 'integer_below_min_value');
+    throw invalidRequest(
+      `Invalid '${name}': integer below minimum value. Expected a value >= 1, but got ${JSON.stringify(v)} instead.`,
+      name,
+      'integer_below_min_value',
+    );
   return v;
 }
 
 function checkResponseFormat(rf: unknown): boolean {
   if (rf === undefined || rf === null) return false;
-  if (!isRecord(rf)) throw invalidRequest("Invalid type for 'response_format': expected an object.", 'response_format', 'invalid_type');
+  if (!isRecord(rf))
+    throw invalidRequest("Invalid type for 'response_format': expected an object.", 'response_format', 'invalid_type');
   if (rf.type === 'text') return false;
   if (rf.type === 'json_object') return true;
   if (rf.type !== 'json_schema')
-    throw invalidRequest(`Invalid value: '${String(rf.type)}'. Supported values are: 'json_object', 'json_schema', and 'text'.`, 'response_format.type', 'invalid_value');
+    throw invalidRequest(
+      `Invalid value: '${String(rf.type)}'. Supported values are: 'json_object', 'json_schema', and 'text'.`,
+      'response_format.type',
+      'invalid_value',
+    );
   const js = rf.json_schema;
-  if (!isRecord(js)) throw invalidRequest("Missing required parameter: 'response_format.json_schema'.", 'response_format.json_schema', 'missing_required_parameter');
+  if (!isRecord(js))
+    throw invalidRequest(
+      "Missing required parameter: 'response_format.json_schema'.",
+      'response_format.json_schema',
+      'missing_required_parameter',
+    );
   if (typeof js.name !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(js.name))
-    throw invalidRequest("Missing or invalid 'response_format.json_schema.name': 1-64 of a-z, A-Z, 0-9, _ and -.", 'response_format.json_schema.name', 'invalid_value');
+    throw invalidRequest(
+      "Missing or invalid 'response_format.json_schema.name': 1-64 of a-z, A-Z, 0-9, _ and -.",
+      'response_format.json_schema.name',
+      'invalid_value',
+    );
   if (js.schema !== undefined && !isRecord(js.schema))
-    throw invalidRequest("Invalid type for 'response_format.json_schema.schema': expected an object.", 'response_format.json_schema.schema', 'invalid_type');
+    throw invalidRequest(
+      "Invalid type for 'response_format.json_schema.schema': expected an object.",
+      'response_format.json_schema.schema',
+      'invalid_type',
+    );
   if (js.strict === true && isRecord(js.schema) && js.schema.type !== 'object')
-    throw invalidRequest("Invalid schema for response_format '" + js.name + "': schema must be a JSON Schema of 'type: \"object\"'.", 'response_format', 'invalid_json_schema');
+    throw invalidRequest(
+      "Invalid schema for response_format '" + js.name + "': schema must be a JSON Schema of 'type: \"object\"'.",
+      'response_format',
+      'invalid_json_schema',
+    );
   if (js.strict === true && isRecord(js.schema)) checkStrictSchema(js.name, js.schema);
   return true;
 }
@@ -146,18 +200,31 @@ export function parseRequest(raw: string): ParsedRequest {
     );
   }
   if (!isRecord(body)) throw invalidRequest('The request body must be a JSON object.');
-  if (typeof body.model !== 'string' || !body.model) throw invalidRequest('you must provide a model parameter', 'model');
-  if (body.stream === true) throw invalidRequest("The fake does not stream: 'stream' must be false or absent.", 'stream', 'unsupported_value');
+  if (typeof body.model !== 'string' || !body.model)
+    throw invalidRequest('you must provide a model parameter', 'model');
+  if (body.stream === true)
+    throw invalidRequest("The fake does not stream: 'stream' must be false or absent.", 'stream', 'unsupported_value');
   const messages = body.messages;
-  if (messages === undefined) throw invalidRequest("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
-  if (!Array.isArray(messages)) throw invalidRequest("Invalid type for 'messages': expected an array of objects.", 'messages', 'invalid_type');
-  if (messages.length === 0) throw invalidRequest("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", 'messages', 'empty_array');
+  if (messages === undefined)
+    throw invalidRequest("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
+  if (!Array.isArray(messages))
+    throw invalidRequest("Invalid type for 'messages': expected an array of objects.", 'messages', 'invalid_type');
+  if (messages.length === 0)
+    throw invalidRequest(
+      "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+      'messages',
+      'empty_array',
+    );
   const acc: Acc = { texts: [], imageHashes: [], tokens: REPLY_PRIMING };
   messages.forEach((msg: unknown, i: number) => {
     const param = `messages[${i}]`;
     if (!isRecord(msg)) throw invalidRequest(`Invalid type for '${param}': expected an object.`, param, 'invalid_type');
     if (typeof msg.role !== 'string' || !ROLES.has(msg.role))
-      throw invalidRequest(`Invalid value: '${String(msg.role)}'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'.`, `${param}.role`, 'invalid_value');
+      throw invalidRequest(
+        `Invalid value: '${String(msg.role)}'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'.`,
+        `${param}.role`,
+        'invalid_value',
+      );
     acc.tokens += PER_MESSAGE;
     const content = msg.content;
     if (typeof content === 'string') {
@@ -165,10 +232,18 @@ export function parseRequest(raw: string): ParsedRequest {
       acc.tokens += Math.ceil(content.length / 4);
     } else if (Array.isArray(content)) {
       if (msg.role !== 'user' && content.some((p: unknown) => isRecord(p) && p.type !== 'text'))
-        throw invalidRequest(`Invalid '${param}.content': only user messages may contain images or files.`, `${param}.content`, 'invalid_value');
+        throw invalidRequest(
+          `Invalid '${param}.content': only user messages may contain images or files.`,
+          `${param}.content`,
+          'invalid_value',
+        );
       content.forEach((p: unknown, j: number) => parsePart(p, `${param}.content[${j}]`, acc));
     } else if (!(msg.role === 'assistant' && (content === null || content === undefined))) {
-      throw invalidRequest(`Invalid type for '${param}.content': expected one of a string or array of objects.`, `${param}.content`, 'invalid_type');
+      throw invalidRequest(
+        `Invalid type for '${param}.content': expected one of a string or array of objects.`,
+        `${param}.content`,
+        'invalid_type',
+      );
     }
   });
   const json = checkResponseFormat(body.response_format);
@@ -183,7 +258,8 @@ export function parseRequest(raw: string): ParsedRequest {
   };
   if (body.response_format !== undefined) parsed.responseFormat = body.response_format;
   const rf = body.response_format;
-  if (isRecord(rf) && isRecord(rf.json_schema) && rf.json_schema.strict === true && isRecord(rf.json_schema.schema)) parsed.strictSchema = rf.json_schema.schema;
+  if (isRecord(rf) && isRecord(rf.json_schema) && rf.json_schema.strict === true && isRecord(rf.json_schema.schema))
+    parsed.strictSchema = rf.json_schema.schema;
   if (maxTokens !== undefined) parsed.maxTokens = maxTokens;
   return parsed;
 }

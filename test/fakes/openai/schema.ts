@@ -14,16 +14,33 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function checkStrictSchema(name: string, schema: Schema, context: string[] = []): void {
   const where = `Invalid schema for response_format '${name}': In context=(${context.map((c) => `'${c}'`).join(', ')}), `;
   if (schema.type === 'object' || isRecord(schema.properties)) {
-    if (schema.additionalProperties !== false) throw invalidRequest(`${where}'additionalProperties' is required to be supplied and to be false.`, 'response_format', 'invalid_json_schema');
+    if (schema.additionalProperties !== false)
+      throw invalidRequest(
+        `${where}'additionalProperties' is required to be supplied and to be false.`,
+        'response_format',
+        'invalid_json_schema',
+      );
     const keys = Object.keys(isRecord(schema.properties) ? schema.properties : {});
     const required = Array.isArray(schema.required) ? schema.required : [];
     const missing = keys.find((k) => !required.includes(k));
     if (missing !== undefined)
-      throw invalidRequest(`${where}'required' is required to be supplied and to be an array including every key in properties. Missing '${missing}'.`, 'response_format', 'invalid_json_schema');
-    for (const k of keys) checkStrictSchema(name, (schema.properties as Record<string, Schema>)[k] as Schema, [...context, 'properties', k]);
+      throw invalidRequest(
+        `${where}'required' is required to be supplied and to be an array including every key in properties. Missing '${missing}'.`,
+        'response_format',
+        'invalid_json_schema',
+      );
+    for (const k of keys)
+      checkStrictSchema(name, (schema.properties as Record<string, Schema>)[k] as Schema, [
+        ...context,
+        'properties',
+        k,
+      ]);
   }
   if (isRecord(schema.items)) checkStrictSchema(name, schema.items, [...context, 'items']);
-  if (Array.isArray(schema.anyOf)) schema.anyOf.forEach((s: unknown, i) => isRecord(s) && checkStrictSchema(name, s, [...context, 'anyOf', String(i)]));
+  if (Array.isArray(schema.anyOf))
+    schema.anyOf.forEach(
+      (s: unknown, i) => isRecord(s) && checkStrictSchema(name, s, [...context, 'anyOf', String(i)]),
+    );
 }
 
 function typeOf(v: unknown): string {
@@ -43,21 +60,24 @@ function allowsNull(schema: Schema): boolean {
 export function fitToSchema(value: unknown, schema: Schema, path = ''): { value: unknown } | { problem: string } {
   const at = path || 'the answer';
   if (Array.isArray(schema.anyOf)) {
-    for (const s of schema.anyOf) if (isRecord(s)) {
-      const r = fitToSchema(value, s, path);
-      if ('value' in r) return r;
-    }
+    for (const s of schema.anyOf)
+      if (isRecord(s)) {
+        const r = fitToSchema(value, s, path);
+        if ('value' in r) return r;
+      }
     return { problem: `${at} fits none of anyOf` };
   }
   const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
   const actual = typeOf(value);
   if (types.length > 0 && !types.includes(actual) && !(actual === 'integer' && types.includes('number')))
     return { problem: `${at} is ${actual}, the schema says ${types.join(' or ')}` };
-  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) return { problem: `${at} is not one of ${JSON.stringify(schema.enum)}` };
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value))
+    return { problem: `${at} is not one of ${JSON.stringify(schema.enum)}` };
   if (actual === 'object' && isRecord(value)) {
     const props = isRecord(schema.properties) ? (schema.properties as Record<string, Schema>) : {};
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value)) if (!(k in props)) return { problem: `${path ? `${path}.` : ''}${k} is not in the schema` };
+    for (const k of Object.keys(value))
+      if (!(k in props)) return { problem: `${path ? `${path}.` : ''}${k} is not in the schema` };
     for (const [k, s] of Object.entries(props)) {
       const p = path ? `${path}.${k}` : k;
       if (!(k in value)) {

@@ -33,9 +33,15 @@ export const METHOD_NOT_FOUND = (): ApiError => new ApiError(404, 'Not Found: me
 export const TOO_MANY = (retryAfter: number): ApiError =>
   new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
 export const CONFLICT_OTHER_POLL = (): ApiError =>
-  new ApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
+  new ApiError(
+    409,
+    'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+  );
 export const CONFLICT_WEBHOOK = (): ApiError =>
-  new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+  new ApiError(
+    409,
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+  );
 export const TOO_LARGE = (): ApiError => new ApiError(413, 'Request Entity Too Large');
 
 /** The description Telegram gives a status when the test does not choose one. */

@@ -8,14 +8,29 @@ import { scopeKey } from './context.ts';
 import type { Ctx } from './context.ts';
 import { Faults } from './faults.ts';
 import { FileStore } from './files.ts';
-import { injectAlbum, injectCallback, injectCommand, injectDocument, injectPhoto, injectText, injectVideo } from './inject.ts';
+import {
+  injectAlbum,
+  injectCallback,
+  injectCommand,
+  injectDocument,
+  injectPhoto,
+  injectText,
+  injectVideo,
+} from './inject.ts';
 import { Listener, route } from './server.ts';
 import { MessageStore } from './store.ts';
 import type { AlbumItem, Chat, FakeBotApi, FakeBotApiOptions, FakeFile, FakeUser, Fault, SentCall } from './types.ts';
 import { UpdateQueue } from './updates.ts';
 
 export const DEFAULT_TOKEN = '123456789:AAF-fake_Centinela_test_token_0123456';
-const SENT_METHODS = new Set(['sendMessage', 'sendDocument', 'sendVideo', 'sendPhoto', 'sendMediaGroup', 'editMessageText']);
+const SENT_METHODS = new Set([
+  'sendMessage',
+  'sendDocument',
+  'sendVideo',
+  'sendPhoto',
+  'sendMediaGroup',
+  'editMessageText',
+]);
 
 interface Waiter {
   predicate: (call: SentCall) => boolean;
@@ -149,7 +164,10 @@ export class Fake implements FakeBotApi {
 
   sent(chatId?: number): SentCall[] {
     return this.calls.filter(
-      (c) => SENT_METHODS.has(c.method) && c.result !== undefined && (chatId === undefined || Number(c.params.chat_id) === chatId),
+      (c) =>
+        SENT_METHODS.has(c.method) &&
+        c.result !== undefined &&
+        (chatId === undefined || Number(c.params.chat_id) === chatId),
     );
   }
 
@@ -165,7 +183,11 @@ export class Fake implements FakeBotApi {
         timer: setTimeout(() => {
           this.waiters.delete(waiter);
           const last = this.calls.slice(-5).map((c) => `${c.method}(${JSON.stringify(c.params).slice(0, 120)})`);
-          reject(new Error(`fake Telegram: no matching call within ${timeoutMs} ms; last calls: ${last.join('; ') || 'none'}`));
+          reject(
+            new Error(
+              `fake Telegram: no matching call within ${timeoutMs} ms; last calls: ${last.join('; ') || 'none'}`,
+            ),
+          );
         }, timeoutMs),
       };
       this.waiters.add(waiter);

@@ -30,7 +30,11 @@ export interface StoredFile {
 /** The cloud Bot API lets bots download files of up to 20 MB. */
 export const CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
 
-const ID_PREFIX: Record<FileKind, string> = { videos: 'BAACAgIAAxkBAAI', documents: 'BQACAgIAAxkBAAI', photos: 'AgACAgIAAxkBAAI' };
+const ID_PREFIX: Record<FileKind, string> = {
+  videos: 'BAACAgIAAxkBAAI',
+  documents: 'BQACAgIAAxkBAAI',
+  photos: 'AgACAgIAAxkBAAI',
+};
 const DEFAULT_EXT: Record<FileKind, string> = { videos: 'mp4', documents: 'bin', photos: 'jpg' };
 const MIME_EXT: Record<string, string> = {
   'video/mp4': 'mp4',
@@ -77,7 +81,11 @@ export class FileStore {
       uniqueSource = `${path}:${size}`;
     } else throw new Error('FakeFile needs bytes or path');
     const hash = createHash('sha1').update(`${kind}:${variant}:${uniqueSource}`).digest();
-    const idBody = Buffer.concat([Buffer.from([0, 0, 0, ++this.idSeq & 0xff, (this.idSeq >> 8) & 0xff]), randomBytes(30), hash.subarray(0, 8)]);
+    const idBody = Buffer.concat([
+      Buffer.from([0, 0, 0, ++this.idSeq & 0xff, (this.idSeq >> 8) & 0xff]),
+      randomBytes(30),
+      hash.subarray(0, 8),
+    ]);
     const result: StoredFile = {
       ...stored,
       kind,

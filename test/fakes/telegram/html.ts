@@ -6,7 +6,23 @@ import { badRequest } from './errors.ts';
 import type { ApiError } from './errors.ts';
 
 const TAGS = new Set([
-  'a', 'b', 'strong', 'i', 'em', 's', 'strike', 'del', 'u', 'ins', 'tg-spoiler', 'tg-emoji', 'tg-time', 'span', 'pre', 'code', 'blockquote',
+  'a',
+  'b',
+  'strong',
+  'i',
+  'em',
+  's',
+  'strike',
+  'del',
+  'u',
+  'ins',
+  'tg-spoiler',
+  'tg-emoji',
+  'tg-time',
+  'span',
+  'pre',
+  'code',
+  'blockquote',
 ]);
 
 export interface Formatted {
@@ -24,7 +40,8 @@ function fail(what: string): ApiError {
   return badRequest(`can't parse entities: ${what}`);
 }
 
-const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
+const isSpace = (c: string | undefined): boolean =>
+  c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
 
 /** Decodes an HTML entity at `i` (text[i] === '&'); undefined when it is none tdlib knows (then '&' is literal). */
 function decodeEntity(text: string, i: number): { ch: string; end: number } | undefined {
@@ -111,7 +128,8 @@ export function parseHtml(text: string): Formatted {
           const start = i;
           while (i < text.length && /[a-zA-Z0-9.-]/.test(text[i] ?? '')) i++;
           value = text.slice(start, i).toLowerCase();
-          if (i < text.length && !isSpace(text[i]) && text[i] !== '>') throw fail(`Unexpected end of name token at byte offset ${byteAt(start)}`);
+          if (i < text.length && !isSpace(text[i]) && text[i] !== '>')
+            throw fail(`Unexpected end of name token at byte offset ${byteAt(start)}`);
         }
         if (i >= text.length) throw fail(`Unclosed start tag at byte offset ${byteAt(begin)}`);
         attrs[name] = value;
@@ -144,7 +162,8 @@ export function parseHtml(text: string): Formatted {
         const language = codeLanguage.get(inner);
         entities.push(language ? { ...entity, language } : entity);
       } else if (entity) {
-        if (entity.type === 'code' && top.attrs.class?.startsWith('language-')) codeLanguage.set(entity, top.attrs.class.slice(9));
+        if (entity.type === 'code' && top.attrs.class?.startsWith('language-'))
+          codeLanguage.set(entity, top.attrs.class.slice(9));
         entities.push(entity);
       }
     }
@@ -179,13 +198,16 @@ function toEntity(open: Open, length: number, out: string): MessageEntity | unde
     case 'pre':
       return { type: 'pre', offset, length };
     case 'blockquote':
-      return 'expandable' in attrs ? { type: 'expandable_blockquote', offset, length } : { type: 'blockquote', offset, length };
+      return 'expandable' in attrs
+        ? { type: 'expandable_blockquote', offset, length }
+        : { type: 'blockquote', offset, length };
     case 'tg-emoji':
       return { type: 'custom_emoji', offset, length, custom_emoji_id: attrs['emoji-id'] ?? '' };
     case 'a': {
       const url = attrs.href || out.slice(offset);
       const user = /^tg:\/\/user\?id=(\d+)$/.exec(url);
-      if (user) return { type: 'text_mention', offset, length, user: { id: Number(user[1]), is_bot: false, first_name: '' } };
+      if (user)
+        return { type: 'text_mention', offset, length, user: { id: Number(user[1]), is_bot: false, first_name: '' } };
       return { type: 'text_link', offset, length, url };
     }
     default:

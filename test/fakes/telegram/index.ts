@@ -2,4 +2,14 @@
 // point grammY at it with `new Bot(token, { client: { apiRoot: fake.apiRoot } })`.
 export { startFakeBotApi, DEFAULT_TOKEN } from './fake.ts';
 export { CLOUD_DOWNLOAD_LIMIT } from './files.ts';
-export type { AlbumItem, Chat, FakeBotApi, FakeBotApiOptions, FakeFile, FakeUser, Fault, SentCall, UploadedFile } from './types.ts';
+export type {
+  AlbumItem,
+  Chat,
+  FakeBotApi,
+  FakeBotApiOptions,
+  FakeFile,
+  FakeUser,
+  Fault,
+  SentCall,
+  UploadedFile,
+} from './types.ts';

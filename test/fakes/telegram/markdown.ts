@@ -33,7 +33,8 @@ export function parseMarkdownV2(text: string): Formatted {
   let quoteStart: number | undefined;
   let i = 0;
   const closeQuote = (): void => {
-    if (quoteStart !== undefined && out.length > quoteStart) entities.push({ type: 'blockquote', offset: quoteStart, length: out.length - quoteStart });
+    if (quoteStart !== undefined && out.length > quoteStart)
+      entities.push({ type: 'blockquote', offset: quoteStart, length: out.length - quoteStart });
     quoteStart = undefined;
   };
   while (i < text.length) {
@@ -88,9 +89,15 @@ export function parseMarkdownV2(text: string): Formatted {
           break;
         } else out += text[i++];
       }
-      if (!closed) throw fail(`Can't find end of ${NAMES[pre ? 'pre' : 'code']} entity at byte offset ${byteAt(begin)}`);
+      if (!closed)
+        throw fail(`Can't find end of ${NAMES[pre ? 'pre' : 'code']} entity at byte offset ${byteAt(begin)}`);
       if (out.length > offset) {
-        if (pre) entities.push(language ? { type: 'pre', offset, length: out.length - offset, language } : { type: 'pre', offset, length: out.length - offset });
+        if (pre)
+          entities.push(
+            language
+              ? { type: 'pre', offset, length: out.length - offset, language }
+              : { type: 'pre', offset, length: out.length - offset },
+          );
         else entities.push({ type: 'code', offset, length: out.length - offset });
       }
       continue;
@@ -119,9 +126,15 @@ export function parseMarkdownV2(text: string): Formatted {
         i++;
       }
       const length = out.length - top.offset;
-      if (length > 0 && top.kind === 'text_link') entities.push({ type: 'text_link', offset: top.offset, length, url: url || out.slice(top.offset) });
+      if (length > 0 && top.kind === 'text_link')
+        entities.push({ type: 'text_link', offset: top.offset, length, url: url || out.slice(top.offset) });
       if (length > 0 && top.kind === 'custom_emoji') {
-        entities.push({ type: 'custom_emoji', offset: top.offset, length, custom_emoji_id: /id=(\d+)/.exec(url)?.[1] ?? '' });
+        entities.push({
+          type: 'custom_emoji',
+          offset: top.offset,
+          length,
+          custom_emoji_id: /id=(\d+)/.exec(url)?.[1] ?? '',
+        });
       }
       continue;
     }

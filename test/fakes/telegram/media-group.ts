@@ -14,9 +14,11 @@ export function sendMediaGroup(p: Params, ctx: Ctx, senders: Record<'photo' | 'v
   if (!Array.isArray(media) || media.length === 0) throw badRequest('expected an Array of InputMedia');
   if (media.length > 10) throw badRequest('too many messages to send as an album');
   const items = media.map((item: unknown): { type: 'photo' | 'video' | 'document'; item: Record<string, unknown> } => {
-    if (!isRecord(item) || typeof item.type !== 'string') throw badRequest("can't parse InputMedia: media type isn't specified");
+    if (!isRecord(item) || typeof item.type !== 'string')
+      throw badRequest("can't parse InputMedia: media type isn't specified");
     const type = item.type;
-    if (type !== 'photo' && type !== 'video' && type !== 'document') throw badRequest(`can't parse InputMedia: unsupported media type "${type}"`);
+    if (type !== 'photo' && type !== 'video' && type !== 'document')
+      throw badRequest(`can't parse InputMedia: unsupported media type "${type}"`);
     if (item.media === undefined) throw badRequest("can't parse InputMedia: media isn't specified");
     return { type, item };
   });
@@ -25,8 +27,10 @@ export function sendMediaGroup(p: Params, ctx: Ctx, senders: Record<'photo' | 'v
   const mediaGroupId = String(14_200_000_000_000_000n + BigInt(++groupSeq));
   return items.map(({ type, item }) => {
     const single: Params = { chat_id: p.chat_id, [type]: item.media };
-    for (const key of ['caption', 'parse_mode', 'caption_entities', 'duration', 'width', 'height']) if (item[key] !== undefined) single[key] = item[key];
-    for (const key of ['message_thread_id', 'reply_parameters', 'reply_to_message_id']) if (p[key] !== undefined) single[key] = p[key];
+    for (const key of ['caption', 'parse_mode', 'caption_entities', 'duration', 'width', 'height'])
+      if (item[key] !== undefined) single[key] = item[key];
+    for (const key of ['message_thread_id', 'reply_parameters', 'reply_to_message_id'])
+      if (p[key] !== undefined) single[key] = p[key];
     const message = senders[type](single, ctx);
     message.media_group_id = mediaGroupId;
     return message;

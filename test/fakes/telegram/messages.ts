@@ -44,12 +44,28 @@ function inlineKeyboard(p: Params): Message['reply_markup'] | undefined {
   if (!isRecord(markup)) throw badRequest("can't parse reply keyboard markup JSON object");
   if (!Array.isArray(markup.inline_keyboard)) return undefined;
   for (const row of markup.inline_keyboard) {
-    if (!Array.isArray(row)) throw badRequest('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays');
+    if (!Array.isArray(row))
+      throw badRequest('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays');
     for (const button of row) {
-      if (!isRecord(button) || typeof button.text !== 'string') throw badRequest("can't parse inline keyboard button: Text must be a String");
-      const actions = ['url', 'callback_data', 'web_app', 'login_url', 'switch_inline_query', 'switch_inline_query_current_chat', 'switch_inline_query_chosen_chat', 'copy_text', 'callback_game', 'pay'];
+      if (!isRecord(button) || typeof button.text !== 'string')
+        throw badRequest("can't parse inline keyboard button: Text must be a String");
+      const actions = [
+        'url',
+        'callback_data',
+        'web_app',
+        'login_url',
+        'switch_inline_query',
+        'switch_inline_query_current_chat',
+        'switch_inline_query_chosen_chat',
+        'copy_text',
+        'callback_game',
+        'pay',
+      ];
       if (!actions.some((a) => a in button)) throw badRequest('text buttons are unallowed in the inline keyboard');
-      if (typeof button.callback_data === 'string' && (button.callback_data === '' || Buffer.byteLength(button.callback_data) > 64)) {
+      if (
+        typeof button.callback_data === 'string' &&
+        (button.callback_data === '' || Buffer.byteLength(button.callback_data) > 64)
+      ) {
         throw badRequest('BUTTON_DATA_INVALID');
       }
     }
@@ -62,10 +78,12 @@ function base(p: Params, ctx: Ctx): Message {
   const chat = ctx.store.chat(chatId(p));
   const message: Message = { message_id: 0, from: ctx.bot, chat, date: now() };
   const reply = json(p, 'reply_parameters', 'reply parameters JSON object');
-  const replyTo = isRecord(reply) && typeof reply.message_id === 'number' ? reply.message_id : int(p, 'reply_to_message_id');
+  const replyTo =
+    isRecord(reply) && typeof reply.message_id === 'number' ? reply.message_id : int(p, 'reply_to_message_id');
   if (replyTo !== undefined) {
     const target = ctx.store.get(chat.id, replyTo);
-    const allow = (isRecord(reply) && reply.allow_sending_without_reply === true) || bool(p, 'allow_sending_without_reply');
+    const allow =
+      (isRecord(reply) && reply.allow_sending_without_reply === true) || bool(p, 'allow_sending_without_reply');
     if (target) message.reply_to_message = { ...target.message, reply_to_message: undefined };
     else if (!allow) throw badRequest('message to be replied not found');
   }
@@ -123,7 +141,8 @@ function inputFile(p: Params, field: string, kind: FileKind, ctx: Ctx): StoredFi
   const v = p[field];
   if (isUpload(v)) {
     checkUpload(v, ctx);
-    const mimeType = mimeFromName(v.fileName) ?? (v.mimeType && v.mimeType !== 'application/octet-stream' ? v.mimeType : undefined);
+    const mimeType =
+      mimeFromName(v.fileName) ?? (v.mimeType && v.mimeType !== 'application/octet-stream' ? v.mimeType : undefined);
     const stored = ctx.files.add(kind, { path: v.path, fileName: v.fileName, ...(mimeType ? { mimeType } : {}) });
     v.fileId = stored.fileId;
     return stored;
@@ -169,7 +188,9 @@ function sendPhoto(p: Params, ctx: Ctx): Message {
     v.fileId = sizes.at(-1)?.file_id;
   } else {
     const stored = inputFile(p, 'photo', 'photos', ctx);
-    sizes = [{ file_id: stored.fileId, file_unique_id: stored.uniqueId, width: 1280, height: 960, file_size: stored.size }];
+    sizes = [
+      { file_id: stored.fileId, file_unique_id: stored.uniqueId, width: 1280, height: 960, file_size: stored.size },
+    ];
   }
   message.photo = sizes;
   return store(ctx, message, setCaption(message, p));
@@ -187,7 +208,8 @@ function editTarget(p: Params, ctx: Ctx): { chatId: number; message: Message; vi
   return { chatId: id, message: found.message, visible: found.visible };
 }
 
-const NOT_MODIFIED = 'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
+const NOT_MODIFIED =
+  'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
 
 function editMessageText(p: Params, ctx: Ctx): Message | true {
   const raw = str(p, 'text');
@@ -200,7 +222,10 @@ function editMessageText(p: Params, ctx: Ctx): Message | true {
   const old = target.message;
   if (old.text === undefined) throw badRequest('there is no text in the message to edit');
   const markup = inlineKeyboard(p);
-  const same = old.text === f.text && JSON.stringify(old.entities ?? []) === JSON.stringify(f.entities) && JSON.stringify(old.reply_markup) === JSON.stringify(markup);
+  const same =
+    old.text === f.text &&
+    JSON.stringify(old.entities ?? []) === JSON.stringify(f.entities) &&
+    JSON.stringify(old.reply_markup) === JSON.stringify(markup);
   if (same) throw badRequest(NOT_MODIFIED);
   const edited: Message = { ...old, edit_date: now() };
   setText(edited, f);
@@ -222,7 +247,11 @@ function editMessageCaption(p: Params, ctx: Ctx): Message | true {
   const markup = inlineKeyboard(p);
   if (markup) edited.reply_markup = markup;
   else delete edited.reply_markup;
-  if (edited.caption === old.caption && JSON.stringify(edited.caption_entities) === JSON.stringify(old.caption_entities) && JSON.stringify(old.reply_markup) === JSON.stringify(markup)) {
+  if (
+    edited.caption === old.caption &&
+    JSON.stringify(edited.caption_entities) === JSON.stringify(old.caption_entities) &&
+    JSON.stringify(old.reply_markup) === JSON.stringify(markup)
+  ) {
     throw badRequest(NOT_MODIFIED);
   }
   ctx.store.put(edited, caption, true);

@@ -9,7 +9,10 @@ import type { Params } from './params.ts';
 
 function getUpdates(p: Params, ctx: Ctx, req: RequestInfo): Promise<unknown> {
   if (ctx.webhook) throw CONFLICT_WEBHOOK();
-  return ctx.updates.poll({ offset: int(p, 'offset'), limit: int(p, 'limit'), timeout: int(p, 'timeout') }, req.onAbort);
+  return ctx.updates.poll(
+    { offset: int(p, 'offset'), limit: int(p, 'limit'), timeout: int(p, 'timeout') },
+    req.onAbort,
+  );
 }
 
 function setWebhook(p: Params, ctx: Ctx): Answer {
@@ -20,9 +23,11 @@ function setWebhook(p: Params, ctx: Ctx): Answer {
     ctx.webhook = undefined;
     return new Answer(true, had ? 'Webhook was deleted' : 'Webhook is already deleted');
   }
-  if (!/^https?:\/\/[^/\s]+/i.test(url)) throw badRequest('bad webhook: Failed to resolve host: Name or service not known');
+  if (!/^https?:\/\/[^/\s]+/i.test(url))
+    throw badRequest('bad webhook: Failed to resolve host: Name or service not known');
   const secret = str(p, 'secret_token');
-  if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) throw badRequest('secret token contains unallowed characters');
+  if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret))
+    throw badRequest('secret token contains unallowed characters');
   const same = ctx.webhook?.url === url;
   ctx.webhook = { url, maxConnections: int(p, 'max_connections') ?? 40, allowedUpdates: json(p, 'allowed_updates') };
   if (secret !== undefined) ctx.webhook.secretToken = secret;
@@ -54,7 +59,15 @@ function scopeOf(p: Params): unknown {
   const scope = json(p, 'scope', 'BotCommandScope JSON object');
   if (scope === undefined) return undefined;
   if (!isRecord(scope) || typeof scope.type !== 'string') throw badRequest("can't parse BotCommandScope JSON object");
-  const types = ['default', 'all_private_chats', 'all_group_chats', 'all_chat_administrators', 'chat', 'chat_administrators', 'chat_member'];
+  const types = [
+    'default',
+    'all_private_chats',
+    'all_group_chats',
+    'all_chat_administrators',
+    'chat',
+    'chat_administrators',
+    'chat_member',
+  ];
   if (!types.includes(scope.type)) throw badRequest('unsupported bot command scope type specified');
   return scope;
 }
@@ -64,10 +77,12 @@ function setMyCommands(p: Params, ctx: Ctx): boolean {
   if (!Array.isArray(raw)) throw badRequest('Field "commands" must be of type Array');
   if (raw.length > 100) throw badRequest('too many commands');
   const commands: BotCommand[] = raw.map((c: unknown) => {
-    if (!isRecord(c) || typeof c.command !== 'string' || typeof c.description !== 'string') throw badRequest("can't parse BotCommand");
+    if (!isRecord(c) || typeof c.command !== 'string' || typeof c.description !== 'string')
+      throw badRequest("can't parse BotCommand");
     const command = c.command.replace(/^\//, '');
     if (!/^[a-z0-9_]{1,32}$/.test(command)) throw badRequest('BOT_COMMAND_INVALID');
-    if (c.description.length < 1 || c.description.length > 256) throw badRequest('command description is empty or too long');
+    if (c.description.length < 1 || c.description.length > 256)
+      throw badRequest('command description is empty or too long');
     return { command, description: c.description };
   });
   const key = scopeKey(scopeOf(p), str(p, 'language_code'));
@@ -88,7 +103,8 @@ function deleteMyCommands(p: Params, ctx: Ctx): boolean {
 function answerCallbackQuery(p: Params, ctx: Ctx): boolean {
   const id = str(p, 'callback_query_id');
   if (!id) throw badRequest('QUERY_ID_INVALID');
-  if (ctx.callbacks.get(id) !== false) throw badRequest('query is too old and response timeout expired or query ID is invalid');
+  if (ctx.callbacks.get(id) !== false)
+    throw badRequest('query is too old and response timeout expired or query ID is invalid');
   const text = str(p, 'text');
   if (text !== undefined && text.length > 200) throw badRequest('MESSAGE_TOO_LONG');
   ctx.callbacks.set(id, true);
@@ -99,13 +115,36 @@ function sendChatAction(p: Params, ctx: Ctx): boolean {
   ctx.store.chat(chatId(p));
   const action = str(p, 'action');
   if (!action) throw badRequest('action is empty');
-  const actions = ['typing', 'upload_photo', 'record_video', 'upload_video', 'record_voice', 'upload_voice', 'upload_document', 'choose_sticker', 'find_location', 'record_video_note', 'upload_video_note'];
+  const actions = [
+    'typing',
+    'upload_photo',
+    'record_video',
+    'upload_video',
+    'record_voice',
+    'upload_voice',
+    'upload_document',
+    'choose_sticker',
+    'find_location',
+    'record_video_note',
+    'upload_video_note',
+  ];
   if (!actions.includes(action)) throw badRequest('wrong parameter action in request');
   return true;
 }
 
 function getChat(p: Params, ctx: Ctx): unknown {
-  return { ...ctx.store.chat(chatId(p)), accent_color_id: 0, max_reaction_count: 11, accepted_gift_types: { unlimited_gifts: false, limited_gifts: false, unique_gifts: false, premium_subscription: false, gifts_from_channels: false } };
+  return {
+    ...ctx.store.chat(chatId(p)),
+    accent_color_id: 0,
+    max_reaction_count: 11,
+    accepted_gift_types: {
+      unlimited_gifts: false,
+      limited_gifts: false,
+      unique_gifts: false,
+      premium_subscription: false,
+      gifts_from_channels: false,
+    },
+  };
 }
 
 const CORE: Record<string, Handler> = {

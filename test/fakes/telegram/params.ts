@@ -96,7 +96,17 @@ export function chatId(p: Params): number {
 /** Turn JSON-text values of known object parameters into objects, so recorded calls look the same whatever the encoding. */
 export function normalize(p: Params): Params {
   const out: Params = { ...p };
-  for (const key of ['reply_markup', 'scope', 'commands', 'entities', 'caption_entities', 'allowed_updates', 'reply_parameters', 'link_preview_options', 'media']) {
+  for (const key of [
+    'reply_markup',
+    'scope',
+    'commands',
+    'entities',
+    'caption_entities',
+    'allowed_updates',
+    'reply_parameters',
+    'link_preview_options',
+    'media',
+  ]) {
     const v = out[key];
     if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
       try {

@@ -71,14 +71,22 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-const REASONS: Record<number, string> = { 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' };
+const REASONS: Record<number, string> = {
+  502: 'Bad Gateway',
+  503: 'Service Temporarily Unavailable',
+  504: 'Gateway Time-out',
+};
 
 /** nginx's own error page, as it answers when the Bot API server behind it is down or restarting. */
 function sendHtml(res: ServerResponse, status: number): void {
   if (res.destroyed || res.headersSent) return;
   const title = `${status} ${REASONS[status] ?? 'Error'}`;
   const page = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n`;
-  res.writeHead(status, { server: 'nginx/1.24.0', 'content-type': 'text/html', 'content-length': String(Buffer.byteLength(page)) });
+  res.writeHead(status, {
+    server: 'nginx/1.24.0',
+    'content-type': 'text/html',
+    'content-length': String(Buffer.byteLength(page)),
+  });
   res.end(page);
 }
 
@@ -102,9 +110,11 @@ async function readParams(req: IncomingMessage, url: URL, uploadDir: string): Pr
 
 /** Replaces `attach://<name>` strings, at any depth, with the uploaded part of that name. */
 function attach(value: unknown, files: Map<string, UploadedFile>): unknown {
-  if (typeof value === 'string' && value.startsWith('attach://')) return files.get(value.slice('attach://'.length)) ?? value;
+  if (typeof value === 'string' && value.startsWith('attach://'))
+    return files.get(value.slice('attach://'.length)) ?? value;
   if (Array.isArray(value)) return value.map((v) => attach(v, files));
-  if (isRecord(value) && value.kind !== 'upload') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, attach(v, files)]));
+  if (isRecord(value) && value.kind !== 'upload')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, attach(v, files)]));
   return value;
 }
 
@@ -165,24 +175,36 @@ export async function route(req: IncomingMessage, res: ServerResponse, deps: Rou
     // A slow server: the call is carried out, just late.
     await new Promise<void>((resolve) => deps.later(fault.stallMs, resolve));
   } else if (fault && 'html' in fault) {
-    if (recorded) deps.record({ method, params, at, error: { error_code: fault.status, description: 'proxy error page (HTML)' } });
+    if (recorded)
+      deps.record({ method, params, at, error: { error_code: fault.status, description: 'proxy error page (HTML)' } });
     sendHtml(res, fault.status);
     return;
   } else if (fault) {
-    fail(params, fault.status === 429 ? TOO_MANY(fault.retryAfter) : new ApiError(fault.status, fault.description ?? defaultDescription(fault.status)));
+    fail(
+      params,
+      fault.status === 429
+        ? TOO_MANY(fault.retryAfter)
+        : new ApiError(fault.status, fault.description ?? defaultDescription(fault.status)),
+    );
     return;
   }
 
   try {
     const out = await found.handler(params, deps.ctx, {
-      onAbort: (cancel) => res.on('close', () => {
-        if (!res.writableEnded) cancel();
-      }),
+      onAbort: (cancel) =>
+        res.on('close', () => {
+          if (!res.writableEnded) cancel();
+        }),
     });
     const result = out instanceof Answer ? out.result : out;
     if (recorded) deps.record({ method, params, at, result });
     send(res, 200, out instanceof Answer ? { ok: true, result, description: out.description } : { ok: true, result });
   } catch (err) {
-    fail(params, err instanceof ApiError ? err : new ApiError(500, `Internal Server Error: ${err instanceof Error ? err.message : String(err)}`));
+    fail(
+      params,
+      err instanceof ApiError
+        ? err
+        : new ApiError(500, `Internal Server Error: ${err instanceof Error ? err.message : String(err)}`),
+    );
   }
 }

@@ -100,7 +100,10 @@ export interface FakeBotApi {
   /** Updates queued and not yet confirmed by a getUpdates offset. */
   pendingUpdates(): Update[];
   /** Commands set with setMyCommands, per scope (JSON of the scope, plus `|lang` when a language_code was given). */
-  commands(scope?: Record<string, unknown>, languageCode?: string): Array<{ command: string; description: string }> | undefined;
+  commands(
+    scope?: Record<string, unknown>,
+    languageCode?: string,
+  ): Array<{ command: string; description: string }> | undefined;
   /** The bytes of a file the fake knows (injected or uploaded) by its file_id. */
   fileBytes(fileId: string): Buffer;
   close(): Promise<void>;

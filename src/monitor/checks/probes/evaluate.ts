@@ -17,7 +17,12 @@ export interface Verdict {
 
 export function verdict(v: Verdict): CheckResult {
   const { probe, snapshot: s } = v;
-  const fields = { probe: probe.name, stage: probe.stage, count: s.count === null ? '' : String(s.count), unit: s.unit };
+  const fields = {
+    probe: probe.name,
+    stage: probe.stage,
+    count: s.count === null ? '' : String(s.count),
+    unit: s.unit,
+  };
   const base = { rule: 'probe', severity: probe.severity, target: probe.name } as const;
   const label = probe.stage ? `probe ${probe.name} (${probe.stage})` : `probe ${probe.name}`;
   if (s.error !== null) {
@@ -26,7 +31,10 @@ export function verdict(v: Verdict): CheckResult {
   if (v.maxAgeMs !== null) {
     const age = v.now - (s.newestAt ?? s.since);
     if (age > v.maxAgeMs) {
-      const what = s.newestAt === null ? `nothing new since it was first measured ${formatDuration(age)} ago` : `nothing new for ${formatDuration(age)}`;
+      const what =
+        s.newestAt === null
+          ? `nothing new since it was first measured ${formatDuration(age)} ago`
+          : `nothing new for ${formatDuration(age)}`;
       const count = s.count === null ? '' : `; ${s.count} ${s.unit}`;
       return problem({
         ...base,
@@ -43,7 +51,14 @@ export function verdict(v: Verdict): CheckResult {
       ...base,
       errorType: 'probe_ratio',
       message: `${label}: ${r.growth} ${s.unit} in the last ${formatDuration(r.windowMs)} against ${r.ofGrowth} of ${r.of} (${Math.floor(share * 100)}%), under min_ratio ${Math.round(probe.min_ratio * 100)}%`,
-      fields: { ...fields, ratio: share.toFixed(3), of: r.of, growth: String(r.growth), of_growth: String(r.ofGrowth), window: formatDuration(r.windowMs) },
+      fields: {
+        ...fields,
+        ratio: share.toFixed(3),
+        of: r.of,
+        growth: String(r.growth),
+        of_growth: String(r.ofGrowth),
+        window: formatDuration(r.windowMs),
+      },
     });
   }
   return healthy('probe', probe.name);

@@ -34,7 +34,13 @@ export class LineCounter {
     if (known && known.ino === f.ino && known.size === f.size && known.mtimeMs === f.mtimeMs) return known;
     const grew = known !== undefined && known.ino === f.ino && f.size > known.size;
     const from = grew ? known.size : 0;
-    const c: Counted = { ino: f.ino, size: from, mtimeMs: f.mtimeMs, newlines: grew ? known.newlines : 0, endsWithNewline: grew ? known.endsWithNewline : false };
+    const c: Counted = {
+      ino: f.ino,
+      size: from,
+      mtimeMs: f.mtimeMs,
+      newlines: grew ? known.newlines : 0,
+      endsWithNewline: grew ? known.endsWithNewline : false,
+    };
     const handle = await open(f.path, 'r');
     try {
       const buf = Buffer.allocUnsafe(CHUNK);

@@ -95,7 +95,9 @@ export class Probes {
   }
 
   /** Measures each probe once, without judging or recording it (doctor): the error of each, or null. */
-  async tryEach(): Promise<Array<{ probe: ProbeConfig; error: string | null; count: number | null; newestAt: number | null }>> {
+  async tryEach(): Promise<
+    Array<{ probe: ProbeConfig; error: string | null; count: number | null; newestAt: number | null }>
+  > {
     return Promise.all(
       this.#entries.map(async (e) => {
         try {
@@ -115,10 +117,14 @@ export class Probes {
   #entry(p: ProbeConfig, o: ProbesOptions, byName: Map<string, ProbeConfig>, sampled: boolean): Entry {
     const of = p.min_ratio_of ? byName.get(p.min_ratio_of) : undefined;
     if (p.min_ratio_of && (!of || p.min_ratio_of === p.name)) {
-      throw new Error(`probe ${p.name}: min_ratio_of names "${p.min_ratio_of}", which is not another probe; use the name of the probe it is compared with`);
+      throw new Error(
+        `probe ${p.name}: min_ratio_of names "${p.min_ratio_of}", which is not another probe; use the name of the probe it is compared with`,
+      );
     }
     if (of && (unitOf(p) === 'time' || unitOf(of) === 'time')) {
-      throw new Error(`probe ${p.name}: min_ratio_of compares counts, and ${unitOf(p) === 'time' ? p.name : of.name} measures a time; use max_age on it instead`);
+      throw new Error(
+        `probe ${p.name}: min_ratio_of compares counts, and ${unitOf(p) === 'time' ? p.name : of.name} measures a time; use max_age on it instead`,
+      );
     }
     if (of && unitOf(p) !== unitOf(of)) {
       throw new Error(
@@ -126,7 +132,17 @@ export class Probes {
       );
     }
     const unit = unitOf(p);
-    const snapshot: ProbeSnapshot = { name: p.name, stage: p.stage, kind: p.kind, unit, count: null, newestAt: null, error: null, checkedAt: 0, since: 0 };
+    const snapshot: ProbeSnapshot = {
+      name: p.name,
+      stage: p.stage,
+      kind: p.kind,
+      unit,
+      count: null,
+      newestAt: null,
+      error: null,
+      checkedAt: 0,
+      since: 0,
+    };
     const entry: Entry = {
       probe: p,
       maxAgeMs: p.max_age ?? null,
@@ -140,7 +156,10 @@ export class Probes {
     };
     if (p.kind === 'sql_count' || p.kind === 'sql_value') {
       const url = o.env[p.database_url_env];
-      if (!url) throw new Error(`probe ${p.name}: the environment variable ${p.database_url_env} (database_url_env) is not set; set it to the database URL (postgres://, mysql:// or sqlite:/path)`);
+      if (!url)
+        throw new Error(
+          `probe ${p.name}: the environment variable ${p.database_url_env} (database_url_env) is not set; set it to the database URL (postgres://, mysql:// or sqlite:/path)`,
+        );
       checkSelect(p.name, p.sql);
       dialectOf(p.name, url);
       const timeoutMs = p.timeout;
@@ -148,12 +167,16 @@ export class Probes {
         entry.sql ??= await openSqlSource({ probe: p.name, sql: p.sql, url, timeoutMs });
         return entry.sql.value();
       };
-      if (p.kind === 'sql_value' && p.value === 'timestamp') entry.measure = async () => ({ count: null, newestAt: toTime(p.name, await value()) });
+      if (p.kind === 'sql_value' && p.value === 'timestamp')
+        entry.measure = async () => ({ count: null, newestAt: toTime(p.name, await value()) });
       else if (p.kind === 'sql_value') entry.measure = async () => ({ count: toNumber(p.name, await value()) });
       else {
         entry.measure = async () => {
           const count = toNumber(p.name, await value());
-          if (count === null) throw new Error(`probe ${p.name}: the query returned NULL; a sql_count query returns a number, e.g. select count(*) from items`);
+          if (count === null)
+            throw new Error(
+              `probe ${p.name}: the query returned NULL; a sql_count query returns a number, e.g. select count(*) from items`,
+            );
           return { count };
         };
       }
@@ -179,7 +202,13 @@ export class Probes {
       const r = known.get(e.probe.name);
       if (r && r.configKey === e.configKey) {
         e.lastCount = r.count;
-        Object.assign(e.snapshot, { count: r.count, newestAt: r.newestAt, since: r.since, checkedAt: r.checkedAt, error: r.error });
+        Object.assign(e.snapshot, {
+          count: r.count,
+          newestAt: r.newestAt,
+          since: r.since,
+          checkedAt: r.checkedAt,
+          error: r.error,
+        });
       } else {
         await state.clearSamples(e.probe.name);
       }
@@ -199,7 +228,17 @@ export class Probes {
     await Promise.all(this.#entries.map((e) => this.#measure(e, now)));
     for (const e of this.#entries) {
       const s = e.snapshot;
-      await state.save({ name: s.name, configKey: e.configKey, unit: s.unit, stage: s.stage, count: s.count, newestAt: s.newestAt, since: s.since, checkedAt: s.checkedAt, error: s.error });
+      await state.save({
+        name: s.name,
+        configKey: e.configKey,
+        unit: s.unit,
+        stage: s.stage,
+        count: s.count,
+        newestAt: s.newestAt,
+        since: s.since,
+        checkedAt: s.checkedAt,
+        error: s.error,
+      });
       if (e.sampled && s.error === null && s.count !== null) await state.addSample(s.name, now, s.count);
     }
     const longest = Math.max(0, ...this.#entries.filter((e) => e.sampled).map((e) => e.windowMs));
@@ -208,13 +247,26 @@ export class Probes {
     const results: CheckResult[] = [];
     for (const e of this.#entries) {
       const of = e.probe.min_ratio_of ? byName.get(e.probe.min_ratio_of) : undefined;
-      results.push(verdict({ probe: e.probe, maxAgeMs: e.maxAgeMs, snapshot: e.snapshot, ratio: of ? await this.#ratio(state, e, of, now) : null, now }));
+      results.push(
+        verdict({
+          probe: e.probe,
+          maxAgeMs: e.maxAgeMs,
+          snapshot: e.snapshot,
+          ratio: of ? await this.#ratio(state, e, of, now) : null,
+          now,
+        }),
+      );
     }
     return results;
   }
 
   /** What each side grew by within the window; null while either history is shorter than the window. */
-  async #ratio(state: ProbeState, e: Entry, of: Entry, now: number): Promise<{ windowMs: number; growth: number; ofGrowth: number; of: string } | null> {
+  async #ratio(
+    state: ProbeState,
+    e: Entry,
+    of: Entry,
+    now: number,
+  ): Promise<{ windowMs: number; growth: number; ofGrowth: number; of: string } | null> {
     if (e.snapshot.error !== null || of.snapshot.error !== null) return null;
     const from = now - e.windowMs;
     const growth = growthSince(await state.samples(e.probe.name, from), from);
@@ -229,7 +281,12 @@ export class Probes {
       const m = await e.measure();
       if (m.newestAt !== undefined) s.newestAt = m.newestAt;
       // Only a change from a value measured before is news: the first measurement ever is a baseline.
-      else if (e.lastCount !== null && m.count !== null && (e.probe.kind === 'sql_value' ? m.count !== e.lastCount : m.count > e.lastCount)) s.newestAt = now;
+      else if (
+        e.lastCount !== null &&
+        m.count !== null &&
+        (e.probe.kind === 'sql_value' ? m.count !== e.lastCount : m.count > e.lastCount)
+      )
+        s.newestAt = now;
       if (m.count !== null) e.lastCount = m.count;
       if (s.error !== null) this.#log.info({ probe: s.name }, 'probe measures again');
       s.count = m.count;

@@ -40,7 +40,12 @@ export class MysqlSource implements SqlSource {
       const mysql = await import('mysql2/promise');
       // multipleStatements stays off (its default): a second statement is refused by the driver.
       // DATETIME has no zone: read as UTC, as the probes read every zoneless time.
-      const conn = await mysql.createConnection({ uri: url, connectTimeout: 10_000, multipleStatements: false, timezone: 'Z' });
+      const conn = await mysql.createConnection({
+        uri: url,
+        connectTimeout: 10_000,
+        multipleStatements: false,
+        timezone: 'Z',
+      });
       conn.on('error', () => {}); // a connection lost while idle: the next run reconnects
       // MySQL stops a SELECT after this many ms; MariaDB has no such variable (the client timeout still holds).
       await conn.query(`SET SESSION max_execution_time = ${Math.round(timeoutMs)}`).catch(() => {});

@@ -25,7 +25,11 @@ export class PostgresSource implements SqlSource {
     try {
       await client.query('BEGIN READ ONLY');
       await client.query(`SET LOCAL statement_timeout = ${this.#o.timeoutMs}`);
-      const query: QueryArrayConfig & { queryMode: 'extended' } = { text: this.#o.sql, rowMode: 'array', queryMode: 'extended' };
+      const query: QueryArrayConfig & { queryMode: 'extended' } = {
+        text: this.#o.sql,
+        rowMode: 'array',
+        queryMode: 'extended',
+      };
       const res = await client.query(query);
       await client.query('ROLLBACK');
       return oneValue(probe, res.rows);
@@ -46,7 +50,13 @@ export class PostgresSource implements SqlSource {
   #openPool(): Promise<Pool> {
     // pg is loaded only when a probe on PostgreSQL runs: an idle service without probes does not pay for it.
     this.#pool ??= import('pg').then(({ default: pg }) => {
-      const pool = new pg.Pool({ connectionString: this.#o.url, max: 1, idleTimeoutMillis: 60_000, connectionTimeoutMillis: 10_000, allowExitOnIdle: true });
+      const pool = new pg.Pool({
+        connectionString: this.#o.url,
+        max: 1,
+        idleTimeoutMillis: 60_000,
+        connectionTimeoutMillis: 10_000,
+        allowExitOnIdle: true,
+      });
       pool.on('error', () => {}); // an idle connection lost with its server: the next query reconnects
       return pool;
     });

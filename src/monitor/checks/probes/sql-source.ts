@@ -23,7 +23,9 @@ export function dialectOf(probe: string, url: string): SqlDialect {
   if (/^postgres(ql)?:\/\//i.test(url)) return 'postgres';
   if (/^mysql:\/\//i.test(url)) return 'mysql';
   if (/^(sqlite|file):/i.test(url)) return 'sqlite';
-  throw new Error(`probe ${probe}: its database URL is neither postgres://…, mysql://… nor sqlite:/path/to/file.db; set the variable to one of those`);
+  throw new Error(
+    `probe ${probe}: its database URL is neither postgres://…, mysql://… nor sqlite:/path/to/file.db; set the variable to one of those`,
+  );
 }
 
 /** Checks the statement (one SELECT) and the URL's kind before any connection; throws what to fix. */

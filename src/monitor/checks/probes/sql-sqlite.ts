@@ -44,7 +44,10 @@ export class SqliteSource implements SqlSource {
   async value(): Promise<unknown> {
     const { probe, url, timeoutMs } = this.#o;
     const answer = await new Promise<Answer>((resolve, reject) => {
-      const worker = new Worker(`(function () {${WORKER}})()`, { eval: true, workerData: { path: this.#path, sql: this.#o.sql } });
+      const worker = new Worker(`(function () {${WORKER}})()`, {
+        eval: true,
+        workerData: { path: this.#path, sql: this.#o.sql },
+      });
       const timer = setTimeout(() => {
         void worker.terminate();
         reject(new Error(`canceling statement due to statement timeout (${timeoutMs} ms)`));
@@ -64,7 +67,8 @@ export class SqliteSource implements SqlSource {
     }).catch((err: unknown) => {
       throw probeError(probe, url, 'query', err);
     });
-    if (answer.error !== undefined) throw probeError(probe, url, answer.connect ? 'connect' : 'query', new Error(answer.error));
+    if (answer.error !== undefined)
+      throw probeError(probe, url, answer.connect ? 'connect' : 'query', new Error(answer.error));
     return oneValue(probe, answer.rows ?? []);
   }
 

@@ -108,7 +108,11 @@ export class ProbeState {
       error: p.error,
     };
     const { name: _name, ...update } = values;
-    await this.#db.insertInto('monitor_probes').values(values).onConflict((oc) => oc.column('name').doUpdateSet(update)).execute();
+    await this.#db
+      .insertInto('monitor_probes')
+      .values(values)
+      .onConflict((oc) => oc.column('name').doUpdateSet(update))
+      .execute();
   }
 
   /** Probes no longer configured leave /status. */
@@ -131,8 +135,21 @@ export class ProbeState {
 
   /** Samples since `from`, oldest first, plus the last one before it (the window's baseline). */
   async samples(probe: string, from: number): Promise<Sample[]> {
-    const base = await this.#db.selectFrom('monitor_probe_samples').select(['at', 'count']).where('probe', '=', probe).where('at', '<=', from).orderBy('at', 'desc').limit(1).execute();
-    const rest = await this.#db.selectFrom('monitor_probe_samples').select(['at', 'count']).where('probe', '=', probe).where('at', '>', from).orderBy('at').execute();
+    const base = await this.#db
+      .selectFrom('monitor_probe_samples')
+      .select(['at', 'count'])
+      .where('probe', '=', probe)
+      .where('at', '<=', from)
+      .orderBy('at', 'desc')
+      .limit(1)
+      .execute();
+    const rest = await this.#db
+      .selectFrom('monitor_probe_samples')
+      .select(['at', 'count'])
+      .where('probe', '=', probe)
+      .where('at', '>', from)
+      .orderBy('at')
+      .execute();
     return [...base, ...rest].map((r) => ({ at: Number(r.at), count: Number(r.count) }));
   }
 
@@ -153,6 +170,7 @@ export function growthSince(samples: readonly Sample[], from: number): number | 
   const first = samples[0];
   if (!first || first.at > from) return null;
   let growth = 0;
-  for (let i = 1; i < samples.length; i++) growth += Math.max(0, (samples[i]?.count ?? 0) - (samples[i - 1]?.count ?? 0));
+  for (let i = 1; i < samples.length; i++)
+    growth += Math.max(0, (samples[i]?.count ?? 0) - (samples[i - 1]?.count ?? 0));
   return growth;
 }

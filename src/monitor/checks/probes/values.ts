@@ -4,8 +4,18 @@
 /** The number, null for SQL NULL; throws when the value is not a number. */
 export function toNumber(probe: string, value: unknown): number | null {
   if (value === null || value === undefined) return null;
-  const n = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isFinite(n)) throw new Error(`probe ${probe}: the query must return a number, got ${describe(value)}; write e.g. select count(*) from items`);
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'bigint'
+        ? Number(value)
+        : typeof value === 'string' && value.trim() !== ''
+          ? Number(value)
+          : NaN;
+  if (!Number.isFinite(n))
+    throw new Error(
+      `probe ${probe}: the query must return a number, got ${describe(value)}; write e.g. select count(*) from items`,
+    );
   return n;
 }
 
@@ -16,7 +26,11 @@ export function toNumber(probe: string, value: unknown): number | null {
 export function toTime(probe: string, value: unknown): number | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return checked(probe, value.getTime(), value);
-  if (typeof value === 'number' || typeof value === 'bigint' || (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value))) {
+  if (
+    typeof value === 'number' ||
+    typeof value === 'bigint' ||
+    (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value))
+  ) {
     const n = Number(value);
     return checked(probe, n < 1e11 ? n * 1000 : n, value);
   }
@@ -30,7 +44,9 @@ export function toTime(probe: string, value: unknown): number | null {
 
 function checked(probe: string, ms: number, value: unknown): number {
   if (!Number.isFinite(ms)) {
-    throw new Error(`probe ${probe}: the query must return a time (a timestamp, an ISO text or epoch seconds), got ${describe(value)}; write e.g. select max(loaded_at) from items`);
+    throw new Error(
+      `probe ${probe}: the query must return a time (a timestamp, an ISO text or epoch seconds), got ${describe(value)}; write e.g. select max(loaded_at) from items`,
+    );
   }
   return Math.floor(ms);
 }

@@ -50,14 +50,20 @@ export async function copyLocalFile(options: CopyLocalOptions): Promise<CopiedFi
   try {
     const st = await stat(from);
     if (!st.isFile()) {
-      throw new StoreFileError('missing', `the Bot API server's file at ${from} is not a regular file: check telegram.local_path_remap`);
+      throw new StoreFileError(
+        'missing',
+        `the Bot API server's file at ${from} is not a regular file: check telegram.local_path_remap`,
+      );
     }
     size = st.size;
   } catch (err) {
     if (err instanceof StoreFileError) throw err;
     const code = systemCodeOf(err);
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new StoreFileError('missing', `the Bot API server's file is missing at ${from}: check telegram.local_path_remap`);
+      throw new StoreFileError(
+        'missing',
+        `the Bot API server's file is missing at ${from}: check telegram.local_path_remap`,
+      );
     }
     throw ioError(`reading the Bot API server's file at ${from}`, err);
   }
@@ -69,7 +75,10 @@ export async function copyLocalFile(options: CopyLocalOptions): Promise<CopiedFi
     input = await open(from, 'r');
   } catch (err) {
     if (systemCodeOf(err) === 'ENOENT') {
-      throw new StoreFileError('missing', `the Bot API server's file is missing at ${from}: check telegram.local_path_remap`);
+      throw new StoreFileError(
+        'missing',
+        `the Bot API server's file is missing at ${from}: check telegram.local_path_remap`,
+      );
     }
     throw ioError(`opening the Bot API server's file at ${from}`, err);
   }
@@ -79,7 +88,14 @@ export async function copyLocalFile(options: CopyLocalOptions): Promise<CopiedFi
     if (signal.aborted) throw abortedError(signal, 'the copy');
     const part = await openPart(toDir, name, options.partDir);
     try {
-      const { sha256, bytes } = await copyAndHash(input, part, { size, maxBytes, signal, onProgress, from, limitName: options.limitName });
+      const { sha256, bytes } = await copyAndHash(input, part, {
+        size,
+        maxBytes,
+        signal,
+        onProgress,
+        from,
+        limitName: options.limitName,
+      });
       await commitPart(part);
       stored = { path: part.finalPath, sha256, size: bytes };
     } catch (err) {
@@ -116,9 +132,15 @@ interface PumpOptions {
 }
 
 /** Lets the kernel copy `from` onto the .part while this thread hashes `input`; waits for both before it returns. */
-async function copyAndHash(input: FileHandle, part: PartFile, o: PumpOptions): Promise<{ sha256: string; bytes: number }> {
+async function copyAndHash(
+  input: FileHandle,
+  part: PartFile,
+  o: PumpOptions,
+): Promise<{ sha256: string; bytes: number }> {
   // copyFile opens the .part by name and truncates it: the same inode part.fh holds, which commitPart fsyncs.
-  const copying = copyFile(o.from, part.partPath).catch((err: unknown) => Promise.reject(ioError(`copying to ${part.partPath}`, err)));
+  const copying = copyFile(o.from, part.partPath).catch((err: unknown) =>
+    Promise.reject(ioError(`copying to ${part.partPath}`, err)),
+  );
   copying.catch(() => {}); // observed below, whatever happens first
   const hash = createHash('sha256');
   const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];

@@ -54,16 +54,29 @@ export async function downloadFile(options: DownloadOptions): Promise<StoredFile
   const stopped = (bytes: number | null): StoreFileError => {
     if (signal.aborted) return abortedError(signal, WHAT);
     if (timeout.aborted) {
-      return new StoreFileError('http', `${WHAT} did not finish within ${Math.round(timeoutMs / 1000)} s${bytes === null ? '' : ` (${bytes} bytes received)`}: it will be tried again`);
+      return new StoreFileError(
+        'http',
+        `${WHAT} did not finish within ${Math.round(timeoutMs / 1000)} s${bytes === null ? '' : ` (${bytes} bytes received)`}: it will be tried again`,
+      );
     }
     return bytes === null
-      ? new StoreFileError('http', `${WHAT} could not reach the Bot API server: check the network and telegram.api_root`)
-      : new StoreFileError('truncated', `${WHAT} broke off after ${bytes}${total === null ? '' : ` of ${total}`} bytes: it will be tried again`);
+      ? new StoreFileError(
+          'http',
+          `${WHAT} could not reach the Bot API server: check the network and telegram.api_root`,
+        )
+      : new StoreFileError(
+          'truncated',
+          `${WHAT} broke off after ${bytes}${total === null ? '' : ` of ${total}`} bytes: it will be tried again`,
+        );
   };
 
   let response: Response;
   try {
-    response = await fetch(options.url, { signal: both, headers: { 'accept-encoding': 'identity' }, redirect: 'follow' });
+    response = await fetch(options.url, {
+      signal: both,
+      headers: { 'accept-encoding': 'identity' },
+      redirect: 'follow',
+    });
   } catch {
     throw stopped(null);
   }
@@ -72,7 +85,9 @@ export async function downloadFile(options: DownloadOptions): Promise<StoredFile
 
   if (response.status !== 200) {
     await cancel();
-    throw new StoreFileError('http', `${WHAT} answered ${response.status}${statusHint(response.status)}`, { status: response.status });
+    throw new StoreFileError('http', `${WHAT} answered ${response.status}${statusHint(response.status)}`, {
+      status: response.status,
+    });
   }
   const lengthHeader = response.headers.get('content-length');
   const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
@@ -91,7 +106,8 @@ export async function downloadFile(options: DownloadOptions): Promise<StoredFile
     }
     total = contentLength;
   }
-  if (!body) throw new StoreFileError('http', `${WHAT} answered 200 without a body: it will be tried again`, { status: 200 });
+  if (!body)
+    throw new StoreFileError('http', `${WHAT} answered 200 without a body: it will be tried again`, { status: 200 });
 
   try {
     await ensureRoom(toDir, total ?? 0, options.criticalFreeBytes);
@@ -144,7 +160,10 @@ export async function downloadFile(options: DownloadOptions): Promise<StoredFile
       bytes += data.length;
       if (bytes > maxBytes) throw tooBig(bytes, 'the download is at least');
       if (total !== null && bytes > total) {
-        throw new StoreFileError('truncated', `${WHAT} sent more than the ${total} bytes it announced: it will be tried again`);
+        throw new StoreFileError(
+          'truncated',
+          `${WHAT} sent more than the ${total} bytes it announced: it will be tried again`,
+        );
       }
       hash.update(data);
       pending.push(data);

@@ -33,14 +33,17 @@ export function remapPath(serverPath: string, remap: PathRemap): string {
       result = `${to}${rest}` || '/';
     }
   }
-  if (result.includes('\0')) throw new Error('the Bot API server gave a file path with a NUL character; refusing to read it');
+  if (result.includes('\0'))
+    throw new Error('the Bot API server gave a file path with a NUL character; refusing to read it');
   if (!posix.isAbsolute(result)) {
     throw new Error(
       `the Bot API server's file path maps to "${result}", which is not an absolute path: set telegram.local_path_remap.to to an absolute folder`,
     );
   }
   if (result.split('/').includes('..')) {
-    throw new Error(`the Bot API server's file path maps to "${result}", which climbs out of its folder with "..": refusing to read it`);
+    throw new Error(
+      `the Bot API server's file path maps to "${result}", which climbs out of its folder with "..": refusing to read it`,
+    );
   }
   return posix.normalize(result);
 }

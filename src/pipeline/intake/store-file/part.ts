@@ -60,7 +60,8 @@ export async function openPart(toDir: string, name: string, partDir?: string): P
     throw ioError(`creating the folder ${partDir ?? toDir}`, err);
   }
   // The pid names the owner: at start, parts of processes that are gone are orphans.
-  const partPath = partDir && (await sameDevice(partDir, toDir)) ? join(partDir, `${process.pid}-${name}.part`) : `${finalPath}.part`;
+  const partPath =
+    partDir && (await sameDevice(partDir, toDir)) ? join(partDir, `${process.pid}-${name}.part`) : `${finalPath}.part`;
   try {
     return { fh: await open(partPath, 'w', 0o644), partPath, finalPath };
   } catch (err) {
@@ -113,13 +114,13 @@ export async function cleanOrphanParts(partDir: string): Promise<string[]> {
   const removed: string[] = [];
   for (const name of names) {
     const pid = Number(/^(\d+)-/.exec(name)?.[1] ?? 0);
-    if (!name.endsWith('.part') || (pid > 0 && pid !== process.pid && processAlive(pid)) || pid === process.pid) continue;
+    if (!name.endsWith('.part') || (pid > 0 && pid !== process.pid && processAlive(pid)) || pid === process.pid)
+      continue;
     await rm(join(partDir, name), { force: true }).catch(() => {});
     removed.push(name);
   }
   return removed;
 }
-
 
 async function syncDir(path: string): Promise<void> {
   // The rename is durable only once the folder is flushed. Some file systems refuse fsync on folders: not fatal.

@@ -2,7 +2,10 @@
 // c_FormaPago. Values written as words on a PDF or by a model are mapped to their codes where the meaning is plain.
 
 /** c_MetodoPago: one payment, or instalments/deferred. */
-export const PAYMENT_METHODS: Readonly<Record<string, string>> = { PUE: 'pago en una sola exhibición', PPD: 'pago en parcialidades o diferido' };
+export const PAYMENT_METHODS: Readonly<Record<string, string>> = {
+  PUE: 'pago en una sola exhibición',
+  PPD: 'pago en parcialidades o diferido',
+};
 
 /** c_FormaPago. */
 export const PAYMENT_FORMS: Readonly<Record<string, string>> = {
@@ -44,7 +47,7 @@ const METHOD_WORDS: Readonly<Record<string, string>> = {
   'una sola exhibicion': 'PUE',
   [fold(PAYMENT_METHODS.PPD ?? '')]: 'PPD',
   'pago en parcialidades': 'PPD',
-  'parcialidades': 'PPD',
+  parcialidades: 'PPD',
 };
 
 const FORM_WORDS: Readonly<Record<string, string>> = {

@@ -71,19 +71,32 @@ export function cfdiProblems(d: CfdiDocument): MessageRef[] {
     const concepts = cents(sumDecimals(d.items.map((i) => i.amount)));
     const subtotal = cents(d.subtotal);
     if (concepts !== subtotal) {
-      problems.push({ key: 'cfdi-concepts-subtotal', vars: { concepts: money(concepts), subtotal: money(subtotal), off: off(concepts, subtotal) } });
+      problems.push({
+        key: 'cfdi-concepts-subtotal',
+        vars: { concepts: money(concepts), subtotal: money(subtotal), off: off(concepts, subtotal) },
+      });
     }
     if (modern) {
       const conceptDiscounts = cents(sumDecimals(d.items.map((i) => i.discount ?? '0')));
       const discount = cents(d.discount ?? '0');
       if (conceptDiscounts !== discount) {
-        problems.push({ key: 'cfdi-concepts-discount', vars: { concepts: money(conceptDiscounts), discount: money(discount), off: off(conceptDiscounts, discount) } });
+        problems.push({
+          key: 'cfdi-concepts-discount',
+          vars: { concepts: money(conceptDiscounts), discount: money(discount), off: off(conceptDiscounts, discount) },
+        });
       }
     }
   }
 
   const local = d.localTaxes;
-  const parts = [d.subtotal, `-${d.discount ?? '0'}`, d.taxes.transferred.total, `-${d.taxes.withheld.total}`, local?.transferred ?? '0', `-${local?.withheld ?? '0'}`];
+  const parts = [
+    d.subtotal,
+    `-${d.discount ?? '0'}`,
+    d.taxes.transferred.total,
+    `-${d.taxes.withheld.total}`,
+    local?.transferred ?? '0',
+    `-${local?.withheld ?? '0'}`,
+  ];
   const expected = cents(sumDecimals(parts.map((p) => p.replace(/^--/, ''))));
   const total = cents(d.total);
   if (expected !== total) {
@@ -98,7 +111,10 @@ export function cfdiProblems(d: CfdiDocument): MessageRef[] {
     };
     problems.push(
       local
-        ? { key: 'cfdi-sum-mismatch-local', vars: { ...vars, local: money(cents(local.transferred)), local_withheld: money(cents(local.withheld)) } }
+        ? {
+            key: 'cfdi-sum-mismatch-local',
+            vars: { ...vars, local: money(cents(local.transferred)), local_withheld: money(cents(local.withheld)) },
+          }
         : { key: 'cfdi-sum-mismatch', vars },
     );
   }

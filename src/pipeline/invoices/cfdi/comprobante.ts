@@ -42,7 +42,17 @@ function documentType(f: Fields, legacy: boolean, complements: readonly string[]
   );
 }
 
-const PESO_SPELLINGS = new Set(['MXN', 'MN', 'MXP', 'PESO', 'PESOS', 'PESOMEXICANO', 'PESOSMEXICANOS', 'NACIONAL', 'MONEDANACIONAL']);
+const PESO_SPELLINGS = new Set([
+  'MXN',
+  'MN',
+  'MXP',
+  'PESO',
+  'PESOS',
+  'PESOMEXICANO',
+  'PESOSMEXICANOS',
+  'NACIONAL',
+  'MONEDANACIONAL',
+]);
 
 /** 3.3+ uses ISO 4217 codes; 3.2 often wrote free text ("Pesos", "M.N."), mapped to MXN when it clearly is. */
 function currency(f: Fields, legacy: boolean, warnings: string[]): string {
@@ -58,7 +68,9 @@ function currency(f: Fields, legacy: boolean, warnings: string[]): string {
 
 function item(element: XmlElement, legacy: boolean): CfdiItem {
   const f = new Fields(element, 'Concepto');
-  const taxes = legacy ? { transferred: [], withheld: [] } : taxLines(child(element, 'Impuestos'), 'Concepto/Impuestos', false);
+  const taxes = legacy
+    ? { transferred: [], withheld: [] }
+    : taxLines(child(element, 'Impuestos'), 'Concepto/Impuestos', false);
   return {
     productCode: f.optional('ClaveProdServ'),
     identification: f.optional('NoIdentificacion', 'noIdentificacion'),
@@ -87,7 +99,11 @@ export function readComprobante(root: XmlElement, version: CfdiVersion): CfdiDoc
   const receptor = child(root, 'Receptor');
   if (emisor === undefined || receptor === undefined) {
     const field = emisor === undefined ? 'Comprobante/Emisor' : 'Comprobante/Receptor';
-    throw new CfdiError('missing_field', `${field} is missing; every CFDI names its issuer and receiver. Check the file.`, field);
+    throw new CfdiError(
+      'missing_field',
+      `${field} is missing; every CFDI names its issuer and receiver. Check the file.`,
+      field,
+    );
   }
   const issuer = new Fields(emisor, 'Emisor');
   const receiver = new Fields(receptor, 'Receptor');

@@ -43,7 +43,8 @@ export function toScaled(text: string): { units: bigint; scale: number } {
 export function fromScaled(units: bigint, scale: number): string {
   const negative = units < 0n;
   const digits = (negative ? -units : units).toString().padStart(scale + 1, '0');
-  const text = scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
+  const text =
+    scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
   return (negative ? '-' : '') + text;
 }
 
@@ -84,7 +85,11 @@ export function toMinorUnits(text: string, minorDigits = 2): bigint {
 export function percentToRate(text: string, field = 'tasa'): string {
   const value = text.trim();
   if (!DECIMAL.test(value)) {
-    throw new CfdiError('invalid_value', `${field} "${text}" is not a decimal percentage (expected e.g. 16 or 16.00).`, field);
+    throw new CfdiError(
+      'invalid_value',
+      `${field} "${text}" is not a decimal percentage (expected e.g. 16 or 16.00).`,
+      field,
+    );
   }
   const { units, scale } = toScaled(value);
   const newScale = Math.max(6, scale + 2);

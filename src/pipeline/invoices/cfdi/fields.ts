@@ -94,7 +94,11 @@ export class Fields {
     const upper = value.toUpperCase();
     if (!UUID_PATTERN.test(upper)) {
       const field = this.label(names);
-      throw new CfdiError('invalid_value', `${field} "${value}" is not a UUID (8-4-4-4-12 hexadecimal digits). ${ADVICE}`, field);
+      throw new CfdiError(
+        'invalid_value',
+        `${field} "${value}" is not a UUID (8-4-4-4-12 hexadecimal digits). ${ADVICE}`,
+        field,
+      );
     }
     return upper;
   }
@@ -106,14 +110,25 @@ export class Fields {
     const [month, day, hour, minute, second] = (match?.slice(2, 7) ?? []).map(Number);
     if (
       match === null ||
-      month === undefined || month < 1 || month > 12 ||
-      day === undefined || day < 1 || day > 31 ||
-      hour === undefined || hour > 23 ||
-      minute === undefined || minute > 59 ||
-      second === undefined || second > 59
+      month === undefined ||
+      month < 1 ||
+      month > 12 ||
+      day === undefined ||
+      day < 1 ||
+      day > 31 ||
+      hour === undefined ||
+      hour > 23 ||
+      minute === undefined ||
+      minute > 59 ||
+      second === undefined ||
+      second > 59
     ) {
       const field = this.label(names);
-      throw new CfdiError('invalid_value', `${field} "${value}" is not an ISO date-time like 2017-05-12T10:00:00. ${ADVICE}`, field);
+      throw new CfdiError(
+        'invalid_value',
+        `${field} "${value}" is not an ISO date-time like 2017-05-12T10:00:00. ${ADVICE}`,
+        field,
+      );
     }
     return value;
   }

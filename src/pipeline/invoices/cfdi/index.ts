@@ -8,13 +8,16 @@ export type { CfdiErrorCode } from './errors.ts';
 export { DEFAULT_MAX_BYTES } from './xml.ts';
 export { RFC_PATTERN } from './fields.ts';
 export { cfdiProblems } from './checks.ts';
-export { PAYMENT_FORMS, PAYMENT_FORM_HINT, PAYMENT_METHODS, PAYMENT_METHOD_HINT, paymentFormCode, paymentMethodCode } from './catalogue.ts';
-export { compareDecimals, normalizeAmount, sumDecimals, toMinorUnits } from './decimal.ts';
 export {
-  cfdiDocumentSchema,
-  cfdiResultSchema,
-  retencionesDocumentSchema,
-} from './types.ts';
+  PAYMENT_FORMS,
+  PAYMENT_FORM_HINT,
+  PAYMENT_METHODS,
+  PAYMENT_METHOD_HINT,
+  paymentFormCode,
+  paymentMethodCode,
+} from './catalogue.ts';
+export { compareDecimals, normalizeAmount, sumDecimals, toMinorUnits } from './decimal.ts';
+export { cfdiDocumentSchema, cfdiResultSchema, retencionesDocumentSchema } from './types.ts';
 export type {
   CfdiCategory,
   CfdiDocument,

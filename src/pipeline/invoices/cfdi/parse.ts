@@ -8,7 +8,8 @@ import { DEFAULT_MAX_BYTES, parseXml, readXmlText } from './xml.ts';
 import type { CfdiResult, ParseCfdiOptions } from './types.ts';
 
 const CFDI_NAMESPACE = /xmlns(?::[\w.-]+)?\s*=\s*["']http:\/\/www\.sat\.gob\.mx\/cfd\/[34]["']/;
-const RETENCIONES_NAMESPACE = /xmlns(?::[\w.-]+)?\s*=\s*["']http:\/\/www\.sat\.gob\.mx\/esquemas\/retencionpago\/[12]["']/;
+const RETENCIONES_NAMESPACE =
+  /xmlns(?::[\w.-]+)?\s*=\s*["']http:\/\/www\.sat\.gob\.mx\/esquemas\/retencionpago\/[12]["']/;
 
 export function parseCfdi(xml: string | Buffer, options: ParseCfdiOptions = {}): CfdiResult {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;

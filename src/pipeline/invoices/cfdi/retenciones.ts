@@ -11,7 +11,11 @@ function required(parent: XmlElement, name: string): XmlElement {
   const element = child(parent, name);
   if (element === undefined) {
     const field = `Retenciones/${name}`;
-    throw new CfdiError('missing_field', `${field} is missing; every withholding certificate has it. Check the file.`, field);
+    throw new CfdiError(
+      'missing_field',
+      `${field} is missing; every withholding certificate has it. Check the file.`,
+      field,
+    );
   }
   return element;
 }

@@ -37,8 +37,12 @@ export function taxLines(
   where: string,
   legacy: boolean,
 ): { transferred: TaxLine[]; withheld: TaxLine[] } {
-  const transferred = children(child(impuestos, 'Traslados'), 'Traslado').map((e) => taxLine(e, `${where}/Traslado`, legacy));
-  const withheld = children(child(impuestos, 'Retenciones'), 'Retencion').map((e) => taxLine(e, `${where}/Retencion`, legacy));
+  const transferred = children(child(impuestos, 'Traslados'), 'Traslado').map((e) =>
+    taxLine(e, `${where}/Traslado`, legacy),
+  );
+  const withheld = children(child(impuestos, 'Retenciones'), 'Retencion').map((e) =>
+    taxLine(e, `${where}/Retencion`, legacy),
+  );
   return { transferred, withheld };
 }
 

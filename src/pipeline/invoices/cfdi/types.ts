@@ -7,7 +7,9 @@ const decimal = z.string().regex(/^-?\d+\.\d{2,}$/, 'a decimal string with at le
 const rawDecimal = z.string().regex(/^-?\d+(?:\.\d+)?$/, 'a decimal string');
 const rfc = z.string().regex(/^[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}$/, 'an upper-case RFC');
 const uuid = z.string().regex(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/, 'an upper-case UUID');
-const isoDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?$/, 'an ISO date-time');
+const isoDateTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?$/, 'an ISO date-time');
 
 export const cfdiVersionSchema = z.enum(['3.2', '3.3', '4.0']);
 export type CfdiVersion = z.infer<typeof cfdiVersionSchema>;
@@ -140,7 +142,12 @@ export const retencionesDocumentSchema = z.object({
     exemptAmount: decimal.nullable(),
     withheldTotal: decimal,
     items: z.array(
-      z.object({ tax: z.string().nullable(), base: decimal.nullable(), amount: decimal, paymentType: z.string().nullable() }),
+      z.object({
+        tax: z.string().nullable(),
+        base: decimal.nullable(),
+        amount: decimal,
+        paymentType: z.string().nullable(),
+      }),
     ),
   }),
   complements: z.array(z.string()),

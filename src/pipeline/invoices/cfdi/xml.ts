@@ -50,7 +50,9 @@ const DECLARED_ENCODING = /^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["
 function decode(bytes: Buffer): string {
   const head = bytes.subarray(0, 200).toString('latin1');
   const encoding = DECLARED_ENCODING.exec(head)?.[1]?.toLowerCase() ?? 'utf-8';
-  const label = ['iso-8859-1', 'latin1', 'latin-1', 'windows-1252', 'cp1252'].includes(encoding) ? 'windows-1252' : 'utf-8';
+  const label = ['iso-8859-1', 'latin1', 'latin-1', 'windows-1252', 'cp1252'].includes(encoding)
+    ? 'windows-1252'
+    : 'utf-8';
   try {
     return new TextDecoder(label, { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
@@ -89,7 +91,8 @@ export function parseXml(text: string): { name: string; element: XmlElement } {
     );
   }
   const document: unknown = loadXml().parser.parse(text);
-  if (document === null || typeof document !== 'object') throw new CfdiError('not_xml', 'The file holds no XML element.');
+  if (document === null || typeof document !== 'object')
+    throw new CfdiError('not_xml', 'The file holds no XML element.');
   for (const [name, value] of Object.entries(document)) {
     if (name.startsWith('?') || name.startsWith('#')) continue;
     const element = Array.isArray(value) ? (value[0] as unknown) : value;

@@ -36,7 +36,8 @@ export async function checkInvoiceFile(input: InvoiceFileInput): Promise<Invoice
   const { bytes, fileName, maxBytes } = input;
   const extension = extensionOf(fileName);
   const named = typeOfExtension(extension);
-  const shownName: MessageRef = extension === '' ? { key: 'check-no-extension' } : { key: 'check-named', vars: { ext: extension } };
+  const shownName: MessageRef =
+    extension === '' ? { key: 'check-no-extension' } : { key: 'check-named', vars: { ext: extension } };
 
   if (bytes.length === 0) return fail('check-empty');
   if (bytes.length > maxBytes) {
@@ -49,12 +50,17 @@ export async function checkInvoiceFile(input: InvoiceFileInput): Promise<Invoice
   if (detected !== undefined) {
     const actual = typeOfMime(detected.mime);
     if (actual === undefined) {
-      if (named !== undefined) return fail('check-not-invoice', { named: shownName, detected: describeDetected(detected) });
+      if (named !== undefined)
+        return fail('check-not-invoice', { named: shownName, detected: describeDetected(detected) });
       return fail('check-unsupported', { what: detected.mime });
     }
     if (actual === 'xml') return checkText(bytes, named, extension, shownName, input.csvRows ?? 'file');
     if (extension !== '' && (named === undefined || !agrees(named, actual))) {
-      return fail('check-rename', { named: shownName, actual: typeWord(actual), ext: actual === 'jpeg' ? 'jpg' : actual });
+      return fail('check-rename', {
+        named: shownName,
+        actual: typeWord(actual),
+        ext: actual === 'jpeg' ? 'jpg' : actual,
+      });
     }
     return { ok: true, type: actual };
   }
@@ -91,8 +97,12 @@ function checkText(
     // Named .csv: a row of another width may be that row's error only (the name already says what it is).
     const fileProblem = csvRows === 'row' ? csvProblem(text, { rows: false }) : problem;
     // The CSV's own problem (a line's width, a quote never closed) stays as written.
-    return fileProblem === null ? { ok: true, type: 'csv' } : fail('check-not-csv', { named: shownName, problem: fileProblem });
+    return fileProblem === null
+      ? { ok: true, type: 'csv' }
+      : fail('check-not-csv', { named: shownName, problem: fileProblem });
   }
   if (extension === '' && problem === null) return { ok: true, type: 'csv' };
-  return fail('check-unsupported-text', { kind: extension === '' ? { key: 'check-plain-text' } : { key: 'check-ext-text', vars: { ext: extension } } });
+  return fail('check-unsupported-text', {
+    kind: extension === '' ? { key: 'check-plain-text' } : { key: 'check-ext-text', vars: { ext: extension } },
+  });
 }

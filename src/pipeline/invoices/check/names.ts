@@ -39,7 +39,23 @@ export function typeOfMime(mime: string): InvoiceFileType | undefined {
 }
 
 /** Kinds of bytes file-type recognises that are worth naming to the sender (src/locales: type-*). */
-const DESCRIBED = ['exe', 'elf', 'macho', 'zip', 'rar', '7z', 'gz', 'gif', 'docx', 'xlsx', 'pdf', 'xml', 'jpg', 'png', 'webp'];
+const DESCRIBED = [
+  'exe',
+  'elf',
+  'macho',
+  'zip',
+  'rar',
+  '7z',
+  'gz',
+  'gif',
+  'docx',
+  'xlsx',
+  'pdf',
+  'xml',
+  'jpg',
+  'png',
+  'webp',
+];
 
 /** What the bytes are, as a message ("a Windows executable (MZ)"), or the MIME type and extension. */
 export function describeDetected(detected: { ext: string; mime: string }): StoredText {

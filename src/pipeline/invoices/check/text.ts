@@ -28,7 +28,10 @@ export const CSV_SAMPLE_LINES = 5;
  * and the quotes count: a row of another width is left to the reader as that row's error.
  */
 export function csvProblem(text: string, options: { rows?: boolean } = {}): string | null {
-  const sample = text.split(/\r?\n/).slice(0, CSV_SAMPLE_LINES * 4).join('\n');
+  const sample = text
+    .split(/\r?\n/)
+    .slice(0, CSV_SAMPLE_LINES * 4)
+    .join('\n');
   const delimiter = detectDelimiter(sample);
   let records;
   try {

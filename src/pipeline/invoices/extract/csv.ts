@@ -18,12 +18,17 @@ export interface CsvRecord {
 
 /** Guesses the separator from the first line: the most frequent of ",", ";" and tab outside quotes. */
 export function detectDelimiter(text: string): CsvDelimiter {
-  const counts = new Map<CsvDelimiter, number>([[',', 0], [';', 0], ['\t', 0]]);
+  const counts = new Map<CsvDelimiter, number>([
+    [',', 0],
+    [';', 0],
+    ['\t', 0],
+  ]);
   let quoted = false;
   for (const char of text) {
     if (char === '"') quoted = !quoted;
     else if (!quoted && (char === '\n' || char === '\r')) break;
-    else if (!quoted && counts.has(char as CsvDelimiter)) counts.set(char as CsvDelimiter, (counts.get(char as CsvDelimiter) ?? 0) + 1);
+    else if (!quoted && counts.has(char as CsvDelimiter))
+      counts.set(char as CsvDelimiter, (counts.get(char as CsvDelimiter) ?? 0) + 1);
   }
   let best: CsvDelimiter = ',';
   for (const [delimiter, count] of counts) if (count > (counts.get(best) ?? 0)) best = delimiter;
@@ -98,16 +103,27 @@ export interface CsvInvoices {
   rows: CsvInvoiceRow[];
 }
 
-export function readCsvInvoices(text: string, mapping: CsvColumnMapping, options: { delimiter?: CsvDelimiter } = {}): CsvInvoices {
+export function readCsvInvoices(
+  text: string,
+  mapping: CsvColumnMapping,
+  options: { delimiter?: CsvDelimiter } = {},
+): CsvInvoices {
   const delimiter = options.delimiter ?? detectDelimiter(text.replace(/^\uFEFF/, ''));
   let records: CsvRecord[];
   try {
     records = parseCsvRecords(text, delimiter);
   } catch (error) {
-    return { fileError: { row: 1, error: `the CSV cannot be read: ${error instanceof Error ? error.message : String(error)}` }, rows: [] };
+    return {
+      fileError: { row: 1, error: `the CSV cannot be read: ${error instanceof Error ? error.message : String(error)}` },
+      rows: [],
+    };
   }
   const [header, ...rows] = records;
-  if (header === undefined) return { fileError: { row: 1, error: 'the CSV is empty: it needs a header row and one row per invoice' }, rows: [] };
+  if (header === undefined)
+    return {
+      fileError: { row: 1, error: 'the CSV is empty: it needs a header row and one row per invoice' },
+      rows: [],
+    };
   const headers = header.cells.map(normaliseHeader);
   const columns: Array<[InvoiceFieldName, number]> = [];
   const missing: string[] = [];
@@ -133,7 +149,10 @@ export function readCsvInvoices(text: string, mapping: CsvColumnMapping, options
         return {
           row: record.line,
           error: `the row has ${record.cells.length} columns but the header has ${header.cells.length}: check for a "${delimiter}" inside a value that is not quoted`,
-          message: { key: 'csv-row-width', vars: { cells: String(record.cells.length), header: String(header.cells.length), delimiter } },
+          message: {
+            key: 'csv-row-width',
+            vars: { cells: String(record.cells.length), header: String(header.cells.length), delimiter },
+          },
         };
       }
       const fields: Partial<InvoiceFields> = {};
@@ -141,7 +160,12 @@ export function readCsvInvoices(text: string, mapping: CsvColumnMapping, options
         const value = record.cells[index]?.trim() ?? '';
         if (value !== '') fields[field] = value;
       }
-      if (Object.keys(fields).length === 0) return { row: record.line, error: 'the row has no value in any mapped column', message: { key: 'csv-row-empty' } };
+      if (Object.keys(fields).length === 0)
+        return {
+          row: record.line,
+          error: 'the row has no value in any mapped column',
+          message: { key: 'csv-row-empty' },
+        };
       return { row: record.line, fields };
     }),
   };

@@ -4,11 +4,47 @@
 //   their three-letter abbreviations; English month names too, also month first: March 4, 2024).
 
 const MONTHS: Record<string, number> = {
-  enero: 1, febrero: 2, marzo: 3, abril: 4, mayo: 5, junio: 6, julio: 7, agosto: 8,
-  septiembre: 9, setiembre: 9, octubre: 10, noviembre: 11, diciembre: 12,
-  ene: 1, feb: 2, mar: 3, abr: 4, may: 5, jun: 6, jul: 7, ago: 8, sep: 9, sept: 9, oct: 10, nov: 11, dic: 12,
-  january: 1, february: 2, march: 3, april: 4, june: 6, july: 7, august: 8, september: 9, october: 10,
-  november: 11, december: 12, jan: 1, apr: 4, aug: 8, dec: 12,
+  enero: 1,
+  febrero: 2,
+  marzo: 3,
+  abril: 4,
+  mayo: 5,
+  junio: 6,
+  julio: 7,
+  agosto: 8,
+  septiembre: 9,
+  setiembre: 9,
+  octubre: 10,
+  noviembre: 11,
+  diciembre: 12,
+  ene: 1,
+  feb: 2,
+  mar: 3,
+  abr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  ago: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dic: 12,
+  january: 1,
+  february: 2,
+  march: 3,
+  april: 4,
+  june: 6,
+  july: 7,
+  august: 8,
+  september: 9,
+  october: 10,
+  november: 11,
+  december: 12,
+  jan: 1,
+  apr: 4,
+  aug: 8,
+  dec: 12,
 };
 
 const MONTH_WORD = String.raw`[a-záéíóú]{3,10}\.?`;
@@ -49,7 +85,8 @@ export function datesIn(text: string): Array<{ index: number; date: string; writ
   const found: Array<{ index: number; date: string; written: string; ambiguous: boolean }> = [];
   for (const match of text.matchAll(new RegExp(DATE_IN_TEXT.source, DATE_IN_TEXT.flags))) {
     const date = fromMatch(match);
-    const ambiguous = match[4] !== undefined && Number(match[4]) <= 12 && Number(match[5]) <= 12 && match[4] !== match[5];
+    const ambiguous =
+      match[4] !== undefined && Number(match[4]) <= 12 && Number(match[5]) <= 12 && match[4] !== match[5];
     if (date !== null) found.push({ index: match.index, date, written: match[0], ambiguous });
   }
   return found;

@@ -81,7 +81,9 @@ function readNumber(text: string): { number?: string; series?: string } {
     /\bfolio(?!\s*fiscal)(?:\s*(?:no\.?|interno))?\s*[:#]?\s*([A-Z0-9][A-Z0-9/_-]*)/giu,
   ];
   // The first value with a digit after any of the labels, in the order of the patterns.
-  const value = patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((m) => m[1] ?? '')).find((v) => /\d/.test(v));
+  const value = patterns
+    .flatMap((pattern) => [...text.matchAll(pattern)].map((m) => m[1] ?? ''))
+    .find((v) => /\d/.test(v));
   if (value !== undefined) result.number = value.replace(/[-/_]+$/, '');
   const series = /(?<!de\s)\bserie\s*[:#]?\s*([A-Z0-9]{1,25})\b/iu.exec(text)?.[1];
   if (series !== undefined) result.series = series.toUpperCase();
@@ -89,8 +91,10 @@ function readNumber(text: string): { number?: string; series?: string } {
 }
 
 // Dates that are not the issue date, whatever follows them.
-const OTHER_DATE = /\b(?:due|payment|pay\s+by|order|delivery|ship(?:ping)?|service|expiry|expiration|valid\s+until|vencimiento|pago|l[ií]mite|entrega|pedido|timbrado|certificaci[oó]n)\b[^\n\d]{0,20}$/iu;
-const ISSUE_LABEL = /\b(?:fecha\s+(?:y\s+hora\s+)?de\s+(?:emisi[oó]n|expedici[oó]n|factura)|invoice\s+date|issue\s+date|date\s+of\s+issue|billing\s+date|fecha\s+factura)\b/giu;
+const OTHER_DATE =
+  /\b(?:due|payment|pay\s+by|order|delivery|ship(?:ping)?|service|expiry|expiration|valid\s+until|vencimiento|pago|l[ií]mite|entrega|pedido|timbrado|certificaci[oó]n)\b[^\n\d]{0,20}$/iu;
+const ISSUE_LABEL =
+  /\b(?:fecha\s+(?:y\s+hora\s+)?de\s+(?:emisi[oó]n|expedici[oó]n|factura)|invoice\s+date|issue\s+date|date\s+of\s+issue|billing\s+date|fecha\s+factura)\b/giu;
 const PLAIN_LABEL = /\b(?:fecha|date)\b(?!\s+de\s+(?:timbrado|certificaci|vencimiento|pago))/giu;
 
 function readDate(text: string, notes: string[], unsure: HeuristicResult['unsure']): string | undefined {
@@ -124,7 +128,11 @@ const CODE_IN_TEXT = new RegExp(String.raw`\b(${CODES.join('|')})\b`, 'u');
 const MEXICAN_WORDS = /\b(?:RFC|IVA|CFDI|factura|folio\s+fiscal|r[eé]gimen\s+fiscal|M\.\s?N\.)/iu;
 const MEXICAN_RFC = /(?<![A-Z0-9])[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}(?![A-Z0-9])/u;
 
-function readCurrency(text: string, notes: string[], unsure: HeuristicResult['unsure']): { currency?: string; explicit: boolean } {
+function readCurrency(
+  text: string,
+  notes: string[],
+  unsure: HeuristicResult['unsure'],
+): { currency?: string; explicit: boolean } {
   const code = CODE_IN_TEXT.exec(text)?.[1];
   if (code !== undefined) return { currency: code, explicit: true };
   if (/\bpesos\b|\bm\.\s?n\./iu.test(text)) return { currency: 'MXN', explicit: true };
@@ -153,8 +161,12 @@ function readRfcs(text: string): { issuerRfc?: string; receiverRfc?: string } {
     if (!RFC_PATTERN.test(rfc) || seen.has(rfc)) continue;
     seen.add(rfc);
     const before = upper.slice(Math.max(0, match.index - 120), match.index);
-    const receiverAt = Math.max(...['RECEPTOR', 'CLIENTE', 'CUSTOMER', 'BILL TO', 'FACTURAR A'].map((w) => before.lastIndexOf(w)));
-    const issuerAt = Math.max(...['EMISOR', 'PROVEEDOR', 'ISSUER', 'VENDOR', 'SUPPLIER'].map((w) => before.lastIndexOf(w)));
+    const receiverAt = Math.max(
+      ...['RECEPTOR', 'CLIENTE', 'CUSTOMER', 'BILL TO', 'FACTURAR A'].map((w) => before.lastIndexOf(w)),
+    );
+    const issuerAt = Math.max(
+      ...['EMISOR', 'PROVEEDOR', 'ISSUER', 'VENDOR', 'SUPPLIER'].map((w) => before.lastIndexOf(w)),
+    );
     if (receiverAt > issuerAt) receiverByLabel.push(rfc);
     else others.push(rfc);
   }
@@ -193,7 +205,8 @@ function readTotal(text: string, parts: Partial<InvoiceFields>, unsure: Heuristi
   if (payable !== undefined) return payable;
   const line = lines[0];
   if (line === undefined) return undefined;
-  if (line.length > 1) unsure.total = `the "Total" line has ${line.length} amounts (${line.join(', ')}); the last was taken`;
+  if (line.length > 1)
+    unsure.total = `the "Total" line has ${line.length} amounts (${line.join(', ')}); the last was taken`;
   return line[line.length - 1];
 }
 

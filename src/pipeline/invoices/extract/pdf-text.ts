@@ -5,7 +5,6 @@ import { PdfTimeout, readPdfPages } from './pdf-reader.ts';
 /** invoices.pdf_timeout_seconds's default, for callers without a config. */
 export const DEFAULT_PDF_TIMEOUT_MS = 30_000;
 
-
 /** A page with fewer non-space characters than this counts as without text (stray page numbers, marks). */
 export const MIN_PAGE_TEXT = 20;
 
@@ -24,7 +23,10 @@ export function pageHasText(page: string): boolean {
  * Rejects with "the PDF could not be read: …" when PDF.js cannot open it (damaged, encrypted), with PdfTimeout when
  * it takes longer than `timeoutMs`, and with the signal's reason when that aborts.
  */
-export async function pdfText(bytes: Uint8Array, o: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<PdfText> {
+export async function pdfText(
+  bytes: Uint8Array,
+  o: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<PdfText> {
   let pages: string[];
   try {
     pages = await readPdfPages(bytes, o.timeoutMs ?? DEFAULT_PDF_TIMEOUT_MS, o.signal);

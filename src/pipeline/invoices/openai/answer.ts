@@ -33,12 +33,16 @@ export function readAnswer<T>(content: string, zod: z.ZodType<T>): Reading<T> {
   }
   const parsed = zod.safeParse(data);
   if (parsed.success) return { ok: true, data: parsed.data };
-  return { ok: false, reason: `the model's answer does not match the schema: ${parsed.error.issues.map((i) => describe(i, data)).join('; ')}` };
+  return {
+    ok: false,
+    reason: `the model's answer does not match the schema: ${parsed.error.issues.map((i) => describe(i, data)).join('; ')}`,
+  };
 }
 
 function describe(issue: z.core.$ZodIssue, data: unknown): string {
   const name = issue.path.map(String).join('.') || 'the answer';
-  if (issue.code === 'unrecognized_keys') return `unexpected ${issue.keys.length === 1 ? 'field' : 'fields'} ${issue.keys.join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unexpected ${issue.keys.length === 1 ? 'field' : 'fields'} ${issue.keys.join(', ')}`;
   if (issue.code === 'invalid_type') {
     const value = valueAt(data, issue.path);
     if (value === undefined) return `${name} is missing`;

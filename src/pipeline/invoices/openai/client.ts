@@ -3,7 +3,11 @@
 // checked against their zod schema, costs, and a stop when the account runs out of credit.
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import type { ChatCompletion, ChatCompletionContentPart, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletion,
+  ChatCompletionContentPart,
+  ChatCompletionCreateParamsNonStreaming,
+} from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import { fullJitterDelay } from '../../../core/limits.ts';
 import type { Logger } from '../../../core/log.ts';
@@ -13,7 +17,14 @@ import { defaultPrices, tokenCost } from '../outcomes/index.ts';
 import type { Prices } from '../outcomes/index.ts';
 import type { HeaderSource } from './durations.ts';
 import { retryAfterMs } from './durations.ts';
-import { BrokenAnswerError, InvalidOutputError, OpenAIRequestError, ProviderOutageError, QuotaExhaustedError, scrubKey } from './errors.ts';
+import {
+  BrokenAnswerError,
+  InvalidOutputError,
+  OpenAIRequestError,
+  ProviderOutageError,
+  QuotaExhaustedError,
+  scrubKey,
+} from './errors.ts';
 import { estimatePromptTokens } from './estimate.ts';
 import { Throttle, TokenCalibration } from './throttle.ts';
 import type { Permit } from './throttle.ts';
@@ -26,9 +37,17 @@ const optionsSchema = z.object({
   tokensPerMinute: z.number().positive(),
   concurrency: z.number().int().positive(),
   timeoutMs: z.number().positive(),
-  prices: z.object({ inputPerMillion: z.number().nonnegative(), outputPerMillion: z.number().nonnegative(), currency: z.string() }).optional(),
+  prices: z
+    .object({
+      inputPerMillion: z.number().nonnegative(),
+      outputPerMillion: z.number().nonnegative(),
+      currency: z.string(),
+    })
+    .optional(),
   maxAttempts: z.number().int().min(1).default(6),
-  backoff: z.object({ minMs: z.number().nonnegative(), maxMs: z.number().positive() }).default({ minMs: 1000, maxMs: 60_000 }),
+  backoff: z
+    .object({ minMs: z.number().nonnegative(), maxMs: z.number().positive() })
+    .default({ minMs: 1000, maxMs: 60_000 }),
   maxTokens: z.number().int().positive().default(1000),
 });
 
@@ -104,7 +123,8 @@ export interface ClientTotals {
   costUsd: number;
 }
 
-const DEFAULT_SYSTEM = 'You read invoices. Answer only with JSON that fits the given schema; use null for what is not there.';
+const DEFAULT_SYSTEM =
+  'You read invoices. Answer only with JSON that fits the given schema; use null for what is not there.';
 
 type Verdict =
   | { kind: 'retry'; waitMs: number; rateLimited: boolean; reason: string }
@@ -116,7 +136,15 @@ export class OpenAIClient {
   readonly model: string;
   readonly throttle: Throttle;
   readonly calibration = new TokenCalibration();
-  readonly totals: ClientTotals = { requests: 0, succeeded: 0, rateLimited: 0, retries: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
+  readonly totals: ClientTotals = {
+    requests: 0,
+    succeeded: 0,
+    rateLimited: 0,
+    retries: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    costUsd: 0,
+  };
   readonly #o: z.infer<typeof optionsSchema>;
   readonly #sdk: OpenAI;
   readonly #log: Logger;
@@ -127,13 +155,19 @@ export class OpenAIClient {
   constructor(options: OpenAIClientOptions) {
     const { log, onQuotaExhausted, ...rest } = options;
     const parsed = optionsSchema.safeParse(rest);
-    if (!parsed.success) throw new Error(`OpenAI client options: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
+    if (!parsed.success)
+      throw new Error(`OpenAI client options: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
     this.#o = parsed.data;
     this.#log = log;
     this.#onQuota = onQuotaExhausted;
     this.model = this.#o.model;
     this.#prices = this.#o.prices ?? defaultPrices();
-    this.#sdk = new OpenAI({ apiKey: this.#o.apiKey, baseURL: this.#o.baseURL, maxRetries: 0, timeout: this.#o.timeoutMs });
+    this.#sdk = new OpenAI({
+      apiKey: this.#o.apiKey,
+      baseURL: this.#o.baseURL,
+      maxRetries: 0,
+      timeout: this.#o.timeoutMs,
+    });
     this.throttle = new Throttle({
       requestsPerMinute: this.#o.requestsPerMinute,
       tokensPerMinute: this.#o.tokensPerMinute,
@@ -172,7 +206,9 @@ export class OpenAIClient {
       let completion: ChatCompletion | undefined;
       try {
         this.totals.requests++;
-        const { data, response } = await this.#sdk.chat.completions.create(body, { signal, timeout: this.#o.timeoutMs }).withResponse();
+        const { data, response } = await this.#sdk.chat.completions
+          .create(body, { signal, timeout: this.#o.timeoutMs })
+          .withResponse();
         this.throttle.observe(response.headers, permit);
         this.throttle.serverAnswered();
         completion = data;
@@ -198,11 +234,15 @@ export class OpenAIClient {
       if (attempt < this.#o.maxAttempts) {
         this.totals.retries++;
         const level = last.rateLimited ? 'debug' : 'warn';
-        this.#log[level]({ attempt, waitMs: Math.round(last.waitMs), reason: last.reason }, 'OpenAI request failed; retrying');
+        this.#log[level](
+          { attempt, waitMs: Math.round(last.waitMs), reason: last.reason },
+          'OpenAI request failed; retrying',
+        );
         if (last.waitMs > 0) await sleep(last.waitMs, undefined, { signal: signal ?? undefined });
       }
     }
-    if (last?.kind === 'broken') throw new BrokenAnswerError(last.reason, this.#o.maxAttempts, spent, this.#cost(spent));
+    if (last?.kind === 'broken')
+      throw new BrokenAnswerError(last.reason, this.#o.maxAttempts, spent, this.#cost(spent));
     const reason = last?.kind === 'retry' ? last.reason : 'unknown error';
     const outage = this.throttle.outageMs;
     if (outage !== null) {
@@ -235,14 +275,18 @@ export class OpenAIClient {
 
   #request(input: ExtractInput<unknown>): { body: ChatCompletionCreateParamsNonStreaming; promptEstimate: number } {
     const images = input.images ?? [];
-    if (images.length === 0 && !input.text) throw new OpenAIRequestError('extract needs images or text', { retryable: false, attempts: 0 });
+    if (images.length === 0 && !input.text)
+      throw new OpenAIRequestError('extract needs images or text', { retryable: false, attempts: 0 });
     const system = input.system ?? DEFAULT_SYSTEM;
     const parts: ChatCompletionContentPart[] = [];
     if (input.text) parts.push({ type: 'text', text: input.text });
     for (const image of images) {
       parts.push({
         type: 'image_url',
-        image_url: { url: `data:${image.mime};base64,${image.bytes.toString('base64')}`, detail: image.detail ?? 'high' },
+        image_url: {
+          url: `data:${image.mime};base64,${image.bytes.toString('base64')}`,
+          detail: image.detail ?? 'high',
+        },
       });
     }
     const body: ChatCompletionCreateParamsNonStreaming = {
@@ -251,7 +295,10 @@ export class OpenAIClient {
         { role: 'system', content: system },
         { role: 'user', content: parts },
       ],
-      response_format: { type: 'json_schema', json_schema: { name: input.schema.name, strict: true, schema: jsonSchemaOf(input.schema.zod) } },
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: input.schema.name, strict: true, schema: jsonSchemaOf(input.schema.zod) },
+      },
       max_completion_tokens: input.maxTokens ?? this.#o.maxTokens,
     };
     const promptEstimate = estimatePromptTokens([[system], input.text ? [input.text] : []], images);
@@ -261,8 +308,13 @@ export class OpenAIClient {
   #judge(err: unknown, attempt: number, permit: Permit, signal: AbortSignal | undefined): Verdict {
     // No answer came back (or an error one): give its tokens back; the headers, if any, say what the server counted.
     this.throttle.settle(permit, 0);
-    if (err instanceof APIUserAbortError || signal?.aborted) return { kind: 'fatal', error: signal?.reason instanceof Error ? signal.reason : asError(err) };
-    const jitter = (): number => Math.max(this.#o.backoff.minMs, fullJitterDelay(attempt, { baseMs: Math.max(1, this.#o.backoff.minMs), capMs: this.#o.backoff.maxMs }));
+    if (err instanceof APIUserAbortError || signal?.aborted)
+      return { kind: 'fatal', error: signal?.reason instanceof Error ? signal.reason : asError(err) };
+    const jitter = (): number =>
+      Math.max(
+        this.#o.backoff.minMs,
+        fullJitterDelay(attempt, { baseMs: Math.max(1, this.#o.backoff.minMs), capMs: this.#o.backoff.maxMs }),
+      );
     // A failure of the provider's: one budget for everyone, the throttle's probes (no retry of our own).
     const failed = (reason: string, after?: number): Verdict => {
       this.throttle.serverFailed(permit, after);
@@ -277,11 +329,20 @@ export class OpenAIClient {
     if (err.status >= 500 || err.status === 408) return failed(`${err.status} ${message}`, after);
     this.throttle.serverAnswered();
     if (err.status === 429) {
-      if (err.code === 'insufficient_quota' || errorType(err) === 'insufficient_quota') return { kind: 'quota', message };
+      if (err.code === 'insufficient_quota' || errorType(err) === 'insufficient_quota')
+        return { kind: 'quota', message };
       this.totals.rateLimited++;
       if (headers) this.throttle.observe(headers);
       if (after === undefined && /request too large/i.test(message)) {
-        return { kind: 'fatal', error: new OpenAIRequestError(message, { status: 429, code: err.code ?? null, retryable: false, attempts: attempt }) };
+        return {
+          kind: 'fatal',
+          error: new OpenAIRequestError(message, {
+            status: 429,
+            code: err.code ?? null,
+            retryable: false,
+            attempts: attempt,
+          }),
+        };
       }
       const wait = after ?? jitter();
       // Everyone waits: the next requests would only be refused too. The retry itself waits in acquire().
@@ -289,7 +350,10 @@ export class OpenAIClient {
       return { kind: 'retry', waitMs: 0, rateLimited: true, reason: `429 ${message}` };
     }
     // A 404 is almost always a base URL without its /v1: say where the request went.
-    const hint = err.status === 404 ? ` (requests go to ${withoutUserInfo(this.#sdk.baseURL)}/chat/completions: check invoices.openai.base_url, which usually ends in /v1)` : '';
+    const hint =
+      err.status === 404
+        ? ` (requests go to ${withoutUserInfo(this.#sdk.baseURL)}/chat/completions: check invoices.openai.base_url, which usually ends in /v1)`
+        : '';
     return {
       kind: 'fatal',
       error: new OpenAIRequestError(`OpenAI refused the request (${err.status}): ${message}${hint}`, {
@@ -311,7 +375,11 @@ export class OpenAIClient {
     spent: Usage,
   ): { ok: true; result: ExtractResult<T> } | { ok: false; reason: string } {
     const u = completion.usage;
-    const usage: Usage = { prompt: u?.prompt_tokens ?? 0, completion: u?.completion_tokens ?? 0, total: u?.total_tokens ?? 0 };
+    const usage: Usage = {
+      prompt: u?.prompt_tokens ?? 0,
+      completion: u?.completion_tokens ?? 0,
+      total: u?.total_tokens ?? 0,
+    };
     this.throttle.settle(permit, u ? usage.total : permit.tokens);
     if (u) this.calibration.observe(promptEstimate, usage.prompt);
     this.totals.succeeded++;
@@ -323,10 +391,12 @@ export class OpenAIClient {
     spent.total += usage.total;
     const cost = this.#cost(spent);
     const choice = completion.choices[0];
-    const invalid = (why: string): InvalidOutputError => new InvalidOutputError(why, attempts, undefined, { ...spent }, cost);
+    const invalid = (why: string): InvalidOutputError =>
+      new InvalidOutputError(why, attempts, undefined, { ...spent }, cost);
     if (!choice) throw invalid('OpenAI answered without a choice');
     if (choice.message.refusal) throw invalid(`OpenAI refused: ${choice.message.refusal}`);
-    if (choice.finish_reason === 'length') throw invalid(`the answer was cut short at ${input.maxTokens ?? this.#o.maxTokens} tokens (raise maxTokens)`);
+    if (choice.finish_reason === 'length')
+      throw invalid(`the answer was cut short at ${input.maxTokens ?? this.#o.maxTokens} tokens (raise maxTokens)`);
     const content = choice.message.content;
     if (content === null || content === '') throw invalid('OpenAI answered with no content');
     const read = readAnswer(content, input.schema.zod);

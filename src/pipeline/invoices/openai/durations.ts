@@ -1,7 +1,7 @@
 // OpenAI's header values: durations written like Go's time.Duration (`20ms`, `1s`, `8.64s`, `6m0s`, `1h2m3.5s`)
 // in x-ratelimit-reset-*, and retry-after-ms / retry-after on 429 and 5xx answers.
 
-const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, 'µs': 0.001, ns: 0.000001 };
+const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
 const PART = /(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/gy;
 
 /** Milliseconds of a Go-style duration; a bare number is seconds. undefined when unreadable. */

@@ -48,7 +48,13 @@ export class InvalidOutputError extends OpenAIRequestError {
   readonly usage: { prompt: number; completion: number; total: number } | undefined;
   readonly costUsd: number;
 
-  constructor(message: string, attempts: number, cause?: unknown, usage?: { prompt: number; completion: number; total: number }, costUsd = 0) {
+  constructor(
+    message: string,
+    attempts: number,
+    cause?: unknown,
+    usage?: { prompt: number; completion: number; total: number },
+    costUsd = 0,
+  ) {
     super(message, { code: 'invalid_output', retryable: false, attempts, cause });
     this.name = 'InvalidOutputError';
     this.usage = usage;
@@ -65,7 +71,12 @@ export function scrubKey(text: string, apiKey: string): string {
 
 /** Every answer, through the last attempt, was not JSON that fits the schema: `message` says which field and how. */
 export class BrokenAnswerError extends InvalidOutputError {
-  constructor(reason: string, attempts: number, usage: { prompt: number; completion: number; total: number }, costUsd: number) {
+  constructor(
+    reason: string,
+    attempts: number,
+    usage: { prompt: number; completion: number; total: number },
+    costUsd: number,
+  ) {
     super(reason, attempts, undefined, usage, costUsd);
     this.name = 'BrokenAnswerError';
   }

@@ -3,7 +3,13 @@
 //   catch (err) { if (err instanceof QuotaExhaustedError || err instanceof ProviderOutageError) throw new RetryAfter(…); ... }
 export { OpenAIClient } from './client.ts';
 export type { ClientTotals, ExtractImage, ExtractInput, ExtractResult, OpenAIClientOptions, Usage } from './client.ts';
-export { BrokenAnswerError, InvalidOutputError, OpenAIRequestError, ProviderOutageError, QuotaExhaustedError } from './errors.ts';
+export {
+  BrokenAnswerError,
+  InvalidOutputError,
+  OpenAIRequestError,
+  ProviderOutageError,
+  QuotaExhaustedError,
+} from './errors.ts';
 export { jsonSchemaOf, readAnswer } from './answer.ts';
 export type { AnswerSchema } from './answer.ts';
 export { Throttle, TokenCalibration } from './throttle.ts';

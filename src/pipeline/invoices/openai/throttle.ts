@@ -247,7 +247,12 @@ export class Throttle {
       this.requests.take(1);
       this.tokens.take(head.tokens);
       this.#inFlight++;
-      const permit: Permit = { tokens: head.tokens, at: this.#now(), requestsTakenAfter: this.requests.taken, tokensTakenAfter: this.tokens.taken };
+      const permit: Permit = {
+        tokens: head.tokens,
+        at: this.#now(),
+        requestsTakenAfter: this.requests.taken,
+        tokensTakenAfter: this.tokens.taken,
+      };
       this.#outage.probing(permit);
       head.resolve(permit);
     }

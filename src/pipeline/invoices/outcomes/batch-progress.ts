@@ -10,8 +10,11 @@ import { fileProgress, heldUntil, isLive, summariseBatch } from './progress.ts';
 import type { BatchProgress, PipelineJob } from './progress.ts';
 import { OutcomeRecords } from './records.ts';
 
-
-export async function loadBatchProgress(store: Store, batchId: string, now = Date.now()): Promise<BatchProgress | null> {
+export async function loadBatchProgress(
+  store: Store,
+  batchId: string,
+  now = Date.now(),
+): Promise<BatchProgress | null> {
   const batch = await new IntakeRecords(store).batch(batchId);
   return batch ? batchProgress(store, batch, now) : null;
 }
@@ -25,11 +28,16 @@ export async function batchProgress(store: Store, batch: BatchRow, now = Date.no
 async function progressOf(store: Store, batches: readonly BatchRow[], now: number): Promise<BatchProgress[]> {
   if (batches.length === 0) return [];
   const files = await new IntakeRecords(store).filesOfBatches(batches.map((b) => b.id));
-  const [outcomes, jobs] = await Promise.all([new OutcomeRecords(store).forFiles(files.map((f) => f.id)), invoiceJobs(store, files, now)]);
+  const [outcomes, jobs] = await Promise.all([
+    new OutcomeRecords(store).forFiles(files.map((f) => f.id)),
+    invoiceJobs(store, files, now),
+  ]);
   return batches.map((batch) =>
     summariseBatch(
       batch,
-      files.filter((f) => f.batch_id === batch.id).map((f) => fileProgress(f, outcomes.get(f.id) ?? [], jobs.get(f.id))),
+      files
+        .filter((f) => f.batch_id === batch.id)
+        .map((f) => fileProgress(f, outcomes.get(f.id) ?? [], jobs.get(f.id))),
       now,
     ),
   );
@@ -44,8 +52,11 @@ async function invoiceJobs(store: Store, files: FileRow[], now: number): Promise
     if (fileId === undefined) continue;
     const before = out.get(fileId);
     const live = (before?.live ?? false) || isLive(r.state);
-    const held = isLive(r.state) ? heldUntil({ state: r.state, run_at: r.runAt, lease_until: r.leaseUntil, updated_at: r.updatedAt }, now) : null;
-    const blockedUntil = before?.blockedUntil && held ? Math.max(before.blockedUntil, held) : (held ?? before?.blockedUntil ?? null);
+    const held = isLive(r.state)
+      ? heldUntil({ state: r.state, run_at: r.runAt, lease_until: r.leaseUntil, updated_at: r.updatedAt }, now)
+      : null;
+    const blockedUntil =
+      before?.blockedUntil && held ? Math.max(before.blockedUntil, held) : (held ?? before?.blockedUntil ?? null);
     out.set(fileId, { state: r.state, lastError: r.lastError, finishedAt: r.finishedAt, live, blockedUntil });
   }
   return out;

@@ -37,7 +37,8 @@ const TO_MICRO = 1_000_000_000n; // 1e-15 units → 1e-6 units
 
 export function tokenCost(tokens: Tokens, prices: Prices): Cost {
   const scaled = (price: number): bigint => BigInt(Math.round(price * Number(PRICE_SCALE)));
-  const femto = BigInt(tokens.input) * scaled(prices.inputPerMillion) + BigInt(tokens.output) * scaled(prices.outputPerMillion);
+  const femto =
+    BigInt(tokens.input) * scaled(prices.inputPerMillion) + BigInt(tokens.output) * scaled(prices.outputPerMillion);
   const micro = (femto + TO_MICRO / 2n) / TO_MICRO;
   const digits = micro.toString().padStart(7, '0');
   return {

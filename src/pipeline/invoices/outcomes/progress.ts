@@ -98,10 +98,22 @@ function fromItems(items: ItemView[]): { status: FileStatus; reason: string | nu
   return { status: 'completed', reason: null };
 }
 
-export function fileProgress(file: FileRow, outcomes: readonly OutcomeRow[], job: PipelineJob | undefined): FileProgress {
-  const tokens = outcomes.reduce((t, o) => ({ input: t.input + o.input_tokens, output: t.output + o.output_tokens }), { input: 0, output: 0 });
+export function fileProgress(
+  file: FileRow,
+  outcomes: readonly OutcomeRow[],
+  job: PipelineJob | undefined,
+): FileProgress {
+  const tokens = outcomes.reduce((t, o) => ({ input: t.input + o.input_tokens, output: t.output + o.output_tokens }), {
+    input: 0,
+    output: 0,
+  });
   const base = { file, tokens, blockedUntil: null };
-  const derived = (status: FileStatus, outcome: ItemOutcome | null, reason: string | null, finishedAt: number | null): FileProgress => ({
+  const derived = (
+    status: FileStatus,
+    outcome: ItemOutcome | null,
+    reason: string | null,
+    finishedAt: number | null,
+  ): FileProgress => ({
     ...base,
     status,
     reason,
@@ -109,8 +121,15 @@ export function fileProgress(file: FileRow, outcomes: readonly OutcomeRow[], job
     items: outcome ? [{ item: WHOLE_FILE, outcome, recordId: null, reason }] : [],
   });
   if (file.state === 'received') return derived('pending', null, null, null);
-  if (file.state === 'duplicate') return derived('duplicate', 'duplicate', said('file-same-as', { id: String(file.duplicate_of ?? '?') }), file.updated_at);
-  if (file.state === 'failed' || file.state === 'rejected') return derived('failed', 'error', said('file-failed', { detail: file.error ?? file.state }), file.updated_at);
+  if (file.state === 'duplicate')
+    return derived(
+      'duplicate',
+      'duplicate',
+      said('file-same-as', { id: String(file.duplicate_of ?? '?') }),
+      file.updated_at,
+    );
+  if (file.state === 'failed' || file.state === 'rejected')
+    return derived('failed', 'error', said('file-failed', { detail: file.error ?? file.state }), file.updated_at);
   // Stored. Only invoices have a pipeline yet; a stored video is as far as it goes.
   if (file.purpose !== 'invoice') return derived('completed', null, null, file.updated_at);
   if (!job || job.live) return { ...derived('pending', null, null, null), blockedUntil: job?.blockedUntil ?? null };
@@ -120,7 +139,12 @@ export function fileProgress(file: FileRow, outcomes: readonly OutcomeRow[], job
   }
   if (job.state === 'done') return derived('completed', 'ok', null, job.finishedAt); // processed before outcomes were kept
   const why = job.lastError ?? file.error;
-  return derived('failed', 'error', why ? said('invoice-unreadable', { detail: why }) : said('file-job-state', { state: job.state }), job.finishedAt);
+  return derived(
+    'failed',
+    'error',
+    why ? said('invoice-unreadable', { detail: why }) : said('file-job-state', { state: job.state }),
+    job.finishedAt,
+  );
 }
 
 /** How many recent completions the rate is measured over: recent enough to follow a change of pace. */

@@ -89,7 +89,12 @@ export class OutcomeRecords {
    * again.
    */
   async clearFileError(fileId: number): Promise<number> {
-    const r = await this.db.deleteFrom('item_outcomes').where('file_id', '=', fileId).where('item', '=', WHOLE_FILE).where('outcome', '=', 'error').executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('item_outcomes')
+      .where('file_id', '=', fileId)
+      .where('item', '=', WHOLE_FILE)
+      .where('outcome', '=', 'error')
+      .executeTakeFirst();
     return Number(r.numDeletedRows);
   }
 }

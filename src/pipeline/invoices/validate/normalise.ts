@@ -3,7 +3,14 @@
 // written with more), currency as an upper-case 3-letter code, payment method and form as SAT catalogue codes. A value that cannot be understood is left out
 // and named in `problems`.
 
-import { PAYMENT_FORM_HINT, PAYMENT_METHOD_HINT, RFC_PATTERN, paymentFormCode, paymentMethodCode, toMinorUnits } from '../cfdi/index.ts';
+import {
+  PAYMENT_FORM_HINT,
+  PAYMENT_METHOD_HINT,
+  RFC_PATTERN,
+  paymentFormCode,
+  paymentMethodCode,
+  toMinorUnits,
+} from '../cfdi/index.ts';
 import { MONEY_FIELDS, UUID_TEXT, parseAmountText, parseDateText } from '../extract/index.ts';
 import type { InvoiceFields } from '../extract/index.ts';
 import type { MessageRef, StoredText } from '../../../core/messages.ts';
@@ -55,7 +62,14 @@ export function normaliseMoney(value: string): string | null {
   return decimal === null ? null : fromMinorUnits(toMinorUnits(decimal));
 }
 
-const CURRENCY_WORDS: Record<string, string> = { $: 'MXN', MN: 'MXN', 'M.N.': 'MXN', PESOS: 'MXN', 'US$': 'USD', '€': 'EUR' };
+const CURRENCY_WORDS: Record<string, string> = {
+  $: 'MXN',
+  MN: 'MXN',
+  'M.N.': 'MXN',
+  PESOS: 'MXN',
+  US$: 'USD',
+  '€': 'EUR',
+};
 
 export function normaliseFields(raw: Partial<InvoiceFields>): NormalisedFields {
   const fields: Partial<InvoiceFields> = {};

@@ -62,7 +62,12 @@ function checkSum(fields: Partial<InvoiceFields>, problems: StoredText[], review
 
 const squash = (text: string): string => text.toUpperCase().replace(/[\s-]+/g, '');
 
-function crossCheck(fields: Partial<InvoiceFields>, sourceText: string, review: StoredText[], unconfirmed: Array<keyof InvoiceFields>): void {
+function crossCheck(
+  fields: Partial<InvoiceFields>,
+  sourceText: string,
+  review: StoredText[],
+  unconfirmed: Array<keyof InvoiceFields>,
+): void {
   if (fields.total !== undefined) {
     const total = fields.total;
     if (!amountsIn(sourceText).some((amount) => compareDecimals(amount, total) === 0)) {
@@ -96,7 +101,8 @@ export function validateInvoice(fields: Partial<InvoiceFields>, options: Validat
   }
   if (fields.total === undefined) problems.push({ key: 'invoice-total-missing' });
   if (fields.issuedAt === undefined) problems.push({ key: 'invoice-date-missing' });
-  if (fields.issuerRfc === undefined && fields.issuerName === undefined) problems.push({ key: 'invoice-issuer-missing' });
+  if (fields.issuerRfc === undefined && fields.issuerName === undefined)
+    problems.push({ key: 'invoice-issuer-missing' });
   if (fields.number === undefined && fields.uuid === undefined) problems.push({ key: 'invoice-number-missing' });
   if (fields.issuedAt !== undefined && fields.issuedAt > latestToday(options.now)) {
     problems.push({ key: 'invoice-date-future', vars: { date: fields.issuedAt } });
