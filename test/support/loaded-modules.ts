@@ -1,4 +1,4 @@
-// Preloaded with `node --import` by test/cli-startup.test.ts: writes, at exit, every module the process loaded
+// Preloaded with `node --import` by test/cli/startup.test.ts: writes, at exit, every module the process loaded
 // (one URL a line) to the file named by LOADED_MODULES_FILE.
 import { appendFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';

@@ -1,4 +1,4 @@
-// Child process for test/log.test.ts ("disk full"): logs into a folder that the test mounts as a tiny tmpfs,
+// Child process for test/core/log.test.ts ("disk full"): logs into a folder that the test mounts as a tiny tmpfs,
 // writes far more than fits, and must keep running and keep writing to stdout. Usage: node THIS DIR
 import { readFileSync, readdirSync, statfsSync, statSync } from 'node:fs';
 import { join } from 'node:path';

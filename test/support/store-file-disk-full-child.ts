@@ -1,4 +1,4 @@
-// Child process for test/store-file.test.ts ("disk full"): runs inside a user+mount namespace where DIR is a tiny
+// Child process for test/pipeline/intake/store-file/store-file.test.ts ("disk full"): runs inside a user+mount namespace where DIR is a tiny
 // tmpfs, stores a file bigger than it (by local copy, then by download from a loopback HTTP server) and prints
 // what happened as one JSON line. Usage: node THIS SOURCE_FILE DIR
 import { readFileSync, readdirSync, statfsSync } from 'node:fs';
