@@ -1,8 +1,9 @@
 // Opens the store: PostgreSQL when DATABASE_URL is set (Supabase gives such a URL), else SQLite in the data folder.
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import type PgModule from 'pg';
 import type { Database } from './schema.ts';
 import { pgConnectionString } from './pg-url.ts';
 import { openSqlite } from './sqlite.ts';
@@ -41,6 +42,8 @@ export function openStore(options: StoreOptions): Store {
 }
 
 function openPostgres(url: string, poolSize: number): Store {
+  // pg is required here, not imported at the top: a service on SQLite (the default) never pays its ~12 MB.
+  const pg = createRequire(import.meta.url)('pg') as typeof PgModule;
   const pool = new pg.Pool({
     connectionString: pgConnectionString(url),
     max: poolSize,
