@@ -6,7 +6,10 @@ import { chmodSync, existsSync, readFileSync, statSync, truncateSync, writeFileS
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { configSchema } from '../../../src/core/config.ts';
+import { createLog } from '../../../src/core/log.ts';
+import type { Log } from '../../../src/core/log.ts';
 import { loadMessages, render } from '../../../src/core/messages.ts';
+import { SHIPPED_RULES, loadRules, toRecord } from '../../../src/monitor/rules/index.ts';
 import {
   checkVideo,
   describeVideoTools,
@@ -221,14 +224,28 @@ describe.skipIf(!HAVE_TOOLS)(`with ffprobe and ffmpeg${NEEDS_TOOLS}`, () => {
   });
 });
 
-describe('a refused video goes to quarantine and the creator is told in their language', () => {
-  test('the file moves with its reason; the message renders in Spanish and English', async () => {
+describe('a refused video goes to quarantine, the creator is told in their language, the monitor gets an incident', () => {
+  const rules = loadRules(SHIPPED_RULES);
+  async function logLines(): Promise<{ log: Log; lines: string[] }> {
+    const lines: string[] = [];
+    const log = await createLog({
+      level: 'debug',
+      dir: null,
+      stdout: false,
+      rotate: { size: 2 ** 20, keep: 1 },
+      stdoutStream: { write: (l: string) => void lines.push(l) },
+    });
+    return { log, lines };
+  }
+
+  test('the file moves with its reason; the message renders in Spanish and English; the rule video_refused fires', async () => {
     const data = tempDir('centinela-video-quarantine-');
     writeFileSync(file('bad.mp4'), PDF);
     const refusal = refused(await checkVideo(file('bad.mp4'), { ...defaults, ffprobe: MISSING }));
     const video = { fileId: 7, path: file('bad.mp4'), fileName: 'mi video.mp4', sender: 'Victor', sha256: 'ab' };
     const now = new Date('2026-01-05T14:30:20Z');
-    const { quarantinedPath, tell } = await quarantineRefusedVideo(data, video, refusal, now);
+    const { log, lines } = await logLines();
+    const { quarantinedPath, tell } = await quarantineRefusedVideo(data, video, refusal, now, log.for('content'));
 
     expect(quarantinedPath).toBe(join(data, 'quarantine', '20260105T143020Z_bad.mp4'));
     expect(existsSync(file('bad.mp4'))).toBe(false);
@@ -245,6 +262,37 @@ describe('a refused video goes to quarantine and the creator is told in their la
     expect(render(tell, say('es'))).toMatch(
       /^❌ Tu video mi video.mp4 no se recibió: no es un video \(MP4, MOV, WebM o MKV\)\./,
     );
+
+    // The line the service writes is an incident of video_refused (not file_corrupt, which would fetch it again).
+    await log.close();
+    expect(lines).toHaveLength(1);
+    const finding = rules.match(toRecord(lines[0] ?? '', 'logs/centinela.log'));
+    expect(finding).toMatchObject({
+      rule: 'video_refused',
+      target: video.path,
+      fields: { path: video.path, problem: 'not_video' },
+    });
+  });
+
+  test('too long for the target: quarantined and told, logged at INFO, no incident', async () => {
+    const data = tempDir('centinela-video-quarantine-');
+    writeFileSync(file('long-by-setting.mp4'), Buffer.alloc(4096));
+    const refusal = refused(
+      await checkVideo(file('long-by-setting.mp4'), { ...defaults, ffprobe: MISSING, max_bytes: 1024 }),
+    );
+    const video = { fileId: null, path: file('long-by-setting.mp4'), fileName: null, sender: null, sha256: null };
+    const { log, lines } = await logLines();
+    const { tell } = await quarantineRefusedVideo(data, video, refusal, new Date(), log.for('content'));
+    expect(tell).toEqual({
+      key: 'video-check-refused',
+      vars: {
+        name: 'long-by-setting.mp4',
+        reason: { key: 'video-check-too-large', vars: { size: '4.0 KB', max: '1.0 KB' } },
+      },
+    });
+    await log.close();
+    expect(lines.map((l) => (JSON.parse(l) as { level: string }).level)).toEqual(['INFO']);
+    expect(rules.match(toRecord(lines[0] ?? '', 'logs/centinela.log'))).toBeNull();
   });
 
   test('every reason the check gives has a text in both languages', () => {
