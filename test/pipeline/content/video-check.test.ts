@@ -173,6 +173,12 @@ describe.skipIf(!HAVE_TOOLS)(`with ffprobe and ffmpeg${NEEDS_TOOLS}`, () => {
       reason: { key: 'video-check-too-long', vars: { duration: '10s', max: '5s' } },
     });
     expect(r.detail).toBe('10s > content.video.max_duration 5s');
+    // Just over a limit that rounds to the same text: both still say which is longer.
+    const near = refused(await checkVideo(mp4FastStart, { ...defaults, max_duration: 9_960 }));
+    expect(near.reason).toMatchObject({
+      key: 'video-check-too-long',
+      vars: { duration: expect.stringMatching(/^10s \+ \d+ms$/) as string, max: '10s' },
+    });
   });
 
   test('a PDF named .mp4 never reaches ffprobe', async () => {

@@ -41,6 +41,10 @@ export type VideoCheck =
       detail: string;
     };
 
+/**
+ * Checks the video at `path` against `content.video`. A refusal is a verdict on the file (the caller quarantines
+ * it: quarantineRefusedVideo); a file that cannot be opened, or a shutdown through `signal`, throws instead.
+ */
 export async function checkVideo(
   path: string,
   settings: VideoSettings,
@@ -83,7 +87,7 @@ export async function checkVideo(
   if (!info.video)
     return refuse('no_picture', { key: 'video-check-no-picture' }, `ffprobe found no video stream (${summary})`);
   if (info.durationMs !== null && info.durationMs > settings.max_duration) {
-    const [duration, max] = [formatDuration(info.durationMs), formatDuration(settings.max_duration)];
+    const [duration, max] = lengths(info.durationMs, settings.max_duration);
     return refuse(
       'too_long',
       { key: 'video-check-too-long', vars: { duration, max } },
@@ -112,4 +116,10 @@ export async function checkVideo(
 
 function refuse(problem: VideoProblem, reason: MessageRef, detail: string): VideoCheck {
   return { ok: false, problem, reason, detail };
+}
+
+/** The two durations for people; "1h + 20s" when rounding would show the same text twice ("1h, over the 1h limit"). */
+function lengths(ms: number, maxMs: number): [string, string] {
+  const [text, max] = [formatDuration(ms), formatDuration(maxMs)];
+  return [text === max ? `${max} + ${formatDuration(ms - maxMs)}` : text, max];
 }
