@@ -280,19 +280,19 @@ describe('a refused video goes to quarantine, the creator is told in their langu
     });
   });
 
-  test('too long for the target: quarantined and told, logged at INFO, no incident', async () => {
+  test('too large for the target: quarantined and told, logged at INFO, no incident', async () => {
     const data = tempDir('centinela-video-quarantine-');
-    writeFileSync(file('long-by-setting.mp4'), Buffer.alloc(4096));
+    writeFileSync(file('large-by-setting.mp4'), Buffer.alloc(4096));
     const refusal = refused(
-      await checkVideo(file('long-by-setting.mp4'), { ...defaults, ffprobe: MISSING, max_bytes: 1024 }),
+      await checkVideo(file('large-by-setting.mp4'), { ...defaults, ffprobe: MISSING, max_bytes: 1024 }),
     );
-    const video = { fileId: null, path: file('long-by-setting.mp4'), fileName: null, sender: null, sha256: null };
+    const video = { fileId: null, path: file('large-by-setting.mp4'), fileName: null, sender: null, sha256: null };
     const { log, lines } = await logLines();
     const { tell } = await quarantineRefusedVideo(data, video, refusal, new Date(), log.for('content'));
     expect(tell).toEqual({
       key: 'video-check-refused',
       vars: {
-        name: 'long-by-setting.mp4',
+        name: 'large-by-setting.mp4',
         reason: { key: 'video-check-too-large', vars: { size: '4.0 KB', max: '1.0 KB' } },
       },
     });
