@@ -1,6 +1,6 @@
 // `centinela doctor`: one line per check, ✓ or ✗, and for each ✗ the fix. Exit 1 if a required check fails.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { checkConfiguration, rulesFile } from '../config-check.ts';
 import type { Config, LoadedConfig } from '../core/config.ts';
 import { formatBytes } from '../core/format.ts';
@@ -9,6 +9,7 @@ import { MIGRATIONS, storeOptions } from '../store-setup.ts';
 import { describeUrl, openStore, pendingMigrations, storeConfigProblem } from '../core/store/index.ts';
 import type { Store } from '../core/store/index.ts';
 import { readApiToken } from '../http/token.ts';
+import { describeVideoTools } from '../pipeline/content/video-check/index.ts';
 import { serviceUrl } from './service-url.ts';
 import { monitorChecks } from './doctor-monitor.ts';
 import { sharedDataCheck } from './doctor-shared-data.ts';
@@ -63,7 +64,7 @@ export async function doctor(_args: string[], configFile: string | undefined): P
       : 'TELEGRAM_BOT_TOKEN is not set: Telegram intake is off',
     fix: 'create a bot with @BotFather and set TELEGRAM_BOT_TOKEN',
   });
-  checks.push(tool('ffprobe', 'video probing (duration, codec)', 'apt-get install ffmpeg'));
+  checks.push(await videoToolsCheck(config));
   checks.push(...(await monitorChecks(config)));
   print(checks);
   return checks.some((c) => !c.ok && !c.optional) ? 1 : 0;
@@ -185,14 +186,13 @@ async function serviceCheck(host: string, port: number): Promise<Check> {
   }
 }
 
-function tool(name: string, purpose: string, install: string): Check {
-  const found = (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  return { ok: found, optional: true, text: `${name} ${found ? 'found' : 'not found'} (${purpose})`, fix: install };
+/** ffprobe and ffmpeg (content.video.ffprobe, .ffmpeg): without them videos get only the first-bytes check. */
+async function videoToolsCheck(config: Config): Promise<Check> {
+  const { ok, text } = await describeVideoTools(config.content.video);
+  return {
+    ok,
+    optional: true,
+    text,
+    fix: "apt-get install ffmpeg (Debian's package has both), or set content.video.ffprobe and content.video.ffmpeg",
+  };
 }

@@ -442,6 +442,34 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    content: z
+      .object({
+        video: z
+          .object({
+            max_duration: duration
+              .prefault('1h')
+              .describe(
+                'a longer video is refused when it is stored (Telegram takes longer ones; Gemini reads about an hour of video)',
+              ),
+            max_bytes: size
+              .prefault('2g')
+              .describe('a larger video is refused when it is stored (2g: what a local Bot API server can send)'),
+            ffprobe: z
+              .string()
+              .min(1)
+              .default('ffprobe')
+              .describe('ffprobe to read videos with: a name looked up on PATH, or a path; missing: first bytes only'),
+            ffmpeg: z
+              .string()
+              .min(1)
+              .default('ffmpeg')
+              .describe('ffmpeg to test-decode videos with: a name looked up on PATH, or a path'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     disk: z
       .object({
         warn_free: size.prefault('5g').describe('warn when a data, media or logs folder has less free space than this'),

@@ -2,6 +2,7 @@ export { Intake } from './intake.ts';
 export { IntakeRecords } from './records.ts';
 export { intakeMigration } from './migration.ts';
 export { DOWNLOAD_QUEUE, extensionOf } from './download-job.ts';
+export { notAVideo } from './video-bytes.ts';
 export { fileIdOfJob, fileJobPayload } from './file-job.ts';
 export type { FileJobPayload } from './file-job.ts';
 export { incomingDir, incomingFileName, safeName } from './incoming.ts';
