@@ -18,6 +18,7 @@ function loadSdk(): Promise<Sdk> {
 /** A 429 asking for longer than this is a spent quota (per day), not a busy minute: give up. */
 const MAX_RATE_WAIT_MS = 60_000;
 const UPLOAD_ATTEMPTS = 3;
+const FIRST_POLL_MS = 500;
 
 const answerSchema = z.object({ caption: z.string(), hashtags: z.array(z.string()).default([]) });
 export type Answer = z.infer<typeof answerSchema>;
@@ -85,16 +86,19 @@ export class GeminiCaptions {
       }
     }
     const name = file.name ?? '';
-    const polls = Math.max(1, Math.ceil(this.o.fileReadyTimeoutMs / this.o.filePollMs));
+    // Short videos are ready in a second or two: read soon, then every filePollMs, up to fileReadyTimeoutMs in all.
+    let waited = 0;
     for (let i = 0; ; i++) {
       if (file.state === 'ACTIVE') return { name, uri: file.uri ?? '', mimeType: file.mimeType ?? mimeType };
       if (file.state === 'FAILED')
         throw new CaptionFailure(`Gemini could not process the video (${file.error?.message ?? 'FAILED'})`);
-      if (i >= polls)
+      if (waited >= this.o.fileReadyTimeoutMs)
         throw new CaptionFailure(
-          `the video was still ${file.state ?? 'not ready'} at Gemini after ${Math.round(this.o.fileReadyTimeoutMs / 1000)} s`,
+          `the video was still ${file.state ?? 'not ready'} at Gemini after ${Math.round(waited / 1000)} s`,
         );
-      await this.o.sleep(this.o.filePollMs);
+      const wait = Math.min(this.o.filePollMs, FIRST_POLL_MS * 2 ** i, this.o.fileReadyTimeoutMs - waited);
+      await this.o.sleep(wait);
+      waited += wait;
       try {
         file = await client.files.get({ name });
       } catch (err) {
