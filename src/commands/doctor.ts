@@ -12,6 +12,7 @@ import { readApiToken } from '../http/token.ts';
 import { serviceUrl } from './service-url.ts';
 import { monitorChecks } from './doctor-monitor.ts';
 import { sharedDataCheck } from './doctor-shared-data.ts';
+import { geminiCheck } from './doctor-gemini.ts';
 
 interface Check {
   ok: boolean;
@@ -63,6 +64,7 @@ export async function doctor(_args: string[], configFile: string | undefined): P
       : 'TELEGRAM_BOT_TOKEN is not set: Telegram intake is off',
     fix: 'create a bot with @BotFather and set TELEGRAM_BOT_TOKEN',
   });
+  checks.push(geminiCheck(config, secrets));
   checks.push(tool('ffprobe', 'video probing (duration, codec)', 'apt-get install ffmpeg'));
   checks.push(...(await monitorChecks(config)));
   print(checks);
