@@ -451,7 +451,7 @@ export const configSchema = z
               .min(1)
               .default(['gemini-2.5-flash', 'gemini-2.5-flash-lite'])
               .describe(
-                'Gemini models for captions, in order: the first is tried first, the next when one is overloaded (503)',
+                'Gemini models for captions, in order: the first is tried first, the next when one is overloaded (503); used when GEMINI_API_KEY is set',
               ),
             base_url: z
               .string()

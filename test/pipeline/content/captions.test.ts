@@ -230,6 +230,13 @@ describe('captions through Gemini', () => {
     expect(sleeps).toEqual([500, 2000]); // the file's one read, then a backoff when the list starts over
   });
 
+  test('requests are paced under requests_per_minute: a burst up to the limit, then one every 60/limit s', async () => {
+    const { fake, client, sleeps } = await setup({ settings: { requestsPerMinute: 2 }, client: { now: () => 0 } });
+    for (let i = 0; i < 3; i++) expect((await client.caption(input())).fromTemplate).toBe(false);
+    expect(fake.generations).toHaveLength(3);
+    expect(sleeps.filter((ms) => ms !== 500)).toEqual([30_000]); // besides the file reads
+  });
+
   test('no key: the template, and nothing is sent', async () => {
     const { fake } = await setup();
     const client = createCaptionClient(settings({ baseUrl: fake.baseUrl }), {});
