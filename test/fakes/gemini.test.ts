@@ -114,12 +114,13 @@ describe('fake Gemini with @google/genai', () => {
     expect(refused.message).toContain('API_KEY_INVALID');
   });
 
-  test('scripted strings are sent verbatim (empty and over-long), then the fallback', async () => {
+  test('scripted strings are sent verbatim (empty and over-long), a scripted error at its turn, then the fallback', async () => {
     const { fake, ai } = await start();
-    fake.script({ content: '' }, { content: 'x'.repeat(3000) });
+    fake.script({ content: '' }, { error: 503 }, { content: 'x'.repeat(3000) });
     const ask = async (): Promise<string> =>
       (await ai.models.generateContent({ model: 'm', contents: 'hi' })).text ?? '';
     expect(await ask()).toBe('');
+    expect((await errorOf(ask())).message).toContain('overloaded');
     expect((await ask()).length).toBe(3000);
     expect(JSON.parse(await ask())).toEqual({ caption: 'A caption from the fake.', hashtags: [] });
   });

@@ -23,6 +23,7 @@ import type {
   FakeGeminiOptions,
   FileProcessing,
   GeminiAnswer,
+  GeminiReply,
   GenerateContentBody,
   RecordedGeminiRequest,
 } from './types.ts';
@@ -57,7 +58,7 @@ class Fake implements FakeGemini {
   private readonly uploads = new Map<string, Upload>();
   private readonly entries = new Map<string, FileEntry>();
   private readonly scripted: GeminiAnswer[] = [];
-  private fallbackAnswer: GeminiAnswer = { content: { caption: 'A caption from the fake.', hashtags: [] } };
+  private fallbackAnswer: GeminiReply = { content: { caption: 'A caption from the fake.', hashtags: [] } };
   private currentMode: FakeGeminiMode = 'normal';
   private modeLeft = Infinity;
   private overloadedModels = new Set<string>();
@@ -109,7 +110,7 @@ class Fake implements FakeGemini {
     this.scripted.push(...answers);
   }
 
-  fallback(answer: GeminiAnswer): void {
+  fallback(answer: GeminiReply): void {
     this.fallbackAnswer = answer;
   }
 
@@ -373,6 +374,8 @@ class Fake implements FakeGemini {
     if (fault) return reject(fault);
 
     const answer = this.scripted.shift() ?? this.fallbackAnswer;
+    if ('error' in answer)
+      return reject(answer.error === 429 ? rateLimited(model, 1) : answer.error === 503 ? overloaded() : internal());
     const text = typeof answer.content === 'string' ? answer.content : JSON.stringify(answer.content);
     const promptTokens = answer.promptTokens ?? Math.ceil(chars / 4) + fileCount * FILE_TOKENS;
     const outputTokens = answer.outputTokens ?? Math.max(1, Math.ceil(text.length / 4));

@@ -8,6 +8,7 @@ export type {
   FakeGeminiOptions,
   FileProcessing,
   GeminiAnswer,
+  GeminiReply,
   GenerateContentBody,
   RecordedGeminiRequest,
 } from './types.ts';

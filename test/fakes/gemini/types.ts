@@ -1,7 +1,12 @@
 // Types of the fake Gemini: its options, scripted answers, fault modes and what it records.
 
-/** A scripted generateContent answer: an object is answered as its JSON text, a string verbatim. */
-export interface GeminiAnswer {
+/**
+ * A scripted generateContent answer: an object is answered as its JSON text, a string verbatim; or, with `error`, that
+ * failure in its place (429 with a 1 s RetryInfo, 500, 503 overloaded) at that point of the script.
+ */
+export type GeminiAnswer = GeminiReply | { error: 429 | 500 | 503 };
+
+export interface GeminiReply {
   content: string | Record<string, unknown>;
   /** usageMetadata; unset: the fake's estimate (see README). */
   promptTokens?: number;
@@ -85,7 +90,7 @@ export interface FakeGemini {
   /** Answers for the next generateContent calls, in order; when none is left, the fallback. */
   script(...answers: GeminiAnswer[]): void;
   /** The answer when no script is left; default `{caption: "…", hashtags: []}`-shaped least answer. */
-  fallback(answer: GeminiAnswer): void;
+  fallback(answer: GeminiReply): void;
   mode(m: FakeGeminiMode): void;
   /** Models that answer 503 "overloaded" until taken out (by calling again without them). */
   overloaded(...models: string[]): void;

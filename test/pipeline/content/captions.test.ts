@@ -149,6 +149,15 @@ describe('captions through Gemini', () => {
     expect(fake.generations).toHaveLength(2);
   });
 
+  test('over-long, and the re-ask finds every model overloaded: the first caption cut at a word', async () => {
+    const { fake, client } = await setup({ client: { maxAttempts: 2 } });
+    fake.script({ content: { caption: long(200), hashtags: [] } }, { error: 503 }, { error: 503 });
+    const result = await client.caption(input());
+    expect(result).toMatchObject({ fromTemplate: false, cut: true, model: 'gemini-a' });
+    expect(result.caption.length).toBeLessThanOrEqual(CAPTION_LIMIT);
+    expect(fake.generations.map((g) => g.status)).toEqual([200, 503, 503]);
+  });
+
   test('an empty answer, or one that is not {caption, hashtags}: the template', async () => {
     const { fake, client } = await setup();
     fake.script({ content: '' }, { content: { caption: '   ', hashtags: [] } }, { content: 'not json' });

@@ -112,11 +112,15 @@ class Captioner implements CaptionClient {
     let cut = false;
     if (!fits(answer.caption, tags) && !reasked) {
       const length = compose(answer.caption, tags).length;
-      const shorter = count(
-        await gemini.ask(system, [{ text: shortenText(answer.caption, tags, length) }], modelIndex(asked)),
-      );
-      const again = shorter.answer;
-      if (!empty(again) && bannedIn(again.caption, banned).length === 0) {
+      // A re-ask that fails leaves the long caption to be cut: it is still Gemini's, in the creator's voice.
+      const shorter = await gemini
+        .ask(system, [{ text: shortenText(answer.caption, tags, length) }], modelIndex(asked))
+        .then(count, (err: unknown) => {
+          if (err instanceof CaptionFailure) return null;
+          throw err;
+        });
+      const again = shorter?.answer ?? null;
+      if (shorter && !empty(again) && bannedIn(again.caption, banned).length === 0) {
         asked = shorter;
         answer = again;
         tags = this.#hashtags(input, answer);
