@@ -246,6 +246,15 @@ describe('captions through Gemini', () => {
     expect(sleeps.filter((ms) => ms !== 500)).toEqual([30_000]); // besides the file reads
   });
 
+  test('a container Gemini does not take (.mkv) without a proxy: the template, nothing uploaded', async () => {
+    const { fake, client } = await setup();
+    const videoPath = join(tempDir(), 'clip.mkv');
+    writeFileSync(videoPath, Buffer.alloc(64, 1));
+    const r = await client.caption(input({ videoPath }));
+    expect(r).toMatchObject({ fromTemplate: true, problem: 'Gemini does not take .mkv videos: give it an MP4 proxy' });
+    expect(fake.requests).toHaveLength(0);
+  });
+
   test('no key: the template, and nothing is sent', async () => {
     const { fake } = await setup();
     const client = createCaptionClient(settings({ baseUrl: fake.baseUrl }), {});

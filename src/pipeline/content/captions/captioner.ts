@@ -12,12 +12,18 @@ import { avoidText, shortenText, systemInstruction, userText } from './prompt.ts
 import { fillTemplate } from './template.ts';
 import type { CaptionClientOptions, CaptionInput, CaptionResult, CaptionSettings } from './types.ts';
 
+// The video types Gemini takes (its documentation's list); Matroska (.mkv) is not one: it needs a proxy.
 const MIME_TYPES: Readonly<Record<string, string>> = {
   '.mp4': 'video/mp4',
   '.m4v': 'video/mp4',
-  '.mov': 'video/quicktime',
+  '.mov': 'video/mov',
   '.webm': 'video/webm',
-  '.mkv': 'video/x-matroska',
+  '.mpeg': 'video/mpeg',
+  '.mpg': 'video/mpg',
+  '.avi': 'video/avi',
+  '.wmv': 'video/wmv',
+  '.flv': 'video/x-flv',
+  '.3gp': 'video/3gpp',
 };
 
 export interface CaptionClient {
@@ -63,7 +69,9 @@ class Captioner implements CaptionClient {
     const tokens = { input: 0, output: 0 };
     let video: UploadedVideo | undefined;
     try {
-      const mimeType = input.mimeType ?? MIME_TYPES[extname(input.videoPath).toLowerCase()] ?? 'video/mp4';
+      const ext = extname(input.videoPath).toLowerCase();
+      const mimeType = input.mimeType ?? MIME_TYPES[ext];
+      if (!mimeType) throw new CaptionFailure(`Gemini does not take ${ext || 'this'} videos: give it an MP4 proxy`);
       video = await this.#gemini.upload(input.videoPath, mimeType);
       const system = systemInstruction(input);
       const count = (a: Asked): Asked => {
