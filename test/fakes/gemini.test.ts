@@ -1,6 +1,7 @@
 // The fake Gemini (test/fakes/gemini), driven by the official @google/genai SDK over loopback HTTP.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { ApiError, GoogleGenAI, Type, createPartFromUri } from '@google/genai';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startFakeGemini } from './gemini/index.ts';
@@ -123,5 +124,13 @@ describe('fake Gemini with @google/genai', () => {
     expect((await errorOf(ask())).message).toContain('overloaded');
     expect((await ask()).length).toBe(3000);
     expect(JSON.parse(await ask())).toEqual({ caption: 'A caption from the fake.', hashtags: [] });
+  });
+
+  test('latency delays each answer by at least the set time', async () => {
+    const { fake, ai } = await start({ latencyMs: 80 });
+    const t0 = performance.now();
+    await ai.models.generateContent({ model: 'm', contents: 'hi' });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(75);
+    fake.setLatency(0);
   });
 });
