@@ -13,6 +13,7 @@ import { describeVideoTools } from '../pipeline/content/video-check/index.ts';
 import { serviceUrl } from './service-url.ts';
 import { monitorChecks } from './doctor-monitor.ts';
 import { sharedDataCheck } from './doctor-shared-data.ts';
+import { geminiCheck } from './doctor-gemini.ts';
 
 interface Check {
   ok: boolean;
@@ -65,6 +66,7 @@ export async function doctor(_args: string[], configFile: string | undefined): P
     fix: 'create a bot with @BotFather and set TELEGRAM_BOT_TOKEN',
   });
   checks.push(await videoToolsCheck(config));
+  checks.push(geminiCheck(config, secrets));
   checks.push(...(await monitorChecks(config)));
   print(checks);
   return checks.some((c) => !c.ok && !c.optional) ? 1 : 0;

@@ -467,6 +467,56 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+        gemini: z
+          .object({
+            model: z
+              .array(z.string().trim().min(1))
+              .min(1)
+              .default(['gemini-2.5-flash', 'gemini-2.5-flash-lite'])
+              .describe(
+                'Gemini models for captions, in order: the first is tried first, the next when one is overloaded (503); used when GEMINI_API_KEY is set',
+              ),
+            base_url: z
+              .string()
+              .trim()
+              .refine(
+                (v) => v === '' || (/^https?:\/\//i.test(v) && URL.canParse(v)),
+                'an http(s) URL such as https://generativelanguage.googleapis.com, or empty for Google',
+              )
+              .transform((v) => v.replace(/\/+$/, ''))
+              .default('')
+              .describe("another Gemini API endpoint, up to the host (the client adds /v1beta); empty: Google's"),
+            requests_per_minute: z
+              .number()
+              .int()
+              .min(1)
+              .default(10)
+              .describe("your project's generateContent limit: captions and their retries are paced under it"),
+            price_per_million_tokens: z
+              .object({
+                input: z
+                  .number()
+                  .min(0)
+                  .default(0.3)
+                  .describe('price of 1M input tokens (video included), in USD (gemini-2.5-flash: 0.30)'),
+                output: z
+                  .number()
+                  .min(0)
+                  .default(2.5)
+                  .describe('price of 1M output tokens, in USD (gemini-2.5-flash: 2.50)'),
+              })
+              .strict()
+              .prefault({}),
+            daily_budget: z
+              .number()
+              .min(0)
+              .default(1)
+              .describe(
+                'USD a day (UTC) for captions; once spent, captions come from the template and the admins are told once; 0: no cap',
+              ),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

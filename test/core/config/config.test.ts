@@ -380,6 +380,7 @@ function otherValue(key: string, value: unknown): string {
   const special: Record<string, string> = {
     'telegram.api_root': 'http://127.0.0.1:8081',
     'invoices.openai.base_url': 'http://127.0.0.1:8082/v1',
+    'content.gemini.base_url': 'http://127.0.0.1:8083',
     'telegram.users': '[{id: 7, name: Ana, role: staff, language: en}]',
     'invoices.csv_columns': '{total: importe, number: folio, issuerRfc: rfc}',
     'invoices.price_currency': 'EUR',
