@@ -1,0 +1,5 @@
+// The content pipeline: posts (rows and states), the planner (slots per creator and zone), the poster.
+export { POST_STATES, SLOT_STATES, postsMigration } from './posts/table.ts';
+export type { Post, PostHistoryRow, PostState, PostTables } from './posts/table.ts';
+export { PostRecords } from './posts/records.ts';
+export type { NewPost, PostChanges } from './posts/records.ts';
