@@ -16,6 +16,8 @@ import type { Store } from '../core/store/index.ts';
 import { Intake, writeSourceHealth } from '../pipeline/intake/index.ts';
 import type { Followers, SourceHealth } from '../pipeline/intake/index.ts';
 import { pricesFrom } from '../pipeline/invoices/index.ts';
+import { postActionsFor } from '../pipeline/content/index.ts';
+import type { PostActions } from '../pipeline/content/index.ts';
 import type { StatusReport } from '../status.ts';
 import { registerBuiltins } from './builtin-commands.ts';
 import { handleCallback } from './callbacks.ts';
@@ -68,6 +70,7 @@ export class BotModule implements Module {
   readonly #t: Translator;
   readonly #users: Users;
   readonly #bot: Bot;
+  readonly #posts: PostActions;
   /** grammY's Api without auto-retry, for getMe and getUpdates: their retries are ours (polling.ts). */
   readonly #plainApi: Api;
   /** Incidents and silences for /errors, /silence, … and the alert buttons; made on first use. */
@@ -86,6 +89,7 @@ export class BotModule implements Module {
     this.#t = createTranslator();
     this.#users = new Users(deps.config.telegram.users);
     this.intake = new Intake(deps.config, deps.store, deps.queue, deps.followers);
+    this.#posts = postActionsFor(deps.config, deps.store, deps.queue);
     this.commands = new Commands(this.#t);
     this.#monitor = lazyMonitorRecords(deps.store, join(deps.config.paths.logs, 'incidents.jsonl'), this.#log);
     this.#bot = new Bot(deps.token, { client: { apiRoot: deps.config.telegram.api_root } });
@@ -331,6 +335,7 @@ export class BotModule implements Module {
         log,
         store: this.#d.store,
         dataDir: this.#d.config.paths.data,
+        posts: this.#posts,
       });
     });
     bot.on('message:text', async (ctx) => {

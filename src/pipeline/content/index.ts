@@ -13,6 +13,6 @@ export { telegramPublishApi } from './poster/telegram-api.ts';
 export { ChatPacer, PER_CHAT_INTERVAL_MS } from './poster/pacer.ts';
 export { parsePostButton, postButtonData } from './poster/admin-messages.ts';
 export type { AdminChat, PostButton } from './poster/admin-messages.ts';
-export { PostActions } from './poster/actions.ts';
+export { PostActions, postActionsFor } from './poster/actions.ts';
 export type { ButtonAnswer } from './poster/actions.ts';
 export { planPost, slotRules } from './planner/plan-post.ts';

@@ -1,7 +1,9 @@
 // What the admins' buttons on a post do. Each is one guarded move from the state the message was about, so a
 // second press, or a press on an old message, changes nothing and says what the post is now.
+import type { Config } from '../../../core/config.ts';
 import type { Queue } from '../../../core/queue/index.ts';
 import type { Store } from '../../../core/store/index.ts';
+import { planPost } from '../planner/plan-post.ts';
 import { PostRecords } from '../posts/records.ts';
 import type { PostButton } from './admin-messages.ts';
 import { PUBLISH_QUEUE } from './queue.ts';
@@ -63,4 +65,17 @@ export class PostActions {
       ? { key: 'post-answer-plan', vars: { id, at: new Date(at).toISOString() } }
       : { key: 'post-answer-again', vars: { id } };
   }
+}
+
+/** The actions with "Plan again" taking the creator's next free slot under content.creators. */
+export function postActionsFor(config: Config, store: Store, queue: Queue): PostActions {
+  const posts = new PostRecords(store);
+  return new PostActions(store, queue, (creator, readyAt) =>
+    planPost(
+      posts,
+      creator,
+      config.content.creators.find((c) => c.folder === creator),
+      readyAt,
+    ),
+  );
 }
