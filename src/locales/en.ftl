@@ -317,3 +317,5 @@ post-answer-published = Post #{ $id } marked as published.
 post-answer-again = Post #{ $id } will be published now.
 post-answer-plan = Post #{ $id } planned for { $at }.
 post-answer-stale = Post #{ $id } is { $state } now: nothing was done.
+post-receipt = 📅 Your video (post #{ $id }) goes out on { $when }.
+post-receipt-approval = 📅 Your video (post #{ $id }) is planned for { $when }, once an admin approves its caption.

@@ -366,3 +366,5 @@ post-answer-published = Publicación #{ $id } marcada como publicada.
 post-answer-again = La publicación #{ $id } se publicará ahora.
 post-answer-plan = Publicación #{ $id } planeada para { $at }.
 post-answer-stale = La publicación #{ $id } está ahora { $state }: no se hizo nada.
+post-receipt = 📅 Tu video (publicación #{ $id }) sale el { $when }.
+post-receipt-approval = 📅 Tu video (publicación #{ $id }) está planeado para el { $when }, cuando un admin apruebe su texto.

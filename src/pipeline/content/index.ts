@@ -16,3 +16,7 @@ export type { AdminChat, PostButton } from './poster/admin-messages.ts';
 export { PostActions, postActionsFor } from './poster/actions.ts';
 export type { ButtonAnswer } from './poster/actions.ts';
 export { planPost, slotRules } from './planner/plan-post.ts';
+export { VIDEO_QUEUE } from './video-queue.ts';
+export { ContentModule, adminChats, contentConfigured } from './module.ts';
+export { fillTemplate } from './template.ts';
+export { videoHandler } from './video-job.ts';
