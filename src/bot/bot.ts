@@ -16,7 +16,7 @@ import type { Store } from '../core/store/index.ts';
 import { Intake, writeSourceHealth } from '../pipeline/intake/index.ts';
 import type { Followers, SourceHealth } from '../pipeline/intake/index.ts';
 import { pricesFrom } from '../pipeline/invoices/index.ts';
-import { postActionsFor } from '../pipeline/content/index.ts';
+import { contentConfigured, postActionsFor } from '../pipeline/content/index.ts';
 import type { PostActions } from '../pipeline/content/index.ts';
 import type { StatusReport } from '../status.ts';
 import { registerBuiltins } from './builtin-commands.ts';
@@ -27,6 +27,7 @@ import { handleFileMessage } from './file-messages.ts';
 import { createTranslator, langOf } from './i18n.ts';
 import type { Lang, Translator } from './i18n.ts';
 import { registerMaintenanceCommand } from './maintenance-command.ts';
+import { registerContentCommands } from './content-commands.ts';
 import { lazyMonitorRecords, registerMonitorCommands } from './monitor-commands.ts';
 import type { MonitorRecords } from './monitor-commands.ts';
 import { escapeHtml, loadOutboxSender } from '../outbox/index.ts';
@@ -117,6 +118,9 @@ export class BotModule implements Module {
     registerBuiltins(this.commands, this.intake, this.#d.status, this.#d.store, this.#d.queue, pricesFrom(config));
     registerMonitorCommands(this.commands, this.#monitor, this.#log);
     registerMaintenanceCommand(this.commands, this.#d.store, config.monitor, this.#log);
+    // Without a channel there are no posts: the menu stays as it was.
+    if (contentConfigured(config))
+      registerContentCommands(this.commands, config, this.#d.store, this.#d.queue, this.#log);
     this.#routes(bot, notifier);
     this.outbox.start(); // alerts wait in the outbox and go out when Telegram answers
     await this.#setHealth('waiting', 'connecting to the Bot API');

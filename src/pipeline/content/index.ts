@@ -20,3 +20,5 @@ export { VIDEO_QUEUE } from './video-queue.ts';
 export { ContentModule, adminChats, contentConfigured } from './module.ts';
 export { fillTemplate } from './template.ts';
 export { videoHandler } from './video-job.ts';
+export { PostCommands, parseWhen } from './commands.ts';
+export type { Answer as PostCommandAnswer } from './commands.ts';
