@@ -60,6 +60,7 @@ export class ContentModule implements Module {
       log: this.#d.log,
       // A call still running elsewhere is at most this old; older `sending` rows belong to a dead process.
       staleSendingMs: Math.max(PUBLISH_TIMEOUT_SECONDS * 1000, this.#d.config.queue.lease_seconds * 1000) * 2,
+      leaseMs: Math.max((PUBLISH_TIMEOUT_SECONDS + 30) * 1000, this.#d.config.queue.lease_seconds * 1000),
     });
     await poster.start();
     this.#d.queue.work(

@@ -12,12 +12,22 @@ export class ChatPacer {
     this.#now = now;
   }
 
-  /** Reserves the chat's next moment; how long to wait for it (0: now). */
-  reserve(chat: string): number {
+  /**
+   * Reserves the chat's next moment if it comes within `maxWaitMs`, and says how long to wait for it (0: now).
+   * A later moment is not reserved: null, and `freeIn` says when to come back (a job should not hold its lease
+   * through a long burst).
+   */
+  reserve(chat: string, maxWaitMs = Number.POSITIVE_INFINITY): number | null {
     const now = this.#now();
     const at = Math.max(now, this.#next.get(chat) ?? 0);
+    if (at - now > maxWaitMs) return null;
     this.#next.set(chat, at + this.#intervalMs);
     return at - now;
+  }
+
+  /** How long until the chat's next free moment. */
+  freeIn(chat: string): number {
+    return Math.max(0, (this.#next.get(chat) ?? 0) - this.#now());
   }
 
   /** Telegram asked the chat's sends to wait (a 429 with retry_after): nothing goes there before then. */

@@ -34,9 +34,14 @@ export interface PosterDeps {
   pacer?: ChatPacer;
   /** Posts `sending` for longer than this at start belong to no live call (a crash): they become unknown. */
   staleSendingMs: number;
+  /** The publish jobs' lease: longer than a call may take, so that a slow call is not taken for a dead worker. */
+  leaseMs?: number;
 }
 
 type PublishPayload = { postId: number };
+
+/** A send waits this long at most for its channel's turn; later turns are waited for in the queue, lease released. */
+const MAX_PACING_WAIT_MS = 10_000;
 
 export class Poster {
   readonly posts: PostRecords;
@@ -64,7 +69,7 @@ export class Poster {
         await this.#unknown(post, 'the service stopped while publishing');
     }
     for (const post of await this.posts.inStates(['scheduled'])) await this.schedule(post);
-    this.#d.queue.work(PUBLISH_QUEUE, (ctx) => this.handle(ctx), { concurrency });
+    this.#d.queue.work(PUBLISH_QUEUE, (ctx) => this.handle(ctx), { concurrency, leaseMs: this.#d.leaseMs });
   }
 
   async handle({ job, signal }: HandlerContext<PublishPayload>): Promise<void> {
@@ -91,7 +96,11 @@ export class Poster {
         await this.#tell(post, 'failed', error);
       return;
     }
-    const wait = this.#pacer.reserve(post.target);
+    const wait = this.#pacer.reserve(post.target, MAX_PACING_WAIT_MS);
+    if (wait === null) {
+      const later = this.#pacer.freeIn(post.target);
+      throw new RetryAfter(later / 1000, `paced: the channel's next free moment is in ${Math.ceil(later / 1000)} s`);
+    }
     if (wait > 0) await sleep(wait, signal);
     if (signal.aborted) throw new Error('stopped before publishing');
     if (!(await this.posts.transition(post.id, 'scheduled', 'sending', { countAttempt: true }))) return;
