@@ -48,15 +48,18 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
     }
     if (post.state !== 'captioning') return;
     const zone = creator?.timezone ?? 'UTC';
-    const plannedAt = await planPost(posts, folder, creator, now());
-    const day = localDate(plannedAt, zone);
-    const date = `${day.year}-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`;
-    // What the creator wrote with the video is not kept by the intake yet: {text} is empty.
-    const caption = fillTemplate(creator?.caption_template ?? '{text}', { creator: folder, date, text: '' });
     const approval = creator?.approval ?? d.config.content.approval;
     const to = approval ? 'awaiting_approval' : 'scheduled';
-    const changes = { caption, captionFromTemplate: true, plannedAt };
-    if (!(await posts.transition(post.id, 'captioning', to, changes, 'caption from the template'))) return;
+    const plannedAt = await posts.whilePlanning(folder, async () => {
+      const at = await planPost(posts, folder, creator, now());
+      const day = localDate(at, zone);
+      const date = `${day.year}-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`;
+      // What the creator wrote with the video is not kept by the intake yet: {text} is empty.
+      const caption = fillTemplate(creator?.caption_template ?? '{text}', { creator: folder, date, text: '' });
+      const changes = { caption, captionFromTemplate: true, plannedAt: at };
+      return (await posts.transition(post.id, 'captioning', to, changes, 'caption from the template')) ? at : null;
+    });
+    if (plannedAt === null) return;
     if (to === 'scheduled') await d.poster.schedule({ id: post.id, planned_at: plannedAt });
     d.log.info(
       { post: post.id, creator: folder, planned_at: new Date(plannedAt).toISOString(), state: to },

@@ -12,6 +12,7 @@ import { STORE_KINDS, createTestStore, quietLog, testQueue } from '../../support
 import type { TestStore } from '../../support/stores.ts';
 
 let t: TestStore | null = null;
+const quiet = await quietLog();
 let queue: Queue | null = null;
 afterEach(async () => {
   await queue?.stop(500);
@@ -85,6 +86,30 @@ describe.each(STORE_KINDS)('video job on %s', (kind) => {
     const second = await storedVideo(t, 'ana');
     await handler({ job: { payload: { fileId: second } } } as Parameters<typeof handler>[0]);
     expect((await posts.byFile(second))?.planned_at).toBe(Date.parse('2026-03-29T08:00:00Z'));
+  });
+
+  it('two videos of one creator planned at once take two slots', async () => {
+    t = await createTestStore(kind);
+    queue = await testQueue(t.store);
+    const config = configSchema.parse({
+      content: {
+        channel: '@canal',
+        creators: [{ folder: 'ana', timezone: 'Europe/Madrid', slots: ['10:00', '19:00'] }],
+      },
+    });
+    const poster = await testPoster(t.store, queue, { apiRoot: 'http://127.0.0.1:9', token: 'x', telegramFileId: '' });
+    // Two handlers as two worker processes would have them (on SQLite one process plans one video at a time).
+    const other = kind === 'postgres' ? await t.open() : t.store;
+    const handlers = [t.store, other].map((store) =>
+      videoHandler({ config, store, intake: new IntakeRecords(store), poster, log: quiet, now: () => NOW }),
+    );
+    const files = [await storedVideo(t, 'ana'), await storedVideo(t, 'ana')];
+    await Promise.all(
+      files.map((fileId, i) => handlers[i]?.({ job: { payload: { fileId } } } as Parameters<(typeof handlers)[0]>[0])),
+    );
+    const posts = new PostRecords(t.store);
+    const times = await Promise.all(files.map(async (f) => (await posts.byFile(f))?.planned_at));
+    expect(times.sort()).toEqual([Date.parse('2026-03-28T18:00:00Z'), Date.parse('2026-03-29T08:00:00Z')]);
   });
 
   it('with approval the post waits for the admins and has no publish job', async () => {

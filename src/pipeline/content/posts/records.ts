@@ -1,6 +1,7 @@
 // Posts and their history. A change of state is one compare-and-set (`update … where id = ? and state in (…)`)
 // with its history row in the same transaction: two workers, or a worker and an admin's button, never both move a
 // post, and the loser learns it from the answer (false) instead of overwriting the winner.
+import { sql } from 'kysely';
 import type { Kysely, Updateable } from 'kysely';
 import { isUniqueViolation, withTables } from '../../../core/store/index.ts';
 import type { Database, Store } from '../../../core/store/index.ts';
@@ -31,13 +32,45 @@ export interface PostChanges {
   countAttempt?: boolean;
 }
 
+/** The last plan of each creator in this process (SQLite), which the next one waits for. */
+const planning = new Map<string, Promise<void>>();
+
 export class PostRecords {
   readonly db: PostsDb;
   readonly #now: () => number;
+  readonly #kind: Store['kind'];
 
   constructor(store: Store, now: () => number = Date.now) {
     this.db = withTables<PostTables>(store);
     this.#now = now;
+    this.#kind = store.kind;
+  }
+
+  /**
+   * Runs `fn` (plan a creator's post and record its time) while no other process plans for that creator: on
+   * PostgreSQL an advisory lock held by a transaction until `fn` ends, so that two workers never pick one slot.
+   * On SQLite, one process's plans for a creator run one after the other (SQLite serves one machine; the service
+   * runs the video worker in one process).
+   */
+  async whilePlanning<T>(creator: string, fn: () => Promise<T>): Promise<T> {
+    if (this.#kind !== 'postgres') {
+      const before = planning.get(creator) ?? Promise.resolve();
+      const run = before.then(fn, fn);
+      const done = run.then(
+        () => {},
+        () => {},
+      );
+      planning.set(creator, done);
+      try {
+        return await run;
+      } finally {
+        if (planning.get(creator) === done) planning.delete(creator);
+      }
+    }
+    return this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtextextended(${`content-plan:${creator}`}, 0))`.execute(trx);
+      return fn();
+    });
   }
 
   /** The video's post, created in `state` (captioning by default); the existing one when the video has one already. */
