@@ -13,6 +13,8 @@ export interface PosterOptions {
   token: string;
   /** The Telegram file_id every post publishes. */
   telegramFileId: string;
+  /** Instead: a file every post uploads (a video that did not come through Telegram). */
+  videoPath?: string;
   missedGraceMs?: number;
   timeoutSeconds?: number;
   pacingMs?: number;
@@ -24,7 +26,7 @@ export async function testPoster(store: Store, queue: Queue, o: PosterOptions): 
     store,
     queue,
     api: await telegramPublishApi({ apiRoot: o.apiRoot, token: o.token, timeoutSeconds: o.timeoutSeconds ?? 5 }),
-    telegramFileId: async () => o.telegramFileId,
+    videoOf: async () => (o.videoPath ? { path: o.videoPath } : { telegramFileId: o.telegramFileId }),
     admins: [ADMIN],
     missedGraceMs: o.missedGraceMs ?? 7_200_000,
     log: await quietLog(),

@@ -34,7 +34,7 @@ const poster = new Poster({
   store,
   queue,
   api: await telegramPublishApi({ apiRoot: options.apiRoot, token: options.token, timeoutSeconds: 30 }),
-  telegramFileId: async () => options.telegramFileId,
+  videoOf: async () => ({ telegramFileId: options.telegramFileId }),
   admins: [ADMIN],
   missedGraceMs: 7_200_000,
   log: log.root,

@@ -8,7 +8,7 @@ export type { SlotRules } from './planner/planner.ts';
 export { localDate, offsetAt, zonedTime } from './planner/zone.ts';
 export { PUBLISH_QUEUE } from './poster/queue.ts';
 export { Poster } from './poster/poster.ts';
-export type { PosterDeps, PublishApi } from './poster/poster.ts';
+export type { PosterDeps, PublishApi, VideoSource } from './poster/poster.ts';
 export { telegramPublishApi } from './poster/telegram-api.ts';
 export { ChatPacer, PER_CHAT_INTERVAL_MS } from './poster/pacer.ts';
 export { parsePostButton, postButtonData } from './poster/admin-messages.ts';

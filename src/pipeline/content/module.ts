@@ -54,7 +54,11 @@ export class ContentModule implements Module {
         token,
         timeoutSeconds: PUBLISH_TIMEOUT_SECONDS,
       }),
-      telegramFileId: async (fileId) => (await intake.file(fileId))?.file_id ?? null,
+      videoOf: async (fileId) => {
+        const file = await intake.file(fileId);
+        if (file?.file_id) return { telegramFileId: file.file_id };
+        return file?.path ? { path: file.path } : null;
+      },
       admins: adminChats(this.#d.config),
       missedGraceMs: this.#d.config.content.missed_grace,
       log: this.#d.log,

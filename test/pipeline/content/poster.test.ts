@@ -1,6 +1,8 @@
 // The poster against the fake Bot API: a post goes out once at its time; answers that prove nothing was posted are
 // retried; a timeout leaves the post unknown for the admins, who settle it with a button; a post missed while the
 // service was down goes out within the grace and is reported after it; a burst to one channel is paced.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Queue } from '../../../src/core/queue/index.ts';
@@ -10,6 +12,7 @@ import { startFakeBotApi } from '../../fakes/telegram/index.ts';
 import type { FakeBotApi } from '../../fakes/telegram/index.ts';
 import { ADMIN, CHANNEL, testPoster } from '../../support/content-poster.ts';
 import type { PosterOptions } from '../../support/content-poster.ts';
+import { tempDir } from '../../support/service.ts';
 import { STORE_KINDS, createTestStore, eventually, testQueue } from '../../support/stores.ts';
 import type { TestStore } from '../../support/stores.ts';
 
@@ -203,6 +206,17 @@ describe.each(STORE_KINDS)('poster on %s', (kind) => {
     expect(await s.state(post.id)).toBe('unknown');
     expect(s.publishCalls()).toBe(0);
     expect(await s.adminMessages()).toHaveLength(1);
+  });
+
+  it('a video that did not come through Telegram is uploaded from its file', async () => {
+    const path = join(tempDir('centinela-poster-upload-'), 'clip.mp4');
+    writeFileSync(path, Buffer.alloc(4096, 3));
+    const s = await setup(kind, { videoPath: path });
+    const id = await s.addPost(Date.now());
+    await s.poster.start();
+    await eventually(async () => (await s.state(id)) === 'sent', 'the post was sent');
+    const [sent] = s.fake.sent(Number(CHANNEL));
+    expect(sent?.params.video).toMatchObject({ kind: 'upload', fileName: 'clip.mp4', size: 4096 });
   });
 
   it('paces a burst of due posts to one channel', async () => {

@@ -15,17 +15,20 @@ import { publishFailure } from './outcome.ts';
 import { ChatPacer } from './pacer.ts';
 import { PUBLISH_QUEUE } from './queue.ts';
 
-/** The one call that publishes: a video by its Telegram file_id with an HTML caption; the channel's message id. */
+/** A video as it can be published: by the file_id Telegram gave it, or (it came another way) from its file. */
+export type VideoSource = { telegramFileId: string } | { path: string };
+
+/** The one call that publishes: a video with an HTML caption; the channel's message id. */
 export interface PublishApi {
-  sendVideo(chat: string, telegramFileId: string, caption: string | null): Promise<number>;
+  sendVideo(chat: string, video: VideoSource, caption: string | null): Promise<number>;
 }
 
 export interface PosterDeps {
   store: Store;
   queue: Queue;
   api: PublishApi;
-  /** The Telegram file_id of an intake file (the files row the post is about); null when it has none. */
-  telegramFileId(fileId: number): Promise<string | null>;
+  /** How to publish an intake file (the files row the post is about); null when it has neither file_id nor file. */
+  videoOf(fileId: number): Promise<VideoSource | null>;
   admins: readonly AdminChat[];
   /** A post whose time passed longer ago than this is not published late but marked missed. */
   missedGraceMs: number;
@@ -89,9 +92,9 @@ export class Poster {
         await this.#tell(post, 'missed', 'its time passed while the service was down');
       return;
     }
-    const fileId = await this.#d.telegramFileId(post.file_id);
-    if (!fileId) {
-      const error = 'the video has no Telegram file_id to publish by';
+    const video = await this.#d.videoOf(post.file_id);
+    if (!video) {
+      const error = 'the video has no Telegram file_id and no stored file to publish';
       if (await this.posts.transition(post.id, 'scheduled', 'failed', { lastError: error }, error))
         await this.#tell(post, 'failed', error);
       return;
@@ -106,7 +109,7 @@ export class Poster {
     if (!(await this.posts.transition(post.id, 'scheduled', 'sending', { countAttempt: true }))) return;
     let messageId: number;
     try {
-      messageId = await this.#d.api.sendVideo(post.target, fileId, post.caption);
+      messageId = await this.#d.api.sendVideo(post.target, video, post.caption);
     } catch (err) {
       await this.#failed(post, job.attempts >= job.maxAttempts, err);
       return;

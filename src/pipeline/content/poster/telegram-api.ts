@@ -10,11 +10,17 @@ export interface TelegramTarget {
 }
 
 export async function telegramPublishApi(target: TelegramTarget): Promise<PublishApi> {
-  const { Api } = await import('grammy');
+  const { Api, InputFile } = await import('grammy');
   const api = new Api(target.token, { apiRoot: target.apiRoot, timeoutSeconds: target.timeoutSeconds });
   return {
-    async sendVideo(chat, telegramFileId, caption) {
-      const message = await api.sendVideo(chat, telegramFileId, caption ? { caption, parse_mode: 'HTML' } : {});
+    async sendVideo(chat, video, caption) {
+      // By file_id: no upload and no size limit. A video that came another way is uploaded from its file (the
+      // cloud Bot API takes 50 MB, a local server 2 GB).
+      const input = 'telegramFileId' in video ? video.telegramFileId : new InputFile(video.path);
+      const message = await api.sendVideo(chat, input, {
+        ...(caption ? { caption, parse_mode: 'HTML' as const } : {}),
+        supports_streaming: true,
+      });
       return message.message_id;
     },
   };
