@@ -6,7 +6,7 @@ import { formatLocalTime } from '../../core/format.ts';
 import type { Logger } from '../../core/log.ts';
 import type { HandlerContext } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
-import type { FileJobPayload, IntakeRecords } from '../intake/index.ts';
+import type { FileJobPayload, FileRow, IntakeRecords } from '../intake/index.ts';
 import { sayIn } from '../../locales/index.ts';
 import { escapeHtml, queueMessage } from '../../outbox/index.ts';
 import { planPost } from './planner/plan-post.ts';
@@ -43,7 +43,9 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
     }
     const { post } = await posts.create({ fileId: file.id, creator: folder, target });
     if (post.state === 'scheduled') {
-      await d.poster.schedule(post); // an earlier run planned it and died before its job was queued
+      // An earlier run planned it and may have died before its job or the receipt was queued: both are idempotent.
+      await d.poster.schedule(post);
+      await receipt(file, post.planned_at ?? now(), false);
       return;
     }
     if (post.state !== 'captioning') return;
@@ -65,16 +67,23 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
       { post: post.id, creator: folder, planned_at: new Date(plannedAt).toISOString(), state: to },
       'post planned',
     );
+    await receipt(file, plannedAt, approval);
+  };
+
+  /** Tells the creator when the post goes out, in their language and zone; once per post (dedup key). */
+  async function receipt(file: FileRow, plannedAt: number, approval: boolean): Promise<void> {
     const chatId = file.chat_id ?? file.sender_id;
-    if (chatId === null) return;
+    const post = await posts.byFile(file.id);
+    if (chatId === null || !post) return;
+    const creator = creatorOf(d.config, file.folder ?? '');
     const lang = creator?.language ?? 'es';
     await queueMessage(d.store, {
       chatId,
       text: sayIn(lang)(approval ? 'post-receipt-approval' : 'post-receipt', {
         id: post.id,
-        when: escapeHtml(formatLocalTime(plannedAt, zone, lang)),
+        when: escapeHtml(formatLocalTime(plannedAt, creator?.timezone ?? 'UTC', lang)),
       }),
       dedupKey: `post-receipt:${post.id}`,
     });
-  };
+  }
 }
