@@ -11,7 +11,7 @@ const HELP = `centinela ${VERSION} — self-hosted operations agent
 usage: centinela <command> [options]
 
 commands:
-  start [--only MODULE...]     run the service (modules: http, maintenance, bot, invoices, monitor)
+  start [--only MODULE...]     run the service (modules: http, maintenance, bot, invoices, monitor, content)
   status [--json]              ask the running service; if none runs, read the store
   doctor                       check config, folders, disk, store, tools; each line says the fix
   jobs list [--queue Q] [--state S] [--limit N] [--json]

@@ -1,18 +1,12 @@
 // The pipelines registered with the intake, by the purpose of the files they take: the composition root's
 // choice, so that the intake names none of them.
 import type { Config } from './core/config.ts';
-import { defineQueue } from './core/queue/index.ts';
 import type { Store } from './core/store/index.ts';
-import { fileJobPayload } from './pipeline/intake/index.ts';
+import { VIDEO_QUEUE } from './pipeline/content/index.ts';
 import type { Followers, PipelineFollower } from './pipeline/intake/index.ts';
 import { invoiceFollower, pricesFrom } from './pipeline/invoices/index.ts';
 
-/** Videos wait in their queue for the video pipeline, which will register its own follower here. */
-const VIDEO_QUEUE = defineQueue({
-  name: 'video.process',
-  payload: fileJobPayload,
-  key: (p) => `video.process:${p.fileId}`,
-});
+/** Videos wait in their queue for the content pipeline (its worker runs in the content module). */
 const videoFollower: PipelineFollower = { queue: VIDEO_QUEUE };
 
 export function pipelineFollowers(config: Config, store: Store): Followers {

@@ -17,6 +17,7 @@ import { IntakeRecords } from './pipeline/intake/index.ts';
 import { uploadRoutes } from './pipeline/sources/index.ts';
 import { InvoicesModule, invoiceBatchReport, pricesFrom } from './pipeline/invoices/index.ts';
 import { pipelineFollowers } from './followers.ts';
+import { ContentModule, contentConfigured } from './pipeline/content/index.ts';
 import { WEBHOOK_PATH, loadBotModule } from './bot/index.ts';
 import { MonitorModule } from './monitor/index.ts';
 import type { Store } from './core/store/index.ts';
@@ -31,7 +32,7 @@ import { VERSION } from './version.ts';
 export { MIGRATIONS, openMigratedStore, queueFor } from './store-setup.ts';
 
 /** Modules `--only` accepts. */
-export const MODULE_NAMES = ['http', 'maintenance', 'bot', 'invoices', 'monitor'] as const;
+export const MODULE_NAMES = ['http', 'maintenance', 'bot', 'invoices', 'monitor', 'content'] as const;
 export type ModuleName = (typeof MODULE_NAMES)[number];
 
 export interface StartOptions {
@@ -133,6 +134,9 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     modules.push(new MaintenanceModule(queue, config.queue.keep_finished_days, log.for('maintenance')));
   const invoices = wanted('invoices') ? new InvoicesModule(config, secrets, store, queue, log.for('invoices')) : null;
   if (invoices) modules.push(invoices);
+  // Only with a channel to publish in: a service without one runs as before (no module, nothing degraded).
+  if (wanted('content') && contentConfigured(config))
+    modules.push(new ContentModule(config, secrets, store, queue, log.for('content')));
   if (wanted('monitor')) {
     // Alone, the monitor watches the main service from outside (its /healthz and heartbeats).
     const alone = only !== null && !only.includes('bot') && !only.includes('invoices');

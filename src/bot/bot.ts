@@ -16,6 +16,8 @@ import type { Store } from '../core/store/index.ts';
 import { Intake, writeSourceHealth } from '../pipeline/intake/index.ts';
 import type { Followers, SourceHealth } from '../pipeline/intake/index.ts';
 import { pricesFrom } from '../pipeline/invoices/index.ts';
+import { contentConfigured, postActionsFor } from '../pipeline/content/index.ts';
+import type { PostActions } from '../pipeline/content/index.ts';
 import type { StatusReport } from '../status.ts';
 import { registerBuiltins } from './builtin-commands.ts';
 import { handleCallback } from './callbacks.ts';
@@ -25,6 +27,7 @@ import { handleFileMessage } from './file-messages.ts';
 import { createTranslator, langOf } from './i18n.ts';
 import type { Lang, Translator } from './i18n.ts';
 import { registerMaintenanceCommand } from './maintenance-command.ts';
+import { registerContentCommands } from './content-commands.ts';
 import { lazyMonitorRecords, registerMonitorCommands } from './monitor-commands.ts';
 import type { MonitorRecords } from './monitor-commands.ts';
 import { escapeHtml, loadOutboxSender } from '../outbox/index.ts';
@@ -68,6 +71,7 @@ export class BotModule implements Module {
   readonly #t: Translator;
   readonly #users: Users;
   readonly #bot: Bot;
+  readonly #posts: PostActions;
   /** grammY's Api without auto-retry, for getMe and getUpdates: their retries are ours (polling.ts). */
   readonly #plainApi: Api;
   /** Incidents and silences for /errors, /silence, … and the alert buttons; made on first use. */
@@ -86,6 +90,7 @@ export class BotModule implements Module {
     this.#t = createTranslator();
     this.#users = new Users(deps.config.telegram.users);
     this.intake = new Intake(deps.config, deps.store, deps.queue, deps.followers);
+    this.#posts = postActionsFor(deps.config, deps.store, deps.queue);
     this.commands = new Commands(this.#t);
     this.#monitor = lazyMonitorRecords(deps.store, join(deps.config.paths.logs, 'incidents.jsonl'), this.#log);
     this.#bot = new Bot(deps.token, { client: { apiRoot: deps.config.telegram.api_root } });
@@ -113,6 +118,9 @@ export class BotModule implements Module {
     registerBuiltins(this.commands, this.intake, this.#d.status, this.#d.store, this.#d.queue, pricesFrom(config));
     registerMonitorCommands(this.commands, this.#monitor, this.#log);
     registerMaintenanceCommand(this.commands, this.#d.store, config.monitor, this.#log);
+    // Without a channel there are no posts: the menu stays as it was.
+    if (contentConfigured(config))
+      registerContentCommands(this.commands, config, this.#d.store, this.#d.queue, this.#log);
     this.#routes(bot, notifier);
     this.outbox.start(); // alerts wait in the outbox and go out when Telegram answers
     await this.#setHealth('waiting', 'connecting to the Bot API');
@@ -331,6 +339,7 @@ export class BotModule implements Module {
         log,
         store: this.#d.store,
         dataDir: this.#d.config.paths.data,
+        posts: this.#posts,
       });
     });
     bot.on('message:text', async (ctx) => {

@@ -11,6 +11,8 @@ import { fitMessage } from './monitor-commands.ts';
 import { formatTime } from '../core/format.ts';
 import type { MonitorRecords } from './monitor-commands.ts';
 import { escapeHtml } from '../outbox/index.ts';
+import { parsePostButton } from '../pipeline/content/index.ts';
+import type { PostActions } from '../pipeline/content/index.ts';
 import { parseReviewButton, pressReviewButton } from './review-buttons.ts';
 import type { BotUser } from './users.ts';
 
@@ -34,6 +36,8 @@ export interface CallbackDeps {
   /** For the Approve/Reject buttons of /review. */
   store: Store;
   dataDir: string;
+  /** For the buttons of a post whose outcome is unknown, missed or failed. */
+  posts: PostActions;
 }
 
 /** Handles a press by a known user (unknown ones are refused before this, by the bot's auth). */
@@ -55,6 +59,19 @@ export async function handleCallback(ctx: Context, user: BotUser, deps: Callback
       return t('button-failed');
     });
     deps.log.info({ invoice: review.id, button: review.action, by: user.name }, 'review button pressed');
+    await ctx.answerCallbackQuery({ text: answer });
+    return;
+  }
+  const post = parsePostButton(data);
+  if (post) {
+    const answer = await deps.posts
+      .press(post.action, post.id, user.name)
+      .then((a) => t(a.key, a.vars))
+      .catch((err: unknown) => {
+        deps.log.error({ err, post: post.id, button: post.action }, 'post button failed');
+        return t('button-failed');
+      });
+    deps.log.info({ post: post.id, button: post.action, by: user.name }, 'post button pressed');
     await ctx.answerCallbackQuery({ text: answer });
     return;
   }

@@ -145,6 +145,48 @@ const regexString = z.string().superRefine((text, ctx) => {
   }
 });
 
+/** An IANA time zone name the runtime knows (Intl throws a RangeError on any other). */
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone such as America/Mexico_City or Europe/Madrid');
+
+/** A Telegram chat to publish in: a channel id (-100…, YAML reads it as a number) or @username; empty: none. */
+const chatTarget = z
+  .union([z.string(), z.number().int()])
+  .transform((v) => String(v).trim())
+  .refine(
+    (v) => v === '' || /^-?\d+$/.test(v) || /^@[A-Za-z]\w{3,}$/.test(v),
+    'a chat id such as -1001234567890 or @name',
+  );
+
+const creatorSchema = z
+  .object({
+    folder: z.string().regex(/^[\w][\w.-]*$/, 'a folder name of letters, digits, _ . - (no slashes)'),
+    language: z.enum(['es', 'en']).default('es'),
+    timezone: timeZone.default('UTC'),
+    slots: z
+      .array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24 h)'))
+      .default([])
+      .refine((s) => new Set(s).size === s.length, 'each slot may appear only once')
+      .transform((s) => [...s].sort()),
+    min_gap: duration.prefault('0s'),
+    max_per_day: z.number().int().min(0).default(0),
+    persona: z.string().default(''),
+    hashtags: z.array(z.string().min(1)).default([]),
+    banned_words: z.array(z.string().min(1)).default([]),
+    caption_template: z.string().default('{text}'),
+    channel: chatTarget.default(''),
+    approval: z.boolean().optional(),
+  })
+  .strict();
+
+export type CreatorConfig = z.infer<typeof creatorSchema>;
+
 export const configSchema = z
   .object({
     paths: z
@@ -444,6 +486,23 @@ export const configSchema = z
       .prefault({}),
     content: z
       .object({
+        channel: chatTarget
+          .default('')
+          .describe("chat the creators' videos are published in (a channel id such as -100… or @name); empty: off"),
+        missed_grace: duration
+          .prefault('2h')
+          .describe('a post whose time passed while the service was down is still published at start within this long'),
+        approval: z
+          .boolean()
+          .default(false)
+          .describe('the admins approve each caption before its post is scheduled (a creator may say otherwise)'),
+        creators: z
+          .array(creatorSchema)
+          .default([])
+          .refine((c) => new Set(c.map((x) => x.folder)).size === c.length, 'each creator folder may appear only once')
+          .describe(
+            'creators: [{folder (as in telegram.users), language: es|en, timezone, slots: [HH:MM], min_gap, max_per_day, persona, hashtags, banned_words, caption_template ({creator} {date} {text}), channel, approval}]',
+          ),
         video: z
           .object({
             max_duration: duration

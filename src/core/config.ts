@@ -16,7 +16,7 @@ export { CONFIG_EXIT_CODE, ConfigError } from './config-error.ts';
 
 export { CSV_FIELDS, configSchema, parseDuration } from './config-schema.ts';
 export type Config = z.infer<typeof configSchema>;
-export type { ProbeConfig } from './config-schema.ts';
+export type { CreatorConfig, ProbeConfig } from './config-schema.ts';
 
 export { SECRET_ENV, describeSecret } from './config-secrets.ts';
 export type { SecretName } from './config-secrets.ts';

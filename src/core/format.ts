@@ -82,3 +82,18 @@ export function formatSizeSetting(bytes: number): string {
 export function formatTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/** A time as a reader in `timeZone` says it, in their language: "sáb, 10 ene 2026, 10:00 (America/Mexico_City)". */
+export function formatLocalTime(ms: number, timeZone: string, lang: string): string {
+  const text = new Intl.DateTimeFormat(lang, {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(ms);
+  return `${text} (${timeZone})`;
+}

@@ -386,9 +386,11 @@ function otherValue(key: string, value: unknown): string {
     'invoices.price_currency': 'EUR',
     'monitor.owner': '1000:1000',
     'alerts.digest': '08:30',
+    'content.channel': '-1001234567890',
     // Lists of objects, found by their last key (their section may move).
     containers: '[{name: telegram-bot-api, logs: true, restart: true}]',
     probes: '[{name: loaded, kind: newest_file, glob: /srv/out/*.json, max_age: 2h}]',
+    creators: '[{folder: victor, timezone: Europe/Madrid, slots: ["10:00"]}]',
   };
   const named = special[key] ?? special[key.split('.').pop() ?? ''];
   if (named !== undefined) return named;

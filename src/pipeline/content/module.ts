@@ -1,0 +1,84 @@
+// The content pipeline in the service: the poster's worker (content.publish) and the video worker (video.process).
+// Built only when a channel is configured and the bot token is set: without them nothing could be published.
+import type { Config, Secrets } from '../../core/config.ts';
+import type { Logger } from '../../core/log.ts';
+import type { Module, ModuleStatus } from '../../core/module.ts';
+import type { Queue } from '../../core/queue/index.ts';
+import type { Store } from '../../core/store/index.ts';
+import { IntakeRecords } from '../intake/index.ts';
+import { langFor } from '../../locales/index.ts';
+import type { AdminChat } from './poster/admin-messages.ts';
+import { Poster } from './poster/poster.ts';
+import { telegramPublishApi } from './poster/telegram-api.ts';
+import { VIDEO_QUEUE } from './video-queue.ts';
+import { videoHandler } from './video-job.ts';
+
+/** How long one publish call may take before its outcome is unknown. */
+const PUBLISH_TIMEOUT_SECONDS = 60;
+
+/** A channel to publish in is configured (content.channel or a creator's own). */
+export function contentConfigured(config: Config): boolean {
+  return config.content.channel !== '' || config.content.creators.some((c) => c.channel !== '');
+}
+
+/** Each admin chat with the language of the admin it belongs to (a group: Spanish, the default). */
+export function adminChats(config: Config): AdminChat[] {
+  return config.telegram.admin_chats.map((chatId) => ({
+    chatId,
+    lang: langFor(config.telegram.users.find((u) => u.id === chatId)?.language),
+  }));
+}
+
+export class ContentModule implements Module {
+  readonly name = 'content';
+  #state: ModuleStatus = { state: 'starting' };
+
+  readonly #d: { config: Config; secrets: Secrets; store: Store; queue: Queue; log: Logger };
+
+  constructor(config: Config, secrets: Secrets, store: Store, queue: Queue, log: Logger) {
+    this.#d = { config, secrets, store, queue, log };
+  }
+
+  async start(): Promise<void> {
+    const token = this.#d.secrets.TELEGRAM_BOT_TOKEN;
+    if (!token) {
+      this.#state = { state: 'off', detail: 'TELEGRAM_BOT_TOKEN is not set: nothing can be published' };
+      return;
+    }
+    const intake = new IntakeRecords(this.#d.store);
+    const poster = new Poster({
+      store: this.#d.store,
+      queue: this.#d.queue,
+      api: await telegramPublishApi({
+        apiRoot: this.#d.config.telegram.api_root,
+        token,
+        timeoutSeconds: PUBLISH_TIMEOUT_SECONDS,
+      }),
+      videoOf: async (fileId) => {
+        const file = await intake.file(fileId);
+        if (file?.file_id) return { telegramFileId: file.file_id };
+        return file?.path ? { path: file.path } : null;
+      },
+      admins: adminChats(this.#d.config),
+      missedGraceMs: this.#d.config.content.missed_grace,
+      log: this.#d.log,
+      // A call still running elsewhere is at most this old; older `sending` rows belong to a dead process.
+      staleSendingMs: Math.max(PUBLISH_TIMEOUT_SECONDS * 1000, this.#d.config.queue.lease_seconds * 1000) * 2,
+      leaseMs: Math.max((PUBLISH_TIMEOUT_SECONDS + 30) * 1000, this.#d.config.queue.lease_seconds * 1000),
+    });
+    await poster.start();
+    this.#d.queue.work(
+      VIDEO_QUEUE,
+      videoHandler({ config: this.#d.config, store: this.#d.store, intake, poster, log: this.#d.log }),
+    );
+    this.#state = { state: 'running' };
+  }
+
+  async stop(): Promise<void> {
+    this.#state = { state: 'stopped' };
+  }
+
+  status(): ModuleStatus {
+    return this.#state;
+  }
+}

@@ -1,0 +1,81 @@
+// What the admins' buttons on a post do. Each is one guarded move from the state the message was about, so a
+// second press, or a press on an old message, changes nothing and says what the post is now.
+import type { Config } from '../../../core/config.ts';
+import type { Queue } from '../../../core/queue/index.ts';
+import type { Store } from '../../../core/store/index.ts';
+import { planPost } from '../planner/plan-post.ts';
+import { PostRecords } from '../posts/records.ts';
+import type { PostButton } from './admin-messages.ts';
+import { PUBLISH_QUEUE } from './queue.ts';
+
+export interface ButtonAnswer {
+  key: string;
+  vars: Record<string, string | number>;
+}
+
+export class PostActions {
+  readonly posts: PostRecords;
+  readonly #queue: Queue;
+  readonly #plan: (creator: string, readyAt: number) => Promise<number>;
+  readonly #now: () => number;
+
+  constructor(
+    store: Store,
+    queue: Queue,
+    plan: (creator: string, readyAt: number) => Promise<number>,
+    now: () => number = Date.now,
+  ) {
+    this.posts = new PostRecords(store, now);
+    this.#queue = queue;
+    this.#plan = plan;
+    this.#now = now;
+  }
+
+  async press(action: PostButton, id: number, by: string): Promise<ButtonAnswer> {
+    const post = await this.posts.get(id);
+    if (!post) return { key: 'post-answer-stale', vars: { id, state: '—' } };
+    const now = this.#now();
+    let moved = false;
+    let at = now;
+    switch (action) {
+      case 'published':
+        moved = await this.posts.transition(id, 'unknown', 'sent', {}, `${by} said it was published`);
+        break;
+      case 'again':
+        moved = await this.posts.transition(
+          id,
+          ['unknown', 'failed'],
+          'scheduled',
+          { plannedAt: now },
+          `${by}: publish again`,
+        );
+        break;
+      case 'now':
+        moved = await this.posts.transition(id, 'missed', 'scheduled', { plannedAt: now }, `${by}: publish now`);
+        break;
+      case 'plan':
+        at = await this.#plan(post.creator, now);
+        moved = await this.posts.transition(id, 'missed', 'scheduled', { plannedAt: at }, `${by}: plan again`);
+        break;
+    }
+    if (!moved) return { key: 'post-answer-stale', vars: { id, state: (await this.posts.get(id))?.state ?? '—' } };
+    if (action === 'published') return { key: 'post-answer-published', vars: { id } };
+    await this.#queue.enqueue(PUBLISH_QUEUE, { postId: id }, { runAt: at });
+    return action === 'plan'
+      ? { key: 'post-answer-plan', vars: { id, at: new Date(at).toISOString() } }
+      : { key: 'post-answer-again', vars: { id } };
+  }
+}
+
+/** The actions with "Plan again" taking the creator's next free slot under content.creators. */
+export function postActionsFor(config: Config, store: Store, queue: Queue): PostActions {
+  const posts = new PostRecords(store);
+  return new PostActions(store, queue, (creator, readyAt) =>
+    planPost(
+      posts,
+      creator,
+      config.content.creators.find((c) => c.folder === creator),
+      readyAt,
+    ),
+  );
+}

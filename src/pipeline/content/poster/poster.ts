@@ -1,0 +1,163 @@
+// Publishing a post, never twice. The post moves scheduled → sending (guarded) before the call and sending → sent
+// with the message id after it. The call goes out once per attempt, without grammY's auto-retry (which repeats
+// calls on network errors). An answer that proves nothing was posted returns the post to scheduled and the job
+// retries; any other failure, or finding the post still `sending` (the process died during the call), leaves it
+// `unknown` for the admins to settle with a button: nothing publishes it again without a person.
+import type { Logger } from '../../../core/log.ts';
+import { RetryAfter } from '../../../core/queue/index.ts';
+import type { HandlerContext, Queue } from '../../../core/queue/index.ts';
+import type { Store } from '../../../core/store/index.ts';
+import { PostRecords } from '../posts/records.ts';
+import type { Post } from '../posts/table.ts';
+import { tellAdmins } from './admin-messages.ts';
+import type { AdminChat, PostProblem } from './admin-messages.ts';
+import { publishFailure } from './outcome.ts';
+import { ChatPacer } from './pacer.ts';
+import { PUBLISH_QUEUE } from './queue.ts';
+
+/** A video as it can be published: by the file_id Telegram gave it, or (it came another way) from its file. */
+export type VideoSource = { telegramFileId: string } | { path: string };
+
+/** The one call that publishes: a video with an HTML caption; the channel's message id. */
+export interface PublishApi {
+  sendVideo(chat: string, video: VideoSource, caption: string | null): Promise<number>;
+}
+
+export interface PosterDeps {
+  store: Store;
+  queue: Queue;
+  api: PublishApi;
+  /** How to publish an intake file (the files row the post is about); null when it has neither file_id nor file. */
+  videoOf(fileId: number): Promise<VideoSource | null>;
+  admins: readonly AdminChat[];
+  /** A post whose time passed longer ago than this is not published late but marked missed. */
+  missedGraceMs: number;
+  log: Logger;
+  now?: () => number;
+  pacer?: ChatPacer;
+  /** Posts `sending` for longer than this at start belong to no live call (a crash): they become unknown. */
+  staleSendingMs: number;
+  /** The publish jobs' lease: longer than a call may take, so that a slow call is not taken for a dead worker. */
+  leaseMs?: number;
+}
+
+type PublishPayload = { postId: number };
+
+/** A send waits this long at most for its channel's turn; later turns are waited for in the queue, lease released. */
+const MAX_PACING_WAIT_MS = 10_000;
+
+export class Poster {
+  readonly posts: PostRecords;
+  readonly #d: PosterDeps;
+  readonly #now: () => number;
+  readonly #pacer: ChatPacer;
+
+  constructor(deps: PosterDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? Date.now;
+    this.posts = new PostRecords(deps.store, this.#now);
+    this.#pacer = deps.pacer ?? new ChatPacer(undefined, this.#now);
+  }
+
+  /** Puts the post's publish job in the queue at its planned time (no second job while one waits). */
+  async schedule(post: Pick<Post, 'id' | 'planned_at'>): Promise<void> {
+    await this.#d.queue.enqueue(PUBLISH_QUEUE, { postId: post.id }, { runAt: post.planned_at ?? this.#now() });
+  }
+
+  /** Starts the worker, after settling what a crash left: `sending` posts become unknown, scheduled ones get their job. */
+  async start(concurrency = 4): Promise<void> {
+    const now = this.#now();
+    for (const post of await this.posts.inStates(['sending'])) {
+      if (post.updated_at <= now - this.#d.staleSendingMs)
+        await this.#unknown(post, 'the service stopped while publishing');
+    }
+    for (const post of await this.posts.inStates(['scheduled'])) await this.schedule(post);
+    this.#d.queue.work(PUBLISH_QUEUE, (ctx) => this.handle(ctx), { concurrency, leaseMs: this.#d.leaseMs });
+  }
+
+  async handle({ job, signal }: HandlerContext<PublishPayload>): Promise<void> {
+    const post = await this.posts.get(job.payload.postId);
+    if (!post) return;
+    if (post.state === 'sending') {
+      // This job ran before and its process died during the call, or before recording its answer.
+      await this.#unknown(post, 'the service stopped while publishing');
+      return;
+    }
+    if (post.state !== 'scheduled') return; // sent, cancelled or waiting for a person: nothing to do
+    const now = this.#now();
+    const planned = post.planned_at ?? now;
+    if (planned > now + 1000) throw new RetryAfter((planned - now) / 1000, 'not yet due (the post was planned again)');
+    if (now - planned > this.#d.missedGraceMs) {
+      if (await this.posts.transition(post.id, 'scheduled', 'missed', {}, 'its time passed while the service was down'))
+        await this.#tell(post, 'missed', 'its time passed while the service was down');
+      return;
+    }
+    const video = await this.#d.videoOf(post.file_id);
+    if (!video) {
+      const error = 'the video has no Telegram file_id and no stored file to publish';
+      if (await this.posts.transition(post.id, 'scheduled', 'failed', { lastError: error }, error))
+        await this.#tell(post, 'failed', error);
+      return;
+    }
+    const wait = this.#pacer.reserve(post.target, MAX_PACING_WAIT_MS);
+    if (wait === null) {
+      const later = this.#pacer.freeIn(post.target);
+      throw new RetryAfter(later / 1000, `paced: the channel's next free moment is in ${Math.ceil(later / 1000)} s`);
+    }
+    if (wait > 0) await sleep(wait, signal);
+    if (signal.aborted) throw new Error('stopped before publishing');
+    if (!(await this.posts.transition(post.id, 'scheduled', 'sending', { countAttempt: true }))) return;
+    let messageId: number;
+    try {
+      messageId = await this.#d.api.sendVideo(post.target, video, post.caption);
+    } catch (err) {
+      await this.#failed(post, job.attempts >= job.maxAttempts, err);
+      return;
+    }
+    await this.posts.transition(post.id, 'sending', 'sent', { messageId, lastError: null });
+    this.#d.log.info({ post: post.id, creator: post.creator, message_id: messageId }, 'post published');
+  }
+
+  async #failed(post: Post, lastAttempt: boolean, err: unknown): Promise<void> {
+    const failure = publishFailure(err);
+    if (!failure.certain) {
+      await this.#unknown(post, failure.error);
+      return;
+    }
+    if (failure.retryAfterSeconds !== null) {
+      this.#pacer.holdUntil(post.target, this.#now() + failure.retryAfterSeconds * 1000);
+      await this.posts.transition(post.id, 'sending', 'scheduled', { lastError: failure.error }, failure.error);
+      throw new RetryAfter(failure.retryAfterSeconds, failure.error);
+    }
+    if (lastAttempt) {
+      if (await this.posts.transition(post.id, 'sending', 'failed', { lastError: failure.error }, failure.error))
+        await this.#tell(post, 'failed', failure.error);
+      return;
+    }
+    await this.posts.transition(post.id, 'sending', 'scheduled', { lastError: failure.error }, failure.error);
+    throw new Error(`not published: ${failure.error}`);
+  }
+
+  async #unknown(post: Post, error: string): Promise<void> {
+    if (!(await this.posts.transition(post.id, 'sending', 'unknown', { lastError: error }, error))) return;
+    this.#d.log.warn({ post: post.id, creator: post.creator, error }, 'post outcome unknown: the admins decide');
+    await this.#tell(post, 'unknown', error);
+  }
+
+  async #tell(post: Post, problem: PostProblem, error: string): Promise<void> {
+    const fresh = (await this.posts.get(post.id)) ?? post;
+    await tellAdmins(this.#d.store, this.#d.admins, fresh, problem, error).catch((err: unknown) =>
+      this.#d.log.error({ err, post: post.id }, `could not queue the ${problem} post message`),
+    );
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

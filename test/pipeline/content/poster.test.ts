@@ -1,0 +1,234 @@
+// The poster against the fake Bot API: a post goes out once at its time; answers that prove nothing was posted are
+// retried; a timeout leaves the post unknown for the admins, who settle it with a button; a post missed while the
+// service was down goes out within the grace and is reported after it; a burst to one channel is paced.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Queue } from '../../../src/core/queue/index.ts';
+import { PostActions, PostRecords } from '../../../src/pipeline/content/index.ts';
+import type { Poster, PostState } from '../../../src/pipeline/content/index.ts';
+import { startFakeBotApi } from '../../fakes/telegram/index.ts';
+import type { FakeBotApi } from '../../fakes/telegram/index.ts';
+import { ADMIN, CHANNEL, testPoster } from '../../support/content-poster.ts';
+import type { PosterOptions } from '../../support/content-poster.ts';
+import { tempDir } from '../../support/service.ts';
+import { STORE_KINDS, createTestStore, eventually, testQueue } from '../../support/stores.ts';
+import type { TestStore } from '../../support/stores.ts';
+
+const MODEL = { id: 500, first_name: 'Victor' };
+const H = 3_600_000;
+
+let t: TestStore | null = null;
+let fake: FakeBotApi | null = null;
+let queue: Queue | null = null;
+afterEach(async () => {
+  await queue?.stop(1000);
+  await fake?.close();
+  await t?.cleanup();
+  t = null;
+  fake = null;
+  queue = null;
+});
+
+interface Setup {
+  store: TestStore;
+  fake: FakeBotApi;
+  queue: Queue;
+  poster: Poster;
+  posts: PostRecords;
+  addPost(plannedAt: number, caption?: string): Promise<number>;
+  state(id: number): Promise<PostState | undefined>;
+  publishCalls(): number;
+  adminMessages(): Promise<Array<{ text: string; reply_markup: string | null }>>;
+}
+
+async function setup(kind: (typeof STORE_KINDS)[number], options: Partial<PosterOptions> = {}): Promise<Setup> {
+  t = await createTestStore(kind);
+  fake = await startFakeBotApi();
+  queue = await testQueue(t.store);
+  const update = fake.video(MODEL, { bytes: Buffer.from('fake mp4 bytes'), fileName: 'clip.mp4' });
+  const telegramFileId = update.message?.video?.file_id ?? '';
+  const poster = await testPoster(t.store, queue, {
+    apiRoot: fake.apiRoot,
+    token: fake.token,
+    telegramFileId,
+    ...options,
+  });
+  const posts = new PostRecords(t.store);
+  let nextFile = 1;
+  const store = t;
+  const api = fake;
+  return {
+    store,
+    fake: api,
+    queue,
+    poster,
+    posts,
+    async addPost(plannedAt, caption = 'Hola <b>mundo</b>') {
+      const { post } = await posts.create({
+        fileId: nextFile++,
+        creator: 'victor',
+        target: CHANNEL,
+        caption,
+        state: 'scheduled',
+        plannedAt,
+      });
+      await poster.schedule(post);
+      return post.id;
+    },
+    state: async (id) => (await posts.get(id))?.state,
+    publishCalls: () => api.requests('sendVideo'),
+    async adminMessages() {
+      const { rows } = await sql<{ text: string; reply_markup: string | null }>`
+        select text, reply_markup from outbox where chat_id = ${ADMIN.chatId} order by id`.execute(store.store.db);
+      return rows;
+    },
+  };
+}
+
+describe.each(STORE_KINDS)('poster on %s', (kind) => {
+  it('publishes a post once, at its planned time, by its file_id with its caption', async () => {
+    const s = await setup(kind);
+    const plannedAt = Date.now() + 600;
+    const id = await s.addPost(plannedAt);
+    await s.poster.start();
+    await eventually(async () => (await s.state(id)) === 'sent', 'the post was sent');
+    const sent = s.fake.sent(Number(CHANNEL));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.at).toBeGreaterThanOrEqual(plannedAt);
+    expect(sent[0]?.params).toMatchObject({ caption: 'Hola <b>mundo</b>', parse_mode: 'HTML' });
+    const messageId = (sent[0]?.result as { message_id: number }).message_id;
+    expect(s.fake.messageText(Number(CHANNEL), messageId)).toBe('Hola mundo');
+    expect(await s.posts.get(id)).toMatchObject({ message_id: messageId, attempts: 1, last_error: null });
+    // Scheduling it again (a restart) adds no second publication.
+    await s.poster.schedule({ id, planned_at: Date.now() });
+    await eventually(async () => (await s.queue.list({ states: ['waiting', 'active'] })).length === 0, 'queue idle');
+    expect(s.publishCalls()).toBe(1);
+  });
+
+  it('retries what certainly did not publish: a 429 after its retry_after, a 400, a refused connection', async () => {
+    const s = await setup(kind);
+    s.fake.fail('sendVideo', { status: 429, retryAfter: 1 });
+    s.fake.fail('sendVideo', { status: 400, description: 'Bad Request: wrong file identifier' });
+    const id = await s.addPost(Date.now());
+    await s.poster.start();
+    await eventually(async () => (await s.state(id)) === 'sent', 'the post was sent');
+    expect(s.fake.sent(Number(CHANNEL))).toHaveLength(1);
+    const moves = (await s.posts.history(id)).map((h) => h.to_state);
+    expect(moves).toEqual(['scheduled', 'sending', 'scheduled', 'sending', 'scheduled', 'sending', 'sent']);
+
+    await s.fake.offline(true);
+    const refused = await s.addPost(Date.now());
+    await eventually(async () => (await s.posts.get(refused))?.last_error?.includes('refused') === true, 'refused');
+    expect(await s.state(refused)).toBe('scheduled');
+    await s.fake.offline(false);
+    await eventually(async () => (await s.state(refused)) === 'sent', 'sent after the server came back');
+    expect(s.fake.sent(Number(CHANNEL))).toHaveLength(2);
+  });
+
+  it('a 400 on every attempt fails the post and tells the admins', async () => {
+    const s = await setup(kind);
+    s.fake.fail('sendVideo', { status: 400, description: 'Bad Request: chat not found' }, 3);
+    const id = await s.addPost(Date.now());
+    await s.poster.start();
+    await eventually(async () => (await s.state(id)) === 'failed', 'the post failed');
+    expect(s.publishCalls()).toBe(3);
+    const [message] = await s.adminMessages();
+    expect(message?.text).toContain(`Post #${id} (victor) could not be published`);
+    expect(message?.text).toContain('chat not found');
+  });
+
+  it('a timeout leaves the post unknown, never retried; the admins get both buttons and their choice is done', async () => {
+    const s = await setup(kind, { timeoutSeconds: 1 });
+    s.fake.fail('sendVideo', { stallMs: 1500 });
+    const id = await s.addPost(Date.now());
+    await s.poster.start();
+    await eventually(async () => (await s.state(id)) === 'unknown', 'the post is unknown');
+    // The fake carried out the stalled call after the client gave up: it is in the channel, once.
+    await eventually(() => s.fake.sent(Number(CHANNEL)).length === 1, 'the stalled call landed');
+    await eventually(async () => (await s.queue.list({ states: ['waiting', 'active'] })).length === 0, 'queue idle');
+    expect(s.publishCalls()).toBe(1);
+    const messages = await s.adminMessages();
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.text).toContain(`Post #${id} (victor): was it published?`);
+    const buttons = JSON.parse(messages[0]?.reply_markup ?? '{}') as {
+      inline_keyboard: Array<Array<{ callback_data: string }>>;
+    };
+    expect(buttons.inline_keyboard.flat().map((b) => b.callback_data)).toEqual([
+      `post:published:${id}`,
+      `post:again:${id}`,
+    ]);
+
+    const actions = new PostActions(s.store.store, s.queue, async (_c, at) => at);
+    expect(await actions.press('published', id, 'Ana')).toEqual({ key: 'post-answer-published', vars: { id } });
+    expect(await s.state(id)).toBe('sent');
+    // A second press (another admin, an old message) changes nothing.
+    expect(await actions.press('again', id, 'Luis')).toEqual({ key: 'post-answer-stale', vars: { id, state: 'sent' } });
+    expect(s.publishCalls()).toBe(1);
+
+    // Another unknown post, and "Publish again": published once more, by the admin's choice.
+    s.fake.fail('sendVideo', { timeout: true });
+    const second = await s.addPost(Date.now());
+    await eventually(async () => (await s.state(second)) === 'unknown', 'the second post is unknown');
+    expect(await actions.press('again', second, 'Ana')).toEqual({ key: 'post-answer-again', vars: { id: second } });
+    await eventually(async () => (await s.state(second)) === 'sent', 'published again');
+    expect(await s.posts.get(second)).toMatchObject({ attempts: 2 });
+  });
+
+  it('a post missed while down goes out within content.missed_grace; after it, missed and the admins told', async () => {
+    const s = await setup(kind, { missedGraceMs: 2 * H });
+    const inside = await s.addPost(Date.now() - 1.5 * H);
+    const outside = await s.addPost(Date.now() - 3 * H);
+    await s.poster.start();
+    await eventually(async () => (await s.state(inside)) === 'sent', 'the post inside the grace was sent');
+    await eventually(async () => (await s.state(outside)) === 'missed', 'the post outside the grace was missed');
+    expect(s.publishCalls()).toBe(1);
+    const messages = await s.adminMessages();
+    expect(messages.map((m) => m.text).join('\n')).toContain(`Post #${outside} (victor) was missed`);
+    const actions = new PostActions(s.store.store, s.queue, async (_c, at) => at + 500);
+    expect((await actions.press('plan', outside, 'Ana')).key).toBe('post-answer-plan');
+    await eventually(async () => (await s.state(outside)) === 'sent', 'planned again and sent');
+    expect(s.publishCalls()).toBe(2);
+  });
+
+  it('a post found sending at start (a crash during the call) becomes unknown and is not sent', async () => {
+    const s = await setup(kind, { staleSendingMs: 0 });
+    const { post } = await s.posts.create({
+      fileId: 99,
+      creator: 'victor',
+      target: CHANNEL,
+      state: 'scheduled',
+      plannedAt: Date.now(),
+    });
+    await s.posts.transition(post.id, 'scheduled', 'sending', { countAttempt: true });
+    await s.poster.start();
+    expect(await s.state(post.id)).toBe('unknown');
+    expect(s.publishCalls()).toBe(0);
+    expect(await s.adminMessages()).toHaveLength(1);
+  });
+
+  it('a video that did not come through Telegram is uploaded from its file', async () => {
+    const path = join(tempDir('centinela-poster-upload-'), 'clip.mp4');
+    writeFileSync(path, Buffer.alloc(4096, 3));
+    const s = await setup(kind, { videoPath: path });
+    const id = await s.addPost(Date.now());
+    await s.poster.start();
+    await eventually(async () => (await s.state(id)) === 'sent', 'the post was sent');
+    const [sent] = s.fake.sent(Number(CHANNEL));
+    expect(sent?.params.video).toMatchObject({ kind: 'upload', fileName: 'clip.mp4', size: 4096 });
+  });
+
+  it('paces a burst of due posts to one channel', async () => {
+    const s = await setup(kind, { pacingMs: 150 });
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await s.addPost(Date.now()));
+    await s.poster.start();
+    await eventually(async () => (await s.posts.inStates(['sent'])).length === 6, 'all sent');
+    const times = s.fake.sent(Number(CHANNEL)).map((c) => c.at);
+    // Each send waits for its reserved moment; the store write between that moment and the call shifts a call by a
+    // few ms, never the pace: the burst takes at least 5 intervals.
+    expect((times[5] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(5 * 150 - 100);
+    for (let i = 1; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(75);
+  });
+});

@@ -1,0 +1,61 @@
+// End to end through the service: a creator's video comes in by Telegram, is stored, becomes a post with the
+// creator's template caption, planned as soon as ready (no slots), and is published once in the fake channel by
+// its file_id; the creator's receipt says when, in their language and time zone.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Service } from '../../../src/main.ts';
+import { PostRecords } from '../../../src/pipeline/content/index.ts';
+import { startFakeBotApi } from '../../fakes/telegram/index.ts';
+import type { FakeBotApi } from '../../fakes/telegram/index.ts';
+import { MODEL, mp4, startBotService, textOf } from '../../support/bot-service.ts';
+import { eventually } from '../../support/stores.ts';
+
+const CHANNEL = -1001234567890;
+let fake: FakeBotApi | null = null;
+let service: Service | null = null;
+afterEach(async () => {
+  await service?.stop('test over');
+  await fake?.close();
+  service = null;
+  fake = null;
+});
+
+describe('video to channel', () => {
+  it('publishes a creator video once in the channel, with the template caption, and tells the creator when', async () => {
+    fake = await startFakeBotApi();
+    const api = fake;
+    const started = await startBotService(fake, {
+      CENTINELA_CONTENT_CHANNEL: String(CHANNEL),
+      CENTINELA_CONTENT_CREATORS: JSON.stringify([
+        {
+          folder: 'victor',
+          language: 'en',
+          timezone: 'America/Mexico_City',
+          caption_template: 'New from {creator} <3',
+        },
+      ]),
+    });
+    service = started.service;
+    const update = fake.video(MODEL, { bytes: mp4(Buffer.alloc(50_000, 7)), fileName: 'clip.mp4' });
+    const fileId = update.message?.video?.file_id;
+    const published = await fake.waitFor((c) => c.method === 'sendVideo' && c.result !== undefined, 15_000);
+    expect(published.params).toMatchObject({
+      chat_id: String(CHANNEL),
+      video: fileId,
+      caption: 'New from victor &lt;3',
+      parse_mode: 'HTML',
+    });
+    const posts = new PostRecords(service.store);
+    await eventually(async () => (await posts.inStates(['sent'])).length === 1, 'the post is sent');
+    const [post] = await posts.inStates(['sent']);
+    expect(post).toMatchObject({ creator: 'victor', caption_from_template: 1, attempts: 1, target: String(CHANNEL) });
+    const receipt = await fake.waitFor(
+      (c) => c.method === 'sendMessage' && c.params.chat_id === MODEL.id && textOf(c).includes(`post #${post?.id}`),
+    );
+    expect(textOf(receipt)).toMatch(/goes out on .+\(America\/Mexico_City\)/);
+    await eventually(
+      async () => (await service!.queue.list({ queue: 'video.process', states: ['done'] })).length === 1,
+      'video job done',
+    );
+    expect(api.requests('sendVideo')).toBe(1);
+  });
+});
