@@ -4,6 +4,8 @@
 import { resolve } from 'node:path';
 import { loadConfig } from './core/config.ts';
 import type { LoadOptions, LoadedConfig } from './core/config.ts';
+// The rules loader alone: monitor/index.ts would load the tailer, Docker and the actions, which doctor never needs.
+// eslint-disable-next-line no-restricted-imports
 import { SHIPPED_RULES, loadRules } from './monitor/rules/index.ts';
 
 export interface CheckOptions extends LoadOptions {

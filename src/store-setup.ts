@@ -16,11 +16,9 @@ import {
 import type { Store, StoreMigration, StoreOptions } from './core/store/index.ts';
 import { outboxMigration } from './outbox/index.ts';
 import { MONITOR_MIGRATIONS } from './monitor/migrations.ts';
-import { intakeMigration } from './pipeline/intake/migration.ts';
-import { postsMigration } from './pipeline/content/posts/table.ts';
-import { itemOutcomesMigration } from './pipeline/invoices/outcomes/table.ts';
-import { invoicesMigration } from './pipeline/invoices/migration.ts';
-import { invoiceReviewsMigration } from './pipeline/invoices/review-migration.ts';
+import { intakeMigration } from './pipeline/intake/migrations.ts';
+import { postsMigration } from './pipeline/content/migrations.ts';
+import { invoiceReviewsMigration, invoicesMigration, itemOutcomesMigration } from './pipeline/invoices/migrations.ts';
 
 /** Every migration of every capability, in the order their names sort. */
 export const MIGRATIONS: readonly StoreMigration[] = [

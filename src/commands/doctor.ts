@@ -8,7 +8,11 @@ import { readFreeSpace } from '../core/free-space.ts';
 import { MIGRATIONS, storeOptions } from '../store-setup.ts';
 import { describeUrl, openStore, pendingMigrations, storeConfigProblem } from '../core/store/index.ts';
 import type { Store } from '../core/store/index.ts';
+// The token file alone: http/index.ts would load fastify, which doctor never needs (test/cli/startup.test.ts).
+// eslint-disable-next-line no-restricted-imports
 import { readApiToken } from '../http/token.ts';
+// The video check alone: content/index.ts would load the poster and grammY, which doctor never needs.
+// eslint-disable-next-line no-restricted-imports
 import { describeVideoTools } from '../pipeline/content/video-check/index.ts';
 import { serviceUrl } from './service-url.ts';
 import { monitorChecks } from './doctor-monitor.ts';

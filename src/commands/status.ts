@@ -1,6 +1,8 @@
 // `centinela status`: asks the running service; if none answers, reads the store and says the service is down.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.ts';
+// The token file alone: http/index.ts would load fastify, which status never needs (test/cli/startup.test.ts).
+// eslint-disable-next-line no-restricted-imports
 import { readApiToken } from '../http/token.ts';
 import { pricesFrom } from '../pipeline/invoices/index.ts';
 import { buildStatus, formatStatus } from '../status.ts';
