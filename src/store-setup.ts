@@ -17,7 +17,7 @@ import type { Store, StoreMigration, StoreOptions } from './core/store/index.ts'
 import { outboxMigration } from './outbox/index.ts';
 import { MONITOR_MIGRATIONS } from './monitor/migrations.ts';
 import { intakeMigration } from './pipeline/intake/migration.ts';
-import { postsMigration } from './pipeline/content/posts/table.ts';
+import { captionCostMigration, postsMigration } from './pipeline/content/posts/table.ts';
 import { itemOutcomesMigration } from './pipeline/invoices/outcomes/table.ts';
 import { invoicesMigration } from './pipeline/invoices/migration.ts';
 import { invoiceReviewsMigration } from './pipeline/invoices/review-migration.ts';
@@ -31,6 +31,7 @@ export const MIGRATIONS: readonly StoreMigration[] = [
   invoicesMigration,
   invoiceReviewsMigration,
   postsMigration,
+  captionCostMigration,
   ...MONITOR_MIGRATIONS,
   itemOutcomesMigration,
 ];

@@ -25,6 +25,8 @@ describe('video to channel', () => {
     const api = fake;
     const started = await startBotService(fake, {
       CENTINELA_CONTENT_CHANNEL: String(CHANNEL),
+      // Its bytes are an MP4 header and no picture: the video check's first-bytes test, without ffprobe, takes it.
+      CENTINELA_CONTENT_VIDEO_FFPROBE: '/nonexistent/bin/ffprobe',
       CENTINELA_CONTENT_CREATORS: JSON.stringify([
         {
           folder: 'victor',
