@@ -6,6 +6,7 @@ import type { Config, CreatorConfig } from '../../core/config.ts';
 import { formatLocalTime } from '../../core/format.ts';
 import type { Logger } from '../../core/log.ts';
 import { render } from '../../core/messages.ts';
+import { PermanentError } from '../../core/queue/index.ts';
 import type { HandlerContext } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import type { FileJobPayload, FileRow, IntakeRecords } from '../intake/index.ts';
@@ -45,7 +46,20 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
   const now = d.now ?? Date.now;
   const posts = new PostRecords(d.store, now);
   const captions = d.captions ?? createCaptionClient(captionSettingsFrom(d.config));
-  return async ({ job }) => {
+  return async (ctx) => {
+    // The check and the caption can outlast the lease (ffmpeg's decoding, Gemini's file processing): keep it.
+    const keepAlive =
+      ctx.leaseMs > 0
+        ? setInterval(() => void ctx.heartbeat().catch(() => {}), Math.max(500, ctx.leaseMs / 3))
+        : undefined;
+    try {
+      await run(ctx);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  };
+
+  async function run({ job, signal }: HandlerContext<FileJobPayload>): Promise<void> {
     const file = await d.intake.file(job.payload.fileId);
     if (!file || file.state !== 'stored') return; // a duplicate, a failed download or a refused video
     const folder = file.folder ?? '';
@@ -57,7 +71,7 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
     }
     // Checked until it has a post: a re-run after planning does not check again. A video known only by its
     // Telegram file_id (no path) has nothing on disk to check.
-    if (file.path && !(await posts.byFile(file.id)) && (await refused(file, file.path))) return;
+    if (file.path && !(await posts.byFile(file.id)) && (await refused(file, file.path, signal))) return;
     const { post } = await posts.create({ fileId: file.id, creator: folder, target });
     if (post.state === 'scheduled') {
       // An earlier run planned it and may have died before its job or the receipt was queued: both are idempotent.
@@ -92,14 +106,19 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
       'post planned',
     );
     await receipt(file, plannedAt, approval);
-  };
+  }
 
   /**
    * A video the check refuses goes to quarantine, its creator is told (once) and its file is `rejected` as the
    * intake's own refusals are: the job ends cleanly, since running it again would refuse the same bytes.
    */
-  async function refused(file: FileRow, path: string): Promise<boolean> {
-    const check = await checkVideo(path, d.config.content.video);
+  async function refused(file: FileRow, path: string, signal: AbortSignal | undefined): Promise<boolean> {
+    const check = await checkVideo(path, d.config.content.video, { signal }).catch((err: unknown) => {
+      // Gone from its folder (moved by hand, or quarantined by a run that died before recording it): no retry finds it.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new PermanentError(`the video of file ${file.id} is no longer at ${path}`, { cause: err });
+      throw err;
+    });
     if (check.ok) return false;
     const { quarantinedPath, tell } = await quarantineRefusedVideo(
       d.config.paths.data,

@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/core/config.ts';
 import type { Config } from '../../../src/core/config.ts';
+import { PermanentError } from '../../../src/core/queue/index.ts';
 import type { Queue } from '../../../src/core/queue/index.ts';
 import { IntakeRecords } from '../../../src/pipeline/intake/index.ts';
 import { PostRecords, videoHandler } from '../../../src/pipeline/content/index.ts';
@@ -141,6 +142,17 @@ describe.each(STORE_KINDS)('the video job, checked and captioned, on %s', (kind)
     expect(told).toHaveLength(1);
     expect(told[0]).toMatch(/^❌ Your video holiday\.mp4 was not taken: /);
     expect(await queue.list({ queue: 'content.publish' })).toEqual([]);
+  });
+
+  it('a video no longer at its path fails for good (no retry would find it), with no post', async () => {
+    t = await createTestStore(kind);
+    queue = await testQueue(t.store);
+    const dir = tempDir('centinela-video-wired-');
+    const fileId = await storedVideo(t, join(dir, 'gone.mp4'), 'gone.mp4');
+    const handler = await handlerFor(configFor(dir), false);
+    await expect(run(handler, fileId)).rejects.toBeInstanceOf(PermanentError);
+    expect(await new PostRecords(t.store).byFile(fileId)).toBeUndefined();
+    expect((await new IntakeRecords(t.store).file(fileId))?.state).toBe('stored');
   });
 
   it.skipIf(!HAVE_TOOLS)(
