@@ -324,6 +324,7 @@ post-answer-plan = Post #{ $id } planned for { $at }.
 post-answer-stale = Post #{ $id } is { $state } now: nothing was done.
 post-receipt = 📅 Your video (post #{ $id }) goes out on { $when }.
 post-receipt-approval = 📅 Your video (post #{ $id }) is planned for { $when }, once an admin approves its caption.
+admin-caption-budget = 💸 <b>Caption budget spent for today</b> (content.gemini.daily_budget { $budget } USD): new posts get their creator's template caption until midnight UTC.
 cmd-queue = next posts: /queue [creator]
 cmd-postnow = publish a post now: /postnow <post>
 cmd-skip = cancel a post: /skip <post>

@@ -373,6 +373,7 @@ post-answer-plan = Publicación #{ $id } planeada para { $at }.
 post-answer-stale = La publicación #{ $id } está ahora { $state }: no se hizo nada.
 post-receipt = 📅 Tu video (publicación #{ $id }) sale el { $when }.
 post-receipt-approval = 📅 Tu video (publicación #{ $id }) está planeado para el { $when }, cuando un admin apruebe su texto.
+admin-caption-budget = 💸 <b>Presupuesto de textos agotado por hoy</b> (content.gemini.daily_budget { $budget } USD): las nuevas publicaciones llevan la plantilla de su creador hasta la medianoche UTC.
 cmd-queue = próximas publicaciones: /queue [creador]
 cmd-postnow = publicar ahora: /postnow <publicación>
 cmd-skip = cancelar una publicación: /skip <publicación>

@@ -6,12 +6,14 @@ import type { Module, ModuleStatus } from '../../core/module.ts';
 import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import { IntakeRecords } from '../intake/index.ts';
-import { langFor } from '../../locales/index.ts';
-import type { AdminChat } from './poster/admin-messages.ts';
+import { createCaptionClient, captionSettingsFrom } from './captions/index.ts';
+import { adminChats } from './poster/admin-messages.ts';
 import { Poster } from './poster/poster.ts';
 import { telegramPublishApi } from './poster/telegram-api.ts';
 import { VIDEO_QUEUE } from './video-queue.ts';
 import { videoHandler } from './video-job.ts';
+
+export { adminChats };
 
 /** How long one publish call may take before its outcome is unknown. */
 const PUBLISH_TIMEOUT_SECONDS = 60;
@@ -19,14 +21,6 @@ const PUBLISH_TIMEOUT_SECONDS = 60;
 /** A channel to publish in is configured (content.channel or a creator's own). */
 export function contentConfigured(config: Config): boolean {
   return config.content.channel !== '' || config.content.creators.some((c) => c.channel !== '');
-}
-
-/** Each admin chat with the language of the admin it belongs to (a group: Spanish, the default). */
-export function adminChats(config: Config): AdminChat[] {
-  return config.telegram.admin_chats.map((chatId) => ({
-    chatId,
-    lang: langFor(config.telegram.users.find((u) => u.id === chatId)?.language),
-  }));
 }
 
 export class ContentModule implements Module {
@@ -69,7 +63,16 @@ export class ContentModule implements Module {
     await poster.start();
     this.#d.queue.work(
       VIDEO_QUEUE,
-      videoHandler({ config: this.#d.config, store: this.#d.store, intake, poster, log: this.#d.log }),
+      videoHandler({
+        config: this.#d.config,
+        store: this.#d.store,
+        intake,
+        poster,
+        // One client for the module: its pace (requests_per_minute) is shared by every caption.
+        captions: createCaptionClient(captionSettingsFrom(this.#d.config), { apiKey: this.#d.secrets.GEMINI_API_KEY }),
+        admins: adminChats(this.#d.config),
+        log: this.#d.log,
+      }),
     );
     this.#state = { state: 'running' };
   }

@@ -4,6 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Service } from '../../../src/main.ts';
 import { PostRecords } from '../../../src/pipeline/content/index.ts';
+import { startFakeGemini } from '../../fakes/gemini/index.ts';
+import type { FakeGemini } from '../../fakes/gemini/index.ts';
 import { startFakeBotApi } from '../../fakes/telegram/index.ts';
 import type { FakeBotApi } from '../../fakes/telegram/index.ts';
 import { MODEL, mp4, startBotService, textOf } from '../../support/bot-service.ts';
@@ -12,11 +14,14 @@ import { eventually } from '../../support/stores.ts';
 const CHANNEL = -1001234567890;
 let fake: FakeBotApi | null = null;
 let service: Service | null = null;
+let gemini: FakeGemini | null = null;
 afterEach(async () => {
   await service?.stop('test over');
   await fake?.close();
+  await gemini?.close();
   service = null;
   fake = null;
+  gemini = null;
 });
 
 describe('video to channel', () => {
@@ -25,6 +30,8 @@ describe('video to channel', () => {
     const api = fake;
     const started = await startBotService(fake, {
       CENTINELA_CONTENT_CHANNEL: String(CHANNEL),
+      // Its bytes are an MP4 header and no picture: the video check's first-bytes test, without ffprobe, takes it.
+      CENTINELA_CONTENT_VIDEO_FFPROBE: '/nonexistent/bin/ffprobe',
       CENTINELA_CONTENT_CREATORS: JSON.stringify([
         {
           folder: 'victor',
@@ -57,5 +64,26 @@ describe('video to channel', () => {
       'video job done',
     );
     expect(api.requests('sendVideo')).toBe(1);
+  });
+
+  it("with GEMINI_API_KEY the service publishes Gemini's caption in the creator's voice", async () => {
+    fake = await startFakeBotApi();
+    gemini = await startFakeGemini();
+    gemini.script({ content: { caption: 'Fresh from Victor', hashtags: ['#bread'] } });
+    const started = await startBotService(fake, {
+      GEMINI_API_KEY: gemini.apiKey,
+      CENTINELA_CONTENT_GEMINI_BASE_URL: gemini.baseUrl,
+      CENTINELA_CONTENT_CHANNEL: String(CHANNEL),
+      CENTINELA_CONTENT_CREATORS: JSON.stringify([{ folder: 'victor', language: 'en', persona: 'A cheerful baker.' }]),
+      // The bytes are an MP4 header and no picture: the first-bytes check alone takes them.
+      CENTINELA_CONTENT_VIDEO_FFPROBE: '/nonexistent/bin/ffprobe',
+    });
+    service = started.service;
+    fake.video(MODEL, { bytes: mp4(Buffer.alloc(50_000, 7)), fileName: 'clip.mp4' });
+    const published = await fake.waitFor((c) => c.method === 'sendVideo' && c.result !== undefined, 15_000);
+    expect(published.params).toMatchObject({ caption: 'Fresh from Victor\n\n#bread', parse_mode: 'HTML' });
+    expect(JSON.stringify(gemini.generations[0])).toContain('A cheerful baker.');
+    const [post] = await new PostRecords(service.store).inStates(['sent', 'sending']);
+    expect(post).toMatchObject({ creator: 'victor', caption_from_template: 0 });
   });
 });

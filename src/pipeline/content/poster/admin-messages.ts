@@ -1,8 +1,9 @@
 // What the admins are told about a post that needs a person: its outcome is unknown, it was missed or it failed.
 // Each goes through the outbox, once per post and state (dedup key), in each admin's language, with its buttons.
+import type { Config } from '../../../core/config.ts';
 import type { Store } from '../../../core/store/index.ts';
 import { formatTime } from '../../../core/format.ts';
-import { sayIn } from '../../../locales/index.ts';
+import { langFor, sayIn } from '../../../locales/index.ts';
 import type { Lang } from '../../../locales/index.ts';
 import { escapeHtml, queueMessage } from '../../../outbox/index.ts';
 import type { InlineButton } from '../../../outbox/index.ts';
@@ -11,6 +12,14 @@ import type { Post } from '../posts/table.ts';
 export interface AdminChat {
   chatId: number;
   lang: Lang;
+}
+
+/** Each admin chat with the language of the admin it belongs to (a group: Spanish, the default). */
+export function adminChats(config: Config): AdminChat[] {
+  return config.telegram.admin_chats.map((chatId) => ({
+    chatId,
+    lang: langFor(config.telegram.users.find((u) => u.id === chatId)?.language),
+  }));
 }
 
 /** Presses on these come back to the bot as `post:<action>:<id>`. */

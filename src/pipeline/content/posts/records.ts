@@ -24,6 +24,8 @@ export interface NewPost {
 export interface PostChanges {
   caption?: string | null;
   captionFromTemplate?: boolean;
+  /** Cost.amount of the caption (USD). */
+  captionCost?: string | null;
   plannedAt?: number | null;
   target?: string;
   messageId?: number | null;
@@ -136,6 +138,7 @@ export class PostRecords {
     const set: Updateable<PostsTable> = { state: to, updated_at: now };
     if (changes.caption !== undefined) set.caption = changes.caption;
     if (changes.captionFromTemplate !== undefined) set.caption_from_template = changes.captionFromTemplate ? 1 : 0;
+    if (changes.captionCost !== undefined) set.caption_cost = changes.captionCost;
     if (changes.plannedAt !== undefined) set.planned_at = changes.plannedAt;
     if (changes.target !== undefined) set.target = changes.target;
     if (changes.messageId !== undefined) set.message_id = changes.messageId;
@@ -193,6 +196,47 @@ export class PostRecords {
       .orderBy('planned_at')
       .execute();
     return rows.flatMap((r) => (r.planned_at === null ? [] : [r.planned_at]));
+  }
+
+  /** What the captions of posts created since `fromMs` cost (USD): few rows a day, summed here. */
+  async captionCostSince(fromMs: number): Promise<number> {
+    const rows = await this.db
+      .selectFrom('posts')
+      .select('caption_cost')
+      .where('created_at', '>=', fromMs)
+      .where('caption_cost', 'is not', null)
+      .execute();
+    return rows.reduce((sum, r) => sum + Number(r.caption_cost), 0);
+  }
+
+  /**
+   * The creator's last captions the admins approved (awaiting_approval → scheduled) or replaced (/caption), newest
+   * first, as stored (HTML-escaped): the voice Gemini is asked to follow.
+   */
+  async approvedCaptions(creator: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('post_history as h')
+      .innerJoin('posts as p', 'p.id', 'h.post_id')
+      .select(['p.id', 'p.caption'])
+      .where('p.creator', '=', creator)
+      .where('p.caption', 'is not', null)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('h.from_state', '=', 'awaiting_approval'), eb('h.to_state', '=', 'scheduled')]),
+          eb('h.detail', 'like', '%: /caption'),
+        ]),
+      )
+      .orderBy('h.id', 'desc')
+      .limit(limit * 4)
+      .execute();
+    const seen = new Set<number>();
+    const captions: string[] = [];
+    for (const r of rows) {
+      if (seen.has(r.id) || r.caption === null || captions.length >= limit) continue;
+      seen.add(r.id);
+      captions.push(r.caption);
+    }
+    return captions;
   }
 
   /** The next posts waiting to go out (scheduled or awaiting approval), soonest first; one creator's when named. */

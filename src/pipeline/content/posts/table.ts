@@ -31,6 +31,8 @@ export interface PostsTable {
   caption: string | null;
   /** 1 when the caption is the creator's template (no model answer), 0 when written by the model or an admin. */
   caption_from_template: number;
+  /** What Gemini charged for the caption (USD, decimal string "0.012345"); null before migration 0310 or none. */
+  caption_cost: string | null;
   state: PostState;
   /** When it goes out, UTC epoch ms; null until planned. */
   planned_at: number | null;
@@ -92,5 +94,13 @@ export const postsMigration: StoreMigration = {
       .addColumn('at', 'bigint', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('post_history_post').on('post_history').columns(['post_id', 'id']).execute();
+  },
+};
+
+/** The caption's cost on each post: the day's sum is what the caption budget is checked against. */
+export const captionCostMigration: StoreMigration = {
+  name: '0310_content_caption_cost',
+  async up(db) {
+    await db.schema.alterTable('posts').addColumn('caption_cost', 'text').execute();
   },
 };
