@@ -3,7 +3,7 @@
 // runs the sender loop (the bot starts it). The sender brings grammY, so it loads only when asked for.
 import type { Outbox, outboxApi } from './outbox.ts';
 
-export { queueAdminMessage, queueMessage } from './writer.ts';
+export { messagesCommitted, queueAdminMessage, queueMessage } from './writer.ts';
 export type { Outbox } from './outbox.ts';
 export type { OutboxDeps } from './options.ts';
 export { MAX_CALLBACK_DATA_BYTES, inlineKeyboard } from './buttons.ts';

@@ -17,6 +17,11 @@ export function onMessageQueued(wake: () => void): () => void {
   return () => listeners.delete(wake);
 }
 
+/** Wakes this process's senders after the caller's transaction that wrote messages (queueMessage with `trx`) committed. */
+export function messagesCommitted(): void {
+  for (const wake of listeners) wake();
+}
+
 /**
  * Keeps a message for `chatId` until it is delivered; returns the ids of its rows (several when the text is split
  * above 4,096 characters), or [] when `dedupKey` was already used. Bad buttons throw here, not at send time.
@@ -42,7 +47,7 @@ export async function queueMessage(
     Date.now(),
   );
   // In the caller's transaction the row is not visible yet: the caller pokes the sender after its commit.
-  if (ids.length > 0 && !trx) for (const wake of listeners) wake();
+  if (ids.length > 0 && !trx) messagesCommitted();
   return ids;
 }
 

@@ -1,7 +1,8 @@
 // What the admins are told about a post that needs a person: its outcome is unknown, it was missed or it failed.
 // Each goes through the outbox, once per post and state (dedup key), in each admin's language, with its buttons.
 import type { Config } from '../../../core/config.ts';
-import type { Store } from '../../../core/store/index.ts';
+import type { Kysely } from 'kysely';
+import type { Database, Store } from '../../../core/store/index.ts';
 import { formatTime } from '../../../core/format.ts';
 import { langFor, sayIn } from '../../../locales/index.ts';
 import type { Lang } from '../../../locales/index.ts';
@@ -49,6 +50,8 @@ export async function tellAdmins(
   post: Post,
   problem: PostProblem,
   error: string,
+  /** The caller's transaction (the post's move to this state): the messages are kept only if it commits. */
+  trx?: Kysely<Database>,
 ): Promise<void> {
   for (const { chatId, lang } of admins) {
     const say = sayIn(lang);
@@ -62,12 +65,16 @@ export async function tellAdmins(
     const buttons: InlineButton[][] = [
       BUTTONS[problem].map((b) => ({ text: say(`post-button-${b}`), data: postButtonData(b, post.id) })),
     ];
-    await queueMessage(store, {
-      chatId,
-      text,
-      format: 'html',
-      buttons,
-      dedupKey: `post-${problem}:${post.id}:${post.attempts}@${chatId}`,
-    });
+    await queueMessage(
+      store,
+      {
+        chatId,
+        text,
+        format: 'html',
+        buttons,
+        dedupKey: `post-${problem}:${post.id}:${post.attempts}@${chatId}`,
+      },
+      trx,
+    );
   }
 }

@@ -7,8 +7,9 @@ import type { Logger } from '../../../core/log.ts';
 import { RetryAfter } from '../../../core/queue/index.ts';
 import type { HandlerContext, Queue } from '../../../core/queue/index.ts';
 import type { Store } from '../../../core/store/index.ts';
+import { messagesCommitted } from '../../../outbox/index.ts';
 import { PostRecords } from '../posts/records.ts';
-import type { Post } from '../posts/table.ts';
+import type { Post, PostState } from '../posts/table.ts';
 import { tellAdmins } from './admin-messages.ts';
 import type { AdminChat, PostProblem } from './admin-messages.ts';
 import { publishFailure } from './outcome.ts';
@@ -88,15 +89,13 @@ export class Poster {
     const planned = post.planned_at ?? now;
     if (planned > now + 1000) throw new RetryAfter((planned - now) / 1000, 'not yet due (the post was planned again)');
     if (now - planned > this.#d.missedGraceMs) {
-      if (await this.posts.transition(post.id, 'scheduled', 'missed', {}, 'its time passed while the service was down'))
-        await this.#tell(post, 'missed', 'its time passed while the service was down');
+      await this.#settle(post, 'scheduled', 'missed', 'its time passed while the service was down');
       return;
     }
     const video = await this.#d.videoOf(post.file_id);
     if (!video) {
       const error = 'the video has no Telegram file_id and no stored file to publish';
-      if (await this.posts.transition(post.id, 'scheduled', 'failed', { lastError: error }, error))
-        await this.#tell(post, 'failed', error);
+      await this.#settle(post, 'scheduled', 'failed', error);
       return;
     }
     const wait = this.#pacer.reserve(post.target, MAX_PACING_WAIT_MS);
@@ -130,8 +129,7 @@ export class Poster {
       throw new RetryAfter(failure.retryAfterSeconds, failure.error);
     }
     if (lastAttempt) {
-      if (await this.posts.transition(post.id, 'sending', 'failed', { lastError: failure.error }, failure.error))
-        await this.#tell(post, 'failed', failure.error);
+      await this.#settle(post, 'sending', 'failed', failure.error);
       return;
     }
     await this.posts.transition(post.id, 'sending', 'scheduled', { lastError: failure.error }, failure.error);
@@ -139,16 +137,22 @@ export class Poster {
   }
 
   async #unknown(post: Post, error: string): Promise<void> {
-    if (!(await this.posts.transition(post.id, 'sending', 'unknown', { lastError: error }, error))) return;
-    this.#d.log.warn({ post: post.id, creator: post.creator, error }, 'post outcome unknown: the admins decide');
-    await this.#tell(post, 'unknown', error);
+    if (await this.#settle(post, 'sending', 'unknown', error))
+      this.#d.log.warn({ post: post.id, creator: post.creator, error }, 'post outcome unknown: the admins decide');
   }
 
-  async #tell(post: Post, problem: PostProblem, error: string): Promise<void> {
+  /**
+   * Moves the post to a state the admins must hear of, and writes their message in the same transaction: a crash
+   * cannot leave a failed, unknown or missed post that nobody was told about.
+   */
+  async #settle(post: Post, from: PostState, to: PostProblem, error: string): Promise<boolean> {
     const fresh = (await this.posts.get(post.id)) ?? post;
-    await tellAdmins(this.#d.store, this.#d.admins, fresh, problem, error).catch((err: unknown) =>
-      this.#d.log.error({ err, post: post.id }, `could not queue the ${problem} post message`),
+    const lastError = to === 'missed' ? {} : { lastError: error };
+    const moved = await this.posts.transition(post.id, from, to, lastError, error, (trx) =>
+      tellAdmins(this.#d.store, this.#d.admins, fresh, to, error, trx),
     );
+    if (moved) messagesCommitted();
+    return moved;
   }
 }
 

@@ -132,6 +132,8 @@ export class PostRecords {
     to: PostState,
     changes: PostChanges = {},
     detail: string | null = null,
+    /** Written in the same transaction when the move happens (e.g. the admins' message about it): all or nothing. */
+    alongside?: (trx: Kysely<Database>) => Promise<void>,
   ): Promise<boolean> {
     const fromStates = typeof from === 'string' ? [from] : [...from];
     const now = this.#now();
@@ -155,6 +157,7 @@ export class PostRecords {
           .insertInto('post_history')
           .values({ post_id: id, from_state: state, to_state: to, detail, at: now } as never)
           .execute();
+        await alongside?.(trx as unknown as Kysely<Database>);
         return true;
       }
       return false;
