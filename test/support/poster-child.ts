@@ -1,9 +1,7 @@
 // A service-like process running only the poster, for the crash test: it publishes until it is killed.
-import { createLog } from '../../src/core/log.ts';
-import { Queue } from '../../src/core/queue/index.ts';
 import { ChatPacer, Poster, telegramPublishApi } from '../../src/pipeline/content/index.ts';
 import { ADMIN } from './content-poster.ts';
-import { openSpec } from './store-spec.ts';
+import { openChildQueue } from './child-queue.ts';
 import type { StoreSpec } from './store-spec.ts';
 
 interface ChildOptions {
@@ -14,22 +12,7 @@ interface ChildOptions {
 }
 
 const options = JSON.parse(process.env.POSTER_CHILD ?? '{}') as ChildOptions;
-const store = await openSpec(options.spec);
-const log = await createLog({
-  level: 'error',
-  dir: null,
-  stdout: false,
-  rotate: { size: 2 ** 20, keep: 1 },
-  stdoutStream: process.stderr,
-});
-const queue = new Queue({
-  store,
-  log: log.root,
-  pollMs: 50,
-  leaseMs: 1500,
-  maxAttempts: 5,
-  backoff: { baseMs: 10, capMs: 100 },
-});
+const { store, log, queue } = await openChildQueue(options.spec, 1500);
 const poster = new Poster({
   store,
   queue,
@@ -37,7 +20,7 @@ const poster = new Poster({
   videoOf: async () => ({ telegramFileId: options.telegramFileId }),
   admins: [ADMIN],
   missedGraceMs: 7_200_000,
-  log: log.root,
+  log,
   pacer: new ChatPacer(10),
   staleSendingMs: 60_000,
 });

@@ -2,10 +2,8 @@
 // Each job's side effect is a row in `effects` under a primary key (the idempotent write a real handler does),
 // and every run is logged in `runs`, so the parent can tell "ran twice" from "took effect twice".
 import { sql } from 'kysely';
-import { createLog } from '../../src/core/log.ts';
-import { Queue } from '../../src/core/queue/index.ts';
 import { anyQueue } from './queues.ts';
-import { openSpec } from './store-spec.ts';
+import { openChildQueue } from './child-queue.ts';
 import type { StoreSpec } from './store-spec.ts';
 
 interface ChildOptions {
@@ -17,22 +15,7 @@ interface ChildOptions {
 }
 
 const options = JSON.parse(process.env.QUEUE_CHILD ?? '{}') as ChildOptions;
-const store = await openSpec(options.spec);
-const log = await createLog({
-  level: 'error',
-  dir: null,
-  stdout: false,
-  rotate: { size: 2 ** 20, keep: 1 },
-  stdoutStream: process.stderr,
-});
-const queue = new Queue({
-  store,
-  log: log.root,
-  pollMs: 50,
-  leaseMs: options.leaseMs,
-  maxAttempts: 5,
-  backoff: { baseMs: 10, capMs: 100 },
-});
+const { store, queue } = await openChildQueue(options.spec, options.leaseMs);
 
 queue.work(
   anyQueue(options.queue),
