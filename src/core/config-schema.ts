@@ -198,7 +198,7 @@ export const configSchema = z
           .boolean()
           .default(false)
           .describe(
-            "let the service's group read data, logs and media (files 0640, folders 0750); false: only its user (0600, 0700)",
+            "let the service's group read data, logs and media (files 0640, folders 0750); false: only its user (0600, 0700), whatever the umask",
           ),
       })
       .strict()
@@ -216,11 +216,16 @@ export const configSchema = z
       .prefault({}),
     log: z
       .object({
-        level: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('lowest level written'),
+        level: z
+          .enum(['debug', 'info', 'warn', 'error'])
+          .default('info')
+          .describe('lowest level written: `debug`, `info`, `warn`, `error`'),
         stdout: z.boolean().default(true).describe('also write every line to stdout (journald, docker logs)'),
         rotate: z
           .object({
-            size: size.prefault('10m').describe('start a new file when the current one reaches this size'),
+            size: size
+              .prefault('10m')
+              .describe('start a new file when the current one reaches this size (`512k`, `10m`, `1g`)'),
             keep: z.number().int().min(1).max(1000).default(10).describe('rotated files kept besides the current one'),
           })
           .strict()
@@ -233,7 +238,7 @@ export const configSchema = z
         sqlite_synchronous: z
           .enum(['normal', 'full'])
           .default('normal')
-          .describe('SQLite durability: normal survives a crash of the process, full also a power cut (slower)'),
+          .describe('SQLite durability: `normal` survives a crash of the process, `full` also a power cut (slower)'),
         busy_timeout_ms: z
           .number()
           .int()
@@ -270,7 +275,7 @@ export const configSchema = z
           .int()
           .min(1)
           .default(14)
-          .describe('done and cancelled jobs older than this are pruned daily'),
+          .describe('done and cancelled jobs older than this are pruned daily (03:17)'),
       })
       .strict()
       .prefault({}),
@@ -281,17 +286,17 @@ export const configSchema = z
           // Trailing slashes trimmed here, once: every user appends '/bot…' or '/file/bot…' to it.
           .transform((v) => v.replace(/\/+$/, ''))
           .default('https://api.telegram.org')
-          .describe('Bot API server; http://127.0.0.1:8081 for a local telegram-bot-api server (files up to 2 GB)'),
+          .describe('Bot API server; `http://127.0.0.1:8081` for a local telegram-bot-api server (files up to 2 GB)'),
         local_mode: z
           .boolean()
           .default(false)
-          .describe('the server runs with --local: getFile gives a path on its disk, read from there'),
+          .describe('the server runs with `--local`: getFile gives a path on its disk, read from there'),
         local_path_remap: z
           .object({
             from: z
               .string()
               .default('')
-              .describe("prefix of the server's file paths (e.g. /var/lib/telegram-bot-api inside its container)"),
+              .describe("prefix of the server's file paths (e.g. `/var/lib/telegram-bot-api` inside its container)"),
             to: z
               .string()
               .default('')
@@ -306,7 +311,7 @@ export const configSchema = z
         webhook_url: z
           .string()
           .default('')
-          .describe('public HTTPS URL that reaches /telegram/webhook on the control API; empty: long polling'),
+          .describe('public HTTPS URL that reaches `/telegram/webhook` on the control API; empty: long polling'),
         poll_timeout_seconds: z
           .number()
           .int()
@@ -337,7 +342,16 @@ export const configSchema = z
           )
           .default([])
           .refine((users) => new Set(users.map((u) => u.id)).size === users.length, 'each user id may appear only once')
-          .describe('who may use the bot: [{id, name, role: admin|staff|model, folder (models), language: es|en}]'),
+          .describe('who may use the bot: `[{id, name, role: admin|staff|model, folder (models), language: es|en}]`')
+          .meta({
+            example: [
+              'Example (a user finds their id by sending /start; the bot answers with it):',
+              'users:',
+              '  - { id: 123456789, name: Ana, role: admin, language: es }',
+              '  - { id: 234567890, name: Luis, role: staff }',
+              '  - { id: 345678901, name: Victor, role: model, folder: victor, language: en }',
+            ],
+          }),
         admin_chats: z
           .array(z.number().int())
           .default([])
@@ -378,7 +392,7 @@ export const configSchema = z
         inbox_after: z
           .enum(['move', 'keep'])
           .default('move')
-          .describe('after a file is taken: move it to <inbox>/archive/YYYY-MM-DD/, or leave it'),
+          .describe('after a file is taken: `move` it to `<inbox>/archive/YYYY-MM-DD/`, or `keep` it'),
         inbox_stable_seconds: z
           .number()
           .int()
@@ -418,16 +432,26 @@ export const configSchema = z
           })
           .superRefine(checkCsvColumns)
           .describe(
-            'CSV invoices: field → column header (case and spaces ignored); one invoice per row. Mapped columns must all exist',
-          ),
+            'CSV invoices: invoice field → column header (case and spaces ignored); one invoice per row; every mapped column must exist. A key that is not a field stops start-up (exit 78)',
+          )
+          .meta({
+            example: [
+              'The fields a CSV column can map to: number, series, issuedAt, currency, issuerRfc, issuerName, receiverRfc,',
+              'receiverName, uuid, subtotal, discount, transferredTaxes, withheldTaxes, total, paymentForm, paymentMethod.',
+            ],
+          }),
         price_per_million_tokens: z
           .object({
             input: z
               .number()
               .min(0)
               .default(0.15)
-              .describe('price of 1M input tokens, in price_currency (gpt-4o-mini: 0.15 USD)'),
-            output: z.number().min(0).default(0.6).describe('price of 1M output tokens (gpt-4o-mini: 0.60 USD)'),
+              .describe('price of 1M input (prompt) tokens, in `price_currency` (gpt-4o-mini: 0.15 USD)'),
+            output: z
+              .number()
+              .min(0)
+              .default(0.6)
+              .describe('price of 1M output (completion) tokens (gpt-4o-mini: 0.60 USD)'),
           })
           .strict()
           .prefault({}),
@@ -442,7 +466,7 @@ export const configSchema = z
               .string()
               .min(1)
               .default('gpt-4o-mini')
-              .describe('model for photos and PDF text (structured outputs); used when OPENAI_API_KEY is set'),
+              .describe('model for photos and PDF text (structured outputs); used when `OPENAI_API_KEY` is set'),
             base_url: openaiBaseUrl
               .default('')
               .describe(
@@ -501,28 +525,51 @@ export const configSchema = z
           .default([])
           .refine((c) => new Set(c.map((x) => x.folder)).size === c.length, 'each creator folder may appear only once')
           .describe(
-            'creators: [{folder (as in telegram.users), language: es|en, timezone, slots: [HH:MM], min_gap, max_per_day, persona, hashtags, banned_words, caption_template ({creator} {date} {text}), channel, approval}]',
-          ),
+            'creators: `[{folder (as in telegram.users), language: es|en, timezone, slots: [HH:MM], min_gap, max_per_day, persona, hashtags, banned_words, caption_template ({creator} {date} {text}), channel, approval}]`',
+          )
+          .meta({
+            example: [
+              "Example (times are the creator's own, in their time zone; empty slots: as soon as the caption is ready):",
+              'creators:',
+              '  - folder: victor',
+              '    language: en',
+              '    timezone: America/Mexico_City',
+              '    slots: ["10:00", "14:00", "19:00"]',
+              '    min_gap: 2h',
+              '    max_per_day: 3',
+              '    persona: playful, short sentences, no slang',
+              '    hashtags: ["#victor"]',
+              '    banned_words: [free]',
+              '    caption_template: "{text} — {creator}"',
+              '    channel: "@victor_channel"',
+            ],
+          }),
         video: z
           .object({
             max_duration: duration
               .prefault('1h')
               .describe(
-                'a longer video is refused when it is stored (Telegram takes longer ones; Gemini reads about an hour of video)',
+                'a longer video is refused when it is stored (Telegram takes longer ones; Gemini reads about an hour of video at default resolution). Checked with `ffprobe`; without it the duration is not known and not checked',
               ),
             max_bytes: size
               .prefault('2g')
-              .describe('a larger video is refused when it is stored (2g: what a local Bot API server can send)'),
+              .describe(
+                'a larger video is refused when it is stored (`2g`: what a local Bot API server can send; the cloud Bot API uploads at most 50 MB, but a video that came through Telegram is sent again by its file id)',
+              ),
             ffprobe: z
               .string()
               .min(1)
               .default('ffprobe')
-              .describe('ffprobe to read videos with: a name looked up on PATH, or a path; missing: first bytes only'),
+              .describe(
+                'ffprobe to read videos with: a name looked up on `PATH`, or a path; missing: first bytes only (MP4, MOV, WebM, MKV), and `doctor` says so',
+              ),
             ffmpeg: z
               .string()
               .min(1)
               .default('ffmpeg')
-              .describe('ffmpeg to test-decode videos with: a name looked up on PATH, or a path'),
+              .describe(
+                'ffmpeg to test-decode videos with (the first 2 s and the last 3 s): a name looked up on `PATH`, or a path',
+              ),
           })
           .strict()
           .prefault({}),
@@ -533,7 +580,7 @@ export const configSchema = z
               .min(1)
               .default(['gemini-2.5-flash', 'gemini-2.5-flash-lite'])
               .describe(
-                'Gemini models for captions, in order: the first is tried first, the next when one is overloaded (503); used when GEMINI_API_KEY is set',
+                'Gemini models for captions, in order: the first is tried first, the next when one is overloaded (503); used when `GEMINI_API_KEY` is set',
               ),
             base_url: z
               .string()
@@ -690,7 +737,12 @@ export const configSchema = z
               .strict(),
           )
           .default([])
-          .describe('containers that must run: [{name, logs, restart, multiline_start}]; empty: Docker is not checked'),
+          .describe(
+            'containers that must run: [{name, logs, restart, multiline_start}]; empty: Docker is not checked. `logs: true` tails its log through the rules, `restart: true` restarts it when it stops or turns unhealthy, `multiline_start` overrides `monitor.multiline_start` for its log',
+          )
+          .meta({
+            example: ['e.g. - { name: telegram-bot-api, logs: true, restart: true }'],
+          }),
         bot_api: z
           .object({
             check: z
@@ -711,8 +763,15 @@ export const configSchema = z
           .array(probeSchema)
           .default([])
           .describe(
-            'pipeline probes: [{name, stage, kind: lines|newest_file|sql_count|sql_value, glob|sql, database_url_env, value, unit, max_age, min_ratio_of, min_ratio, window, timeout, severity}]',
-          ),
+            "pipeline probes: [{name, stage, kind: lines|newest_file|sql_count|sql_value, glob|sql, database_url_env, value, unit, max_age, min_ratio_of, min_ratio, window, timeout, severity}]. `database_url_env`: the variable holding the database URL (`postgres://`, `mysql://`, `sqlite:/path`); `value` (sql_value): `timestamp` (default) or `number`; `unit`: what it counts (default lines, files, rows, value; a ratio needs equal units); `min_ratio` (0.5): the least share of `min_ratio_of`'s growth within `window` (15m); `timeout` (15s): the statement timeout; `severity`: `warning` (default) or `critical`. See Probes below",
+          )
+          .meta({
+            example: [
+              'e.g. - { name: scraped, stage: scraped, kind: lines, glob: /srv/scraper/out/*.jsonl, max_age: 6h }',
+              '     - { name: loaded, stage: loaded, kind: sql_count, sql: "select count(*) from items",',
+              '         database_url_env: LOADER_DATABASE_URL, min_ratio_of: scraped, min_ratio: 0.5 }',
+            ],
+          }),
       })
       .strict()
       .prefault({}),

@@ -13,6 +13,18 @@ export const SECRET_ENV = [
 ] as const;
 export type SecretName = (typeof SECRET_ENV)[number];
 
+/** What each secret is for: the example config's header and the README's table (npm run docs). */
+export const SECRET_USES: Record<SecretName, string> = {
+  TELEGRAM_BOT_TOKEN: 'the Telegram bot; without it Telegram intake is off, the rest runs',
+  OPENAI_API_KEY: 'reading invoices from images and PDFs (vision)',
+  GEMINI_API_KEY: "captions for creators' videos",
+  DATABASE_URL:
+    '`postgres://user:password@host:5432/db` — PostgreSQL or Supabase (its "connection string"); unset, SQLite in `paths.data`',
+  GOOGLE_APPLICATION_CREDENTIALS: 'service-account key file (JSON) for the Google Drive source',
+  CENTINELA_API_TOKEN:
+    'bearer token of the control API; unset, one is generated on first start into `data/api-token` (mode 0600)',
+};
+
 // A key that names a secret, whatever it belongs to: bot_token, apiKey, db_password, database_url, credentials.
 const SECRET_KEY = /token|secret|passw(or)?d|api_?key|credentials|database_?url|connection_?string|dsn/i;
 

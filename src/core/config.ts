@@ -220,13 +220,26 @@ function setPath(obj: Record<string, unknown>, path: string[], value: unknown): 
 }
 
 /** Every setting with its default and description, for docs and `centinela doctor`. */
-export function describeSettings(): Array<{ key: string; env: string; default: unknown; description: string }> {
+export function describeSettings(): Array<{
+  key: string;
+  env: string;
+  default: unknown;
+  description: string;
+  example?: string[];
+}> {
   const defaults = configSchema.parse({});
   return [...settingPaths()].map(([env, path]) => {
     let schema: z.ZodType = configSchema;
     for (const key of path) schema = (unwrap(schema) as z.ZodObject).shape[key] as z.ZodType;
     // A size or duration is documented as written ('10m'), not as handed out (bytes, milliseconds).
     const value = schema instanceof z.ZodPrefault ? schema.def.defaultValue : getPath(defaults, path);
-    return { key: path.join('.'), env, default: value, description: schema.description ?? '' };
+    const example = z.globalRegistry.get(schema)?.example;
+    return {
+      key: path.join('.'),
+      env,
+      default: value,
+      description: schema.description ?? '',
+      ...(Array.isArray(example) ? { example: example.map(String) } : {}),
+    };
   });
 }
