@@ -104,6 +104,8 @@ Restart=on-failure
 RestartSec=5
 # Exit code 78 is a bad configuration: restarting will not fix it.
 RestartPreventExitStatus=78
+# A stop asked for during start-up (143, 130) or a second signal (130) ends the service as asked: not a failure.
+SuccessExitStatus=130 143
 NoNewPrivileges=yes
 ProtectSystem=strict
 ReadWritePaths=${u.writable.join(' ')}
