@@ -8,7 +8,6 @@
 // pid, not ours: the unit sets NotifyAccess=all (any process of the service's cgroup) and we pass `--pid` so the
 // main pid stays ours. systemd-notify waits (BARRIER=1) until systemd has read the message before it exits, so a
 // message is never dropped because its sender was already gone.
-import { execFile } from 'node:child_process';
 import type { Logger } from 'pino';
 
 /** Sends one notification (`READY=1`, `WATCHDOG=1`, ...). */
@@ -18,8 +17,10 @@ export type NotifySend = (state: string) => Promise<void>;
 const SEND_TIMEOUT_MS = 7000;
 
 export function systemdNotifySend(env: NodeJS.ProcessEnv): NotifySend {
-  return (state) =>
-    new Promise((ok, fail) => {
+  return async (state) => {
+    // Loaded only under systemd: a service started otherwise never needs child_process.
+    const { execFile } = await import('node:child_process');
+    return new Promise((ok, fail) => {
       execFile(
         'systemd-notify',
         [`--pid=${process.pid}`, state],
@@ -28,6 +29,7 @@ export function systemdNotifySend(env: NodeJS.ProcessEnv): NotifySend {
           err ? fail(new Error(`systemd-notify ${state}: ${stderr.trim() || err.message}`)) : ok(),
       );
     });
+  };
 }
 
 export interface NotifierOptions {
