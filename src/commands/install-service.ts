@@ -49,6 +49,9 @@ export async function installService(args: string[], configFile: string | undefi
   const { data, logs, media } = config.paths;
   const writable = [...new Set([data, logs, media, ...(config.invoices.inbox ? [config.invoices.inbox] : [])])];
   const existing = await account(user);
+  // Deleting the local Bot API server's copies writes to its folder, as this process sees it.
+  const { local_mode: localMode, delete_after_copy: deletes, local_path_remap: remap } = config.telegram;
+  const botApiFiles = localMode && deletes && remap.to ? resolve(CHECKOUT, remap.to) : null;
   const host = ['0.0.0.0', '::', ''].includes(config.http.host) ? '127.0.0.1' : config.http.host;
   const settings: UnitSettings = {
     workdir: CHECKOUT,
@@ -57,7 +60,10 @@ export async function installService(args: string[], configFile: string | undefi
     group: existing?.group ?? user,
     configFile: readFile,
     writable,
-    monitorWritable: config.monitor.allowed_roots.map((p) => resolve(CHECKOUT, p)),
+    alsoWritable: [
+      ...config.monitor.allowed_roots.map((p) => resolve(CHECKOUT, p)),
+      ...(botApiFiles ? [botApiFiles] : []),
+    ],
     shutdownSeconds: config.shutdown.timeout_seconds,
     healthzUrl: `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}/healthz`,
     monitorApart: values['monitor-apart'],
@@ -111,6 +117,10 @@ export async function installService(args: string[], configFile: string | undefi
       out(`✓ ${step.text}`);
     }
   }
+  if (localMode && deletes && !botApiFiles)
+    out(
+      "note: telegram.delete_after_copy deletes the Bot API server's files: add its folder to ReadWritePaths (`systemctl edit centinela`), or set telegram.local_path_remap",
+    );
   const enable = settings.monitorApart ? 'centinela centinela-monitor' : 'centinela';
   out(`
 next:

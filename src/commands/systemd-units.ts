@@ -13,8 +13,11 @@ export interface UnitSettings {
   configFile: string | null;
   /** What the service writes: paths.data, paths.logs, paths.media (and the inbox folder). */
   writable: string[];
-  /** What the monitor alone writes besides: its repairs' monitor.allowed_roots. */
-  monitorWritable: string[];
+  /**
+   * What the service may write besides, when it exists (install-service does not create these): the monitor's
+   * repairs (monitor.allowed_roots), the local Bot API server's files it deletes (telegram.delete_after_copy).
+   */
+  alsoWritable: string[];
   shutdownSeconds: number;
   /** The main service's /healthz, which the monitor alone watches. */
   healthzUrl: string;
@@ -33,7 +36,7 @@ export const WATCHDOG_SECONDS = 60;
 const UNSAFE_PATH = /[\s"'\\%$;]/;
 
 export function renderUnits(s: UnitSettings): Record<'centinela.service' | 'centinela-monitor.service', string> {
-  for (const path of [s.workdir, s.node, s.configFile ?? '', ...s.writable, ...s.monitorWritable]) {
+  for (const path of [s.workdir, s.node, s.configFile ?? '', ...s.writable, ...s.alsoWritable]) {
     if (UNSAFE_PATH.test(path))
       throw new UsageError(
         `${path}: a systemd unit cannot name this path as it is (spaces, quotes, % or $); move it to a plain path such as /opt/centinela`,
@@ -51,7 +54,7 @@ export function renderUnits(s: UnitSettings): Record<'centinela.service' | 'cent
     'centinela-monitor.service': unit(s, {
       description: 'Centinela monitor (alone: watches the main service from outside)',
       exec: `${s.node} --v8-pool-size=1 ${s.workdir}/bin/centinela.js start${config} --only monitor`,
-      writable: [...new Set([...s.writable, ...s.monitorWritable])],
+      writable: s.writable,
       extra: [
         '# Alone, the monitor also watches the main service from outside: its /healthz.',
         `Environment=CENTINELA_MONITOR_WATCH_URL=${s.healthzUrl}`,
@@ -64,7 +67,7 @@ export function renderUnits(s: UnitSettings): Record<'centinela.service' | 'cent
 function unit(s: UnitSettings, u: { description: string; exec: string; writable: string[]; extra: string[] }): string {
   // ProtectHome=yes hides /home, /root and /run/user entirely; an install there keeps them read-only instead,
   // so that ReadWritePaths can open its own folders in them.
-  const inHome = [s.workdir, ...u.writable].some((p) => /^\/(home|root|run\/user)(\/|$)/.test(p));
+  const inHome = [s.workdir, ...u.writable, ...s.alsoWritable].some((p) => /^\/(home|root|run\/user)(\/|$)/.test(p));
   return `# Written by \`centinela install-service\`; run it again after moving the checkout or changing paths.
 [Unit]
 Description=${u.description}
@@ -108,7 +111,7 @@ RestartPreventExitStatus=78
 SuccessExitStatus=130 143
 NoNewPrivileges=yes
 ProtectSystem=strict
-ReadWritePaths=${u.writable.join(' ')}
+ReadWritePaths=${[...u.writable, ...s.alsoWritable.filter((p) => !u.writable.includes(p)).map((p) => `-${p}`)].join(' ')}
 PrivateTmp=yes
 ProtectHome=${inHome ? 'read-only' : 'yes'}
 ProtectKernelTunables=yes
@@ -130,7 +133,7 @@ export const SHIPPED_UNIT_SETTINGS: UnitSettings = {
   group: 'centinela',
   configFile: null,
   writable: ['/opt/centinela/data', '/opt/centinela/logs', '/opt/centinela/media'],
-  monitorWritable: [],
+  alsoWritable: [],
   shutdownSeconds: 30,
   healthzUrl: 'http://127.0.0.1:8787/healthz',
   monitorApart: false,

@@ -114,7 +114,11 @@ describe('centinela install-service', () => {
     'writes units with the real paths, owned folders, and units systemd-analyze verify accepts',
     async () => {
       const dir = tempDir('centinela-install-');
-      const config = configIn(dir);
+      // Folders the service may also write, which install-service does not create: they are optional (-path).
+      const config = configIn(
+        dir,
+        `monitor:\n  allowed_roots: [${dir}/repairs]\ntelegram:\n  local_mode: true\n  delete_after_copy: true\n  local_path_remap:\n    from: /var/lib/telegram-bot-api\n    to: ${dir}/bot-api\n`,
+      );
       const user = userInfo().username;
       const units = join(dir, 'units');
       const r = await runCli(['install-service', '--user', user, '--unit-dir', units, '--config', config], {
@@ -133,6 +137,12 @@ describe('centinela install-service', () => {
         `${REPO}/node_modules/node/bin/node --v8-pool-size=1 ${REPO}/bin/centinela.js start --config ${config}`,
       );
       expect(one(main, 'Service.WorkingDirectory')).toBe(REPO);
+      expect(one(main, 'Service.ReadWritePaths').split(' ')).toEqual([
+        ...writable,
+        `-${dir}/repairs`,
+        `-${dir}/bot-api`,
+      ]);
+      expect(existsSync(join(dir, 'repairs'))).toBe(false);
       expect(one(main, 'Service.User')).toBe(user);
       const monitor = expectSupervised(readFileSync(join(units, 'centinela-monitor.service'), 'utf8'), 50, writable);
       expect(one(monitor, 'Service.ExecStart')).toMatch(/ start --config \S+ --only monitor$/);
