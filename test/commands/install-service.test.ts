@@ -163,6 +163,16 @@ describe('centinela install-service', () => {
     const text = renderUnits({ ...SHIPPED_UNIT_SETTINGS, node: process.execPath, workdir: REPO })['centinela.service'];
     writeFileSync(join(dir, 'good.service'), text);
     expect(verify([join(dir, 'good.service')])).toEqual({ status: 0, stderr: '' });
+    // The variants: the monitor apart, an install under /home, optional writable folders.
+    const variant = renderUnits({
+      ...SHIPPED_UNIT_SETTINGS,
+      node: process.execPath,
+      workdir: '/home/ops/centinela',
+      alsoWritable: ['/srv/repairs'],
+      monitorApart: true,
+    });
+    for (const [name, unit] of Object.entries(variant)) writeFileSync(join(dir, name), unit);
+    expect(verify(Object.keys(variant).map((name) => join(dir, name)))).toEqual({ status: 0, stderr: '' });
     writeFileSync(join(dir, 'bad.service'), text.replace('Type=notify', 'Type=notifyy'));
     expect(verify([join(dir, 'bad.service')]).stderr).toContain('Failed to parse service type');
   });
