@@ -3,7 +3,7 @@
 // the store answer, nothing once the event loop is blocked, and STOPPING=1 when a stop begins.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { REPO, startService, tempDir } from '../support/service.ts';
@@ -50,6 +50,18 @@ async function fakeNotifySocket(): Promise<FakeSocket> {
 const states = (socket: FakeSocket): string[] => socket.messages.flatMap((m) => m.data.split('\n'));
 const count = (socket: FakeSocket, state: string): number => states(socket).filter((s) => s === state).length;
 
+/** The children of `pid` that still run (not zombies). */
+function liveChildren(pid: number): number[] {
+  const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  return kids.map(Number).filter((kid) => {
+    try {
+      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${kid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  });
+}
+
 async function serviceUnder(socket: FakeSocket): Promise<RunningService> {
   const svc = await startService({
     script: join(REPO, 'test/support/hang-service.ts'),
@@ -86,12 +98,14 @@ describe.runIf(python && notifyBinary)('systemd notifications', () => {
     await eventually(() => count(socket, 'WATCHDOG=1') >= 2, 'watchdog pings', 15_000);
     svc.proc.kill('SIGUSR2');
     await eventually(() => existsSync(join(svc.cwd, 'hung')), 'the event loop to block');
-    // A ping already on its way (systemd-notify runs apart from the service) may still land: count after a beat.
-    const hungAt = Date.now();
-    await eventually(() => Date.now() - hungAt > 1000, 'one watchdog interval');
+    // A ping already on its way (a systemd-notify child spawned before the hang) may still land: wait until every
+    // child has exited (a zombie: the blocked service cannot reap it).
+    const pid = svc.proc.pid as number;
+    await eventually(() => liveChildren(pid).length === 0, 'pings in flight to land');
     const before = count(socket, 'WATCHDOG=1');
-    // Four more intervals: a live service would have pinged four times.
-    await eventually(() => Date.now() - hungAt > 3000, 'four more watchdog intervals');
+    const hungAt = Date.now();
+    // Six intervals: a live service would have pinged six times.
+    await eventually(() => Date.now() - hungAt > 3000, 'six watchdog intervals');
     expect(count(socket, 'WATCHDOG=1')).toBe(before);
     expect(count(socket, 'STOPPING=1')).toBe(0);
   });
