@@ -26,6 +26,7 @@ commands:
   rules test [--rules FILE] [--log FILE [--source docker:NAME]]   check every rule's samples; show what a log would trigger
   incidents [--open] [--type T] [--json]   what the monitor found, with counts by type
   maintenance [TARGET DURATION [REASON] | TARGET off]   pause repairs and alerts of a container or probe
+  install-service [--user NAME] [--monitor-apart] [--unit-dir DIR] [--dry-run]   systemd units, user and folders
 
 options:
   --config FILE                config file (default config/centinela.yaml, or CENTINELA_CONFIG)
@@ -43,6 +44,8 @@ const COMMANDS: Record<string, (args: string[], configFile: string | undefined) 
   rules: async (args, config) => (await import('./commands/rules.ts')).rules(args, config),
   incidents: async (args, config) => (await import('./commands/incidents.ts')).incidents(args, config),
   maintenance: async (args, config) => (await import('./commands/maintenance.ts')).maintenance(args, config),
+  'install-service': async (args, config) =>
+    (await import('./commands/install-service.ts')).installService(args, config),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { checkConfiguration } from './config-check.ts';
 import type { Config, Secrets } from './core/config.ts';
 import { Heartbeats } from './core/heartbeat.ts';
+import { SystemdNotifier } from './core/systemd-notify.ts';
 import { sharedDataProblem } from './core/shared-data.ts';
 import { tightenModes, usePrivateModes } from './core/file-modes.ts';
 import { createLog } from './core/log.ts';
@@ -232,11 +233,14 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     if (problem) mainLog.warn({ path: config.paths.data }, problem);
   }
   const heartbeats = new Heartbeats(store, modules, log.for('heartbeat'), queue.workerId);
+  // Under a Type=notify unit: READY=1 once started, watchdog pings while the loop and the store answer.
+  const systemd = SystemdNotifier.fromEnv({ env: process.env, check: () => store.ping(), log: log.for('systemd') });
   const started: Module[] = [];
   let stopping: Promise<void> | null = null;
   const stop = (reason: string): Promise<void> => {
     stopping ??= (async () => {
       mainLog.info({ reason }, 'stopping');
+      await systemd?.stopping();
       for (const m of [...started].reverse()) {
         await m.stop().catch((err: unknown) => mainLog.error({ err, module: m.name }, 'module did not stop cleanly'));
       }
@@ -267,6 +271,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     { version: VERSION, store: store.kind, location: store.location, modules: modules.map((m) => m.name) },
     'centinela started',
   );
+  await systemd?.ready();
   return { config, secrets, log, store, queue, metrics, modules, http, status, stop };
 }
 
