@@ -17,7 +17,7 @@ import type { Store, StoreMigration, StoreOptions } from './core/store/index.ts'
 import { outboxMigration } from './outbox/index.ts';
 import { MONITOR_MIGRATIONS } from './monitor/migrations.ts';
 import { intakeMigration } from './pipeline/intake/migrations.ts';
-import { captionCostMigration, postsMigration } from './pipeline/content/migrations.ts';
+import { captionCostMigration, captionEditsMigration, postsMigration } from './pipeline/content/migrations.ts';
 import { invoiceReviewsMigration, invoicesMigration, itemOutcomesMigration } from './pipeline/invoices/migrations.ts';
 
 /** Every migration of every capability, in the order their names sort. */
@@ -30,6 +30,7 @@ export const MIGRATIONS: readonly StoreMigration[] = [
   invoiceReviewsMigration,
   postsMigration,
   captionCostMigration,
+  captionEditsMigration,
   ...MONITOR_MIGRATIONS,
   itemOutcomesMigration,
 ];

@@ -5,11 +5,11 @@ import { formatLocalTime } from '../../core/format.ts';
 import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import { escapeHtml } from '../../outbox/index.ts';
+import { Approvals } from './approval/approvals.ts';
 import { addDays, localDate, zonedTime } from './planner/zone.ts';
 import { PUBLISH_QUEUE } from './poster/queue.ts';
 import { PostRecords } from './posts/records.ts';
 import type { Post, PostState } from './posts/table.ts';
-import { fillTemplate } from './template.ts';
 
 export interface Answer {
   key: string;
@@ -26,9 +26,11 @@ export class PostCommands {
   readonly #config: Config;
   readonly #queue: Queue;
   readonly #now: () => number;
+  readonly #approvals: Approvals;
 
   constructor(config: Config, store: Store, queue: Queue, now: () => number = Date.now) {
     this.posts = new PostRecords(store, now);
+    this.#approvals = new Approvals(config, store, queue, now);
     this.#config = config;
     this.#queue = queue;
     this.#now = now;
@@ -73,7 +75,12 @@ export class PostCommands {
     const post = await this.posts.get(id);
     if (!post) return { key: 'post-cmd-none', vars: { id } };
     if (!CAPTIONABLE.includes(post.state)) return stale(post);
-    const caption = fillTemplate('{text}', { creator: post.creator, date: '', text });
+    const caption = escapeHtml(text.trim());
+    // An approved caption that changes needs a new approval: the post waits again, and the admins get the new one.
+    if (this.#approvals.applies(post.creator) && post.state !== 'unknown') {
+      const ok = await this.#approvals.replaceCaption(post, caption, `${by}: /caption`);
+      return ok ? { key: 'post-cmd-captioned-approval', vars: { id } } : stale(post);
+    }
     const ok = await this.posts.transition(
       id,
       post.state,

@@ -2,16 +2,18 @@
 // then its caption (Gemini in the creator's voice, else the creator's template), its time (the creator's next free
 // slot) and its publish job; the creator is told when it goes out, in their language and time zone. The job runs
 // at least once: every step finds what an earlier run did.
+import type { Kysely } from 'kysely';
 import type { Config, CreatorConfig } from '../../core/config.ts';
 import { formatLocalTime } from '../../core/format.ts';
 import type { Logger } from '../../core/log.ts';
 import { render } from '../../core/messages.ts';
 import { PermanentError } from '../../core/queue/index.ts';
 import type { HandlerContext } from '../../core/queue/index.ts';
-import type { Store } from '../../core/store/index.ts';
+import type { Database, Store } from '../../core/store/index.ts';
 import type { FileJobPayload, FileRow, IntakeRecords } from '../intake/index.ts';
 import { sayIn } from '../../locales/index.ts';
-import { escapeHtml, queueAdminMessage, queueMessage, unescapeHtml } from '../../outbox/index.ts';
+import { escapeHtml, messagesCommitted, queueAdminMessage, queueMessage, unescapeHtml } from '../../outbox/index.ts';
+import { askApproval } from './approval/message.ts';
 import { captionSettingsFrom, createCaptionClient } from './captions/index.ts';
 import type { CaptionClient, CaptionCreator, CaptionResult } from './captions/index.ts';
 import { planPost } from './planner/plan-post.ts';
@@ -33,7 +35,7 @@ export interface VideoJobDeps {
   log: Logger;
   /** One per module (its pace is shared); default: a client without a key, which gives the template. */
   captions?: CaptionClient;
-  /** Who hears that the daily caption budget is spent. */
+  /** Who hears that the daily caption budget is spent, and who approves captions (content.approval). */
   admins?: readonly AdminChat[];
   now?: () => number;
 }
@@ -97,9 +99,15 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
       const detail = fromTemplate
         ? `caption from the template${written?.problem ? `: ${written.problem}` : ''}`
         : `caption by ${written.model ?? 'Gemini'}`;
-      return (await posts.transition(post.id, 'captioning', to, changes, detail)) ? at : null;
+      // The admins' approval message is written with the move: a crash between them cannot leave a post nobody is asked about.
+      const ask = approval
+        ? (trx: Kysely<Database>) =>
+            askApproval(d.store, d.admins ?? [], { ...post, caption: changes.caption, planned_at: at }, zone, trx)
+        : undefined;
+      return (await posts.transition(post.id, 'captioning', to, changes, detail, ask)) ? at : null;
     });
     if (plannedAt === null) return;
+    if (approval) messagesCommitted();
     if (to === 'scheduled') await d.poster.schedule({ id: post.id, planned_at: plannedAt });
     d.log.info(
       { post: post.id, creator: folder, planned_at: new Date(plannedAt).toISOString(), state: to },
