@@ -82,8 +82,10 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
       return;
     }
     if (post.state !== 'captioning') return;
+    // What the creator wrote with the video: in the prompt and in the template's {text}.
+    const text = await d.intake.textWith(file);
     // Outside the planning lock: a caption can take seconds, and other videos of the creator are planned meanwhile.
-    const written = file.path ? await caption(file, file.path, folder, creator) : null;
+    const written = file.path ? await caption(file, file.path, folder, creator, text) : null;
     const zone = creator?.timezone ?? 'UTC';
     const approval = creator?.approval ?? d.config.content.approval;
     const to = approval ? 'awaiting_approval' : 'scheduled';
@@ -91,7 +93,7 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
       const at = await planPost(posts, folder, creator, now());
       const fromTemplate = written === null || written.fromTemplate;
       const changes = {
-        caption: fromTemplate ? templateCaption(folder, creator, at, zone, written) : written.html,
+        caption: fromTemplate ? templateCaption(folder, creator, at, zone, text, written) : written.html,
         captionFromTemplate: fromTemplate,
         captionCost: written === null ? null : written.cost.amount,
         plannedAt: at,
@@ -155,6 +157,7 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
     videoPath: string,
     folder: string,
     creator: CreatorConfig | undefined,
+    text: string,
   ): Promise<CaptionResult> {
     const day = new Date(now()).toISOString().slice(0, 10);
     const [approved, spentToday] = await Promise.all([
@@ -164,8 +167,7 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
     const result = await captions.caption({
       videoPath,
       creator: captionCreator(folder, creator),
-      // The intake does not keep what the creator wrote with the video yet.
-      text: '',
+      text,
       receivedAt: new Date(now()),
       approved: approved.map(unescapeHtml),
       spentToday,
@@ -227,12 +229,12 @@ function templateCaption(
   creator: CreatorConfig | undefined,
   at: number,
   zone: string,
+  text: string,
   written: CaptionResult | null,
 ): string {
   const day = localDate(at, zone);
   const date = `${day.year}-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`;
-  // What the creator wrote with the video is not kept by the intake yet: {text} is empty.
-  const body = fillTemplate(creator?.caption_template ?? '{text}', { creator: folder, date, text: '' });
+  const body = fillTemplate(creator?.caption_template ?? '{text}', { creator: folder, date, text });
   const tags = escapeHtml((written?.hashtags ?? []).join(' '));
   return tags === '' ? body : body === '' ? tags : `${body}\n\n${tags}`;
 }

@@ -1,6 +1,7 @@
 export { Intake } from './intake.ts';
 export { IntakeRecords } from './records.ts';
 export { intakeMigration } from './migration.ts';
+export { fileCaptionMigration } from './caption-migration.ts';
 export { DOWNLOAD_QUEUE, extensionOf } from './download-job.ts';
 export { notAVideo } from './video-bytes.ts';
 export { fileIdOfJob, fileJobPayload } from './file-job.ts';

@@ -20,7 +20,7 @@ export interface CaptionEditTables {
 export type CaptionEdit = Selectable<CaptionEditsTable>;
 
 export const captionEditsMigration: StoreMigration = {
-  name: '0320_content_caption_edits',
+  name: '0610_content_caption_edits',
   async up(db) {
     await db.schema
       .createTable('caption_edits')
