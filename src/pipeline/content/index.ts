@@ -18,7 +18,7 @@ export type { ButtonAnswer } from './poster/actions.ts';
 export { planPost, slotRules } from './planner/plan-post.ts';
 export { VIDEO_QUEUE } from './video-queue.ts';
 export { ContentModule, adminChats, contentConfigured } from './module.ts';
-export { fillTemplate } from './template.ts';
+export { fillTemplate } from './captions/index.ts';
 export { videoHandler } from './video-job.ts';
 export { PostCommands, parseWhen } from './commands.ts';
 export { Approvals } from './approval/approvals.ts';

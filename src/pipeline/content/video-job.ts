@@ -14,14 +14,12 @@ import type { FileJobPayload, FileRow, IntakeRecords } from '../intake/index.ts'
 import { sayIn } from '../../locales/index.ts';
 import { escapeHtml, messagesCommitted, queueAdminMessage, queueMessage, unescapeHtml } from '../../outbox/index.ts';
 import { askApproval } from './approval/message.ts';
-import { captionSettingsFrom, createCaptionClient } from './captions/index.ts';
+import { captionSettingsFrom, createCaptionClient, fillTemplate } from './captions/index.ts';
 import type { CaptionClient, CaptionCreator, CaptionResult } from './captions/index.ts';
 import { planPost } from './planner/plan-post.ts';
-import { localDate } from './planner/zone.ts';
 import type { AdminChat } from './poster/admin-messages.ts';
 import type { Poster } from './poster/poster.ts';
 import { PostRecords } from './posts/records.ts';
-import { fillTemplate } from './template.ts';
 import { checkVideo, quarantineRefusedVideo } from './video-check/index.ts';
 
 /** Approved or edited captions of the creator the prompt carries: enough to show the voice, few tokens. */
@@ -93,7 +91,7 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
       const at = await planPost(posts, folder, creator, now());
       const fromTemplate = written === null || written.fromTemplate;
       const changes = {
-        caption: fromTemplate ? templateCaption(folder, creator, at, zone, text, written) : written.html,
+        caption: fromTemplate ? templateCaption(folder, creator, at, text, written) : written.html,
         captionFromTemplate: fromTemplate,
         captionCost: written === null ? null : written.cost.amount,
         plannedAt: at,
@@ -168,7 +166,7 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
       videoPath,
       creator: captionCreator(folder, creator),
       text,
-      receivedAt: new Date(now()),
+      day: new Date(now()),
       approved: approved.map(unescapeHtml),
       spentToday,
     });
@@ -221,20 +219,17 @@ function captionCreator(folder: string, creator: CreatorConfig | undefined): Cap
 }
 
 /**
- * The creator's template with {date} the day it goes out in their zone (as the README says), and the creator's
- * hashtags the caption client picked (none without a caption client's answer). HTML-escaped.
+ * The creator's template with {date} the day it goes out in their zone and language, and the hashtags the caption
+ * client picked (none without a caption client's answer). HTML-escaped.
  */
 function templateCaption(
   folder: string,
   creator: CreatorConfig | undefined,
   at: number,
-  zone: string,
   text: string,
   written: CaptionResult | null,
 ): string {
-  const day = localDate(at, zone);
-  const date = `${day.year}-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`;
-  const body = fillTemplate(creator?.caption_template ?? '{text}', { creator: folder, date, text });
+  const body = escapeHtml(fillTemplate(captionCreator(folder, creator), text, at));
   const tags = escapeHtml((written?.hashtags ?? []).join(' '));
   return tags === '' ? body : body === '' ? tags : `${body}\n\n${tags}`;
 }
