@@ -352,3 +352,4 @@ post-approval-edited = Caption of post #{ $id } replaced: it waits for approval 
 post-approval-edit-stale = Post #{ $id } is { $state } now: your text was not used as its caption.
 post-approval-too-long = That caption has { $length } characters; Telegram takes at most { $max }. Send a shorter one for post #{ $id }.
 post-cmd-captioned-approval = Caption of post #{ $id } replaced: it waits for approval again (a new message with buttons).
+problem-video-refused = it was set aside after its check; the message above says why

@@ -401,3 +401,4 @@ post-approval-edited = Texto de la publicación #{ $id } cambiado: espera aproba
 post-approval-edit-stale = La publicación #{ $id } está ahora { $state }: tu texto no se usó.
 post-approval-too-long = Ese texto tiene { $length } caracteres; Telegram acepta { $max } como mucho. Envía uno más corto para la publicación #{ $id }.
 post-cmd-captioned-approval = Texto de la publicación #{ $id } cambiado: espera aprobación de nuevo (un mensaje nuevo con botones).
+problem-video-refused = se apartó tras revisarlo; el mensaje de arriba dice por qué

@@ -17,6 +17,7 @@ export { PostActions, postActionsFor } from './poster/actions.ts';
 export type { ButtonAnswer } from './poster/actions.ts';
 export { planPost, slotRules } from './planner/plan-post.ts';
 export { VIDEO_QUEUE } from './video-queue.ts';
+export { videoFollower } from './follower.ts';
 export { ContentModule, adminChats, contentConfigured } from './module.ts';
 export { fillTemplate } from './captions/index.ts';
 export { videoHandler } from './video-job.ts';

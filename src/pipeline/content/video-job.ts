@@ -22,6 +22,9 @@ import type { Poster } from './poster/poster.ts';
 import { PostRecords } from './posts/records.ts';
 import { checkVideo, quarantineRefusedVideo } from './video-check/index.ts';
 
+/** How the error of a file the video check refused begins (the batch summary words those itself). */
+export const REFUSED_PREFIX = 'video refused';
+
 /** Approved or edited captions of the creator the prompt carries: enough to show the voice, few tokens. */
 const APPROVED_IN_PROMPT = 5;
 
@@ -144,7 +147,7 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
     await d.intake.updateFile(file.id, {
       state: 'rejected',
       path: quarantinedPath,
-      error: `video refused (${check.problem}): ${check.detail}`,
+      error: `${REFUSED_PREFIX} (${check.problem}): ${check.detail}`,
     });
     return true;
   }

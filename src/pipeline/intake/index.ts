@@ -8,6 +8,7 @@ export { fileIdOfJob, fileJobPayload } from './file-job.ts';
 export type { FileJobPayload } from './file-job.ts';
 export { incomingDir, incomingFileName, safeName } from './incoming.ts';
 export { handToPipeline } from './followers.ts';
+export { problemLine } from './batch-job.ts';
 export type { BatchStanding, Followers, PipelineFollower } from './followers.ts';
 export type { FileLocator, FilePlan, Notifier } from './ports.ts';
 export type { BatchRow, FileKind, FileRow, NewFile, Purpose } from './records.ts';
