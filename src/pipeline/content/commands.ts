@@ -7,7 +7,7 @@ import type { Store } from '../../core/store/index.ts';
 import { escapeHtml } from '../../outbox/index.ts';
 import { Approvals } from './approval/approvals.ts';
 import { addDays, localDate, zonedTime } from './planner/zone.ts';
-import { PUBLISH_QUEUE } from './poster/queue.ts';
+import { PUBLISH_QUEUE, cancelPublishJobs } from './poster/queue.ts';
 import { PostRecords } from './posts/records.ts';
 import type { Post, PostState } from './posts/table.ts';
 
@@ -66,7 +66,7 @@ export class PostCommands {
     const post = await this.posts.get(id);
     if (!post) return { key: 'post-cmd-none', vars: { id } };
     if (!(await this.posts.transition(id, SKIPPABLE, 'cancelled', {}, `${by}: /skip`))) return stale(post);
-    await this.#cancelJobs(id);
+    await cancelPublishJobs(this.#queue, id);
     return { key: 'post-cmd-skipped', vars: { id } };
   }
 
@@ -96,14 +96,9 @@ export class PostCommands {
     if (!post) return { key: 'post-cmd-none', vars: { id } };
     if (!(await this.posts.transition(id, MOVABLE, 'scheduled', { plannedAt: at }, detail))) return stale(post);
     // A waiting job keeps its old time: it is replaced by one at the new time.
-    await this.#cancelJobs(id);
+    await cancelPublishJobs(this.#queue, id);
     await this.#queue.enqueue(PUBLISH_QUEUE, { postId: id }, { runAt: at });
     return { key: 'post-cmd-planned', vars: { id, at: formatLocalTime(at, this.#zone(post.creator), lang) } };
-  }
-
-  async #cancelJobs(id: number): Promise<void> {
-    const waiting = await this.#queue.list({ queue: PUBLISH_QUEUE.name, states: ['waiting'] }, 10_000);
-    for (const job of waiting) if (job.key === PUBLISH_QUEUE.key({ postId: id })) await this.#queue.cancel(job.id);
   }
 }
 

@@ -89,6 +89,11 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
     const written = file.path ? await caption(file, file.path, folder, creator, text) : null;
     const zone = creator?.timezone ?? 'UTC';
     const approval = creator?.approval ?? d.config.content.approval;
+    if (approval && (d.admins ?? []).length === 0)
+      d.log.warn(
+        { file: file.id, creator: folder },
+        'content.approval is on but telegram.admin_chats is empty: nobody is asked to approve the post',
+      );
     const to = approval ? 'awaiting_approval' : 'scheduled';
     const plannedAt = await posts.whilePlanning(folder, async () => {
       const at = await planPost(posts, folder, creator, now());

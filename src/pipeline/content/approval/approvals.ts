@@ -12,7 +12,7 @@ import { CAPTION_LIMIT } from '../captions/index.ts';
 import { planPost } from '../planner/plan-post.ts';
 import { adminChats } from '../poster/admin-messages.ts';
 import type { AdminChat } from '../poster/admin-messages.ts';
-import { PUBLISH_QUEUE } from '../poster/queue.ts';
+import { PUBLISH_QUEUE, cancelPublishJobs } from '../poster/queue.ts';
 import { PostRecords } from '../posts/records.ts';
 import type { Post, PostState } from '../posts/table.ts';
 import { askApproval, captionHash } from './message.ts';
@@ -175,7 +175,7 @@ export class Approvals {
   async replaceCaption(post: Post, caption: string, detail: string): Promise<boolean> {
     if (!REAPPROVABLE.includes(post.state)) return false;
     const moved = await this.#recaption(post, caption, detail);
-    if (moved && post.state !== 'awaiting_approval') await this.#cancelJobs(post.id);
+    if (moved && post.state !== 'awaiting_approval') await cancelPublishJobs(this.#queue, post.id);
     return moved;
   }
 
@@ -199,11 +199,6 @@ export class Approvals {
     );
     if (moved) messagesCommitted();
     return moved;
-  }
-
-  async #cancelJobs(id: number): Promise<void> {
-    const waiting = await this.#queue.list({ queue: PUBLISH_QUEUE.name, states: ['waiting'] }, 10_000);
-    for (const job of waiting) if (job.key === PUBLISH_QUEUE.key({ postId: id })) await this.#queue.cancel(job.id);
   }
 
   /** A guarded move that lost: someone else moved the post or changed its caption meanwhile. */
