@@ -31,7 +31,10 @@ interface Buttons {
 
 describe.each(STORE_KINDS)('approval buttons on %s', (kind) => {
   /** The service with approval on, a creator's video sent in, and the admins' approval message about its post. */
-  async function videoAwaitingApproval(): Promise<{ api: FakeBotApi; posts: PostRecords; post: Post; ask: SentCall }> {
+  async function videoAwaitingApproval(
+    extra: Record<string, string> = {},
+    chatId = ADMIN.id,
+  ): Promise<{ api: FakeBotApi; posts: PostRecords; post: Post; ask: SentCall }> {
     const api = await startFakeBotApi();
     fake = api;
     const env: Record<string, string> = {
@@ -42,6 +45,7 @@ describe.each(STORE_KINDS)('approval buttons on %s', (kind) => {
       CENTINELA_CONTENT_CREATORS: JSON.stringify([
         { folder: 'victor', language: 'en', timezone: 'America/Mexico_City', caption_template: 'New from {creator}' },
       ]),
+      ...extra,
     };
     if (kind === 'postgres') {
       const db = await createDatabase(inject('postgresUrl'));
@@ -50,19 +54,19 @@ describe.each(STORE_KINDS)('approval buttons on %s', (kind) => {
     }
     service = (await startBotService(api, env)).service;
     api.video(MODEL, { bytes: mp4(Buffer.alloc(50_000, 7)), fileName: 'clip.mp4' });
-    const ask = await approvalMessage(api, 'New from victor', 15_000);
+    const ask = await approvalMessage(api, 'New from victor', 15_000, chatId);
     const posts = new PostRecords(service.store);
     const [post] = await posts.inStates(['awaiting_approval']);
     if (!post) throw new Error('no post awaits approval');
     return { api, posts, post, ask };
   }
 
-  function approvalMessage(api: FakeBotApi, caption: string, timeoutMs = 5000): Promise<SentCall> {
+  function approvalMessage(api: FakeBotApi, caption: string, timeoutMs = 5000, chatId = ADMIN.id): Promise<SentCall> {
     return api.waitFor(
       (c) =>
         c.method === 'sendMessage' &&
         c.result !== undefined &&
-        c.params.chat_id === ADMIN.id &&
+        c.params.chat_id === chatId &&
         textOf(c).includes('espera tu aprobación') &&
         textOf(c).endsWith(caption),
       timeoutMs,
@@ -144,7 +148,7 @@ describe.each(STORE_KINDS)('approval buttons on %s', (kind) => {
       text: `El texto de la publicación #${post.id} cambió desde este mensaje: aprueba el nuevo (el último mensaje sobre ella).`,
     });
     expect((await posts.get(post.id))?.state).toBe('awaiting_approval');
-    // An admin's next text is an ordinary message again: no second edit.
+    // The new message's buttons carry the new caption's hash.
     expect(button(fresh, 'approve').data).not.toBe(button(ask, 'approve').data);
 
     const rejected = await press(api, ADMIN, button(fresh, 'reject'));
@@ -156,5 +160,37 @@ describe.each(STORE_KINDS)('approval buttons on %s', (kind) => {
     const late = await press(api, ADMIN, button(fresh, 'approve'));
     expect(String(late.params.text)).toBe(`La publicación #${post.id} está ahora cancelled: no se hizo nada.`);
     expect(api.requests('sendVideo')).toBe(0);
+  });
+
+  it('in an admin group outside telegram.groups the bot reads only the caption it asked an admin for', async () => {
+    const group = { id: -4001, type: 'group' as const };
+    const { api, posts, post, ask } = await videoAwaitingApproval(
+      { CENTINELA_TELEGRAM_ADMIN_CHATS: JSON.stringify([group.id]) },
+      group.id,
+    );
+    await press(api, ADMIN, button(ask, 'edit'));
+    await api.waitFor(
+      (c) => c.method === 'sendMessage' && c.params.chat_id === group.id && textOf(c).startsWith('Envía'),
+    );
+    // The same admin in their private chat is not where the edit was asked for.
+    api.text(ADMIN, 'not here');
+    api.text(ADMIN, 'Pan del día', group);
+    const fresh = await approvalMessage(api, 'Pan del día', 5000, group.id);
+    expect((await posts.get(post.id))?.caption).toBe('Pan del día');
+    // With no edit pending, an admin's chatter and commands in the group get no answer, as before.
+    api.text(ADMIN, 'hola a todos', group);
+    api.text(ADMIN, '/queue', group);
+    await press(api, ADMIN, button(fresh, 'reject'));
+    expect((await posts.get(post.id))?.caption).toBe('Pan del día');
+    const answers = api
+      .sent(group.id)
+      .filter((c) => c.method === 'sendMessage')
+      .map((c) => textOf(c).split(':')[0]);
+    expect(answers).toEqual([
+      expect.stringContaining('espera tu aprobación'),
+      `Envía el nuevo texto de la publicación #${post.id} como tu próximo mensaje en este chat.`.split(':')[0],
+      `Texto de la publicación #${post.id} cambiado`,
+      expect.stringContaining('espera tu aprobación'),
+    ]);
   });
 });
