@@ -38,7 +38,7 @@ const input: CaptionInput = {
     captionTemplate: '{creator} · {date}\n{text}',
   },
   text: 'mole negro',
-  receivedAt: new Date(),
+  day: new Date(),
   approved: ['Hoy toca mole'],
   spentToday: 0,
 };

@@ -2,13 +2,11 @@
 // choice, so that the intake names none of them.
 import type { Config } from './core/config.ts';
 import type { Store } from './core/store/index.ts';
-import { VIDEO_QUEUE } from './pipeline/content/index.ts';
-import type { Followers, PipelineFollower } from './pipeline/intake/index.ts';
+import { videoFollower } from './pipeline/content/index.ts';
+import type { Followers } from './pipeline/intake/index.ts';
 import { invoiceFollower, pricesFrom } from './pipeline/invoices/index.ts';
 
-/** Videos wait in their queue for the content pipeline (its worker runs in the content module). */
-const videoFollower: PipelineFollower = { queue: VIDEO_QUEUE };
-
 export function pipelineFollowers(config: Config, store: Store): Followers {
-  return { invoice: invoiceFollower(store, pricesFrom(config)), video: videoFollower };
+  // Videos wait in their queue for the content pipeline (its worker runs in the content module).
+  return { invoice: invoiceFollower(store, pricesFrom(config)), video: videoFollower(config, store) };
 }

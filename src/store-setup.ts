@@ -16,8 +16,8 @@ import {
 import type { Store, StoreMigration, StoreOptions } from './core/store/index.ts';
 import { outboxMigration } from './outbox/index.ts';
 import { MONITOR_MIGRATIONS } from './monitor/migrations.ts';
-import { intakeMigration } from './pipeline/intake/migrations.ts';
-import { captionCostMigration, postsMigration } from './pipeline/content/migrations.ts';
+import { fileCaptionMigration, intakeMigration } from './pipeline/intake/migrations.ts';
+import { captionCostMigration, captionEditsMigration, postsMigration } from './pipeline/content/migrations.ts';
 import { invoiceReviewsMigration, invoicesMigration, itemOutcomesMigration } from './pipeline/invoices/migrations.ts';
 
 /** Every migration of every capability, in the order their names sort. */
@@ -32,6 +32,8 @@ export const MIGRATIONS: readonly StoreMigration[] = [
   captionCostMigration,
   ...MONITOR_MIGRATIONS,
   itemOutcomesMigration,
+  captionEditsMigration,
+  fileCaptionMigration,
 ];
 
 /** How to open the store the configuration names (`DATABASE_URL`, else SQLite in paths.data). */

@@ -16,8 +16,9 @@ import type { Store } from '../core/store/index.ts';
 import { Intake, writeSourceHealth } from '../pipeline/intake/index.ts';
 import type { Followers, SourceHealth } from '../pipeline/intake/index.ts';
 import { pricesFrom } from '../pipeline/invoices/index.ts';
-import { contentConfigured, postActionsFor } from '../pipeline/content/index.ts';
+import { Approvals, contentConfigured, postActionsFor } from '../pipeline/content/index.ts';
 import type { PostActions } from '../pipeline/content/index.ts';
+import { takeCaptionEdit } from './approval-buttons.ts';
 import type { StatusReport } from '../status.ts';
 import { registerBuiltins } from './builtin-commands.ts';
 import { handleCallback } from './callbacks.ts';
@@ -72,6 +73,7 @@ export class BotModule implements Module {
   readonly #users: Users;
   readonly #bot: Bot;
   readonly #posts: PostActions;
+  readonly #approvals: Approvals;
   /** grammY's Api without auto-retry, for getMe and getUpdates: their retries are ours (polling.ts). */
   readonly #plainApi: Api;
   /** Incidents and silences for /errors, /silence, … and the alert buttons; made on first use. */
@@ -91,6 +93,7 @@ export class BotModule implements Module {
     this.#users = new Users(deps.config.telegram.users);
     this.intake = new Intake(deps.config, deps.store, deps.queue, deps.followers);
     this.#posts = postActionsFor(deps.config, deps.store, deps.queue);
+    this.#approvals = new Approvals(deps.config, deps.store, deps.queue);
     this.commands = new Commands(this.#t);
     this.#monitor = lazyMonitorRecords(deps.store, join(deps.config.paths.logs, 'incidents.jsonl'), this.#log);
     this.#bot = new Bot(deps.token, { client: { apiRoot: deps.config.telegram.api_root } });
@@ -318,9 +321,11 @@ export class BotModule implements Module {
       const chat = ctx.chat;
       // Groups only if listed; elsewhere stay silent (a bot added to a random group must not chatter). An admin
       // group gets the alerts, so presses on their buttons count there too.
+      const adminChat = config.telegram.admin_chats.includes(chat?.id ?? 0);
+      // An admin's text there may be the caption they were asked for after pressing Edit (see the text handler).
+      const adminText = ctx.message?.text !== undefined && this.#users.get(ctx.from?.id)?.role === 'admin';
       const listed =
-        config.telegram.groups.includes(chat?.id ?? 0) ||
-        (ctx.callbackQuery !== undefined && config.telegram.admin_chats.includes(chat?.id ?? 0));
+        config.telegram.groups.includes(chat?.id ?? 0) || (adminChat && (ctx.callbackQuery !== undefined || adminText));
       if (chat && chat.type !== 'private' && !listed) return;
       const user = this.#users.get(ctx.from?.id);
       if (!user) {
@@ -340,13 +345,23 @@ export class BotModule implements Module {
         store: this.#d.store,
         dataDir: this.#d.config.paths.data,
         posts: this.#posts,
+        approvals: this.#approvals,
       });
     });
     bot.on('message:text', async (ctx) => {
       const user = this.#users.get(ctx.from.id);
       if (!user) return;
-      if (ctx.message.text.startsWith('/')) await this.commands.handle(ctx, user);
-      else await ctx.reply(this.#t.t(user.language, 'send-files'));
+      if (ctx.message.text.startsWith('/')) {
+        // In an admin group that is not in telegram.groups the bot answers only the caption it asked for.
+        if (ctx.chat.type === 'private' || config.telegram.groups.includes(ctx.chat.id))
+          await this.commands.handle(ctx, user);
+        return;
+      }
+      const t = (key: string, vars?: Record<string, string | number>): string => this.#t.t(user.language, key, vars);
+      const log = this.#log.child({ request_id: `u-${ctx.update.update_id}` });
+      if (await takeCaptionEdit(ctx, user, this.#approvals, t, log)) return;
+      if (ctx.chat.type === 'private' || config.telegram.groups.includes(ctx.chat.id))
+        await ctx.reply(this.#t.t(user.language, 'send-files'));
     });
     bot.on(['message:video', 'message:document', 'message:photo'], async (ctx) => {
       const user = this.#users.get(ctx.from.id);

@@ -11,8 +11,9 @@ import { fitMessage } from './monitor-commands.ts';
 import { formatTime } from '../core/format.ts';
 import type { MonitorRecords } from './monitor-commands.ts';
 import { escapeHtml } from '../outbox/index.ts';
-import { parsePostButton } from '../pipeline/content/index.ts';
-import type { PostActions } from '../pipeline/content/index.ts';
+import { parseApprovalButton, parsePostButton } from '../pipeline/content/index.ts';
+import type { Approvals, PostActions } from '../pipeline/content/index.ts';
+import { pressApprovalButton } from './approval-buttons.ts';
 import { parseReviewButton, pressReviewButton } from './review-buttons.ts';
 import type { BotUser } from './users.ts';
 
@@ -38,6 +39,8 @@ export interface CallbackDeps {
   dataDir: string;
   /** For the buttons of a post whose outcome is unknown, missed or failed. */
   posts: PostActions;
+  /** For the Approve / Edit / Reject buttons under a post's caption. */
+  approvals: Approvals;
 }
 
 /** Handles a press by a known user (unknown ones are refused before this, by the bot's auth). */
@@ -73,6 +76,11 @@ export async function handleCallback(ctx: Context, user: BotUser, deps: Callback
       });
     deps.log.info({ post: post.id, button: post.action, by: user.name }, 'post button pressed');
     await ctx.answerCallbackQuery({ text: answer });
+    return;
+  }
+  const approval = parseApprovalButton(data);
+  if (approval) {
+    await pressApprovalButton(ctx, user, approval, deps.approvals, t, deps.log);
     return;
   }
   const press = parseIncidentButton(data);

@@ -79,6 +79,7 @@ export async function handleFileMessage(ctx: Context, user: BotUser, d: FileMess
       mimeType: incoming.mimeType,
       size: incoming.size,
       folder: purpose === 'video' ? (user.folder ?? null) : null,
+      caption: msg.caption ?? null,
     },
     user.language,
     async (trx, { file, batch, newBatch }) => {

@@ -97,3 +97,8 @@ export function formatLocalTime(ms: number, timeZone: string, lang: string): str
   }).format(ms);
   return `${text} (${timeZone})`;
 }
+
+/** A day as a reader in `timeZone` says it, in their language: "28 de marzo de 2026", "March 28, 2026". */
+export function formatLocalDate(ms: number, timeZone: string, lang: string): string {
+  return new Intl.DateTimeFormat(lang, { timeZone, dateStyle: 'long' }).format(ms);
+}

@@ -337,3 +337,19 @@ post-cmd-planned = Post #{ $id } planned for { $at }.
 post-cmd-skipped = Post #{ $id } cancelled.
 post-cmd-captioned = Caption of post #{ $id } replaced.
 post-cmd-queue-empty = No posts waiting.
+post-approval = 📝 <b>Post #{ $id } ({ $creator }) waits for your approval</b>, planned for { $planned }. Its caption:
+
+  { $caption }
+post-approval-no-caption = (no caption)
+post-button-approve = Approve
+post-button-edit = Edit
+post-button-reject = Reject
+post-approval-approved = Post #{ $id } approved: it goes out on { $at }.
+post-approval-rejected = Post #{ $id } rejected: it will not be published.
+post-approval-outdated = The caption of post #{ $id } changed since this message: approve the new one (the latest message about it).
+post-approval-edit-prompt = Send the new caption of post #{ $id } as your next message in this chat.
+post-approval-edited = Caption of post #{ $id } replaced: it waits for approval again (a new message with buttons).
+post-approval-edit-stale = Post #{ $id } is { $state } now: your text was not used as its caption.
+post-approval-too-long = That caption has { $length } characters; Telegram takes at most { $max }. Send a shorter one for post #{ $id }.
+post-cmd-captioned-approval = Caption of post #{ $id } replaced: it waits for approval again (a new message with buttons).
+problem-video-refused = it was set aside after its check; the message above says why

@@ -386,3 +386,19 @@ post-cmd-planned = Publicación #{ $id } planeada para { $at }.
 post-cmd-skipped = Publicación #{ $id } cancelada.
 post-cmd-captioned = Texto de la publicación #{ $id } cambiado.
 post-cmd-queue-empty = No hay publicaciones en espera.
+post-approval = 📝 <b>La publicación #{ $id } ({ $creator }) espera tu aprobación</b>, planeada para el { $planned }. Su texto:
+
+  { $caption }
+post-approval-no-caption = (sin texto)
+post-button-approve = Aprobar
+post-button-edit = Editar
+post-button-reject = Rechazar
+post-approval-approved = Publicación #{ $id } aprobada: sale el { $at }.
+post-approval-rejected = Publicación #{ $id } rechazada: no se publicará.
+post-approval-outdated = El texto de la publicación #{ $id } cambió desde este mensaje: aprueba el nuevo (el último mensaje sobre ella).
+post-approval-edit-prompt = Envía el nuevo texto de la publicación #{ $id } como tu próximo mensaje en este chat.
+post-approval-edited = Texto de la publicación #{ $id } cambiado: espera aprobación de nuevo (un mensaje nuevo con botones).
+post-approval-edit-stale = La publicación #{ $id } está ahora { $state }: tu texto no se usó.
+post-approval-too-long = Ese texto tiene { $length } caracteres; Telegram acepta { $max } como mucho. Envía uno más corto para la publicación #{ $id }.
+post-cmd-captioned-approval = Texto de la publicación #{ $id } cambiado: espera aprobación de nuevo (un mensaje nuevo con botones).
+problem-video-refused = se apartó tras revisarlo; el mensaje de arriba dice por qué

@@ -5,11 +5,11 @@ import { formatLocalTime } from '../../core/format.ts';
 import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import { escapeHtml } from '../../outbox/index.ts';
+import { Approvals } from './approval/approvals.ts';
 import { addDays, localDate, zonedTime } from './planner/zone.ts';
-import { PUBLISH_QUEUE } from './poster/queue.ts';
+import { PUBLISH_QUEUE, cancelPublishJobs } from './poster/queue.ts';
 import { PostRecords } from './posts/records.ts';
 import type { Post, PostState } from './posts/table.ts';
-import { fillTemplate } from './template.ts';
 
 export interface Answer {
   key: string;
@@ -26,9 +26,11 @@ export class PostCommands {
   readonly #config: Config;
   readonly #queue: Queue;
   readonly #now: () => number;
+  readonly #approvals: Approvals;
 
   constructor(config: Config, store: Store, queue: Queue, now: () => number = Date.now) {
     this.posts = new PostRecords(store, now);
+    this.#approvals = new Approvals(config, store, queue, now);
     this.#config = config;
     this.#queue = queue;
     this.#now = now;
@@ -64,7 +66,7 @@ export class PostCommands {
     const post = await this.posts.get(id);
     if (!post) return { key: 'post-cmd-none', vars: { id } };
     if (!(await this.posts.transition(id, SKIPPABLE, 'cancelled', {}, `${by}: /skip`))) return stale(post);
-    await this.#cancelJobs(id);
+    await cancelPublishJobs(this.#queue, id);
     return { key: 'post-cmd-skipped', vars: { id } };
   }
 
@@ -73,7 +75,12 @@ export class PostCommands {
     const post = await this.posts.get(id);
     if (!post) return { key: 'post-cmd-none', vars: { id } };
     if (!CAPTIONABLE.includes(post.state)) return stale(post);
-    const caption = fillTemplate('{text}', { creator: post.creator, date: '', text });
+    const caption = escapeHtml(text.trim());
+    // An approved caption that changes needs a new approval: the post waits again, and the admins get the new one.
+    if (this.#approvals.applies(post.creator) && post.state !== 'unknown') {
+      const ok = await this.#approvals.replaceCaption(post, caption, `${by}: /caption`);
+      return ok ? { key: 'post-cmd-captioned-approval', vars: { id } } : stale(post);
+    }
     const ok = await this.posts.transition(
       id,
       post.state,
@@ -89,14 +96,9 @@ export class PostCommands {
     if (!post) return { key: 'post-cmd-none', vars: { id } };
     if (!(await this.posts.transition(id, MOVABLE, 'scheduled', { plannedAt: at }, detail))) return stale(post);
     // A waiting job keeps its old time: it is replaced by one at the new time.
-    await this.#cancelJobs(id);
+    await cancelPublishJobs(this.#queue, id);
     await this.#queue.enqueue(PUBLISH_QUEUE, { postId: id }, { runAt: at });
     return { key: 'post-cmd-planned', vars: { id, at: formatLocalTime(at, this.#zone(post.creator), lang) } };
-  }
-
-  async #cancelJobs(id: number): Promise<void> {
-    const waiting = await this.#queue.list({ queue: PUBLISH_QUEUE.name, states: ['waiting'] }, 10_000);
-    for (const job of waiting) if (job.key === PUBLISH_QUEUE.key({ postId: id })) await this.#queue.cancel(job.id);
   }
 }
 

@@ -2,25 +2,28 @@
 // then its caption (Gemini in the creator's voice, else the creator's template), its time (the creator's next free
 // slot) and its publish job; the creator is told when it goes out, in their language and time zone. The job runs
 // at least once: every step finds what an earlier run did.
+import type { Kysely } from 'kysely';
 import type { Config, CreatorConfig } from '../../core/config.ts';
 import { formatLocalTime } from '../../core/format.ts';
 import type { Logger } from '../../core/log.ts';
 import { render } from '../../core/messages.ts';
 import { PermanentError } from '../../core/queue/index.ts';
 import type { HandlerContext } from '../../core/queue/index.ts';
-import type { Store } from '../../core/store/index.ts';
+import type { Database, Store } from '../../core/store/index.ts';
 import type { FileJobPayload, FileRow, IntakeRecords } from '../intake/index.ts';
 import { sayIn } from '../../locales/index.ts';
-import { escapeHtml, queueAdminMessage, queueMessage, unescapeHtml } from '../../outbox/index.ts';
-import { captionSettingsFrom, createCaptionClient } from './captions/index.ts';
+import { escapeHtml, messagesCommitted, queueAdminMessage, queueMessage, unescapeHtml } from '../../outbox/index.ts';
+import { askApproval } from './approval/message.ts';
+import { captionSettingsFrom, createCaptionClient, fillTemplate } from './captions/index.ts';
 import type { CaptionClient, CaptionCreator, CaptionResult } from './captions/index.ts';
 import { planPost } from './planner/plan-post.ts';
-import { localDate } from './planner/zone.ts';
 import type { AdminChat } from './poster/admin-messages.ts';
 import type { Poster } from './poster/poster.ts';
 import { PostRecords } from './posts/records.ts';
-import { fillTemplate } from './template.ts';
 import { checkVideo, quarantineRefusedVideo } from './video-check/index.ts';
+
+/** How the error of a file the video check refused begins (the batch summary words those itself). */
+export const REFUSED_PREFIX = 'video refused';
 
 /** Approved or edited captions of the creator the prompt carries: enough to show the voice, few tokens. */
 const APPROVED_IN_PROMPT = 5;
@@ -33,7 +36,7 @@ export interface VideoJobDeps {
   log: Logger;
   /** One per module (its pace is shared); default: a client without a key, which gives the template. */
   captions?: CaptionClient;
-  /** Who hears that the daily caption budget is spent. */
+  /** Who hears that the daily caption budget is spent, and who approves captions (content.approval). */
   admins?: readonly AdminChat[];
   now?: () => number;
 }
@@ -80,16 +83,23 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
       return;
     }
     if (post.state !== 'captioning') return;
+    // What the creator wrote with the video: in the prompt and in the template's {text}.
+    const text = await d.intake.textWith(file);
     // Outside the planning lock: a caption can take seconds, and other videos of the creator are planned meanwhile.
-    const written = file.path ? await caption(file, file.path, folder, creator) : null;
+    const written = file.path ? await caption(file, file.path, folder, creator, text) : null;
     const zone = creator?.timezone ?? 'UTC';
     const approval = creator?.approval ?? d.config.content.approval;
+    if (approval && (d.admins ?? []).length === 0)
+      d.log.warn(
+        { file: file.id, creator: folder },
+        'content.approval is on but telegram.admin_chats is empty: nobody is asked to approve the post',
+      );
     const to = approval ? 'awaiting_approval' : 'scheduled';
     const plannedAt = await posts.whilePlanning(folder, async () => {
       const at = await planPost(posts, folder, creator, now());
       const fromTemplate = written === null || written.fromTemplate;
       const changes = {
-        caption: fromTemplate ? templateCaption(folder, creator, at, zone, written) : written.html,
+        caption: fromTemplate ? templateCaption(folder, creator, at, text, written) : written.html,
         captionFromTemplate: fromTemplate,
         captionCost: written === null ? null : written.cost.amount,
         plannedAt: at,
@@ -97,9 +107,15 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
       const detail = fromTemplate
         ? `caption from the template${written?.problem ? `: ${written.problem}` : ''}`
         : `caption by ${written.model ?? 'Gemini'}`;
-      return (await posts.transition(post.id, 'captioning', to, changes, detail)) ? at : null;
+      // The admins' approval message is written with the move: a crash between them cannot leave a post nobody is asked about.
+      const ask = approval
+        ? (trx: Kysely<Database>) =>
+            askApproval(d.store, d.admins ?? [], { ...post, caption: changes.caption, planned_at: at }, zone, trx)
+        : undefined;
+      return (await posts.transition(post.id, 'captioning', to, changes, detail, ask)) ? at : null;
     });
     if (plannedAt === null) return;
+    if (approval) messagesCommitted();
     if (to === 'scheduled') await d.poster.schedule({ id: post.id, planned_at: plannedAt });
     d.log.info(
       { post: post.id, creator: folder, planned_at: new Date(plannedAt).toISOString(), state: to },
@@ -136,7 +152,7 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
     await d.intake.updateFile(file.id, {
       state: 'rejected',
       path: quarantinedPath,
-      error: `video refused (${check.problem}): ${check.detail}`,
+      error: `${REFUSED_PREFIX} (${check.problem}): ${check.detail}`,
     });
     return true;
   }
@@ -147,6 +163,7 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
     videoPath: string,
     folder: string,
     creator: CreatorConfig | undefined,
+    text: string,
   ): Promise<CaptionResult> {
     const day = new Date(now()).toISOString().slice(0, 10);
     const [approved, spentToday] = await Promise.all([
@@ -156,9 +173,8 @@ export function videoHandler(d: VideoJobDeps): (ctx: HandlerContext<FileJobPaylo
     const result = await captions.caption({
       videoPath,
       creator: captionCreator(folder, creator),
-      // The intake does not keep what the creator wrote with the video yet.
-      text: '',
-      receivedAt: new Date(now()),
+      text,
+      day: new Date(now()),
       approved: approved.map(unescapeHtml),
       spentToday,
     });
@@ -211,20 +227,17 @@ function captionCreator(folder: string, creator: CreatorConfig | undefined): Cap
 }
 
 /**
- * The creator's template with {date} the day it goes out in their zone (as the README says), and the creator's
- * hashtags the caption client picked (none without a caption client's answer). HTML-escaped.
+ * The creator's template with {date} the day it goes out in their zone and language, and the hashtags the caption
+ * client picked (none without a caption client's answer). HTML-escaped.
  */
 function templateCaption(
   folder: string,
   creator: CreatorConfig | undefined,
   at: number,
-  zone: string,
+  text: string,
   written: CaptionResult | null,
 ): string {
-  const day = localDate(at, zone);
-  const date = `${day.year}-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`;
-  // What the creator wrote with the video is not kept by the intake yet: {text} is empty.
-  const body = fillTemplate(creator?.caption_template ?? '{text}', { creator: folder, date, text: '' });
+  const body = escapeHtml(fillTemplate(captionCreator(folder, creator), text, at));
   const tags = escapeHtml((written?.hashtags ?? []).join(' '));
   return tags === '' ? body : body === '' ? tags : `${body}\n\n${tags}`;
 }

@@ -132,10 +132,16 @@ async function progress(
  * is in the file record, the log and /batch for the admins, not in the sender's chat.
  */
 function problemFiles(files: FileRow[], say: Say): string {
-  return files
-    .filter((f) => f.state === 'failed' || f.state === 'rejected')
-    .map((f) => `\n• ${say('problem-line', { name: f.file_name ?? `#${f.id}`, reason: say(plainReason(f)) })}`)
-    .join('');
+  return files.map((f) => problemLine(f, say)).join('');
+}
+
+/**
+ * The summary line of a file the intake could not take ('' for any other), starting with a line break: for a
+ * follower that words its own refusals and leaves the intake's to the intake.
+ */
+export function problemLine(f: FileRow, say: Say, reason?: string): string {
+  if (f.state !== 'failed' && f.state !== 'rejected') return '';
+  return `\n• ${say('problem-line', { name: f.file_name ?? `#${f.id}`, reason: reason ?? say(plainReason(f)) })}`;
 }
 
 function plainReason(f: FileRow): string {

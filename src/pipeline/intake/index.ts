@@ -1,12 +1,14 @@
 export { Intake } from './intake.ts';
 export { IntakeRecords } from './records.ts';
 export { intakeMigration } from './migration.ts';
+export { fileCaptionMigration } from './caption-migration.ts';
 export { DOWNLOAD_QUEUE, extensionOf } from './download-job.ts';
 export { notAVideo } from './video-bytes.ts';
 export { fileIdOfJob, fileJobPayload } from './file-job.ts';
 export type { FileJobPayload } from './file-job.ts';
 export { incomingDir, incomingFileName, safeName } from './incoming.ts';
 export { handToPipeline } from './followers.ts';
+export { problemLine } from './batch-job.ts';
 export type { BatchStanding, Followers, PipelineFollower } from './followers.ts';
 export type { FileLocator, FilePlan, Notifier } from './ports.ts';
 export type { BatchRow, FileKind, FileRow, NewFile, Purpose } from './records.ts';

@@ -34,6 +34,8 @@ export interface FilesTable {
   sha256: string | null;
   duplicate_of: number | null;
   error: string | null;
+  /** What the sender wrote with the file (its Telegram message's caption); null when nothing (migration 0620). */
+  caption: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -89,6 +91,8 @@ export interface NewFile {
   mimeType: string | null;
   size: number | null;
   folder: string | null;
+  /** The caption of the Telegram message the file came with. */
+  caption?: string | null;
 }
 
 export class IntakeRecords {
@@ -195,6 +199,7 @@ export class IntakeRecords {
           mime_type: file.mimeType,
           size: file.size,
           folder: file.folder,
+          caption: file.caption ?? null,
           created_at: now,
           updated_at: now,
         })
@@ -311,6 +316,26 @@ export class IntakeRecords {
 
   async file(id: number): Promise<FileRow | undefined> {
     return this.db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /**
+   * What the sender wrote with the file: its own caption, else (an album item) the first caption of its album, as
+   * Telegram puts an album's caption on one item; '' when nothing.
+   */
+  async textWith(file: Pick<FileRow, 'caption' | 'batch_id' | 'media_group_id'>): Promise<string> {
+    if (file.caption) return file.caption;
+    if (file.media_group_id === null || file.batch_id === null) return '';
+    const first = await this.db
+      .selectFrom('files')
+      .select('caption')
+      .where('batch_id', '=', file.batch_id)
+      .where('media_group_id', '=', file.media_group_id)
+      .where('caption', 'is not', null)
+      .where('caption', '!=', '')
+      .orderBy('message_id')
+      .orderBy('id')
+      .executeTakeFirst();
+    return first?.caption ?? '';
   }
 
   async batch(id: string): Promise<BatchRow | undefined> {

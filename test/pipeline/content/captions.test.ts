@@ -42,7 +42,7 @@ function input(over: Partial<CaptionInput> = {}): CaptionInput {
     videoPath,
     creator,
     text: 'mole negro de mi abuela',
-    receivedAt: new Date('2026-03-10T18:00:00Z'),
+    day: new Date('2026-03-10T18:00:00Z'),
     approved: ['Hoy toca mole, ¿quién se apunta?', 'Tamales recién hechos 🫔'],
     spentToday: 0,
     ...over,

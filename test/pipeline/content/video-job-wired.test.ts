@@ -214,7 +214,7 @@ describe.each(STORE_KINDS)('the video job, checked and captioned, on %s', (kind)
 
     for (const fileId of files)
       expect(await posts.byFile(fileId)).toMatchObject({ caption_from_template: 1, state: 'scheduled' });
-    expect((await posts.byFile(files[0] ?? 0))?.caption).toBe('ana · 2026-03-28\n\n#pan');
+    expect((await posts.byFile(files[0] ?? 0))?.caption).toBe('ana · March 28, 2026\n\n#pan');
     expect(fake.generations).toEqual([]);
     const alerts = await outboxTo(t, ADMIN_CHAT);
     expect(alerts).toHaveLength(1);

@@ -71,7 +71,7 @@ describe.each(STORE_KINDS)('video job on %s', (kind) => {
       creator: 'ana',
       target: '@canal',
       planned_at: Date.parse('2026-03-28T18:00:00Z'),
-      caption: 'ana · 2026-03-28',
+      caption: 'ana · 28 de marzo de 2026',
       caption_from_template: 1,
     });
     const jobs = await queue.list({ queue: 'content.publish' });

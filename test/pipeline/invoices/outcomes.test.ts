@@ -72,6 +72,7 @@ function fileRow(id: number, over: Partial<FileRow> = {}): FileRow {
     sha256: `sha${id}`,
     duplicate_of: null,
     error: null,
+    caption: null,
     created_at: T0,
     updated_at: T0,
     ...over,

@@ -165,7 +165,7 @@ class Captioner implements CaptionClient {
     o: { problem: string; budgetReached?: boolean; tokens?: { input: number; output: number } },
   ): CaptionResult {
     const tokens = { ...(o.tokens ?? { input: 0, output: 0 }) };
-    let caption = fillTemplate(input.creator, input.text, input.receivedAt);
+    let caption = fillTemplate(input.creator, input.text, input.day);
     let hashtags = normalizeHashtags(input.creator.hashtags);
     if (compose(caption, hashtags).length > CAPTION_LIMIT) ({ caption, hashtags } = cutToFit(caption, hashtags));
     const text = compose(caption, hashtags);

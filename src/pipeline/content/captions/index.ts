@@ -6,4 +6,5 @@ export type { CaptionClient } from './captioner.ts';
 export { captionSettingsFrom } from './settings.ts';
 export { CAPTION_LIMIT, bannedIn, foldWord } from './checks.ts';
 export { fillTemplate } from './template.ts';
+export type { TemplateCreator } from './template.ts';
 export type { CaptionClientOptions, CaptionCreator, CaptionInput, CaptionResult, CaptionSettings } from './types.ts';

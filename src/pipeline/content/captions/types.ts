@@ -27,8 +27,11 @@ export interface CaptionInput {
   creator: CaptionCreator;
   /** What the creator wrote with the video ('' when nothing). */
   text: string;
-  /** When the video arrived: the template's {date}. */
-  receivedAt: Date;
+  /**
+   * The template's {date}: the day the post goes out. Captions are written before the post is planned, so the
+   * caller gives the day it asks and fills the template again with the planned day when it keeps the template.
+   */
+  day: Date;
   /** The last captions the admins approved or edited for this creator, newest first (a few are used). */
   approved: readonly string[];
   /** What captions cost today so far (USD), from the caller's records; at or over the budget: the template. */

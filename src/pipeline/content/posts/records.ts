@@ -32,6 +32,8 @@ export interface PostChanges {
   lastError?: string | null;
   /** Count one more publish call. */
   countAttempt?: boolean;
+  /** Move only if the caption is still this one (an approval or an edit is of the caption the admin saw). */
+  ifCaption?: string | null;
 }
 
 /** The last plan of each creator in this process (SQLite), which the next one waits for. */
@@ -151,6 +153,11 @@ export class PostRecords {
       for (const state of fromStates) {
         let update = trx.updateTable('posts').set(set);
         if (changes.countAttempt) update = update.set((eb) => ({ attempts: eb('attempts', '+', 1) }));
+        if (changes.ifCaption !== undefined)
+          update =
+            changes.ifCaption === null
+              ? update.where('caption', 'is', null)
+              : update.where('caption', '=', changes.ifCaption);
         const result = await update.where('id', '=', id).where('state', '=', state).executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) continue;
         await trx
