@@ -19,6 +19,8 @@ export interface PosterOptions {
   timeoutSeconds?: number;
   pacingMs?: number;
   staleSendingMs?: number;
+  leaseMs?: number;
+  maxPacingWaitMs?: number;
 }
 
 export async function testPoster(store: Store, queue: Queue, o: PosterOptions): Promise<Poster> {
@@ -32,5 +34,7 @@ export async function testPoster(store: Store, queue: Queue, o: PosterOptions): 
     log: await quietLog(),
     pacer: new ChatPacer(o.pacingMs ?? 10),
     staleSendingMs: o.staleSendingMs ?? 60_000,
+    leaseMs: o.leaseMs,
+    maxPacingWaitMs: o.maxPacingWaitMs,
   });
 }

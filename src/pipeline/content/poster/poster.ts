@@ -40,6 +40,8 @@ export interface PosterDeps {
   staleSendingMs: number;
   /** The publish jobs' lease: longer than a call may take, so that a slow call is not taken for a dead worker. */
   leaseMs?: number;
+  /** A send waits this long at most for its channel's turn (default 10 s); a benchmark scales it with the pace. */
+  maxPacingWaitMs?: number;
 }
 
 type PublishPayload = { postId: number };
@@ -76,7 +78,18 @@ export class Poster {
     this.#d.queue.work(PUBLISH_QUEUE, (ctx) => this.handle(ctx), { concurrency, leaseMs: this.#d.leaseMs });
   }
 
-  async handle({ job, signal }: HandlerContext<PublishPayload>): Promise<void> {
+  async handle(ctx: HandlerContext<PublishPayload>): Promise<void> {
+    // The wait for the channel's turn and the call can outlast the lease: a lease that ran out would let another
+    // worker take the job, find the post `sending` and make a post that is being published unknown.
+    const keepAlive = setInterval(() => void ctx.heartbeat().catch(() => {}), Math.max(500, ctx.leaseMs / 3));
+    try {
+      await this.#publish(ctx);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  async #publish({ job, signal }: HandlerContext<PublishPayload>): Promise<void> {
     const post = await this.posts.get(job.payload.postId);
     if (!post) return;
     if (post.state === 'sending') {
@@ -98,7 +111,7 @@ export class Poster {
       await this.#settle(post, 'scheduled', 'failed', error);
       return;
     }
-    const wait = this.#pacer.reserve(post.target, MAX_PACING_WAIT_MS);
+    const wait = this.#pacer.reserve(post.target, this.#d.maxPacingWaitMs ?? MAX_PACING_WAIT_MS);
     if (wait === null) {
       const later = this.#pacer.freeIn(post.target);
       throw new RetryAfter(later / 1000, `paced: the channel's next free moment is in ${Math.ceil(later / 1000)} s`);
