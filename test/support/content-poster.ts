@@ -21,6 +21,7 @@ export interface PosterOptions {
   staleSendingMs?: number;
   leaseMs?: number;
   maxPacingWaitMs?: number;
+  sweepMs?: number;
 }
 
 export async function testPoster(store: Store, queue: Queue, o: PosterOptions): Promise<Poster> {
@@ -36,5 +37,6 @@ export async function testPoster(store: Store, queue: Queue, o: PosterOptions): 
     staleSendingMs: o.staleSendingMs ?? 60_000,
     leaseMs: o.leaseMs,
     maxPacingWaitMs: o.maxPacingWaitMs,
+    sweepMs: o.sweepMs,
   });
 }

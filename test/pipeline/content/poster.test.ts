@@ -219,6 +219,31 @@ describe.each(STORE_KINDS)('poster on %s', (kind) => {
     expect(await s.adminMessages()).toHaveLength(1);
   });
 
+  it('a post left sending by a dead process, its job dead too, is found while running: unknown, the admins told', async () => {
+    const s = await setup(kind, { staleSendingMs: 60_000, sweepMs: 100 });
+    await s.poster.start();
+    const { post } = await s.posts.create({
+      fileId: 98,
+      creator: 'victor',
+      target: CHANNEL,
+      state: 'scheduled',
+      plannedAt: Date.now(),
+    });
+    await s.posts.transition(post.id, 'scheduled', 'sending', { countAttempt: true });
+    // Its process died two minutes ago during the call, and no job is left to run again (the crashes used up its
+    // attempts: the queue made it dead).
+    await s.posts.db
+      .updateTable('posts')
+      .set({ updated_at: Date.now() - 120_000 })
+      .where('id', '=', post.id)
+      .execute();
+    await eventually(async () => (await s.state(post.id)) === 'unknown', 'the post is unknown');
+    expect(s.publishCalls()).toBe(0);
+    expect((await s.adminMessages()).map((m) => m.text).join('\n')).toContain(
+      `Post #${post.id} (victor): was it published?`,
+    );
+  });
+
   it('a video that did not come through Telegram is uploaded from its file', async () => {
     const path = join(tempDir('centinela-poster-upload-'), 'clip.mp4');
     writeFileSync(path, Buffer.alloc(4096, 3));
