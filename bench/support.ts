@@ -28,3 +28,9 @@ export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
 }
+
+/** The value below which a `fraction` (0.95) of the values lie: the nearest rank. NaN for no values. */
+export function percentile(values: number[], fraction: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(s.length * fraction) - 1))] ?? NaN;
+}

@@ -255,6 +255,9 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     return stopping;
   };
 
+  // A first beat before any module claims a job: a process killed while starting has its jobs taken back by its
+  // successor within seconds (queue/dead-workers), not after their leases (a publish job's is 90 s).
+  await heartbeats.beat();
   try {
     for (const m of modules) {
       await m.start();

@@ -19,6 +19,9 @@ export interface PosterOptions {
   timeoutSeconds?: number;
   pacingMs?: number;
   staleSendingMs?: number;
+  leaseMs?: number;
+  maxPacingWaitMs?: number;
+  sweepMs?: number;
 }
 
 export async function testPoster(store: Store, queue: Queue, o: PosterOptions): Promise<Poster> {
@@ -32,5 +35,8 @@ export async function testPoster(store: Store, queue: Queue, o: PosterOptions): 
     log: await quietLog(),
     pacer: new ChatPacer(o.pacingMs ?? 10),
     staleSendingMs: o.staleSendingMs ?? 60_000,
+    leaseMs: o.leaseMs,
+    maxPacingWaitMs: o.maxPacingWaitMs,
+    sweepMs: o.sweepMs,
   });
 }

@@ -28,6 +28,7 @@ export class ContentModule implements Module {
   #state: ModuleStatus = { state: 'starting' };
 
   readonly #d: { config: Config; secrets: Secrets; store: Store; queue: Queue; log: Logger };
+  #poster: Poster | null = null;
 
   constructor(config: Config, secrets: Secrets, store: Store, queue: Queue, log: Logger) {
     this.#d = { config, secrets, store, queue, log };
@@ -61,6 +62,7 @@ export class ContentModule implements Module {
       leaseMs: Math.max((PUBLISH_TIMEOUT_SECONDS + 30) * 1000, this.#d.config.queue.lease_seconds * 1000),
     });
     await poster.start();
+    this.#poster = poster;
     this.#d.queue.work(
       VIDEO_QUEUE,
       videoHandler({
@@ -78,6 +80,7 @@ export class ContentModule implements Module {
   }
 
   async stop(): Promise<void> {
+    this.#poster?.stop();
     this.#state = { state: 'stopped' };
   }
 

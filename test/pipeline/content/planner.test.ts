@@ -73,6 +73,25 @@ describe('nextSlot', () => {
     ]);
   });
 
+  it("a daily slot across Mexico City's April 2021 change (it still had DST then) stays at 19:00 local", () => {
+    const r = rules({ timeZone: 'America/Mexico_City', slots: ['19:00'] });
+    expect(planMany(r, utc('2021-04-03T12:00:00Z'), 3)).toEqual([
+      '2021-04-04T01:00:00.000Z', // 19:00 CST (-06:00), the evening before the change
+      '2021-04-05T00:00:00.000Z', // 19:00 CDT (-05:00)
+      '2021-04-06T00:00:00.000Z',
+    ]);
+  });
+
+  it('across the New York fall-back: 10:00 stays 10:00 local; 01:30, which happens twice, goes out once, the first', () => {
+    const r = rules({ timeZone: 'America/New_York', slots: ['01:30', '10:00'] });
+    expect(planMany(r, utc('2026-10-31T12:00:00Z'), 4)).toEqual([
+      '2026-10-31T14:00:00.000Z', // 10:00 EDT (-04:00)
+      '2026-11-01T05:30:00.000Z', // the first 01:30 (EDT); the second (EST, 06:30 UTC) is not taken
+      '2026-11-01T15:00:00.000Z', // 10:00 EST (-05:00)
+      '2026-11-02T06:30:00.000Z', // 01:30 EST
+    ]);
+  });
+
   it('a slot in the spring-forward gap goes out just after it; the fall-back slot once, at its first time', () => {
     const spring = rules({ timeZone: 'Europe/Madrid', slots: ['02:30'] });
     expect(planMany(spring, utc('2026-03-28T12:00:00Z'), 2)).toEqual([

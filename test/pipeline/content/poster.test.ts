@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Queue } from '../../../src/core/queue/index.ts';
+import type { Queue, QueueOptions } from '../../../src/core/queue/index.ts';
 import { PostActions, PostRecords } from '../../../src/pipeline/content/index.ts';
 import type { Poster, PostState } from '../../../src/pipeline/content/index.ts';
 import { startFakeBotApi } from '../../fakes/telegram/index.ts';
@@ -37,16 +37,22 @@ interface Setup {
   queue: Queue;
   poster: Poster;
   posts: PostRecords;
+  /** The file_id every post publishes. */
+  telegramFileId: string;
   addPost(plannedAt: number, caption?: string): Promise<number>;
   state(id: number): Promise<PostState | undefined>;
   publishCalls(): number;
   adminMessages(): Promise<Array<{ text: string; reply_markup: string | null }>>;
 }
 
-async function setup(kind: (typeof STORE_KINDS)[number], options: Partial<PosterOptions> = {}): Promise<Setup> {
+async function setup(
+  kind: (typeof STORE_KINDS)[number],
+  options: Partial<PosterOptions> = {},
+  queueOptions: Partial<QueueOptions> = {},
+): Promise<Setup> {
   t = await createTestStore(kind);
   fake = await startFakeBotApi();
-  queue = await testQueue(t.store);
+  queue = await testQueue(t.store, queueOptions);
   const update = fake.video(MODEL, { bytes: Buffer.from('fake mp4 bytes'), fileName: 'clip.mp4' });
   const telegramFileId = update.message?.video?.file_id ?? '';
   const poster = await testPoster(t.store, queue, {
@@ -65,6 +71,7 @@ async function setup(kind: (typeof STORE_KINDS)[number], options: Partial<Poster
     queue,
     poster,
     posts,
+    telegramFileId,
     async addPost(plannedAt, caption = 'Hola <b>mundo</b>') {
       const { post } = await posts.create({
         fileId: nextFile++,
@@ -108,7 +115,8 @@ describe.each(STORE_KINDS)('poster on %s', (kind) => {
   });
 
   it('retries what certainly did not publish: a 429 after its retry_after, a 400, a refused connection', async () => {
-    const s = await setup(kind);
+    // Retries far enough apart, and enough of them, that the refused post is still retried when the server is back.
+    const s = await setup(kind, {}, { maxAttempts: 10, backoff: { baseMs: 300, capMs: 300 } });
     s.fake.fail('sendVideo', { status: 429, retryAfter: 1 });
     s.fake.fail('sendVideo', { status: 400, description: 'Bad Request: wrong file identifier' });
     const id = await s.addPost(Date.now());
@@ -120,7 +128,10 @@ describe.each(STORE_KINDS)('poster on %s', (kind) => {
 
     await s.fake.offline(true);
     const refused = await s.addPost(Date.now());
-    await eventually(async () => (await s.posts.get(refused))?.last_error?.includes('refused') === true, 'refused');
+    await eventually(async () => {
+      const post = await s.posts.get(refused);
+      return post?.state === 'scheduled' && post.last_error?.includes('refused') === true;
+    }, 'refused, and back to scheduled');
     expect(await s.state(refused)).toBe('scheduled');
     await s.fake.offline(false);
     await eventually(async () => (await s.state(refused)) === 'sent', 'sent after the server came back');
@@ -208,6 +219,31 @@ describe.each(STORE_KINDS)('poster on %s', (kind) => {
     expect(await s.adminMessages()).toHaveLength(1);
   });
 
+  it('a post left sending by a dead process, its job dead too, is found while running: unknown, the admins told', async () => {
+    const s = await setup(kind, { staleSendingMs: 60_000, sweepMs: 100 });
+    await s.poster.start();
+    const { post } = await s.posts.create({
+      fileId: 98,
+      creator: 'victor',
+      target: CHANNEL,
+      state: 'scheduled',
+      plannedAt: Date.now(),
+    });
+    await s.posts.transition(post.id, 'scheduled', 'sending', { countAttempt: true });
+    // Its process died two minutes ago during the call, and no job is left to run again (the crashes used up its
+    // attempts: the queue made it dead).
+    await s.posts.db
+      .updateTable('posts')
+      .set({ updated_at: Date.now() - 120_000 })
+      .where('id', '=', post.id)
+      .execute();
+    await eventually(async () => (await s.state(post.id)) === 'unknown', 'the post is unknown');
+    expect(s.publishCalls()).toBe(0);
+    expect((await s.adminMessages()).map((m) => m.text).join('\n')).toContain(
+      `Post #${post.id} (victor): was it published?`,
+    );
+  });
+
   it('a video that did not come through Telegram is uploaded from its file', async () => {
     const path = join(tempDir('centinela-poster-upload-'), 'clip.mp4');
     writeFileSync(path, Buffer.alloc(4096, 3));
@@ -230,5 +266,50 @@ describe.each(STORE_KINDS)('poster on %s', (kind) => {
     // few ms, never the pace: the burst takes at least 5 intervals.
     expect((times[5] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(5 * 150 - 100);
     for (let i = 1; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(75);
+  });
+
+  it('a publish call longer than the lease keeps its lease: no second worker takes the job and makes it unknown', async () => {
+    const leaseMs = 1500;
+    const s = await setup(kind, { leaseMs });
+    // Telegram answers after more than two leases: a lease that ran out in the meantime returns the job to the
+    // queue, another worker finds the post `sending` and makes it unknown although it is being published.
+    s.fake.fail('sendVideo', { stallMs: 2 * leaseMs + 1000 });
+    const other = await testQueue(await s.store.open());
+    try {
+      const second = await testPoster(s.store.store, other, {
+        apiRoot: s.fake.apiRoot,
+        token: s.fake.token,
+        telegramFileId: s.telegramFileId,
+        leaseMs,
+      });
+      const id = await s.addPost(Date.now());
+      await s.poster.start();
+      await eventually(() => s.publishCalls() === 1, 'the publish call went out');
+      await second.start();
+      await eventually(async () => (await s.state(id)) !== 'sending', 'the call was answered', 20_000);
+      expect((await s.posts.history(id)).map((h) => h.to_state)).toEqual(['scheduled', 'sending', 'sent']);
+      expect(s.publishCalls()).toBe(1);
+      expect(await s.adminMessages()).toHaveLength(0);
+    } finally {
+      await other.stop(1000);
+    }
+  });
+
+  it('a burst of 100 due posts to one channel goes out at the channel pace, each once, none refused', async () => {
+    const interval = 60;
+    // Turns further than 4 intervals away are waited for in the queue (the job deferred), as a real burst's are.
+    const s = await setup(kind, { pacingMs: interval, maxPacingWaitMs: 4 * interval });
+    for (let i = 0; i < 100; i++) await s.addPost(Date.now(), `post ${i}`);
+    await s.poster.start();
+    await eventually(async () => (await s.posts.inStates(['sent'])).length === 100, 'all 100 sent', 60_000);
+    const times = s.fake.sent(Number(CHANNEL)).map((c) => c.at);
+    expect(times).toHaveLength(100);
+    expect(new Set(s.fake.sent(Number(CHANNEL)).map((c) => c.params.caption)).size).toBe(100);
+    expect(s.publishCalls()).toBe(100);
+    // Never faster than the pace: 100 sends take at least 99 intervals (less the first send's own delay after its
+    // turn); a send waits for its turn, it is not refused or failed.
+    const span = Math.max(...times) - Math.min(...times);
+    expect(span).toBeGreaterThanOrEqual(99 * interval - 500);
+    for (const post of await s.posts.inStates(['sent'])) expect(post.attempts).toBe(1);
   });
 });

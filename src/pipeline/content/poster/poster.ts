@@ -40,6 +40,10 @@ export interface PosterDeps {
   staleSendingMs: number;
   /** The publish jobs' lease: longer than a call may take, so that a slow call is not taken for a dead worker. */
   leaseMs?: number;
+  /** A send waits this long at most for its channel's turn (default 10 s); a benchmark scales it with the pace. */
+  maxPacingWaitMs?: number;
+  /** How often stale `sending` posts are looked for while running (default half of staleSendingMs, 1 s at least). */
+  sweepMs?: number;
 }
 
 type PublishPayload = { postId: number };
@@ -52,6 +56,7 @@ export class Poster {
   readonly #d: PosterDeps;
   readonly #now: () => number;
   readonly #pacer: ChatPacer;
+  #sweeper: NodeJS.Timeout | null = null;
 
   constructor(deps: PosterDeps) {
     this.#d = deps;
@@ -67,16 +72,47 @@ export class Poster {
 
   /** Starts the worker, after settling what a crash left: `sending` posts become unknown, scheduled ones get their job. */
   async start(concurrency = 4): Promise<void> {
+    await this.#settleStale();
+    for (const post of await this.posts.inStates(['scheduled'])) await this.schedule(post);
+    this.#d.queue.work(PUBLISH_QUEUE, (ctx) => this.handle(ctx), { concurrency, leaseMs: this.#d.leaseMs });
+    // A post left `sending` by a process that died is settled by its job's next run; but a job whose attempts the
+    // crashes used up is dead, and its post would stay `sending`, unreported. Look for those while running too.
+    this.#sweeper = setInterval(
+      () =>
+        void this.#settleStale().catch((err: unknown) =>
+          this.#d.log.warn({ err }, 'could not look for posts left sending'),
+        ),
+      this.#d.sweepMs ?? Math.max(1000, this.#d.staleSendingMs / 2),
+    );
+    this.#sweeper.unref();
+  }
+
+  stop(): void {
+    if (this.#sweeper) clearInterval(this.#sweeper);
+    this.#sweeper = null;
+  }
+
+  /** `sending` for longer than any call lasts: no live call is behind it. */
+  async #settleStale(): Promise<void> {
     const now = this.#now();
     for (const post of await this.posts.inStates(['sending'])) {
       if (post.updated_at <= now - this.#d.staleSendingMs)
         await this.#unknown(post, 'the service stopped while publishing');
     }
-    for (const post of await this.posts.inStates(['scheduled'])) await this.schedule(post);
-    this.#d.queue.work(PUBLISH_QUEUE, (ctx) => this.handle(ctx), { concurrency, leaseMs: this.#d.leaseMs });
   }
 
-  async handle({ job, signal }: HandlerContext<PublishPayload>): Promise<void> {
+  async handle(ctx: HandlerContext<PublishPayload>): Promise<void> {
+    // The wait for the channel's turn and the call can outlast the lease: a lease that ran out would let another
+    // worker take the job, find the post `sending` and make a post that is being published unknown.
+    const keepAlive = setInterval(() => void ctx.heartbeat().catch(() => {}), Math.max(500, ctx.leaseMs / 3));
+    try {
+      await this.#publish(ctx);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  async #publish({ job, signal }: HandlerContext<PublishPayload>): Promise<void> {
     const post = await this.posts.get(job.payload.postId);
     if (!post) return;
     if (post.state === 'sending') {
@@ -98,7 +134,7 @@ export class Poster {
       await this.#settle(post, 'scheduled', 'failed', error);
       return;
     }
-    const wait = this.#pacer.reserve(post.target, MAX_PACING_WAIT_MS);
+    const wait = this.#pacer.reserve(post.target, this.#d.maxPacingWaitMs ?? MAX_PACING_WAIT_MS);
     if (wait === null) {
       const later = this.#pacer.freeIn(post.target);
       throw new RetryAfter(later / 1000, `paced: the channel's next free moment is in ${Math.ceil(later / 1000)} s`);
