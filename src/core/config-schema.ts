@@ -707,6 +707,9 @@ export const configSchema = z
         stalled_after: duration
           .prefault('15m')
           .describe('a queue with work waiting and no progress this long is stalled'),
+        post_overdue_after: duration
+          .prefault('15m')
+          .describe('a post still scheduled or sending this long after its planned time is overdue (an incident)'),
         probes: z
           .array(probeSchema)
           .default([])

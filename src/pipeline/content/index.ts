@@ -22,3 +22,5 @@ export { fillTemplate } from './template.ts';
 export { videoHandler } from './video-job.ts';
 export { PostCommands, parseWhen } from './commands.ts';
 export type { Answer as PostCommandAnswer } from './commands.ts';
+export { postsNeedingAttention } from './posts/attention.ts';
+export type { AttentionKind, PostNeedingAttention } from './posts/attention.ts';
