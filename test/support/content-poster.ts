@@ -2,7 +2,7 @@
 import type { Queue } from '../../src/core/queue/index.ts';
 import type { Store } from '../../src/core/store/index.ts';
 import { ChatPacer, Poster, telegramPublishApi } from '../../src/pipeline/content/index.ts';
-import type { AdminChat } from '../../src/pipeline/content/index.ts';
+import type { AdminChat, SentFollowUp } from '../../src/pipeline/content/index.ts';
 import { quietLog } from './stores.ts';
 
 export const CHANNEL = '-1001234567890';
@@ -19,6 +19,8 @@ export interface PosterOptions {
   timeoutSeconds?: number;
   pacingMs?: number;
   staleSendingMs?: number;
+  /** What follows a post out (webhooks). */
+  followUp?: SentFollowUp | null;
 }
 
 export async function testPoster(store: Store, queue: Queue, o: PosterOptions): Promise<Poster> {
@@ -32,5 +34,6 @@ export async function testPoster(store: Store, queue: Queue, o: PosterOptions): 
     log: await quietLog(),
     pacer: new ChatPacer(o.pacingMs ?? 10),
     staleSendingMs: o.staleSendingMs ?? 60_000,
+    followUp: o.followUp ?? null,
   });
 }

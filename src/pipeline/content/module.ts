@@ -12,6 +12,9 @@ import { Poster } from './poster/poster.ts';
 import { telegramPublishApi } from './poster/telegram-api.ts';
 import { VIDEO_QUEUE } from './video-queue.ts';
 import { videoHandler } from './video-job.ts';
+import { WEBHOOK_QUEUE } from './webhook/queue.ts';
+import { webhookHandler } from './webhook/deliver.ts';
+import { webhookFollowUp } from './webhook/targets.ts';
 
 export { adminChats };
 
@@ -59,6 +62,7 @@ export class ContentModule implements Module {
       // A call still running elsewhere is at most this old; older `sending` rows belong to a dead process.
       staleSendingMs: Math.max(PUBLISH_TIMEOUT_SECONDS * 1000, this.#d.config.queue.lease_seconds * 1000) * 2,
       leaseMs: Math.max((PUBLISH_TIMEOUT_SECONDS + 30) * 1000, this.#d.config.queue.lease_seconds * 1000),
+      followUp: webhookFollowUp(this.#d.config.content.targets, this.#d.queue),
     });
     await poster.start();
     this.#d.queue.work(
@@ -74,7 +78,34 @@ export class ContentModule implements Module {
         log: this.#d.log,
       }),
     );
-    this.#state = { state: 'running' };
+    const unset = this.#startWebhooks();
+    this.#state =
+      unset.length > 0
+        ? { state: 'degraded', detail: `content.targets: ${unset.join(', ')} not set: those webhooks fail` }
+        : { state: 'running' };
+  }
+
+  /** The webhook worker, when content.targets has any; the secret variables that are not set (named, never shown). */
+  #startWebhooks(): string[] {
+    const targets = this.#d.config.content.targets;
+    if (targets.length === 0) return [];
+    this.#d.queue.work(
+      WEBHOOK_QUEUE,
+      webhookHandler({
+        store: this.#d.store,
+        targets,
+        admins: adminChats(this.#d.config),
+        log: this.#d.log,
+      }),
+      { concurrency: 2 },
+    );
+    const unset = [...new Set(targets.map((t) => t.secret_env))].filter((name) => !process.env[name]);
+    for (const name of unset)
+      this.#d.log.warn(
+        { variable: name },
+        'a webhook target has no secret: set this environment variable (content.targets secret_env) and restart',
+      );
+    return unset;
   }
 
   async stop(): Promise<void> {
