@@ -6,7 +6,7 @@ import type { Module, ModuleStatus } from '../../core/module.ts';
 import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import { IntakeRecords } from '../intake/index.ts';
-import { createCaptionClient, captionSettingsFrom } from './captions/index.ts';
+import { createCaptionClient, captionSettingsFrom, videoProxyMaker } from './captions/index.ts';
 import { adminChats } from './poster/admin-messages.ts';
 import { Poster } from './poster/poster.ts';
 import { telegramPublishApi } from './poster/telegram-api.ts';
@@ -73,7 +73,11 @@ export class ContentModule implements Module {
         intake,
         poster,
         // One client for the module: its pace (requests_per_minute) is shared by every caption.
-        captions: createCaptionClient(captionSettingsFrom(this.#d.config), { apiKey: this.#d.secrets.GEMINI_API_KEY }),
+        captions: createCaptionClient(captionSettingsFrom(this.#d.config), {
+          apiKey: this.#d.secrets.GEMINI_API_KEY,
+          // Gemini reads a 360p, 2 fps copy made by ffmpeg (the original without it).
+          proxy: videoProxyMaker({ ffmpeg: this.#d.config.content.video.ffmpeg, log: this.#d.log }),
+        }),
         admins: adminChats(this.#d.config),
         log: this.#d.log,
       }),

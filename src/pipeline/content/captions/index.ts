@@ -7,3 +7,5 @@ export { captionSettingsFrom } from './settings.ts';
 export { CAPTION_LIMIT, bannedIn, foldWord } from './checks.ts';
 export { fillTemplate } from './template.ts';
 export type { CaptionClientOptions, CaptionCreator, CaptionInput, CaptionResult, CaptionSettings } from './types.ts';
+export { PROXY, videoProxyMaker } from './proxy.ts';
+export type { ProxyMaker, ProxyOptions, VideoProxy } from './proxy.ts';
