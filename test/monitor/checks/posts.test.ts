@@ -15,8 +15,9 @@ import { PUBLISH_QUEUE, PostRecords, VIDEO_QUEUE, postsNeedingAttention } from '
 import type { PostState } from '../../../src/pipeline/content/index.ts';
 import { IntakeRecords } from '../../../src/pipeline/intake/index.ts';
 import { testRepairs } from '../../support/repairs.ts';
-import { tempDir } from '../../support/service.ts';
-import { STORE_KINDS, createTestStore, testQueue } from '../../support/stores.ts';
+import { startService } from '../../../src/main.ts';
+import { cleanEnv, tempDir } from '../../support/service.ts';
+import { STORE_KINDS, createTestStore, eventually, testQueue } from '../../support/stores.ts';
 import type { TestStore } from '../../support/stores.ts';
 
 const MIN = 60_000;
@@ -210,5 +211,35 @@ describe.each(STORE_KINDS)('posts needing attention on %s', (kind) => {
     const results = await stalledCheck({ store: t.store, queue, stalledMs: 15 * MIN, intervalMs: 30_000 }).run();
     const stalled = results.flatMap((r) => (r.ok || r.finding.rule !== 'queue_stalled' ? [] : [r.finding.target]));
     expect(stalled.sort()).toEqual(['content.publish', 'video.process']);
+  });
+});
+
+describe('the monitor in the service watches posts', () => {
+  it('main.ts hands the content question to the monitor: a failed post becomes a post_failed incident', async () => {
+    const service = await startService({
+      cwd: tempDir('centinela-posts-service-'),
+      only: ['monitor'],
+      env: cleanEnv({ CENTINELA_MONITOR_CHECK_INTERVAL: '200ms', CENTINELA_LOG_STDOUT: 'false' }),
+    });
+    try {
+      const posts = new PostRecords(service.store);
+      const { post } = await posts.create({
+        fileId: 1,
+        creator: 'victor',
+        target: '@chan',
+        state: 'failed',
+        plannedAt: Date.now() - H,
+      });
+      const incidents = new Incidents(service.store, { journal: null });
+      await eventually(
+        async () => (await incidents.open()).some((i) => i.rule === 'post_failed' && i.target === `post:${post.id}`),
+        'a post_failed incident',
+        20_000,
+      );
+      await posts.transition(post.id, 'failed', 'cancelled');
+      await eventually(async () => (await incidents.open()).length === 0, 'resolved once cancelled', 20_000);
+    } finally {
+      await service.stop('test');
+    }
   });
 });
