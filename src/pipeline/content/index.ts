@@ -28,6 +28,6 @@ export { WEBHOOK_QUEUE } from './webhook/queue.ts';
 export type { WebhookPayload } from './webhook/queue.ts';
 export { webhookHandler, webhookBody } from './webhook/deliver.ts';
 export type { WebhookBody, WebhookDeps } from './webhook/deliver.ts';
-export { SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER, signBody, signatureMatches } from './webhook/sign.ts';
+export { SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER, signBody } from './webhook/sign.ts';
 export { WEBHOOK_RETRY, targetsFor, webhookFollowUp, webhookSecrets } from './webhook/targets.ts';
 export type { SentFollowUp, WebhookRetry, WebhookTarget } from './webhook/targets.ts';
