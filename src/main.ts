@@ -18,7 +18,7 @@ import { IntakeRecords } from './pipeline/intake/index.ts';
 import { uploadRoutes } from './pipeline/sources/index.ts';
 import { InvoicesModule, invoiceBatchReport, pricesFrom } from './pipeline/invoices/index.ts';
 import { pipelineFollowers } from './followers.ts';
-import { ContentModule, contentConfigured } from './pipeline/content/index.ts';
+import { ContentModule, contentConfigured, postsNeedingAttention, webhookSecrets } from './pipeline/content/index.ts';
 import { WEBHOOK_PATH, loadBotModule } from './bot/index.ts';
 import { MonitorModule } from './monitor/index.ts';
 import type { Store } from './core/store/index.ts';
@@ -108,7 +108,8 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     dir: config.paths.logs,
     stdout: config.log.stdout,
     rotate: config.log.rotate,
-    secrets: Object.values(secrets),
+    // The webhook targets' secrets too (read from the variables content.targets names): no line may carry one.
+    secrets: [...Object.values(secrets), ...webhookSecrets(config, options.env ?? process.env)],
   });
   const mainLog = log.for('main');
   const startedAt = Date.now();
@@ -141,7 +142,16 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   if (wanted('monitor')) {
     // Alone, the monitor watches the main service from outside (its /healthz and heartbeats).
     const alone = only !== null && !only.includes('bot') && !only.includes('invoices');
-    const monitor = new MonitorModule({ config, secrets, store, queue, log: log.for('monitor'), alone });
+    const monitor = new MonitorModule({
+      config,
+      secrets,
+      store,
+      queue,
+      log: log.for('monitor'),
+      alone,
+      // The content pipeline's posts that need a person, asked through its index (the monitor does not know it).
+      postsNeedingAttention: postsNeedingAttention(store),
+    });
     metrics.watchTailLoss(() => monitor.logLoss);
     modules.push(monitor);
   }

@@ -164,6 +164,27 @@ const chatTarget = z
     'a chat id such as -1001234567890 or @name',
   );
 
+/** A place besides Telegram a published post is announced to: a POST of JSON, signed with a secret from the environment. */
+const webhookTargetSchema = z
+  .object({
+    type: z.literal('webhook'),
+    url: z
+      .string()
+      .trim()
+      .refine(
+        (v) => /^https?:\/\//i.test(v) && URL.canParse(v),
+        'an http(s) URL such as https://example.com/hooks/centinela',
+      ),
+    secret_env: z
+      .string()
+      .regex(
+        /^[A-Za-z_][A-Za-z0-9_]*$/,
+        'the name of the environment variable that holds the secret (letters, digits, _), not the secret itself',
+      ),
+    creators: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
 const creatorSchema = z
   .object({
     folder: z.string().regex(/^[\w][\w.-]*$/, 'a folder name of letters, digits, _ . - (no slashes)'),
@@ -623,6 +644,13 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+        targets: z
+          .array(webhookTargetSchema)
+          .default([])
+          .refine((t) => new Set(t.map((x) => x.url)).size === t.length, 'each target url may appear only once')
+          .describe(
+            'more places a published post goes to: [{type: webhook, url, secret_env (the environment variable holding its HMAC secret), creators (folders; empty: all)}]',
+          ),
       })
       .strict()
       .prefault({}),
@@ -759,6 +787,9 @@ export const configSchema = z
         stalled_after: duration
           .prefault('15m')
           .describe('a queue with work waiting and no progress this long is stalled'),
+        post_overdue_after: duration
+          .prefault('15m')
+          .describe('a post still scheduled or sending this long after its planned time is overdue (an incident)'),
         probes: z
           .array(probeSchema)
           .default([])

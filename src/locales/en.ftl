@@ -322,6 +322,7 @@ post-answer-published = Post #{ $id } marked as published.
 post-answer-again = Post #{ $id } will be published now.
 post-answer-plan = Post #{ $id } planned for { $at }.
 post-answer-stale = Post #{ $id } is { $state } now: nothing was done.
+webhook-failed = 🔴 <b>Post #{ $id } ({ $creator }) did not reach { $url }</b>: { $error }. It is out on Telegram as it was; after fixing the receiver, send it again with <code>centinela jobs retry --queue content.webhook</code>.
 post-receipt = 📅 Your video (post #{ $id }) goes out on { $when }.
 post-receipt-approval = 📅 Your video (post #{ $id }) is planned for { $when }, once an admin approves its caption.
 admin-caption-budget = 💸 <b>Caption budget spent for today</b> (content.gemini.daily_budget { $budget } USD): new posts get their creator's template caption until midnight UTC.

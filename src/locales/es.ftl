@@ -371,6 +371,7 @@ post-answer-published = Publicación #{ $id } marcada como publicada.
 post-answer-again = La publicación #{ $id } se publicará ahora.
 post-answer-plan = Publicación #{ $id } planeada para { $at }.
 post-answer-stale = La publicación #{ $id } está ahora { $state }: no se hizo nada.
+webhook-failed = 🔴 <b>La publicación #{ $id } ({ $creator }) no llegó a { $url }</b>: { $error }. En Telegram sigue publicada; tras arreglar el receptor, reenvíala con <code>centinela jobs retry --queue content.webhook</code>.
 post-receipt = 📅 Tu video (publicación #{ $id }) sale el { $when }.
 post-receipt-approval = 📅 Tu video (publicación #{ $id }) está planeado para el { $when }, cuando un admin apruebe su texto.
 admin-caption-budget = 💸 <b>Presupuesto de textos agotado por hoy</b> (content.gemini.daily_budget { $budget } USD): las nuevas publicaciones llevan la plantilla de su creador hasta la medianoche UTC.

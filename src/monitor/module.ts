@@ -18,11 +18,12 @@ import {
   diskCheck,
   healthzCheck,
   heartbeatCheck,
+  postsCheck,
   stalledCheck,
   storeCheck,
   telegramPollingCheck,
 } from './checks/index.ts';
-import type { ProbeSnapshot } from './checks/index.ts';
+import type { PostsNeedingAttention, ProbeSnapshot } from './checks/index.ts';
 import { DockerWatch } from './docker/index.ts';
 import { MonitorEngine } from './engine.ts';
 import { MaintenancePause } from './maintenance/index.ts';
@@ -42,6 +43,8 @@ export interface MonitorDeps {
   log: Logger;
   /** Whether the main service's modules run in this process (else the monitor watches it from outside). */
   alone: boolean;
+  /** The content pipeline's question about its posts (the composition root hands it in); none: posts are not watched. */
+  postsNeedingAttention?: PostsNeedingAttention;
 }
 
 /** How often the store is pinged, at most. */
@@ -236,6 +239,17 @@ export class MonitorModule implements Module {
       );
     } else if (botApi) {
       log.warn('monitor.bot_api.check is on but TELEGRAM_BOT_TOKEN is not set: the Bot API server is not checked');
+    }
+    const incidents = this.#incidents;
+    if (this.#deps.postsNeedingAttention && incidents) {
+      checks.push(
+        postsCheck({
+          postsNeedingAttention: this.#deps.postsNeedingAttention,
+          openIncidents: () => incidents.open(),
+          overdueAfterMs: m.post_overdue_after,
+          intervalMs,
+        }),
+      );
     }
     if (alone && m.watch_url)
       checks.push(healthzCheck({ url: m.watch_url, intervalMs, token: secrets.CENTINELA_API_TOKEN }));

@@ -2,7 +2,7 @@
 import type { Queue } from '../../src/core/queue/index.ts';
 import type { Store } from '../../src/core/store/index.ts';
 import { ChatPacer, Poster, telegramPublishApi } from '../../src/pipeline/content/index.ts';
-import type { AdminChat } from '../../src/pipeline/content/index.ts';
+import type { AdminChat, SentFollowUp } from '../../src/pipeline/content/index.ts';
 import { quietLog } from './stores.ts';
 
 export const CHANNEL = '-1001234567890';
@@ -22,6 +22,8 @@ export interface PosterOptions {
   leaseMs?: number;
   maxPacingWaitMs?: number;
   sweepMs?: number;
+  /** What follows a post out (webhooks). */
+  followUp?: SentFollowUp | null;
 }
 
 export async function testPoster(store: Store, queue: Queue, o: PosterOptions): Promise<Poster> {
@@ -38,5 +40,6 @@ export async function testPoster(store: Store, queue: Queue, o: PosterOptions): 
     leaseMs: o.leaseMs,
     maxPacingWaitMs: o.maxPacingWaitMs,
     sweepMs: o.sweepMs,
+    followUp: o.followUp ?? null,
   });
 }

@@ -1,5 +1,7 @@
 // The monitor's periodic checks: each is a Check (types.ts) with its own interval that returns CheckResult[]; the
 // monitor module schedules them and feeds the results to incidents. Docker's check lives in ../docker/.
+import { POST_RULES } from './posts.ts';
+
 export { diskCheck, nextDiskLevel } from './disk.ts';
 export type { DiskCheckOptions, DiskLevel, DiskThresholds } from './disk.ts';
 export { botApiCheck } from './bot-api.ts';
@@ -11,6 +13,8 @@ export type { HealthzCheckOptions } from './healthz.ts';
 export { stalledCheck } from './stalled.ts';
 export { telegramPollingCheck } from './telegram-polling.ts';
 export { storeCheck } from './store.ts';
+export { POST_RULES, postsCheck } from './posts.ts';
+export type { PostProblemKind, PostsCheckOptions, PostsNeedingAttention, WatchedPost } from './posts.ts';
 export type { StalledCheckOptions } from './stalled.ts';
 export { Probes, ProbeState, checkSelect, probesMigration, unitOf } from './probes/index.ts';
 export type { ProbeRecord, ProbeSnapshot, ProbesOptions } from './probes/index.ts';
@@ -32,4 +36,5 @@ export const CHECK_RULES: readonly string[] = [
   'docker_unreachable',
   'telegram_polling',
   'store',
+  ...POST_RULES,
 ];

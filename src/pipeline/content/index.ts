@@ -28,3 +28,12 @@ export { approvalButtonData, captionHash, parseApprovalButton } from './approval
 export type { ApprovalButton } from './approval/message.ts';
 export { captionEditsMigration } from './approval/table.ts';
 export type { Answer as PostCommandAnswer } from './commands.ts';
+export { postsNeedingAttention } from './posts/attention.ts';
+export type { AttentionKind, PostNeedingAttention } from './posts/attention.ts';
+export { WEBHOOK_QUEUE } from './webhook/queue.ts';
+export type { WebhookPayload } from './webhook/queue.ts';
+export { webhookHandler, webhookBody } from './webhook/deliver.ts';
+export type { WebhookBody, WebhookDeps } from './webhook/deliver.ts';
+export { SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER, signBody } from './webhook/sign.ts';
+export { WEBHOOK_RETRY, targetsFor, webhookFollowUp, webhookSecrets } from './webhook/targets.ts';
+export type { SentFollowUp, WebhookRetry, WebhookTarget } from './webhook/targets.ts';

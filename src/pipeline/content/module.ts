@@ -6,12 +6,15 @@ import type { Module, ModuleStatus } from '../../core/module.ts';
 import type { Queue } from '../../core/queue/index.ts';
 import type { Store } from '../../core/store/index.ts';
 import { IntakeRecords } from '../intake/index.ts';
-import { createCaptionClient, captionSettingsFrom } from './captions/index.ts';
+import { createCaptionClient, captionSettingsFrom, videoProxyMaker } from './captions/index.ts';
 import { adminChats } from './poster/admin-messages.ts';
 import { Poster } from './poster/poster.ts';
 import { telegramPublishApi } from './poster/telegram-api.ts';
 import { VIDEO_QUEUE } from './video-queue.ts';
 import { videoHandler } from './video-job.ts';
+import { WEBHOOK_QUEUE } from './webhook/queue.ts';
+import { webhookHandler } from './webhook/deliver.ts';
+import { webhookFollowUp } from './webhook/targets.ts';
 
 export { adminChats };
 
@@ -60,6 +63,7 @@ export class ContentModule implements Module {
       // A call still running elsewhere is at most this old; older `sending` rows belong to a dead process.
       staleSendingMs: Math.max(PUBLISH_TIMEOUT_SECONDS * 1000, this.#d.config.queue.lease_seconds * 1000) * 2,
       leaseMs: Math.max((PUBLISH_TIMEOUT_SECONDS + 30) * 1000, this.#d.config.queue.lease_seconds * 1000),
+      followUp: webhookFollowUp(this.#d.config.content.targets, this.#d.queue),
     });
     await poster.start();
     this.#poster = poster;
@@ -71,12 +75,43 @@ export class ContentModule implements Module {
         intake,
         poster,
         // One client for the module: its pace (requests_per_minute) is shared by every caption.
-        captions: createCaptionClient(captionSettingsFrom(this.#d.config), { apiKey: this.#d.secrets.GEMINI_API_KEY }),
+        captions: createCaptionClient(captionSettingsFrom(this.#d.config), {
+          apiKey: this.#d.secrets.GEMINI_API_KEY,
+          // Gemini reads a 360p, 2 fps copy made by ffmpeg (the original without it).
+          proxy: videoProxyMaker({ ffmpeg: this.#d.config.content.video.ffmpeg, log: this.#d.log }),
+        }),
         admins: adminChats(this.#d.config),
         log: this.#d.log,
       }),
     );
-    this.#state = { state: 'running' };
+    const unset = this.#startWebhooks();
+    this.#state =
+      unset.length > 0
+        ? { state: 'degraded', detail: `content.targets: ${unset.join(', ')} not set: those webhooks fail` }
+        : { state: 'running' };
+  }
+
+  /** The webhook worker, when content.targets has any; the secret variables that are not set (named, never shown). */
+  #startWebhooks(): string[] {
+    const targets = this.#d.config.content.targets;
+    if (targets.length === 0) return [];
+    this.#d.queue.work(
+      WEBHOOK_QUEUE,
+      webhookHandler({
+        store: this.#d.store,
+        targets,
+        admins: adminChats(this.#d.config),
+        log: this.#d.log,
+      }),
+      { concurrency: 2 },
+    );
+    const unset = [...new Set(targets.map((t) => t.secret_env))].filter((name) => !process.env[name]);
+    for (const name of unset)
+      this.#d.log.warn(
+        { variable: name },
+        'a webhook target has no secret: set this environment variable (content.targets secret_env) and restart',
+      );
+    return unset;
   }
 
   async stop(): Promise<void> {

@@ -391,6 +391,7 @@ function otherValue(key: string, value: unknown): string {
     containers: '[{name: telegram-bot-api, logs: true, restart: true}]',
     probes: '[{name: loaded, kind: newest_file, glob: /srv/out/*.json, max_age: 2h}]',
     creators: '[{folder: victor, timezone: Europe/Madrid, slots: ["10:00"]}]',
+    targets: '[{type: webhook, url: "https://example.com/hooks", secret_env: HOOK_SECRET}]',
   };
   const named = special[key] ?? special[key.split('.').pop() ?? ''];
   if (named !== undefined) return named;

@@ -102,6 +102,9 @@ class Fake implements FakeGemini {
     return this.requests.filter((r) => r.model !== undefined);
   }
 
+  /** Every file uploaded, in order, kept after it is deleted. */
+  readonly uploaded: FakeGeminiFile[] = [];
+
   get files(): ReadonlyMap<string, FakeGeminiFile> {
     return new Map([...this.entries].map(([name, e]) => [name, e.file]));
   }
@@ -309,6 +312,7 @@ class Fake implements FakeGemini {
     };
     if (upload.displayName !== undefined) file.displayName = upload.displayName;
     this.entries.set(name, { file, processing: this.fileProcessing, reads: 0 });
+    this.uploaded.push({ ...file });
     this.send(res, 200, { file }, { 'x-goog-upload-status': 'final' });
   }
 

@@ -87,6 +87,8 @@ export interface FakeGemini {
   /** The generateContent requests, in order. */
   readonly generations: RecordedGeminiRequest[];
   readonly files: ReadonlyMap<string, FakeGeminiFile>;
+  /** Every file uploaded, in order (as it was at upload), kept after it is deleted. */
+  readonly uploaded: readonly FakeGeminiFile[];
   /** Answers for the next generateContent calls, in order; when none is left, the fallback. */
   script(...answers: GeminiAnswer[]): void;
   /** The answer when no script is left; default `{caption: "…", hashtags: []}`-shaped least answer. */

@@ -11,6 +11,7 @@ import { Pace } from './pace.ts';
 import { avoidText, shortenText, systemInstruction, userText } from './prompt.ts';
 import { fillTemplate } from './template.ts';
 import type { CaptionClientOptions, CaptionInput, CaptionResult, CaptionSettings } from './types.ts';
+import type { VideoProxy } from './proxy.ts';
 
 // The video types Gemini takes (its documentation's list); Matroska (.mkv) is not one: it needs a proxy.
 const MIME_TYPES: Readonly<Record<string, string>> = {
@@ -68,11 +69,13 @@ class Captioner implements CaptionClient {
       });
     const tokens = { input: 0, output: 0 };
     let video: UploadedVideo | undefined;
+    let proxy: VideoProxy | null = null;
     try {
+      proxy = (await this.options.proxy?.(input.videoPath)) ?? null;
       const ext = extname(input.videoPath).toLowerCase();
-      const mimeType = input.mimeType ?? MIME_TYPES[ext];
+      const mimeType = proxy?.mimeType ?? input.mimeType ?? MIME_TYPES[ext];
       if (!mimeType) throw new CaptionFailure(`Gemini does not take ${ext || 'this'} videos: give it an MP4 proxy`);
-      video = await this.#gemini.upload(input.videoPath, mimeType);
+      video = await this.#gemini.upload(proxy?.path ?? input.videoPath, mimeType);
       const system = systemInstruction(input);
       const count = (a: Asked): Asked => {
         tokens.input += a.input;
@@ -86,6 +89,7 @@ class Captioner implements CaptionClient {
       return this.#template(input, { problem: redact(why, this.options.apiKey), tokens });
     } finally {
       if (video) await this.#gemini.remove(video.name);
+      await proxy?.remove();
     }
   }
 

@@ -8,3 +8,5 @@ export { CAPTION_LIMIT, bannedIn, foldWord } from './checks.ts';
 export { fillTemplate } from './template.ts';
 export type { TemplateCreator } from './template.ts';
 export type { CaptionClientOptions, CaptionCreator, CaptionInput, CaptionResult, CaptionSettings } from './types.ts';
+export { PROXY, videoProxyMaker } from './proxy.ts';
+export type { ProxyMaker, ProxyOptions, VideoProxy } from './proxy.ts';

@@ -1,5 +1,6 @@
 // What a caption is asked with and what comes back: the whole face of the caption client for the content pipeline.
 import type { Cost, Prices } from '../../../core/token-cost.ts';
+import type { ProxyMaker } from './proxy.ts';
 
 /** The creator's voice, as the content settings describe it (content.creators[]). */
 export interface CaptionCreator {
@@ -83,4 +84,6 @@ export interface CaptionClientOptions {
   requestTimeoutMs?: number;
   /** generateContent attempts for one answer, across models and retries (default 5). */
   maxAttempts?: number;
+  /** Makes the small copy Gemini gets instead of the video (ffmpeg); none, or a null answer: the original. */
+  proxy?: ProxyMaker | null;
 }

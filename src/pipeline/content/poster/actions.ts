@@ -7,6 +7,8 @@ import { planPost } from '../planner/plan-post.ts';
 import { PostRecords } from '../posts/records.ts';
 import type { PostButton } from './admin-messages.ts';
 import { PUBLISH_QUEUE } from './queue.ts';
+import { webhookFollowUp } from '../webhook/targets.ts';
+import type { SentFollowUp } from '../webhook/targets.ts';
 
 export interface ButtonAnswer {
   key: string;
@@ -18,17 +20,21 @@ export class PostActions {
   readonly #queue: Queue;
   readonly #plan: (creator: string, readyAt: number) => Promise<number>;
   readonly #now: () => number;
+  readonly #followUp: SentFollowUp | null;
 
   constructor(
     store: Store,
     queue: Queue,
     plan: (creator: string, readyAt: number) => Promise<number>,
     now: () => number = Date.now,
+    /** What follows a post out (webhooks): an admin saying it was published sends them too. */
+    followUp: SentFollowUp | null = null,
   ) {
     this.posts = new PostRecords(store, now);
     this.#queue = queue;
     this.#plan = plan;
     this.#now = now;
+    this.#followUp = followUp;
   }
 
   async press(action: PostButton, id: number, by: string): Promise<ButtonAnswer> {
@@ -39,7 +45,10 @@ export class PostActions {
     let at = now;
     switch (action) {
       case 'published':
-        moved = await this.posts.transition(id, 'unknown', 'sent', {}, `${by} said it was published`);
+        moved = await this.posts.transition(id, 'unknown', 'sent', {}, `${by} said it was published`, (trx) =>
+          this.#followUp ? this.#followUp.queue(post, now, trx) : Promise.resolve(),
+        );
+        if (moved) this.#followUp?.poke();
         break;
       case 'again':
         moved = await this.posts.transition(
@@ -70,12 +79,17 @@ export class PostActions {
 /** The actions with "Plan again" taking the creator's next free slot under content.creators. */
 export function postActionsFor(config: Config, store: Store, queue: Queue): PostActions {
   const posts = new PostRecords(store);
-  return new PostActions(store, queue, (creator, readyAt) =>
-    planPost(
-      posts,
-      creator,
-      config.content.creators.find((c) => c.folder === creator),
-      readyAt,
-    ),
+  return new PostActions(
+    store,
+    queue,
+    (creator, readyAt) =>
+      planPost(
+        posts,
+        creator,
+        config.content.creators.find((c) => c.folder === creator),
+        readyAt,
+      ),
+    Date.now,
+    webhookFollowUp(config.content.targets, queue),
   );
 }

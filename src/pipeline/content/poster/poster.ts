@@ -15,6 +15,7 @@ import type { AdminChat, PostProblem } from './admin-messages.ts';
 import { publishFailure } from './outcome.ts';
 import { ChatPacer } from './pacer.ts';
 import { PUBLISH_QUEUE } from './queue.ts';
+import type { SentFollowUp } from '../webhook/targets.ts';
 
 /** A video as it can be published: by the file_id Telegram gave it, or (it came another way) from its file. */
 export type VideoSource = { telegramFileId: string } | { path: string };
@@ -44,6 +45,8 @@ export interface PosterDeps {
   maxPacingWaitMs?: number;
   /** How often stale `sending` posts are looked for while running (default half of staleSendingMs, 1 s at least). */
   sweepMs?: number;
+  /** What follows a post out (content.targets' webhooks), queued with its move to sent. */
+  followUp?: SentFollowUp | null;
 }
 
 type PublishPayload = { postId: number };
@@ -149,8 +152,33 @@ export class Poster {
       await this.#failed(post, job.attempts >= job.maxAttempts, err);
       return;
     }
-    await this.posts.transition(post.id, 'sending', 'sent', { messageId, lastError: null });
+    await this.#sent(post, messageId);
     this.#d.log.info({ post: post.id, creator: post.creator, message_id: messageId }, 'post published');
+  }
+
+  /**
+   * sending → sent, with the follow-ups queued in the same transaction. Should queueing them fail, the post is still
+   * recorded sent without them (logged): a webhook never decides what happened on Telegram.
+   */
+  async #sent(post: Post, messageId: number): Promise<void> {
+    const followUp = this.#d.followUp;
+    const sent = { messageId, lastError: null };
+    if (followUp) {
+      const at = this.#now();
+      try {
+        const moved = await this.posts.transition(post.id, 'sending', 'sent', sent, null, (trx) =>
+          followUp.queue(post, at, trx),
+        );
+        if (moved) followUp.poke();
+        return;
+      } catch (err) {
+        this.#d.log.error(
+          { err, post: post.id },
+          'could not queue the webhooks of a published post: they are not sent',
+        );
+      }
+    }
+    await this.posts.transition(post.id, 'sending', 'sent', sent);
   }
 
   async #failed(post: Post, lastAttempt: boolean, err: unknown): Promise<void> {

@@ -249,6 +249,24 @@ export class PostRecords {
     return captions;
   }
 
+  /**
+   * Posts a person must look at: failed, unknown or missed, and posts still scheduled or sending whose planned time
+   * is before `overdueBefore` (the poster did not get to them). Oldest first.
+   */
+  async needingAttention(overdueBefore: number): Promise<Post[]> {
+    return this.db
+      .selectFrom('posts')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb('state', 'in', ['failed', 'unknown', 'missed']),
+          eb.and([eb('state', 'in', ['scheduled', 'sending']), eb('planned_at', '<', overdueBefore)]),
+        ]),
+      )
+      .orderBy('id')
+      .execute();
+  }
+
   /** The next posts waiting to go out (scheduled or awaiting approval), soonest first; one creator's when named. */
   async upcoming(limit: number, creator?: string): Promise<Post[]> {
     let q = this.db
