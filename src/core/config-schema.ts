@@ -180,6 +180,11 @@ const webhookTargetSchema = z
       .regex(
         /^[A-Za-z_][A-Za-z0-9_]*$/,
         'the name of the environment variable that holds the secret (letters, digits, _), not the secret itself',
+      )
+      // Every CENTINELA_* variable is read as a setting, and an unknown one stops start-up.
+      .refine(
+        (name) => !name.startsWith('CENTINELA_'),
+        'a name that does not start with CENTINELA_ (those are settings)',
       ),
     creators: z.array(z.string().min(1)).default([]),
   })
@@ -650,7 +655,14 @@ export const configSchema = z
           .refine((t) => new Set(t.map((x) => x.url)).size === t.length, 'each target url may appear only once')
           .describe(
             'more places a published post goes to: [{type: webhook, url, secret_env (the environment variable holding its HMAC secret), creators (folders; empty: all)}]',
-          ),
+          )
+          .meta({
+            example: [
+              'Example (the receiver checks X-Centinela-Signature with the secret; see the README, Content, Webhook targets):',
+              'targets:',
+              '  - { type: webhook, url: https://example.com/hooks/centinela, secret_env: WEBHOOK_SECRET, creators: [victor] }',
+            ],
+          }),
       })
       .strict()
       .prefault({}),
