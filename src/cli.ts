@@ -26,6 +26,9 @@ commands:
   rules test [--rules FILE] [--log FILE [--source docker:NAME]]   check every rule's samples; show what a log would trigger
   incidents [--open] [--type T] [--json]   what the monitor found, with counts by type
   maintenance [TARGET DURATION [REASON] | TARGET off]   pause repairs and alerts of a container or probe
+  sync [--dry-run] [--folder-id ID] [--mode changes|modified_time] [--batch-size N] [--max-pages N]
+       [--sleep-between-batch S] [--advance-strategy MAX_OK_TIME|CURRENT_TIME] [--output-json FILE]
+       [--reset-state] [--json]   take new invoices from the Google Drive folders (exit 0 ok, 2 some failed, 1 critical)
 
 options:
   --config FILE                config file (default config/centinela.yaml, or CENTINELA_CONFIG)
@@ -43,6 +46,7 @@ const COMMANDS: Record<string, (args: string[], configFile: string | undefined) 
   rules: async (args, config) => (await import('./commands/rules.ts')).rules(args, config),
   incidents: async (args, config) => (await import('./commands/incidents.ts')).incidents(args, config),
   maintenance: async (args, config) => (await import('./commands/maintenance.ts')).maintenance(args, config),
+  sync: async (args, config) => (await import('./commands/sync.ts')).sync(args, config),
 };
 
 async function main(argv: string[]): Promise<number> {

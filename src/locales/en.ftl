@@ -337,3 +337,13 @@ post-cmd-planned = Post #{ $id } planned for { $at }.
 post-cmd-skipped = Post #{ $id } cancelled.
 post-cmd-captioned = Caption of post #{ $id } replaced.
 post-cmd-queue-empty = No posts waiting.
+
+# Google Drive sync (centinela sync, /sync, status)
+drive-sync-summary = Drive sync ({ $mode }) in { $duration }: { $downloaded } files taken: { $ok } ok, { $duplicate } duplicates, { $review } to review, { $error } errors, { $pending } still processing; { $ignored } ignored, { $failed } failed; { $calls } Drive calls
+drive-sync-dry = Dry run ({ $mode }), nothing changed: { $count } files would be taken
+drive-sync-critical = Drive sync failed: { $problem }
+drive-sync-busy = A Drive sync is already running: { $detail }
+drive-sync-started = Drive sync started; the summary follows when it ends.
+drive-sync-off = No Drive folders configured (drive.folders).
+status-drive = drive: last sync { $ago } ago ({ $mode }, { $duration }): { $taken } files taken, { $ignored } ignored, { $failed } failed
+status-drive-failed = drive: last sync { $ago } ago FAILED: { $problem }

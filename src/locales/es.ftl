@@ -386,3 +386,13 @@ post-cmd-planned = Publicación #{ $id } planeada para { $at }.
 post-cmd-skipped = Publicación #{ $id } cancelada.
 post-cmd-captioned = Texto de la publicación #{ $id } cambiado.
 post-cmd-queue-empty = No hay publicaciones en espera.
+
+# Sincronización con Google Drive (centinela sync, /sync, status)
+drive-sync-summary = Sincronización de Drive ({ $mode }) en { $duration }: { $downloaded } archivos tomados: { $ok } bien, { $duplicate } duplicados, { $review } a revisión, { $error } con error, { $pending } aún en proceso; { $ignored } ignorados, { $failed } fallidos; { $calls } llamadas a Drive
+drive-sync-dry = Prueba ({ $mode }), nada cambió: se tomarían { $count } archivos
+drive-sync-critical = La sincronización de Drive falló: { $problem }
+drive-sync-busy = Ya hay una sincronización de Drive en marcha: { $detail }
+drive-sync-started = Sincronización de Drive iniciada; el resumen llega al terminar.
+drive-sync-off = No hay carpetas de Drive configuradas (drive.folders).
+status-drive = drive: última sincronización hace { $ago } ({ $mode }, { $duration }): { $taken } archivos tomados, { $ignored } ignorados, { $failed } fallidos
+status-drive-failed = drive: la última sincronización, hace { $ago }, FALLÓ: { $problem }
