@@ -190,6 +190,10 @@ class Fake implements FakeDrive {
     this.faults.push({ ...f, left: f.times ?? 1 });
   }
 
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   cutNextDownload(id?: string): void {
     this.cuts.push(id ?? null);
   }

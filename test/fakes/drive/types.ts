@@ -100,6 +100,7 @@ export interface FakeDrive {
   setModifiedTime(id: string, modifiedTime: string): void;
   item(id: string): DriveItem | undefined;
   fail(fault: DriveFault): void;
+  clearFaults(): void;
   /** The next download of this file (any file when none is given) stops half way through its body. */
   cutNextDownload(id?: string): void;
   setPageLatency(ms: number): void;

@@ -312,6 +312,14 @@ async function describe(err: unknown): Promise<{ status: number | null; reason: 
       data = null;
     }
   }
+  // For a streamed download gaxios puts Google's JSON error body in the message instead.
+  if (!data && e.message?.startsWith('{')) {
+    try {
+      data = JSON.parse(e.message) as unknown;
+    } catch {
+      data = null;
+    }
+  }
   const body = data as { error?: { message?: string; errors?: Array<{ reason?: string }> } } | null | undefined;
   const reason = body?.error?.errors?.[0]?.reason ?? (status === null ? String(e.code ?? 'network') : 'unknown');
   const message = body?.error?.message ?? e.message ?? 'the call failed';

@@ -233,6 +233,7 @@ class ChangesRun {
   #map!: FolderMap;
   #listing: Listing | null = null;
   #missed = 0;
+  readonly #started = Date.now();
 
   constructor(ctx: RunContext) {
     this.#c = ctx;
@@ -405,7 +406,7 @@ class ChangesRun {
   /** Files that failed before, still in the tree: fetched again (their metadata first) while tries are left. */
   async #retryFailed(): Promise<void> {
     const { state, api, deps } = this.#c;
-    const failed = await state.failedFiles(deps.config.drive.retry_max + 1, this.#c.o.batchSize * 10);
+    const failed = await state.failedFiles(deps.config.drive.retry_max + 1, this.#c.o.batchSize * 10, this.#started);
     const files: DriveFile[] = [];
     for (const row of failed) {
       try {

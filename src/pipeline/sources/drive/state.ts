@@ -123,14 +123,15 @@ export class DriveState {
     }
   }
 
-  /** Files whose last take failed, still in the tree, with tries left: taken again at the next run. */
-  async failedFiles(maxAttempts: number, limit: number): Promise<DriveFileRow[]> {
+  /** Files whose last take failed before `before` (not in this run), still in the tree, with tries left. */
+  async failedFiles(maxAttempts: number, limit: number, before: number): Promise<DriveFileRow[]> {
     return this.db
       .selectFrom('drive_files')
       .selectAll()
       .where('take', '=', 'failed')
       .where('state', '=', 'in')
       .where('attempts', '<', maxAttempts)
+      .where('updated_at', '<', before)
       .orderBy('updated_at')
       .limit(limit)
       .execute();
