@@ -347,3 +347,4 @@ drive-sync-started = Drive sync started; the summary follows when it ends.
 drive-sync-off = No Drive folders configured (drive.folders).
 status-drive = drive: last sync { $ago } ago ({ $mode }, { $duration }): { $taken } files taken, { $ignored } ignored, { $failed } failed
 status-drive-failed = drive: last sync { $ago } ago FAILED: { $problem }
+cmd-sync = take new invoices from Google Drive now: /sync, or /sync dry to see what it would take

@@ -396,3 +396,4 @@ drive-sync-started = Sincronización de Drive iniciada; el resumen llega al term
 drive-sync-off = No hay carpetas de Drive configuradas (drive.folders).
 status-drive = drive: última sincronización hace { $ago } ({ $mode }, { $duration }): { $taken } archivos tomados, { $ignored } ignorados, { $failed } fallidos
 status-drive-failed = drive: la última sincronización, hace { $ago }, FALLÓ: { $problem }
+cmd-sync = tomar ahora las facturas nuevas de Google Drive: /sync, o /sync dry para ver qué tomaría

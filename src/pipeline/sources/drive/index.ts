@@ -8,3 +8,4 @@ export { SyncBusy, DriveCritical } from './errors.ts';
 export { lastDriveRun } from './last-run.ts';
 export { syncSummary } from './summary.ts';
 export type { LastDriveRun } from './last-run.ts';
+export { DriveModule } from './module.ts';
