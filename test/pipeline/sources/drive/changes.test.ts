@@ -125,4 +125,26 @@ describe.each(STORE_KINDS)('Drive changes mode (%s)', (kind) => {
     expect(states).toEqual(['duplicate', 'stored']);
     expect(run.metrics.invoices_duplicate_total).toBe(1);
   });
+
+  test('a reconcile lists the whole tree and counts what changes had not brought', async () => {
+    h = await driveHarness(kind, { reconcile: '1s' });
+    const { fake, root } = h;
+    const sub = fake.addFolder({ name: 'sub', parent: root });
+    fake.addFile({ name: 'a.pdf', parent: root, content: 'a' });
+    const lost = fake.addFile({ name: 'b.pdf', parent: sub, content: 'b' });
+    const first = await h.sync();
+    expect(first.metrics.reconcile_missed_files).toBeNull(); // the first listing is not a reconcile
+    // As if a change had never come: the file is unknown to the source.
+    await h.ts.store.db
+      .deleteFrom('drive_files' as never)
+      .where('id' as never, '=', lost as never)
+      .execute();
+    await new Promise((r) => setTimeout(r, 1100));
+    const reconcile = await h.sync();
+    expect(reconcile.metrics.reconcile_missed_files).toBe(1);
+    expect(reconcile.metrics.files_downloaded).toBe(1);
+    const quiet = await h.sync();
+    expect(quiet.metrics.reconcile_missed_files ?? 0).toBe(0); // when due again, it finds nothing
+    expect(quiet.metrics.files_downloaded).toBe(0);
+  });
 });
