@@ -76,6 +76,17 @@ describe.each(STORE_KINDS)('Drive changes mode (%s)', (kind) => {
     const again = await h.sync();
     expect(again.metrics.files_downloaded).toBe(0);
     expect((await names(h)).length).toBe(6);
+    // Unshared: recorded as removed; what was taken stays in the intake (nothing is deleted here).
+    const before = (await h.taken()).length;
+    fake.unshare(x);
+    await h.sync();
+    const row = await h.ts.store.db
+      .selectFrom('drive_files' as never)
+      .select(['state' as never])
+      .where('id' as never, '=', x as never)
+      .executeTakeFirst();
+    expect(row?.['state' as never]).toBe('removed');
+    expect((await h.taken()).length).toBe(before);
     // A folder moved out takes its files out of the tree: new files there are not taken.
     fake.move(folder, outside);
     await h.sync();
