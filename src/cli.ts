@@ -27,6 +27,9 @@ commands:
   incidents [--open] [--type T] [--json]   what the monitor found, with counts by type
   maintenance [TARGET DURATION [REASON] | TARGET off]   pause repairs and alerts of a container or probe
   install-service [--user NAME] [--monitor-apart] [--unit-dir DIR] [--dry-run]   systemd units, user and folders
+  sync [--dry-run] [--folder-id ID] [--mode changes|modified_time] [--batch-size N] [--max-pages N]
+       [--sleep-between-batch S] [--advance-strategy MAX_OK_TIME|CURRENT_TIME] [--output-json FILE]
+       [--reset-state] [--json]   take new invoices from the Google Drive folders (exit 0 ok, 2 some failed, 1 critical)
 
 options:
   --config FILE                config file (default config/centinela.yaml, or CENTINELA_CONFIG)
@@ -46,6 +49,7 @@ const COMMANDS: Record<string, (args: string[], configFile: string | undefined) 
   maintenance: async (args, config) => (await import('./commands/maintenance.ts')).maintenance(args, config),
   'install-service': async (args, config) =>
     (await import('./commands/install-service.ts')).installService(args, config),
+  sync: async (args, config) => (await import('./commands/sync.ts')).sync(args, config),
 };
 
 async function main(argv: string[]): Promise<number> {

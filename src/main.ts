@@ -15,7 +15,8 @@ import type { Metrics } from './core/metrics.ts';
 import type { Module } from './core/module.ts';
 import type { Queue } from './core/queue/index.ts';
 import { IntakeRecords } from './pipeline/intake/index.ts';
-import { uploadRoutes } from './pipeline/sources/index.ts';
+import { loadDrive, uploadRoutes } from './pipeline/sources/index.ts';
+import { syncDeps } from './sync-deps.ts';
 import { InvoicesModule, invoiceBatchReport, pricesFrom } from './pipeline/invoices/index.ts';
 import { pipelineFollowers } from './followers.ts';
 import { ContentModule, contentConfigured, postsNeedingAttention, webhookSecrets } from './pipeline/content/index.ts';
@@ -136,6 +137,12 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     modules.push(new MaintenanceModule(queue, config.queue.keep_finished_days, log.for('maintenance')));
   const invoices = wanted('invoices') ? new InvoicesModule(config, secrets, store, queue, log.for('invoices')) : null;
   if (invoices) modules.push(invoices);
+  // The Drive source runs beside the invoices it feeds, and only when folders are set (its code loads only then).
+  if (invoices && config.drive.folders.length > 0) {
+    const { DriveModule } = await loadDrive();
+    const driveLog = log.for('drive');
+    modules.push(new DriveModule(config, store, queue, syncDeps(config, secrets, store, queue, driveLog), driveLog));
+  }
   // Only with a channel to publish in: a service without one runs as before (no module, nothing degraded).
   if (wanted('content') && contentConfigured(config))
     modules.push(new ContentModule(config, secrets, store, queue, log.for('content')));

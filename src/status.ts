@@ -8,6 +8,8 @@ import { JobRecords } from './core/queue/index.ts';
 import type { QueueStats } from './core/queue/index.ts';
 import type { Store } from './core/store/index.ts';
 import { batchesInProgress, formatCost, tokenCost } from './pipeline/invoices/index.ts';
+import { lastDriveRun } from './pipeline/sources/index.ts';
+import type { LastDriveRun } from './pipeline/sources/index.ts';
 import type { Cost, Prices } from './pipeline/invoices/index.ts';
 import { Maintenance, ProbeState, repairRunsSince, utcDayStart } from './monitor/index.ts';
 import { VERSION } from './version.ts';
@@ -38,6 +40,8 @@ export interface StatusReport {
   maintenance?: Array<{ target: string; until: number; by: string; reason: string }>;
   /** Targets the monitor repaired today (UTC), most first: quiet repairs that keep coming point at a sick service. */
   repaired_today?: Array<{ target: string; repairs: number }>;
+  /** The last Google Drive sync run (`centinela sync`, the schedule or /sync): when, how long, what it took. */
+  drive?: LastDriveRun | null;
 }
 
 export interface ProbeStatus {
@@ -127,6 +131,7 @@ export async function buildStatus(s: StatusSources): Promise<StatusReport> {
       error: p.error,
     }));
     report.repaired_today = await repairRunsSince(s.store, utcDayStart(now));
+    report.drive = await lastDriveRun(s.store);
     report.maintenance = (await new Maintenance(s.store).active()).map((w) => ({
       target: w.target,
       until: w.until,
@@ -222,6 +227,7 @@ export function formatStatus(r: StatusReport, options: { prices?: Prices; say?: 
       say('status-repaired', { targets: (r.repaired_today ?? []).map((t) => `${t.target} ×${t.repairs}`).join(', ') }),
     );
   }
+  if (r.drive) lines.push(formatDriveStatus(r.drive, say));
   for (const d of r.disk)
     lines.push(
       say('status-disk', { path: d.path, free: formatBytes(d.free_bytes), total: formatBytes(d.total_bytes) }),
@@ -237,6 +243,20 @@ export function formatStatus(r: StatusReport, options: { prices?: Prices; say?: 
   }
   if (r.log.problem) lines.push(say('status-log', { problem: r.log.problem }));
   return lines.join('\n');
+}
+
+/** "drive: last sync 4m ago (changes, 3s): 2 files taken, 0 ignored, 0 failed" */
+function formatDriveStatus(d: LastDriveRun, say: Say): string {
+  const ago = formatSeconds(Math.max(0, Math.round((Date.now() - Date.parse(d.end_time)) / 1000)));
+  if (d.critical) return say('status-drive-failed', { ago, problem: d.critical });
+  return say('status-drive', {
+    ago,
+    mode: d.mode,
+    duration: formatSeconds(Math.round(d.duration_seconds)),
+    taken: String(d.files_downloaded),
+    ignored: String(d.invoices_ignored_total),
+    failed: String(d.download_errors + d.batch_errors),
+  });
 }
 
 /** "probe loaded (loaded): 8116 rows, newest 2h ago" */

@@ -19,6 +19,7 @@ import { MONITOR_MIGRATIONS } from './monitor/migrations.ts';
 import { fileCaptionMigration, intakeMigration } from './pipeline/intake/migrations.ts';
 import { captionCostMigration, captionEditsMigration, postsMigration } from './pipeline/content/migrations.ts';
 import { invoiceReviewsMigration, invoicesMigration, itemOutcomesMigration } from './pipeline/invoices/migrations.ts';
+import { driveMigration } from './pipeline/sources/migrations.ts';
 
 /** Every migration of every capability, in the order their names sort. */
 export const MIGRATIONS: readonly StoreMigration[] = [
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly StoreMigration[] = [
   itemOutcomesMigration,
   captionEditsMigration,
   fileCaptionMigration,
+  driveMigration,
 ];
 
 /** How to open the store the configuration names (`DATABASE_URL`, else SQLite in paths.data). */

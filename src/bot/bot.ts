@@ -29,6 +29,7 @@ import { createTranslator, langOf } from './i18n.ts';
 import type { Lang, Translator } from './i18n.ts';
 import { registerMaintenanceCommand } from './maintenance-command.ts';
 import { registerContentCommands } from './content-commands.ts';
+import { registerDriveCommands } from './drive-commands.ts';
 import { lazyMonitorRecords, registerMonitorCommands } from './monitor-commands.ts';
 import type { MonitorRecords } from './monitor-commands.ts';
 import { escapeHtml, loadOutboxSender } from '../outbox/index.ts';
@@ -124,6 +125,7 @@ export class BotModule implements Module {
     // Without a channel there are no posts: the menu stays as it was.
     if (contentConfigured(config))
       registerContentCommands(this.commands, config, this.#d.store, this.#d.queue, this.#log);
+    if (config.drive.folders.length > 0) registerDriveCommands(this.commands, this.#d.store, this.#d.queue, this.#log);
     this.#routes(bot, notifier);
     this.outbox.start(); // alerts wait in the outbox and go out when Telegram answers
     await this.#setHealth('waiting', 'connecting to the Bot API');

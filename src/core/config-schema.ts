@@ -708,6 +708,77 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    drive: z
+      .object({
+        folders: z
+          .array(
+            z
+              .string()
+              .trim()
+              .regex(/^[\w-]{10,}$/, 'a Drive folder id (the part of its URL after /folders/)'),
+          )
+          .default([])
+          .describe('Drive folder ids to take invoices from, subfolders included; empty: no Drive sync'),
+        mode: z
+          .enum(['changes', 'modified_time'])
+          .default('changes')
+          .describe('changes: the Changes API (misses nothing); modified_time: modifiedTime > last sync − window'),
+        schedule: z
+          .string()
+          .default('*/10 * * * *')
+          .describe("cron expression of the service's sync runs; empty: only `centinela sync` and /sync"),
+        reconcile: duration
+          .prefault('1d')
+          .describe('a full listing of the tree compared with what is known, this often'),
+        api_root: z
+          .string()
+          .trim()
+          .refine(
+            (v) => v === '' || (/^https?:\/\//i.test(v) && URL.canParse(v)),
+            'an http(s) URL, or empty for Google',
+          )
+          .default('')
+          .describe("another Drive API endpoint, up to the host (the client adds /drive/v3); empty: Google's"),
+        google_docs: z
+          .enum(['export', 'skip'])
+          .default('export')
+          .describe('Google Docs, Sheets and Slides: exported as PDF, or skipped with a reason'),
+        window_minutes: z
+          .number()
+          .int()
+          .min(0)
+          .default(1440)
+          .describe('modified_time: files modified up to this long before the last sync are listed again'),
+        advance_strategy: z
+          .enum(['MAX_OK_TIME', 'CURRENT_TIME'])
+          .default('MAX_OK_TIME')
+          .describe(
+            'modified_time: the last sync time moves to the newest file taken OK before any failure, or to now',
+          ),
+        batch_size: z.number().int().min(1).default(10).describe('files downloaded and recorded together'),
+        sleep_between_batch_seconds: z.number().min(0).default(10).describe('pause between two batches of a run'),
+        max_pages_per_run: z.number().int().min(1).default(10).describe('list pages one run reads at most'),
+        page_size: z.number().int().min(1).max(1000).default(100).describe('items per list page'),
+        retry_max: z
+          .number()
+          .int()
+          .min(0)
+          .default(5)
+          .describe('tries again after 429, 5xx, rate-limit 403 or a cut download, at most'),
+        retry_base_ms: z
+          .number()
+          .int()
+          .min(1)
+          .default(500)
+          .describe('first wait before trying again (doubles, jitter)'),
+        requests_per_second: z
+          .number()
+          .min(0)
+          .default(5)
+          .describe('Drive API requests per second at most; 0: no limit'),
+      })
+      .strict()
+      .prefault({}),
     monitor: z
       .object({
         rules: z.string().default('').describe('rules file; empty: the shipped config/rules.yaml'),

@@ -354,3 +354,14 @@ post-approval-edit-stale = Post #{ $id } is { $state } now: your text was not us
 post-approval-too-long = That caption has { $length } characters; Telegram takes at most { $max }. Send a shorter one for post #{ $id }.
 post-cmd-captioned-approval = Caption of post #{ $id } replaced: it waits for approval again (a new message with buttons).
 problem-video-refused = it was set aside after its check; the message above says why
+
+# Google Drive sync (centinela sync, /sync, status)
+drive-sync-summary = Drive sync ({ $mode }) in { $duration }: { $downloaded } files taken: { $ok } ok, { $duplicate } duplicates, { $review } to review, { $error } errors, { $pending } still processing; { $ignored } ignored, { $failed } failed; { $calls } Drive calls
+drive-sync-dry = Dry run ({ $mode }), nothing changed: { $count } files would be taken
+drive-sync-critical = Drive sync failed: { $problem }
+drive-sync-busy = A Drive sync is already running: { $detail }
+drive-sync-started = Drive sync started; the summary follows when it ends.
+drive-sync-off = No Drive folders configured (drive.folders).
+status-drive = drive: last sync { $ago } ago ({ $mode }, { $duration }): { $taken } files taken, { $ignored } ignored, { $failed } failed
+status-drive-failed = drive: last sync { $ago } ago FAILED: { $problem }
+cmd-sync = take new invoices from Google Drive now: /sync, or /sync dry to see what it would take

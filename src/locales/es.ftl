@@ -403,3 +403,14 @@ post-approval-edit-stale = La publicación #{ $id } está ahora { $state }: tu t
 post-approval-too-long = Ese texto tiene { $length } caracteres; Telegram acepta { $max } como mucho. Envía uno más corto para la publicación #{ $id }.
 post-cmd-captioned-approval = Texto de la publicación #{ $id } cambiado: espera aprobación de nuevo (un mensaje nuevo con botones).
 problem-video-refused = se apartó tras revisarlo; el mensaje de arriba dice por qué
+
+# Sincronización con Google Drive (centinela sync, /sync, status)
+drive-sync-summary = Sincronización de Drive ({ $mode }) en { $duration }: { $downloaded } archivos tomados: { $ok } bien, { $duplicate } duplicados, { $review } a revisión, { $error } con error, { $pending } aún en proceso; { $ignored } ignorados, { $failed } fallidos; { $calls } llamadas a Drive
+drive-sync-dry = Prueba ({ $mode }), nada cambió: se tomarían { $count } archivos
+drive-sync-critical = La sincronización de Drive falló: { $problem }
+drive-sync-busy = Ya hay una sincronización de Drive en marcha: { $detail }
+drive-sync-started = Sincronización de Drive iniciada; el resumen llega al terminar.
+drive-sync-off = No hay carpetas de Drive configuradas (drive.folders).
+status-drive = drive: última sincronización hace { $ago } ({ $mode }, { $duration }): { $taken } archivos tomados, { $ignored } ignorados, { $failed } fallidos
+status-drive-failed = drive: la última sincronización, hace { $ago }, FALLÓ: { $problem }
+cmd-sync = tomar ahora las facturas nuevas de Google Drive: /sync, o /sync dry para ver qué tomaría

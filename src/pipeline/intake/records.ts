@@ -247,6 +247,8 @@ export class IntakeRecords {
       size: number;
       path: string;
       sha256: string;
+      /** Where it was at its source (a Drive folder path). */
+      folder?: string | null;
     }>,
     inside?: (trx: Kysely<Database>, files: FileRow[]) => Promise<void>,
   ): Promise<{ batch: BatchRow; files: FileRow[] }> {
@@ -301,6 +303,7 @@ export class IntakeRecords {
             size: f.size,
             path: f.path,
             sha256: f.sha256,
+            folder: f.folder ?? null,
             created_at: now,
             updated_at: now,
           })

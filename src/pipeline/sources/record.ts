@@ -1,7 +1,9 @@
 // What every invoice source does once its files are on our disk: record them as one batch, hand the stored
 // ones to the invoice pipeline, and remove the files again if recording fails (nothing half-recorded).
 import { rm } from 'node:fs/promises';
+import type { Kysely } from 'kysely';
 import type { Queue } from '../../core/queue/index.ts';
+import type { Database } from '../../core/store/index.ts';
 import { handToPipeline } from '../intake/index.ts';
 import type { BatchRow, FileKind, FileRow, Followers, IntakeRecords } from '../intake/index.ts';
 
@@ -18,6 +20,8 @@ export interface OnDisk {
   size: number;
   path: string;
   sha256: string;
+  /** Where the file was at its source (a Drive folder path); null or absent otherwise. */
+  folder?: string | null;
 }
 
 export async function recordInvoiceFiles(
@@ -27,6 +31,8 @@ export async function recordInvoiceFiles(
   source: string,
   tags: Record<string, string>,
   files: OnDisk[],
+  /** Runs in the recording transaction after the files' jobs are queued (a source's own bookkeeping). */
+  also?: (trx: Kysely<Database>, rows: FileRow[]) => Promise<void>,
 ): Promise<{ batch: BatchRow; files: FileRow[] }> {
   let recorded;
   try {
@@ -36,6 +42,7 @@ export async function recordInvoiceFiles(
       files.map((f) => ({ ...f, kind: invoiceKindOf(f.fileName) })),
       async (trx, rows) => {
         for (const f of rows) if (f.state === 'stored') await handToPipeline(queue, followers, f, trx);
+        await also?.(trx, rows);
       },
     );
     const next = followers.invoice?.queue;
