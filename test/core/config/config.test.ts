@@ -387,6 +387,8 @@ function otherValue(key: string, value: unknown): string {
     'monitor.owner': '1000:1000',
     'alerts.digest': '08:30',
     'content.channel': '-1001234567890',
+    'drive.folders': '[1AbCdEfGhIjKlMnOpQrStUvWxYz012345]',
+    'drive.api_root': 'http://127.0.0.1:8084',
     // Lists of objects, found by their last key (their section may move).
     containers: '[{name: telegram-bot-api, logs: true, restart: true}]',
     probes: '[{name: loaded, kind: newest_file, glob: /srv/out/*.json, max_age: 2h}]',
