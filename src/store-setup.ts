@@ -19,6 +19,7 @@ import { MONITOR_MIGRATIONS } from './monitor/migrations.ts';
 import { intakeMigration } from './pipeline/intake/migrations.ts';
 import { captionCostMigration, postsMigration } from './pipeline/content/migrations.ts';
 import { invoiceReviewsMigration, invoicesMigration, itemOutcomesMigration } from './pipeline/invoices/migrations.ts';
+import { webMigration } from './web/migrations.ts';
 
 /** Every migration of every capability, in the order their names sort. */
 export const MIGRATIONS: readonly StoreMigration[] = [
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly StoreMigration[] = [
   captionCostMigration,
   ...MONITOR_MIGRATIONS,
   itemOutcomesMigration,
+  webMigration,
 ];
 
 /** How to open the store the configuration names (`DATABASE_URL`, else SQLite in paths.data). */

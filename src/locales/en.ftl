@@ -337,3 +337,9 @@ post-cmd-planned = Post #{ $id } planned for { $at }.
 post-cmd-skipped = Post #{ $id } cancelled.
 post-cmd-captioned = Caption of post #{ $id } replaced.
 post-cmd-queue-empty = No posts waiting.
+
+# /web: the web page's sign-in link
+cmd-web = a link that signs you in to the web page
+web-link =
+    Open this link to sign in to the web page (it works once, for 10 minutes):
+    { $url }

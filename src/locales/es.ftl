@@ -386,3 +386,9 @@ post-cmd-planned = Publicación #{ $id } planeada para { $at }.
 post-cmd-skipped = Publicación #{ $id } cancelada.
 post-cmd-captioned = Texto de la publicación #{ $id } cambiado.
 post-cmd-queue-empty = No hay publicaciones en espera.
+
+# /web: the web page's sign-in link
+cmd-web = un enlace para entrar en la página web
+web-link =
+    Abre este enlace para entrar en la página web (sirve una vez, durante 10 minutos):
+    { $url }
