@@ -8,6 +8,7 @@ import { Queue } from './core/queue/index.ts';
 import {
   StoreConfigError,
   coreMigration,
+  jobsListingMigration,
   migrateToLatest,
   openStore,
   settingsMigration,
@@ -25,6 +26,7 @@ import { webMigration } from './web/migrations.ts';
 export const MIGRATIONS: readonly StoreMigration[] = [
   coreMigration,
   settingsMigration,
+  jobsListingMigration,
   intakeMigration,
   outboxMigration,
   invoicesMigration,
