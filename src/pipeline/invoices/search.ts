@@ -1,5 +1,7 @@
 // The named questions the web page asks of the invoice tables: a page of invoices matching a filter, one invoice
 // with its files and its review history, what waits for review, and the batches with their progress.
+import { sql } from 'kysely';
+import type { SqlBool } from 'kysely';
 import type { Config } from '../../core/config.ts';
 import type { Store } from '../../core/store/index.ts';
 import { IntakeRecords } from '../intake/index.ts';
@@ -49,13 +51,10 @@ export class InvoiceSearch {
     if (f.status) q = q.where('status', '=', f.status);
     if (f.text) {
       const like = `%${f.text.replace(/[%_\\]/g, (c) => `\\${c}`).toUpperCase()}%`;
-      q = q.where((eb) =>
-        eb.or([
-          eb(eb.fn('upper', ['issuer_name']), 'like', like),
-          eb(eb.fn('upper', ['issuer_rfc']), 'like', like),
-          eb(eb.fn('upper', ['uuid']), 'like', like),
-        ]),
-      );
+      // SQLite's LIKE has no escape character unless told; PostgreSQL's is the backslash already.
+      const matches = (column: 'issuer_name' | 'issuer_rfc' | 'uuid') =>
+        sql<SqlBool>`upper(${sql.ref(column)}) like ${like} escape '\\'`;
+      q = q.where((eb) => eb.or([matches('issuer_name'), matches('issuer_rfc'), matches('uuid')]));
     }
     if (f.from) q = q.where('issued_at', '>=', f.from);
     if (f.to) q = q.where('issued_at', '<', `${f.to}~`); // a date and any time on it
