@@ -30,6 +30,7 @@ import { HttpModule, loadOrCreateApiToken } from './http/index.ts';
 import { buildStatus } from './status.ts';
 import type { StatusReport } from './status.ts';
 import { VERSION } from './version.ts';
+import { WEB_PATHS, WebAuth, webRoutes } from './web/index.ts';
 
 export { MIGRATIONS, openMigratedStore, queueFor } from './store-setup.ts';
 
@@ -193,16 +194,19 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     modules.push(http);
     // Uploads only record files and queue them: without the invoices module here, its workers in another process
     // on the same store (and the same paths.data) process them.
-    http.addRoutes(
-      uploadRoutes({
-        config,
-        intakeRecords: new IntakeRecords(store),
-        queue,
-        followers,
-        report: (id) => invoiceBatchReport(store, config, id),
-        log: log.for('upload'),
-      }),
-    );
+    const upload = {
+      config,
+      intakeRecords: new IntakeRecords(store),
+      queue,
+      followers,
+      report: (id: string) => invoiceBatchReport(store, config, id),
+      log: log.for('upload'),
+    };
+    http.addRoutes(uploadRoutes(upload));
+    if (config.web.enabled)
+      http.addRoutes(webRoutes({ config, store, queue, followers, status, upload, log: log.for('web') }), [
+        ...WEB_PATHS,
+      ]);
     if (!invoices) {
       log
         .for('upload')
@@ -223,6 +227,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
         log,
         status,
         fatal: (code: number, reason: string) => fatal(code, reason),
+        webLink: webLinkMaker(config, store, http),
       };
       const BotModule = await loadBotModule();
       const bot = new BotModule(deps);
@@ -293,6 +298,20 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   );
   await systemd?.ready();
   return { config, secrets, log, store, queue, metrics, modules, http, status, stop };
+}
+
+/** /web's links: to web.base_url, else the control API's own address (known once it listens). */
+function webLinkMaker(
+  config: Config,
+  store: Store,
+  http: HttpModule | null,
+): ((userId: number) => Promise<string>) | undefined {
+  if (!http || !config.web.enabled) return undefined;
+  const auth = new WebAuth(store, config.telegram.users, config.web.session_days);
+  return async (userId) => {
+    const base = (config.web.base_url || http.url).replace(/\/+$/, '');
+    return `${base}/signin?t=${await auth.createLink(userId)}`;
+  };
 }
 
 async function healthProblems(store: Store, queue: Queue): Promise<string[]> {

@@ -8,6 +8,7 @@ import { Queue } from './core/queue/index.ts';
 import {
   StoreConfigError,
   coreMigration,
+  jobsListingMigration,
   migrateToLatest,
   openStore,
   settingsMigration,
@@ -20,8 +21,12 @@ import { fileCaptionMigration, intakeMigration } from './pipeline/intake/migrati
 import { captionCostMigration, captionEditsMigration, postsMigration } from './pipeline/content/migrations.ts';
 import { invoiceReviewsMigration, invoicesMigration, itemOutcomesMigration } from './pipeline/invoices/migrations.ts';
 import { driveMigration } from './pipeline/sources/migrations.ts';
+import { webMigration } from './web/migrations.ts';
 
-/** Every migration of every capability, in the order their names sort. */
+/**
+ * Every migration of every capability, in the order their names sort. A new one goes last with a name that sorts
+ * last: a store that already ran the others refuses one that sorts before them (test/repository/migrations.test.ts).
+ */
 export const MIGRATIONS: readonly StoreMigration[] = [
   coreMigration,
   settingsMigration,
@@ -36,6 +41,8 @@ export const MIGRATIONS: readonly StoreMigration[] = [
   captionEditsMigration,
   fileCaptionMigration,
   driveMigration,
+  webMigration,
+  jobsListingMigration,
 ];
 
 /** How to open the store the configuration names (`DATABASE_URL`, else SQLite in paths.data). */

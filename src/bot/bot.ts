@@ -30,6 +30,8 @@ import type { Lang, Translator } from './i18n.ts';
 import { registerMaintenanceCommand } from './maintenance-command.ts';
 import { registerContentCommands } from './content-commands.ts';
 import { registerDriveCommands } from './drive-commands.ts';
+import { registerWebCommand } from './web-command.ts';
+import type { WebLink } from './web-command.ts';
 import { lazyMonitorRecords, registerMonitorCommands } from './monitor-commands.ts';
 import type { MonitorRecords } from './monitor-commands.ts';
 import { escapeHtml, loadOutboxSender } from '../outbox/index.ts';
@@ -61,6 +63,8 @@ export interface BotDeps {
   status(): Promise<StatusReport>;
   /** Called when the bot cannot go on (409 Conflict); the service stops and exits with `code`. */
   fatal(code: number, reason: string): void;
+  /** A one-time link to the web page for a user (web.enabled with the control API here); no /web without it. */
+  webLink?: WebLink;
 }
 
 export class BotModule implements Module {
@@ -126,6 +130,7 @@ export class BotModule implements Module {
     if (contentConfigured(config))
       registerContentCommands(this.commands, config, this.#d.store, this.#d.queue, this.#log);
     if (config.drive.folders.length > 0) registerDriveCommands(this.commands, this.#d.store, this.#d.queue, this.#log);
+    if (this.#d.webLink) registerWebCommand(this.commands, this.#d.webLink, this.#log);
     this.#routes(bot, notifier);
     this.outbox.start(); // alerts wait in the outbox and go out when Telegram answers
     await this.#setHealth('waiting', 'connecting to the Bot API');

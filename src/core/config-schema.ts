@@ -900,5 +900,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    web: z
+      .object({
+        enabled: z.boolean().default(true).describe('serve the office web page on the control API (sign in with /web)'),
+        base_url: z
+          .string()
+          .default('')
+          .describe('what the /web sign-in link points to; empty: http://<http.host>:<http.port>'),
+        session_days: z.number().int().min(1).max(365).default(14).describe('how long a web sign-in lasts'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();

@@ -365,3 +365,9 @@ drive-sync-off = No Drive folders configured (drive.folders).
 status-drive = drive: last sync { $ago } ago ({ $mode }, { $duration }): { $taken } files taken, { $ignored } ignored, { $failed } failed
 status-drive-failed = drive: last sync { $ago } ago FAILED: { $problem }
 cmd-sync = take new invoices from Google Drive now: /sync, or /sync dry to see what it would take
+
+# /web: the web page's sign-in link
+cmd-web = a link that signs you in to the web page
+web-link =
+    Open this link to sign in to the web page (it works once, for 10 minutes):
+    { $url }

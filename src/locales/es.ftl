@@ -414,3 +414,9 @@ drive-sync-off = No hay carpetas de Drive configuradas (drive.folders).
 status-drive = drive: última sincronización hace { $ago } ({ $mode }, { $duration }): { $taken } archivos tomados, { $ignored } ignorados, { $failed } fallidos
 status-drive-failed = drive: la última sincronización, hace { $ago }, FALLÓ: { $problem }
 cmd-sync = tomar ahora las facturas nuevas de Google Drive: /sync, o /sync dry para ver qué tomaría
+
+# /web: the web page's sign-in link
+cmd-web = un enlace para entrar en la página web
+web-link =
+    Abre este enlace para entrar en la página web (sirve una vez, durante 10 minutos):
+    { $url }

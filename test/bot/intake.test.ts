@@ -232,9 +232,10 @@ describe('Telegram intake', () => {
       'unsilence',
       'ack',
       'maintenance',
+      'web',
     ]);
-    expect(names(STAFF.id)).toEqual(['start', 'help', 'batch']);
-    expect(names(MODEL.id)).toEqual(['start', 'help', 'batch']);
+    expect(names(STAFF.id)).toEqual(['start', 'help', 'batch', 'web']);
+    expect(names(MODEL.id)).toEqual(['start', 'help', 'batch', 'web']);
   });
 
   it('refuses a PDF named clip.mp4 with a reason, and keeps it in quarantine, not in the folder (issue 10.9)', async () => {

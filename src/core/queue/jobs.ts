@@ -220,6 +220,7 @@ export function selectJobs(db: Db, filter: JobFilter) {
   if (filter.ids?.length) q = q.where('id', 'in', filter.ids);
   if (filter.queue) q = q.where('queue', '=', filter.queue);
   if (filter.states?.length) q = q.where('state', 'in', filter.states);
+  if (filter.beforeId !== undefined) q = q.where('id', '<', filter.beforeId);
   return q;
 }
 

@@ -55,6 +55,8 @@ export interface JobFilter {
   ids?: number[];
   queue?: string;
   states?: JobState[];
+  /** Only jobs with a smaller id: the next page of a list newest first. */
+  beforeId?: number;
 }
 
 export type JobOutcome = 'done' | 'retry' | 'failed' | 'dead' | 'lost';

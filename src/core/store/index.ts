@@ -4,6 +4,7 @@ export { addAutoId, migrateToLatest, pendingMigrations } from './migrate.ts';
 export type { StoreMigration } from './migrate.ts';
 export { coreMigration } from './migrations/0001_core.ts';
 export { settingsMigration } from './migrations/0002_settings.ts';
+export { jobsListingMigration } from './migrations/0900_jobs_listing.ts';
 export { JOB_STATES } from './schema.ts';
 export type { Database, JobState, JobsTable, SchedulesTable, HeartbeatsTable } from './schema.ts';
 export { isStoreUnavailable, isUniqueViolation } from './errors.ts';

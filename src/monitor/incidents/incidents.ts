@@ -218,6 +218,7 @@ export class Incidents {
       .orderBy('last_seen', 'desc')
       .orderBy('id', 'desc')
       .limit(f.limit ?? DEFAULT_LIMIT)
+      .offset(f.offset ?? 0)
       .execute();
     return rows.map(toIncident);
   }

@@ -37,6 +37,8 @@ const filterSchema = z
     open: z.boolean().optional(),
     type: z.string().min(1, 'the type filter is empty: give an error type such as download_timeout').optional(),
     limit: z.number().int().min(1, 'the limit must be 1 or more').max(10_000, 'the limit is at most 10000').optional(),
+    /** Incidents skipped first: the next page of a list. */
+    offset: z.number().int().min(0).optional(),
   })
   .strict();
 

@@ -62,6 +62,17 @@ export class PostCommands {
     return this.#move(id, at, `${by}: /reschedule ${when}`, lang);
   }
 
+  /** A post awaiting approval goes out at its planned time (now, when that has passed). */
+  async approve(id: number, by: string): Promise<Answer> {
+    const post = await this.posts.get(id);
+    if (!post) return { key: 'post-cmd-none', vars: { id } };
+    const at = Math.max(post.planned_at ?? 0, this.#now());
+    if (!(await this.posts.transition(id, 'awaiting_approval', 'scheduled', { plannedAt: at }, `${by}: approved`)))
+      return stale(post);
+    await this.#queue.enqueue(PUBLISH_QUEUE, { postId: id }, { runAt: at });
+    return { key: 'post-cmd-planned', vars: { id, at: new Date(at).toISOString() } };
+  }
+
   async skip(id: number, by: string): Promise<Answer> {
     const post = await this.posts.get(id);
     if (!post) return { key: 'post-cmd-none', vars: { id } };

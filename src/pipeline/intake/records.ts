@@ -345,6 +345,19 @@ export class IntakeRecords {
     return this.db.selectFrom('batches').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** Batches of a purpose, newest first, a page at a time (the web page's list). */
+  async recentBatches(purpose: Purpose, limit: number, offset = 0): Promise<BatchRow[]> {
+    return this.db
+      .selectFrom('batches')
+      .selectAll()
+      .where('purpose', '=', purpose)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+  }
+
   async batchFiles(id: string): Promise<FileRow[]> {
     return this.db.selectFrom('files').selectAll().where('batch_id', '=', id).orderBy('id').execute();
   }

@@ -5,7 +5,7 @@ export { invoiceFollower } from './follower.ts';
 export type { ProcessDeps } from './job-support.ts';
 export { fromCfdi } from './from-cfdi.ts';
 export { InvoiceRecords } from './records.ts';
-export type { Added, InvoiceRow, InvoiceStatus, ItemOf, NewInvoice } from './records.ts';
+export type { Added, InvoiceRow, InvoiceStatus, InvoiceTables, ItemOf, NewInvoice } from './records.ts';
 // What `centinela extract` reads a file with, storing nothing.
 export { checkInvoiceFile } from './check/index.ts';
 export { csvInvoiceRows } from './csv-job.ts';
@@ -20,3 +20,5 @@ export { invoiceReviewsMigration } from './review-migration.ts';
 export { CORRECTABLE_FIELDS, ReviewRecords, ReviewError } from './review.ts';
 export type { Decision, InvoiceReviewRow, ReviewDecision } from './review.ts';
 export * from './outcomes/index.ts';
+export { InvoiceSearch, recentInvoiceBatches } from './search.ts';
+export type { InvoiceDetail, InvoiceFilter, InvoicePage } from './search.ts';

@@ -12,7 +12,8 @@ import type { InvoiceFieldName } from './extract/index.ts';
 import type { InvoiceRow, InvoiceTables } from './records.ts';
 import { normaliseFields } from './validate/index.ts';
 
-export type ReviewDecision = 'approved' | 'rejected';
+/** `duplicate`: a person says it repeats an invoice already recorded. */
+export type ReviewDecision = 'approved' | 'rejected' | 'duplicate';
 
 export interface InvoiceReviewsTable {
   id: Generated<number>;
@@ -117,8 +118,8 @@ export class ReviewRecords {
   /** Approves or rejects an invoice waiting for review, in one transaction with its record. */
   async decide(invoiceId: number, d: Decision): Promise<{ invoice: InvoiceRow; review: InvoiceReviewRow }> {
     const set = d.decision === 'approved' ? this.corrections(d.fields ?? {}) : {};
-    if (d.decision === 'rejected' && d.fields && Object.keys(d.fields).length > 0)
-      throw new ReviewError('a rejected invoice takes no corrections (--field is for approve)');
+    if (d.decision !== 'approved' && d.fields && Object.keys(d.fields).length > 0)
+      throw new ReviewError(`a ${d.decision} invoice takes no corrections (--field is for approve)`);
     const at = Date.now();
     let result;
     try {
@@ -144,7 +145,7 @@ export class ReviewRecords {
             .filter(([column, value]) => invoice[column as CorrectableColumn] !== value)
             .map(([column, value]) => [column, { from: invoice[column as CorrectableColumn], to: value }]),
         );
-        const status = d.decision === 'approved' ? 'ok' : 'rejected';
+        const status = d.decision === 'approved' ? 'ok' : d.decision === 'duplicate' ? 'duplicate' : 'rejected';
         const updated = await trx
           .updateTable('invoices')
           .set({ ...set, status, updated_at: at })

@@ -73,17 +73,27 @@ function limitOf(config: Config, name: string): { setting: string; bytes: number
   return { setting: `intake.max_bytes.${kind}`, bytes: config.intake.max_bytes[kind] };
 }
 
-export function uploadRoutes(d: UploadDeps): (app: FastifyInstance) => void {
-  const { document, photo } = d.config.intake.max_bytes;
+/** The multipart limits of an upload request (@fastify/multipart's `limits`). */
+export function uploadLimits(config: Config) {
+  const { document, photo } = config.intake.max_bytes;
   // busboy cuts a file at the larger limit; each file is then held to its own kind's limit (limitOf).
   const fileSize = Math.max(document, photo);
   // busboy's own default of 1,000 parts would otherwise refuse a request before our limits apply.
-  const limits = {
+  return {
     fileSize,
     files: MAX_FILES_PER_REQUEST,
     fields: MAX_FIELDS_PER_REQUEST,
     parts: MAX_FILES_PER_REQUEST + MAX_FIELDS_PER_REQUEST,
   };
+}
+
+/** Takes one multipart upload as a batch (the web page's, with the person's name as the `user` tag). */
+export function receiveUpload(d: UploadDeps, req: FastifyRequest, user: string): ReturnType<typeof upload> {
+  return upload(d, req, { only: null, tags: ['company'], extra: { user } });
+}
+
+export function uploadRoutes(d: UploadDeps): (app: FastifyInstance) => void {
+  const limits = uploadLimits(d.config);
   return (app) => {
     void app.register(async (scope) => {
       await cleanStaleUploads(d.config.paths.data, d.log);

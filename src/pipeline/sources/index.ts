@@ -8,3 +8,4 @@ export type { LastDriveRun, OutcomeCounts, SyncMetrics, SyncOptions, SyncResult 
 export { DRIVE_QUEUE } from './drive/queue.ts';
 export { syncInProgress } from './drive/running.ts';
 export { lastDriveRun } from './drive/last-run.ts';
+export { receiveUpload, uploadLimits } from './http-upload.ts';

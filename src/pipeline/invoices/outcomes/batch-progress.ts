@@ -25,7 +25,7 @@ export async function batchProgress(store: Store, batch: BatchRow, now = Date.no
 }
 
 /** The progress of each batch, in their order: one read each of their files, outcomes and invoice jobs. */
-async function progressOf(store: Store, batches: readonly BatchRow[], now: number): Promise<BatchProgress[]> {
+export async function progressOf(store: Store, batches: readonly BatchRow[], now: number): Promise<BatchProgress[]> {
   if (batches.length === 0) return [];
   const files = await new IntakeRecords(store).filesOfBatches(batches.map((b) => b.id));
   const [outcomes, jobs] = await Promise.all([
