@@ -26,6 +26,8 @@ commands:
   rules test [--rules FILE] [--log FILE [--source docker:NAME]]   check every rule's samples; show what a log would trigger
   incidents [--open] [--type T] [--json]   what the monitor found, with counts by type
   maintenance [TARGET DURATION [REASON] | TARGET off]   pause repairs and alerts of a container or probe
+  backup [--to DIR]            copy the store now (SQLite online, PostgreSQL by pg_dump) with a manifest of checksums
+  restore PATH [--dry-run] [--force]   check a backup and put it in place of the store (the service stopped)
 
 options:
   --config FILE                config file (default config/centinela.yaml, or CENTINELA_CONFIG)
@@ -43,6 +45,8 @@ const COMMANDS: Record<string, (args: string[], configFile: string | undefined) 
   rules: async (args, config) => (await import('./commands/rules.ts')).rules(args, config),
   incidents: async (args, config) => (await import('./commands/incidents.ts')).incidents(args, config),
   maintenance: async (args, config) => (await import('./commands/maintenance.ts')).maintenance(args, config),
+  backup: async (args, config) => (await import('./commands/backup.ts')).backup(args, config),
+  restore: async (args, config) => (await import('./commands/backup.ts')).restore(args, config),
 };
 
 async function main(argv: string[]): Promise<number> {

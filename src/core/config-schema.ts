@@ -727,5 +727,27 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    backup: z
+      .object({
+        dir: z
+          .string()
+          .default('')
+          .describe('folder of the backups (put it on another disk); empty: backups in paths.data'),
+        keep: z.number().int().min(1).default(7).describe('backups kept; older ones are deleted after each new one'),
+        schedule: z
+          .string()
+          .min(1)
+          .default('30 3 * * *')
+          .describe("cron expression (the server's time zone) of the scheduled backup; off: none"),
+        max_age: duration
+          .prefault('2d')
+          .describe('the monitor raises backup_stale when the newest backup is older than this'),
+        pg_bin: z
+          .string()
+          .default('')
+          .describe("PostgreSQL: folder of pg_dump and pg_restore of the server's version; empty: found on PATH"),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
