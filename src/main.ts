@@ -20,6 +20,7 @@ import { pipelineFollowers } from './followers.ts';
 import { ContentModule, contentConfigured } from './pipeline/content/index.ts';
 import { WEBHOOK_PATH, loadBotModule } from './bot/index.ts';
 import { MonitorModule } from './monitor/index.ts';
+import { BackupModule } from './backup/index.ts';
 import type { Store } from './core/store/index.ts';
 import { openMigratedStore, queueFor } from './store-setup.ts';
 import { UsageError } from './usage-error.ts';
@@ -132,6 +133,8 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   const wanted = (name: ModuleName): boolean => only === null || only.includes(name);
   if (wanted('maintenance'))
     modules.push(new MaintenanceModule(queue, config.queue.keep_finished_days, log.for('maintenance')));
+  if (wanted('maintenance'))
+    modules.push(new BackupModule({ config, secrets, store, queue, log: log.for('backup'), version: VERSION }));
   const invoices = wanted('invoices') ? new InvoicesModule(config, secrets, store, queue, log.for('invoices')) : null;
   if (invoices) modules.push(invoices);
   // Only with a channel to publish in: a service without one runs as before (no module, nothing degraded).

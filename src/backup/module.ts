@@ -41,7 +41,8 @@ export class BackupModule implements Module {
     const schedule = config.backup.schedule;
     if (schedule === 'off') {
       await queue.unschedule(BACKUP_QUEUE, 'backup');
-      this.#state = { state: 'off', detail: 'backup.schedule is off: no scheduled backups' };
+      // Running, not off: no scheduled backup is a choice, not something missing (/healthz reports off modules).
+      this.#state = { state: 'running', detail: 'backup.schedule is off: no scheduled backups' };
       return;
     }
     queue.work(BACKUP_QUEUE, () => this.backupNow());

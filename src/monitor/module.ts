@@ -14,6 +14,7 @@ import { Alerts, scheduleRepairDigest } from './alerts/index.ts';
 import {
   CHECK_RULES,
   Probes,
+  backupCheck,
   botApiCheck,
   diskCheck,
   healthzCheck,
@@ -33,6 +34,7 @@ import { Tailer } from './tail/index.ts';
 import type { Check, CheckResult } from './types.ts';
 
 import { readFreeSpace } from '../core/free-space.ts';
+import { backupDir } from '../backup/index.ts';
 
 export interface MonitorDeps {
   config: Config;
@@ -236,6 +238,12 @@ export class MonitorModule implements Module {
       );
     } else if (botApi) {
       log.warn('monitor.bot_api.check is on but TELEGRAM_BOT_TOKEN is not set: the Bot API server is not checked');
+    }
+    if (config.backup.schedule !== 'off') {
+      const dir = backupDir(config);
+      checks.push(
+        backupCheck({ store, dir, maxAgeMs: config.backup.max_age, intervalMs: Math.max(intervalMs, 60_000) }),
+      );
     }
     if (alone && m.watch_url)
       checks.push(healthzCheck({ url: m.watch_url, intervalMs, token: secrets.CENTINELA_API_TOKEN }));

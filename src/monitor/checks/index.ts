@@ -11,6 +11,7 @@ export type { HealthzCheckOptions } from './healthz.ts';
 export { stalledCheck } from './stalled.ts';
 export { telegramPollingCheck } from './telegram-polling.ts';
 export { storeCheck } from './store.ts';
+export { backupCheck } from './backup.ts';
 export type { StalledCheckOptions } from './stalled.ts';
 export { Probes, ProbeState, checkSelect, probesMigration, unitOf } from './probes/index.ts';
 export type { ProbeRecord, ProbeSnapshot, ProbesOptions } from './probes/index.ts';
@@ -32,4 +33,5 @@ export const CHECK_RULES: readonly string[] = [
   'docker_unreachable',
   'telegram_polling',
   'store',
+  'backup',
 ];
