@@ -28,6 +28,7 @@ commands:
   maintenance [TARGET DURATION [REASON] | TARGET off]   pause repairs and alerts of a container or probe
   backup [--to DIR]            copy the store now (SQLite online, PostgreSQL by pg_dump) with a manifest of checksums
   restore PATH [--dry-run] [--force]   check a backup and put it in place of the store (the service stopped)
+  logs [--follow] [--level L] [--component C] [--since T] [--json]   read the service's log, rotated files included
 
 options:
   --config FILE                config file (default config/centinela.yaml, or CENTINELA_CONFIG)
@@ -47,6 +48,7 @@ const COMMANDS: Record<string, (args: string[], configFile: string | undefined) 
   maintenance: async (args, config) => (await import('./commands/maintenance.ts')).maintenance(args, config),
   backup: async (args, config) => (await import('./commands/backup.ts')).backup(args, config),
   restore: async (args, config) => (await import('./commands/backup.ts')).restore(args, config),
+  logs: async (args, config) => (await import('./commands/logs.ts')).logs(args, config),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -27,6 +27,7 @@ import { UsageError } from './usage-error.ts';
 import { StoreConfigError, isStoreUnavailable, maskDatabaseUrl } from './core/store/index.ts';
 import { HttpModule, loadOrCreateApiToken } from './http/index.ts';
 import { buildStatus } from './status.ts';
+import { logStartSummary } from './start-summary.ts';
 import type { StatusReport } from './status.ts';
 import { VERSION } from './version.ts';
 
@@ -107,6 +108,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     level: config.log.level,
     dir: config.paths.logs,
     stdout: config.log.stdout,
+    format: config.log.format,
     rotate: config.log.rotate,
     secrets: Object.values(secrets),
   });
@@ -270,6 +272,13 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     { version: VERSION, store: store.kind, location: store.location, modules: modules.map((m) => m.name) },
     'centinela started',
   );
+  logStartSummary(mainLog, {
+    config,
+    secrets,
+    modules,
+    apiUrl: http?.url ?? null,
+    leftOut: only === null ? [] : MODULE_NAMES.filter((n) => !only.includes(n)),
+  });
   return { config, secrets, log, store, queue, metrics, modules, http, status, stop };
 }
 

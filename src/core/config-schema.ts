@@ -218,6 +218,12 @@ export const configSchema = z
       .object({
         level: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('lowest level written'),
         stdout: z.boolean().default(true).describe('also write every line to stdout (journald, docker logs)'),
+        format: z
+          .enum(['auto', 'json', 'pretty'])
+          .default('auto')
+          .describe(
+            'lines on stdout: json, or pretty (readable, one line each); auto: pretty on a terminal, json otherwise. The file is always JSON',
+          ),
         rotate: z
           .object({
             size: size.prefault('10m').describe('start a new file when the current one reaches this size'),
