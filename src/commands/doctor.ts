@@ -24,6 +24,7 @@ import { serviceUrl } from './service-url.ts';
 import { monitorChecks } from './doctor-monitor.ts';
 import { sharedDataCheck } from './doctor-shared-data.ts';
 import { geminiCheck } from './doctor-gemini.ts';
+import { opsChecks } from './doctor-ops.ts';
 
 interface Check {
   ok: boolean;
@@ -78,6 +79,7 @@ export async function doctor(_args: string[], configFile: string | undefined): P
   checks.push(await videoToolsCheck(config));
   checks.push(geminiCheck(config, secrets));
   checks.push(...(await monitorChecks(config)));
+  checks.push(...(await opsChecks(config, secrets)));
   print(checks);
   return checks.some((c) => !c.ok && !c.optional) ? 1 : 0;
 }
