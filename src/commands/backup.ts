@@ -1,5 +1,6 @@
 // `centinela backup [--to DIR]` and `centinela restore PATH [--dry-run] [--force]`.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.ts';
 import { usePrivateModes } from '../core/file-modes.ts';
@@ -20,6 +21,13 @@ export async function backup(args: string[], configFile: string | undefined): Pr
     throw new UsageError(`backup takes no arguments (got ${positionals.join(' ')}); use --to DIR`);
   const { config, secrets } = loadConfig({ file: configFile });
   usePrivateModes(config.paths.group_readable);
+  const file = join(config.paths.data, 'centinela.db');
+  if (!secrets.DATABASE_URL && !existsSync(file)) {
+    process.stderr.write(
+      `centinela: backup failed: there is no store at ${file} yet (paths.data): nothing to back up\n`,
+    );
+    return 1;
+  }
   // Not migrated: a backup copies the store as it is, even one this version would refuse to run on.
   const store = openStore({ ...storeOptions(config, secrets), poolSize: 1 });
   try {
