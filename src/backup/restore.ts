@@ -140,13 +140,19 @@ async function restoreSqlite(source: string, file: string, keepAs: string | null
   await rm(incoming, { force: true });
   await copyFile(source, incoming);
   await chmod(incoming, 0o600);
-  const check = new DatabaseSync(incoming, { readOnly: true });
   try {
-    const rows = check.prepare('PRAGMA integrity_check').all() as Array<Record<string, unknown>>;
-    const verdict = rows.map((r) => String(Object.values(r)[0])).join('; ');
-    if (verdict !== 'ok') throw new RestoreRefused(`the backup's database fails SQLite's integrity check: ${verdict}`);
-  } finally {
-    check.close();
+    const check = new DatabaseSync(incoming, { readOnly: true });
+    try {
+      const rows = check.prepare('PRAGMA integrity_check').all() as Array<Record<string, unknown>>;
+      const verdict = rows.map((r) => String(Object.values(r)[0])).join('; ');
+      if (verdict !== 'ok')
+        throw new RestoreRefused(`the backup's database fails SQLite's integrity check: ${verdict}`);
+    } finally {
+      check.close();
+    }
+  } catch (err) {
+    await rm(incoming, { force: true });
+    throw err;
   }
   if (keepAs) {
     // The -wal and -shm go with their database: left behind, they would be read as part of the restored one.

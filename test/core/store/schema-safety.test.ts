@@ -75,7 +75,7 @@ describe.each(STORE_KINDS)('schema safety on %s', (kind) => {
 });
 
 describe('centinela start on a database newer than the code', () => {
-  it('exits 78 with one line naming the migration and what to do', async () => {
+  it('exits 78 with one line naming the migration and what to do; doctor says the same', async () => {
     const cwd = tempDir('centinela-newer-');
     const t = await createTestStoreAt(cwd);
     try {
@@ -87,6 +87,9 @@ describe('centinela start on a database newer than the code', () => {
     expect(r.code).toBe(78);
     expect(r.stderr).toMatch(/centinela: the database was migrated by a newer Centinela: migration 0950_future/);
     expect(r.stderr).toMatch(/centinela restore/);
+    const doctor = await runCli(['doctor'], { cwd, env: { CENTINELA_PATHS_DATA: t.dataDir } });
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(/✗ the database was migrated by a newer Centinela: migration 0950_future/);
   }, 60_000);
 });
 
