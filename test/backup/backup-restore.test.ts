@@ -2,7 +2,7 @@
 // (PostgreSQL) with every row that was committed before the backup started; the manifest's checksums are checked.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, inject, it } from 'vitest';
@@ -159,3 +159,49 @@ describe.each(STORE_KINDS)('backup and restore on %s', (kind) => {
     await expect(damaged).rejects.toThrow(/the backup is damaged: .* does not match its sha256/);
   }, 60_000);
 });
+
+describe('restore --force on SQLite', () => {
+  it('replaces a store that holds data and keeps the replaced one beside it', async () => {
+    const t = await createTestStore('sqlite');
+    try {
+      await sql`create table load_rows (id integer primary key, payload text not null)`.execute(t.store.db);
+      await sql`insert into load_rows (id, payload) values (1, 'in the backup')`.execute(t.store.db);
+      const { path } = await runBackup({
+        store: t.store,
+        dir: tempDir('centinela-backups-'),
+        keep: 3,
+        version: 'test',
+        pgBin: '',
+      });
+      await sql`insert into load_rows (id, payload) values (2, 'after the backup')`.execute(t.store.db);
+      await t.store.close(); // the service stopped
+      await restoreBackup({
+        path,
+        dataDir: t.spec.dataDir,
+        knownMigrations: known,
+        pgBin: '',
+        dryRun: false,
+        force: true,
+      });
+      const restored = await t.open();
+      const ids = await sql<{ id: number }>`select id from load_rows order by id`.execute(restored.db);
+      expect(ids.rows.map((r) => Number(r.id))).toEqual([1]);
+      const kept = readdirSync(t.spec.dataDir).find((n) => /^centinela\.db\.before-restore-[\dTZ-]+$/.test(n));
+      expect(kept).toBeDefined();
+      const before = await openStoreFile(join(t.spec.dataDir, kept ?? ''));
+      expect(before).toEqual([1, 2]);
+    } finally {
+      await t.cleanup();
+    }
+  }, 60_000);
+});
+
+async function openStoreFile(file: string): Promise<number[]> {
+  const { DatabaseSync } = await import('node:sqlite');
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    return (db.prepare('select id from load_rows order by id').all() as Array<{ id: number }>).map((r) => r.id);
+  } finally {
+    db.close();
+  }
+}
