@@ -8,6 +8,7 @@ import { startFakeGemini } from '../fakes/gemini/index.ts';
 import { startFakeOpenAI } from '../fakes/openai/index.ts';
 import { DEFAULT_TOKEN, startFakeBotApi } from '../fakes/telegram/index.ts';
 import { runCli, tempDir } from '../support/service.ts';
+import { openSpec } from '../support/store-spec.ts';
 
 describe('centinela doctor: operations', () => {
   const closers: Array<() => Promise<void>> = [];
@@ -49,6 +50,7 @@ describe('centinela doctor: operations', () => {
     for (const secret of [openai.apiKey, gemini.apiKey, DEFAULT_TOKEN])
       expect(first.stdout + first.stderr).not.toContain(secret);
 
+    await (await openSpec({ kind: 'sqlite', dataDir: join(cwd, 'data') })).close(); // a store to back up
     expect((await runCli(['backup'], { cwd })).code).toBe(0);
     mkdirSync(join(cwd, 'media', 'victor'), { recursive: true });
     const foreign = join(cwd, 'media', 'victor', 'from-the-server.mp4');
