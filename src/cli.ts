@@ -30,6 +30,9 @@ commands:
   sync [--dry-run] [--folder-id ID] [--mode changes|modified_time] [--batch-size N] [--max-pages N]
        [--sleep-between-batch S] [--advance-strategy MAX_OK_TIME|CURRENT_TIME] [--output-json FILE]
        [--reset-state] [--json]   take new invoices from the Google Drive folders (exit 0 ok, 2 some failed, 1 critical)
+  backup [--to DIR]            copy the store now (SQLite online, PostgreSQL by pg_dump) with a manifest of checksums
+  restore PATH [--dry-run] [--force]   check a backup and put it in place of the store (the service stopped)
+  logs [--follow] [--level L] [--component C] [--since T] [--json]   read the service's log, rotated files included
 
 options:
   --config FILE                config file (default config/centinela.yaml, or CENTINELA_CONFIG)
@@ -50,6 +53,9 @@ const COMMANDS: Record<string, (args: string[], configFile: string | undefined) 
   'install-service': async (args, config) =>
     (await import('./commands/install-service.ts')).installService(args, config),
   sync: async (args, config) => (await import('./commands/sync.ts')).sync(args, config),
+  backup: async (args, config) => (await import('./commands/backup.ts')).backup(args, config),
+  restore: async (args, config) => (await import('./commands/backup.ts')).restore(args, config),
+  logs: async (args, config) => (await import('./commands/logs.ts')).logs(args, config),
 };
 
 async function main(argv: string[]): Promise<number> {

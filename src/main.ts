@@ -22,12 +22,14 @@ import { pipelineFollowers } from './followers.ts';
 import { ContentModule, contentConfigured, postsNeedingAttention, webhookSecrets } from './pipeline/content/index.ts';
 import { WEBHOOK_PATH, loadBotModule } from './bot/index.ts';
 import { MonitorModule } from './monitor/index.ts';
+import { BackupModule } from './backup/index.ts';
 import type { Store } from './core/store/index.ts';
 import { openMigratedStore, queueFor } from './store-setup.ts';
 import { UsageError } from './usage-error.ts';
 import { StoreConfigError, isStoreUnavailable, maskDatabaseUrl } from './core/store/index.ts';
 import { HttpModule, loadOrCreateApiToken } from './http/index.ts';
 import { buildStatus } from './status.ts';
+import { logStartSummary } from './start-summary.ts';
 import type { StatusReport } from './status.ts';
 import { VERSION } from './version.ts';
 import { WEB_PATHS, WebAuth, webRoutes } from './web/index.ts';
@@ -109,6 +111,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     level: config.log.level,
     dir: config.paths.logs,
     stdout: config.log.stdout,
+    format: config.log.format,
     rotate: config.log.rotate,
     // The webhook targets' secrets too (read from the variables content.targets names): no line may carry one.
     secrets: [...Object.values(secrets), ...webhookSecrets(config, options.env ?? process.env)],
@@ -136,6 +139,8 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   const wanted = (name: ModuleName): boolean => only === null || only.includes(name);
   if (wanted('maintenance'))
     modules.push(new MaintenanceModule(queue, config.queue.keep_finished_days, log.for('maintenance')));
+  if (wanted('maintenance'))
+    modules.push(new BackupModule({ config, secrets, store, queue, log: log.for('backup'), version: VERSION }));
   const invoices = wanted('invoices') ? new InvoicesModule(config, secrets, store, queue, log.for('invoices')) : null;
   if (invoices) modules.push(invoices);
   // The Drive source runs beside the invoices it feeds, and only when folders are set (its code loads only then).
@@ -296,6 +301,13 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     { version: VERSION, store: store.kind, location: store.location, modules: modules.map((m) => m.name) },
     'centinela started',
   );
+  logStartSummary(mainLog, {
+    config,
+    secrets,
+    modules,
+    apiUrl: http?.url ?? null,
+    leftOut: only === null ? [] : MODULE_NAMES.filter((n) => !only.includes(n)),
+  });
   await systemd?.ready();
   return { config, secrets, log, store, queue, metrics, modules, http, status, stop };
 }

@@ -6,7 +6,13 @@ import type { Config, LoadedConfig } from '../core/config.ts';
 import { formatBytes } from '../core/format.ts';
 import { readFreeSpace } from '../core/free-space.ts';
 import { MIGRATIONS, storeOptions } from '../store-setup.ts';
-import { describeUrl, openStore, pendingMigrations, storeConfigProblem } from '../core/store/index.ts';
+import {
+  SchemaTooNewError,
+  describeUrl,
+  openStore,
+  pendingMigrations,
+  storeConfigProblem,
+} from '../core/store/index.ts';
 import type { Store } from '../core/store/index.ts';
 // The token file alone: http/index.ts would load fastify, which doctor never needs (test/cli/startup.test.ts).
 // eslint-disable-next-line no-restricted-imports
@@ -18,6 +24,7 @@ import { serviceUrl } from './service-url.ts';
 import { monitorChecks } from './doctor-monitor.ts';
 import { sharedDataCheck } from './doctor-shared-data.ts';
 import { geminiCheck } from './doctor-gemini.ts';
+import { opsChecks } from './doctor-ops.ts';
 
 interface Check {
   ok: boolean;
@@ -72,6 +79,7 @@ export async function doctor(_args: string[], configFile: string | undefined): P
   checks.push(await videoToolsCheck(config));
   checks.push(geminiCheck(config, secrets));
   checks.push(...(await monitorChecks(config)));
+  checks.push(...(await opsChecks(config, secrets)));
   print(checks);
   return checks.some((c) => !c.ok && !c.optional) ? 1 : 0;
 }
@@ -159,6 +167,8 @@ async function storeCheck({ config, secrets }: LoadedConfig): Promise<Check> {
     }
     return { ok: true, text: `store ${store.kind} ${store.location} reachable and migrated` };
   } catch (err) {
+    if (err instanceof SchemaTooNewError)
+      return { ok: false, text: err.message, fix: 'install the newer Centinela, or `centinela restore` a backup' };
     const kind = secrets.DATABASE_URL ? 'postgres' : 'sqlite';
     // A login, database or TLS problem: the same one line start-up gives (password masked).
     const problem = storeConfigProblem(err, secrets.DATABASE_URL);

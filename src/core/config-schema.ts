@@ -247,6 +247,12 @@ export const configSchema = z
           .default('info')
           .describe('lowest level written: `debug`, `info`, `warn`, `error`'),
         stdout: z.boolean().default(true).describe('also write every line to stdout (journald, docker logs)'),
+        format: z
+          .enum(['auto', 'json', 'pretty'])
+          .default('auto')
+          .describe(
+            'lines on stdout: json, or pretty (readable, one line each); auto: pretty on a terminal, json otherwise. The file is always JSON',
+          ),
         rotate: z
           .object({
             size: size
@@ -908,6 +914,28 @@ export const configSchema = z
           .default('')
           .describe('what the /web sign-in link points to; empty: http://<http.host>:<http.port>'),
         session_days: z.number().int().min(1).max(365).default(14).describe('how long a web sign-in lasts'),
+      })
+      .strict()
+      .prefault({}),
+    backup: z
+      .object({
+        dir: z
+          .string()
+          .default('')
+          .describe('folder of the backups (put it on another disk); empty: backups in paths.data'),
+        keep: z.number().int().min(1).default(7).describe('backups kept; older ones are deleted after each new one'),
+        schedule: z
+          .string()
+          .min(1)
+          .default('30 3 * * *')
+          .describe("cron expression (the server's time zone) of the scheduled backup; off: none"),
+        max_age: duration
+          .prefault('2d')
+          .describe('the monitor raises backup_stale when the newest backup is older than this'),
+        pg_bin: z
+          .string()
+          .default('')
+          .describe("PostgreSQL: folder of pg_dump and pg_restore of the server's version; empty: found on PATH"),
       })
       .strict()
       .prefault({}),

@@ -76,6 +76,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const config = parsed.data;
   for (const key of ['data', 'logs', 'media'] as const) config.paths[key] = resolve(cwd, config.paths[key]);
   if (config.invoices.inbox) config.invoices.inbox = resolve(cwd, config.invoices.inbox);
+  if (config.backup.dir) config.backup.dir = resolve(cwd, config.backup.dir);
   return { config, secrets, file };
 }
 

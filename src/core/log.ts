@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import pino from 'pino';
 import type { DestinationStream, Logger } from 'pino';
 import type { SonicBoom } from 'sonic-boom';
+import { prettyLine } from './log-pretty.ts';
 
 export type { Logger } from 'pino';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -22,7 +23,11 @@ export interface LogOptions {
   secrets?: string[];
   /** Where lines go instead of stdout (tests). */
   stdoutStream?: DestinationStream;
+  /** stdout's lines: JSON, or readable (pretty); auto: pretty on a terminal. The file is always JSON. */
+  format?: LogFormat;
 }
+
+export type LogFormat = 'auto' | 'json' | 'pretty';
 
 export interface Log {
   root: Logger;
@@ -60,7 +65,12 @@ export async function createLog(options: LogOptions): Promise<Log> {
   else if (options.stdout) {
     stdout = pino.destination({ dest: 1, sync: false });
     stdout.on('error', () => {}); // a closed stdout (EPIPE) must not take the service down
-    sinks.push(stdout);
+    const tty = process.stdout.isTTY === true;
+    const pretty = options.format === 'pretty' || (options.format === 'auto' && tty);
+    const out = stdout;
+    sinks.push(
+      pretty ? { write: (line: string) => out.write(`${prettyLine(line, tty && !process.env.NO_COLOR)}\n`) } : out,
+    );
   }
 
   let file: SonicBoom | null = null;

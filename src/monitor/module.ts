@@ -14,6 +14,7 @@ import { Alerts, scheduleRepairDigest } from './alerts/index.ts';
 import {
   CHECK_RULES,
   Probes,
+  backupCheck,
   botApiCheck,
   diskCheck,
   healthzCheck,
@@ -34,6 +35,7 @@ import { Tailer } from './tail/index.ts';
 import type { Check, CheckResult } from './types.ts';
 
 import { readFreeSpace } from '../core/free-space.ts';
+import { backupDir } from '../backup/index.ts';
 
 export interface MonitorDeps {
   config: Config;
@@ -249,6 +251,12 @@ export class MonitorModule implements Module {
           overdueAfterMs: m.post_overdue_after,
           intervalMs,
         }),
+      );
+    }
+    if (config.backup.schedule !== 'off') {
+      const dir = backupDir(config);
+      checks.push(
+        backupCheck({ store, dir, maxAgeMs: config.backup.max_age, intervalMs: Math.max(intervalMs, 60_000) }),
       );
     }
     if (alone && m.watch_url)

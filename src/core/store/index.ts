@@ -10,3 +10,4 @@ export type { Database, JobState, JobsTable, SchedulesTable, HeartbeatsTable } f
 export { isStoreUnavailable, isUniqueViolation } from './errors.ts';
 export { DatabaseUrlError } from './pg-url.ts';
 export { StoreConfigError, maskDatabaseUrl, storeConfigProblem } from './start-errors.ts';
+export { SchemaTooNewError, executedMigrations, refuseNewerSchema } from './schema-version.ts';

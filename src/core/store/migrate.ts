@@ -3,6 +3,7 @@
 import { Migrator } from 'kysely';
 import type { CreateTableBuilder, Kysely, Migration, MigrationProvider } from 'kysely';
 import type { StoreKind } from './open.ts';
+import { refuseNewerSchema } from './schema-version.ts';
 
 export interface StoreMigration {
   name: string;
@@ -23,21 +24,46 @@ export function migrator(db: Kysely<unknown>, kind: StoreKind, migrations: reado
   return new Migrator({ db, provider, migrationTableName: 'migrations', migrationLockTableName: 'migrations_lock' });
 }
 
+/**
+ * Runs the pending migrations one at a time, each in its own transaction with its record in the migrations table
+ * (both stores: a migration that fails leaves nothing half-done, and those before it stay applied). A database
+ * migrated by a newer version is refused first (SchemaTooNewError).
+ */
 export async function migrateToLatest(
   db: Kysely<unknown>,
   kind: StoreKind,
   migrations: readonly StoreMigration[],
 ): Promise<string[]> {
-  const { error, results } = await migrator(db, kind, migrations).migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    // No migration ran: the store itself failed (unreachable, refused the login): that error as it is.
-    if (!failed) throw error;
-    throw new Error(`database migration ${failed} failed: ${(error as Error).message ?? String(error)}`, {
-      cause: error,
-    });
+  await refuseNewerSchema(
+    db,
+    migrations.map((m) => m.name),
+  );
+  const m = migrator(db, kind, migrations);
+  const ran: string[] = [];
+  for (let busy = 0; ; ) {
+    const { error, results } = await m.migrateUp();
+    if (error) {
+      // Another process (on SQLite) migrating at the same moment: its transaction wins; look again once it is done.
+      if (kind === 'sqlite' && isSqliteBusy(error) && busy++ < 50) {
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+      // No migration ran: the store itself failed (unreachable, refused the login): that error as it is.
+      if (!failed) throw error;
+      throw new Error(`database migration ${failed} failed: ${(error as Error).message ?? String(error)}`, {
+        cause: error,
+      });
+    }
+    const done = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    if (done.length === 0) return ran;
+    ran.push(...done);
   }
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+function isSqliteBusy(err: unknown): boolean {
+  const message = (err as { message?: unknown })?.message;
+  return typeof message === 'string' && /database is locked|SQLITE_BUSY/i.test(message);
 }
 
 /** Names of migrations that have not run yet (for `centinela doctor`). */
@@ -46,6 +72,10 @@ export async function pendingMigrations(
   kind: StoreKind,
   migrations: readonly StoreMigration[],
 ): Promise<string[]> {
+  await refuseNewerSchema(
+    db,
+    migrations.map((m) => m.name),
+  );
   const list = await migrator(db, kind, migrations).getMigrations();
   return list.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

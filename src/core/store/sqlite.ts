@@ -1,7 +1,8 @@
 // Kysely's SqliteDialect over node:sqlite (built into Node 22), so the embedded store needs no native addon.
 import { DatabaseSync } from 'node:sqlite';
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
-import { SqliteDialect } from 'kysely';
+import { SqliteAdapter, SqliteDialect } from 'kysely';
+import type { DialectAdapter } from 'kysely';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 export interface SqliteOptions {
@@ -20,7 +21,24 @@ export function openSqlite(options: SqliteOptions): { dialect: SqliteDialect; da
   database.exec(`PRAGMA synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   database.exec('PRAGMA foreign_keys = ON');
   const adapter = new NodeSqliteAdapter(database);
-  return { dialect: new SqliteDialect({ database: adapter }), database };
+  return { dialect: new TransactionalDdlSqliteDialect({ database: adapter }), database };
+}
+
+/**
+ * SQLite runs DDL inside transactions, but Kysely's adapter says it does not, so its Migrator would run migrations
+ * without one: a migration that failed halfway left some of its tables behind, and running it again failed on them.
+ * Only the Migrator reads this flag.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalDdlSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
 }
 
 class NodeSqliteAdapter implements SqliteDatabase {

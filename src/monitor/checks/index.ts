@@ -15,6 +15,7 @@ export { telegramPollingCheck } from './telegram-polling.ts';
 export { storeCheck } from './store.ts';
 export { POST_RULES, postsCheck } from './posts.ts';
 export type { PostProblemKind, PostsCheckOptions, PostsNeedingAttention, WatchedPost } from './posts.ts';
+export { backupCheck } from './backup.ts';
 export type { StalledCheckOptions } from './stalled.ts';
 export { Probes, ProbeState, checkSelect, probesMigration, unitOf } from './probes/index.ts';
 export type { ProbeRecord, ProbeSnapshot, ProbesOptions } from './probes/index.ts';
@@ -37,4 +38,5 @@ export const CHECK_RULES: readonly string[] = [
   'telegram_polling',
   'store',
   ...POST_RULES,
+  'backup',
 ];

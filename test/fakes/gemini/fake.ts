@@ -29,6 +29,8 @@ import type {
 } from './types.ts';
 
 export const DEFAULT_GEMINI_KEY = 'AIzaFakeGeminiKeyForTests0000000000000';
+/** Models models.list lists (and models.get finds). */
+export const FAKE_GEMINI_MODELS = ['gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.5-pro'];
 /** What the fake charges for each video file in a prompt (tokens); the real API counts about 263 per second. */
 export const FILE_TOKENS = 258;
 const MAX_BODY = 64 * 1024 * 1024;
@@ -224,6 +226,24 @@ class Fake implements FakeGemini {
         this.send(res, 200, {});
       } else this.send(res, 200, this.read(entry));
       this.record({ method, path, status: 200 });
+      return;
+    }
+    // models.list and models.get: what a key check calls, cheaply.
+    const modelMatch = /^\/v1beta\/models(?:\/([^/:]+))?$/.exec(path);
+    if (modelMatch && method === 'GET') {
+      const model = (name: string) => ({
+        name: `models/${name}`,
+        version: '001',
+        displayName: name,
+        inputTokenLimit: 1048576,
+        outputTokenLimit: 65536,
+        supportedGenerationMethods: ['generateContent', 'countTokens'],
+      });
+      const wanted = modelMatch[1];
+      if (wanted === undefined) this.send(res, 200, { models: FAKE_GEMINI_MODELS.map(model) });
+      else if (FAKE_GEMINI_MODELS.includes(wanted)) this.send(res, 200, model(wanted));
+      else this.sendError(res, notFound(`models/${wanted} is not found for API version v1beta, or is not supported.`));
+      this.record({ method, path, status: res.statusCode });
       return;
     }
     const genMatch = /^\/v1beta\/models\/([^/:]+):generateContent$/.exec(path);

@@ -26,6 +26,8 @@ import type {
 } from './types.ts';
 
 export const DEFAULT_API_KEY = 'sk-test-fake';
+/** Models GET /v1/models lists (and /v1/models/{id} finds). */
+export const FAKE_MODELS = ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini'];
 export const DEFAULT_RPM = 500;
 export const DEFAULT_TPM = 200_000;
 /** OpenAI takes up to ~20 MB per image and a few per request; the fake refuses bodies over this. */
@@ -224,6 +226,24 @@ export class Fake implements FakeOpenAI {
     const path = new URL(req.url ?? '/', 'http://fake').pathname.replace(/\/+$/, '');
     const isChat = path === '/v1/chat/completions';
     const auth = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim() ?? '';
+    // GET /v1/models and /v1/models/{id} (models.list, models.retrieve): what a key check calls, cheaply.
+    const model = /^\/v1\/models(?:\/([^/]+))?$/.exec(path);
+    if (model && req.method === 'GET') {
+      req.resume();
+      if (auth !== this.apiKey) return this.send(res, 401, invalidApiKey(auth).body());
+      const entry = (id: string) => ({ id, object: 'model', created: 1721172741, owned_by: 'system' });
+      if (model[1] === undefined) return this.send(res, 200, { object: 'list', data: FAKE_MODELS.map(entry) });
+      const id = decodeURIComponent(model[1]);
+      if (FAKE_MODELS.includes(id)) return this.send(res, 200, entry(id));
+      return this.send(res, 404, {
+        error: {
+          message: `The model \`${id}\` does not exist or you do not have access to it.`,
+          type: 'invalid_request_error',
+          param: null,
+          code: 'model_not_found',
+        },
+      });
+    }
     if (!isChat || req.method !== 'POST' || auth !== this.apiKey) {
       req.resume();
       const err = auth !== this.apiKey ? invalidApiKey(auth) : notFound(req.method ?? 'GET', path);
