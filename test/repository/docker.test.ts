@@ -185,6 +185,9 @@ describe('.env.example', () => {
     'PATH',
     'USER',
     'npm_lifecycle_event',
+    // What backups hand to pg_dump (libpq's variables), and the terminal's colour convention: not ours to configure.
+    'PGDATABASE',
+    'NO_COLOR',
   ]);
 
   function sources(dir: string): string[] {
