@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FakeDrive } from '../test/fakes/drive/index.ts';
 import type { FakeBotApi } from '../test/fakes/telegram/index.ts';
 import type { FakeOpenAI } from '../test/fakes/openai/index.ts';
 import { sha256Hex } from '../test/fakes/openai/index.ts';
@@ -11,7 +12,7 @@ import { PNG_HEADER } from '../test/support/invoice-data.ts';
 import { REPO } from '../test/support/service.ts';
 
 export type SentKind = 'video' | 'invoice';
-export type Route = 'telegram' | 'album' | 'inbox' | 'http';
+export type Route = 'telegram' | 'album' | 'inbox' | 'http' | 'drive';
 
 /** A file the soak sent, found again in the store by its checksum. */
 export interface SentFile {
@@ -119,6 +120,12 @@ export class SoakLoad {
     // Written aside and renamed in, as a scanner or a copy tool does: the inbox never sees half a file.
     writeFileSync(join(this.#inbox, `.${name}.tmp`), bytes);
     renameSync(join(this.#inbox, `.${name}.tmp`), join(this.#inbox, name));
+  }
+
+  /** A CFDI put in the watched Drive folder, as a colleague's upload: the next sync takes it. */
+  driveXml(drive: FakeDrive, folder: string): void {
+    const bytes = this.#record(this.#xml(), 'invoice', 'drive');
+    drive.addFile({ name: `factura-${this.#n}.xml`, parent: folder, content: bytes, mimeType: 'application/xml' });
   }
 
   /** Files for one HTTP batch; recorded as sent only once the service has answered for them. */

@@ -1,13 +1,14 @@
 // Soak (issue 19): the whole service, in a child process, for SOAK_MINUTES (default 10) against the fakes with a
 // mixed load — videos through the content pipeline (check, caption by the fake Gemini, plan, publish to the fake
-// channel), invoices by Telegram (single XML and photo albums), the inbox folder and HTTP batches, error lines in a
-// tailed log — while things go wrong: Telegram 429s and a 60 s outage, OpenAI held at its request limit, Gemini
+// channel), invoices by Telegram (single XML and photo albums), the inbox folder, HTTP batches and a Google Drive
+// folder (the fake Drive, synced every 15 s), error lines in a tailed log — while things go wrong: Telegram 429s and a 60 s outage, OpenAI held at its request limit, Gemini
 // 429s and 503s, a SIGKILL and restart every SOAK_KILL_EVERY_S (120), the tailed log rotated every minute.
 // Then the load stops, the service gets SOAK_DRAIN_S (240) to finish, stops, and its store is read.
 // Videos are MP4 headers with no picture and ffprobe is turned off: the first-bytes check takes them, so the soak
 // measures the pipeline, not ffmpeg's decoding (tested apart in test/pipeline/content/video-check.test.ts).
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startFakeDrive } from '../test/fakes/drive/index.ts';
 import { startFakeGemini } from '../test/fakes/gemini/index.ts';
 import { startFakeOpenAI } from '../test/fakes/openai/index.ts';
 import { startFakeBotApi } from '../test/fakes/telegram/index.ts';
@@ -31,6 +32,10 @@ const telegram = await startFakeBotApi();
 const openai = await startFakeOpenAI({ requestsPerMinute: OPENAI_RPM, latencyMs: { min: 200, max: 800 } });
 const gemini = await startFakeGemini({ latencyMs: { min: 300, max: 1200 } });
 gemini.fallback({ content: { caption: 'Nuevo video de hoy', hashtags: ['#soak'] } });
+const drive = await startFakeDrive();
+const driveFolder = drive.addFolder({ name: 'Facturas' });
+const driveKey = join(dir, 'drive-key.json');
+writeFileSync(driveKey, JSON.stringify(drive.serviceAccountKey));
 const load = new SoakLoad(telegram, openai, dir);
 
 const env = (): Record<string, string> => {
@@ -50,6 +55,11 @@ const env = (): Record<string, string> => {
     CENTINELA_CONTENT_CREATORS: JSON.stringify([{ folder: 'victor', language: 'en', persona: 'A cheerful baker.' }]),
     CENTINELA_INVOICES_INBOX: load.inbox,
     CENTINELA_MONITOR_LOGS: JSON.stringify([load.appLog]),
+    GOOGLE_APPLICATION_CREDENTIALS: driveKey,
+    CENTINELA_DRIVE_FOLDERS: JSON.stringify([driveFolder]),
+    CENTINELA_DRIVE_API_ROOT: drive.rootUrl,
+    CENTINELA_DRIVE_SCHEDULE: '*/15 * * * * *',
+    CENTINELA_DRIVE_SLEEP_BETWEEN_BATCH_SECONDS: '0',
   });
   return bot;
 };
@@ -116,12 +126,13 @@ note(`soak: ${MINUTES} min in ${dir}; a SIGKILL every ${KILL_EVERY_S} s, rotatio
 
 while (elapsedS() < MINUTES * 60) {
   const t = elapsedS();
-  const step = tick++ % 6;
+  const step = tick++ % 7;
   if (step === 0) load.video();
   else if (step === 1) load.telegramXml();
   else if (step === 2) load.album();
   else if (step === 3) load.inboxXml();
   else if (step === 4) await postHttpBatch();
+  else if (step === 5) load.driveXml(drive, driveFolder);
   else load.logErrors();
   if (tick % 10 === 0) telegram.fail('sendMessage', { status: 429, retryAfter: 2 }, 3);
   if (tick % 22 === 0) gemini.mode({ status: 429, times: 2 });
@@ -168,7 +179,7 @@ for (const c of telegram.calls)
   if (c.method === 'sendVideo' && c.result !== undefined && String(c.params.chat_id) === String(CHANNEL))
     published.set(String(c.params.video), (published.get(String(c.params.video)) ?? 0) + 1);
 const doublePosts = [...published.values()].reduce((s, n) => s + n - 1, 0);
-await Promise.all([telegram.close(), openai.close(), gemini.close()]);
+await Promise.all([telegram.close(), openai.close(), gemini.close(), drive.close()]);
 
 // Growth: the first life against the last, each read at the same age (the oldest age both reached), so start-up
 // and lazy loading weigh the same on both sides.
