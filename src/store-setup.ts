@@ -8,6 +8,7 @@ import { Queue } from './core/queue/index.ts';
 import {
   StoreConfigError,
   coreMigration,
+  leasesMigration,
   migrateToLatest,
   openStore,
   settingsMigration,
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly StoreMigration[] = [
   captionCostMigration,
   ...MONITOR_MIGRATIONS,
   itemOutcomesMigration,
+  leasesMigration,
 ];
 
 /** How to open the store the configuration names (`DATABASE_URL`, else SQLite in paths.data). */
