@@ -1,6 +1,7 @@
 // Benchmark of the foundation (issue 2): queue throughput on SQLite (1 process) and PostgreSQL (4 processes),
-// `centinela start` to a 200 /healthz, and an idle service's memory and CPU.
-// Env: BENCH_JOBS (default 10000), BENCH_IDLE_SECONDS (default 60).
+// `centinela start` to a 200 /healthz, and an idle service's memory and CPU. Issue 19: our queue against pg-boss on
+// one PostgreSQL, same job shape and concurrency (bench/queue-pgboss.ts), and three worker processes on one PostgreSQL.
+// Env: BENCH_JOBS (default 10000), BENCH_IDLE_SECONDS (default 60), BENCH_PGBOSS_JOBS (default 5000).
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,10 +14,12 @@ import { REPO, cleanEnv, freePort, tempDir } from '../test/support/service.ts';
 import { openSpec } from '../test/support/store-spec.ts';
 import type { StoreSpec } from '../test/support/store-spec.ts';
 import { cpuSeconds, figure, median, note, rssMb } from './support.ts';
+import { CONCURRENCY, oursDrain, pgBossDrain } from './queue-pgboss.ts';
 
 const BENCH_QUEUE = defineQueue({ name: 'bench', payload: z.object({ i: z.number() }), key: () => null });
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
+const PGBOSS_JOBS = Number(process.env.BENCH_PGBOSS_JOBS ?? 5000);
 
 async function sqliteThroughput(): Promise<number> {
   const dir = tempDir('bench-sqlite-');
@@ -137,6 +140,24 @@ note('postgres (fsync on), 4 processes × concurrency 8, each enqueuing 8 at a t
 const postgresDrain = await postgresThroughput(4, true);
 note('postgres (fsync on), 4 processes × concurrency 8: claim+complete of preloaded jobs');
 
+const workers3 = await postgresThroughput(3, true);
+note('postgres (fsync on), 3 worker processes × concurrency 8: claim+complete of preloaded jobs');
+// Ours, then pg-boss, then ours again on one server: the better of ours against pg-boss, so that a slower first
+// run (a cold server) does not decide the ratio.
+const server = await startPostgres();
+let ours = 0;
+let pgboss = 0;
+try {
+  ours = await oursDrain(server.url, PGBOSS_JOBS);
+  pgboss = await pgBossDrain(server.url, PGBOSS_JOBS);
+  ours = Math.max(ours, await oursDrain(server.url, PGBOSS_JOBS));
+} finally {
+  await server.stop();
+}
+note(
+  `our queue and pg-boss on one postgres (fsync on), 1 process, ${CONCURRENCY} jobs at once, ${PGBOSS_JOBS} preloaded jobs each: ${Math.round(ours)} and ${Math.round(pgboss)} jobs/s`,
+);
+
 const starts: number[] = [];
 for (let i = 0; i < 5; i++) {
   const s = await npmStart();
@@ -160,3 +181,6 @@ figure('postgres_drain_jobs_per_s_4proc', Math.round(postgresDrain), 'jobs/s');
 figure('start_to_healthz_ms', Math.round(median(starts)), 'ms');
 figure('idle_rss_mb', Math.round(idleRss), 'MB');
 figure('idle_cpu_percent', idleCpu, '%');
+figure('pgboss_jobs_per_s', Math.round(pgboss), 'jobs/s');
+figure('queue_vs_pgboss', ours / pgboss, 'x');
+figure('workers_3proc_jobs_per_s', Math.round(workers3), 'jobs/s');

@@ -36,9 +36,14 @@ import { WEB_PATHS, WebAuth, webRoutes } from './web/index.ts';
 
 export { MIGRATIONS, openMigratedStore, queueFor } from './store-setup.ts';
 
-/** Modules `--only` accepts. */
-export const MODULE_NAMES = ['http', 'maintenance', 'bot', 'invoices', 'monitor', 'content'] as const;
+/** Modules `--only` accepts; `worker` is every queue's jobs without polling or the HTTP server (WORKER_MODULES). */
+export const MODULE_NAMES = ['http', 'maintenance', 'bot', 'invoices', 'monitor', 'content', 'worker'] as const;
 export type ModuleName = (typeof MODULE_NAMES)[number];
+/**
+ * What `--only worker` runs: the jobs of maintenance, invoices and content, and the bot's intake jobs (downloads,
+ * batches) without polling. Not the monitor: it watches its own host's logs and services, and one per host is enough.
+ */
+export const WORKER_MODULES: readonly ModuleName[] = ['maintenance', 'invoices', 'content'];
 
 export interface StartOptions {
   configFile?: string;
@@ -136,7 +141,10 @@ export async function startService(options: StartOptions = {}): Promise<Service>
 
   const modules: Module[] = [];
   const followers = pipelineFollowers(config, store);
-  const wanted = (name: ModuleName): boolean => only === null || only.includes(name);
+  const wanted = (name: ModuleName): boolean =>
+    only === null || only.includes(name) || (only.includes('worker') && WORKER_MODULES.includes(name));
+  // `--only worker` without `bot`: the bot's intake jobs run here, Telegram's polling elsewhere.
+  const botJobsOnly = only !== null && only.includes('worker') && !only.includes('bot');
   if (wanted('maintenance'))
     modules.push(new MaintenanceModule(queue, config.queue.keep_finished_days, log.for('maintenance')));
   if (wanted('maintenance'))
@@ -154,7 +162,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     modules.push(new ContentModule(config, secrets, store, queue, log.for('content')));
   if (wanted('monitor')) {
     // Alone, the monitor watches the main service from outside (its /healthz and heartbeats).
-    const alone = only !== null && !only.includes('bot') && !only.includes('invoices');
+    const alone = only !== null && !only.includes('bot') && !only.includes('invoices') && !only.includes('worker');
     const monitor = new MonitorModule({
       config,
       secrets,
@@ -221,7 +229,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     }
   }
   let fatal: (code: number, reason: string) => void = () => {};
-  if (wanted('bot')) {
+  if (wanted('bot') || botJobsOnly) {
     if (secrets.TELEGRAM_BOT_TOKEN) {
       const deps = {
         config,
@@ -233,10 +241,11 @@ export async function startService(options: StartOptions = {}): Promise<Service>
         status,
         fatal: (code: number, reason: string) => fatal(code, reason),
         webLink: webLinkMaker(config, store, http),
+        jobsOnly: botJobsOnly,
       };
       const BotModule = await loadBotModule();
       const bot = new BotModule(deps);
-      if (config.telegram.webhook_url) {
+      if (config.telegram.webhook_url && !botJobsOnly) {
         if (!http)
           throw new UsageError('telegram.webhook_url needs the http module: Telegram posts updates to the control API');
         http.addRoutes((app) => bot.webhookRoutes(app), [WEBHOOK_PATH]);

@@ -3,6 +3,9 @@ import { formatBytes, formatSeconds } from './core/format.ts';
 import { freeSpaceAt } from './core/free-space.ts';
 import { HEARTBEAT_INTERVAL_MS, readHeartbeats } from './core/heartbeat.ts';
 import type { ProcessBeat } from './core/heartbeat.ts';
+import { hostName } from './core/host.ts';
+import { readLeases } from './core/lease.ts';
+import type { LeaseRecord } from './core/lease.ts';
 import type { ModuleStatus } from './core/module.ts';
 import { JobRecords } from './core/queue/index.ts';
 import type { QueueStats } from './core/queue/index.ts';
@@ -29,6 +32,12 @@ export interface StatusReport {
   queues: QueueStats[];
   disk: Array<{ path: string; free_bytes: number; total_bytes: number }>;
   processes: Array<ProcessBeat & { stale: boolean }>;
+  /** The host name this process gives itself (CENTINELA_HOST_NAME, else the machine's). */
+  host?: string;
+  /** Every process of the store (its modules' heartbeats together): where it runs, its roles, its leases. */
+  instances?: ProcessInstance[];
+  /** Roles one process holds at a time (telegram.polling): who holds each now. */
+  leases?: Array<{ name: string; host: string; pid: number; holder: string; since: number; expires_at: number }>;
   /** Batches with files still to process (newest first): done of total, pace and time left. */
   batches?: BatchStatus[];
   /** The latest jobs that failed for good, newest first: what an admin looks at first. */
@@ -42,6 +51,22 @@ export interface StatusReport {
   repaired_today?: Array<{ target: string; repairs: number }>;
   /** The last Google Drive sync run (`centinela sync`, the schedule or /sync): when, how long, what it took. */
   drive?: LastDriveRun | null;
+}
+
+export interface ProcessInstance {
+  /** The worker id: host:pid:nonce. */
+  id: string;
+  host: string;
+  pid: number;
+  /** Its modules (bot, invoices, …). */
+  roles: string[];
+  /** running, or the first module state that is not. */
+  state: string;
+  started_at: number;
+  beat_at: number;
+  stale: boolean;
+  /** The leases it holds (telegram.polling). */
+  holds: string[];
 }
 
 export interface ProbeStatus {
@@ -94,6 +119,9 @@ export async function buildStatus(s: StatusSources): Promise<StatusReport> {
     queues: [],
     disk: await diskUsage(s.diskPaths),
     processes: [],
+    host: hostName(),
+    instances: [],
+    leases: [],
     batches: [],
     recent_errors: [],
     log: s.log,
@@ -145,11 +173,50 @@ export async function buildStatus(s: StatusSources): Promise<StatusReport> {
         ...b,
         stale: b.state !== 'stopped' && now - b.beatAt > Math.max(30_000, 3 * HEARTBEAT_INTERVAL_MS),
       }));
+    const leases = await readLeases(s.store, now);
+    report.leases = leases.map((l) => ({
+      name: l.name,
+      host: l.host,
+      pid: l.pid,
+      holder: l.holder,
+      since: l.acquiredAt,
+      expires_at: l.expiresAt,
+    }));
+    report.instances = groupInstances(report.processes, leases);
   } catch (err) {
     report.store.ok = false;
     report.store.error = (err as Error).message;
   }
   return report;
+}
+
+/** Heartbeat rows (one per module) as processes: the row id is `<worker id>:<module>`. */
+function groupInstances(beats: Array<ProcessBeat & { stale: boolean }>, leases: LeaseRecord[]): ProcessInstance[] {
+  const byId = new Map<string, ProcessInstance>();
+  for (const b of beats) {
+    if (b.state === 'stopped') continue;
+    const id = b.id.endsWith(`:${b.module}`) ? b.id.slice(0, -b.module.length - 1) : b.id;
+    let p = byId.get(id);
+    if (!p) {
+      p = {
+        id,
+        host: b.host,
+        pid: b.pid,
+        roles: [],
+        state: 'running',
+        started_at: b.startedAt,
+        beat_at: b.beatAt,
+        stale: b.stale,
+        holds: leases.filter((l) => l.holder === id).map((l) => l.name),
+      };
+      byId.set(id, p);
+    }
+    p.roles.push(b.module);
+    if (p.state === 'running' && b.state !== 'running') p.state = b.state;
+    p.beat_at = Math.max(p.beat_at, b.beatAt);
+    p.stale &&= b.stale;
+  }
+  return [...byId.values()].sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid);
 }
 
 async function diskUsage(paths: string[]): Promise<StatusReport['disk']> {
@@ -188,13 +255,31 @@ export function formatStatus(r: StatusReport, options: { prices?: Prices; say?: 
         ? say('status-module-detail', { name: m.name, state: m.state, detail: m.detail })
         : say('status-module', { name: m.name, state: m.state }),
     );
-  for (const p of r.processes.filter((p) => p.state !== 'stopped')) {
-    if (r.running && p.pid === r.pid) continue;
-    const who = { module: p.module, host: p.host, pid: String(p.pid), ago: ago(Date.now() - p.beatAt) };
+  // One line a process (a report of an older version has no instances: one a module row, as it gave them).
+  const instances: ProcessInstance[] =
+    r.instances ??
+    r.processes
+      .filter((p) => p.state !== 'stopped')
+      .map((p) => ({ ...p, id: p.id, roles: [p.module], started_at: p.startedAt, beat_at: p.beatAt, holds: [] }));
+  for (const p of instances) {
+    if (r.running && p.pid === r.pid && (r.host === undefined || p.host === r.host)) continue;
+    const who = { module: p.roles.join(', '), host: p.host, pid: String(p.pid), ago: ago(Date.now() - p.beat_at) };
+    let line = p.stale
+      ? say('status-process-gone', { ...who, listed: formatSeconds(PROCESS_GONE_AFTER_MS / 1000) })
+      : say('status-process', { ...who, state: p.state });
+    if (!p.stale) line += say('status-process-started', { ago: ago(Date.now() - p.started_at) });
+    for (const name of p.holds) line += say('status-process-holds', { lease: name });
+    lines.push(line);
+  }
+  for (const l of r.leases ?? []) {
+    const self = r.running && l.pid === r.pid && (r.host === undefined || l.host === r.host);
     lines.push(
-      p.stale
-        ? say('status-process-gone', { ...who, listed: formatSeconds(PROCESS_GONE_AFTER_MS / 1000) })
-        : say('status-process', { ...who, state: p.state }),
+      say(self ? 'status-lease-self' : 'status-lease', {
+        lease: l.name,
+        host: l.host,
+        pid: String(l.pid),
+        ago: ago(Date.now() - l.since),
+      }),
     );
   }
   if (r.queues.length === 0) lines.push(say('status-no-queues'));

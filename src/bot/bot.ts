@@ -38,6 +38,8 @@ import { escapeHtml, loadOutboxSender } from '../outbox/index.ts';
 import type { Outbox } from '../outbox/index.ts';
 import { isFinal, retryDelayMs, startPolling } from './polling.ts';
 import { pause } from '../core/pause.ts';
+import { LeaseKeeper } from '../core/lease.ts';
+import type { LeaseRecord } from '../core/lease.ts';
 import { TelegramFiles, TelegramNotifier } from './telegram-ports.ts';
 import { Users, firstRefusalToday } from './users.ts';
 
@@ -51,6 +53,8 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const HEALTH_WRITE_EVERY_MS = 15_000;
 /** A failing poll or getMe is logged the first time, then every this many failures. */
 const LOG_EVERY_FAILURES = 20;
+/** The lease of Telegram long polling: one process of a store polls (getUpdates), the others wait. */
+export const POLLING_LEASE = 'telegram.polling';
 
 export interface BotDeps {
   config: Config;
@@ -65,6 +69,11 @@ export interface BotDeps {
   fatal(code: number, reason: string): void;
   /** A one-time link to the web page for a user (web.enabled with the control API here); no /web without it. */
   webLink?: WebLink;
+  /**
+   * `--only worker`: the intake's download and batch jobs only; no polling, webhook, command menus or outbox sender
+   * (the process that holds polling sends the messages these jobs write).
+   */
+  jobsOnly?: boolean;
 }
 
 export class BotModule implements Module {
@@ -84,6 +93,11 @@ export class BotModule implements Module {
   /** Incidents and silences for /errors, /silence, … and the alert buttons; made on first use. */
   readonly #monitor: () => MonitorRecords;
   #runner: RunnerHandle | null = null;
+  /** Long polling: the lease that lets this process poll; null with a webhook or jobs only. */
+  readonly #lease: LeaseKeeper | null;
+  /** Another process holds polling: who, for status. */
+  #standbyDetail: string | null = null;
+  #intakeWorking = false;
   #ready = false;
   #state: ModuleStatus = { state: 'starting' };
   #health: SourceHealth = { state: 'waiting', since: Date.now(), detail: 'starting', lastOkAt: null };
@@ -111,6 +125,20 @@ export class BotModule implements Module {
       fallbackWebhook: deps.config.alerts.fallback_webhook,
       fallbackAfterMs: deps.config.alerts.fallback_after_seconds * 1000,
     });
+    this.#lease =
+      deps.jobsOnly || deps.config.telegram.webhook_url
+        ? null
+        : new LeaseKeeper({
+            store: deps.store,
+            name: POLLING_LEASE,
+            holder: deps.queue.workerId,
+            ttlMs: deps.config.telegram.poll_lease,
+            log: this.#log,
+            // Not awaited: a slow first getMe must not hold up the lease's renewals.
+            onAcquired: () => void this.#lead(),
+            onLost: (why) => this.#yield(why),
+            onWaiting: (holder) => this.#wait(holder),
+          });
   }
 
   /**
@@ -132,6 +160,29 @@ export class BotModule implements Module {
     if (config.drive.folders.length > 0) registerDriveCommands(this.commands, this.#d.store, this.#d.queue, this.#log);
     if (this.#d.webLink) registerWebCommand(this.commands, this.#d.webLink, this.#log);
     this.#routes(bot, notifier);
+    this.#notifier = notifier;
+    if (this.#d.jobsOnly) {
+      this.#state = { state: 'starting', detail: 'jobs only: connecting to the Bot API' };
+      this.#connecting = this.#connectForJobs(notifier);
+      return;
+    }
+    if (this.#lease) {
+      // The first round decides: this process polls (start-up goes on as with one process) or waits for the holder.
+      let decided = (): void => {};
+      const first = new Promise<void>((resolve) => (decided = resolve));
+      this.#firstRound = decided;
+      this.#lease.start();
+      // A store that does not answer the lease yet must not hold start-up: the keeper goes on trying.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([first, new Promise<void>((resolve) => (timer = setTimeout(resolve, CONNECT_TIMEOUT_MS)))]);
+      clearTimeout(timer);
+      return;
+    }
+    await this.#startLeading(notifier);
+  }
+
+  /** This process holds Telegram: the outbox sender, the connection, then polling (or the webhook). */
+  async #startLeading(notifier: TelegramNotifier): Promise<void> {
     this.outbox.start(); // alerts wait in the outbox and go out when Telegram answers
     await this.#setHealth('waiting', 'connecting to the Bot API');
     let settled = (): void => {};
@@ -145,6 +196,86 @@ export class BotModule implements Module {
     // When Telegram answers at once, start-up ends with intake on, as before; when not, it ends after one try and
     // the service runs while the bot keeps trying.
     await firstTry;
+  }
+
+  #notifier: TelegramNotifier | null = null;
+  #firstRound: (() => void) | null = null;
+
+  #settleFirstRound(): void {
+    this.#firstRound?.();
+    this.#firstRound = null;
+  }
+
+  /** The polling lease is ours: take Telegram over. */
+  async #lead(): Promise<void> {
+    if (this.#stopping.signal.aborted || !this.#notifier) return;
+    if (this.#standbyDetail !== null) this.#log.info('Telegram polling lease taken: this process polls now');
+    this.#standbyDetail = null;
+    await this.#startLeading(this.#notifier).finally(() => this.#settleFirstRound());
+  }
+
+  /** Another process holds the polling lease: say who, and run the intake's jobs meanwhile. */
+  #wait(holder: LeaseRecord | null): void {
+    const who = holder ? `${holder.host} pid ${holder.pid}` : 'another process';
+    const first = this.#standbyDetail === null;
+    this.#standbyDetail = `standby: Telegram polling is held by ${who}; this process takes over within ${Math.ceil(this.#d.config.telegram.poll_lease / 1000)} s if it stops`;
+    this.#state = { state: 'running', detail: this.#standbyDetail };
+    if (first || holder)
+      this.#log.info(
+        { holder: holder?.holder, host: holder?.host, pid: holder?.pid },
+        `Telegram polling is held by ${who}: this process waits (no 409 Conflict) and takes over if it stops`,
+      );
+    if (first && this.#notifier) this.#connecting ??= this.#connectForJobs(this.#notifier, false);
+    this.#settleFirstRound();
+  }
+
+  /** The lease is lost (taken over after a store outage): stop polling at once, two pollers would fight. */
+  async #yield(why: string): Promise<void> {
+    this.#log.warn({ reason: why }, 'Telegram polling lease lost: polling stops here');
+    this.#ready = false;
+    const runner = this.#runner;
+    this.#runner = null;
+    if (runner?.isRunning()) await runner.stop().catch(() => {});
+    this.#wait(null);
+  }
+
+  /**
+   * Jobs only (or standby): the intake's download and batch workers once the Bot API answers getMe; nothing is
+   * written to the Telegram source health (the polling process owns it).
+   */
+  async #connectForJobs(notifier: TelegramNotifier, setState = true): Promise<void> {
+    const api = this.#plainApi;
+    const signal = this.#stopping.signal;
+    for (let failures = 0; !signal.aborted; ) {
+      try {
+        this.#bot.botInfo = await api.getMe(
+          AbortSignal.any([signal, AbortSignal.timeout(CONNECT_TIMEOUT_MS)]) as never,
+        );
+        break;
+      } catch (err) {
+        if (signal.aborted) return;
+        failures++;
+        if (err instanceof GrammyError && err.error_code === 401) {
+          this.#log.error(
+            'Telegram refused the bot token (401 Unauthorized): set the right TELEGRAM_BOT_TOKEN and restart',
+          );
+          this.#state = { state: 'off', detail: 'the Bot API refused the token (401)' };
+          return;
+        }
+        if (failures === 1 || failures % LOG_EVERY_FAILURES === 0)
+          this.#log.warn({ error: describe(err), failures }, 'the Bot API does not answer getMe yet: trying again');
+        await pause(retryDelayMs(err, failures), signal);
+      }
+    }
+    if (signal.aborted) return;
+    this.#startIntakeJobs(notifier);
+    if (setState) this.#state = { state: 'running', detail: 'jobs only: downloads and batches (no polling)' };
+  }
+
+  #startIntakeJobs(notifier: TelegramNotifier): void {
+    if (this.#intakeWorking) return;
+    this.#intakeWorking = true;
+    this.intake.work(new TelegramFiles(this.#bot.api, this.#d.token, this.#d.config.telegram), notifier, this.#log);
   }
 
   async #connect(notifier: TelegramNotifier, firstTryDone: () => void): Promise<void> {
@@ -163,7 +294,7 @@ export class BotModule implements Module {
     await this.commands
       .publish(bot.api, this.#users)
       .catch((err: unknown) => this.#log.warn({ err }, 'could not set the command menus'));
-    this.intake.work(new TelegramFiles(bot.api, token, config.telegram), notifier, this.#log);
+    this.#startIntakeJobs(notifier);
     this.#ready = true;
     if (config.telegram.webhook_url) {
       const url = config.telegram.webhook_url;
@@ -185,7 +316,7 @@ export class BotModule implements Module {
         onPoll: () => void this.#polled(),
         onPollFailed: (err, failures, wait) => void this.#pollFailed(err, failures, wait),
       });
-      void this.#runner.task()?.catch((err: unknown) => this.#pollingFailed(err));
+      void this.#runner.task()?.catch((err: unknown) => void this.#pollingFailed(err));
     }
     this.#log.info(
       { bot: bot.botInfo.username, api_root: config.telegram.api_root, local_mode: config.telegram.local_mode },
@@ -263,6 +394,11 @@ export class BotModule implements Module {
 
   /** The module status (for /status and /healthz) and the shared source health (for the monitor) in one place. */
   async #setHealth(state: SourceHealth['state'], detail: string | null): Promise<void> {
+    // Standing by or jobs only: the process that polls owns Telegram's state.
+    if (this.#d.jobsOnly || (this.#lease && !this.#lease.held)) {
+      if (state === 'stopped') this.#state = { state: 'stopped' };
+      return;
+    }
     const changed = state !== this.#health.state;
     this.#health = { state, since: changed ? Date.now() : this.#health.since, detail, lastOkAt: this.#health.lastOkAt };
     const mode = this.#d.config.telegram.webhook_url ? 'webhook' : 'long polling';
@@ -282,6 +418,7 @@ export class BotModule implements Module {
   }
 
   async #writeHealth(): Promise<void> {
+    if (this.#d.jobsOnly || (this.#lease && !this.#lease.held)) return;
     this.#healthWrittenAt = Date.now();
     await writeSourceHealth(this.#d.store, 'telegram', this.#health).catch((err: unknown) =>
       this.#log.warn({ err }, 'could not record the state of Telegram intake'),
@@ -309,10 +446,13 @@ export class BotModule implements Module {
   async stop(): Promise<void> {
     this.#ready = false;
     this.#stopping.abort();
+    this.#settleFirstRound();
     await this.#connecting;
     if (this.#runner?.isRunning()) await this.#runner.stop();
     await this.outbox.stop();
     await this.#setHealth('stopped', null);
+    // Last: a process standing by takes polling over within a round of its wait instead of the whole lease.
+    await this.#lease?.stop();
   }
 
   status(): ModuleStatus {
@@ -402,8 +542,13 @@ export class BotModule implements Module {
     }
   }
 
-  #pollingFailed(err: unknown): void {
+  async #pollingFailed(err: unknown): Promise<void> {
     const conflict = err instanceof GrammyError && err.error_code === 409;
+    // Another process of this store took the polling lease over (this one could not renew it in time): not a fight.
+    if (conflict && this.#lease && !(await this.#lease.confirm().catch(() => true))) {
+      this.#log.warn('Telegram answered 409 Conflict after another process took the polling lease: polling stops here');
+      return;
+    }
     if (!conflict) {
       const why = isFinal(err)
         ? 'the Bot API refused the token (401): set the right TELEGRAM_BOT_TOKEN and restart'

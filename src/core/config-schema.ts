@@ -356,6 +356,11 @@ export const configSchema = z
         poll_stalled_after: duration
           .prefault('2m')
           .describe('the monitor raises telegram_polling_stalled when no poll has come back for this long'),
+        poll_lease: duration
+          .prefault('30s')
+          .describe(
+            'several processes on one store: one holds Telegram long polling and renews its lease; when it dies another takes over within this long',
+          ),
         users: z
           .array(
             z

@@ -37,7 +37,7 @@ export interface LoadOptions {
 }
 
 /** Environment variables that are not settings although they start with CENTINELA_. */
-const NON_SETTING_ENV = new Set(['CENTINELA_CONFIG', 'CENTINELA_API_TOKEN']);
+const NON_SETTING_ENV = new Set(['CENTINELA_CONFIG', 'CENTINELA_API_TOKEN', 'CENTINELA_HOST_NAME']);
 
 export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const env = options.env ?? process.env;

@@ -1,6 +1,6 @@
 // Each running module writes a heartbeat row; a stale one tells another process (the monitor, `centinela status`)
 // that this one died or hangs.
-import { hostname } from 'node:os';
+import { hostName } from './host.ts';
 import type { Logger } from 'pino';
 import type { Module } from './module.ts';
 import type { Store } from './store/index.ts';
@@ -35,7 +35,7 @@ export class Heartbeats {
   #timer: NodeJS.Timeout | null = null;
   #lastPrune = 0;
 
-  constructor(store: Store, modules: readonly Module[], log: Logger, processId = `${hostname()}:${process.pid}`) {
+  constructor(store: Store, modules: readonly Module[], log: Logger, processId = `${hostName()}:${process.pid}`) {
     this.#store = store;
     this.#modules = modules;
     this.#log = log;
@@ -63,7 +63,7 @@ export class Heartbeats {
         return {
           id: heartbeatId(this.#processId, m.name),
           module: m.name,
-          host: hostname(),
+          host: hostName(),
           pid: process.pid,
           state: override ?? s.state,
           detail: s.detail ?? null,

@@ -175,6 +175,10 @@ status-process = proceso { $module } en { $host } pid { $pid }: { $state ->
        *[other] { $state }
     }, último latido hace { $ago }
 status-process-gone = proceso { $module } en { $host } pid { $pid }: DESAPARECIDO, sin latido desde hace { $ago } (se cayó, lo mataron o está colgado); deja de listarse tras { $listed }
+status-process-started = , arrancó hace { $ago }
+status-process-holds = ; tiene { $lease }
+status-lease = { $lease }: lo tiene { $host } pid { $pid } desde hace { $ago }; los demás procesos esperan y lo toman si se detiene
+status-lease-self = { $lease }: lo tiene este proceso ({ $host } pid { $pid }) desde hace { $ago }
 status-no-queues = colas: todavía sin trabajos
 status-queue = cola { $queue }: { $counts }
 status-queue-oldest = cola { $queue }: { $counts }; el más antiguo espera desde hace { $age }

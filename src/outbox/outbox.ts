@@ -2,12 +2,12 @@
 // in order, chats are served side by side, each at Telegram's pace; a message waits (kept in the store) through
 // 429s, outages and restarts, and what Telegram cannot take in time goes to the fallback webhook.
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { Api } from 'grammy';
 import type { Kysely } from 'kysely';
 import type { Database } from '../core/store/index.ts';
 import { fullJitterDelay } from '../core/limits.ts';
 import { processAlive } from '../core/process-alive.ts';
+import { hostName } from '../core/host.ts';
 import type { Logger } from '../core/log.ts';
 import { classifySendError, describeError } from './errors.ts';
 import { postFallback } from './fallback.ts';
@@ -63,7 +63,7 @@ export function outboxApi(token: string | undefined, apiRoot: string): Api | nul
 export class Outbox {
   readonly #d: OutboxDeps;
   readonly #db: OutboxDb;
-  readonly #workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  readonly #workerId = `${hostName()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   readonly #secrets: string[];
   readonly #o: OutboxSettings;
   readonly #inFlight = new Map<string, InFlight>();

@@ -93,6 +93,8 @@ export async function startService(
     script?: string;
     timeoutMs?: number;
     umask?: '022' | '027' | '077';
+    /** What tells it is up: a 200 from /healthz (default), or its "centinela started" log line (no HTTP: `--only worker`; needs CENTINELA_LOG_STDOUT=true). */
+    ready?: 'healthz' | 'started';
   } = {},
 ): Promise<RunningService> {
   const cwd = options.cwd ?? tempDir();
@@ -148,11 +150,15 @@ export async function startService(
       throw new Error(
         `service exited with ${proc.exitCode}\nstdout:\n${lines.join('\n')}${pending}\nstderr:\n${stderr}`,
       );
-    try {
-      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
-      if (res.status === 200) break;
-    } catch {
-      // not listening yet
+    if (options.ready === 'started') {
+      if (lines.some((l) => l.includes('"msg":"centinela started"'))) break;
+    } else {
+      try {
+        const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
+        if (res.status === 200) break;
+      } catch {
+        // not listening yet
+      }
     }
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');

@@ -2,7 +2,7 @@
 // waiting out their leases (a minute by default): a restart picks its own work up in seconds. A worker counts as
 // dead only when both say so: its heartbeat stopped (every row of it stopped or silent) and its pid is gone here
 // (or is our own pid: an earlier process of a container that restarted). Other hosts' leases expire as usual.
-import { hostname } from 'node:os';
+import { hostName } from '../host.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.ts';
 import { processAlive } from '../process-alive.ts';
@@ -18,7 +18,7 @@ export async function releaseDeadWorkersOnHost(
   now: number,
   running: (pid: number) => boolean = processAlive,
 ): Promise<Array<{ worker: string; jobs: number }>> {
-  const host = hostname();
+  const host = hostName();
   const prefix = `${host}:`;
   // Few distinct workers hold jobs at a time: filtering them here keeps LIKE and its escaping out of the SQL.
   const holders = await db

@@ -1,6 +1,6 @@
 // The durable queue (ARCHITECTURE.md, "The durable queue"): one implementation on SQLite and PostgreSQL.
 // Delivery is at least once; handlers must be idempotent.
-import { hostname } from 'node:os';
+import { hostName } from '../host.ts';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Backoff } from '../limits.ts';
@@ -50,7 +50,7 @@ export interface QueueStats {
 
 export class Queue {
   /** Names this process's claims, so a clean stop can release exactly its own jobs. */
-  readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  readonly workerId = `${hostName()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   readonly #o: QueueOptions;
   readonly #workers = new Map<string, WorkerLoop>();
   #maintenance: NodeJS.Timeout | null = null;

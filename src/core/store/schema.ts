@@ -49,6 +49,16 @@ export interface HeartbeatsTable {
   beat_at: number;
 }
 
+/** A role one process holds at a time (core/lease.ts). */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  host: string;
+  pid: number;
+  acquired_at: number;
+  expires_at: number;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -60,4 +70,5 @@ export interface Database {
   schedules: SchedulesTable;
   heartbeats: HeartbeatsTable;
   settings: SettingsTable;
+  leases: LeasesTable;
 }

@@ -42,16 +42,30 @@ export class Intake {
     language: string,
     also?: Parameters<IntakeRecords['record']>[4],
   ): Promise<{ file: FileRow; batch: BatchRow; created: boolean; newBatch: boolean }> {
+    // The jobs are written in the recording transaction: a process killed right after the commit must not leave a
+    // recorded file without its download (a re-delivered update finds the file and enqueues nothing).
     const result = await this.records.record(
       file,
       language,
       this.#config.intake.batch_window_seconds * 1000,
       this.#config.intake.album_wait_ms,
-      also,
+      async (trx, recorded) => {
+        await this.#queue.enqueue(
+          DOWNLOAD_QUEUE,
+          { fileId: recorded.file.id },
+          { maxAttempts: DOWNLOAD_ATTEMPTS, within: trx },
+        );
+        await this.#queue.enqueue(
+          BATCH_QUEUE,
+          { batchId: recorded.batch.id },
+          { runAt: recorded.batch.closes_at, within: trx },
+        );
+        await also?.(trx, recorded);
+      },
     );
     if (!result.created) return result;
-    await this.#queue.enqueue(DOWNLOAD_QUEUE, { fileId: result.file.id }, { maxAttempts: DOWNLOAD_ATTEMPTS });
-    await this.#queue.enqueue(BATCH_QUEUE, { batchId: result.batch.id }, { runAt: result.batch.closes_at });
+    this.#queue.poke(DOWNLOAD_QUEUE);
+    this.#queue.poke(BATCH_QUEUE);
     return result;
   }
 
