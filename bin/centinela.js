@@ -4,7 +4,6 @@
 // MALLOC_ARENA_MAX=2: the libuv pool's threads (file reads, the log tailer) would otherwise each get their own
 // glibc arena, another ~6 MB of idle RSS.
 // The `centinela` command. The sources are TypeScript run by Node's type stripping (Node >= 22.18).
-import { setFlagsFromString } from 'node:v8';
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(
@@ -13,11 +12,6 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(78);
 }
-// The young generation stays at its first size (a 1 MB semi-space) instead of growing to 16 MB during start-up's
-// module loading and staying there: ~25 MB less idle RSS. The flag is read at each growth, so setting it here, before
-// anything is loaded, takes effect however node was started (npm start, the systemd unit, the Docker image). The
-// cost, more frequent minor GCs, is a few percent of CPU under load (see the queue benchmark).
-setFlagsFromString('--semi-space-growth-factor=1');
 // node:sqlite prints an ExperimentalWarning on every start in Node 22; it is stable enough for us and the
 // line would only confuse operators. Every other warning still prints.
 const emitWarning = process.emitWarning;

@@ -1,6 +1,7 @@
 // Start-up allocates far more than the service keeps: every module's source, parse and compile work, the store's
-// migrations. Most of it survives into the old generation, where V8 would collect it only after some idle minutes
-// (its memory reducer). One full, compacting collection at the end of start-up returns it at once: ~10 MB of RSS.
+// migrations. V8 grows its young generation to 2 × 16 MB for it and promotes much of it to the old one, and an idle
+// service keeps both until V8's idle-time reducer gets to them, minutes later. One full, compacting collection at
+// the end of start-up gives them back at once: ~35 MB of idle RSS (about 152 → 117 MB).
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -11,6 +12,7 @@ export function collectStartUpGarbage(): void {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as Gc;
   setFlagsFromString('--no-expose-gc');
-  // last-resort: V8's most thorough collection (several passes, compaction, unused pages given back).
+  // last-resort: V8's most thorough collection (several passes, compaction, the young generation shrunk to its
+  // first size, unused pages given back).
   gc({ type: 'major', flavor: 'last-resort' });
 }
