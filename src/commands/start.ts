@@ -1,5 +1,6 @@
 // `centinela start`: runs the service until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
+import { collectStartUpGarbage } from '../core/start-up-garbage.ts';
 import { runUntilSignal, startService } from '../main.ts';
 
 /** 128 + the signal's number: what a shell reports for a process the signal ended. */
@@ -23,5 +24,6 @@ export async function start(args: string[], configFile: string | undefined): Pro
   const service = await startService({ configFile, only: values.only, privateFiles: true });
   process.off('SIGINT', early);
   process.off('SIGTERM', early);
+  collectStartUpGarbage();
   return runUntilSignal(service);
 }
