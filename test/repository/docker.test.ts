@@ -209,7 +209,10 @@ describe('.env.example', () => {
   test('names only settings that exist', () => {
     const settings = new Set(describeSettings().map((s) => s.env));
     const unknown = envExampleNames.filter(
-      (n) => n.startsWith('CENTINELA_') && !settings.has(n) && !['CENTINELA_CONFIG', 'CENTINELA_API_TOKEN'].includes(n),
+      (n) =>
+        n.startsWith('CENTINELA_') &&
+        !settings.has(n) &&
+        !['CENTINELA_CONFIG', 'CENTINELA_API_TOKEN', 'CENTINELA_HOST_NAME'].includes(n),
     );
     expect(unknown).toEqual([]);
   });
