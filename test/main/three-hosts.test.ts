@@ -283,7 +283,7 @@ describe('three hosts on one PostgreSQL', () => {
     expect(viaB.leases).toEqual([expect.objectContaining({ name: 'telegram.polling', host: polling })]);
     const hosts = new Map((viaB.instances ?? []).map((p) => [p.host, p]));
     expect([...hosts.keys()].sort()).toEqual(['host-a', 'host-b', 'host-c']);
-    expect(hosts.get('host-c')?.roles.sort()).toEqual(['bot', 'content', 'invoices', 'maintenance']);
+    expect(hosts.get('host-c')?.roles.sort()).toEqual(['backup', 'bot', 'content', 'invoices', 'maintenance']);
     expect(hosts.get(polling)?.holds).toEqual(['telegram.polling']);
 
     process.stdout.write(
