@@ -6,6 +6,7 @@ import type { Config } from '../core/config.ts';
 import { pino } from 'pino';
 import type * as MonitorIndex from '../monitor/index.ts';
 import type { Probes } from '../monitor/index.ts';
+import { versionCheck } from './doctor-docker.ts';
 
 export interface DoctorCheck {
   ok: boolean;
@@ -78,6 +79,7 @@ async function dockerChecks(
     ];
   }
   const checks: DoctorCheck[] = [{ ok: true, text: `Docker at ${socket} answers` }];
+  checks.push(await versionCheck(docker, socket));
   for (const c of containers) {
     try {
       const info = await docker.describe(c.name);

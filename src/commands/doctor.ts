@@ -25,6 +25,9 @@ import { monitorChecks } from './doctor-monitor.ts';
 import { sharedDataCheck } from './doctor-shared-data.ts';
 import { geminiCheck } from './doctor-gemini.ts';
 import { opsChecks } from './doctor-ops.ts';
+import { systemdChecks } from './doctor-systemd.ts';
+import { idleDockerChecks } from './doctor-docker.ts';
+import { driveChecks } from './doctor-drive.ts';
 
 interface Check {
   ok: boolean;
@@ -80,6 +83,9 @@ export async function doctor(_args: string[], configFile: string | undefined): P
   checks.push(geminiCheck(config, secrets));
   checks.push(...(await monitorChecks(config)));
   checks.push(...(await opsChecks(config, secrets)));
+  checks.push(...(await systemdChecks()));
+  checks.push(...(await idleDockerChecks(config)));
+  checks.push(...(await driveChecks(config, secrets)));
   print(checks);
   return checks.some((c) => !c.ok && !c.optional) ? 1 : 0;
 }

@@ -6,7 +6,7 @@ import { statusOf } from './errors.ts';
 import { LogDecoder } from './frames.ts';
 import type { ContainerLogLine } from './frames.ts';
 import { sinceParam } from './timestamps.ts';
-import { inspectSchema, toEvent } from './wire.ts';
+import { inspectSchema, toEvent, versionSchema } from './wire.ts';
 import type { DockerEvent } from './wire.ts';
 
 /** A container as the monitor sees it: what DockerApi gives, plus what the checks and the log tail need. */
@@ -21,6 +21,8 @@ export interface ContainerInfo extends ContainerState {
 export interface DockerEngine {
   readonly socket: string;
   ping(): Promise<void>;
+  /** The daemon's version and its Engine API version (GET /version). */
+  version(): Promise<{ version: string; apiVersion: string }>;
   describe(name: string): Promise<ContainerInfo>;
   /**
    * Opens the event stream of these containers from `sinceMs` (null: from now); it resolves once Docker answered,
@@ -42,6 +44,7 @@ const WATCHED_EVENTS = ['die', 'oom', 'kill', 'health_status'];
 
 // dockerode forwards these options to the daemon (and takes abortSignal itself); its types omit them for ping.
 type PingWithOptions = (o: { abortSignal: AbortSignal }) => Promise<unknown>;
+type VersionWithOptions = PingWithOptions;
 
 export async function openDocker(socket: string): Promise<DockerApi & DockerEngine> {
   if (!socket)
@@ -93,6 +96,14 @@ export async function openDocker(socket: string): Promise<DockerApi & DockerEngi
       await (docker.ping.bind(docker) as unknown as PingWithOptions)({
         abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS),
       });
+    },
+    async version() {
+      const raw: unknown = await (docker.version.bind(docker) as unknown as VersionWithOptions)({
+        abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+      });
+      const parsed = versionSchema.safeParse(raw);
+      if (!parsed.success) throw new Error('Docker answered /version in an unexpected shape');
+      return { version: parsed.data.Version, apiVersion: parsed.data.ApiVersion };
     },
     describe,
     async inspect(name) {

@@ -54,3 +54,6 @@ export function toEvent(raw: unknown): DockerEvent | null {
     timeNano,
   };
 }
+
+/** GET /version: what doctor shows of the daemon. */
+export const versionSchema = z.object({ Version: z.string(), ApiVersion: z.string() });

@@ -9,3 +9,7 @@ export { lastDriveRun } from './last-run.ts';
 export { syncSummary } from './summary.ts';
 export type { LastDriveRun } from './last-run.ts';
 export { DriveModule } from './module.ts';
+// What `centinela doctor` needs to try the credentials and the folders, as a sync would.
+export { TokenSource, keyIdentity, readGoogleKey } from './auth.ts';
+export { DriveApi, FOLDER_MIME } from './api.ts';
+export { DriveCallError } from './errors.ts';
