@@ -16,6 +16,12 @@ export const RETRY_CAP_MS = 3000;
 const RETRY_FIRST_MS = 250;
 /** A poll may take this much longer than its long-poll timeout before it is cut. */
 export const POLL_GRACE_SECONDS = 5;
+/**
+ * The next poll confirms the updates before it (its offset), so it waits for their handlers first: an update is
+ * confirmed once it is recorded, and a process killed in between gets it again at its restart (handlers are
+ * idempotent: a file is recorded once per update_id). A handler slower than this no longer holds polling back.
+ */
+export const CONFIRM_WAIT_MS = 10_000;
 
 type GrammySignal = Parameters<Api['getUpdates']>[1];
 
@@ -46,6 +52,20 @@ export function retryDelayMs(err: unknown, failures: number): number {
 export function startPolling(o: PollingOptions): RunnerHandle {
   let offset = 0;
   let confirmed = false;
+  /** Handlers of fetched updates still running: the next poll's offset would confirm their updates. */
+  const handling = new Set<Promise<unknown>>();
+  const handled = async (signal: AbortSignal): Promise<void> => {
+    if (handling.size === 0) return;
+    const wait = new AbortController();
+    const stop = (): void => wait.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      await Promise.race([Promise.allSettled([...handling]), pause(CONFIRM_WAIT_MS, wait.signal)]);
+    } finally {
+      signal.removeEventListener('abort', stop);
+      wait.abort();
+    }
+  };
   const fetchUpdates = async (batchSize: number, runnerSignal: AbortSignal): Promise<Update[]> => {
     // The runner's signal comes from the abort-controller polyfill: Node's AbortSignal.any does not take it.
     const stop = new AbortController();
@@ -53,6 +73,7 @@ export function startPolling(o: PollingOptions): RunnerHandle {
     if (runnerSignal.aborted) abort();
     else runnerSignal.addEventListener('abort', abort, { once: true });
     try {
+      await handled(stop.signal);
       return await poll(batchSize, stop.signal);
     } finally {
       runnerSignal.removeEventListener('abort', abort);
@@ -90,7 +111,16 @@ export function startPolling(o: PollingOptions): RunnerHandle {
   };
   // The runner types its signal with the abort-controller shim; at run time it is Node's AbortSignal.
   const source = createSource({ supply: fetchUpdates as unknown as UpdateSupplier<Update>['supply'] });
-  const sink = createConcurrentSink<Update>({ consume: (update) => o.bot.handleUpdate(update) }, async (error) => {
+  const consume = (update: Update): Promise<void> => {
+    const handler = o.bot.handleUpdate(update);
+    handling.add(handler);
+    void handler.then(
+      () => handling.delete(handler),
+      () => handling.delete(handler),
+    );
+    return handler;
+  };
+  const sink = createConcurrentSink<Update>({ consume }, async (error) => {
     await Promise.resolve(o.bot.errorHandler(error as never)).catch(() => {});
   });
   const runner = createRunner(source, sink);
