@@ -11,11 +11,11 @@ const HELP = `centinela ${VERSION} — self-hosted operations agent
 usage: centinela <command> [options]
 
 commands:
-  start [--only MODULE...]     run the service (modules: http, maintenance, bot, invoices, monitor, content)
+  start [--only MODULE...]     run the service (modules: http, maintenance, bot, invoices, monitor, content, worker)
   status [--json]              ask the running service; if none runs, read the store
   doctor                       check config, folders, disk, store, tools; each line says the fix
   jobs list [--queue Q] [--state S] [--limit N] [--json]
-  jobs retry [ID...] [--queue Q] [--state failed|dead|cancelled]
+  jobs retry [ID...] [--queue Q] [--state failed,dead,cancelled]
   jobs cancel ID...
   extract FILE... [--json]     read invoices from files without storing them (XML, PDF, CSV; photos with OPENAI_API_KEY)
   invoices review              invoices waiting for a person

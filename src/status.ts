@@ -1,4 +1,4 @@
-// The status summary shared by GET /status, `centinela status` and (later) the bot's /status.
+// The status summary shared by GET /status, `centinela status` and the bot's /status.
 import { formatBytes, formatSeconds } from './core/format.ts';
 import { freeSpaceAt } from './core/free-space.ts';
 import { HEARTBEAT_INTERVAL_MS, readHeartbeats } from './core/heartbeat.ts';

@@ -105,8 +105,8 @@ TimeoutStopSec=${s.shutdownSeconds + STOP_MARGIN_SECONDS}
 KillMode=mixed
 Restart=on-failure
 RestartSec=5
-# Exit code 78 is a bad configuration: restarting will not fix it.
-RestartPreventExitStatus=78
+# Exit code 78 is a bad configuration, 75 another poller of this bot token (409 Conflict): restarting fixes neither.
+RestartPreventExitStatus=78 75
 # A stop asked for during start-up (143, 130) or a second signal (130) ends the service as asked: not a failure.
 SuccessExitStatus=130 143
 NoNewPrivileges=yes

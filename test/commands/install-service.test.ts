@@ -49,7 +49,7 @@ function expectSupervised(text: string, shutdownSeconds: number, writable: strin
   expect(one(unit, 'Service.NotifyAccess')).toBe('all');
   expect(Number(one(unit, 'Service.WatchdogSec'))).toBeGreaterThan(0);
   expect(one(unit, 'Service.Restart')).toBe('on-failure');
-  expect(one(unit, 'Service.RestartPreventExitStatus')).toBe('78');
+  expect(one(unit, 'Service.RestartPreventExitStatus')).toBe('78 75');
   expect(one(unit, 'Unit.StartLimitIntervalSec')).toMatch(/^\d+(min|s)?$/);
   expect(Number(one(unit, 'Unit.StartLimitBurst'))).toBeGreaterThan(0);
   expect(Number(one(unit, 'Service.TimeoutStopSec'))).toBeGreaterThan(shutdownSeconds);
