@@ -1,5 +1,5 @@
-// The Telegram bot as a module: long polling with @grammyjs/runner (updates are confirmed before handlers
-// finish; recording is idempotent, so a re-delivered update does nothing twice), auth, commands and intake.
+// The Telegram bot as a module: long polling with @grammyjs/runner (an update is confirmed once its handler
+// has finished; recording is idempotent, so a re-delivered update does nothing twice), auth, commands and intake.
 import { timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import { autoRetry } from '@grammyjs/auto-retry';

@@ -125,5 +125,18 @@ export function startPolling(o: PollingOptions): RunnerHandle {
   });
   const runner = createRunner(source, sink);
   runner.start();
-  return runner;
+  // The last updates handled are confirmed by a poll that will not come once polling stops: confirm them on the way
+  // out (a stop takes handlers to their end first), or the next start would handle them again.
+  const confirmHandled = async (): Promise<void> => {
+    if (offset === 0) return;
+    const cut = AbortSignal.timeout(POLL_GRACE_SECONDS * 1000);
+    await o.api.getUpdates({ offset, limit: 1, timeout: 0 }, cut as unknown as GrammySignal).catch(() => {});
+  };
+  return {
+    ...runner,
+    stop: async () => {
+      await runner.stop();
+      await confirmHandled();
+    },
+  };
 }

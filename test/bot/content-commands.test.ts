@@ -48,6 +48,8 @@ describe('content commands', () => {
     ).post;
     // A video the intake stored from Telegram: the post publishes it by its file_id.
     const video = api.video({ id: 4004, first_name: 'Nobody' }, { bytes: Buffer.from('mp4'), fileName: 'b.mp4' });
+    // The bot refuses that stranger and tells the admins: wait for it, so that it is not taken for a reply below.
+    await api.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === ADMIN.id && textOf(c).includes('4004'));
     const { rows } = await sql<{ id: number }>`
       insert into files (source, kind, purpose, state, file_id, folder, created_at, updated_at)
       values ('telegram', 'video', 'video', 'stored', ${video.message?.video?.file_id ?? ''}, 'victor', 0, 0)
