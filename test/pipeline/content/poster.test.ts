@@ -189,12 +189,23 @@ describe.each(STORE_KINDS)('poster on %s', (kind) => {
     s.fake.fail('sendVideo', { timeout: true });
     const second = await s.addPost(Date.now());
     await eventually(async () => (await s.state(second)) === 'unknown', 'the second post is unknown');
-    // The job that made it unknown is still finishing: a press now would find its key held and queue nothing (the
-    // queue keeps one live job per post). An admin answers seconds later; the test waits for the job to end.
-    await eventually(async () => (await s.queue.list({ states: ['waiting', 'active'] })).length === 0, 'queue idle');
     expect(await actions.press('again', second, 'Ana')).toEqual({ key: 'post-answer-again', vars: { id: second } });
     await eventually(async () => (await s.state(second)) === 'sent', 'published again');
     expect(await s.posts.get(second)).toMatchObject({ attempts: 2 });
+  });
+
+  it('"Publish again" pressed while the job that made the post unknown is still finishing is not lost', async () => {
+    const s = await setup(kind, { timeoutSeconds: 30 });
+    s.fake.fail('sendVideo', { stallMs: 1500 });
+    const id = await s.addPost(Date.now());
+    await s.poster.start();
+    await eventually(() => s.publishCalls() === 1, 'the publish call went out');
+    // The moment after its job settled the post unknown, before the job itself ended: it holds the post's key.
+    expect(await s.posts.transition(id, 'sending', 'unknown', { lastError: 'timed out' }, 'timed out')).toBe(true);
+    const actions = new PostActions(s.store.store, s.queue, async (_c, at) => at);
+    expect(await actions.press('again', id, 'Ana')).toEqual({ key: 'post-answer-again', vars: { id } });
+    await eventually(async () => (await s.state(id)) === 'sent', 'published again');
+    expect(s.publishCalls()).toBe(2);
   });
 
   it('a post missed while down goes out within content.missed_grace; after it, missed and the admins told', async () => {
