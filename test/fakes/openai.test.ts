@@ -240,7 +240,10 @@ describe('rate limits', () => {
   });
 
   test('requests/min 60: 60 immediate requests pass, the 61st gets 429 with retry-after', async () => {
-    const { fake, client } = await start({ requestsPerMinute: 60 });
+    // The limits' clock stands still: "immediate" does not depend on how fast a loaded machine sends 61 requests
+    // (at 60/min a second's delay refills one more).
+    let now = 1_000_000;
+    const { fake, client } = await start({ requestsPerMinute: 60, now: () => now });
     const results = await Promise.allSettled(
       Array.from({ length: 61 }, (_, i) => client.chat.completions.create(textRequest(`r${i}`))),
     );
@@ -263,8 +266,10 @@ describe('rate limits', () => {
     expect(err.headers?.get('x-ratelimit-limit-requests')).toBe('60');
     expect(fake.stats).toMatchObject({ requests: 61, completed: 60, rateLimited: 1, errors: 0 });
 
-    // Waiting exactly retry-after-ms is enough.
-    await new Promise((r) => setTimeout(r, ms));
+    // Waiting exactly retry-after-ms is enough, and a moment less is not.
+    now += ms - 1;
+    await expect(client.chat.completions.create(textRequest('too early'))).rejects.toBeInstanceOf(RateLimitError);
+    now += 1;
     await expect(client.chat.completions.create(textRequest('after the wait'))).resolves.toBeDefined();
   });
 

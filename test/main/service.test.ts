@@ -155,7 +155,7 @@ describe('centinela jobs', () => {
       expect(status.stdout).toMatch(
         new RegExp(`^error: job ${dead.id} \\(test\\.slow\\) dead .*: boom: no such invoice$`, 'm'),
       );
-      expect(await svc.stop()).toEqual({ code: 0, signal: null });
+      expect(await stopWithin(svc, 30_000)).toEqual({ code: 0, signal: null });
 
       const list = await runCli(['jobs', 'list', '--state', 'dead'], { cwd: svc.cwd });
       expect(list.code).toBe(0);
@@ -193,7 +193,8 @@ describe('centinela jobs', () => {
     const badState = await runCli(['jobs', 'list', '--state', 'finished'], { cwd: svc.cwd });
     expect(badState.code).toBe(2);
     expect(badState.stderr).toContain('--state finished: the states are');
-  });
+    // A service and nine CLI processes, each 1-2 s alone and several times that on a loaded machine.
+  }, 180_000);
 });
 
 describe('centinela doctor', () => {
@@ -356,6 +357,30 @@ async function jobIn(cwd: string, id: number): Promise<Job | undefined> {
     return await q.queue.get(id);
   } finally {
     await q.close();
+  }
+}
+
+/** Stops the service, or fails saying what it wrote, instead of hanging until the test's timeout. */
+async function stopWithin(
+  svc: RunningService,
+  ms: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_ok, fail) => {
+    timer = setTimeout(
+      () =>
+        fail(
+          new Error(
+            `the service did not exit within ${ms} ms of SIGTERM\nstdout:\n${svc.lines.join('\n')}\nstderr:\n${svc.stderr()}`,
+          ),
+        ),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([svc.stop(), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -24,13 +24,17 @@ export interface PosterOptions {
   sweepMs?: number;
   /** What follows a post out (webhooks). */
   followUp?: SentFollowUp | null;
+  /** Told as each publish call starts, in the poster (what the pacing guarantees; the fake sees it later). */
+  onCall?: (chat: string) => void;
 }
 
 export async function testPoster(store: Store, queue: Queue, o: PosterOptions): Promise<Poster> {
+  const api = await telegramPublishApi({ apiRoot: o.apiRoot, token: o.token, timeoutSeconds: o.timeoutSeconds ?? 5 });
+  const onCall = o.onCall;
   return new Poster({
     store,
     queue,
-    api: await telegramPublishApi({ apiRoot: o.apiRoot, token: o.token, timeoutSeconds: o.timeoutSeconds ?? 5 }),
+    api: onCall ? { sendVideo: (chat, video, caption) => (onCall(chat), api.sendVideo(chat, video, caption)) } : api,
     videoOf: async () => (o.videoPath ? { path: o.videoPath } : { telegramFileId: o.telegramFileId }),
     admins: [ADMIN],
     missedGraceMs: o.missedGraceMs ?? 7_200_000,

@@ -65,7 +65,7 @@ export class Fake implements FakeOpenAI {
     checkLimit('requestsPerMinute', options.requestsPerMinute);
     checkLimit('tokensPerMinute', options.tokensPerMinute);
     this.apiKey = options.apiKey ?? DEFAULT_API_KEY;
-    const now = (): number => performance.now();
+    const now = options.now ?? ((): number => performance.now());
     this.rpm = new Bucket(options.requestsPerMinute ?? DEFAULT_RPM, now);
     this.tpm = new Bucket(options.tokensPerMinute ?? DEFAULT_TPM, now);
     checkLimit('windowMs', options.windowMs);

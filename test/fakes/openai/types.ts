@@ -15,6 +15,8 @@ export interface FakeOpenAIOptions {
   latencyMs?: number | { min: number; max: number };
   /** The only key accepted; others get 401 invalid_api_key. Default 'sk-test-fake'. */
   apiKey?: string;
+  /** The rate limits' clock in ms (a test that must not depend on the machine's speed stops it). Default: real. */
+  now?: () => number;
 }
 
 export interface Scenario {

@@ -18,6 +18,24 @@ describe('ChatPacer', () => {
     expect(pacer.freeIn('b')).toBe(55_000);
   });
 
+  it('keeps the calls an interval apart when the work between a moment and its call takes longer for one', () => {
+    let now = 0;
+    const pacer = new ChatPacer(150, () => now);
+    expect([pacer.reserve('a'), pacer.reserve('a')]).toEqual([0, 150]);
+    // The first send's store write took 400 ms, the second's 10 ms: its call may not follow the first at once.
+    now = 400;
+    expect(pacer.callIn('a')).toBe(0);
+    now = 410;
+    expect(pacer.callIn('b')).toBe(0); // another chat is not held up
+    expect(pacer.callIn('a')).toBe(140);
+    now = 549;
+    expect(pacer.callIn('a')).toBe(1);
+    now = 550;
+    expect(pacer.callIn('a')).toBe(0);
+    // The moments reserved from now on follow the late calls, not the first reservations.
+    expect(pacer.reserve('a')).toBe(150);
+  });
+
   it('100 posts due at once to one channel take 99 intervals, the least the limit allows', () => {
     const pacer = new ChatPacer(3000, () => 0);
     const waits = Array.from({ length: 100 }, () => pacer.reserve('chan') ?? -1);

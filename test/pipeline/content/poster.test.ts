@@ -132,10 +132,15 @@ describe.each(STORE_KINDS)('poster on %s', (kind) => {
       const post = await s.posts.get(refused);
       return post?.state === 'scheduled' && post.last_error?.includes('refused') === true;
     }, 'refused, and back to scheduled');
-    expect(await s.state(refused)).toBe('scheduled');
     await s.fake.offline(false);
     await eventually(async () => (await s.state(refused)) === 'sent', 'sent after the server came back');
     expect(s.fake.sent(Number(CHANNEL))).toHaveLength(2);
+    // Each refused attempt went back to scheduled (its retry may already be sending again by the time it is looked
+    // at), never unknown: refused, retried, sent.
+    const refusedMoves = (await s.posts.history(refused)).map((h) => h.to_state);
+    expect(refusedMoves.slice(0, 3)).toEqual(['scheduled', 'sending', 'scheduled']);
+    expect(refusedMoves.at(-1)).toBe('sent');
+    expect(refusedMoves.filter((m) => m !== 'scheduled' && m !== 'sending')).toEqual(['sent']);
   });
 
   it('a 400 on every attempt fails the post and tells the admins', async () => {
@@ -151,8 +156,10 @@ describe.each(STORE_KINDS)('poster on %s', (kind) => {
   });
 
   it('a timeout leaves the post unknown, never retried; the admins get both buttons and their choice is done', async () => {
-    const s = await setup(kind, { timeoutSeconds: 1 });
-    s.fake.fail('sendVideo', { stallMs: 1500 });
+    // The client gives up after 2 s and the fake answers 4 s after reading the call: on a loaded machine 1 s and
+    // 1.5 s were too close (reading the call, or an ordinary call after it, can take the difference).
+    const s = await setup(kind, { timeoutSeconds: 2 });
+    s.fake.fail('sendVideo', { stallMs: 4000 });
     const id = await s.addPost(Date.now());
     await s.poster.start();
     await eventually(async () => (await s.state(id)) === 'unknown', 'the post is unknown');
@@ -185,6 +192,20 @@ describe.each(STORE_KINDS)('poster on %s', (kind) => {
     expect(await actions.press('again', second, 'Ana')).toEqual({ key: 'post-answer-again', vars: { id: second } });
     await eventually(async () => (await s.state(second)) === 'sent', 'published again');
     expect(await s.posts.get(second)).toMatchObject({ attempts: 2 });
+  });
+
+  it('"Publish again" pressed while the job that made the post unknown is still finishing is not lost', async () => {
+    const s = await setup(kind, { timeoutSeconds: 30 });
+    s.fake.fail('sendVideo', { stallMs: 1500 });
+    const id = await s.addPost(Date.now());
+    await s.poster.start();
+    await eventually(() => s.publishCalls() === 1, 'the publish call went out');
+    // The moment after its job settled the post unknown, before the job itself ended: it holds the post's key.
+    expect(await s.posts.transition(id, 'sending', 'unknown', { lastError: 'timed out' }, 'timed out')).toBe(true);
+    const actions = new PostActions(s.store.store, s.queue, async (_c, at) => at);
+    expect(await actions.press('again', id, 'Ana')).toEqual({ key: 'post-answer-again', vars: { id } });
+    await eventually(async () => (await s.state(id)) === 'sent', 'published again');
+    expect(s.publishCalls()).toBe(2);
   });
 
   it('a post missed while down goes out within content.missed_grace; after it, missed and the admins told', async () => {
@@ -256,16 +277,19 @@ describe.each(STORE_KINDS)('poster on %s', (kind) => {
   });
 
   it('paces a burst of due posts to one channel', async () => {
-    const s = await setup(kind, { pacingMs: 150 });
-    const ids: number[] = [];
-    for (let i = 0; i < 6; i++) ids.push(await s.addPost(Date.now()));
+    const interval = 150;
+    const calls: number[] = [];
+    const s = await setup(kind, { pacingMs: interval, onCall: () => calls.push(Date.now()) });
+    for (let i = 0; i < 6; i++) await s.addPost(Date.now());
     await s.poster.start();
     await eventually(async () => (await s.posts.inStates(['sent'])).length === 6, 'all sent');
-    const times = s.fake.sent(Number(CHANNEL)).map((c) => c.at);
-    // Each send waits for its reserved moment; the store write between that moment and the call shifts a call by a
-    // few ms, never the pace: the burst takes at least 5 intervals.
-    expect((times[5] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(5 * 150 - 100);
-    for (let i = 1; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(75);
+    expect(s.fake.sent(Number(CHANNEL))).toHaveLength(6);
+    // Each call starts at least an interval after the one before, however long the store write before it took (on
+    // a loaded machine 400 ms before one call, 10 ms before the next). Measured where the calls start: what the fake
+    // records also carries the loaded machine's delays in delivering them. 2 ms: the clock's rounding.
+    expect(calls).toHaveLength(6);
+    for (let i = 1; i < calls.length; i++)
+      expect((calls[i] ?? 0) - (calls[i - 1] ?? 0)).toBeGreaterThanOrEqual(interval - 2);
   });
 
   it('a publish call longer than the lease keeps its lease: no second worker takes the job and makes it unknown', async () => {

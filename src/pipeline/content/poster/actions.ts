@@ -69,10 +69,24 @@ export class PostActions {
     }
     if (!moved) return { key: 'post-answer-stale', vars: { id, state: (await this.posts.get(id))?.state ?? '—' } };
     if (action === 'published') return { key: 'post-answer-published', vars: { id } };
-    await this.#queue.enqueue(PUBLISH_QUEUE, { postId: id }, { runAt: at });
+    await this.#enqueue(id, at);
     return action === 'plan'
       ? { key: 'post-answer-plan', vars: { id, at: new Date(at).toISOString() } }
       : { key: 'post-answer-again', vars: { id } };
+  }
+
+  /**
+   * Queues the post's job. The job that just made the post unknown may still be finishing: while active it holds the
+   * post's key, and the new job would not be queued. Wait for it to end (bounded: one that hangs goes back to the
+   * queue after its lease, and its next run finds the post scheduled and publishes it).
+   */
+  async #enqueue(id: number, at: number): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { job, created } = await this.#queue.enqueue(PUBLISH_QUEUE, { postId: id }, { runAt: at });
+      if (created || job.state !== 'active' || Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }
 

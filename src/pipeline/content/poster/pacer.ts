@@ -4,6 +4,8 @@ export const PER_CHAT_INTERVAL_MS = 3000;
 
 export class ChatPacer {
   readonly #next = new Map<string, number>();
+  /** When each chat's last call went out. */
+  readonly #lastCall = new Map<string, number>();
   readonly #intervalMs: number;
   readonly #now: () => number;
 
@@ -23,6 +25,21 @@ export class ChatPacer {
     if (at - now > maxWaitMs) return null;
     this.#next.set(chat, at + this.#intervalMs);
     return at - now;
+  }
+
+  /**
+   * A call to the chat is about to go out: 0 records it as going out now; more says how long to wait before asking
+   * again. A reserved moment is kept to the ms, but the store write between it and its call is not (it took 400 ms
+   * on a loaded machine, then 10 ms for the next send): the calls themselves are kept an interval apart here.
+   */
+  callIn(chat: string): number {
+    const now = this.#now();
+    const wait = (this.#lastCall.get(chat) ?? Number.NEGATIVE_INFINITY) + this.#intervalMs - now;
+    if (wait > 0) return wait;
+    this.#lastCall.set(chat, now);
+    // A call later than its moment moves the moments not yet reserved along with it.
+    this.#next.set(chat, Math.max(this.#next.get(chat) ?? 0, now + this.#intervalMs));
+    return 0;
   }
 
   /** How long until the chat's next free moment. */

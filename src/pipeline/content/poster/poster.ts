@@ -145,6 +145,9 @@ export class Poster {
     if (wait > 0) await sleep(wait, signal);
     if (signal.aborted) throw new Error('stopped before publishing');
     if (!(await this.posts.transition(post.id, 'scheduled', 'sending', { countAttempt: true }))) return;
+    // Now `sending`, the call goes out whatever happens: a stop no longer cuts this short wait.
+    for (let gap = this.#pacer.callIn(post.target); gap > 0; gap = this.#pacer.callIn(post.target))
+      await new Promise((resolve) => setTimeout(resolve, gap));
     let messageId: number;
     try {
       messageId = await this.#d.api.sendVideo(post.target, video, post.caption);
