@@ -1,5 +1,5 @@
-// The lines a start ends with, for the person watching it: where the control API answers and where its token is,
-// and each part that is off and why (a module's own status says why; a part left out by --only says so).
+// The lines a start ends with, for the person watching it: where the control API and the web page answer, where the
+// API's token is, and each part that is off and why (a module's own status says why; --only's leftovers say so).
 import { join } from 'node:path';
 import type { Config, Secrets } from './core/config.ts';
 import type { Logger } from './core/log.ts';
@@ -25,6 +25,10 @@ export function startSummary(s: SummaryInput): Array<{ msg: string; fields: Reco
       msg: `control API at ${s.apiUrl}; its token is in ${token}`,
       fields: { url: s.apiUrl, token_in: token },
     });
+    if (s.config.web.enabled) {
+      const page = `${(s.config.web.base_url || s.apiUrl).replace(/\/+$/, '')}/`;
+      lines.push({ msg: `web page at ${page}; sign in with /web sent to the bot in Telegram`, fields: { web: page } });
+    }
   }
   const off: string[] = [];
   if (!s.secrets.TELEGRAM_BOT_TOKEN && !s.leftOut.includes('bot')) off.push('bot: TELEGRAM_BOT_TOKEN is not set');
@@ -33,6 +37,7 @@ export function startSummary(s: SummaryInput): Array<{ msg: string; fields: Reco
   if (!s.secrets.OPENAI_API_KEY) off.push('photo invoices: OPENAI_API_KEY is not set');
   if (!s.secrets.GEMINI_API_KEY)
     off.push("captions by Gemini: GEMINI_API_KEY is not set (creators' caption_template is used)");
+  if (s.apiUrl && !s.config.web.enabled) off.push('web page: web.enabled is false');
   if (s.config.backup.schedule === 'off') off.push('scheduled backups: backup.schedule is off');
   for (const m of s.modules) {
     const st = m.status();

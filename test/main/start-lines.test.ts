@@ -20,6 +20,8 @@ describe('start lines', () => {
     expect(started).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} INFO {2}main: centinela started version=/);
     const api = await s.waitForLine((l) => l.includes('control API at'));
     expect(api).toContain(`control API at ${s.url}; its token is in ${join(s.cwd, 'data/api-token')}`);
+    const web = await s.waitForLine((l) => l.includes('web page at'));
+    expect(web).toContain(`web page at ${s.url}/; sign in with /web sent to the bot in Telegram`);
     const off = await s.waitForLine((l) => l.includes('main: off:'));
     expect(off).toContain('bot: TELEGRAM_BOT_TOKEN is not set');
     expect(off).toContain('photo invoices: OPENAI_API_KEY is not set');
