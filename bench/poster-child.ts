@@ -4,12 +4,12 @@
 // the poster claims anything, as src/main.ts does).
 import { configSchema } from '../src/core/config.ts';
 import { Heartbeats } from '../src/core/heartbeat.ts';
-import { createLog } from '../src/core/log.ts';
 import type { Module } from '../src/core/module.ts';
 import { Queue } from '../src/core/queue/index.ts';
 import { openStore } from '../src/core/store/index.ts';
 import { Poster, telegramPublishApi } from '../src/pipeline/content/index.ts';
 import type { StoreSpec } from '../test/support/store-spec.ts';
+import { quietLog } from './support.ts';
 
 export interface PosterChildOptions {
   spec: StoreSpec;
@@ -33,13 +33,7 @@ const store = openStore({
   busyTimeoutMs: config.store.busy_timeout_ms,
   poolSize: config.store.pool_size,
 });
-const { root: log } = await createLog({
-  level: 'error',
-  dir: null,
-  stdout: false,
-  rotate: { size: 2 ** 20, keep: 1 },
-  stdoutStream: process.stderr,
-});
+const log = await quietLog();
 const q = config.queue;
 const queue = new Queue({
   store,

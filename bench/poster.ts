@@ -20,7 +20,6 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { configSchema } from '../src/core/config.ts';
-import { createLog } from '../src/core/log.ts';
 import { Queue } from '../src/core/queue/index.ts';
 import type { Store } from '../src/core/store/index.ts';
 import {
@@ -39,7 +38,7 @@ import { openSpec } from '../test/support/store-spec.ts';
 import type { StoreSpec } from '../test/support/store-spec.ts';
 import { captionTimes } from './caption-times.ts';
 import type { PosterChildOptions } from './poster-child.ts';
-import { figure, note, percentile } from './support.ts';
+import { figure, note, percentile, quietLog } from './support.ts';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const POSTS = env('BENCH_POSTS', 200);
@@ -65,17 +64,6 @@ async function until(check: () => Promise<boolean> | boolean, what: string, time
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
     await sleep(50);
   }
-}
-
-async function quietLog() {
-  const { root } = await createLog({
-    level: 'error',
-    dir: null,
-    stdout: false,
-    rotate: { size: 2 ** 20, keep: 1 },
-    stdoutStream: process.stderr,
-  });
-  return root;
 }
 
 function telegramVideo(fake: FakeBotApi): string {

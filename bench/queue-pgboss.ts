@@ -6,11 +6,11 @@
 import { sql } from 'kysely';
 import PgBoss from 'pg-boss';
 import { z } from 'zod';
-import { createLog } from '../src/core/log.ts';
 import { Queue, defineQueue } from '../src/core/queue/index.ts';
 import { createDatabase } from '../test/support/postgres.ts';
 import { tempDir } from '../test/support/service.ts';
 import { openSpec } from '../test/support/store-spec.ts';
+import { quietLog } from './support.ts';
 
 const QUEUE = defineQueue({ name: 'bench', payload: z.object({ i: z.number() }), key: () => null });
 export const CONCURRENCY = 8;
@@ -29,17 +29,10 @@ export async function oursDrain(serverUrl: string, jobs: number): Promise<number
       select 'bench', json_build_object('i', g)::text, 'waiting', 0, ${now}, 0, 3, 100, 1000, ${now}, ${now} from generate_series(1, ${jobs}) g`.execute(
       store.db,
     );
-    const log = await createLog({
-      level: 'error',
-      dir: null,
-      stdout: false,
-      rotate: { size: 2 ** 20, keep: 1 },
-      stdoutStream: process.stderr,
-    });
     // The same polling interval pg-boss is given; neither waits while it finds work.
     const queue = new Queue({
       store,
-      log: log.root,
+      log: await quietLog(),
       pollMs: 500,
       leaseMs: 60_000,
       maxAttempts: 3,

@@ -1,9 +1,9 @@
 // One process of the PostgreSQL queue benchmark: enqueues its share, waits for "go", works until the queue is empty.
-import { createLog } from '../src/core/log.ts';
 import { z } from 'zod';
 import { Queue, defineQueue } from '../src/core/queue/index.ts';
 import { openSpec } from '../test/support/store-spec.ts';
 import type { StoreSpec } from '../test/support/store-spec.ts';
+import { quietLog } from './support.ts';
 
 // Preloaded jobs (bench/queue.ts) are rows with an empty payload.
 const BENCH_QUEUE = defineQueue({ name: 'bench', payload: z.object({ i: z.number().optional() }), key: () => null });
@@ -13,16 +13,9 @@ const { spec, jobs, concurrency } = JSON.parse(process.env.BENCH_WORKER ?? '{}')
   concurrency: number;
 };
 const store = await openSpec(spec);
-const log = await createLog({
-  level: 'error',
-  dir: null,
-  stdout: false,
-  rotate: { size: 2 ** 20, keep: 1 },
-  stdoutStream: process.stderr,
-});
 const queue = new Queue({
   store,
-  log: log.root,
+  log: await quietLog(),
   pollMs: 20,
   leaseMs: 60_000,
   maxAttempts: 3,

@@ -6,14 +6,13 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { createLog } from '../src/core/log.ts';
 import { z } from 'zod';
 import { Queue, defineQueue } from '../src/core/queue/index.ts';
 import { startPostgres } from '../test/support/postgres.ts';
 import { REPO, cleanEnv, freePort, tempDir } from '../test/support/service.ts';
 import { openSpec } from '../test/support/store-spec.ts';
 import type { StoreSpec } from '../test/support/store-spec.ts';
-import { cpuSeconds, figure, median, note, rssMb } from './support.ts';
+import { cpuSeconds, figure, median, note, quietLog, rssMb } from './support.ts';
 import { CONCURRENCY, oursDrain, pgBossDrain } from './queue-pgboss.ts';
 
 const BENCH_QUEUE = defineQueue({ name: 'bench', payload: z.object({ i: z.number() }), key: () => null });
@@ -24,16 +23,9 @@ const PGBOSS_JOBS = Number(process.env.BENCH_PGBOSS_JOBS ?? 5000);
 async function sqliteThroughput(): Promise<number> {
   const dir = tempDir('bench-sqlite-');
   const store = await openSpec({ kind: 'sqlite', dataDir: dir });
-  const log = await createLog({
-    level: 'error',
-    dir: null,
-    stdout: false,
-    rotate: { size: 2 ** 20, keep: 1 },
-    stdoutStream: process.stderr,
-  });
   const queue = new Queue({
     store,
-    log: log.root,
+    log: await quietLog(),
     pollMs: 1000,
     leaseMs: 60_000,
     maxAttempts: 3,

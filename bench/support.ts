@@ -1,5 +1,7 @@
 // Shared by the benchmarks: figures, process sampling, child processes.
 import { readFileSync } from 'node:fs';
+import { createLog } from '../src/core/log.ts';
+import type { Logger } from '../src/core/log.ts';
 
 export function figure(name: string, value: number, unit: string): void {
   const v = Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 3 : 1);
@@ -33,4 +35,16 @@ export function median(values: number[]): number {
 export function percentile(values: number[], fraction: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(s.length * fraction) - 1))] ?? NaN;
+}
+
+/** A log that writes only errors, to stderr: a benchmark's stdout carries its figures (a child's, its messages). */
+export async function quietLog(): Promise<Logger> {
+  const { root } = await createLog({
+    level: 'error',
+    dir: null,
+    stdout: false,
+    rotate: { size: 2 ** 20, keep: 1 },
+    stdoutStream: process.stderr,
+  });
+  return root;
 }
