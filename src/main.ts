@@ -32,7 +32,7 @@ import { buildStatus } from './status.ts';
 import { logStartSummary } from './start-summary.ts';
 import type { StatusReport } from './status.ts';
 import { VERSION } from './version.ts';
-import { WEB_PATHS, WebAuth, webRoutes } from './web/index.ts';
+import { WEB_PATHS, WebAuth, webBaseUrl, webRoutes } from './web/index.ts';
 
 export { MIGRATIONS, openMigratedStore, queueFor } from './store-setup.ts';
 
@@ -330,8 +330,7 @@ function webLinkMaker(
   if (!http || !config.web.enabled) return undefined;
   const auth = new WebAuth(store, config.telegram.users, config.web.session_days);
   return async (userId) => {
-    const base = (config.web.base_url || http.url).replace(/\/+$/, '');
-    return `${base}/signin?t=${await auth.createLink(userId)}`;
+    return `${webBaseUrl(config, http.url)}/signin?t=${await auth.createLink(userId)}`;
   };
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Config, Secrets } from './core/config.ts';
 import type { Logger } from './core/log.ts';
 import type { Module } from './core/module.ts';
+import { webBaseUrl } from './web/index.ts';
 
 export interface SummaryInput {
   config: Config;
@@ -26,7 +27,7 @@ export function startSummary(s: SummaryInput): Array<{ msg: string; fields: Reco
       fields: { url: s.apiUrl, token_in: token },
     });
     if (s.config.web.enabled) {
-      const page = `${(s.config.web.base_url || s.apiUrl).replace(/\/+$/, '')}/`;
+      const page = `${webBaseUrl(s.config, s.apiUrl)}/`;
       lines.push({ msg: `web page at ${page}; sign in with /web sent to the bot in Telegram`, fields: { web: page } });
     }
   }
